@@ -1,0 +1,1 @@
+"""Compute images: lifecycle, export, import, shape compatibility, and their work requests."""

@@ -1,0 +1,1 @@
+"""Plumbing shared by every fake service: errors, clock, auth, request dispatch."""

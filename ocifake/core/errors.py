@@ -1,0 +1,98 @@
+"""OCI-shaped errors: the status and code the real services answer with.
+
+Each error renders as `{"code", "message"}` with an `opc-request-id` header, so the real
+SDK raises `oci.exceptions.ServiceError` with the right `.status` and `.code`.
+"""
+
+
+class OciError(Exception):
+    status = 500
+    code = "InternalServerError"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+
+
+class InvalidParameter(OciError):
+    status, code = 400, "InvalidParameter"
+
+
+class MissingParameter(OciError):
+    status, code = 400, "MissingParameter"
+
+
+class CannotParseRequest(OciError):
+    status, code = 400, "CannotParseRequest"
+
+
+class LimitExceeded(OciError):
+    status, code = 400, "LimitExceeded"
+
+
+class NotAuthenticated(OciError):
+    status, code = 401, "NotAuthenticated"
+
+
+class NotAuthorizedOrNotFound(OciError):
+    status, code = 404, "NotAuthorizedOrNotFound"
+
+    def __init__(self, message: str = "Authorization failed or requested resource not found."):
+        super().__init__(message)
+
+
+class BucketNotFound(OciError):
+    status, code = 404, "BucketNotFound"
+
+
+class ObjectNotFound(OciError):
+    status, code = 404, "ObjectNotFound"
+
+
+class IncorrectState(OciError):
+    status, code = 409, "IncorrectState"
+
+
+class Conflict(OciError):
+    status, code = 409, "Conflict"
+
+
+class InvalidatedRetryToken(OciError):
+    status, code = 409, "InvalidatedRetryToken"
+
+
+class BucketAlreadyExists(OciError):
+    status, code = 409, "BucketAlreadyExists"
+
+
+class PreconditionFailed(OciError):
+    status, code = 412, "NoEtagMatch"
+
+
+class IfNoneMatchFailed(OciError):
+    status, code = 412, "IfNoneMatchFailed"
+
+
+class TooManyRequests(OciError):
+    status, code = 429, "TooManyRequests"
+
+
+class InternalServerError(OciError):
+    status, code = 500, "InternalServerError"
+
+
+class NotImplementedByFake(OciError):
+    """An operation ocifake does not model: it fails loudly instead of pretending."""
+
+    status, code = 501, "NotImplemented"
+
+
+class ServiceUnavailable(OciError):
+    status, code = 503, "ServiceUnavailable"
+
+
+FAULT_ERRORS = {429: TooManyRequests, 500: InternalServerError, 503: ServiceUnavailable}

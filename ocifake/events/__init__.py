@@ -1,0 +1,1 @@
+"""OCI Events: rules with OCI's condition semantics, CloudEvents 0.1 envelopes, delivery."""

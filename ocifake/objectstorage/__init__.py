@@ -1,0 +1,1 @@
+"""Object Storage: namespace, buckets, objects, pre-authenticated requests, cross-region copy."""

@@ -1,0 +1,50 @@
+"""Shared fixtures: a three-region fake cloud and real SDK clients pointed at it."""
+
+import json
+from pathlib import Path
+
+import oci
+import pytest
+
+from ocifake import FakeCloud
+
+SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
+REGIONS = [SOURCE, PHOENIX, FRANKFURT]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cloud():
+    with FakeCloud(regions=REGIONS) as fake:
+        yield fake
+
+
+@pytest.fixture
+def compartment(cloud) -> str:
+    return cloud.create_compartment("images")
+
+
+@pytest.fixture
+def sdk(cloud):
+    """Real SDK clients per region, signed with the tenancy user's API key.
+
+    SDK retries are off so that each test sees exactly the answer the fake gave.
+    """
+    no_retry = oci.retry.NoneRetryStrategy()
+
+    class Clients:
+        def compute(self, region=SOURCE):
+            return oci.core.ComputeClient(cloud.config(region), retry_strategy=no_retry)
+
+        def objects(self, region=SOURCE):
+            return oci.object_storage.ObjectStorageClient(cloud.config(region), retry_strategy=no_retry)
+
+        def work_requests(self, region=SOURCE):
+            return oci.work_requests.WorkRequestClient(cloud.config(region), retry_strategy=no_retry)
+
+    return Clients()
+
+
+def load_event(name: str) -> dict:
+    """A sample event from events/samples/."""
+    return json.loads((ROOT / "events" / "samples" / f"{name}.json").read_text())
