@@ -289,8 +289,12 @@ class FakeCloud:
                     action()
 
     # ----- functions ----------------------------------------------------------------------------
-    def deploy_function(self, region: str, entry: str, handler: str = "handler", *, config: dict[str, str] | None = None, name: str = "replicator"):
-        """Start `entry` as the Fn container does (`fdk <entry> <handler>`, http-stream) in `region`."""
+    def deploy_function(self, region: str, entry: str, handler: str = "handler", *, config: dict[str, str] | None = None, name: str = "replicator", wait: bool = True):
+        """Start `entry` as the Fn container does (`fdk <entry> <handler>`, http-stream) in `region`.
+
+        With `wait=False` the process is launched but not awaited: call `wait_ready()` on it,
+        so that several functions start in parallel.
+        """
         from .functions.fdk_process import FdkFunction
         from .functions.loopback import LoopbackServer
 
@@ -300,7 +304,9 @@ class FakeCloud:
             self._loopback.start()
         fn = FdkFunction(self, region, entry, handler, config or {}, name, self._loopback.url, self._tmp)
         self._functions.append(fn)
-        fn.start()
+        fn.launch()
+        if wait:
+            fn.wait_ready()
         return fn
 
     # ----- request handling -------------------------------------------------------------------

@@ -132,6 +132,7 @@ class ComputeBackend:
             raise ValueError(f"kind must be one of {IMAGE_KINDS}")
         if launch_mode not in LAUNCH_MODES:
             raise ValueError(f"launch_mode must be one of {LAUNCH_MODES}")
+        self.cloud.tags.validate_freeform(freeform_tags or {})
         self.cloud.tags.validate_defined(defined_tags or {})
         image = Image(
             id=self.cloud.ids.ocid("image", self.region),

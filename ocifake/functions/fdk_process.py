@@ -68,6 +68,11 @@ class FdkFunction:
         self.invocations: list[Invocation] = []
 
     def start(self) -> None:
+        """Launch the process and wait until it listens."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
         os.makedirs(self._dir)
         fdk = shutil.which("fdk", path=os.path.dirname(sys.executable)) or shutil.which("fdk")
         if fdk is None:
@@ -93,6 +98,8 @@ class FdkFunction:
         log = open(self.log_path, "wb")
         self._process = subprocess.Popen([fdk, self.entry, self.handler], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=os.path.dirname(self.entry))
         log.close()
+
+    def wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while not os.path.exists(self._socket):
             if self._process.poll() is not None:

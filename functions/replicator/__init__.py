@@ -1,0 +1,1 @@
+"""oci-image-replicator: event-driven replication of custom compute images across OCI regions."""

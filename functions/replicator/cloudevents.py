@@ -1,0 +1,110 @@
+"""The CloudEvents 0.1 envelope OCI Events delivers, and the data of the events we handle.
+
+Parsed once at the edge: a payload that does not fit is an InvalidEvent with the field that
+failed, and nothing downstream ever sees a dict.
+"""
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import InvalidEvent
+
+MAX_EVENT_BYTES = 256 * 1024
+
+IMAGE_CREATED = "com.oraclecloud.computeapi.createimage.end"
+EXPORT_COMPLETED = "com.oraclecloud.computeapi.exportimage.end"
+OBJECT_CREATED = "com.oraclecloud.objectstorage.createobject"
+OBJECT_UPDATED = "com.oraclecloud.objectstorage.updateobject"
+
+
+class ObjectDetails(BaseModel):
+    """`data.additionalDetails` of an Object Storage event."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    namespace: str = Field(min_length=1, max_length=128)
+    bucket_name: str = Field(alias="bucketName", min_length=1, max_length=256)
+    etag: str | None = Field(None, alias="eTag")
+
+
+class EventData(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    compartment_id: str | None = Field(None, alias="compartmentId")
+    resource_name: str = Field("", alias="resourceName", max_length=1024)
+    resource_id: str = Field("", alias="resourceId", max_length=255)
+    # OCI's documentation spells it freeFormTags; the API model spells it freeformTags.
+    freeform_tags: dict[str, str] = Field(default_factory=dict, validation_alias=AliasChoices("freeFormTags", "freeformTags"))
+    defined_tags: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="definedTags")
+    additional_details: dict[str, Any] = Field(default_factory=dict, alias="additionalDetails")
+
+    @field_validator("freeform_tags", "defined_tags", "additional_details", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value):
+        return {} if value is None else value
+
+
+class CloudEvent(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    cloud_events_version: str = Field(alias="cloudEventsVersion")
+    event_type: str = Field(alias="eventType", min_length=1, max_length=256)
+    event_id: str = Field(alias="eventID", min_length=1, max_length=128)
+    event_time: datetime = Field(alias="eventTime")
+    source: str | None = None
+    data: EventData
+
+    @field_validator("cloud_events_version")
+    @classmethod
+    def _version_0_1(cls, value: str) -> str:
+        if value != "0.1":
+            raise ValueError("OCI Events sends CloudEvents 0.1")
+        return value
+
+    @field_validator("event_time")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+    def object_details(self) -> ObjectDetails:
+        try:
+            return ObjectDetails.model_validate(self.data.additional_details)
+        except ValidationError as exc:
+            raise InvalidEvent(f"object event without {_first_problem(exc, 'data.additionalDetails')}") from None
+
+    def image_id(self) -> str:
+        image_id = self.data.resource_id
+        if not image_id.startswith("ocid1.image."):
+            raise InvalidEvent(f"data.resourceId is not an image OCID: {image_id[:80]!r}")
+        return image_id
+
+
+def parse_json(raw: bytes) -> Any:
+    """The payload as JSON, or InvalidEvent saying why it is not."""
+    if len(raw) > MAX_EVENT_BYTES:
+        raise InvalidEvent(f"payload of {len(raw)} bytes exceeds {MAX_EVENT_BYTES}")
+    if not raw.strip():
+        raise InvalidEvent("empty payload")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidEvent(f"payload is not JSON: {exc}") from None
+
+
+def parse_event(payload: Any) -> CloudEvent:
+    if not isinstance(payload, dict):
+        raise InvalidEvent(f"payload is a JSON {type(payload).__name__}, not an object")
+    try:
+        return CloudEvent.model_validate(payload)
+    except ValidationError as exc:
+        raise InvalidEvent(f"not an OCI event: {_first_problem(exc)}") from None
+
+
+def _first_problem(exc: ValidationError, prefix: str = "") -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    where = f"{prefix}.{where}" if prefix and where else (prefix or where)
+    return f"{where}: {err['msg']}"

@@ -1,0 +1,114 @@
+"""The function's configuration: OCI Functions hands it over as environment variables (4 KB in all).
+
+Every key is optional; defaults are listed in func.yaml. A bad value is a ConfigError that
+names the variable, never a crash deep inside a stage.
+"""
+
+from collections.abc import Mapping
+
+import oci
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+ENV_PREFIX = "IR_"
+
+
+def _region_list(value) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    regions = tuple(dict.fromkeys(r.strip().lower() for r in items if r.strip()))
+    unknown = [r for r in regions if not oci.regions.is_region(r)]
+    if unknown:
+        raise ValueError(f"not OCI region names: {', '.join(unknown)}")
+    return regions
+
+
+class ReplicatorConfig(BaseModel):
+    """Settings shared by every stage; one instance per function container."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    staging_bucket: str = Field("image-replicator-staging", min_length=1, max_length=256)
+    landing_bucket: str = Field("image-replicator-landing", min_length=1, max_length=256)
+    default_regions: tuple[str, ...] = ()
+    allowed_regions: tuple[str, ...] = ()
+    opt_in_tag: str = Field("replicate-to", min_length=1, max_length=100)
+    opt_in_defined_tag: str | None = None
+    target_compartment_id: str | None = None
+    object_prefix: str = Field("image-replicator/", min_length=1, max_length=200)
+    par_lifetime_minutes: int = Field(240, ge=15, le=7 * 24 * 60)
+    delete_intermediate_objects: bool = True
+    max_targets: int = Field(10, ge=1, le=100)
+    sdk_max_attempts: int = Field(3, ge=1, le=8)
+    sdk_total_seconds: int = Field(120, ge=5, le=240)
+
+    _regions = field_validator("default_regions", "allowed_regions", mode="before")(classmethod(lambda cls, v: _region_list(v)))
+
+    @field_validator("opt_in_defined_tag")
+    @classmethod
+    def _namespace_dot_key(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        namespace, dot, key = value.partition(".")
+        if not dot or not namespace or not key:
+            raise ValueError("must be <namespace>.<key>")
+        return value
+
+    @field_validator("target_compartment_id")
+    @classmethod
+    def _compartment_ocid(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("ocid1.compartment.", "ocid1.tenancy.")):
+            raise ValueError("must be a compartment OCID")
+        return value
+
+    @field_validator("object_prefix")
+    @classmethod
+    def _prefix_ends_with_slash(cls, value: str) -> str:
+        if not value.endswith("/") or value.startswith("/") or "*" in value:
+            raise ValueError("must end with '/', not start with '/', and contain no '*'")
+        return value
+
+    @model_validator(mode="after")
+    def _defaults_are_allowed(self):
+        if self.allowed_regions:
+            outside = [r for r in self.default_regions if r not in self.allowed_regions]
+            if outside:
+                raise ValueError(f"default_regions outside allowed_regions: {', '.join(outside)}")
+        return self
+
+    @property
+    def opt_in_defined(self) -> tuple[str, str] | None:
+        if self.opt_in_defined_tag is None:
+            return None
+        namespace, _, key = self.opt_in_defined_tag.partition(".")
+        return namespace, key
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "ReplicatorConfig":
+        """Read `IR_*` variables (e.g. IR_STAGING_BUCKET); a bad value raises ConfigError naming it."""
+        values = {key[len(ENV_PREFIX):].lower(): value for key, value in env.items() if key.startswith(ENV_PREFIX)}
+        unknown = sorted(set(values) - set(cls.model_fields))
+        if unknown:
+            raise ConfigError(f"unknown configuration keys: {', '.join(ENV_PREFIX + k.upper() for k in unknown)}")
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            problems = "; ".join(f"{ENV_PREFIX}{'.'.join(str(p) for p in e['loc']).upper() or 'CONFIG'}: {e['msg']}" for e in exc.errors())
+            raise ConfigError(f"invalid configuration: {problems}") from None
+
+
+def env_keys() -> dict[str, str]:
+    """Every configuration variable with its default, as func.yaml lists them."""
+    out = {}
+    for name, field in ReplicatorConfig.model_fields.items():
+        default = field.default
+        if isinstance(default, tuple):
+            default = ",".join(default)
+        elif isinstance(default, bool):
+            default = str(default).lower()
+        out[ENV_PREFIX + name.upper()] = "" if default is None else str(default)
+    return out

@@ -1,0 +1,1 @@
+"""Thin wrappers around the oci SDK: the only place that catches `oci.exceptions.ServiceError`."""

@@ -1,0 +1,43 @@
+"""One wrapper for every SDK call: a log line per action, and SDK errors turned into ours."""
+
+from typing import Callable, TypeVar
+
+import oci
+
+from .. import logs
+from ..errors import Conflict, NotFound, PermanentError, TransientError
+
+T = TypeVar("T")
+
+CONFLICT_CODES = {"IncorrectState", "Conflict", "InvalidatedRetryToken", "LockConflict"}
+
+
+class PreconditionFailed(Conflict):
+    """An etag condition (if-match / if-none-match) did not hold."""
+
+
+def call(operation: str, region: str, fn: Callable[[], T], **fields) -> T:
+    """Run one SDK call; log it; raise PermanentError / TransientError subclasses on failure."""
+    try:
+        result = fn()
+    except oci.exceptions.ServiceError as exc:
+        logs.info("api", operation=operation, api_region=region, status=exc.status, code=exc.code, **fields)
+        raise translate(exc, operation) from None
+    except (oci.exceptions.RequestException, oci.exceptions.ConnectTimeout) as exc:
+        logs.info("api", operation=operation, api_region=region, status="transport-error", **fields)
+        raise TransientError(f"{operation} did not answer: {type(exc).__name__}") from None
+    logs.info("api", operation=operation, api_region=region, status=getattr(result, "status", 200), **fields)
+    return result
+
+
+def translate(exc: oci.exceptions.ServiceError, operation: str) -> Exception:
+    text = f"{operation}: {exc.status} {exc.code}: {exc.message}"
+    if exc.status == 404:
+        return NotFound(text)
+    if exc.status == 412:
+        return PreconditionFailed(text)
+    if exc.status == 409 and exc.code in CONFLICT_CODES:
+        return Conflict(text)
+    if exc.status == 429 or exc.status >= 500 and exc.status != 501:
+        return TransientError(text)
+    return PermanentError(text)

@@ -1,0 +1,40 @@
+"""The fdk entry point: read the body, run the router, answer.
+
+Over the real http-stream path the fdk turns any status but 200, 502 and 504 into 200, so:
+a transient failure raises (502, the platform may retry); everything else answers 200 with
+a JSON Outcome that says what happened and why.
+"""
+
+import io
+import json
+
+from fdk import response
+
+from . import logs, router
+from .config import ReplicatorConfig
+from .errors import ConfigError
+from .gateways.clients import Clients
+from .stages.context import Runtime
+
+_runtimes: dict[tuple, Runtime] = {}
+
+
+def runtime_for(env) -> Runtime:
+    """One Runtime per distinct configuration, reused by warm invocations."""
+    key = tuple(sorted((k, v) for k, v in env.items() if k.startswith(("IR_", "OCI_RESOURCE_PRINCIPAL_"))))
+    if key not in _runtimes:
+        config = ReplicatorConfig.from_env(env)
+        _runtimes[key] = Runtime(config, Clients(config))
+    return _runtimes[key]
+
+
+def handler(ctx, data: io.BytesIO = None):
+    raw = data.getvalue() if data is not None else b""
+    try:
+        runtime = runtime_for(ctx.Config())
+    except ConfigError as exc:
+        logs.error("configuration invalid", reason=exc.reason)
+        body = {"result": "failed", "reason": exc.reason}
+    else:
+        body = router.handle(raw, runtime).model_dump(mode="json", exclude_none=True)
+    return response.Response(ctx, response_data=json.dumps(body), headers={"Content-Type": "application/json"})

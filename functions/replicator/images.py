@@ -1,0 +1,60 @@
+"""What the pipeline knows about an image, read once from the SDK's model."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .naming import PROVENANCE_TAG
+
+
+class ShapeEntry(BaseModel):
+    """One shape compatibility entry with its optional constraints."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shape: str
+    memory_min_gbs: int | None = None
+    memory_max_gbs: int | None = None
+    ocpu_min: int | None = None
+    ocpu_max: int | None = None
+
+
+class ImageFacts(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    compartment_id: str | None
+    display_name: str
+    lifecycle_state: str
+    operating_system: str | None = None
+    operating_system_version: str | None = None
+    launch_mode: str | None = None
+    size_in_mbs: int | None = None
+    freeform_tags: dict[str, str] = Field(default_factory=dict)
+    defined_tags: dict[str, dict] = Field(default_factory=dict)
+    time_created: datetime | None = None
+
+    @property
+    def is_platform(self) -> bool:
+        # Platform images live outside every tenancy compartment.
+        return self.compartment_id is None
+
+    @property
+    def replica_of(self) -> str | None:
+        return self.freeform_tags.get(PROVENANCE_TAG)
+
+    @classmethod
+    def from_sdk(cls, image) -> "ImageFacts":
+        return cls(
+            id=image.id,
+            compartment_id=image.compartment_id,
+            display_name=image.display_name or image.id,
+            lifecycle_state=image.lifecycle_state,
+            operating_system=image.operating_system,
+            operating_system_version=image.operating_system_version,
+            launch_mode=image.launch_mode,
+            size_in_mbs=image.size_in_mbs,
+            freeform_tags=image.freeform_tags or {},
+            defined_tags=image.defined_tags or {},
+            time_created=image.time_created,
+        )

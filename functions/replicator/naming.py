@@ -1,0 +1,63 @@
+"""Deterministic names and retry tokens, derived from the source image and region.
+
+Everything a later stage or a repeat needs can be recomputed from the source image OCID,
+so no step depends on state that an earlier invocation may have failed to store.
+"""
+
+import hashlib
+import re
+
+PROVENANCE_TAG = "replica-of"
+SOURCE_REGION_TAG = "replica-source-region"
+REPLICATED_AT_TAG = "replicated-at"
+PROVENANCE_TAGS = (PROVENANCE_TAG, SOURCE_REGION_TAG, REPLICATED_AT_TAG)
+
+PAR_NAME_PREFIX = "image-replicator-"
+SOURCE_META = "opc-meta-source-image-id"
+SOURCE_REGION_META = "opc-meta-source-region"
+
+_IMAGE_OCID = re.compile(r"^ocid1\.image\.[a-z0-9-]+\.[a-z0-9-]*\.[A-Za-z0-9]+$")
+
+
+def is_image_ocid(value: str) -> bool:
+    return bool(_IMAGE_OCID.match(value))
+
+
+def image_object(prefix: str, source_image_id: str) -> str:
+    """The exported `.oci` object: same name in the staging bucket and every landing bucket."""
+    return f"{prefix}images/{source_image_id}.oci"
+
+
+def manifest_object(prefix: str, source_image_id: str) -> str:
+    return f"{prefix}manifests/{source_image_id}.json"
+
+
+def status_object(prefix: str, source_image_id: str) -> str:
+    return f"{prefix}status/{source_image_id}.json"
+
+
+def image_object_pattern(prefix: str) -> str:
+    """The Events-rule wildcard that matches image objects and nothing else we write."""
+    return f"{prefix}images/*.oci"
+
+
+def source_id_from_object(prefix: str, object_name: str) -> str | None:
+    """The source image OCID an image object was named after, or None for any other object."""
+    head, tail = f"{prefix}images/", ".oci"
+    if not (object_name.startswith(head) and object_name.endswith(tail)):
+        return None
+    candidate = object_name[len(head) : -len(tail)]
+    return candidate if is_image_ocid(candidate) else None
+
+
+def par_name(step: str, source_image_id: str, region: str) -> str:
+    return f"{PAR_NAME_PREFIX}{step}-{region}-{_digest(source_image_id)[:16]}"
+
+
+def retry_token(step: str, source_image_id: str, region: str, *parts: str) -> str:
+    """An `opc-retry-token` (at most 64 characters) for one step of one replication."""
+    return _digest("|".join((step, source_image_id, region, *parts)))[:64]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

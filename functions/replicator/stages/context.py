@@ -1,0 +1,93 @@
+"""What every stage receives (the runtime and the event) and what it answers (an Outcome)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Literal
+
+from pydantic import BaseModel
+
+from .. import logs
+from ..cloudevents import CloudEvent
+from ..config import ReplicatorConfig
+from ..errors import ReplicatorError
+from ..gateways.clients import Clients
+from ..gateways.compute import Compute
+from ..gateways.objects import Objects
+from ..gateways.status_store import StatusStore
+from ..manifest import ObjectLocation
+from ..naming import status_object
+from ..status import StatusRecord
+
+Result = Literal["started", "continued", "done", "in_progress", "ignored", "skipped", "rejected", "failed"]
+
+
+class Outcome(BaseModel):
+    """The function's answer for one event: what happened and why, for logs and for the caller."""
+
+    result: Result
+    reason: str = ""
+    source_image_id: str | None = None
+    region: str | None = None
+    event_id: str | None = None
+
+
+@dataclass
+class Runtime:
+    """Everything a warm function container reuses between invocations."""
+
+    config: ReplicatorConfig
+    clients: Clients
+
+    def __post_init__(self):
+        self.compute = Compute(self.clients)
+        self.objects = Objects(self.clients)
+        self.status = StatusStore(self.objects)
+
+    @property
+    def region(self) -> str:
+        return self.clients.home_region
+
+
+@dataclass
+class Step:
+    runtime: Runtime
+    event: CloudEvent | None
+    now: datetime
+
+    @classmethod
+    def for_event(cls, runtime: Runtime, event: CloudEvent) -> "Step":
+        # The event time is when OCI saw the change; the local clock guards against a late
+        # delivery. The later of the two stamps timings and pre-authenticated request expiries.
+        return cls(runtime, event, max(datetime.now(timezone.utc), event.event_time))
+
+    @property
+    def config(self) -> ReplicatorConfig:
+        return self.runtime.config
+
+    @property
+    def region(self) -> str:
+        return self.runtime.region
+
+    def outcome(self, result: Result, reason: str = "", *, source_image_id: str | None = None) -> Outcome:
+        logs.info("outcome", result=result, reason=reason or None)
+        return Outcome(result=result, reason=reason, source_image_id=source_image_id, region=self.region, event_id=self.event.event_id if self.event else None)
+
+    def status_location(self, source_image_id: str, source_region: str) -> ObjectLocation:
+        return ObjectLocation(
+            region=source_region,
+            namespace=self.runtime.objects.namespace,
+            bucket=self.config.staging_bucket,
+            object=status_object(self.config.object_prefix, source_image_id),
+        )
+
+    def record(self, source_image_id: str, source_region: str, display_name: str, change: Callable[[StatusRecord], None]) -> StatusRecord | None:
+        """Update the status record; a failure is logged, never fatal (the record is for people)."""
+        try:
+            return self.runtime.status.update(
+                self.status_location(source_image_id, source_region),
+                lambda: StatusRecord(source_image_id=source_image_id, source_region=source_region, display_name=display_name),
+                change,
+            )
+        except ReplicatorError as exc:
+            logs.warning("status record not updated", reason=exc.reason)
+            return None
