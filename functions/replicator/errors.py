@@ -4,10 +4,11 @@
 class ReplicatorError(Exception):
     """Base of every failure the pipeline reports; `reason` is what operators read."""
 
-    def __init__(self, reason: str, *, detail: str | None = None):
+    def __init__(self, reason: str, *, operation: str | None = None, status: int | None = None):
         super().__init__(reason)
         self.reason = reason
-        self.detail = detail
+        self.operation = operation
+        self.status = status
 
 
 class PermanentError(ReplicatorError):

@@ -12,7 +12,12 @@ from datetime import datetime, timezone
 from typing import Any, Iterator, TextIO
 
 _context: ContextVar[dict[str, Any]] = ContextVar("replicator_log_context", default={})
-_stream: list[TextIO] = [sys.stderr]
+_stream: list[TextIO | None] = [sys.stderr]
+
+
+def send_to(stream: TextIO | None) -> None:
+    """Where log lines go (None: nowhere). Functions log to stderr, which OCI collects."""
+    _stream[0] = stream
 
 
 @contextmanager
@@ -26,6 +31,8 @@ def bound(**fields: Any) -> Iterator[None]:
 
 
 def log(level: str, message: str, **fields: Any) -> None:
+    if _stream[0] is None:
+        return
     record = {
         "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
         "level": level,

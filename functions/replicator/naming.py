@@ -33,7 +33,19 @@ def manifest_object(prefix: str, source_image_id: str) -> str:
 
 
 def status_object(prefix: str, source_image_id: str) -> str:
-    return f"{prefix}status/{source_image_id}.json"
+    return f"{status_prefix(prefix)}{source_image_id}.json"
+
+
+def status_prefix(prefix: str) -> str:
+    return f"{prefix}status/"
+
+
+def source_id_from_status(prefix: str, object_name: str) -> str | None:
+    head, tail = status_prefix(prefix), ".json"
+    if not (object_name.startswith(head) and object_name.endswith(tail)):
+        return None
+    candidate = object_name[len(head) : -len(tail)]
+    return candidate if is_image_ocid(candidate) else None
 
 
 def image_object_pattern(prefix: str) -> str:

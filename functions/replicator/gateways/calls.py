@@ -33,11 +33,13 @@ def call(operation: str, region: str, fn: Callable[[], T], **fields) -> T:
 def translate(exc: oci.exceptions.ServiceError, operation: str) -> Exception:
     text = f"{operation}: {exc.status} {exc.code}: {exc.message}"
     if exc.status == 404:
-        return NotFound(text)
-    if exc.status == 412:
-        return PreconditionFailed(text)
-    if exc.status == 409 and exc.code in CONFLICT_CODES:
-        return Conflict(text)
-    if exc.status == 429 or exc.status >= 500 and exc.status != 501:
-        return TransientError(text)
-    return PermanentError(text)
+        kind = NotFound
+    elif exc.status == 412:
+        kind = PreconditionFailed
+    elif exc.status == 409 and exc.code in CONFLICT_CODES:
+        kind = Conflict
+    elif exc.status == 429 or exc.status >= 500 and exc.status != 501:
+        kind = TransientError
+    else:
+        kind = PermanentError
+    return kind(text, operation=operation, status=exc.status)

@@ -25,9 +25,12 @@ def retry_strategy(config: ReplicatorConfig):
 class Clients:
     """One client per service and region, built on first use and reused by warm invocations."""
 
-    def __init__(self, config: ReplicatorConfig, signer=None):
+    def __init__(self, config: ReplicatorConfig, *, signer=None, sdk_config: dict | None = None, region: str | None = None):
+        """Authenticate with `sdk_config` (an oci config dict), `signer`, or else the resource principal."""
         self._config = config
         self._signer = signer
+        self._sdk_config = sdk_config
+        self._region = region
         self._cache: dict[tuple[str, str], object] = {}
 
     @cached_property
@@ -36,7 +39,7 @@ class Clients:
 
     @property
     def home_region(self) -> str:
-        return self.signer.region
+        return self._region or (self._sdk_config or {}).get("region") or self.signer.region
 
     def compute(self, region: str) -> oci.core.ComputeClient:
         return self._client(oci.core.ComputeClient, "compute", region)
@@ -47,10 +50,11 @@ class Clients:
     def _client(self, cls, kind: str, region: str):
         key = (kind, region)
         if key not in self._cache:
+            auth = {"signer": self.signer} if self._sdk_config is None else {}
             self._cache[key] = cls(
-                {"region": region},
-                signer=self.signer,
+                {**(self._sdk_config or {}), "region": region},
                 retry_strategy=retry_strategy(self._config),
                 timeout=(10, 60),
+                **auth,
             )
         return self._cache[key]

@@ -61,6 +61,11 @@ class Objects:
         reply = call("PutObject", region, lambda: self._clients.objects(region).put_object(self.namespace, bucket, name, data, **kwargs), bucket=bucket, object=name)
         return reply.headers.get("etag", "")
 
+    def list_names(self, region: str, bucket: str, prefix: str) -> list[str]:
+        client = self._clients.objects(region)
+        reply = call("ListObjects", region, lambda: oci.pagination.list_call_get_all_results(client.list_objects, self.namespace, bucket, prefix=prefix), bucket=bucket)
+        return [o.name for o in reply.data.objects]
+
     def delete(self, region: str, bucket: str, name: str) -> bool:
         try:
             call("DeleteObject", region, lambda: self._clients.objects(region).delete_object(self.namespace, bucket, name), bucket=bucket, object=name)

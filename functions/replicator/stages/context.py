@@ -47,6 +47,15 @@ class Runtime:
     def region(self) -> str:
         return self.clients.home_region
 
+    def status_location(self, source_image_id: str, source_region: str) -> ObjectLocation:
+        """Where a source image's status record lives: the staging bucket of its region."""
+        return ObjectLocation(
+            region=source_region,
+            namespace=self.objects.namespace,
+            bucket=self.config.staging_bucket,
+            object=status_object(self.config.object_prefix, source_image_id),
+        )
+
 
 @dataclass
 class Step:
@@ -73,12 +82,7 @@ class Step:
         return Outcome(result=result, reason=reason, source_image_id=source_image_id, region=self.region, event_id=self.event.event_id if self.event else None)
 
     def status_location(self, source_image_id: str, source_region: str) -> ObjectLocation:
-        return ObjectLocation(
-            region=source_region,
-            namespace=self.runtime.objects.namespace,
-            bucket=self.config.staging_bucket,
-            object=status_object(self.config.object_prefix, source_image_id),
-        )
+        return self.runtime.status_location(source_image_id, source_region)
 
     def record(self, source_image_id: str, source_region: str, display_name: str, change: Callable[[StatusRecord], None]) -> StatusRecord | None:
         """Update the status record; a failure is logged, never fatal (the record is for people)."""

@@ -1,0 +1,89 @@
+"""Authentication as the oci CLI does it: a config file and profile, or a principal."""
+
+import os
+from dataclasses import dataclass
+
+import oci
+
+from ..config import ReplicatorConfig
+from ..errors import ConfigError
+from ..gateways.clients import Clients
+from ..stages.context import Runtime
+
+AUTH_MODES = ("api_key", "instance_principal", "resource_principal", "security_token")
+DEFAULT_CONFIG_FILE = "~/.oci/config"
+
+
+class CliError(Exception):
+    """A problem a person can act on: printed as one line, exit code 1."""
+
+
+@dataclass(frozen=True)
+class AuthOptions:
+    config_file: str = DEFAULT_CONFIG_FILE
+    profile: str = "DEFAULT"
+    region: str | None = None
+    auth: str = "api_key"
+
+
+def _file_config(options: AuthOptions) -> dict:
+    path = os.path.expanduser(options.config_file)
+    if not os.path.exists(path):
+        raise CliError(f"config file {path} not found: create it with 'oci setup config' or pass --config-file")
+    try:
+        config = oci.config.from_file(path, options.profile)
+    except oci.exceptions.ProfileNotFound:
+        raise CliError(f"profile {options.profile!r} not found in {path}") from None
+    except oci.exceptions.ConfigFileNotFound:
+        raise CliError(f"config file {path} not found") from None
+    except oci.exceptions.InvalidConfig as exc:
+        raise CliError(f"profile {options.profile!r} in {path} is invalid: {exc}") from None
+    return config
+
+
+def credentials(options: AuthOptions) -> tuple[dict, str | None]:
+    """Keyword arguments for Clients (an SDK config or a signer), and the region to work in."""
+    if options.auth == "api_key":
+        config = _file_config(options)
+        try:
+            oci.config.validate_config(config)
+            oci.signer.load_private_key_from_file(config["key_file"], config.get("pass_phrase"))
+        except (oci.exceptions.InvalidConfig, oci.exceptions.InvalidPrivateKey, OSError) as exc:
+            raise CliError(f"profile {options.profile!r} cannot sign requests: {exc}") from None
+        return {"sdk_config": config}, options.region or config.get("region")
+    if options.auth == "security_token":
+        config = _file_config(options)
+        token_file = config.get("security_token_file")
+        if not token_file or not os.path.exists(os.path.expanduser(token_file)):
+            raise CliError(f"profile {options.profile!r} has no readable security_token_file: run 'oci session authenticate'")
+        with open(os.path.expanduser(token_file)) as f:
+            token = f.read().strip()
+        key = oci.signer.load_private_key_from_file(config["key_file"], config.get("pass_phrase"))
+        return {"signer": oci.auth.signers.SecurityTokenSigner(token, key)}, options.region or config.get("region")
+    if options.auth == "instance_principal":
+        try:
+            signer = oci.auth.signers.InstancePrincipalsSecurityTokenSigner()
+        except Exception as exc:  # the SDK raises several types when not on an OCI instance
+            raise CliError(f"instance principal unavailable (not running on an OCI instance?): {exc}") from None
+        return {"signer": signer}, options.region or signer.region
+    if options.auth == "resource_principal":
+        try:
+            signer = oci.auth.signers.get_resource_principals_signer()
+        except (OSError, ValueError) as exc:
+            raise CliError(f"resource principal unavailable: {exc}") from None
+        return {"signer": signer}, options.region or signer.region
+    raise CliError(f"--auth must be one of {', '.join(AUTH_MODES)}")
+
+
+def build_runtime(options: AuthOptions, env=os.environ) -> Runtime:
+    """A Runtime for the operator: the function's configuration (IR_* variables), the operator's identity."""
+    try:
+        config = ReplicatorConfig.from_env(env)
+    except ConfigError as exc:
+        raise CliError(exc.reason) from None
+    auth, region = credentials(options)
+    if not region:
+        raise CliError("no region: pass --region or set region in the profile")
+    if not oci.regions.is_region(region):
+        raise CliError(f"unknown region {region!r}")
+    return Runtime(config, Clients(config, region=region, **auth))

@@ -1,0 +1,118 @@
+"""The operator CLI against the fake cloud: exit codes, table rows, JSON fields, actionable errors."""
+
+import json
+import sys
+
+import pytest
+
+from replicator.cli import main
+from replicator.sandbox import deploy
+from tests.conftest import FRANKFURT, PHOENIX, REGIONS, SOURCE
+
+
+@pytest.fixture
+def replicated(cloud, compartment):
+    """Three images: one replicated, one whose import fails in Frankfurt, one skipped for a bad tag."""
+    sandbox = deploy(cloud, REGIONS, compartment, {"IR_DEFAULT_REGIONS": PHOENIX})
+    images = {
+        "web": cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX}),
+        "db": cloud.create_image(SOURCE, compartment, "db", freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"}),
+        "typo": cloud.create_image(SOURCE, compartment, "typo", freeform_tags={"replicate-to": "us-phenix-1"}),
+        "plain": cloud.create_image(SOURCE, compartment, "plain"),
+    }
+    cloud.run_until_idle()
+    return sandbox, images
+
+
+@pytest.fixture
+def oci_config(cloud, tmp_path):
+    c = cloud.config(SOURCE)
+    path = tmp_path / "config"
+    path.write_text("[DEFAULT]\n" + "".join(f"{k}={v}\n" for k, v in c.items()) + "\n[OTHER]\n" + "".join(f"{k}={v}\n" for k, v in c.items()))
+    return str(path)
+
+
+def run(capsys, monkeypatch, *args, env=None):
+    for key, value in (env or {}).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys, "argv", ["image-replicator", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_status_shows_every_image_and_region_with_failures_and_skips(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", "--compartment", compartment)
+    assert (code, err) == (0, "")
+    rows = [line.split() for line in out.splitlines()]
+    assert ["web", PHOENIX, "done"] == rows[[r[:1] for r in rows].index(["web"])][:3]
+    assert any(r[:3] == ["typo", "-", "skipped"] for r in rows)
+    assert "typo: skipped: unknown region name(s): us-phenix-1" in out
+
+
+def test_status_json_is_one_document_per_image(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
+    sandbox, images = replicated
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", images["db"].id, "--json")
+    doc = json.loads(out)
+    assert code == 0
+    assert (doc["source_image_id"], doc["state"], doc["source_region"]) == (images["db"].id, "done", SOURCE)
+    assert {r["region"]: r["state"] for r in doc["regions"]} == {PHOENIX: "done", FRANKFURT: "done"}
+    assert set(doc["regions"][0]["durations"]) == {"export", "copy", "import", "finish"}
+
+
+def test_status_reports_a_failed_region_with_its_error(cloud, compartment, oci_config, capsys, monkeypatch):
+    deploy(cloud, REGIONS, compartment)
+    cloud.faults.fail_work_request("ImportImage", region=FRANKFURT)
+    image = cloud.create_image(SOURCE, compartment, "db", freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"})
+    cloud.run_until_idle()
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
+    regions = {r["region"]: r for r in json.loads(out)["regions"]}
+    assert code == 0
+    assert (regions[PHOENIX]["state"], regions[FRANKFURT]["state"]) == ("done", "failed")
+    assert regions[FRANKFURT]["last_error"] == "import ended with the replica DELETED"
+
+
+def test_plan_uses_the_functions_decisions(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "plan", "-c", compartment, "--json", env={"IR_DEFAULT_REGIONS": PHOENIX})
+    plans = {p["display_name"]: p for p in json.loads(out)}
+    assert code == 0
+    assert plans["db"]["targets"] == [PHOENIX, FRANKFURT]
+    assert (plans["plain"]["opted_in"], plans["plain"]["reason"]) == (False, "image carries no opt-in tag")
+    assert plans["typo"]["reason"] == "unknown region name(s): us-phenix-1"
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "plan", "-c", compartment)
+    assert "replicate" in out and "not opted in" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--config-file", "/nowhere/config", "status"], "config file /nowhere/config not found"),
+        (["--profile", "NOPE", "status"], "profile 'NOPE' not found"),
+        (["--region", "mars-north-1", "status"], "unknown region 'mars-north-1'"),
+        (["--auth", "password", "status"], "--auth must be one of"),
+    ],
+)
+def test_configuration_errors_are_one_line_with_exit_code_1(cloud, oci_config, capsys, monkeypatch, args, message):
+    if args[0] != "--config-file":
+        args = ["--config-file", oci_config, *args]
+    code, out, err = run(capsys, monkeypatch, *args)
+    assert code == 1
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_refused_call_names_the_missing_policy_statement(cloud, compartment, oci_config, capsys, monkeypatch):
+    code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", env={"IR_STAGING_BUCKET": "not-ours"})
+    assert code == 1
+    assert "permission denied for ListObjects" in err
+    assert "Allow group <your group> to read objects in compartment <bucket compartment> where target.bucket.name='not-ours'" in err
+
+
+def test_debug_shows_the_traceback(cloud, compartment, oci_config, capsys, monkeypatch):
+    code, _, err = run(capsys, monkeypatch, "--debug", "--config-file", oci_config, "status", env={"IR_STAGING_BUCKET": "not-ours"})
+    assert code == 1
+    assert "Traceback" in err
