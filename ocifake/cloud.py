@@ -28,12 +28,14 @@ from .core.faults import Faults
 from .core.http import Request, Response, json_response, match
 from .core.identity import Compartments, Ids, Tags
 from .events.bus import EventBus
+from .notifications import routes as ons_routes
+from .notifications.models import NotificationsBackend, Topic
 from .objectstorage import routes as os_routes
 from .objectstorage.models import Bucket, ObjectStorageBackend
 
 _HOST = re.compile(r"^(?P<service>[a-z]+)\.(?P<region>[a-z0-9-]+)\.(?:oci\.)?oraclecloud\.com$")
-_SERVICES = {"iaas": "compute", "objectstorage": "objectstorage"}
-_ROUTES = {"compute": compute_routes.ROUTES, "objectstorage": os_routes.ROUTES}
+_SERVICES = {"iaas": "compute", "objectstorage": "objectstorage", "notification": "notifications"}
+_ROUTES = {"compute": compute_routes.ROUTES, "objectstorage": os_routes.ROUTES, "notifications": ons_routes.ROUTES}
 _ANONYMOUS_ROUTES = {"objectstorage": os_routes.ANONYMOUS_ROUTES}
 _RETRY_TOKEN_OPS = {"compute": compute_routes.RETRY_TOKEN_OPERATIONS}
 _PAR_URI = re.compile(r"^/p/(?P<token>[^/]+)/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
@@ -91,6 +93,7 @@ class RegionState:
         self.name = name
         self.compute = ComputeBackend(cloud, name)
         self.objectstorage = ObjectStorageBackend(cloud, name)
+        self.notifications = NotificationsBackend(cloud, name)
 
 
 @dataclass
@@ -237,6 +240,11 @@ class FakeCloud:
     def create_bucket(self, region: str, name: str, compartment_id: str, *, object_events: bool = True) -> Bucket:
         with self.lock:
             return self.objectstorage(region).create_bucket(self.namespace, {"name": name, "compartmentId": compartment_id, "objectEventsEnabled": object_events})
+
+    def create_topic(self, region: str, name: str, compartment_id: str) -> Topic:
+        """A Notifications topic; what is published to it is kept in `topic.messages`."""
+        with self.lock:
+            return self.require_region(region).notifications.create_topic(name, compartment_id)
 
     def create_image(self, region: str, compartment_id: str, display_name: str, **kwargs) -> Image:
         """A custom image "captured from an instance"; see ComputeBackend.create_image_from_instance."""

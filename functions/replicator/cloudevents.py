@@ -18,6 +18,8 @@ IMAGE_CREATED = "com.oraclecloud.computeapi.createimage.end"
 EXPORT_COMPLETED = "com.oraclecloud.computeapi.exportimage.end"
 OBJECT_CREATED = "com.oraclecloud.objectstorage.createobject"
 OBJECT_UPDATED = "com.oraclecloud.objectstorage.updateobject"
+IMAGE_UPDATED = "com.oraclecloud.computeapi.updateimage"
+IMAGE_UPDATED_ALT = "com.oraclecloud.computeimagingapi.updateimage"
 
 
 class ObjectDetails(BaseModel):

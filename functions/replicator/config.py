@@ -5,6 +5,7 @@ names the variable, never a crash deep inside a stage.
 """
 
 from collections.abc import Mapping
+from typing import Literal
 
 import oci
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -43,8 +44,32 @@ class ReplicatorConfig(BaseModel):
     max_targets: int = Field(10, ge=1, le=100)
     sdk_max_attempts: int = Field(3, ge=1, le=8)
     sdk_total_seconds: int = Field(120, ge=5, le=240)
+    compartments: tuple[str, ...] = ()
+    max_attempts: int = Field(3, ge=1, le=20)
+    on_source_deleted: Literal["keep", "delete"] = "keep"
+    notification_topic_id: str | None = None
+    reconcile_budget_seconds: int = Field(240, ge=10, le=3600)
 
     _regions = field_validator("default_regions", "allowed_regions", mode="before")(classmethod(lambda cls, v: _region_list(v)))
+
+    @field_validator("compartments", mode="before")
+    @classmethod
+    def _compartment_list(cls, value) -> tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else list(value or ())
+        ids = tuple(dict.fromkeys(i.strip() for i in items if i.strip()))
+        bad = [i for i in ids if not i.startswith(("ocid1.compartment.", "ocid1.tenancy."))]
+        if bad:
+            raise ValueError(f"not compartment OCIDs: {', '.join(bad)}")
+        return ids
+
+    @field_validator("notification_topic_id")
+    @classmethod
+    def _topic_ocid(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith("ocid1.onstopic."):
+            raise ValueError("must be a Notifications topic OCID")
+        return value
 
     @field_validator("opt_in_defined_tag")
     @classmethod

@@ -9,15 +9,15 @@ import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterator
 
 _context: ContextVar[dict[str, Any]] = ContextVar("replicator_log_context", default={})
-_stream: list[TextIO | None] = [sys.stderr]
+_enabled = [True]
 
 
-def send_to(stream: TextIO | None) -> None:
-    """Where log lines go (None: nowhere). Functions log to stderr, which OCI collects."""
-    _stream[0] = stream
+def enable(on: bool) -> None:
+    """Log to stderr (what OCI Functions collects), or nowhere."""
+    _enabled[0] = on
 
 
 @contextmanager
@@ -31,7 +31,7 @@ def bound(**fields: Any) -> Iterator[None]:
 
 
 def log(level: str, message: str, **fields: Any) -> None:
-    if _stream[0] is None:
+    if not _enabled[0]:
         return
     record = {
         "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
@@ -40,7 +40,7 @@ def log(level: str, message: str, **fields: Any) -> None:
         **_context.get(),
         **{k: v for k, v in fields.items() if v is not None},
     }
-    print(json.dumps(record, default=str, sort_keys=False), file=_stream[0], flush=True)
+    print(json.dumps(record, default=str), file=sys.stderr, flush=True)
 
 
 def info(message: str, **fields: Any) -> None:

@@ -4,6 +4,8 @@ It travels with the data, so a target region can import and finish its replica e
 the source region is unreachable after the copy.
 """
 
+import hashlib
+import json
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +22,26 @@ class ObjectLocation(BaseModel):
     namespace: str
     bucket: str
     object: str
+
+
+class ReplicaSpec(BaseModel):
+    """What a finished replica must carry besides its disk: the source's tags and shapes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    freeform_tags: dict[str, str] = Field(default_factory=dict)
+    defined_tags: dict[str, dict] = Field(default_factory=dict)
+    shapes: tuple[ShapeEntry, ...] = ()
+
+    def fingerprint(self) -> str:
+        """Equal for equal specs, whatever the order of tags and shapes."""
+        doc = {"f": self.freeform_tags, "d": self.defined_tags, "s": sorted(s.model_dump_json() for s in self.shapes)}
+        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:32]
+
+    @classmethod
+    def of_source(cls, image: ImageFacts, shapes: list[ShapeEntry], opt_in_tag: str, opt_in_defined: tuple[str, str] | None) -> "ReplicaSpec":
+        freeform, defined = replica_tags(image, opt_in_tag, opt_in_defined)
+        return cls(freeform_tags=freeform, defined_tags=defined, shapes=tuple(sorted(shapes, key=lambda s: s.shape)))
 
 
 class ReplicationManifest(BaseModel):
@@ -41,6 +63,10 @@ class ReplicationManifest(BaseModel):
     object_md5: str | None = None
     exported_at: datetime
     status: ObjectLocation
+
+    @property
+    def spec(self) -> ReplicaSpec:
+        return ReplicaSpec(freeform_tags=self.freeform_tags, defined_tags=self.defined_tags, shapes=self.shapes)
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json(indent=2).encode()

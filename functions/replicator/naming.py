@@ -7,6 +7,8 @@ so no step depends on state that an earlier invocation may have failed to store.
 import hashlib
 import re
 
+import oci
+
 PROVENANCE_TAG = "replica-of"
 SOURCE_REGION_TAG = "replica-source-region"
 REPLICATED_AT_TAG = "replicated-at"
@@ -23,9 +25,21 @@ def is_image_ocid(value: str) -> bool:
     return bool(_IMAGE_OCID.match(value))
 
 
+def region_of_ocid(ocid: str) -> str | None:
+    """The region a regional OCID names (`ocid1.image.oc1.iad.…` -> us-ashburn-1), if it names one."""
+    parts = ocid.split(".")
+    key = parts[3] if len(parts) > 4 else ""
+    region = oci.regions.REGIONS_SHORT_NAMES.get(key, key)
+    return region if oci.regions.is_region(region) else None
+
+
 def image_object(prefix: str, source_image_id: str) -> str:
     """The exported `.oci` object: same name in the staging bucket and every landing bucket."""
-    return f"{prefix}images/{source_image_id}.oci"
+    return f"{image_prefix(prefix)}{source_image_id}.oci"
+
+
+def image_prefix(prefix: str) -> str:
+    return f"{prefix}images/"
 
 
 def manifest_object(prefix: str, source_image_id: str) -> str:
@@ -50,12 +64,12 @@ def source_id_from_status(prefix: str, object_name: str) -> str | None:
 
 def image_object_pattern(prefix: str) -> str:
     """The Events-rule wildcard that matches image objects and nothing else we write."""
-    return f"{prefix}images/*.oci"
+    return f"{image_prefix(prefix)}*.oci"
 
 
 def source_id_from_object(prefix: str, object_name: str) -> str | None:
     """The source image OCID an image object was named after, or None for any other object."""
-    head, tail = f"{prefix}images/", ".oci"
+    head, tail = image_prefix(prefix), ".oci"
     if not (object_name.startswith(head) and object_name.endswith(tail)):
         return None
     candidate = object_name[len(head) : -len(tail)]

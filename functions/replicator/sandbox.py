@@ -5,9 +5,11 @@ the real fdk from `functions/func.py`, and the Events rules of `events/rules/`. 
 demo, the end-to-end tests and the benchmarks; the function itself never imports this.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from ocifake import FakeCloud
+from ocifake.core.clock import iso
 from ocifake.functions.fdk_process import FdkFunction
 
 from .config import ReplicatorConfig
@@ -29,9 +31,27 @@ class Sandbox:
         """Every function's structured log lines, region by region."""
         return [record for fn in self.functions.values() for record in fn.log_records()]
 
+    def reconcile(self, region: str | None = None, *, dry_run: bool = False) -> dict:
+        """Invoke the function's scheduled reconcile pass in `region` (default: the first), now."""
+        fn = self.functions[region or self.regions[0]]
+        payload = {"action": "reconcile", "dryRun": dry_run, "at": iso(self.cloud.clock.now())}
+        reply = fn.invoke(json.dumps(payload).encode())
+        if reply.status != 200:
+            raise RuntimeError(f"reconcile in {fn.region} answered {reply.status}: {reply.body[:500]!r}")
+        return reply.json()
+
+    def converge(self, max_passes: int = 10) -> int:
+        """Alternate reconcile passes (every region) and simulated time until nothing is left to do."""
+        for n in range(1, max_passes + 1):
+            reports = [self.reconcile(region) for region in self.regions]
+            self.cloud.run_until_idle()
+            if all(step["action"] == "none" for report in reports for step in report["steps"]):
+                return n
+        raise AssertionError(f"not converged after {max_passes} reconcile passes")
+
 
 def deploy(cloud: FakeCloud, regions: list[str], compartment_id: str, env: dict[str, str] | None = None) -> Sandbox:
-    env = dict(env or {})
+    env = {"IR_COMPARTMENTS": compartment_id, **(env or {})}
     config = ReplicatorConfig.from_env(env)
     sandbox = Sandbox(cloud, list(regions), compartment_id, config, env)
     specs = load_rules(config)

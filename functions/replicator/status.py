@@ -29,6 +29,16 @@ class RegionStatus(BaseModel):
     last_error: str | None = None
     replica_image_id: str | None = None
     work_request_id: str | None = None
+    applied_spec: str | None = None  # fingerprint of the tags and shapes last applied to the replica
+    counted_from: int = 0  # attempts before the operator's last retry; the limit counts from here
+
+    @property
+    def current_attempt(self) -> int:
+        """The attempt a step taken now belongs to: a pending or failed region starts a new one."""
+        return self.attempts + 1 if self.state in ("pending", "failed") else self.attempts
+
+    def gave_up(self, max_attempts: int) -> bool:
+        return self.state == "failed" and self.attempts - self.counted_from >= max_attempts
 
 
 class StatusRecord(BaseModel):
@@ -37,6 +47,7 @@ class StatusRecord(BaseModel):
     display_name: str = ""
     targets: dict[str, RegionStatus] = Field(default_factory=dict)
     updated_at: datetime | None = None
+    closed: str | None = None  # why the replication ended early: source deleted or no longer opted in
 
     @property
     def state(self) -> str:
@@ -75,10 +86,19 @@ class StatusRecord(BaseModel):
         entry.attempts = max(entry.attempts, 1)
         self._touch(entry, at)
 
-    def done(self, region: str, replica_image_id: str, at: datetime) -> None:
+    def done(self, region: str, replica_image_id: str, spec: str, at: datetime) -> None:
         entry = self.region(region)
         self.end(region, "finish", at)
-        entry.stage, entry.state, entry.last_error, entry.replica_image_id = "finish", "done", None, replica_image_id
+        entry.stage, entry.state, entry.last_error, entry.replica_image_id, entry.applied_spec = "finish", "done", None, replica_image_id, spec
+
+    def retry(self, region: str, at: datetime) -> None:
+        """An operator asks for another go: the attempt limit counts afresh from now.
+
+        Attempts themselves keep counting, so each attempt keeps its own retry tokens.
+        """
+        entry = self.region(region)
+        entry.state, entry.counted_from = "pending", entry.attempts
+        self._touch(entry, at)
 
     def _touch(self, entry: RegionStatus, at: datetime) -> None:
         entry.updated_at = at

@@ -87,3 +87,15 @@ def test_an_injected_timeout_loses_the_answer_but_not_the_work(cloud, compartmen
         objects.put_object(cloud.namespace, "b", "x", b"1")
     assert objects.get_object(cloud.namespace, "b", "x").data.content == b"1"
     assert cloud.calls[0].status == "timeout"
+
+
+def test_messages_published_to_a_topic_are_kept_in_order(cloud, compartment):
+    topic = cloud.create_topic(SOURCE, "replication", compartment)
+    client = oci.ons.NotificationDataPlaneClient(cloud.config(SOURCE))
+    for title in ("first", "second"):
+        reply = client.publish_message(topic.id, oci.ons.models.MessageDetails(title=title, body="{}"))
+        assert reply.data.message_id
+    assert [m.title for m in topic.messages] == ["first", "second"]
+    with pytest.raises(ServiceError) as e:
+        client.publish_message("ocid1.onstopic.oc1.iad.missing", oci.ons.models.MessageDetails(body="x"))
+    assert e.value.status == 404

@@ -47,7 +47,7 @@ def test_status_record_follows_a_region_through_every_stage():
         record.begin("us-phoenix-1", stage, T0 + timedelta(minutes=10 * n))
         record.end("us-phoenix-1", stage, T0 + timedelta(minutes=10 * n + 5))
     record.begin("eu-frankfurt-1", "export", T0)
-    record.done("us-phoenix-1", "ocid1.image.oc1.phx.replica", T0 + timedelta(hours=1))
+    record.done("us-phoenix-1", "ocid1.image.oc1.phx.replica", "spec-1", T0 + timedelta(hours=1))
     phoenix = record.targets["us-phoenix-1"]
     assert (phoenix.state, phoenix.attempts, phoenix.replica_image_id) == ("done", 1, "ocid1.image.oc1.phx.replica")
     assert phoenix.timings["copy"].ended - phoenix.timings["copy"].started == timedelta(minutes=5)

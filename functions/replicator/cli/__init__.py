@@ -95,7 +95,7 @@ def _guard(runtime, action):
 def main() -> None:
     debug = "--debug" in sys.argv
     # The pipeline's JSON log lines are for OCI Logging; at a terminal they only add noise.
-    logs.send_to(sys.stderr if debug else None)
+    logs.enable(debug)
     try:
         app()
     except Exception as exc:  # one line a person can act on; the traceback on request

@@ -47,6 +47,9 @@ class Clients:
     def objects(self, region: str) -> oci.object_storage.ObjectStorageClient:
         return self._client(oci.object_storage.ObjectStorageClient, "objects", region)
 
+    def notifications(self, region: str) -> oci.ons.NotificationDataPlaneClient:
+        return self._client(oci.ons.NotificationDataPlaneClient, "notifications", region)
+
     def _client(self, cls, kind: str, region: str):
         key = (kind, region)
         if key not in self._cache:

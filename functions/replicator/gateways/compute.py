@@ -50,6 +50,17 @@ class Compute:
             shape=entry.shape,
         )
 
+    def remove_shape(self, region: str, image_id: str, shape: str) -> None:
+        call(
+            "RemoveImageShapeCompatibilityEntry",
+            region,
+            lambda: self._clients.compute(region).remove_image_shape_compatibility_entry(image_id, shape),
+            shape=shape,
+        )
+
+    def delete_image(self, region: str, image_id: str) -> None:
+        call("DeleteImage", region, lambda: self._clients.compute(region).delete_image(image_id))
+
     def update_tags(self, region: str, image_id: str, freeform: dict, defined: dict) -> None:
         details = oci.core.models.UpdateImageDetails(freeform_tags=freeform, defined_tags=defined)
         call("UpdateImage", region, lambda: self._clients.compute(region).update_image(image_id, details))

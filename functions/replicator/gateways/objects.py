@@ -96,6 +96,18 @@ class Objects:
                 continue
         return len(ours)
 
+    def delete_expired_pars(self, region: str, bucket: str, now: datetime) -> list[str]:
+        """Delete this project's pre-authenticated requests that have expired; return their names."""
+        client = self._clients.objects(region)
+        listed = call("ListPreauthenticatedRequests", region, lambda: oci.pagination.list_call_get_all_results(client.list_preauthenticated_requests, self.namespace, bucket), bucket=bucket).data
+        expired = [p for p in listed if p.name.startswith(PAR_NAME_PREFIX) and p.time_expires <= now]
+        for par in expired:
+            try:
+                call("DeletePreauthenticatedRequest", region, lambda p=par: client.delete_preauthenticated_request(self.namespace, bucket, p.id), bucket=bucket)
+            except NotFound:
+                continue
+        return [p.name for p in expired]
+
     def copy(self, region: str, bucket: str, name: str, dest_region: str, dest_bucket: str, metadata: dict[str, str]) -> str | None:
         """Start a server-side copy that never overwrites; None if the destination already exists."""
         details = oci.object_storage.models.CopyObjectDetails(

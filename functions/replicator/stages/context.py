@@ -12,6 +12,7 @@ from ..config import ReplicatorConfig
 from ..errors import ReplicatorError
 from ..gateways.clients import Clients
 from ..gateways.compute import Compute
+from ..gateways.notifications import Notifier
 from ..gateways.objects import Objects
 from ..gateways.status_store import StatusStore
 from ..manifest import ObjectLocation
@@ -42,6 +43,7 @@ class Runtime:
         self.compute = Compute(self.clients)
         self.objects = Objects(self.clients)
         self.status = StatusStore(self.objects)
+        self.notifier = Notifier(self.clients, self.config.notification_topic_id)
 
     @property
     def region(self) -> str:
@@ -59,7 +61,10 @@ class Runtime:
 
 @dataclass
 class Step:
+    """One unit of work: the runtime, the region it acts in, the triggering event (if any), the time."""
+
     runtime: Runtime
+    region: str
     event: CloudEvent | None
     now: datetime
 
@@ -67,18 +72,18 @@ class Step:
     def for_event(cls, runtime: Runtime, event: CloudEvent) -> "Step":
         # The event time is when OCI saw the change; the local clock guards against a late
         # delivery. The later of the two stamps timings and pre-authenticated request expiries.
-        return cls(runtime, event, max(datetime.now(timezone.utc), event.event_time))
+        return cls(runtime, runtime.region, event, max(datetime.now(timezone.utc), event.event_time))
+
+    def in_region(self, region: str) -> "Step":
+        """The same step acting in another region (the reconciler drives targets from the source)."""
+        return Step(self.runtime, region, self.event, self.now)
 
     @property
     def config(self) -> ReplicatorConfig:
         return self.runtime.config
 
-    @property
-    def region(self) -> str:
-        return self.runtime.region
-
     def outcome(self, result: Result, reason: str = "", *, source_image_id: str | None = None) -> Outcome:
-        logs.info("outcome", result=result, reason=reason or None)
+        logs.info("outcome", result=result, reason=reason or None, region=self.region)
         return Outcome(result=result, reason=reason, source_image_id=source_image_id, region=self.region, event_id=self.event.event_id if self.event else None)
 
     def status_location(self, source_image_id: str, source_region: str) -> ObjectLocation:

@@ -32,8 +32,12 @@ def handle(step: Step) -> Outcome:
         return distribute(step, image, decision)
 
 
-def distribute(step: Step, image: ImageFacts, decision: Decision) -> Outcome:
-    """Write the manifest and start the copy into every target region's landing bucket."""
+def distribute(step: Step, image: ImageFacts, decision: Decision, *, restart: bool = False) -> Outcome:
+    """Write the manifest and start the copy into every target region's landing bucket.
+
+    Targets whose copy is already under way are left alone, unless `restart` (the reconciler,
+    which has seen that copy fail) asks for a new one.
+    """
     config, objects, region = step.config, step.runtime.objects, step.region
     object_name = image_object(config.object_prefix, image.id)
     exported = objects.head(region, config.staging_bucket, object_name)
@@ -52,7 +56,7 @@ def distribute(step: Step, image: ImageFacts, decision: Decision) -> Outcome:
     started: dict[str, str | None] = {}
     for target in decision.targets:
         entry = status.targets.get(target) if status else None
-        if entry is not None and entry.state in ("in_progress", "done") and entry.stage in ("copy", "import", "finish"):
+        if not restart and entry is not None and entry.state in ("in_progress", "done") and entry.stage in ("copy", "import", "finish"):
             logs.info("copy already under way", target_region=target, stage=entry.stage)
             continue
         with logs.bound(target_region=target):

@@ -42,10 +42,13 @@ def start_export(step: Step, image: ImageFacts, decision: Decision) -> Outcome:
         logs.info("export object already present; continuing with the copy")
         return export_completed.distribute(step, image, decision)
 
+    # A new attempt after a failed one needs its own retry token, or OCI would replay the old answer.
+    record, _ = step.runtime.status.read(step.status_location(image.id, region))
+    attempt = max((t.current_attempt for t in record.targets.values()), default=1) if record else 1
     expires = step.now + timedelta(minutes=config.par_lifetime_minutes)
     uri = objects.create_par(region, config.staging_bucket, par_name("export", image.id, region), object_name, "ObjectWrite", expires)
     try:
-        work_request = step.runtime.compute.export_image(region, image.id, uri, retry_token("export", image.id, region, object_name))
+        work_request = step.runtime.compute.export_image(region, image.id, uri, retry_token("export", image.id, region, object_name, str(attempt)))
     except Conflict as exc:
         objects.delete_pars(region, config.staging_bucket, object_name)
         return step.outcome("in_progress", f"another export is running: {exc.reason}", source_image_id=image.id)

@@ -50,6 +50,17 @@ def find_replica(step: Step, manifest: ReplicationManifest) -> ImageFacts | None
     return None
 
 
+def current_attempt(step: Step, manifest: ReplicationManifest) -> int:
+    """This region's attempt number from the status record (1 if the source region cannot be read)."""
+    try:
+        record, _ = step.runtime.status.read(manifest.status)
+    except ReplicatorError as exc:
+        logs.warning("status record unreadable", reason=exc.reason)
+        return 1
+    entry = record.targets.get(step.region) if record else None
+    return entry.current_attempt if entry else 1
+
+
 def start_import(step: Step, manifest: ReplicationManifest) -> Outcome:
     config, objects, region, source_id = step.config, step.runtime.objects, step.region, manifest.source_image_id
     landed = objects.head(region, config.landing_bucket, manifest.object_name)
@@ -74,7 +85,9 @@ def start_import(step: Step, manifest: ReplicationManifest) -> Outcome:
         ),
     )
     try:
-        replica, work_request = step.runtime.compute.import_image(region, details, retry_token("import", source_id, region, compartment))
+        # A new attempt after a failed one needs its own retry token, or OCI would replay the old answer.
+        token = retry_token("import", source_id, region, compartment, str(current_attempt(step, manifest)))
+        replica, work_request = step.runtime.compute.import_image(region, details, token)
     except Conflict as exc:
         objects.delete_pars(region, config.landing_bucket, manifest.object_name)
         return step.outcome("in_progress", f"another import is running: {exc.reason}", source_image_id=source_id)

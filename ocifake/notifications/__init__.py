@@ -1,0 +1,1 @@
+"""OCI Notifications (ONS) data plane: topics and published messages."""

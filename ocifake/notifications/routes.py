@@ -1,0 +1,12 @@
+"""URL table for the Notifications data plane."""
+
+from ..core.clock import iso
+from ..core.http import Request, Response, json_response, route
+
+
+def publish_message(req: Request) -> Response:
+    message = req.cloud_region.notifications.publish(req.params["topicId"], req.json())
+    return json_response({"messageId": message.id, "timeStamp": iso(message.time)})
+
+
+ROUTES = [route("POST", "/20181201/topics/{topicId}/messages", "PublishMessage", publish_message)]
