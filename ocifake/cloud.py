@@ -353,7 +353,7 @@ class FakeCloud:
         return reply
 
     def _handle(self, request: Request) -> tuple[str, Response, bool]:
-        operation = "Unknown"
+        operation, timeout = "Unknown", False
         try:
             if request.region not in self.regions:
                 raise errors.NotAuthenticated(f"The tenancy is not subscribed to region {request.region}.")
@@ -371,9 +371,11 @@ class FakeCloud:
             fault = self.faults.call_fault(operation, request.region)
             if fault in errors.FAULT_ERRORS:
                 raise errors.FAULT_ERRORS[fault](f"Injected fault on {operation}.")
-            return operation, self._with_retry_token(request, route), fault == "timeout"
+            # A timeout loses the answer, whatever it was: the work is done, the caller never knows.
+            timeout = fault == "timeout"
+            return operation, self._with_retry_token(request, route), timeout
         except OciError as exc:
-            return operation, json_response({"code": exc.code, "message": exc.message}, status=exc.status), False
+            return operation, json_response({"code": exc.code, "message": exc.message}, status=exc.status), timeout
 
     def _with_retry_token(self, request: Request, route) -> Response:
         token = request.headers.get("opc-retry-token")

@@ -116,3 +116,33 @@ def test_debug_shows_the_traceback(cloud, compartment, oci_config, capsys, monke
     code, _, err = run(capsys, monkeypatch, "--debug", "--config-file", oci_config, "status", env={"IR_STAGING_BUCKET": "not-ours"})
     assert code == 1
     assert "Traceback" in err
+
+
+def test_reconcile_dry_run_lists_steps_and_the_real_pass_takes_them(cloud, compartment, oci_config, capsys, monkeypatch):
+    sandbox = deploy(cloud, REGIONS, compartment)
+    cloud.events.drop()
+    image = cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX})
+    cloud.run_until_idle()
+    env = {"IR_COMPARTMENTS": compartment}
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "reconcile", "--dry-run", "--json", env=env)
+    doc = json.loads(out)
+    assert code == 0
+    assert (doc["dry_run"], [(s["region"], s["action"]) for s in doc["steps"]]) == (True, [(PHOENIX, "export")])
+    assert cloud.compute(SOURCE).images[image.id].lifecycle_state == "AVAILABLE"
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "reconcile", env=env)
+    assert code == 0 and "export" in out
+    assert cloud.compute(SOURCE).images[image.id].lifecycle_state == "EXPORTING"
+    assert sandbox.functions
+
+
+def test_retry_clears_a_failed_region(cloud, compartment, oci_config, capsys, monkeypatch):
+    deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "1"})
+    cloud.faults.fail_work_request("ImportImage", region=FRANKFURT)
+    image = cloud.create_image(SOURCE, compartment, "db", freeform_tags={"replicate-to": FRANKFURT})
+    cloud.run_until_idle()
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--region", FRANKFURT)
+    assert code == 0 and "pending again" in out
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
+    assert json.loads(out)["regions"][0]["state"] == "pending"
+    code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--region", PHOENIX)
+    assert code == 1 and f"no replication of {image.id} to {PHOENIX}" in err

@@ -11,12 +11,14 @@ from .. import logs
 from ..errors import ReplicatorError
 from ..inventory import plan as plan_images
 from ..inventory import reports
+from ..operations import retry_region
+from ..reconcile.drive import run_pass
 from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, build_runtime
 from .permissions import explain
-from .views import notes, plan_table, status_table
+from .views import notes, plan_table, status_table, steps_table
 
 app = typer.Typer(
-    help="Replicate custom OCI compute images across regions: status, plan, demo.",
+    help="Replicate custom OCI compute images across regions: status, plan, reconcile, retry, demo.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -83,6 +85,36 @@ def plan(
         console.print_json(json.dumps(doc))
     else:
         console.print(plan_table(runtime.region, plans))
+
+
+@app.command()
+def reconcile(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="List the steps the pass would take; change nothing."),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Run one reconcile pass now over the region's configured compartments (IR_COMPARTMENTS)."""
+    runtime = _runtime(ctx)
+    report = _guard(runtime, lambda: run_pass(runtime, dry_run=dry_run))
+    if as_json:
+        console.print_json(report.model_dump_json())
+        return
+    console.print(steps_table(report))
+    for line in report.cleaned:
+        console.print(f"removed {line}", markup=False, highlight=False)
+
+
+@app.command()
+def retry(
+    ctx: typer.Context,
+    image: str = typer.Argument(..., help="Source image OCID."),
+    region: str = typer.Option(..., "--region", help="The target region marked failed."),
+):
+    """Clear a target region marked failed, so the next reconcile pass tries it again."""
+    runtime = _runtime(ctx)
+    record = _guard(runtime, lambda: retry_region(runtime, image, region))
+    entry = record.targets[region]
+    console.print(f"{record.display_name or image} -> {region}: pending again after {entry.attempts} attempts; the next pass retries it")
 
 
 def _guard(runtime, action):

@@ -5,6 +5,7 @@ from rich.table import Table
 
 from ..decision import Decision
 from ..images import ImageFacts
+from ..reconcile.drive import PassReport
 from ..report import ImageReport
 from ..status import STAGES
 
@@ -68,4 +69,14 @@ def plan_table(region: str, plans: list[tuple[ImageFacts, Decision]]) -> Table:
     for image, decision in plans:
         verdict = "replicate" if decision.replicate else ("skip" if decision.opted_in else "not opted in")
         table.add_row(image.display_name, image.id, verdict, ", ".join(decision.targets) or decision.reason)
+    return table
+
+
+def steps_table(report: PassReport) -> Table:
+    verb = "would take" if report.dry_run else "took"
+    table = Table(title=f"Reconcile pass in {report.region}: {report.images} images; steps it {verb}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("Image", "Target", "Step", "Why"):
+        table.add_column(column, overflow="fold")
+    for step in report.steps:
+        table.add_row(step.display_name, step.region, step.action, step.error or step.reason)
     return table
