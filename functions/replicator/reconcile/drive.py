@@ -82,7 +82,7 @@ def _reconcile_image(step: Step, world: World, image: ImageFacts, dry_run: bool)
             record=entry,
             replica=world.replica(target, image.id),
             landed=image_object(config.object_prefix, image.id) in world.landing.get(target, set()),
-            copy_state=copy_state(runtime, entry),
+            copy_state=copy_state(runtime, entry, step.now),
         )
         plans.append(next_action(source, view, config.max_attempts))
     steps = [PlannedStep(source_image_id=image.id, display_name=image.display_name, region=p.region, action=p.action, reason=p.reason) for p in plans]

@@ -7,6 +7,7 @@ only while a copy is recorded in flight.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from ..errors import NotFound
 from ..gateways.calls import call
@@ -70,13 +71,20 @@ def observe(runtime: Runtime, targets_of) -> World:
     return world
 
 
-def copy_state(runtime: Runtime, entry: RegionStatus | None) -> str | None:
-    """The status of the copy a record says is running (copy work requests belong to Object Storage)."""
+COPY_GIVEN_UP_AFTER = timedelta(hours=24)
+
+
+def copy_state(runtime: Runtime, entry: RegionStatus | None, now: datetime) -> str | None:
+    """The status of the copy a record says is running (copy work requests belong to Object Storage).
+
+    A work request that cannot be read is UNKNOWN, and presumed lost once it is a day old.
+    """
     if entry is None or entry.stage != "copy" or entry.state != "in_progress" or not entry.work_request_id:
         return None
     region = runtime.region
     try:
         reply = call("GetWorkRequest", region, lambda: runtime.clients.objects(region).get_work_request(entry.work_request_id))
     except NotFound:
-        return None
+        started = entry.timings["copy"].started if "copy" in entry.timings else None
+        return "FAILED" if started is None or now - started > COPY_GIVEN_UP_AFTER else "UNKNOWN"
     return reply.data.status

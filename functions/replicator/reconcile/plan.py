@@ -20,7 +20,7 @@ class TargetView(BaseModel):
     record: RegionStatus | None = None
     replica: ImageFacts | None = None
     landed: bool = False
-    copy_state: str | None = None  # the copy work request's status, when one is recorded in flight
+    copy_state: str | None = None  # the copy work request's status (or UNKNOWN), when one is recorded in flight
 
 
 class SourceView(BaseModel):
@@ -59,7 +59,7 @@ def next_action(source: SourceView, target: TargetView, max_attempts: int) -> Pl
         return plan("wait", "import running")
     if target.landed:
         return plan("import", "image object landed but no replica")
-    if target.copy_state in ("ACCEPTED", "IN_PROGRESS"):
+    if target.copy_state in ("ACCEPTED", "IN_PROGRESS", "UNKNOWN"):
         return plan("wait", "copy running")
     if source.exported:
         reason = "copy failed" if target.copy_state == "FAILED" else "exported but not copied"

@@ -1,0 +1,125 @@
+variable "tenancy_ocid" {
+  description = "The tenancy OCID."
+  type        = string
+}
+
+variable "home_region" {
+  description = "The tenancy's home region, where IAM resources are created."
+  type        = string
+}
+
+variable "regions" {
+  description = "The three participating regions, in the order of the provider aliases region_a, region_b, region_c (add an alias and a module block in main.tf for more)."
+  type        = list(string)
+  validation {
+    condition     = length(var.regions) == 3 && length(distinct(var.regions)) == 3
+    error_message = "List exactly three distinct regions, or edit main.tf to match the number of regions."
+  }
+}
+
+variable "functions_compartment_ocid" {
+  description = "Compartment of the function applications, functions, Events rules and schedules."
+  type        = string
+}
+
+variable "images_compartment_ocids" {
+  description = "Compartments whose custom images may be replicated (scanned by the reconcile pass; replicas land in the source image's compartment unless target_compartment_ocid is set)."
+  type        = list(string)
+}
+
+variable "buckets_compartment_ocid" {
+  description = "Compartment of the staging and landing buckets."
+  type        = string
+}
+
+variable "target_compartment_ocid" {
+  description = "Compartment for replicas; null keeps each replica in its source image's compartment."
+  type        = string
+  default     = null
+}
+
+variable "subnet_ids" {
+  description = "Per region, the subnet of the function application (a private subnet with a service gateway to Oracle Services)."
+  type        = map(string)
+}
+
+variable "function_images" {
+  description = "Per region, the function image pushed to that region's Container Registry (region.ocir.io/namespace/repo:tag)."
+  type        = map(string)
+}
+
+variable "default_regions" {
+  description = "Regions a 'replicate-to = default' tag means."
+  type        = list(string)
+  default     = []
+}
+
+variable "allowed_regions" {
+  description = "Regions replicas may go to; empty allows every participating region."
+  type        = list(string)
+  default     = []
+}
+
+variable "opt_in_defined_tag" {
+  description = "Optional defined tag (Namespace.key) that opts an image in, besides the freeform 'replicate-to' tag."
+  type        = string
+  default     = ""
+}
+
+variable "staging_bucket" {
+  description = "Name of the staging bucket (created in every region)."
+  type        = string
+  default     = "image-replicator-staging"
+}
+
+variable "landing_bucket" {
+  description = "Name of the landing bucket (created in every region)."
+  type        = string
+  default     = "image-replicator-landing"
+}
+
+variable "object_prefix" {
+  description = "Prefix of every object the replicator writes."
+  type        = string
+  default     = "image-replicator/"
+}
+
+variable "intermediate_retention_days" {
+  description = "Days after which leftover exported images and manifests are deleted by the bucket lifecycle policy."
+  type        = number
+  default     = 7
+}
+
+variable "kms_key_ids" {
+  description = "Per region, an optional Vault key OCID to encrypt the buckets with; absent regions use Oracle-managed keys."
+  type        = map(string)
+  default     = {}
+}
+
+variable "reconcile_schedule" {
+  description = "iCalendar recurrence of the reconcile pass (Resource Scheduler ICAL recurrence)."
+  type        = string
+  default     = "FREQ=HOURLY;INTERVAL=1"
+}
+
+variable "on_source_deleted" {
+  description = "What happens to replicas when their source image is deleted: keep or delete."
+  type        = string
+  default     = "keep"
+  validation {
+    condition     = contains(["keep", "delete"], var.on_source_deleted)
+    error_message = "on_source_deleted must be keep or delete."
+  }
+}
+
+variable "notification_topic_ocid" {
+  description = "Optional Notifications topic for completion and failure notices."
+  type        = string
+  default     = ""
+}
+
+variable "function_memory_mb" {
+  description = "Function memory (see the Performance section of README for the measured peak)."
+  type        = number
+  default     = 256
+}

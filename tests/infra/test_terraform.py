@@ -1,0 +1,146 @@
+"""The Terraform under infra/, read with python-hcl2: no Terraform binary, no network."""
+
+import re
+from pathlib import Path
+
+import hcl2
+import pytest
+
+from replicator.config import ReplicatorConfig
+from replicator.router import ROUTES
+from replicator.rules import RULES_DIR, event_types, load_rules
+from tests.conftest import ROOT
+
+INFRA = ROOT / "infra"
+MODULE = INFRA / "modules" / "region"
+
+
+def _plain(value):
+    """python-hcl2 keeps HCL's quotes on keys and strings; strip them, and its bookkeeping keys."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items() if k != "__is_block__"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def parse(path: Path) -> dict:
+    with open(path) as f:
+        return _plain(hcl2.load(f))
+
+
+def blocks(directory: Path, kind: str) -> list[dict]:
+    """Every `kind` block (module, provider, output…) of the .tf files in `directory`."""
+    return [block for path in sorted(directory.glob("*.tf")) for block in parse(path).get(kind, [])]
+
+
+def _resources(directory: Path, kind: str) -> dict:
+    out = {}
+    for path in sorted(directory.glob("*.tf")):
+        for block in parse(path).get("resource", []):
+            if kind in block:
+                out.update(block[kind])
+    return out
+
+
+def test_every_tf_file_parses():
+    files = sorted(INFRA.rglob("*.tf"))
+    assert len(files) >= 8
+    for path in files:
+        assert parse(path), path
+
+
+def test_the_region_module_creates_private_buckets_with_object_events():
+    (bucket,) = _resources(MODULE, "oci_objectstorage_bucket").values()
+    assert bucket["access_type"] == "NoPublicAccess"
+    assert bucket["object_events_enabled"] is True
+    module_locals = {k: v for block in parse(MODULE / "main.tf")["locals"] for k, v in block.items()}
+    assert set(module_locals["buckets"]) == {"staging", "landing"}
+
+
+def test_the_region_module_expires_only_intermediate_objects():
+    (policy,) = _resources(MODULE, "oci_objectstorage_object_lifecycle_policy").values()
+    rule = policy["rules"][0]
+    assert (rule["action"], rule["target"], rule["time_unit"]) == ("DELETE", "objects", "DAYS")
+    prefixes = rule["object_name_filter"][0]["inclusion_prefixes"]
+    assert all("images/" in p or "manifests/" in p for p in prefixes)
+
+
+def test_the_region_module_creates_the_function_its_rules_and_the_reconcile_schedule():
+    function = _resources(MODULE, "oci_functions_function")["this"]
+    assert function["timeout_in_seconds"] == 300
+    rule = _resources(MODULE, "oci_events_rule")["this"]
+    assert "fileset" not in str(rule) and "local.rules" in rule["for_each"]
+    assert rule["actions"][0]["actions"][0]["action_type"] == "FAAS"
+    schedule = _resources(MODULE, "oci_resource_scheduler_schedule")["reconcile"]
+    assert schedule["action"] == "START_RESOURCE"
+    assert "reconcile" in schedule["resources"][0]["parameters"][0]["value"]
+
+
+def test_rule_conditions_come_from_events_rules_with_only_the_values_terraform_passes():
+    text = (MODULE / "main.tf").read_text()
+    assert 'path.module}/../../../events/rules' in text
+    assert (MODULE / "../../../events/rules").resolve() == RULES_DIR
+    passed = set(re.findall(r"(\w+)\s*=\s*var\.settings\.\w+", text.split("templatefile", 1)[1].split("}))", 1)[0]))
+    for path in RULES_DIR.glob("*.json"):
+        assert set(re.findall(r"\$\{(\w+)\}", path.read_text())) <= passed, path.name
+
+
+def test_every_event_type_the_router_handles_has_a_rule():
+    assert event_types(load_rules(ReplicatorConfig())) == set(ROUTES)
+
+
+def test_each_region_has_its_own_provider_alias_and_module():
+    aliases = {block["oci"]["alias"] for block in blocks(INFRA, "provider")}
+    modules = {name: body for block in blocks(INFRA, "module") for name, body in block.items()}
+    used = [m["providers"]["oci"] for m in modules.values()]
+    assert len(modules) == 3 and all(m["source"] == "./modules/region" for m in modules.values())
+    assert len(set(used)) == 3 and {u.removeprefix("${oci.").removesuffix("}") for u in used} <= aliases
+
+
+def _statements() -> list[str]:
+    text = (INFRA / "identity.tf").read_text()
+    return re.findall(r'"(Allow [^"]+)"', text)
+
+
+def test_iam_statements_are_scoped_and_never_manage_everything():
+    statements = _statements()
+    assert len(statements) >= 8
+    for statement in statements:
+        assert "all-resources" not in statement
+        assert " in compartment id " in statement or " in tenancy" in statement, statement
+        if " in tenancy" in statement:
+            # Tenancy-wide, only what has no narrower scope: reading the namespace, using tag
+            # namespaces for defined tags, publishing to the one configured topic.
+            assert re.search(r"to (read objectstorage-namespaces|use tag-namespaces|use ons-topics) in tenancy", statement), statement
+            assert " manage " not in statement
+
+
+def test_object_permissions_are_limited_to_the_two_buckets():
+    for statement in _statements():
+        if re.search(r"to \w+ (objects|buckets) in", statement):
+            assert "local.bucket_names" in statement or "target.bucket.name" in statement, statement
+
+
+def test_the_dynamic_group_matches_only_the_replicator_functions():
+    group = _resources(INFRA, "oci_identity_dynamic_group")["replicator"]
+    assert "resource.id" in group["matching_rule"] and "function_ids" in group["matching_rule"]
+
+
+def test_checkov_skips_are_justified_beside_the_resource():
+    for name, body in _resources(MODULE, "oci_objectstorage_bucket").items():
+        skips = [c["value"] for c in body.get("__comments__", []) if "checkov:skip" in c["value"]]
+        assert all(len(s.split(":", 2)[-1].strip()) > 30 for s in skips), skips
+
+
+def test_outputs_give_function_bucket_and_rule_ids():
+    outputs = {k for block in blocks(INFRA, "output") for k in block}
+    assert {"function_ids", "bucket_names", "event_rule_ids"} <= outputs
+
+
+@pytest.mark.parametrize("key", sorted(k for k in ReplicatorConfig.model_fields if k.startswith(("staging", "landing", "object_prefix"))))
+def test_terraform_passes_the_function_the_settings_the_buckets_use(key):
+    text = (INFRA / "main.tf").read_text()
+    assert f"IR_{key.upper()}" in text
