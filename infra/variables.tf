@@ -121,5 +121,5 @@ variable "notification_topic_ocid" {
 variable "function_memory_mb" {
   description = "Function memory (see the Performance section of README for the measured peak)."
   type        = number
-  default     = 256
+  default     = 128
 }

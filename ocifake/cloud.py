@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
@@ -325,6 +325,11 @@ class FakeCloud:
         )
 
     def _responses_callback(self, prepared) -> tuple[int, dict, bytes]:
+        # `self.calls` is the record; responses' own lists (global and per registered
+        # response) would only grow.
+        self._mock.calls.reset()
+        for registered in self._mock.registered():
+            registered.calls.reset()
         body = prepared.body
         if hasattr(body, "read"):
             body = body.read()

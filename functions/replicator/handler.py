@@ -7,6 +7,7 @@ a JSON Outcome that says what happened and why.
 
 import io
 import json
+import logging
 
 from fdk import response
 
@@ -15,6 +16,10 @@ from .config import ReplicatorConfig
 from .errors import ConfigError
 from .gateways.clients import Clients
 from .stages.context import Runtime
+
+# The fdk sets the root logger to DEBUG; the SDK would then write several lines per call to
+# the function's log, around our own one JSON line per call.
+logging.getLogger("oci").setLevel(logging.WARNING)
 
 _runtimes: dict[tuple, Runtime] = {}
 

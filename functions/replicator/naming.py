@@ -55,11 +55,7 @@ def status_prefix(prefix: str) -> str:
 
 
 def source_id_from_status(prefix: str, object_name: str) -> str | None:
-    head, tail = status_prefix(prefix), ".json"
-    if not (object_name.startswith(head) and object_name.endswith(tail)):
-        return None
-    candidate = object_name[len(head) : -len(tail)]
-    return candidate if is_image_ocid(candidate) else None
+    return _image_ocid_between(object_name, status_prefix(prefix), ".json")
 
 
 def image_object_pattern(prefix: str) -> str:
@@ -69,10 +65,13 @@ def image_object_pattern(prefix: str) -> str:
 
 def source_id_from_object(prefix: str, object_name: str) -> str | None:
     """The source image OCID an image object was named after, or None for any other object."""
-    head, tail = image_prefix(prefix), ".oci"
-    if not (object_name.startswith(head) and object_name.endswith(tail)):
+    return _image_ocid_between(object_name, image_prefix(prefix), ".oci")
+
+
+def _image_ocid_between(name: str, head: str, tail: str) -> str | None:
+    if not (name.startswith(head) and name.endswith(tail)):
         return None
-    candidate = object_name[len(head) : -len(tail)]
+    candidate = name[len(head) : -len(tail)]
     return candidate if is_image_ocid(candidate) else None
 
 

@@ -45,6 +45,8 @@ class _UnixConnection(http.client.HTTPConnection):
 class Invocation:
     status: int
     body: bytes
+    seconds: float = 0.0  # wall time of the call, as the Fn agent would see it
+    event_type: str | None = None
 
     def json(self):
         return json.loads(self.body)
@@ -87,7 +89,7 @@ class FdkFunction:
                 "FN_APP_ID": self.app_id,
                 "FN_FN_NAME": self.name,
                 "FN_APP_NAME": "image-replicator",
-                "FN_MEMORY": "256",
+                "FN_MEMORY": "128",
                 "FN_TYPE": "sync",
                 "OCIFAKE_ENDPOINT": self._endpoint,
                 "PYTHONPATH": os.pathsep.join(p for p in (BOOTSTRAP_DIR, env.get("PYTHONPATH")) if p),
@@ -118,10 +120,11 @@ class FdkFunction:
             "Content-Length": str(len(body)),
         }
         conn = _UnixConnection(self._socket, timeout)
+        started = time.perf_counter()
         try:
             conn.request("POST", "/call", body=body, headers=headers)
             reply = conn.getresponse()
-            result = Invocation(reply.status, reply.read())
+            result = Invocation(reply.status, reply.read(), time.perf_counter() - started)
         finally:
             conn.close()
         self.invocations.append(result)
@@ -129,7 +132,23 @@ class FdkFunction:
 
     def __call__(self, event: dict) -> Invocation:
         """Deliver an event as the Events service's FAAS action does."""
-        return self.invoke(json.dumps(event).encode())
+        result = self.invoke(json.dumps(event).encode())
+        result.event_type = event.get("eventType")
+        return result
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the function process has used so far (Linux /proc)."""
+        with open(f"/proc/{self._process.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_mb(self) -> float:
+        """The process's peak resident memory so far (Linux /proc VmHWM)."""
+        with open(f"/proc/{self._process.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
 
     def read_log(self) -> str:
         with open(self.log_path, encoding="utf-8", errors="replace") as f:

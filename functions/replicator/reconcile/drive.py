@@ -161,7 +161,7 @@ def _repair(step: Step, image: ImageFacts, spec: ReplicaSpec, regions: list[str]
                 repaired.append(region)
                 logs.info("replica brought in line with its source")
         fingerprint = spec.fingerprint()
-        _record(step, image, lambda r, reg=region: setattr(r.region(reg), "applied_spec", fingerprint))
+        _record(step, image, lambda r, reg=region, spec_id=fingerprint: setattr(r.region(reg), "applied_spec", spec_id))
     return repaired
 
 

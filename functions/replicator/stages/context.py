@@ -9,15 +9,18 @@ from pydantic import BaseModel
 from .. import logs
 from ..cloudevents import CloudEvent
 from ..config import ReplicatorConfig
-from ..errors import ReplicatorError
+from ..errors import NotFound, ReplicatorError
 from ..gateways.clients import Clients
 from ..gateways.compute import Compute
 from ..gateways.notifications import Notifier
 from ..gateways.objects import Objects
 from ..gateways.status_store import StatusStore
+from ..images import ImageFacts
 from ..manifest import ObjectLocation
 from ..naming import status_object
 from ..status import StatusRecord
+
+IMAGE_GONE = "image no longer exists"
 
 Result = Literal["started", "continued", "done", "in_progress", "ignored", "skipped", "rejected", "failed"]
 
@@ -81,6 +84,13 @@ class Step:
     @property
     def config(self) -> ReplicatorConfig:
         return self.runtime.config
+
+    def event_image(self) -> ImageFacts | None:
+        """The image the event names, read fresh (payload tags may be stale); None if it is gone."""
+        try:
+            return self.runtime.compute.get_image(self.region, self.event.image_id())
+        except NotFound:
+            return None
 
     def outcome(self, result: Result, reason: str = "", *, source_image_id: str | None = None) -> Outcome:
         logs.info("outcome", result=result, reason=reason or None, region=self.region)

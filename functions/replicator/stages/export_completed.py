@@ -2,11 +2,11 @@
 
 from .. import logs
 from ..decision import Decision, decide
-from ..errors import NotFound, TransientError
+from ..errors import TransientError
 from ..images import ImageFacts
 from ..manifest import ReplicationManifest, replica_tags
 from ..naming import SOURCE_META, SOURCE_REGION_META, image_object, manifest_object
-from .context import Outcome, Step
+from .context import IMAGE_GONE, Outcome, Step
 
 EXPORT_LOST_OBJECT = "export finished without writing its object"
 
@@ -16,11 +16,10 @@ def handle(step: Step) -> Outcome:
     with logs.bound(source_image_id=image_id):
         config, region = step.config, step.region
         object_name = image_object(config.object_prefix, image_id)
-        try:
-            image = step.runtime.compute.get_image(region, image_id)
-        except NotFound:
+        image = step.event_image()
+        if image is None:
             step.runtime.objects.delete_pars(region, config.staging_bucket, object_name)
-            return step.outcome("ignored", "image no longer exists", source_image_id=image_id)
+            return step.outcome("ignored", IMAGE_GONE, source_image_id=image_id)
         decision = decide(image, region, step.config)
         if not decision.opted_in:
             return step.outcome("ignored", decision.reason, source_image_id=image_id)

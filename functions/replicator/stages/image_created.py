@@ -4,20 +4,19 @@ from datetime import timedelta
 
 from .. import logs
 from ..decision import Decision, decide
-from ..errors import Conflict, NotFound, PermanentError, ReplicatorError
+from ..errors import Conflict, PermanentError, ReplicatorError
 from ..images import ImageFacts
 from ..naming import image_object, par_name, retry_token
 from . import export_completed, import_completed
-from .context import Outcome, Step
+from .context import IMAGE_GONE, Outcome, Step
 
 
 def handle(step: Step) -> Outcome:
     image_id = step.event.image_id()
     with logs.bound(source_image_id=image_id):
-        try:
-            image = step.runtime.compute.get_image(step.region, image_id)
-        except NotFound:
-            return step.outcome("ignored", "image no longer exists", source_image_id=image_id)
+        image = step.event_image()
+        if image is None:
+            return step.outcome("ignored", IMAGE_GONE, source_image_id=image_id)
         if image.replica_of:
             # The import of one of our replicas finished: that is stage 4, not a new source.
             with logs.bound(source_image_id=image.replica_of, replica_image_id=image.id):

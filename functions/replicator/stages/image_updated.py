@@ -2,19 +2,17 @@
 
 from .. import logs
 from ..decision import decide
-from ..errors import NotFound
 from ..reconcile.drive import repair_drift
-from .context import Outcome, Step
+from .context import IMAGE_GONE, Outcome, Step
 from .image_created import start_export
 
 
 def handle(step: Step) -> Outcome:
     image_id = step.event.image_id()
     with logs.bound(source_image_id=image_id):
-        try:
-            image = step.runtime.compute.get_image(step.region, image_id)
-        except NotFound:
-            return step.outcome("ignored", "image no longer exists", source_image_id=image_id)
+        image = step.event_image()
+        if image is None:
+            return step.outcome("ignored", IMAGE_GONE, source_image_id=image_id)
         if image.replica_of:
             # Our own tag repairs on replicas come back as update events: never act on them.
             return step.outcome("ignored", "update of a replica", source_image_id=image_id)

@@ -19,6 +19,11 @@ if os.environ.get("OCIFAKE_ENDPOINT"):
     _endpoint = urlsplit(os.environ["OCIFAKE_ENDPOINT"])
 
     def _forward(request):
+        # responses keeps every call it saw, globally and per registered response; a
+        # long-lived function process must not accumulate them.
+        _mock.calls.reset()
+        for registered in _mock.registered():
+            registered.calls.reset()
         body = request.body
         if hasattr(body, "read"):
             body = body.read()
