@@ -162,3 +162,19 @@ def test_a_bad_tag_value_is_skipped_with_its_reason_and_changes_nothing(cloud, c
     assert reason in reply.json()["reason"]
     assert mutations(cloud, before) == []
     assert any(r.get("reason", "").find(reason) >= 0 and r.get("source_image_id") == source.id for r in replicator.logs())
+
+
+def test_pre_authenticated_request_urls_never_reach_the_logs(cloud, compartment, replicator):
+    _source(cloud, compartment)
+    cloud.run_until_idle()
+    everything = "".join(fn.read_log() for fn in replicator.functions.values())
+    assert "CreatePreauthenticatedRequest" in everything
+    assert "/p/" not in everything and "https://" not in everything
+
+
+def test_every_log_line_names_the_source_image_and_the_region(cloud, compartment, replicator):
+    source = _source(cloud, compartment)
+    cloud.run_until_idle()
+    records = replicator.logs()
+    assert records
+    assert all(r.get("source_image_id") == source.id and r.get("region") and r.get("event_id") for r in records)

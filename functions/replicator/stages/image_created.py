@@ -6,14 +6,16 @@ from .. import logs
 from ..decision import Decision, decide
 from ..errors import Conflict, PermanentError, ReplicatorError
 from ..images import ImageFacts
-from ..naming import image_object, par_name, retry_token
+from ..naming import PROVENANCE_TAG, image_object, par_name, retry_token
 from . import export_completed, import_completed
 from .context import IMAGE_GONE, Outcome, Step
 
 
 def handle(step: Step) -> Outcome:
     image_id = step.event.image_id()
-    with logs.bound(source_image_id=image_id):
+    # Until GetImage answers, the payload's tags are the best guess at which replication this is.
+    source_hint = step.event.data.freeform_tags.get(PROVENANCE_TAG, image_id)
+    with logs.bound(source_image_id=source_hint, image_id=image_id):
         image = step.event_image()
         if image is None:
             return step.outcome("ignored", IMAGE_GONE, source_image_id=image_id)
