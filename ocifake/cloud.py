@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -399,14 +398,3 @@ class FakeCloud:
         if 200 <= reply.status < 300:
             self._retry_replies[key] = _StoredReply(fingerprint, reply, self.clock.seconds + _RETRY_TOKEN_TTL)
         return reply
-
-    # ----- introspection for tests and people ----------------------------------------------------
-    def snapshot(self) -> dict:
-        """A JSON-able summary of every region's images, buckets, objects and PARs."""
-        out = {}
-        for name, region in self.regions.items():
-            out[name] = {
-                "images": {i.id: {"name": i.display_name, "state": i.lifecycle_state} for i in region.compute.images.values()},
-                "buckets": {b.name: {"objects": sorted(b.objects), "pars": len(b.pars)} for b in region.objectstorage.buckets.values()},
-            }
-        return json.loads(json.dumps(out))

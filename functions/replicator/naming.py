@@ -12,7 +12,6 @@ import oci
 PROVENANCE_TAG = "replica-of"
 SOURCE_REGION_TAG = "replica-source-region"
 REPLICATED_AT_TAG = "replicated-at"
-PROVENANCE_TAGS = (PROVENANCE_TAG, SOURCE_REGION_TAG, REPLICATED_AT_TAG)
 
 PAR_NAME_PREFIX = "image-replicator-"
 SOURCE_META = "opc-meta-source-image-id"
@@ -56,11 +55,6 @@ def status_prefix(prefix: str) -> str:
 
 def source_id_from_status(prefix: str, object_name: str) -> str | None:
     return _image_ocid_between(object_name, status_prefix(prefix), ".json")
-
-
-def image_object_pattern(prefix: str) -> str:
-    """The Events-rule wildcard that matches image objects and nothing else we write."""
-    return f"{image_prefix(prefix)}*.oci"
 
 
 def source_id_from_object(prefix: str, object_name: str) -> str | None:

@@ -37,9 +37,6 @@ class SimClock:
     def pending(self) -> int:
         return len(self._queue)
 
-    def next_due(self) -> float | None:
-        return self._queue[0][0] if self._queue else None
-
     def pop_due(self, until: float) -> Callable[[], None] | None:
         """Take the next action due at or before `until`, moving time to it."""
         if not self._queue or self._queue[0][0] > until:
@@ -56,9 +53,6 @@ def iso(dt: datetime) -> str:
     """RFC 3339 with milliseconds and a Z, as OCI writes timestamps."""
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
-
-def http_date(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
 def parse_time(value: str) -> datetime:

@@ -30,10 +30,6 @@ class CannotParseRequest(OciError):
     status, code = 400, "CannotParseRequest"
 
 
-class LimitExceeded(OciError):
-    status, code = 400, "LimitExceeded"
-
-
 class NotAuthenticated(OciError):
     status, code = 401, "NotAuthenticated"
 

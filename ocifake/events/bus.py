@@ -102,9 +102,6 @@ class EventBus:
         self._random.seed(seed)
         self._policies.append(_Policy("shuffle", event_type, None, window_seconds))
 
-    def clear_faults(self) -> None:
-        self._policies.clear()
-
     # ----- emitting ---------------------------------------------------------------------
     def emit(
         self,

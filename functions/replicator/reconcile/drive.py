@@ -35,10 +35,6 @@ class PassReport(BaseModel):
     cleaned: list[str] = []
     unfinished: int = 0  # images left for the next pass when the time budget ran out
 
-    @property
-    def converged(self) -> bool:
-        return all(s.action == "none" for s in self.steps)
-
 
 def run_pass(runtime: Runtime, *, dry_run: bool = False, now: datetime | None = None) -> PassReport:
     """One reconcile pass over the runtime's region as a source region."""
