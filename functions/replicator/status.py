@@ -31,6 +31,7 @@ class RegionStatus(BaseModel):
     work_request_id: str | None = None
     applied_spec: str | None = None  # fingerprint of the tags and shapes last applied to the replica
     counted_from: int = 0  # attempts before the operator's last retry; the limit counts from here
+    permanent: bool = False  # the last failure cannot be cured by trying again (e.g. a refused export)
 
     @property
     def current_attempt(self) -> int:
@@ -38,7 +39,7 @@ class RegionStatus(BaseModel):
         return self.attempts + 1 if self.state in ("pending", "failed") else self.attempts
 
     def gave_up(self, max_attempts: int) -> bool:
-        return self.state == "failed" and self.attempts - self.counted_from >= max_attempts
+        return self.state == "failed" and (self.permanent or self.attempts - self.counted_from >= max_attempts)
 
 
 class StatusRecord(BaseModel):
@@ -66,7 +67,7 @@ class StatusRecord(BaseModel):
         entry = self.region(region)
         if entry.state in ("pending", "failed"):
             entry.attempts += 1  # a new attempt starts; stages of a running attempt do not count
-        entry.stage, entry.state, entry.last_error = stage, "in_progress", None
+        entry.stage, entry.state, entry.last_error, entry.permanent = stage, "in_progress", None, False
         entry.started_at = entry.started_at or at
         timing = entry.timings.setdefault(stage, StageTiming())
         timing.started, timing.ended = timing.started or at, None
@@ -80,9 +81,9 @@ class StatusRecord(BaseModel):
         timing.ended = timing.ended or at
         self._touch(entry, at)
 
-    def fail(self, region: str, stage: Stage, error: str, at: datetime) -> None:
+    def fail(self, region: str, stage: Stage, error: str, at: datetime, *, permanent: bool = False) -> None:
         entry = self.region(region)
-        entry.stage, entry.state, entry.last_error = stage, "failed", error
+        entry.stage, entry.state, entry.last_error, entry.permanent = stage, "failed", error, permanent
         entry.attempts = max(entry.attempts, 1)
         self._touch(entry, at)
 
@@ -97,7 +98,7 @@ class StatusRecord(BaseModel):
         Attempts themselves keep counting, so each attempt keeps its own retry tokens.
         """
         entry = self.region(region)
-        entry.state, entry.counted_from = "pending", entry.attempts
+        entry.state, entry.counted_from, entry.permanent = "pending", entry.attempts, False
         self._touch(entry, at)
 
     def _touch(self, entry: RegionStatus, at: datetime) -> None:

@@ -146,3 +146,13 @@ def test_retry_clears_a_failed_region(cloud, compartment, oci_config, capsys, mo
     assert json.loads(out)["regions"][0]["state"] == "pending"
     code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--region", PHOENIX)
     assert code == 1 and f"no replication of {image.id} to {PHOENIX}" in err
+
+
+def test_fake_runs_any_command_against_the_embedded_cloud_with_the_demo_replicated(capsys, monkeypatch):
+    for key in ("IR_DEFAULT_REGIONS", "IR_COMPARTMENTS"):
+        monkeypatch.delenv(key, raising=False)
+    code, out, err = run(capsys, monkeypatch, "--fake", "status", "--json")
+    docs = [json.loads(chunk) for chunk in out.replace("}\n{", "}\x00{").split("\x00")]
+    states = {d["display_name"]: d["state"] for d in docs}
+    assert (code, err) == (0, "")
+    assert states == {"web-server": "done", "batch-worker": "done", "vendor-appliance": "failed"}

@@ -50,3 +50,8 @@ def test_a_region_that_failed_too_often_is_given_up_once_then_left_alone():
 def test_an_operator_retry_counts_the_limit_afresh():
     retried = RegionStatus(state="failed", attempts=4, counted_from=3, last_error="import refused")
     assert next_action(source(exported=True), TargetView(region="r", record=retried, landed=True), 3).action == "import"
+
+
+def test_a_permanent_failure_is_given_up_at_once():
+    refused = RegionStatus(state="failed", attempts=1, permanent=True, last_error="image cannot be exported")
+    assert next_action(source(), TargetView(region="r", record=refused), 3).action == "give_up"

@@ -1,6 +1,7 @@
 """`image-replicator`: see every replication at a glance, plan, and run the demo."""
 
 import json
+import os
 import sys
 import traceback
 
@@ -34,10 +35,28 @@ def options(
     profile: str = typer.Option("DEFAULT", help="Profile in the config file."),
     region: str = typer.Option(None, help="Region to work in (default: the profile's or the principal's)."),
     auth: str = typer.Option("api_key", help=f"One of: {', '.join(AUTH_MODES)}."),
+    fake: bool = typer.Option(False, "--fake", help="Work against the embedded fake cloud, seeded with the demo's replications."),
     debug: bool = typer.Option(False, help="Show tracebacks and the pipeline's JSON log lines."),
 ):
     # --debug is read by main() before the app runs, so that it also covers startup errors.
-    ctx.obj = {"auth": AuthOptions(config_file, profile, region, auth)}
+    fake_config = None
+    if fake and ctx.invoked_subcommand != "demo":
+        fake_config = _seeded_fake(ctx)
+    ctx.obj = {"auth": AuthOptions(config_file, profile, region, auth, fake_config)}
+
+
+def _seeded_fake(ctx: typer.Context) -> dict:
+    """Start the fake cloud for the command's lifetime, with the demo's images replicated."""
+    from ocifake import FakeCloud
+
+    from .demo import DEMO_ENV, REGIONS, SOURCE, seed
+
+    cloud = ctx.with_resource(FakeCloud(regions=REGIONS))
+    compartment, _, _ = seed(cloud)
+    cloud.run_until_idle()
+    for key, value in {**DEMO_ENV, "IR_COMPARTMENTS": compartment}.items():
+        os.environ.setdefault(key, value)
+    return cloud.config(SOURCE)
 
 
 def _runtime(ctx: typer.Context):

@@ -24,6 +24,7 @@ class AuthOptions:
     profile: str = "DEFAULT"
     region: str | None = None
     auth: str = "api_key"
+    fake: dict | None = None  # an SDK config for the embedded fake cloud (--fake)
 
 
 def _file_config(options: AuthOptions) -> dict:
@@ -81,7 +82,7 @@ def build_runtime(options: AuthOptions, env=os.environ) -> Runtime:
         config = ReplicatorConfig.from_env(env)
     except ConfigError as exc:
         raise CliError(exc.reason) from None
-    auth, region = credentials(options)
+    auth, region = ({"sdk_config": options.fake}, options.region or options.fake["region"]) if options.fake else credentials(options)
     if not region:
         raise CliError("no region: pass --region or set region in the profile")
     if not oci.regions.is_region(region):

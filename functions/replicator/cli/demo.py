@@ -85,25 +85,36 @@ def check(cloud, compartment: str, final: list[ImageReport], images: dict) -> li
     return results
 
 
+DEMO_ENV = {"IR_DEFAULT_REGIONS": PHOENIX}
+
+
+def seed(cloud, console: Console | None = None):
+    """The demo's tenancy on `cloud`: the replicator in every region and the four images."""
+    from ..sandbox import deploy
+
+    compartment = cloud.create_compartment("images")
+    cloud.create_tag_namespace("Operations", ["CostCenter"])
+    if console:
+        console.print(f"Fake tenancy with {', '.join(REGIONS)}; starting the replicator function in each region…")
+    sandbox = deploy(cloud, REGIONS, compartment, DEMO_ENV)
+    images = {}
+    for spec in IMAGES:
+        images[spec.name] = cloud.create_image(
+            SOURCE, compartment, spec.name, size_gb=spec.size_gb, freeform_tags=spec.freeform_tags, defined_tags=spec.defined_tags, kind=spec.kind, shapes=spec.shapes
+        )
+        if console:
+            tag = spec.freeform_tags.get("replicate-to", "(no replicate-to tag)")
+            console.print(f"Created {spec.name} ({spec.size_gb} GB, {spec.kind}) in {SOURCE}: replicate-to = {tag}")
+    return compartment, sandbox, images
+
+
 def run(console: Console) -> int:
     """Run the demo; 0 only if every expected replica is AVAILABLE and every expected refusal happened."""
     from ocifake import FakeCloud
 
-    from ..sandbox import deploy
-
     with FakeCloud(regions=REGIONS) as cloud:
-        compartment = cloud.create_compartment("images")
-        cloud.create_tag_namespace("Operations", ["CostCenter"])
-        console.print(f"Fake tenancy with {', '.join(REGIONS)}; starting the replicator function in each region…")
-        sandbox = deploy(cloud, REGIONS, compartment, {"IR_DEFAULT_REGIONS": PHOENIX})
+        compartment, sandbox, images = seed(cloud, console)
         runtime = _operator_runtime(cloud, sandbox.config)
-        images = {}
-        for spec in IMAGES:
-            images[spec.name] = cloud.create_image(
-                SOURCE, compartment, spec.name, size_gb=spec.size_gb, freeform_tags=spec.freeform_tags, defined_tags=spec.defined_tags, kind=spec.kind, shapes=spec.shapes
-            )
-            tag = spec.freeform_tags.get("replicate-to", "(no replicate-to tag)")
-            console.print(f"Created {spec.name} ({spec.size_gb} GB, {spec.kind}) in {SOURCE}: replicate-to = {tag}")
         console.print("Events flow on a simulated clock: [hh:mm] simulated time since the images were created.\n")
 
         seen: dict = {}

@@ -166,7 +166,8 @@ def _give_up(step: Step, image: ImageFacts, region: str) -> None:
 
     def mark(record: StatusRecord):
         entry = record.region(region)
-        entry.last_error = f"{GAVE_UP} {entry.attempts - entry.counted_from} attempts: {entry.last_error or 'unknown error'}"
+        tries = entry.attempts - entry.counted_from
+        entry.last_error = f"{GAVE_UP} {tries} attempt{'s' if tries != 1 else ''}: {entry.last_error or 'unknown error'}"
         holder["error"] = entry.last_error
 
     _record(step, image, mark)

@@ -48,7 +48,7 @@ def next_action(source: SourceView, target: TargetView, max_attempts: int) -> Pl
     if record is not None and record.gave_up(max_attempts):
         if (record.last_error or "").startswith(GAVE_UP):
             return plan("none", "given up; `image-replicator retry` starts it again")
-        return plan("give_up", f"{record.attempts - record.counted_from} failed attempts")
+        return plan("give_up", "permanent failure" if record.permanent else f"{record.attempts - record.counted_from} failed attempts")
     if replica is not None and replica.lifecycle_state == "AVAILABLE":
         if record is None or record.state != "done":
             return plan("finish", "replica is AVAILABLE but not finished")

@@ -59,7 +59,7 @@ def start_export(step: Step, image: ImageFacts, decision: Decision) -> Outcome:
 
         def failed(record):
             for target in decision.targets:
-                record.fail(target, "export", reason, step.now)
+                record.fail(target, "export", reason, step.now, permanent=True)
 
         step.record(image.id, region, image.display_name, failed)
         return step.outcome("failed", reason, source_image_id=image.id)

@@ -94,7 +94,7 @@ def start_import(step: Step, manifest: ReplicationManifest) -> Outcome:
     except PermanentError as exc:
         objects.delete_pars(region, config.landing_bucket, manifest.object_name)
         reason = f"import refused: {exc.reason}"
-        step.record(source_id, manifest.source_region, manifest.display_name, lambda r: r.fail(region, "import", reason, step.now))
+        step.record(source_id, manifest.source_region, manifest.display_name, lambda r: r.fail(region, "import", reason, step.now, permanent=True))
         return step.outcome("failed", reason, source_image_id=source_id)
     except ReplicatorError:
         if find_replica(step, manifest) is None:
