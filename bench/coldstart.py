@@ -8,7 +8,7 @@ import tempfile
 import time
 
 from ocifake import FakeCloud
-from ocifake.functions.fdk_process import FdkFunction
+from ocifake.functions.fdk_process import FdkProcess as FdkFunction
 from replicator.rules import REPO_ROOT
 from replicator.sandbox import FUNC_ENTRY
 

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import oci
 import responses
 from oci._vendor.requests.exceptions import ConnectionError as SdkConnectionError
-from oci._vendor.requests.exceptions import ReadTimeout
+from oci._vendor.requests.exceptions import ConnectTimeout, ReadTimeout
 
 from .compute import routes as compute_routes
 from .compute.models import ComputeBackend, Image
@@ -26,6 +26,7 @@ from .core.errors import OciError
 from .core.faults import Faults
 from .core.http import Request, Response, json_response, match
 from .core.identity import Compartments, Ids, Tags
+from .core.interleave import Interleaver
 from .events.bus import EventBus
 from .notifications import routes as ons_routes
 from .notifications.models import NotificationsBackend, Topic
@@ -50,7 +51,19 @@ class Options:
     copy_emits_object_event: bool = True
     export_emits_object_event: bool = True
     retry_token_reuse: str = "reject"  # "reject" (409) or "replay" (answer as the first request)
+    # CopyObject's destination bucket and `if-none-match: *` checked when the request is made
+    # (an error at once), or only when the copy runs (the work request FAILED).
+    copy_preconditions_at_request: bool = True
+    # The namespace of image update, delete and shape-compatibility events: OCI's published
+    # lists disagree ("computeimagingapi" in Oracle's catalog, "computeapi" elsewhere).
+    image_event_namespace: str = "computeimagingapi"
     raise_subscriber_errors: bool = False
+
+    def __post_init__(self):
+        if self.retry_token_reuse not in ("reject", "replay"):
+            raise ValueError("retry_token_reuse must be 'reject' or 'replay'")
+        if self.image_event_namespace not in ("computeapi", "computeimagingapi"):
+            raise ValueError("image_event_namespace must be 'computeapi' or 'computeimagingapi'")
 
 
 @dataclass
@@ -78,12 +91,16 @@ class Durations:
 
 @dataclass(frozen=True)
 class ApiCall:
+    """One request as the fake saw it; `status` is an HTTP status, "timeout" or "blocked"."""
+
     region: str
     service: str
     operation: str
     status: int | str
-    principal: str
+    principal: str  # "api_key", "resource_principal", "anonymous" or "none"
     at: float
+    caller_region: str | None = None  # a resource principal's own region
+    caller_id: str | None = None  # the principal's OCID (a function's, for a resource principal)
 
 
 class RegionState:
@@ -121,6 +138,7 @@ class FakeCloud:
         options: Options | None = None,
         durations: Durations | None = None,
         seed: str = "ocifake",
+        interleave_seed: int = 0,
     ):
         unknown = [r for r in regions if not oci.regions.is_region(r)]
         if unknown or not regions:
@@ -140,11 +158,12 @@ class FakeCloud:
         self.calls: list[ApiCall] = []
         self.auth = auth.Authenticator(self.tenancy_id, self.user_id)
         self.lock = threading.RLock()
+        self.interleaver = Interleaver(interleave_seed)
+        self.functions: list = []
         self._retry_replies: dict[tuple, _StoredReply] = {}
         self._mock: responses.RequestsMock | None = None
         self._tmp: str | None = None
         self._loopback = None
-        self._functions: list = []
 
     # ----- context management -------------------------------------------------------------
     def __enter__(self) -> FakeCloud:
@@ -157,7 +176,7 @@ class FakeCloud:
         return self
 
     def __exit__(self, *exc) -> None:
-        for fn in self._functions:
+        for fn in self.functions:
             fn.stop()
         if self._loopback is not None:
             self._loopback.stop()
@@ -284,37 +303,118 @@ class FakeCloud:
     def _run(self, until: float) -> None:
         while True:
             with self.lock:
-                action = self.clock.pop_due(until)
-            if action is None:
+                due = self.clock.pop_due_together(until)
+            if not due:
                 return
-            if getattr(action, "unlocked", False):
-                # A delivery waits on a function process whose own API calls come back
-                # through the loopback server on another thread: it must not hold the lock.
-                action()
-            else:
-                with self.lock:
-                    action()
+            parallel = [action for action in due if getattr(action, "parallel", False)]
+            for action in due:
+                if not getattr(action, "parallel", False):
+                    with self.lock:
+                        action()
+            if parallel:
+                self._run_parallel(parallel)
+
+    def _run_parallel(self, deliveries: list) -> None:
+        """Deliveries that fall due together, spread over each function's containers, at once.
+
+        A delivery waits on a function whose own API calls come back (in process, or through
+        the loopback server on another thread): none of them may hold the lock.
+        """
+        pending = list(deliveries)
+        while pending:
+            used: dict[int, int] = {}
+            batch, later = [], []
+            for delivery in pending:
+                capacity = getattr(delivery.subscriber, "capacity", None)
+                n = used.get(id(delivery.subscriber), 0)
+                if capacity is not None and n >= capacity:
+                    later.append(delivery)
+                    continue
+                used[id(delivery.subscriber)] = n + 1
+                batch.append((delivery, n))
+            outcomes = self.interleaver.run([lambda d=d, c=c: d(container=c) for d, c in batch])
+            errors_seen = [o for o in outcomes if isinstance(o, BaseException)]
+            if errors_seen and self.options.raise_subscriber_errors:
+                raise errors_seen[0]
+            pending = later
+
+    def invoke_parallel(self, calls: list[tuple]) -> list:
+        """Invoke functions at once, as a schedule firing in several containers would: [(function, body)]."""
+        used: dict[int, int] = {}
+        tasks = []
+        for fn, body in calls:
+            container = used.get(id(fn), 0)
+            if container >= fn.capacity:
+                raise ValueError(f"{fn.name} in {fn.region} has {fn.capacity} containers; {container + 1} calls at once need more")
+            used[id(fn)] = container + 1
+            tasks.append(lambda fn=fn, body=body, c=container: fn.invoke(body, container=c))
+        outcomes = self.interleaver.run(tasks)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return outcomes
 
     # ----- functions ----------------------------------------------------------------------------
-    def deploy_function(self, region: str, entry: str, handler: str = "handler", *, config: dict[str, str] | None = None, name: str = "replicator", wait: bool = True):
-        """Start `entry` as the Fn container does (`fdk <entry> <handler>`, http-stream) in `region`.
+    def deploy_function(
+        self,
+        region: str,
+        entry: str,
+        handler: str = "handler",
+        *,
+        config: dict[str, str] | None = None,
+        name: str = "function",
+        app_name: str | None = None,
+        instances: int = 1,
+        egress: str = "service_gateway",
+        wait: bool = True,
+    ):
+        """Start `entry` as OCI Functions does (`fdk <entry> <handler>`, http-stream), in `instances` containers.
 
-        With `wait=False` the process is launched but not awaited: call `wait_ready()` on it,
-        so that several functions start in parallel.
+        With `wait=False` the processes are launched but not awaited: call `wait_ready()` on
+        the function, so that several functions start in parallel.
         """
-        from .functions.fdk_process import FdkFunction
+        from .functions.fdk_process import FdkProcess
+        from .functions.hosting import Function
         from .functions.loopback import LoopbackServer
 
         self.require_region(region)
         if self._loopback is None:
             self._loopback = LoopbackServer(self)
             self._loopback.start()
-        fn = FdkFunction(self, region, entry, handler, config or {}, name, self._loopback.url, self._tmp)
-        self._functions.append(fn)
-        fn.launch()
+        fn = Function(self, region, name, config or {}, app_name=app_name, egress=egress)
+        fn.containers = [FdkProcess(fn, n, entry, handler, self._loopback.url, self._tmp or tempfile.gettempdir()) for n in range(instances)]
+        self.functions.append(fn)
+        for container in fn.containers:
+            container.launch()
         if wait:
             fn.wait_ready()
         return fn
+
+    def deploy_handler(
+        self,
+        region: str,
+        factory,
+        *,
+        config: dict[str, str] | None = None,
+        name: str = "function",
+        app_name: str | None = None,
+        instances: int = 1,
+        egress: str = "service_gateway",
+    ):
+        """Deploy a function whose containers run in this process: `factory()` gives each one its handler."""
+        from .functions.hosting import Function
+        from .functions.in_process import InProcess
+
+        self.require_region(region)
+        fn = Function(self, region, name, config or {}, app_name=app_name, egress=egress)
+        fn.containers = [InProcess(fn, n, factory) for n in range(instances)]
+        for container in fn.containers:
+            container.launch()
+        self.functions.append(fn)
+        return fn
+
+    def function_by_id(self, function_id: str):
+        return next((fn for fn in self.functions if fn.id == function_id), None)
 
     # ----- request handling -------------------------------------------------------------------
     def call_count(self, operation: str | None = None, *, region: str | None = None, service: str | None = None) -> int:
@@ -345,18 +445,30 @@ class FakeCloud:
             raise SdkConnectionError(f"ocifake: no request leaves the machine ({parts.hostname})")
         request = Request(method.upper(), url, {k.lower(): v for k, v in headers.items()}, body, region=host["region"])
         request.service = _SERVICES.get(host["service"], host["service"])
+        if self.interleaver.active and 'keyId="ST$' in request.headers.get("authorization", ""):
+            self.interleaver.checkpoint(f"{request.method} {url}")
         with self.lock:
             request_id = hashlib.md5(f"{len(self.calls)}{url}".encode()).hexdigest().upper()
-            operation, reply, timeout = self._handle(request)
-            self.calls.append(ApiCall(request.region, request.service, operation, "timeout" if timeout else reply.status, request.principal.kind if request.principal else "none", self.clock.seconds))
-        if timeout:
+            operation, reply, fault = self._handle(request)
+            principal = request.principal
+            self.calls.append(
+                ApiCall(
+                    request.region, request.service, operation, fault or reply.status,
+                    principal.kind if principal else "none", self.clock.seconds,
+                    principal.region if principal and principal.is_resource_principal else None,
+                    principal.id if principal else None,
+                )
+            )
+        if fault == "blocked":
+            raise ConnectTimeout(f"ocifake: {request.region} is out of reach of the function's network (service gateway: own region only)")
+        if fault == "timeout":
             raise ReadTimeout(f"ocifake: injected timeout on {operation}")
         reply.headers.setdefault("opc-request-id", request_id)
         if request.method == "HEAD":
             reply.body = b""
         return reply
 
-    def _handle(self, request: Request) -> tuple[str, Response, bool]:
+    def _handle(self, request: Request) -> tuple[str, Response, str | None]:
         operation, timeout = "Unknown", False
         try:
             if request.region not in self.regions:
@@ -372,14 +484,24 @@ class FakeCloud:
                 request.principal = auth.ANONYMOUS
             route, request.params = found
             operation = route.operation
+            if self._blocked(request):
+                return operation, Response(599), "blocked"
             fault = self.faults.call_fault(operation, request.region)
             if fault in errors.FAULT_ERRORS:
                 raise errors.FAULT_ERRORS[fault](f"Injected fault on {operation}.")
             # A timeout loses the answer, whatever it was: the work is done, the caller never knows.
             timeout = fault == "timeout"
-            return operation, self._with_retry_token(request, route), timeout
+            return operation, self._with_retry_token(request, route), "timeout" if timeout else None
         except OciError as exc:
-            return operation, json_response({"code": exc.code, "message": exc.message}, status=exc.status), timeout
+            return operation, json_response({"code": exc.code, "message": exc.message}, status=exc.status), "timeout" if timeout else None
+
+    def _blocked(self, request: Request) -> bool:
+        """A function behind a service gateway reaches its own region's services only."""
+        principal = request.principal
+        if principal is None or not principal.is_resource_principal:
+            return False
+        fn = self.function_by_id(principal.id)
+        return fn is not None and fn.egress == "service_gateway" and request.region != principal.region
 
     def _with_retry_token(self, request: Request, route) -> Response:
         token = request.headers.get("opc-retry-token")

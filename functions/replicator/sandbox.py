@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ocifake import FakeCloud
 from ocifake.core.clock import iso
-from ocifake.functions.fdk_process import FdkFunction
+from ocifake.functions.hosting import Function as FdkFunction
 
 from .config import ReplicatorConfig
 from .rules import REPO_ROOT, load_rules
@@ -58,7 +58,7 @@ def deploy(cloud: FakeCloud, regions: list[str], compartment_id: str, env: dict[
     for region in regions:
         cloud.create_bucket(region, config.staging_bucket, compartment_id, object_events=True)
         cloud.create_bucket(region, config.landing_bucket, compartment_id, object_events=True)
-        fn = cloud.deploy_function(region, str(FUNC_ENTRY), "handler", config=env, name="image-replicator", wait=False)
+        fn = cloud.deploy_function(region, str(FUNC_ENTRY), "handler", config=env, name="image-replicator", egress="nat", wait=False)
         sandbox.functions[region] = fn
         for spec in specs:
             cloud.events.create_rule(region, spec.condition, fn, display_name=spec.display_name)

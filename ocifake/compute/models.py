@@ -4,7 +4,12 @@ Modelled: custom images made "from an instance" (a test helper), platform and
 marketplace-derived images, ExportImage (bucket tuple or Object Storage URI, including
 pre-authenticated request URIs), CreateImage imports of `.oci` objects, UpdateImage,
 DeleteImage, shape compatibility entries, and the Compute work requests of exports and
-imports. Not modelled: instances, capability schemas, image compartment moves.
+imports. Exports write and imports read through their Object Storage location for the
+whole transfer, so a pre-authenticated request deleted or expired before the end fails the
+work request. Image events: createimage and exportimage (begin/end) in the `computeapi`
+namespace; updateimage, deleteimage and shape-compatibility changes in the namespace
+`Options.image_event_namespace` names. Not modelled: instances, capability schemas, image
+compartment moves.
 """
 
 from __future__ import annotations
@@ -161,6 +166,9 @@ class ComputeBackend:
             image.version += 1
             self._emit("com.oraclecloud.computeapi.createimage.end", image)
 
+    def _imaging_event(self, action: str) -> str:
+        return f"com.oraclecloud.{self.cloud.options.image_event_namespace}.{action}"
+
     def _emit(self, event_type: str, image: Image) -> None:
         self.cloud.events.emit(
             self.region,
@@ -182,6 +190,8 @@ class ComputeBackend:
     def list_images(self, compartment_id: str | None, display_name: str | None, state: str | None) -> list[Image]:
         if not compartment_id:
             raise errors.MissingParameter("compartmentId is required.")
+        if not self.cloud.compartment_exists(compartment_id):
+            raise errors.NotAuthorizedOrNotFound()
         found = [
             i
             for i in self.images.values()
@@ -212,7 +222,7 @@ class ComputeBackend:
             if key in details:
                 setattr(image, attr, str(details[key]))
         image.version += 1
-        self._emit("com.oraclecloud.computeapi.updateimage", image)
+        self._emit(self._imaging_event("updateimage"), image)
         return image
 
     def delete_image(self, image_id: str) -> None:
@@ -225,7 +235,7 @@ class ComputeBackend:
             raise errors.NotAuthorizedOrNotFound()
         image.lifecycle_state = "DELETED"
         image.version += 1
-        self._emit("com.oraclecloud.computeapi.deleteimage", image)
+        self._emit(self._imaging_event("deleteimage"), image)
 
     # ----- export -----------------------------------------------------------------------
     def export_image(self, image_id: str, details: dict, principal: Principal) -> tuple[Image, WorkRequest]:
@@ -318,11 +328,18 @@ class ComputeBackend:
         self.images[image.id] = image
         wr = self._work_request("ImportImage", image, self.cloud.durations.import_(size_gb))
         self._emit("com.oraclecloud.computeapi.createimage.begin", image)
-        self.cloud.clock.call_later(wr.duration, lambda: self._finish_import(image, wr))
+        self.cloud.clock.call_later(wr.duration, lambda: self._finish_import(image, wr, location))
         return image, wr
 
-    def _finish_import(self, image: Image, wr: WorkRequest) -> None:
+    def _finish_import(self, image: Image, wr: WorkRequest, location: dict) -> None:
         failure = self.cloud.faults.take_work_request_failure(self.region, "ImportImage")
+        if failure is None:
+            # The import reads through its source for the whole transfer: a pre-authenticated
+            # request deleted or expired before the end fails it.
+            try:
+                self.cloud.objectstorage(location["region"]).read_via_location(location)
+            except errors.OciError as exc:
+                failure = exc.message
         if image.lifecycle_state == "IMPORTING":
             image.lifecycle_state = "DELETED" if failure else "AVAILABLE"
             image.version += 1
@@ -375,6 +392,7 @@ class ComputeBackend:
                 raise errors.InvalidParameter(f"{key}.{lo} must not exceed {key}.{hi}.")
             entry[key] = values
         image.shapes[shape] = entry
+        self._emit(self._imaging_event("addimageshapecompatibility"), image)
         return self.shape_json(image, shape)
 
     def get_shape(self, image_id: str, shape: str) -> dict:
@@ -391,6 +409,7 @@ class ComputeBackend:
         image = self._live(image_id)
         if image.shapes.pop(shape, None) is None:
             raise errors.NotAuthorizedOrNotFound()
+        self._emit(self._imaging_event("removeimageshapecompatibility"), image)
 
     @staticmethod
     def shape_json(image: Image, shape: str) -> dict:

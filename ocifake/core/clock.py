@@ -45,6 +45,17 @@ class SimClock:
         self._elapsed = max(self._elapsed, due)
         return action
 
+    def pop_due_together(self, until: float) -> list[Callable[[], None]]:
+        """Take every action due at the earliest due time (if at or before `until`), moving time to it."""
+        if not self._queue or self._queue[0][0] > until:
+            return []
+        due = self._queue[0][0]
+        actions = []
+        while self._queue and self._queue[0][0] == due:
+            actions.append(heapq.heappop(self._queue)[2])
+        self._elapsed = max(self._elapsed, due)
+        return actions
+
     def move_to(self, seconds: float) -> None:
         self._elapsed = max(self._elapsed, seconds)
 
@@ -52,7 +63,6 @@ class SimClock:
 def iso(dt: datetime) -> str:
     """RFC 3339 with milliseconds and a Z, as OCI writes timestamps."""
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-
 
 
 def parse_time(value: str) -> datetime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import random
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
@@ -68,6 +69,7 @@ class EventBus:
     delivery_delay: float = 1.0
     _policies: list[_Policy] = field(default_factory=list)
     _random: random.Random = field(default_factory=lambda: random.Random(7))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ----- rules ------------------------------------------------------------------------
     def create_rule(self, region: str, condition: str | dict, subscriber: Subscriber, *, compartment_id: str | None = None, display_name: str = "") -> Rule:
@@ -157,16 +159,15 @@ class EventBus:
                 delay += policy.amount
             elif policy.kind == "shuffle":
                 delay += self._random.uniform(0, policy.amount)
-        def deliver() -> None:
-            self._deliver(rule, event)
+        # Copies of one event fall due together: they reach the function in parallel, as
+        # duplicates delivered to several containers would.
+        for _ in range(copies):
+            self.cloud.clock.call_later(delay, _PendingDelivery(self, rule, event))
 
-        deliver.unlocked = True
-        for n in range(copies):
-            self.cloud.clock.call_later(delay + n * 0.001, deliver)
-
-    def _deliver(self, rule: Rule, event: dict) -> None:
+    def _deliver(self, rule: Rule, event: dict, container: int) -> None:
+        deliver = getattr(rule.subscriber, "deliver", None)
         try:
-            result = rule.subscriber(event)
+            result = deliver(event, container) if deliver is not None else rule.subscriber(event)
         except Exception as exc:  # a subscriber's failure is the delivery's outcome, not the bus's
             self._record(rule, event, "failed", f"{type(exc).__name__}: {exc}")
             if self.cloud.options.raise_subscriber_errors:
@@ -176,4 +177,21 @@ class EventBus:
         self._record(rule, event, "delivered" if status == 200 else "failed", str(status))
 
     def _record(self, rule: Rule, event: dict, outcome: str, detail: str = "") -> None:
-        self.deliveries.append(Delivery(rule.id, rule.region, event["eventType"], event["eventID"], iso(self.cloud.clock.now()), outcome, detail))
+        with self._lock:
+            self.deliveries.append(Delivery(rule.id, rule.region, event["eventType"], event["eventID"], iso(self.cloud.clock.now()), outcome, detail))
+
+
+class _PendingDelivery:
+    """A delivery on the clock; the cloud runs those due together in parallel (see FakeCloud._run)."""
+
+    parallel = True
+
+    def __init__(self, bus: EventBus, rule: Rule, event: dict):
+        self.bus, self.rule, self.event = bus, rule, event
+
+    @property
+    def subscriber(self) -> Subscriber:
+        return self.rule.subscriber
+
+    def __call__(self, container: int = 0) -> None:
+        self.bus._deliver(self.rule, self.event, container)

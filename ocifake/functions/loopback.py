@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 from oci._vendor.requests.exceptions import ConnectionError as SdkConnectionError
-from oci._vendor.requests.exceptions import ReadTimeout
+from oci._vendor.requests.exceptions import ConnectTimeout, ReadTimeout
 
 if TYPE_CHECKING:
     from ..cloud import FakeCloud
@@ -36,7 +36,8 @@ class LoopbackServer:
                 try:
                     reply = cloud_ref.dispatch(self.command, self.headers[URL_HEADER], headers, body)
                 except (ReadTimeout, SdkConnectionError) as exc:
-                    payload = json.dumps({"type": "timeout" if isinstance(exc, ReadTimeout) else "connection", "message": str(exc)}).encode()
+                    kind = "connect-timeout" if isinstance(exc, ConnectTimeout) else "timeout" if isinstance(exc, ReadTimeout) else "connection"
+                    payload = json.dumps({"type": kind, "message": str(exc)}).encode()
                     self.send_response(599)
                     self.send_header(FAULT_HEADER, "1")
                     self.send_header("content-length", str(len(payload)))

@@ -3,7 +3,9 @@
 Modelled: the tenancy namespace, buckets (with `objectEventsEnabled`), objects with
 `opc-meta-*` metadata, etags and `if-match` / `if-none-match: *`, pre-authenticated
 requests (object or prefix scope, access type, expiry checked on the simulated clock),
-their data-plane use, and asynchronous cross-region CopyObject with its work request.
+their data-plane use, and asynchronous cross-region CopyObject with its work request
+(destination preconditions checked at request time or only when the copy runs, as
+`Options.copy_preconditions_at_request` says).
 Not modelled: multipart uploads, versioning, lifecycle execution, retention rules, tiers.
 """
 
@@ -155,6 +157,7 @@ class CopyWorkRequest:
     status: str = "ACCEPTED"
     time_finished: datetime | None = None
     error: str | None = None
+    error_code: str = "CopyFailed"
 
     def to_json(self, clock) -> dict:
         if self.status == "ACCEPTED" and clock.seconds > self.accepted_at:
@@ -418,6 +421,11 @@ class ObjectStorageBackend:
         dest_region = details["destinationRegion"]
         if not self.cloud.knows_region(dest_region):
             raise errors.InvalidParameter(f"Unknown destinationRegion '{dest_region}'.")
+        if self.cloud.options.copy_preconditions_at_request:
+            dest = self.cloud.objectstorage(dest_region)
+            dest_bucket = dest.bucket(details["destinationNamespace"], details["destinationBucket"])
+            if details.get("destinationObjectIfNoneMatchETag") == "*" and details["destinationObjectName"] in dest_bucket.objects:
+                raise errors.IfNoneMatchFailed(f"The destination object '{details['destinationObjectName']}' already exists.")
         meta = details.get("destinationObjectMetadata")
         if meta is not None and any(not k.lower().startswith(_META_PREFIX) for k in meta):
             raise errors.InvalidParameter("destinationObjectMetadata keys must start with 'opc-meta-'.")
@@ -451,6 +459,7 @@ class ObjectStorageBackend:
                 )
             except errors.OciError as exc:
                 failure = f"{exc.code}: {exc.message}"
+                wr.error_code = exc.code
         wr.status = "FAILED" if failure else "COMPLETED"
         wr.error = failure
         wr.time_finished = self.cloud.clock.now()

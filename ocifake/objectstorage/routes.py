@@ -27,6 +27,8 @@ def list_buckets(req: Request) -> Response:
     compartment = req.query.get("compartmentId")
     if not compartment:
         raise errors.MissingParameter("compartmentId is required.")
+    if not req.cloud_region.cloud.compartment_exists(compartment):
+        raise errors.NotAuthorizedOrNotFound()
     _os(req).check_namespace(_ns(req))
     buckets = [b for b in _os(req).buckets.values() if b.compartment_id == compartment]
     chunk, nxt = page(sorted(buckets, key=lambda b: b.name), req, default_limit=25)
@@ -110,7 +112,7 @@ def get_work_request(req: Request) -> Response:
 
 def list_work_request_errors(req: Request) -> Response:
     wr = _os(req).get_work_request(req.params["workRequestId"])
-    items = [{"code": "CopyFailed", "message": wr.error, "timestamp": iso(wr.time_finished)}] if wr.error else []
+    items = [{"code": wr.error_code, "message": wr.error, "timestamp": iso(wr.time_finished)}] if wr.error and wr.time_finished else []
     return json_response(items)
 
 

@@ -288,3 +288,52 @@ def test_shape_constraints_with_min_above_max_are_invalid(cloud, compartment, sd
     with pytest.raises(ServiceError) as e:
         sdk.compute().add_image_shape_compatibility_entry(image.id, "VM.Standard.E4.Flex", add_image_shape_compatibility_entry_details=details)
     assert (e.value.status, e.value.code) == (400, "InvalidParameter")
+
+
+def test_an_import_whose_pre_authenticated_request_is_deleted_midway_fails(cloud, compartment, sdk):
+    reply = _import(cloud, sdk, compartment)
+    objects = sdk.objects(PHOENIX)
+    (par,) = objects.list_preauthenticated_requests(cloud.namespace, "landing").data
+    cloud.advance(60)
+    objects.delete_preauthenticated_request(cloud.namespace, "landing", par.id)
+    cloud.run_until_idle()
+    work_request = sdk.work_requests(PHOENIX).get_work_request(reply.headers["opc-work-request-id"]).data
+    assert work_request.status == "FAILED"
+    assert sdk.compute(PHOENIX).get_image(reply.data.id).data.lifecycle_state == "DELETED"
+
+
+def test_an_export_whose_pre_authenticated_request_is_deleted_midway_fails(cloud, compartment, sdk):
+    image = _available(cloud, compartment)
+    uri, _ = _export_uri(cloud, sdk, compartment)
+    reply = sdk.compute().export_image(image.id, oci.core.models.ExportImageViaObjectStorageUriDetails(destination_uri=uri))
+    (par,) = sdk.objects().list_preauthenticated_requests(cloud.namespace, "staging").data
+    sdk.objects().delete_preauthenticated_request(cloud.namespace, "staging", par.id)
+    cloud.run_until_idle()
+    assert sdk.work_requests().get_work_request(reply.headers["opc-work-request-id"]).data.status == "FAILED"
+    assert sdk.objects().list_objects(cloud.namespace, "staging").data.objects == []
+
+
+def test_list_images_of_an_unknown_compartment_is_not_authorized_or_not_found(sdk):
+    with pytest.raises(ServiceError) as e:
+        sdk.compute().list_images("ocid1.compartment.oc1..aaaaaaaanosuchcompartment")
+    assert (e.value.status, e.value.code) == (404, "NotAuthorizedOrNotFound")
+
+
+@pytest.mark.parametrize("namespace", ["computeimagingapi", "computeapi"])
+def test_updates_deletes_and_shape_changes_emit_events_in_the_configured_namespace(compartment, namespace):
+    from ocifake import FakeCloud, Options
+
+    with FakeCloud(regions=[SOURCE], options=Options(image_event_namespace=namespace)) as cloud:
+        comp = cloud.create_compartment("c")
+        seen: list = []
+        actions = ["updateimage", "addimageshapecompatibility", "removeimageshapecompatibility", "deleteimage"]
+        condition = {"eventType": [f"com.oraclecloud.{namespace}.{action}" for action in actions]}
+        cloud.events.create_rule(SOURCE, condition, lambda e: seen.append(e["eventType"].rsplit(".", 1)[1]))
+        image = _available(cloud, comp)
+        compute = oci.core.ComputeClient(cloud.config(SOURCE))
+        compute.update_image(image.id, oci.core.models.UpdateImageDetails(freeform_tags={"a": "b"}))
+        compute.add_image_shape_compatibility_entry(image.id, "VM.Standard3.Flex")
+        compute.remove_image_shape_compatibility_entry(image.id, "VM.Standard3.Flex")
+        compute.delete_image(image.id)
+        cloud.run_until_idle()
+        assert seen == actions

@@ -150,16 +150,35 @@ def test_copy_metadata_can_be_overridden(cloud, compartment, bucket, sdk):
     assert headers.get("opc-meta-b") == "2" and "opc-meta-a" not in headers
 
 
-def test_copy_with_if_none_match_fails_when_the_destination_exists(cloud, compartment, bucket, sdk):
+def test_copy_with_if_none_match_onto_an_existing_object_fails_at_request_time_by_default(cloud, compartment, bucket, sdk):
     cloud.create_bucket(PHOENIX, "landing", compartment)
     sdk.objects().put_object(cloud.namespace, bucket, "img.oci", b"new")
     sdk.objects(PHOENIX).put_object(cloud.namespace, "landing", "img.oci", b"old")
-    reply = _copy(cloud, sdk, bucket, PHOENIX, destination_object_if_none_match_e_tag="*")
-    cloud.run_until_idle()
-    assert sdk.objects().get_work_request(reply.headers["opc-work-request-id"]).data.status == "FAILED"
-    errors = sdk.objects().list_work_request_errors(reply.headers["opc-work-request-id"]).data
-    assert "IfNoneMatchFailed" in errors[0].message
+    with pytest.raises(ServiceError) as e:
+        _copy(cloud, sdk, bucket, PHOENIX, destination_object_if_none_match_e_tag="*")
+    assert (e.value.status, e.value.code) == (412, "IfNoneMatchFailed")
     assert sdk.objects(PHOENIX).get_object(cloud.namespace, "landing", "img.oci").data.content == b"old"
+
+
+def test_copy_preconditions_can_be_checked_only_when_the_copy_runs(compartment):
+    from ocifake import FakeCloud, Options
+
+    with FakeCloud(regions=[SOURCE, PHOENIX], options=Options(copy_preconditions_at_request=False)) as late:
+        comp = late.create_compartment("c")
+        late.create_bucket(SOURCE, "staging", comp)
+        late.create_bucket(PHOENIX, "landing", comp)
+        source = oci.object_storage.ObjectStorageClient(late.config(SOURCE))
+        source.put_object(late.namespace, "staging", "img.oci", b"new")
+        oci.object_storage.ObjectStorageClient(late.config(PHOENIX)).put_object(late.namespace, "landing", "img.oci", b"old")
+        details = oci.object_storage.models.CopyObjectDetails(
+            source_object_name="img.oci", destination_region=PHOENIX, destination_namespace=late.namespace,
+            destination_bucket="landing", destination_object_name="img.oci", destination_object_if_none_match_e_tag="*",
+        )
+        work_request = source.copy_object(late.namespace, "staging", details).headers["opc-work-request-id"]
+        late.run_until_idle()
+        assert source.get_work_request(work_request).data.status == "FAILED"
+        (error,) = source.list_work_request_errors(work_request).data
+        assert error.code == "IfNoneMatchFailed"
 
 
 def test_copy_of_a_missing_source_object_is_not_found(cloud, compartment, bucket, sdk):
@@ -168,8 +187,8 @@ def test_copy_of_a_missing_source_object_is_not_found(cloud, compartment, bucket
     assert (e.value.status, e.value.code) == (404, "ObjectNotFound")
 
 
-def test_copy_to_a_missing_bucket_fails_its_work_request(cloud, bucket, sdk):
+def test_copy_to_a_missing_bucket_is_refused_at_request_time(cloud, bucket, sdk):
     sdk.objects().put_object(cloud.namespace, bucket, "img.oci", b"disk")
-    reply = _copy(cloud, sdk, bucket, PHOENIX)
-    cloud.run_until_idle()
-    assert sdk.objects().get_work_request(reply.headers["opc-work-request-id"]).data.status == "FAILED"
+    with pytest.raises(ServiceError) as e:
+        _copy(cloud, sdk, bucket, PHOENIX)
+    assert (e.value.status, e.value.code) == (404, "BucketNotFound")

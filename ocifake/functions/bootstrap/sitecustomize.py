@@ -14,7 +14,10 @@ if os.environ.get("OCIFAKE_ENDPOINT"):
 
     import responses
     from oci._vendor.requests.exceptions import ConnectionError as _ConnectionError
+    from oci._vendor.requests.exceptions import ConnectTimeout as _ConnectTimeout
     from oci._vendor.requests.exceptions import ReadTimeout as _ReadTimeout
+
+    _TRANSPORT_ERRORS = {"connect-timeout": _ConnectTimeout, "timeout": _ReadTimeout, "connection": _ConnectionError}
 
     _endpoint = urlsplit(os.environ["OCIFAKE_ENDPOINT"])
 
@@ -38,7 +41,7 @@ if os.environ.get("OCIFAKE_ENDPOINT"):
             data = reply.read()
             if reply.getheader("x-ocifake-transport-error"):
                 fault = json.loads(data)
-                raise (_ReadTimeout if fault["type"] == "timeout" else _ConnectionError)(fault["message"])
+                raise _TRANSPORT_ERRORS.get(fault["type"], _ConnectionError)(fault["message"])
             return reply.status, [(k, v) for k, v in reply.getheaders() if k.lower() not in ("content-length", "transfer-encoding", "connection")], data
         finally:
             conn.close()
