@@ -33,9 +33,10 @@ locals {
     IR_TARGET_COMPARTMENT_ID       = coalesce(var.target_compartment_ocid, "")
     IR_COMPARTMENTS                = join(",", var.images_compartment_ocids)
     IR_ON_SOURCE_DELETED           = var.on_source_deleted
-    IR_NOTIFICATION_TOPIC_ID       = var.notification_topic_ocid
     IR_DELETE_INTERMEDIATE_OBJECTS = "true"
   }
+  events_compartment_ocid = coalesce(var.events_compartment_ocid, var.tenancy_ocid)
+  image_compartment_ids   = distinct(concat(var.images_compartment_ocids, var.target_compartment_ocid == null ? [] : [var.target_compartment_ocid]))
   region_settings = {
     staging_bucket              = var.staging_bucket
     landing_bucket              = var.landing_bucket
@@ -51,12 +52,19 @@ module "region_a" {
   providers                = { oci = oci.region_a }
   region                   = var.regions[0]
   functions_compartment_id = var.functions_compartment_ocid
+  events_compartment_id    = local.events_compartment_ocid
+  image_compartment_ids    = local.image_compartment_ids
   buckets_compartment_id   = var.buckets_compartment_ocid
-  subnet_id                = var.subnet_ids[var.regions[0]]
+  create_network           = var.create_network
+  vcn_cidr                 = lookup(var.vcn_cidrs, var.regions[0], "10.70.0.0/16")
+  subnet_id                = lookup(var.subnet_ids, var.regions[0], null)
   function_image           = var.function_images[var.regions[0]]
   kms_key_id               = lookup(var.kms_key_ids, var.regions[0], null)
+  notification_topic_id    = lookup(var.notification_topic_ocids, var.regions[0], "")
   function_config          = local.function_config
   settings                 = local.region_settings
+  # Copies into the buckets and their lifecycle rules need Object Storage's own permission first.
+  depends_on = [oci_identity_policy.object_storage_service]
 }
 
 module "region_b" {
@@ -64,12 +72,19 @@ module "region_b" {
   providers                = { oci = oci.region_b }
   region                   = var.regions[1]
   functions_compartment_id = var.functions_compartment_ocid
+  events_compartment_id    = local.events_compartment_ocid
+  image_compartment_ids    = local.image_compartment_ids
   buckets_compartment_id   = var.buckets_compartment_ocid
-  subnet_id                = var.subnet_ids[var.regions[1]]
+  create_network           = var.create_network
+  vcn_cidr                 = lookup(var.vcn_cidrs, var.regions[1], "10.71.0.0/16")
+  subnet_id                = lookup(var.subnet_ids, var.regions[1], null)
   function_image           = var.function_images[var.regions[1]]
   kms_key_id               = lookup(var.kms_key_ids, var.regions[1], null)
+  notification_topic_id    = lookup(var.notification_topic_ocids, var.regions[1], "")
   function_config          = local.function_config
   settings                 = local.region_settings
+  # Copies into the buckets and their lifecycle rules need Object Storage's own permission first.
+  depends_on = [oci_identity_policy.object_storage_service]
 }
 
 module "region_c" {
@@ -77,10 +92,17 @@ module "region_c" {
   providers                = { oci = oci.region_c }
   region                   = var.regions[2]
   functions_compartment_id = var.functions_compartment_ocid
+  events_compartment_id    = local.events_compartment_ocid
+  image_compartment_ids    = local.image_compartment_ids
   buckets_compartment_id   = var.buckets_compartment_ocid
-  subnet_id                = var.subnet_ids[var.regions[2]]
+  create_network           = var.create_network
+  vcn_cidr                 = lookup(var.vcn_cidrs, var.regions[2], "10.72.0.0/16")
+  subnet_id                = lookup(var.subnet_ids, var.regions[2], null)
   function_image           = var.function_images[var.regions[2]]
   kms_key_id               = lookup(var.kms_key_ids, var.regions[2], null)
+  notification_topic_id    = lookup(var.notification_topic_ocids, var.regions[2], "")
   function_config          = local.function_config
   settings                 = local.region_settings
+  # Copies into the buckets and their lifecycle rules need Object Storage's own permission first.
+  depends_on = [oci_identity_policy.object_storage_service]
 }

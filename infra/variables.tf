@@ -17,9 +17,22 @@ variable "regions" {
   }
 }
 
+check "a_subnet_per_region" {
+  assert {
+    condition     = var.create_network || alltrue([for r in var.regions : contains(keys(var.subnet_ids), r)])
+    error_message = "Give subnet_ids for every region, or set create_network = true."
+  }
+}
+
 variable "functions_compartment_ocid" {
-  description = "Compartment of the function applications, functions, Events rules and schedules."
+  description = "Compartment of the function applications, functions and schedules (and, with create_network, the network)."
   type        = string
+}
+
+variable "events_compartment_ocid" {
+  description = "Compartment of the Events rules. A rule sees only its own compartment's subtree, so this must contain the images' and the buckets' compartments; null means the tenancy. Conditions filter on data.compartmentId."
+  type        = string
+  default     = null
 }
 
 variable "images_compartment_ocids" {
@@ -38,9 +51,22 @@ variable "target_compartment_ocid" {
   default     = null
 }
 
-variable "subnet_ids" {
-  description = "Per region, the subnet of the function application (a private subnet with a service gateway to Oracle Services)."
+variable "create_network" {
+  description = "Create, per region, a VCN with a private subnet whose only way out is a service gateway to Oracle Services (no NAT gateway: the function never calls another region)."
+  type        = bool
+  default     = false
+}
+
+variable "vcn_cidrs" {
+  description = "Per region, the CIDR of the VCN made with create_network (default 10.70.0.0/16, 10.71.0.0/16, 10.72.0.0/16)."
   type        = map(string)
+  default     = {}
+}
+
+variable "subnet_ids" {
+  description = "Per region, the subnet of the function application when create_network is false: a private subnet with a service gateway to Oracle Services is enough."
+  type        = map(string)
+  default     = {}
 }
 
 variable "function_images" {
@@ -112,10 +138,10 @@ variable "on_source_deleted" {
   }
 }
 
-variable "notification_topic_ocid" {
-  description = "Optional Notifications topic for completion and failure notices."
-  type        = string
-  default     = ""
+variable "notification_topic_ocids" {
+  description = "Optional, per region, a Notifications topic in that region for the notices its function sends (topics are regional and each function calls its own region only)."
+  type        = map(string)
+  default     = {}
 }
 
 variable "function_memory_mb" {

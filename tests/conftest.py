@@ -1,22 +1,18 @@
-"""Shared fixtures: a three-region fake cloud and real SDK clients pointed at it."""
-
-import json
-from pathlib import Path
+"""Shared fixtures: a three-region fake cloud, and the replicator deployed on it."""
 
 import oci
 import pytest
 
 from ocifake import FakeCloud
-
-SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
-REGIONS = [SOURCE, PHOENIX, FRANKFURT]
-ROOT = Path(__file__).resolve().parent.parent
+from replicator import logs
+from tests.helpers import FRANKFURT, PHOENIX, REGIONS, SOURCE
 
 
 @pytest.fixture
 def cloud():
     with FakeCloud(regions=REGIONS) as fake:
         yield fake
+    logs.enable(True)
 
 
 @pytest.fixture
@@ -45,6 +41,15 @@ def sdk(cloud):
     return Clients()
 
 
-def load_event(name: str) -> dict:
-    """A sample event from events/samples/."""
-    return json.loads((ROOT / "events" / "samples" / f"{name}.json").read_text())
+@pytest.fixture
+def tag_namespace(cloud):
+    cloud.create_tag_namespace("Ops", ["CostCenter", "Replicate"])
+    return "Ops"
+
+
+@pytest.fixture
+def replicator(cloud, compartment, tag_namespace):
+    """The replicator in every region, three containers each, deliveries in parallel."""
+    from replicator.sandbox import deploy
+
+    return deploy(cloud, REGIONS, compartment, {"IR_DEFAULT_REGIONS": f"{PHOENIX},{FRANKFURT}", "IR_OPT_IN_DEFINED_TAG": "Ops.Replicate"})

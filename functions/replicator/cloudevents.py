@@ -1,4 +1,4 @@
-"""The CloudEvents 0.1 envelope OCI Events delivers, and the data of the events we handle.
+"""The CloudEvents 0.1 envelope OCI Events delivers, the data of the events we handle, and their kinds.
 
 Parsed once at the edge: a payload that does not fit is an InvalidEvent with the field that
 failed, and nothing downstream ever sees a dict.
@@ -6,20 +6,41 @@ failed, and nothing downstream ever sees a dict.
 
 import json
 from datetime import datetime, timezone
+from enum import Enum
 from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import ocids
 from .errors import InvalidEvent
 
 MAX_EVENT_BYTES = 256 * 1024
+_COMPUTE = "com.oraclecloud.computeapi"
+_IMAGING = "com.oraclecloud.computeimagingapi"
+_OBJECTS = "com.oraclecloud.objectstorage"
 
-IMAGE_CREATED = "com.oraclecloud.computeapi.createimage.end"
-EXPORT_COMPLETED = "com.oraclecloud.computeapi.exportimage.end"
-OBJECT_CREATED = "com.oraclecloud.objectstorage.createobject"
-OBJECT_UPDATED = "com.oraclecloud.objectstorage.updateobject"
-IMAGE_UPDATED = "com.oraclecloud.computeapi.updateimage"
-IMAGE_UPDATED_ALT = "com.oraclecloud.computeimagingapi.updateimage"
+
+class EventKind(str, Enum):
+    """What happened, whatever the event type's spelling."""
+
+    IMAGE_AVAILABLE = "image_available"  # an image (a source, or one of our replicas) finished creating
+    EXPORT_ENDED = "export_ended"
+    IMAGE_CHANGED = "image_changed"  # tags, name or shape compatibility changed
+    IMAGE_DELETED = "image_deleted"
+    OBJECT_WRITTEN = "object_written"
+
+
+# OCI's published lists disagree on the namespace of image update, delete and shape events
+# (computeapi in Oracle's landing zone, computeimagingapi in its event catalog): both count.
+EVENT_KINDS: dict[str, EventKind] = {
+    f"{_COMPUTE}.createimage.end": EventKind.IMAGE_AVAILABLE,
+    f"{_COMPUTE}.exportimage.end": EventKind.EXPORT_ENDED,
+    **{f"{ns}.{action}": EventKind.IMAGE_CHANGED for ns in (_COMPUTE, _IMAGING) for action in ("updateimage", "addimageshapecompatibility", "removeimageshapecompatibility")},
+    **{f"{ns}.deleteimage": EventKind.IMAGE_DELETED for ns in (_COMPUTE, _IMAGING)},
+    f"{_OBJECTS}.createobject": EventKind.OBJECT_WRITTEN,
+    # Overwriting an existing name may be reported as an update rather than a create.
+    f"{_OBJECTS}.updateobject": EventKind.OBJECT_WRITTEN,
+}
 
 
 class ObjectDetails(BaseModel):
@@ -27,7 +48,7 @@ class ObjectDetails(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    namespace: str = Field(min_length=1, max_length=128)
+    namespace: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$")
     bucket_name: str = Field(alias="bucketName", min_length=1, max_length=256)
     etag: str | None = Field(None, alias="eTag")
 
@@ -71,6 +92,10 @@ class CloudEvent(BaseModel):
     def _aware(cls, value: datetime) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
+    @property
+    def kind(self) -> EventKind | None:
+        return EVENT_KINDS.get(self.event_type)
+
     def object_details(self) -> ObjectDetails:
         try:
             return ObjectDetails.model_validate(self.data.additional_details)
@@ -78,9 +103,10 @@ class CloudEvent(BaseModel):
             raise InvalidEvent(f"object event without {_first_problem(exc, 'data.additionalDetails')}") from None
 
     def image_id(self) -> str:
+        """`data.resourceId`, which must be a whole image OCID before anything calls OCI with it."""
         image_id = self.data.resource_id
-        if not image_id.startswith("ocid1.image."):
-            raise InvalidEvent(f"data.resourceId is not an image OCID: {image_id[:80]!r}")
+        if not ocids.is_image(image_id):
+            raise InvalidEvent(f"data.resourceId is not an image OCID: {ocids.shown(image_id)}")
         return image_id
 
 
@@ -94,6 +120,8 @@ def parse_json(raw: bytes) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidEvent(f"payload is not JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidEvent("payload is not JSON an event could be: nested too deeply") from None
 
 
 def parse_event(payload: Any) -> CloudEvent:
@@ -103,6 +131,8 @@ def parse_event(payload: Any) -> CloudEvent:
         return CloudEvent.model_validate(payload)
     except ValidationError as exc:
         raise InvalidEvent(f"not an OCI event: {_first_problem(exc)}") from None
+    except RecursionError:
+        raise InvalidEvent("not an OCI event: nested too deeply") from None
 
 
 def _first_problem(exc: ValidationError, prefix: str = "") -> str:

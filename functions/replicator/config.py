@@ -7,10 +7,11 @@ names the variable, never a crash deep inside a stage.
 from collections.abc import Mapping
 from typing import Literal
 
-import oci
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import ocids
 from .errors import ConfigError
+from .gateways.regions import is_region
 
 ENV_PREFIX = "IR_"
 
@@ -20,7 +21,7 @@ def _region_list(value) -> tuple[str, ...]:
         return ()
     items = value.split(",") if isinstance(value, str) else list(value)
     regions = tuple(dict.fromkeys(r.strip().lower() for r in items if r.strip()))
-    unknown = [r for r in regions if not oci.regions.is_region(r)]
+    unknown = [r for r in regions if not is_region(r)]
     if unknown:
         raise ValueError(f"not OCI region names: {', '.join(unknown)}")
     return regions
@@ -33,6 +34,7 @@ class ReplicatorConfig(BaseModel):
 
     staging_bucket: str = Field("image-replicator-staging", min_length=1, max_length=256)
     landing_bucket: str = Field("image-replicator-landing", min_length=1, max_length=256)
+    namespace: str | None = Field(None, max_length=128)  # Object Storage namespace; learned when empty
     default_regions: tuple[str, ...] = ()
     allowed_regions: tuple[str, ...] = ()
     opt_in_tag: str = Field("replicate-to", min_length=1, max_length=100)
@@ -50,14 +52,17 @@ class ReplicatorConfig(BaseModel):
     notification_topic_id: str | None = None
     reconcile_budget_seconds: int = Field(240, ge=10, le=3600)
 
-    _regions = field_validator("default_regions", "allowed_regions", mode="before")(classmethod(lambda cls, v: _region_list(v)))
+    @field_validator("default_regions", "allowed_regions", mode="before")
+    @classmethod
+    def _regions(cls, value) -> tuple[str, ...]:
+        return _region_list(value)
 
     @field_validator("compartments", mode="before")
     @classmethod
     def _compartment_list(cls, value) -> tuple[str, ...]:
         items = value.split(",") if isinstance(value, str) else list(value or ())
         ids = tuple(dict.fromkeys(i.strip() for i in items if i.strip()))
-        bad = [i for i in ids if not i.startswith(("ocid1.compartment.", "ocid1.tenancy."))]
+        bad = [ocids.shown(i, 40) for i in ids if not ocids.is_compartment(i)]
         if bad:
             raise ValueError(f"not compartment OCIDs: {', '.join(bad)}")
         return ids
@@ -67,9 +72,14 @@ class ReplicatorConfig(BaseModel):
     def _topic_ocid(cls, value: str | None) -> str | None:
         if value in (None, ""):
             return None
-        if not value.startswith("ocid1.onstopic."):
+        if not ocids.is_ocid(value, "onstopic"):
             raise ValueError("must be a Notifications topic OCID")
         return value
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str | None) -> str | None:
+        return value or None
 
     @field_validator("opt_in_defined_tag")
     @classmethod
@@ -86,7 +96,7 @@ class ReplicatorConfig(BaseModel):
     def _compartment_ocid(cls, value: str | None) -> str | None:
         if value in (None, ""):
             return None
-        if not value.startswith(("ocid1.compartment.", "ocid1.tenancy.")):
+        if not ocids.is_compartment(value):
             raise ValueError("must be a compartment OCID")
         return value
 

@@ -1,9 +1,9 @@
 """Should this image replicate, and where to: a pure function of the image, its region and the config."""
 
-import oci
 from pydantic import BaseModel, ConfigDict
 
 from .config import ReplicatorConfig
+from .gateways.regions import is_region
 from .images import ImageFacts
 
 MAX_EXPORT_MB = 400 * 1024
@@ -68,7 +68,7 @@ def _parse_targets(value: str, source_region: str, config: ReplicatorConfig) -> 
     unique = list(dict.fromkeys(expanded))
     if len(unique) > config.max_targets + 1:
         return (), f"tag names {len(unique)} regions; at most {config.max_targets} targets are allowed"
-    unknown = [r for r in unique if not oci.regions.is_region(r)]
+    unknown = [r for r in unique if not is_region(r)]
     if unknown:
         return (), f"unknown region name(s): {', '.join(_short(r) for r in unknown[:5])}"
     if config.allowed_regions:

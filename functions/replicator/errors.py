@@ -1,18 +1,29 @@
-"""The failure vocabulary of the pipeline: permanent (record, never retry) or transient (raise, retry)."""
+"""The failure vocabulary: permanent (record it, never retry as is) or transient (raise, retry)."""
+
+import re
+
+_PAR_PATH = re.compile(r"/p/[^/\s\"']+/")
+
+
+def redact(text: str) -> str:
+    """Remove the secret part of pre-authenticated request paths from a text."""
+    return _PAR_PATH.sub("/p/<redacted>/", text)
 
 
 class ReplicatorError(Exception):
-    """Base of every failure the pipeline reports; `reason` is what operators read."""
+    """Base of every failure the pipeline reports; `reason` is what operators read (never a secret)."""
 
-    def __init__(self, reason: str, *, operation: str | None = None, status: int | None = None):
+    def __init__(self, reason: str, *, operation: str | None = None, status: int | None = None, code: str | None = None):
+        reason = redact(reason)
         super().__init__(reason)
         self.reason = reason
         self.operation = operation
         self.status = status
+        self.code = code
 
 
 class PermanentError(ReplicatorError):
-    """Retrying cannot help: log it, record it, answer cleanly."""
+    """Retrying the same request cannot help: log it, record it, answer cleanly."""
 
 
 class InvalidEvent(PermanentError):
@@ -24,11 +35,15 @@ class ConfigError(PermanentError):
 
 
 class NotFound(PermanentError):
-    """The resource the event names no longer exists (or the function may not see it)."""
+    """The resource does not exist (or the caller may not see it: OCI does not say which)."""
 
 
 class Conflict(PermanentError):
-    """Another invocation is doing the same step right now; this one stands down."""
+    """The resource's state does not allow the request now (another operation holds it)."""
+
+
+class PreconditionFailed(Conflict):
+    """An etag condition (if-match / if-none-match) did not hold: someone else wrote first."""
 
 
 class TransientError(ReplicatorError):

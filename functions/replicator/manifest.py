@@ -1,27 +1,22 @@
-"""The replication manifest: everything a target region needs, written beside the image object.
+"""The replication manifest: everything a target region needs besides the disk, as an object.
 
-It travels with the data, so a target region can import and finish its replica even when
-the source region is unreachable after the copy.
+The source writes it beside the export and copies it with the image to every target; the
+target imports and finishes its replica from it alone. Later versions (the source's tags
+or shapes changed, or the source was deleted) travel the same way and are ordered by the
+time they were issued, so a target applies only what is newer than what it has.
 """
 
 import hashlib
 import json
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .images import ImageFacts, ShapeEntry
+from .naming import PROVENANCE_TAG, REPLICATED_AT_TAG, SOURCE_REGION_TAG
 
-SCHEMA_VERSION = 1
-
-
-class ObjectLocation(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    region: str
-    namespace: str
-    bucket: str
-    object: str
+SCHEMA_VERSION = 2
 
 
 class ReplicaSpec(BaseModel):
@@ -36,7 +31,7 @@ class ReplicaSpec(BaseModel):
     def fingerprint(self) -> str:
         """Equal for equal specs, whatever the order of tags and shapes."""
         doc = {"f": self.freeform_tags, "d": self.defined_tags, "s": sorted(s.model_dump_json() for s in self.shapes)}
-        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:32]
+        return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
     @classmethod
     def of_source(cls, image: ImageFacts, shapes: list[ShapeEntry], opt_in_tag: str, opt_in_defined: tuple[str, str] | None) -> "ReplicaSpec":
@@ -48,25 +43,36 @@ class ReplicationManifest(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     schema_version: int = SCHEMA_VERSION
+    kind: Literal["replicate", "delete"] = "replicate"
+    name: str  # "initial" for the one written with the export, else the issue time in ms
+    issued_at: datetime
     source_image_id: str
     source_region: str
     source_compartment_id: str
     display_name: str
+    targets: tuple[str, ...] = ()
     operating_system: str | None = None
     operating_system_version: str | None = None
     launch_mode: str | None = None
     freeform_tags: dict[str, str] = Field(default_factory=dict)
     defined_tags: dict[str, dict] = Field(default_factory=dict)
     shapes: tuple[ShapeEntry, ...] = ()
-    object_name: str
-    object_size: int
+    object_name: str = ""
+    object_size: int = 0
     object_md5: str | None = None
-    exported_at: datetime
-    status: ObjectLocation
+    export_attempt: int = 0
 
     @property
     def spec(self) -> ReplicaSpec:
         return ReplicaSpec(freeform_tags=self.freeform_tags, defined_tags=self.defined_tags, shapes=self.shapes)
+
+    @property
+    def issued(self) -> int:
+        """The issue time in milliseconds: how manifests of one image are ordered."""
+        return int(self.issued_at.timestamp() * 1000)
+
+    def outranks(self, other: "ReplicationManifest | None") -> bool:
+        return other is None or (self.issued, self.spec.fingerprint()) > (other.issued, other.spec.fingerprint())
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json(indent=2).encode()
@@ -87,3 +93,16 @@ def replica_tags(image: ImageFacts, opt_in_tag: str, opt_in_defined: tuple[str, 
             if not defined[namespace]:
                 del defined[namespace]
     return freeform, defined
+
+
+def replica_freeform(manifest: ReplicationManifest, replicated_at: str | None = None) -> dict[str, str]:
+    """The replica's freeform tags: the source's (less the opt-in tag) plus provenance.
+
+    `replicated_at` keeps the time a replica was first made when a later manifest is applied.
+    """
+    return {
+        **manifest.freeform_tags,
+        PROVENANCE_TAG: manifest.source_image_id,
+        SOURCE_REGION_TAG: manifest.source_region,
+        REPLICATED_AT_TAG: replicated_at or manifest.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }

@@ -1,13 +1,24 @@
-"""Deterministic names and retry tokens, derived from the source image and region.
+"""Deterministic names and retry tokens, derived from the source image and the region.
 
-Everything a later stage or a repeat needs can be recomputed from the source image OCID,
-so no step depends on state that an earlier invocation may have failed to store.
+Every object the replicator writes is named after the source image OCID, so each region
+can find what concerns one replication by name alone, and a repeated step lands on the
+same name (copies use `if-none-match: *`) instead of making a second one.
+
+    staging bucket (every region)               landing bucket (every region)
+      images/<source>.oci          export         images/<source>.oci         copied image
+      manifests/<source>/initial.json             manifests/<source>/<name>   copied manifests
+      manifests/<source>/<ms>.json  drift, delete
+      records/source/<source>.json  source part
+      records/replica/<source>.json target part
+      acks/<source>/<target>/<ack>.json  a target's answer, copied from the target
 """
 
 import hashlib
-import re
+from dataclasses import dataclass
+from typing import Literal
 
-import oci
+from . import ocids
+from .gateways.regions import is_region
 
 PROVENANCE_TAG = "replica-of"
 SOURCE_REGION_TAG = "replica-source-region"
@@ -17,66 +28,125 @@ PAR_NAME_PREFIX = "image-replicator-"
 SOURCE_META = "opc-meta-source-image-id"
 SOURCE_REGION_META = "opc-meta-source-region"
 
-_IMAGE_OCID = re.compile(r"^ocid1\.image\.[a-z0-9-]+\.[a-z0-9-]*\.[A-Za-z0-9]+$")
+INITIAL_MANIFEST = "initial"
+AckOutcome = Literal["done", "failed", "deleted"]
+ACK_OUTCOMES: tuple[AckOutcome, ...] = ("done", "failed", "deleted")
 
 
-def is_image_ocid(value: str) -> bool:
-    return bool(_IMAGE_OCID.match(value))
+def image_object(prefix: str, source_id: str) -> str:
+    """The exported `.oci` object: the same name in the staging bucket and every landing bucket."""
+    return f"{prefix}images/{source_id}.oci"
 
 
-def region_of_ocid(ocid: str) -> str | None:
-    """The region a regional OCID names (`ocid1.image.oc1.iad.…` -> us-ashburn-1), if it names one."""
-    parts = ocid.split(".")
-    key = parts[3] if len(parts) > 4 else ""
-    region = oci.regions.REGIONS_SHORT_NAMES.get(key, key)
-    return region if oci.regions.is_region(region) else None
-
-
-def image_object(prefix: str, source_image_id: str) -> str:
-    """The exported `.oci` object: same name in the staging bucket and every landing bucket."""
-    return f"{image_prefix(prefix)}{source_image_id}.oci"
-
-
-def image_prefix(prefix: str) -> str:
+def images_prefix(prefix: str) -> str:
     return f"{prefix}images/"
 
 
-def manifest_object(prefix: str, source_image_id: str) -> str:
-    return f"{prefix}manifests/{source_image_id}.json"
+def manifests_prefix(prefix: str, source_id: str = "") -> str:
+    return f"{prefix}manifests/{source_id}/" if source_id else f"{prefix}manifests/"
 
 
-def status_object(prefix: str, source_image_id: str) -> str:
-    return f"{status_prefix(prefix)}{source_image_id}.json"
+def manifest_object(prefix: str, source_id: str, name: str = INITIAL_MANIFEST) -> str:
+    return f"{manifests_prefix(prefix, source_id)}{name}.json"
 
 
-def status_prefix(prefix: str) -> str:
-    return f"{prefix}status/"
+def records_prefix(prefix: str, side: str) -> str:
+    return f"{prefix}records/{side}/"
 
 
-def source_id_from_status(prefix: str, object_name: str) -> str | None:
-    return _image_ocid_between(object_name, status_prefix(prefix), ".json")
+def record_object(prefix: str, side: str, source_id: str) -> str:
+    return f"{records_prefix(prefix, side)}{source_id}.json"
 
 
-def source_id_from_object(prefix: str, object_name: str) -> str | None:
-    """The source image OCID an image object was named after, or None for any other object."""
-    return _image_ocid_between(object_name, image_prefix(prefix), ".oci")
+def acks_prefix(prefix: str, source_id: str = "") -> str:
+    return f"{prefix}acks/{source_id}/" if source_id else f"{prefix}acks/"
 
 
-def _image_ocid_between(name: str, head: str, tail: str) -> str | None:
-    if not (name.startswith(head) and name.endswith(tail)):
+@dataclass(frozen=True)
+class AckName:
+    """What a target's answer says, in its object name, so the source need not read it.
+
+    `issued` is the issue time (ms) of the manifest the answer is about; `attempt` the
+    target's import attempt; `replica` the replica's OCID (or "-").
+    """
+
+    source_id: str
+    target: str
+    outcome: AckOutcome
+    issued: int
+    attempt: int
+    replica: str = "-"
+
+    def object(self, prefix: str) -> str:
+        return f"{acks_prefix(prefix, self.source_id)}{self.target}/{self.outcome}.{self.issued}.{self.attempt}.{self.replica}.json"
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        """Newer answers outrank older ones; for one manifest and attempt, done outranks failed."""
+        return (self.issued, self.attempt, {"failed": 0, "done": 1, "deleted": 2}[self.outcome])
+
+
+@dataclass(frozen=True)
+class LandedObject:
+    """An object in a landing bucket that belongs to a replication: the image, or a manifest."""
+
+    source_id: str
+    kind: Literal["image", "manifest"]
+    name: str  # the object name
+    manifest: str = ""  # the manifest's own name (`initial` or issue time), for a manifest
+
+
+def parse_landed(prefix: str, name: str) -> LandedObject | None:
+    """The replication an object of the landing bucket belongs to, or None for anything else."""
+    head = images_prefix(prefix)
+    if name.startswith(head) and name.endswith(".oci"):
+        source_id = name[len(head) : -len(".oci")]
+        return LandedObject(source_id, "image", name) if ocids.is_image(source_id) else None
+    head = manifests_prefix(prefix)
+    if name.startswith(head) and name.endswith(".json"):
+        source_id, slash, manifest = name[len(head) : -len(".json")].partition("/")
+        if slash and ocids.is_image(source_id) and (manifest == INITIAL_MANIFEST or manifest.isdigit()):
+            return LandedObject(source_id, "manifest", name, manifest)
+    return None
+
+
+def parse_ack(prefix: str, name: str) -> AckName | None:
+    """The answer an object under `acks/` carries, or None if the name is not one of ours."""
+    head = acks_prefix(prefix)
+    if not (name.startswith(head) and name.endswith(".json")):
         return None
-    candidate = name[len(head) : -len(tail)]
-    return candidate if is_image_ocid(candidate) else None
+    parts = name[len(head) : -len(".json")].split("/")
+    if len(parts) != 3:
+        return None
+    source_id, target, leaf = parts
+    fields = leaf.split(".", 3)
+    if len(fields) != 4 or not ocids.is_image(source_id):
+        return None
+    outcome, issued, attempt, replica = fields
+    if outcome not in ACK_OUTCOMES or not issued.isdigit() or not attempt.isdigit() or not (replica == "-" or ocids.is_image(replica)):
+        return None
+    if not is_region(target):
+        return None
+    return AckName(source_id, target, outcome, int(issued), int(attempt), replica)  # type: ignore[arg-type]
 
 
-def par_name(step: str, source_image_id: str, region: str) -> str:
-    return f"{PAR_NAME_PREFIX}{step}-{region}-{_digest(source_image_id)[:16]}"
+def source_id_from_record(prefix: str, side: str, name: str) -> str | None:
+    head = records_prefix(prefix, side)
+    if not (name.startswith(head) and name.endswith(".json")):
+        return None
+    candidate = name[len(head) : -len(".json")]
+    return candidate if ocids.is_image(candidate) else None
 
 
-def retry_token(step: str, source_image_id: str, region: str, *parts: str) -> str:
-    """An `opc-retry-token` (at most 64 characters) for one step of one replication."""
-    return _digest("|".join((step, source_image_id, region, *parts)))[:64]
+def par_name(step: str, source_id: str, region: str, attempt: int) -> str:
+    """A pre-authenticated request's name: whose it is and for which attempt; no secret in it."""
+    return f"{PAR_NAME_PREFIX}{step}-a{attempt}-{region}-{digest(source_id)[:16]}"
 
 
-def _digest(text: str) -> str:
+def retry_token(step: str, source_id: str, region: str, *parts: str) -> str:
+    """An `opc-retry-token` (at most 64 characters) for one attempt of one step of one replication."""
+    return digest("|".join((step, source_id, region, *parts)))[:64]
+
+
+def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()

@@ -1,25 +1,84 @@
-"""Which stage handles which event type, and the edge where raw bytes become an Outcome."""
+"""From raw bytes to an outcome: parse the event, resolve what it is about, run the step the table names.
 
-from typing import Callable
+Every event kind is mapped to its step here, explicitly, by what the event turned out to
+be about: an image may be a source or one of our replicas; an object may be a landed image
+or manifest, or a target's answer.
+"""
 
-from . import logs
-from .cloudevents import EXPORT_COMPLETED, IMAGE_CREATED, IMAGE_UPDATED, IMAGE_UPDATED_ALT, OBJECT_CREATED, OBJECT_UPDATED, parse_event, parse_json
-from .errors import InvalidEvent, PermanentError, TransientError
-from .reconcile.drive import PassReport, run_pass
+from . import logs, ocids
+from .cloudevents import CloudEvent, EventKind, parse_event, parse_json
+from .decision import decide
+from .errors import InvalidEvent, NotFound, PermanentError, TransientError
+from .naming import AckName, LandedObject, parse_ack, parse_landed
+from .reconcile.observe import rebuild_replica, rebuild_source
 from .reconcile.request import ReconcileRequest
-from .stages import export_completed, image_created, image_updated, object_arrived
-from .stages.context import Outcome, Runtime, Step
+from .reconcile.run import PassReport, run_pass
+from .runtime import Runtime
+from .steps import acknowledge, distribute, export, finish, landed, refresh, tombstone
+from .steps.engine import Outcome, Step, execute
+from .subjects import DeletedSource, Replica, SourceImage
 
-ROUTES: dict[str, Callable[[Step], Outcome]] = {
-    IMAGE_CREATED: image_created.handle,
-    EXPORT_COMPLETED: export_completed.handle,
-    OBJECT_CREATED: object_arrived.handle,
-    # Overwriting an existing name may be reported as an update rather than a create.
-    OBJECT_UPDATED: object_arrived.handle,
-    # OCI's published lists disagree on the namespace of this event; both are handled.
-    IMAGE_UPDATED: image_updated.handle,
-    IMAGE_UPDATED_ALT: image_updated.handle,
+ROUTES: dict[tuple[EventKind, type], Step] = {
+    (EventKind.IMAGE_AVAILABLE, SourceImage): export.STEP,
+    (EventKind.IMAGE_AVAILABLE, Replica): finish.STEP,  # our import ended in this (target) region
+    (EventKind.EXPORT_ENDED, SourceImage): distribute.STEP,
+    (EventKind.IMAGE_CHANGED, SourceImage): refresh.STEP,
+    (EventKind.IMAGE_DELETED, DeletedSource): tombstone.STEP,
+    (EventKind.OBJECT_WRITTEN, LandedObject): landed.STEP,  # in the landing bucket
+    (EventKind.OBJECT_WRITTEN, AckName): acknowledge.STEP,  # a target's answer, in the staging bucket
 }
+# What the remaining combinations mean; each is answered 200 with this reason.
+NOT_ROUTED: dict[tuple[EventKind, type], str] = {
+    (EventKind.EXPORT_ENDED, Replica): "an export of one of our replicas",
+    (EventKind.IMAGE_CHANGED, Replica): "our own repairs of replicas come back as update events",
+}
+REBUILD = {"source": rebuild_source, "replica": rebuild_replica}
+
+
+class Ignored(Exception):
+    """The event is well formed but concerns nothing of ours; `reason` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
+    """What the event is about, read fresh where the payload may be stale (an event proves nothing)."""
+    if kind == EventKind.OBJECT_WRITTEN:
+        details = event.object_details()
+        runtime.learn_namespace(details.namespace)
+        config, name = runtime.config, event.data.resource_name
+        if details.bucket_name == config.landing_bucket:
+            found = parse_landed(config.object_prefix, name)
+            if found is None:
+                raise Ignored("not an image or manifest of this project")
+            return found
+        if details.bucket_name == config.staging_bucket:
+            ack = parse_ack(config.object_prefix, name)
+            if ack is None:
+                raise Ignored("not an answer from a target region")
+            if ack.target == runtime.region:
+                raise Ignored("an answer this region wrote for another")
+            return ack
+        raise Ignored(f"object event for bucket {ocids.shown(details.bucket_name, 60)}, not ours")
+    image_id = event.image_id()
+    try:
+        image = runtime.compute.get_image(image_id)
+    except NotFound:
+        image = None
+    if kind == EventKind.IMAGE_DELETED:
+        replica_of = image.replica_of if image else event.data.freeform_tags.get("replica-of")
+        if image is not None and image.lifecycle_state != "DELETED":
+            raise Ignored("the image still exists")
+        if replica_of:
+            raise Ignored("one of our replicas was deleted; it is not made again")
+        return DeletedSource(image_id, image.display_name if image else event.data.resource_name)
+    if image is not None and image.replica_of:
+        return Replica(image)  # a DELETED replica is an import that failed: the finish records it
+    if image is None or image.lifecycle_state == "DELETED":
+        raise Ignored("image no longer exists")
+    return SourceImage(image, decide(image, runtime.region, runtime.config))
 
 
 def handle(raw: bytes, runtime: Runtime) -> Outcome | PassReport:
@@ -32,25 +91,55 @@ def handle(raw: bytes, runtime: Runtime) -> Outcome | PassReport:
         request = ReconcileRequest.parse(payload)
         if request is not None:
             with logs.bound(region=runtime.region, action="reconcile"):
-                return run_pass(runtime, dry_run=request.dry_run, now=request.at)
+                return run_pass(runtime, dry_run=request.dry_run)
         event = parse_event(payload)
     except InvalidEvent as exc:
         logs.warning("event rejected", reason=exc.reason, region=runtime.region)
         return Outcome(result="rejected", reason=exc.reason, region=runtime.region)
-    stage = ROUTES.get(event.event_type)
-    with logs.bound(event_id=event.event_id, event_type=event.event_type, region=runtime.region):
-        if stage is None:
-            reason = f"event type {event.event_type} is not handled"
-            logs.warning("event rejected", reason=reason)
-            return Outcome(result="rejected", reason=reason, region=runtime.region, event_id=event.event_id)
-        step = Step.for_event(runtime, event)
-        try:
-            return stage(step)
-        except InvalidEvent as exc:
-            return step.outcome("rejected", exc.reason)
-        except PermanentError as exc:
-            logs.error("permanent failure", reason=exc.reason)
-            return step.outcome("failed", exc.reason)
-        except TransientError as exc:
-            logs.warning("transient failure; the platform will retry", reason=exc.reason)
-            raise
+    kind = event.kind
+    hint = _source_hint(event)
+    with logs.bound(event_id=event.event_id, event_type=event.event_type, region=runtime.region, source_image_id=hint):
+        outcome = _dispatch(kind, event, runtime, hint)
+    outcome.event_id = event.event_id
+    return outcome
+
+
+def _source_hint(event: CloudEvent) -> str | None:
+    """The source image the event most likely concerns, for log lines written before it is known."""
+    tags = event.data.freeform_tags
+    for candidate in (tags.get("replica-of"), event.data.resource_id):
+        if ocids.is_image(candidate):
+            return candidate
+    for piece in event.data.resource_name.split("/"):
+        stem = piece.rsplit(".", 1)[0]
+        if ocids.is_image(stem):
+            return stem
+    return None
+
+
+def _dispatch(kind: EventKind | None, event: CloudEvent, runtime: Runtime, hint: str | None) -> Outcome:
+    def answer(result: str, reason: str, *, level=logs.info, source_id: str | None = hint) -> Outcome:
+        level("outcome", result=result, reason=reason, source_image_id=source_id)
+        return Outcome(result=result, reason=reason, source_image_id=source_id, region=runtime.region)  # type: ignore[arg-type]
+
+    if kind is None:
+        return answer("rejected", f"event type {ocids.shown(event.event_type, 100)} is not handled", level=logs.warning)
+    try:
+        subject = resolve(kind, event, runtime)
+    except Ignored as exc:
+        return answer("ignored", exc.reason)
+    except InvalidEvent as exc:
+        return answer("rejected", exc.reason, level=logs.warning)
+    step = ROUTES.get((kind, type(subject)))
+    if step is None:
+        return answer("ignored", NOT_ROUTED.get((kind, type(subject)), f"{kind.value} of a {type(subject).__name__}"))
+    try:
+        return execute(step, runtime, subject, rebuild=REBUILD[step.side])
+    except InvalidEvent as exc:
+        return answer("rejected", exc.reason, level=logs.warning)
+    except PermanentError as exc:
+        return answer("failed", exc.reason, level=logs.error, source_id=subject.source_id)
+    except TransientError as exc:
+        with logs.bound(source_image_id=subject.source_id):
+            logs.warning("transient failure; the platform may deliver the event again", reason=exc.reason)
+        raise

@@ -1,4 +1,10 @@
-"""The Events rules under `events/rules/`, with the configuration's values filled in."""
+"""The Events rules under `events/rules/`, with the deployment's values filled in.
+
+The same files Terraform reads (`templatefile`): `${landing_bucket}`, `${staging_bucket}`,
+`${object_prefix}`, and the JSON lists `${image_compartment_ids}` and
+`${bucket_compartment_ids}` that each condition filters `data.compartmentId` on (a rule
+sees its own compartment's subtree only, so it lives high up, and filters).
+"""
 
 import json
 from dataclasses import dataclass
@@ -19,8 +25,14 @@ class RuleSpec:
     condition: dict
 
 
-def load_rules(config: ReplicatorConfig, directory: Path = RULES_DIR) -> list[RuleSpec]:
-    values = {"landing_bucket": config.landing_bucket, "object_prefix": config.object_prefix}
+def load_rules(config: ReplicatorConfig, *, image_compartments: list[str], bucket_compartments: list[str], directory: Path = RULES_DIR) -> list[RuleSpec]:
+    values = {
+        "landing_bucket": config.landing_bucket,
+        "staging_bucket": config.staging_bucket,
+        "object_prefix": config.object_prefix,
+        "image_compartment_ids": json.dumps(sorted(set(image_compartments))),
+        "bucket_compartment_ids": json.dumps(sorted(set(bucket_compartments))),
+    }
     specs = []
     for path in sorted(directory.glob("*.json")):
         doc = json.loads(Template(path.read_text()).substitute(values))

@@ -2,7 +2,8 @@
 
 A function runs in its own process, so the test process's `responses` mock cannot see its
 requests. The function process's bootstrap forwards each SDK request here unchanged
-(method, full URL in a header, headers, body); the reply comes back the same way.
+(method, full URL in a header, headers, body); the reply comes back the same way. The
+bootstrap also reads the simulated time here (`GET /clock`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 URL_HEADER = "x-ocifake-url"
 FAULT_HEADER = "x-ocifake-transport-error"
+CLOCK_PATH = "/clock"
 
 
 class LoopbackServer:
@@ -29,7 +31,17 @@ class LoopbackServer:
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def _clock(self) -> None:
+                payload = cloud_ref.clock.now().isoformat().encode()
+                self.send_response(200)
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def _forward(self) -> None:
+                if self.command == "GET" and self.path == CLOCK_PATH and URL_HEADER not in {k.lower() for k in self.headers}:
+                    self._clock()
+                    return
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k: v for k, v in self.headers.items() if k.lower() != URL_HEADER}

@@ -1,13 +1,14 @@
 """The operator CLI against the fake cloud: exit codes, table rows, JSON fields, actionable errors."""
 
 import json
+import os
 import sys
 
 import pytest
 
 from replicator.cli import main
 from replicator.sandbox import deploy
-from tests.conftest import FRANKFURT, PHOENIX, REGIONS, SOURCE
+from tests.helpers import FRANKFURT, PHOENIX, REGIONS, SOURCE
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_status_shows_every_image_and_region_with_failures_and_skips(cloud, comp
     assert "typo: skipped: unknown region name(s): us-phenix-1" in out
 
 
-def test_status_json_is_one_document_per_image(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
+def test_status_merges_every_region_s_record_into_one_document_per_image(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
     sandbox, images = replicated
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", images["db"].id, "--json")
     doc = json.loads(out)
@@ -62,18 +63,19 @@ def test_status_json_is_one_document_per_image(cloud, compartment, replicated, o
     assert (doc["source_image_id"], doc["state"], doc["source_region"]) == (images["db"].id, "done", SOURCE)
     assert {r["region"]: r["state"] for r in doc["regions"]} == {PHOENIX: "done", FRANKFURT: "done"}
     assert set(doc["regions"][0]["durations"]) == {"export", "copy", "import", "finish"}
+    assert all(r["replica_image_id"] for r in doc["regions"])
 
 
-def test_status_reports_a_failed_region_with_its_error(cloud, compartment, oci_config, capsys, monkeypatch):
-    deploy(cloud, REGIONS, compartment)
+def test_status_reports_a_failed_region_with_the_target_s_reason(cloud, compartment, oci_config, capsys, monkeypatch):
+    deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "1"})
     cloud.faults.fail_work_request("ImportImage", region=FRANKFURT)
     image = cloud.create_image(SOURCE, compartment, "db", freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"})
     cloud.run_until_idle()
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
     regions = {r["region"]: r for r in json.loads(out)["regions"]}
     assert code == 0
-    assert (regions[PHOENIX]["state"], regions[FRANKFURT]["state"]) == ("done", "failed")
-    assert regions[FRANKFURT]["last_error"] == "import ended with the replica DELETED"
+    assert (regions[PHOENIX]["state"], regions[FRANKFURT]["state"], regions[FRANKFURT]["stage"]) == ("done", "failed", "import")
+    assert regions[FRANKFURT]["last_error"] == "gave up after 1 attempts: import ended with the replica DELETED"
 
 
 def test_plan_uses_the_functions_decisions(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
@@ -94,15 +96,28 @@ def test_plan_uses_the_functions_decisions(cloud, compartment, replicated, oci_c
         (["--profile", "NOPE", "status"], "profile 'NOPE' not found"),
         (["--region", "mars-north-1", "status"], "unknown region 'mars-north-1'"),
         (["--auth", "password", "status"], "--auth must be one of"),
+        (["status", "../../x"], "'../../x' is not an image OCID"),
+        (["status", "ocid1.image.oc1.iad.x/../../instances"], "is not an image OCID"),
+        (["plan", "-c", "not-a-compartment"], "'not-a-compartment' is not a compartment OCID"),
+        (["retry", "ocid1.image.oc1.iad.aaaa", "--region", "mars-north-1"], "unknown region"),
     ],
 )
-def test_configuration_errors_are_one_line_with_exit_code_1(cloud, oci_config, capsys, monkeypatch, args, message):
+def test_bad_arguments_are_one_line_with_exit_code_1_and_no_call(cloud, oci_config, capsys, monkeypatch, args, message):
     if args[0] != "--config-file":
         args = ["--config-file", oci_config, *args]
     code, out, err = run(capsys, monkeypatch, *args)
     assert code == 1
     assert message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert cloud.calls == []
+
+
+def test_a_config_file_that_is_not_one_is_a_one_line_error(cloud, tmp_path, capsys, monkeypatch):
+    garbage = tmp_path / "config"
+    garbage.write_text("this is\n not [an ini file\n= at all")
+    code, _, err = run(capsys, monkeypatch, "--config-file", str(garbage), "status")
+    assert code == 1
+    assert "cannot be read" in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_refused_call_names_the_missing_policy_statement(cloud, compartment, oci_config, capsys, monkeypatch):
@@ -112,14 +127,17 @@ def test_a_refused_call_names_the_missing_policy_statement(cloud, compartment, o
     assert "Allow group <your group> to read objects in compartment <bucket compartment> where target.bucket.name='not-ours'" in err
 
 
-def test_debug_shows_the_traceback(cloud, compartment, oci_config, capsys, monkeypatch):
-    code, _, err = run(capsys, monkeypatch, "--debug", "--config-file", oci_config, "status", env={"IR_STAGING_BUCKET": "not-ours"})
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_debug_is_accepted_anywhere_and_shows_the_traceback(cloud, compartment, oci_config, capsys, monkeypatch, where):
+    args = ["--config-file", oci_config, "status"]
+    args = ["--debug", *args] if where == "first" else [*args, "--debug"]
+    code, _, err = run(capsys, monkeypatch, *args, env={"IR_STAGING_BUCKET": "not-ours"})
     assert code == 1
     assert "Traceback" in err
 
 
 def test_reconcile_dry_run_lists_steps_and_the_real_pass_takes_them(cloud, compartment, oci_config, capsys, monkeypatch):
-    sandbox = deploy(cloud, REGIONS, compartment)
+    deploy(cloud, REGIONS, compartment)
     cloud.events.drop()
     image = cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX})
     cloud.run_until_idle()
@@ -127,28 +145,27 @@ def test_reconcile_dry_run_lists_steps_and_the_real_pass_takes_them(cloud, compa
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "reconcile", "--dry-run", "--json", env=env)
     doc = json.loads(out)
     assert code == 0
-    assert (doc["dry_run"], [(s["region"], s["action"]) for s in doc["steps"]]) == (True, [(PHOENIX, "export")])
-    assert cloud.compute(SOURCE).images[image.id].lifecycle_state == "AVAILABLE"
+    assert (doc["dry_run"], [(s["side"], s["action"]) for s in doc["steps"]]) == (True, [("source", "export")])
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "reconcile", env=env)
     assert code == 0 and "export" in out
-    assert cloud.compute(SOURCE).images[image.id].lifecycle_state == "EXPORTING"
-    assert sandbox.functions
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
+    assert json.loads(out)["regions"][0]["stage"] == "export" and json.loads(out)["regions"][0]["state"] == "in_progress"
 
 
-def test_retry_clears_a_failed_region(cloud, compartment, oci_config, capsys, monkeypatch):
+def test_retry_counts_a_failed_region_afresh(cloud, compartment, oci_config, capsys, monkeypatch):
     deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "1"})
     cloud.faults.fail_work_request("ImportImage", region=FRANKFURT)
     image = cloud.create_image(SOURCE, compartment, "db", freeform_tags={"replicate-to": FRANKFURT})
     cloud.run_until_idle()
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--region", FRANKFURT)
-    assert code == 0 and "pending again" in out
+    assert code == 0 and "attempts count afresh" in out
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
-    assert json.loads(out)["regions"][0]["state"] == "pending"
+    assert json.loads(out)["regions"][0]["state"] != "failed"
     code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--region", PHOENIX)
     assert code == 1 and f"no replication of {image.id} to {PHOENIX}" in err
 
 
-def test_fake_runs_any_command_against_the_embedded_cloud_with_the_demo_replicated(capsys, monkeypatch):
+def test_fake_runs_any_command_against_the_embedded_cloud_and_leaves_the_environment_alone(capsys, monkeypatch):
     for key in ("IR_DEFAULT_REGIONS", "IR_COMPARTMENTS"):
         monkeypatch.delenv(key, raising=False)
     code, out, err = run(capsys, monkeypatch, "--fake", "status", "--json")
@@ -156,3 +173,4 @@ def test_fake_runs_any_command_against_the_embedded_cloud_with_the_demo_replicat
     states = {d["display_name"]: d["state"] for d in docs}
     assert (code, err) == (0, "")
     assert states == {"web-server": "done", "batch-worker": "done", "vendor-appliance": "failed"}
+    assert "IR_DEFAULT_REGIONS" not in os.environ and "IR_COMPARTMENTS" not in os.environ

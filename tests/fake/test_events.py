@@ -4,7 +4,7 @@ import oci
 import pytest
 
 from ocifake.events import conditions
-from tests.conftest import PHOENIX, SOURCE
+from tests.helpers import PHOENIX, SOURCE
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from tests.conftest import PHOENIX, SOURCE
+from tests.helpers import PHOENIX, SOURCE
 
 LOOKUP = str(Path(__file__).parent / "functions" / "lookup_func.py")
 
@@ -24,3 +24,13 @@ def test_an_event_reaches_a_function_over_the_fdk_contract_and_it_calls_back_as_
 def test_a_function_that_raises_answers_502_as_the_fdk_does(cloud):
     fn = cloud.deploy_function(SOURCE, LOOKUP)
     assert fn.invoke(json.dumps({"fail": True}).encode()).status == 502
+
+
+def test_a_function_process_behind_a_service_gateway_cannot_reach_another_region(cloud, compartment):
+    fn = cloud.deploy_function(PHOENIX, LOOKUP)
+    image = cloud.create_image(SOURCE, compartment, "web")
+    cloud.run_until_idle()
+    reply = fn.invoke(json.dumps({"region": SOURCE, "data": {"resourceId": image.id}}).encode())
+    assert reply.status == 502
+    assert b"out of reach" in reply.body
+    assert [(c.region, c.status, c.caller_region) for c in cloud.calls] == [(SOURCE, "blocked", PHOENIX)]

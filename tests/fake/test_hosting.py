@@ -9,7 +9,7 @@ import pytest
 from fdk import response
 
 from ocifake import FakeCloud
-from tests.conftest import FRANKFURT, PHOENIX, REGIONS, SOURCE
+from tests.helpers import FRANKFURT, PHOENIX, REGIONS, SOURCE
 
 
 def _signer(ctx):

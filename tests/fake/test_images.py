@@ -7,7 +7,7 @@ import pytest
 from oci.exceptions import ServiceError
 
 from ocifake.compute import image_archive
-from tests.conftest import PHOENIX, SOURCE
+from tests.helpers import PHOENIX, SOURCE
 
 
 def _available(cloud, compartment, name="web", **kwargs):

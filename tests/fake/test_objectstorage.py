@@ -6,7 +6,7 @@ import oci
 import pytest
 from oci.exceptions import ServiceError
 
-from tests.conftest import FRANKFURT, PHOENIX, SOURCE
+from tests.helpers import FRANKFURT, PHOENIX, SOURCE
 
 
 @pytest.fixture

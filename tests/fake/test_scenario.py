@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import oci
 
-from tests.conftest import FRANKFURT, PHOENIX, SOURCE
+from tests.helpers import FRANKFURT, PHOENIX, SOURCE
 
 
 def _read_or_write_uri(objects, region, namespace, bucket, name, access, now):

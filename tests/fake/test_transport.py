@@ -4,7 +4,7 @@ import oci
 import pytest
 from oci.exceptions import RequestException, ServiceError
 
-from tests.conftest import SOURCE
+from tests.helpers import SOURCE
 
 
 def test_every_call_is_recorded_with_region_service_operation_and_status(cloud, sdk):

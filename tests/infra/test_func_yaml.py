@@ -6,7 +6,7 @@ import re
 import yaml
 
 from replicator.config import env_keys
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 FUNC = yaml.safe_load((ROOT / "func.yaml").read_text())
 MEMORY_SIZES = {128, 256, 512, 1024, 2048, 3072}

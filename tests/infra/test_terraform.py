@@ -6,10 +6,10 @@ from pathlib import Path
 import hcl2
 import pytest
 
+from replicator.cloudevents import EVENT_KINDS
 from replicator.config import ReplicatorConfig
-from replicator.router import ROUTES
 from replicator.rules import RULES_DIR, event_types, load_rules
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 INFRA = ROOT / "infra"
 MODULE = INFRA / "modules" / "region"
@@ -76,20 +76,62 @@ def test_the_region_module_creates_the_function_its_rules_and_the_reconcile_sche
     assert rule["actions"][0]["actions"][0]["action_type"] == "FAAS"
     schedule = _resources(MODULE, "oci_resource_scheduler_schedule")["reconcile"]
     assert schedule["action"] == "START_RESOURCE"
-    assert "reconcile" in schedule["resources"][0]["parameters"][0]["value"]
+
+
+def test_the_schedule_passes_its_body_as_a_list_of_one_json_string():
+    schedule = _resources(MODULE, "oci_resource_scheduler_schedule")["reconcile"]
+    (parameter,) = schedule["resources"][0]["parameters"]
+    assert parameter["parameter_type"] == "BODY"
+    value = parameter["value"]
+    assert isinstance(value, list) and len(value) == 1
+    assert value[0].replace(" ", "") == '${jsonencode({action="reconcile"})}'
+
+
+def test_rules_live_where_they_can_see_the_images_and_buckets_and_filter_on_compartments():
+    rule = _resources(MODULE, "oci_events_rule")["this"]
+    assert rule["compartment_id"] == "${var.events_compartment_id}"
+    root = (INFRA / "main.tf").read_text()
+    assert "coalesce(var.events_compartment_ocid, var.tenancy_ocid)" in root
+    for path in RULES_DIR.glob("*.json"):
+        text = path.read_text()
+        assert re.search(r'"compartmentId":\s*\$\{(image|bucket)_compartment_ids\}', text), path.name
 
 
 def test_rule_conditions_come_from_events_rules_with_only_the_values_terraform_passes():
     text = (MODULE / "main.tf").read_text()
     assert 'path.module}/../../../events/rules' in text
     assert (MODULE / "../../../events/rules").resolve() == RULES_DIR
-    passed = set(re.findall(r"(\w+)\s*=\s*var\.settings\.\w+", text.split("templatefile", 1)[1].split("}))", 1)[0]))
+    block = text.split("templatefile(", 1)[1].split("}))", 1)[0]
+    passed = set(re.findall(r"^\s*(\w+)\s*=", block, re.M))
     for path in RULES_DIR.glob("*.json"):
         assert set(re.findall(r"\$\{(\w+)\}", path.read_text())) <= passed, path.name
 
 
 def test_every_event_type_the_router_handles_has_a_rule():
-    assert event_types(load_rules(ReplicatorConfig())) == set(ROUTES)
+    assert event_types(load_rules(ReplicatorConfig(), image_compartments=["c"], bucket_compartments=["b"])) == set(EVENT_KINDS)
+
+
+def test_object_storage_permissions_come_first_in_a_policy_the_regions_depend_on():
+    policies = _resources(INFRA, "oci_identity_policy")
+    assert "object_storage_service" in policies
+    assert "object_storage_statements" in policies["object_storage_service"]["statements"]
+    assert "object_storage_statements" not in policies["replicator"]["statements"]
+    modules = {name: body for block in blocks(INFRA, "module") for name, body in block.items()}
+    assert all(m["depends_on"] == ["${oci_identity_policy.object_storage_service}"] for m in modules.values())
+    text = (INFRA / "identity.tf").read_text()
+    service = text.split("object_storage_statements = concat(", 1)[1].split(")\n", 1)[0]
+    assert "objectstorage-${r} to manage object-family" in service
+    assert "objectstorage-${r} to use keys in tenancy where target.key.id = '${key}'" in service and "var.kms_key_ids" in service
+
+
+def test_the_optional_network_is_private_with_a_service_gateway_and_no_nat():
+    text = "".join(p.read_text() for p in MODULE.glob("*.tf"))
+    assert "oci_core_service_gateway" in text
+    assert "oci_core_nat_gateway" not in text and "oci_core_internet_gateway" not in text
+    subnet = _resources(MODULE, "oci_core_subnet")["functions"]
+    assert subnet["prohibit_public_ip_on_vnic"] is True
+    route = _resources(MODULE, "oci_core_route_table")["private"]
+    assert route["route_rules"][0]["destination_type"] == "SERVICE_CIDR_BLOCK"
 
 
 def test_each_region_has_its_own_provider_alias_and_module():
@@ -112,9 +154,10 @@ def test_iam_statements_are_scoped_and_never_manage_everything():
         assert "all-resources" not in statement
         assert " in compartment id " in statement or " in tenancy" in statement, statement
         if " in tenancy" in statement:
-            # Tenancy-wide, only what has no narrower scope: reading the namespace, using tag
-            # namespaces for defined tags, publishing to the one configured topic.
-            assert re.search(r"to (read objectstorage-namespaces|use tag-namespaces|use ons-topics) in tenancy", statement), statement
+            # Tenancy-wide, only what has no narrower scope: using tag namespaces for defined
+            # tags, and what a condition narrows to one resource (a topic, a Vault key).
+            assert re.search(r"to (use tag-namespaces|use ons-topics|use keys) in tenancy", statement), statement
+            assert "use tag-namespaces" in statement or "where target." in statement, statement
             assert " manage " not in statement
 
 

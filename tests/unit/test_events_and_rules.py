@@ -1,50 +1,81 @@
-"""The event samples parse, and events/rules covers exactly what the router handles."""
+"""The event samples parse and route, and events/rules covers exactly what the router handles."""
 
 import pytest
 
 from ocifake.events.conditions import matches
-from replicator.cloudevents import parse_event
+from replicator.cloudevents import EVENT_KINDS, EventKind, parse_event
 from replicator.config import ReplicatorConfig
 from replicator.router import ROUTES
 from replicator.rules import event_types, load_rules
-from tests.conftest import ROOT, load_event
+from tests.helpers import ROOT, load_event
 
 SAMPLES = sorted(p.stem for p in (ROOT / "events" / "samples").glob("*.json"))
+IMAGES, BUCKETS = "ocid1.compartment.oc1..aaaaaaaaexamplecompartment", "ocid1.compartment.oc1..aaaaaaaaexamplebuckets"
+
+
+def rules(config: ReplicatorConfig | None = None):
+    return load_rules(config or ReplicatorConfig(), image_compartments=[IMAGES], bucket_compartments=[BUCKETS])
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_every_sample_parses_and_is_routed(name):
+def test_every_sample_parses_into_a_kind_the_router_handles(name):
     event = parse_event(load_event(name))
-    assert event.event_type in ROUTES
+    assert event.kind in {kind for kind, _ in ROUTES}
 
 
-def test_rules_and_router_name_the_same_event_types():
-    assert event_types(load_rules(ReplicatorConfig())) == set(ROUTES)
+def test_rules_subscribe_to_exactly_the_event_types_the_router_knows():
+    assert event_types(rules()) == set(EVENT_KINDS)
+
+
+def test_every_event_kind_has_a_route():
+    assert {kind for kind, _ in ROUTES} == set(EventKind)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_each_sample_matches_exactly_one_rule(name):
-    rules = load_rules(ReplicatorConfig())
-    assert sum(matches(rule.condition, load_event(name)) for rule in rules) == 1
+    assert sum(matches(rule.condition, load_event(name)) for rule in rules()) == 1
+
+
+def test_rules_filter_on_the_compartments_of_images_and_buckets():
+    by_name = {r.name: r for r in rules()}
+    assert by_name["image-created"].condition["data"]["compartmentId"] == [IMAGES]
+    assert by_name["object-landed"].condition["data"]["compartmentId"] == [BUCKETS]
+    event = load_event("image-created")
+    event["data"]["compartmentId"] = "ocid1.compartment.oc1..aaaaaaaasomeoneelse"
+    assert not matches(by_name["image-created"].condition, event)
 
 
 def test_the_landing_rule_ignores_other_buckets_and_other_objects():
-    (landing,) = [r for r in load_rules(ReplicatorConfig()) if r.name == "object-arrived"]
-    event = load_event("object-arrived")
+    landing = next(r for r in rules() if r.name == "object-landed")
+    event = load_event("object-landed")
     event["data"]["additionalDetails"]["bucketName"] = "another-bucket"
     assert not matches(landing.condition, event)
-    event = load_event("object-arrived")
-    event["data"]["resourceName"] = "image-replicator/manifests/x.json"
+    event = load_event("object-landed")
+    event["data"]["resourceName"] = "image-replicator/records/replica/x.json"
     assert not matches(landing.condition, event)
+
+
+def test_the_answer_rule_sees_only_answers_in_the_staging_bucket():
+    answers = next(r for r in rules() if r.name == "answer-arrived")
+    assert matches(answers.condition, load_event("answer-arrived"))
+    event = load_event("answer-arrived")
+    event["data"]["resourceName"] = "image-replicator/images/x.oci"
+    assert not matches(answers.condition, event)
 
 
 def test_rule_placeholders_follow_the_configuration():
-    (landing,) = [r for r in load_rules(ReplicatorConfig(landing_bucket="dr-landing", object_prefix="dr/")) if r.name == "object-arrived"]
+    landing = next(r for r in rules(ReplicatorConfig(landing_bucket="dr-landing", object_prefix="dr/")) if r.name == "object-landed")
     assert landing.condition["data"]["additionalDetails"]["bucketName"] == ["dr-landing"]
-    assert landing.condition["data"]["resourceName"] == ["dr/images/*.oci"]
+    assert landing.condition["data"]["resourceName"] == ["dr/images/*.oci", "dr/manifests/*.json"]
 
 
 def test_freeform_tags_are_read_under_either_spelling():
     event = load_event("image-created")
     event["data"]["freeformTags"] = event["data"].pop("freeFormTags")
     assert parse_event(event).data.freeform_tags == {"replicate-to": "us-phoenix-1,eu-frankfurt-1"}
+
+
+@pytest.mark.parametrize("namespace", ["computeapi", "computeimagingapi"])
+@pytest.mark.parametrize("action", ["updateimage", "deleteimage", "addimageshapecompatibility", "removeimageshapecompatibility"])
+def test_image_events_count_in_either_namespace(namespace, action):
+    assert f"com.oraclecloud.{namespace}.{action}" in EVENT_KINDS

@@ -1,57 +1,171 @@
-"""The reconciler's next step for one image and one target region, decided without any cloud."""
+"""What a region's reconcile pass does next for each replication: decided without any cloud."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from replicator.config import ReplicatorConfig
+from replicator.decision import Decision
 from replicator.images import ImageFacts
-from replicator.reconcile.plan import SourceView, TargetView, next_action
-from replicator.status import RegionStatus
+from replicator.naming import AckName, LandedObject, image_object, manifest_object
+from replicator.reconcile.plan import plan_replica, plan_source
+from replicator.reconcile.run import orphaned
+from replicator.records.lease import Lease
+from replicator.records.replica import AnswerPart, ReplicaRecord
+from replicator.records.source import SourceRecord
 
-T0 = datetime(2026, 1, 5, tzinfo=timezone.utc)
-SOURCE = ImageFacts(id="ocid1.image.oc1.iad.aaaasource", compartment_id="c", display_name="web", lifecycle_state="AVAILABLE")
+SOURCE_ID = "ocid1.image.oc1.iad.aaaaaaaa0123456789abcdef"
+REPLICA_ID = "ocid1.image.oc1.phx.aaaaaaaareplica"
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+CONFIG = ReplicatorConfig()
+P = CONFIG.object_prefix
+IMAGE = ImageFacts(id=SOURCE_ID, compartment_id="ocid1.compartment.oc1..aaaa", display_name="web", lifecycle_state="AVAILABLE", size_in_mbs=20 * 1024)
+DECISION = Decision(opted_in=True, targets=("us-phoenix-1",))
+EXPORT = image_object(P, SOURCE_ID)
 
 
-def replica(state="AVAILABLE"):
-    return ImageFacts(id="ocid1.image.oc1.phx.aaaareplica", compartment_id="c", display_name="web", lifecycle_state=state, freeform_tags={"replica-of": SOURCE.id})
+def source(export_state="done", target_state="pending", **part) -> SourceRecord:
+    record = SourceRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", size_in_mbs=20 * 1024)
+    record.export.state, record.export.attempt = export_state, 1
+    target = record.target("us-phoenix-1")
+    target.state = target_state
+    for key, value in part.items():
+        setattr(target, key, value)
+    return record
 
 
-def source(exported=False, state="AVAILABLE"):
-    return SourceView(image=SOURCE.model_copy(update={"lifecycle_state": state}), exported=exported, spec_fingerprint="spec-2")
+def actions(record, staged=(), acks=(), image=IMAGE, decision=DECISION, now=T0):
+    return [(p.action, p.target) for p in plan_source(SOURCE_ID, image, decision, record, list(acks), set(staged), now, CONFIG)]
+
+
+def test_an_opted_in_image_without_a_record_is_exported():
+    assert actions(None) == [("export", None)]
+
+
+def test_a_lost_export_end_is_picked_up_from_what_the_staging_bucket_holds():
+    assert actions(source("running"), staged=[EXPORT]) == [("distribute", None)]
+    assert actions(source("running")) == [("export", None)]
+    assert actions(source("running"), image=IMAGE.model_copy(update={"lifecycle_state": "EXPORTING"})) == [("wait", None)]
+
+
+def test_a_target_whose_copy_never_started_is_copied_or_exported_again():
+    assert actions(source(), staged=[EXPORT]) == [("distribute", None)]
+    assert actions(source()) == [("export", None)]
+
+
+def test_a_copy_is_looked_at_once_it_should_have_landed():
+    copying = source(target_state="copying", copy_started_at=T0, copy_work_request_id="wr")
+    assert ("check_copy", "us-phoenix-1") not in actions(copying, now=T0 + timedelta(minutes=5))
+    assert ("check_copy", "us-phoenix-1") in actions(copying, now=T0 + timedelta(hours=2))
+    looked = source(target_state="copying", copy_started_at=T0, copy_work_request_id="wr", copy_checked_at=T0 + timedelta(hours=2))
+    assert ("check_copy", "us-phoenix-1") not in actions(looked, now=T0 + timedelta(hours=2, minutes=5))
+
+
+def test_an_answer_whose_event_was_lost_is_recorded_by_the_pass():
+    ack = AckName(SOURCE_ID, "us-phoenix-1", "done", 1, 1, REPLICA_ID)
+    assert ("answer", "us-phoenix-1") in actions(source(target_state="copying"), acks=[ack])
+    recorded = source(target_state="done", answer=ack.object(P))
+    assert ("answer", "us-phoenix-1") not in actions(recorded, acks=[ack])
+
+
+def test_a_finished_replication_cleans_up_and_keeps_following_its_source():
+    done = source(target_state="done")
+    assert actions(done, staged=[EXPORT]) == [("cleanup", None), ("publish", None)]
+    assert actions(done) == [("publish", None)]
+
+
+def test_a_gone_source_sends_the_deletion_once():
+    assert actions(source(target_state="done"), image=None, decision=None) == [("tombstone", None)]
+    closed = source(target_state="deleted")
+    closed.closed = "source image deleted"
+    assert actions(closed, image=None, decision=None) == []
+
+
+def test_an_image_no_longer_opted_in_closes_its_replication():
+    assert actions(source(target_state="done"), decision=Decision(opted_in=False, reason="image carries no opt-in tag")) == [("publish", None)]
+
+
+def test_a_given_up_export_is_left_for_the_operator():
+    record = source("failed", target_state="failed", gave_up=True)
+    record.export.permanent, record.export.error = True, "refused"
+    assert actions(record) == [("none", None)]
+
+
+def test_a_step_under_way_is_not_disturbed():
+    record = source("running")
+    record.lease = Lease(holder="x", step="export", until=T0 + timedelta(minutes=5))
+    assert actions(record, staged=[EXPORT]) == [("wait", None)]
+
+
+# ----- the target side ---------------------------------------------------------------------------
+IMAGE_LANDED = LandedObject(SOURCE_ID, "image", EXPORT)
+MANIFEST_LANDED = LandedObject(SOURCE_ID, "manifest", manifest_object(P, SOURCE_ID), "initial")
+
+
+def replica_record(state="waiting", import_state="none", **fields) -> ReplicaRecord:
+    record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1", state=state)
+    record.import_.state, record.import_.attempt = import_state, 1
+    for key, value in fields.items():
+        setattr(record, key, value)
+    return record
+
+
+def replica(state="AVAILABLE") -> ImageFacts:
+    return ImageFacts(id=REPLICA_ID, compartment_id="c", display_name="web", lifecycle_state=state, freeform_tags={"replica-of": SOURCE_ID})
+
+
+def target_actions(record, landed=(), found=None, now=T0):
+    return [p.action for p in plan_replica(SOURCE_ID, record, list(landed), found, now, CONFIG)]
+
+
+def test_landed_objects_without_a_record_are_imported():
+    assert target_actions(None, [IMAGE_LANDED, MANIFEST_LANDED]) == ["import"]
+    assert target_actions(None, [IMAGE_LANDED]) == []
+
+
+def test_an_import_whose_end_was_lost_is_finished_from_the_replica_state():
+    running = replica_record("importing", "running")
+    running.import_.replica_image_id = REPLICA_ID
+    assert target_actions(running, found=replica()) == ["finish"]
+    assert target_actions(running, found=replica("IMPORTING")) == ["wait"]
+    assert target_actions(running, found=None) == ["finish"]  # not listed: read it, it ended
+
+
+def test_a_failed_import_is_tried_again_while_attempts_remain():
+    failed = replica_record("failed", "failed")
+    failed.import_.error = "disk corrupt"
+    assert target_actions(failed, [IMAGE_LANDED, MANIFEST_LANDED]) == ["import"]
+    failed.gave_up = True
+    assert target_actions(failed, [IMAGE_LANDED]) == ["cleanup"]
+
+
+def test_a_finished_replica_applies_a_newer_manifest_and_removes_leftovers():
+    done = replica_record("done", "done", applied_issued=1000)
+    newer = LandedObject(SOURCE_ID, "manifest", manifest_object(P, SOURCE_ID, "2000"), "2000")
+    assert target_actions(done, [newer]) == ["apply"]
+    assert target_actions(done, [IMAGE_LANDED]) == ["cleanup"]
+
+
+def test_an_unconfirmed_answer_is_sent_again_once_it_is_overdue():
+    done = replica_record("done", "done", answer=AnswerPart(object="x", sent_at=T0))
+    assert target_actions(done, now=T0 + timedelta(minutes=5)) == []
+    assert target_actions(done, now=T0 + timedelta(hours=1)) == ["resend"]
 
 
 @pytest.mark.parametrize(
-    ("src", "target", "action"),
+    ("name", "current", "expected"),
     [
-        (source(), TargetView(region="r"), "export"),
-        (source(state="EXPORTING"), TargetView(region="r"), "wait"),
-        (source(exported=True), TargetView(region="r"), "copy"),
-        (source(exported=True), TargetView(region="r", copy_state="IN_PROGRESS"), "wait"),
-        (source(exported=True), TargetView(region="r", copy_state="UNKNOWN"), "wait"),
-        (source(exported=True), TargetView(region="r", copy_state="FAILED"), "copy"),
-        (source(exported=True), TargetView(region="r", landed=True), "import"),
-        (source(), TargetView(region="r", replica=replica("IMPORTING")), "wait"),
-        (source(), TargetView(region="r", replica=replica()), "finish"),
-        (source(), TargetView(region="r", replica=replica(), record=RegionStatus(state="done", applied_spec="spec-1")), "repair"),
-        (source(), TargetView(region="r", replica=replica(), record=RegionStatus(state="done", applied_spec="spec-2")), "none"),
+        ("image-replicator-export-a2-us-ashburn-1-0123456789abcdef", {("export", "0123456789abcdef"): (2, True)}, False),
+        ("image-replicator-export-a1-us-ashburn-1-0123456789abcdef", {("export", "0123456789abcdef"): (2, True)}, True),
+        ("image-replicator-export-a2-us-ashburn-1-0123456789abcdef", {("export", "0123456789abcdef"): (2, False)}, True),
+        ("image-replicator-export-a3-us-ashburn-1-0123456789abcdef", {("export", "0123456789abcdef"): (2, False)}, False),
+        ("image-replicator-import-a1-us-phoenix-1-0123456789abcdef", {}, False),
+        ("someone-elses-par", {}, False),
     ],
 )
-def test_next_step_follows_what_exists(src, target, action):
-    assert next_action(src, target, max_attempts=3).action == action
+def test_a_pass_removes_only_requests_no_running_attempt_can_use(name, current, expected):
+    assert orphaned(name, T0 + timedelta(hours=1), current, T0) is expected
 
 
-def test_a_region_that_failed_too_often_is_given_up_once_then_left_alone():
-    failing = RegionStatus(state="failed", attempts=3, last_error="import refused")
-    assert next_action(source(), TargetView(region="r", record=failing), 3).action == "give_up"
-    given_up = failing.model_copy(update={"last_error": "gave up after 3 attempts: import refused"})
-    assert next_action(source(), TargetView(region="r", record=given_up), 3).action == "none"
-
-
-def test_an_operator_retry_counts_the_limit_afresh():
-    retried = RegionStatus(state="failed", attempts=4, counted_from=3, last_error="import refused")
-    assert next_action(source(exported=True), TargetView(region="r", record=retried, landed=True), 3).action == "import"
-
-
-def test_a_permanent_failure_is_given_up_at_once():
-    refused = RegionStatus(state="failed", attempts=1, permanent=True, last_error="image cannot be exported")
-    assert next_action(source(), TargetView(region="r", record=refused), 3).action == "give_up"
+def test_expired_requests_of_ours_are_removed():
+    assert orphaned("image-replicator-export-a2-us-ashburn-1-0123456789abcdef", T0, {}, T0)

@@ -1,14 +1,15 @@
 """Authentication as the oci CLI does it: a config file and profile, or a principal."""
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import oci
 
 from ..config import ReplicatorConfig
 from ..errors import ConfigError
 from ..gateways.clients import Clients
-from ..stages.context import Runtime
+from ..runtime import Runtime
 
 AUTH_MODES = ("api_key", "instance_principal", "resource_principal", "security_token")
 DEFAULT_CONFIG_FILE = "~/.oci/config"
@@ -25,6 +26,7 @@ class AuthOptions:
     region: str | None = None
     auth: str = "api_key"
     fake: dict | None = None  # an SDK config for the embedded fake cloud (--fake)
+    fake_env: dict[str, str] = field(default_factory=dict)  # the fake deployment's IR_* settings
 
 
 def _file_config(options: AuthOptions) -> dict:
@@ -38,8 +40,14 @@ def _file_config(options: AuthOptions) -> dict:
     except oci.exceptions.ConfigFileNotFound:
         raise CliError(f"config file {path} not found") from None
     except oci.exceptions.InvalidConfig as exc:
-        raise CliError(f"profile {options.profile!r} in {path} is invalid: {exc}") from None
+        raise CliError(f"profile {options.profile!r} in {path} is invalid: {_one_line(exc)}") from None
+    except Exception as exc:  # configparser's errors for a file that is not an INI file at all
+        raise CliError(f"config file {path} cannot be read: {_one_line(exc)}") from None
     return config
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300]
 
 
 def credentials(options: AuthOptions) -> tuple[dict, str | None]:
@@ -76,15 +84,33 @@ def credentials(options: AuthOptions) -> tuple[dict, str | None]:
     raise CliError(f"--auth must be one of {', '.join(AUTH_MODES)}")
 
 
-def build_runtime(options: AuthOptions, env=os.environ) -> Runtime:
-    """A Runtime for the operator: the function's configuration (IR_* variables), the operator's identity."""
-    try:
-        config = ReplicatorConfig.from_env(env)
-    except ConfigError as exc:
-        raise CliError(exc.reason) from None
-    auth, region = ({"sdk_config": options.fake}, options.region or options.fake["region"]) if options.fake else credentials(options)
-    if not region:
-        raise CliError("no region: pass --region or set region in the profile")
-    if not oci.regions.is_region(region):
-        raise CliError(f"unknown region {region!r}")
-    return Runtime(config, Clients(config, region=region, **auth))
+class Operator:
+    """The operator's view: one runtime per region, all with the operator's identity."""
+
+    def __init__(self, options: AuthOptions, env: Mapping[str, str] = os.environ):
+        try:
+            self.config = ReplicatorConfig.from_env({**env, **options.fake_env})
+        except ConfigError as exc:
+            raise CliError(exc.reason) from None
+        if options.fake:
+            self._auth, region = {"sdk_config": options.fake}, options.region or options.fake["region"]
+        else:
+            self._auth, region = credentials(options)
+        if not region:
+            raise CliError("no region: pass --region or set region in the profile")
+        if not oci.regions.is_region(region):
+            raise CliError(f"unknown region {region!r}")
+        self.region = region
+        self._runtimes: dict[str, Runtime] = {}
+
+    def runtime(self, region: str | None = None) -> Runtime:
+        """The runtime of `region` (default: the one the operator works in)."""
+        region = region or self.region
+        if region not in self._runtimes:
+            self._runtimes[region] = Runtime(self.config, Clients(self.config, region, **self._auth))
+        return self._runtimes[region]
+
+
+def build_runtime(options: AuthOptions, env: Mapping[str, str] = os.environ) -> Runtime:
+    """A runtime for the operator in one region: the function's configuration, the operator's identity."""
+    return Operator(options, env).runtime()

@@ -6,11 +6,9 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
-from ..config import ReplicatorConfig
-from ..gateways.clients import Clients
 from ..inventory import reports
 from ..report import ImageReport
-from ..stages.context import Runtime
+from .auth import AuthOptions, Operator
 from .views import notes, status_table
 
 SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
@@ -43,11 +41,7 @@ IMAGES = (
     DemoImage("scratch-build", 10, {"team": "ci"}),
     DemoImage("vendor-appliance", 30, {"replicate-to": FRANKFURT}, expected_reason="cannot be exported", kind="marketplace"),
 )
-
-
-def _operator_runtime(cloud, config: ReplicatorConfig) -> Runtime:
-    """The view a person has: the tenancy user's API key, reading through the real SDK."""
-    return Runtime(config, Clients(config, sdk_config=cloud.config(SOURCE)))
+DEMO_ENV = {"IR_DEFAULT_REGIONS": PHOENIX}
 
 
 def _transitions(before: dict, current: list[ImageReport], elapsed: float) -> list[str]:
@@ -63,14 +57,15 @@ def _transitions(before: dict, current: list[ImageReport], elapsed: float) -> li
     return lines
 
 
-def check(cloud, compartment: str, final: list[ImageReport], images: dict) -> list[tuple[str, bool]]:
-    """Each expectation of the demo with whether it held."""
+def check(cloud, final: list[ImageReport], images: dict, operator: Operator) -> list[tuple[str, bool]]:
+    """Each expectation of the demo with whether it held, observed through the SDK."""
     results = []
     by_id = {r.source_image_id: r for r in final}
     for spec in IMAGES:
         image = images[spec.name]
         for region in REGIONS[1:]:
-            found = [i for i in cloud.compute(region).images.values() if i.freeform_tags.get("replica-of") == image.id and i.lifecycle_state == "AVAILABLE"]
+            compute = operator.runtime(region).compute
+            found = [i for i in compute.list_images(image.compartment_id) if i.replica_of == image.id and i.lifecycle_state == "AVAILABLE"]
             wanted = region in spec.expected_replicas
             label = f"{spec.name}: {'an AVAILABLE replica' if wanted else 'no replica'} in {region}"
             results.append((label, len(found) == (1 if wanted else 0)))
@@ -78,14 +73,14 @@ def check(cloud, compartment: str, final: list[ImageReport], images: dict) -> li
             report = by_id.get(image.id)
             results.append((f"{spec.name}: refused with a reason ({spec.expected_reason})", bool(report and spec.expected_reason in report.reason)))
         if not spec.freeform_tags.get("replicate-to"):
-            results.append((f"{spec.name}: untagged, so untouched", image.id not in by_id and image.lifecycle_state == "AVAILABLE"))
-    leaked = sum(len(b.pars) for r in cloud.regions.values() for b in r.objectstorage.buckets.values())
-    results.append(("no pre-authenticated request left behind", leaked == 0))
-    results.append(("nothing polled (no GetWorkRequest calls)", cloud.call_count("GetWorkRequest") == 0))
+            results.append((f"{spec.name}: untagged, so untouched", image.id not in by_id))
+    config = operator.config
+    leftover = sum(len(operator.runtime(r).objects.list_pars(b)) for r in REGIONS for b in (config.staging_bucket, config.landing_bucket))
+    results.append(("no pre-authenticated request left behind", leftover == 0))
+    functions = [c for c in cloud.calls if c.principal == "resource_principal"]
+    results.append(("nothing polled (no GetWorkRequest calls)", not [c for c in functions if c.operation == "GetWorkRequest"]))
+    results.append(("each function called its own region only", all(c.region == c.caller_region for c in functions)))
     return results
-
-
-DEMO_ENV = {"IR_DEFAULT_REGIONS": PHOENIX}
 
 
 def seed(cloud, console: Console | None = None):
@@ -95,7 +90,7 @@ def seed(cloud, console: Console | None = None):
     compartment = cloud.create_compartment("images")
     cloud.create_tag_namespace("Operations", ["CostCenter"])
     if console:
-        console.print(f"Fake tenancy with {', '.join(REGIONS)}; starting the replicator function in each region…")
+        console.print(f"Fake tenancy with {', '.join(REGIONS)}; deploying the replicator function in each region…")
     sandbox = deploy(cloud, REGIONS, compartment, DEMO_ENV)
     images = {}
     for spec in IMAGES:
@@ -114,7 +109,9 @@ def run(console: Console) -> int:
 
     with FakeCloud(regions=REGIONS) as cloud:
         compartment, sandbox, images = seed(cloud, console)
-        runtime = _operator_runtime(cloud, sandbox.config)
+        # The view a person has: the tenancy user's API key, reading every region through the real SDK.
+        operator = Operator(AuthOptions(fake=cloud.config(SOURCE), fake_env=sandbox.env))
+        runtime = operator.runtime()
         console.print("Events flow on a simulated clock: [hh:mm] simulated time since the images were created.\n")
 
         seen: dict = {}
@@ -126,7 +123,7 @@ def run(console: Console) -> int:
                 if len(cloud.events.deliveries) == delivered:
                     continue  # nothing reached a function this minute: the status cannot have moved
                 delivered = len(cloud.events.deliveries)
-                current = reports(runtime, [compartment], [])
+                current = reports(runtime, operator.runtime, [compartment], [])
                 for line in _transitions(seen, current, cloud.clock.seconds):
                     live.console.print(line)
                 live.update(status_table(current), refresh=True)
@@ -135,6 +132,6 @@ def run(console: Console) -> int:
         for line in notes(current):
             console.print(line, markup=False, highlight=False)
         console.print()
-        results = check(cloud, compartment, current, images)
+        results = check(cloud, current, images, operator)
         console.print(Group(*(Text(f"{'PASS' if ok else 'FAIL'}  {label}", style="green" if ok else "red") for label, ok in results)))
         return 0 if all(ok for _, ok in results) else 1

@@ -5,11 +5,10 @@ from rich.table import Table
 
 from ..decision import Decision
 from ..images import ImageFacts
-from ..reconcile.drive import PassReport
-from ..report import ImageReport
-from ..status import STAGES
+from ..reconcile.run import PassReport
+from ..report import STAGES, ImageReport
 
-STATE_STYLES = {"done": "green", "failed": "red", "skipped": "yellow", "in_progress": "cyan", "pending": "dim"}
+STATE_STYLES = {"done": "green", "failed": "red", "skipped": "yellow", "in_progress": "cyan", "pending": "dim", "deleted": "dim", "closed": "dim"}
 
 
 def minutes(seconds: float | None) -> str:
@@ -54,6 +53,8 @@ def notes(reports: list[ImageReport]) -> list[str]:
         for region in report.regions:
             if region.last_error:
                 lines.append(f"{report.display_name} -> {region.region}: {region.last_error}")
+            if region.note:
+                lines.append(f"{report.display_name} -> {region.region}: {region.note}")
     return lines
 
 
@@ -75,8 +76,8 @@ def plan_table(region: str, plans: list[tuple[ImageFacts, Decision]]) -> Table:
 def steps_table(report: PassReport) -> Table:
     verb = "would take" if report.dry_run else "took"
     table = Table(title=f"Reconcile pass in {report.region}: {report.images} images; steps it {verb}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("Image", "Target", "Step", "Why"):
+    for column in ("Image", "Part", "Region", "Step", "Why"):
         table.add_column(column, overflow="fold")
     for step in report.steps:
-        table.add_row(step.display_name, step.region, step.action, step.error or step.reason)
+        table.add_row(step.display_name or step.source_image_id, step.side, step.region, step.action, step.error or step.reason)
     return table

@@ -1,1 +1,5 @@
-"""Thin wrappers around the oci SDK: the only place that catches `oci.exceptions.ServiceError`."""
+"""Thin wrappers around the oci SDK: the only code that imports it or catches its errors.
+
+Each gateway is bound to one region: a function's runtime holds the gateways of its own
+region only, so nothing in the pipeline can call another region's endpoints.
+"""

@@ -1,17 +1,20 @@
-"""SDK clients for every region, all signed by the function's resource principal."""
+"""SDK clients for one region, signed by the function's resource principal (or an operator's key)."""
 
-from functools import cached_property
+from collections.abc import Mapping
+from typing import Any
 
 import oci
 
 from ..config import ReplicatorConfig
+
+RP_VERSION = "OCI_RESOURCE_PRINCIPAL_VERSION"
 
 
 def retry_strategy(config: ReplicatorConfig):
     """Retries for throttling, 5xx and timeouts only, bounded well inside a function's 300 s.
 
     The SDK default can run for 600 s and also retries 409 IncorrectState, which for us means
-    another invocation is already doing the step: that is an answer, not a reason to wait.
+    another operation holds the resource: that is an answer, not a reason to wait.
     """
     return oci.retry.RetryStrategyBuilder(
         max_attempts=config.sdk_max_attempts,
@@ -22,42 +25,58 @@ def retry_strategy(config: ReplicatorConfig):
     ).get_retry_strategy()
 
 
-class Clients:
-    """One client per service and region, built on first use and reused by warm invocations."""
+def resource_principal_signer(env: Mapping[str, str]):
+    """The function's resource principal, read from its configuration (the fdk's ctx.Config()).
 
-    def __init__(self, config: ReplicatorConfig, *, signer=None, sdk_config: dict | None = None, region: str | None = None):
-        """Authenticate with `sdk_config` (an oci config dict), `signer`, or else the resource principal."""
+    In a container that is os.environ; reading it from the mapping given keeps several
+    functions apart where they share one process.
+    """
+    if env.get(RP_VERSION) == "2.2":
+        return oci.auth.signers.EphemeralResourcePrincipalSigner(
+            session_token=env.get("OCI_RESOURCE_PRINCIPAL_RPST"),
+            private_key=env.get("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM"),
+            private_key_passphrase=env.get("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE"),
+            region=env.get("OCI_RESOURCE_PRINCIPAL_REGION"),
+        )
+    return oci.auth.signers.get_resource_principals_signer()
+
+
+class Clients:
+    """One client per service for one region, built on first use and reused by warm invocations."""
+
+    def __init__(self, config: ReplicatorConfig, region: str, *, signer: Any = None, sdk_config: dict | None = None):
+        """Authenticate with `sdk_config` (an oci config dict) or `signer`."""
         self._config = config
+        self.region = region
         self._signer = signer
         self._sdk_config = sdk_config
-        self._region = region
-        self._cache: dict[tuple[str, str], object] = {}
+        self._cache: dict[str, Any] = {}
 
-    @cached_property
-    def signer(self):
-        return self._signer or oci.auth.signers.get_resource_principals_signer()
+    @classmethod
+    def for_function(cls, config: ReplicatorConfig, env: Mapping[str, str]) -> "Clients":
+        signer = resource_principal_signer(env)
+        return cls(config, signer.region, signer=signer)
 
-    @property
-    def home_region(self) -> str:
-        return self._region or (self._sdk_config or {}).get("region") or self.signer.region
+    def compute(self) -> oci.core.ComputeClient:
+        return self._client(oci.core.ComputeClient)
 
-    def compute(self, region: str) -> oci.core.ComputeClient:
-        return self._client(oci.core.ComputeClient, "compute", region)
+    def work_requests(self) -> oci.work_requests.WorkRequestClient:
+        return self._client(oci.work_requests.WorkRequestClient)
 
-    def objects(self, region: str) -> oci.object_storage.ObjectStorageClient:
-        return self._client(oci.object_storage.ObjectStorageClient, "objects", region)
+    def objects(self) -> oci.object_storage.ObjectStorageClient:
+        return self._client(oci.object_storage.ObjectStorageClient)
 
-    def notifications(self, region: str) -> oci.ons.NotificationDataPlaneClient:
-        return self._client(oci.ons.NotificationDataPlaneClient, "notifications", region)
+    def notifications(self) -> oci.ons.NotificationDataPlaneClient:
+        return self._client(oci.ons.NotificationDataPlaneClient)
 
-    def _client(self, cls, kind: str, region: str):
-        key = (kind, region)
-        if key not in self._cache:
-            auth = {"signer": self.signer} if self._sdk_config is None else {}
-            self._cache[key] = cls(
-                {**(self._sdk_config or {}), "region": region},
+    def _client(self, cls):
+        name = cls.__name__
+        if name not in self._cache:
+            auth = {"signer": self._signer} if self._sdk_config is None else {}
+            self._cache[name] = cls(
+                {**(self._sdk_config or {}), "region": self.region},
                 retry_strategy=retry_strategy(self._config),
                 timeout=(10, 60),
                 **auth,
             )
-        return self._cache[key]
+        return self._cache[name]

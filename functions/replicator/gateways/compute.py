@@ -1,4 +1,6 @@
-"""Compute calls the stages make: images, export, import, shape compatibility, tags."""
+"""Compute calls in one region: images, export, import, shape compatibility, tags, work requests."""
+
+from dataclasses import dataclass, field
 
 import oci
 
@@ -7,63 +9,99 @@ from .calls import call
 from .clients import Clients
 
 
+@dataclass(frozen=True)
+class ImportRequest:
+    """A CreateImage of an `.oci` object reached through a pre-authenticated URI.
+
+    No launch mode: for `.oci` images it comes from the file (OCI disables the choice).
+    """
+
+    compartment_id: str
+    display_name: str
+    source_uri: str
+    operating_system: str | None = None
+    operating_system_version: str | None = None
+    freeform_tags: dict[str, str] = field(default_factory=dict)
+    defined_tags: dict[str, dict] = field(default_factory=dict)
+
+
 class Compute:
     def __init__(self, clients: Clients):
         self._clients = clients
+        self.region = clients.region
 
-    def get_image(self, region: str, image_id: str) -> ImageFacts:
-        reply = call("GetImage", region, lambda: self._clients.compute(region).get_image(image_id))
+    def _call(self, operation: str, fn, **fields):
+        return call(operation, self.region, fn, **fields)
+
+    def get_image(self, image_id: str) -> ImageFacts:
+        reply = self._call("GetImage", lambda: self._clients.compute().get_image(image_id))
         return ImageFacts.from_sdk(reply.data)
 
-    def export_image(self, region: str, image_id: str, destination_uri: str, retry_token: str) -> str | None:
+    def export_image(self, image_id: str, destination_uri: str, retry_token: str) -> str | None:
         """Start an `.oci` export to a pre-authenticated URI; return the work request ID."""
         details = oci.core.models.ExportImageViaObjectStorageUriDetails(destination_uri=destination_uri, export_format="OCI")
-        reply = call("ExportImage", region, lambda: self._clients.compute(region).export_image(image_id, details, opc_retry_token=retry_token))
+        reply = self._call("ExportImage", lambda: self._clients.compute().export_image(image_id, details, opc_retry_token=retry_token))
         return reply.headers.get("opc-work-request-id")
 
-    def import_image(self, region: str, details: oci.core.models.CreateImageDetails, retry_token: str) -> tuple[ImageFacts, str | None]:
-        reply = call("CreateImage", region, lambda: self._clients.compute(region).create_image(details, opc_retry_token=retry_token))
+    def import_image(self, request: ImportRequest, retry_token: str) -> tuple[ImageFacts, str | None]:
+        details = oci.core.models.CreateImageDetails(
+            compartment_id=request.compartment_id,
+            display_name=request.display_name,
+            freeform_tags=request.freeform_tags,
+            defined_tags=request.defined_tags,
+            image_source_details=oci.core.models.ImageSourceViaObjectStorageUriDetails(
+                source_uri=request.source_uri,
+                operating_system=request.operating_system,
+                operating_system_version=request.operating_system_version,
+            ),
+        )
+        reply = self._call("CreateImage", lambda: self._clients.compute().create_image(details, opc_retry_token=retry_token))
         return ImageFacts.from_sdk(reply.data), reply.headers.get("opc-work-request-id")
 
-    def list_images(self, region: str, compartment_id: str, display_name: str | None = None) -> list[ImageFacts]:
-        client = self._clients.compute(region)
+    def list_images(self, compartment_id: str, display_name: str | None = None) -> list[ImageFacts]:
+        client = self._clients.compute()
         kwargs = {"display_name": display_name} if display_name else {}
-        reply = call("ListImages", region, lambda: oci.pagination.list_call_get_all_results(client.list_images, compartment_id, **kwargs))
+        reply = self._call("ListImages", lambda: oci.pagination.list_call_get_all_results(client.list_images, compartment_id, **kwargs))
         return [ImageFacts.from_sdk(i) for i in reply.data]
 
-    def list_shapes(self, region: str, image_id: str) -> list[ShapeEntry]:
-        client = self._clients.compute(region)
-        reply = call("ListImageShapeCompatibilityEntries", region, lambda: oci.pagination.list_call_get_all_results(client.list_image_shape_compatibility_entries, image_id))
+    def list_shapes(self, image_id: str) -> list[ShapeEntry]:
+        client = self._clients.compute()
+        reply = self._call(
+            "ListImageShapeCompatibilityEntries",
+            lambda: oci.pagination.list_call_get_all_results(client.list_image_shape_compatibility_entries, image_id),
+        )
         return [_shape(entry) for entry in reply.data]
 
-    def put_shape(self, region: str, image_id: str, entry: ShapeEntry) -> None:
+    def put_shape(self, image_id: str, entry: ShapeEntry) -> None:
+        """Add (or replace: it is a PUT) one shape compatibility entry with its constraints."""
         memory = ocpu = None
         if entry.memory_min_gbs is not None or entry.memory_max_gbs is not None:
             memory = oci.core.models.ImageMemoryConstraints(min_in_gbs=entry.memory_min_gbs, max_in_gbs=entry.memory_max_gbs)
         if entry.ocpu_min is not None or entry.ocpu_max is not None:
             ocpu = oci.core.models.ImageOcpuConstraints(min=entry.ocpu_min, max=entry.ocpu_max)
         details = oci.core.models.AddImageShapeCompatibilityEntryDetails(memory_constraints=memory, ocpu_constraints=ocpu)
-        call(
+        client = self._clients.compute()
+        self._call(
             "AddImageShapeCompatibilityEntry",
-            region,
-            lambda: self._clients.compute(region).add_image_shape_compatibility_entry(image_id, entry.shape, add_image_shape_compatibility_entry_details=details),
+            lambda: client.add_image_shape_compatibility_entry(image_id, entry.shape, add_image_shape_compatibility_entry_details=details),
             shape=entry.shape,
         )
 
-    def remove_shape(self, region: str, image_id: str, shape: str) -> None:
-        call(
-            "RemoveImageShapeCompatibilityEntry",
-            region,
-            lambda: self._clients.compute(region).remove_image_shape_compatibility_entry(image_id, shape),
-            shape=shape,
-        )
+    def remove_shape(self, image_id: str, shape: str) -> None:
+        client = self._clients.compute()
+        self._call("RemoveImageShapeCompatibilityEntry", lambda: client.remove_image_shape_compatibility_entry(image_id, shape), shape=shape)
 
-    def delete_image(self, region: str, image_id: str) -> None:
-        call("DeleteImage", region, lambda: self._clients.compute(region).delete_image(image_id))
+    def delete_image(self, image_id: str) -> None:
+        self._call("DeleteImage", lambda: self._clients.compute().delete_image(image_id))
 
-    def update_tags(self, region: str, image_id: str, freeform: dict, defined: dict) -> None:
+    def update_tags(self, image_id: str, freeform: dict, defined: dict) -> None:
         details = oci.core.models.UpdateImageDetails(freeform_tags=freeform, defined_tags=defined)
-        call("UpdateImage", region, lambda: self._clients.compute(region).update_image(image_id, details))
+        self._call("UpdateImage", lambda: self._clients.compute().update_image(image_id, details))
+
+    def work_request_status(self, work_request_id: str) -> str:
+        """The status of an export's or import's work request (SUCCEEDED, FAILED, IN_PROGRESS…)."""
+        reply = self._call("GetWorkRequest", lambda: self._clients.work_requests().get_work_request(work_request_id))
+        return reply.data.status
 
 
 def _shape(entry) -> ShapeEntry:

@@ -1,14 +1,15 @@
-"""Object Storage calls the stages make: objects, pre-authenticated requests, cross-region copy."""
+"""Object Storage calls in one region: objects, pre-authenticated requests, server-side copies."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import oci
 
 from ..errors import NotFound
-from ..naming import PAR_NAME_PREFIX
-from .calls import PreconditionFailed, call
+from .calls import call
 from .clients import Clients
+from .regions import object_storage_endpoint
 
 
 @dataclass(frozen=True)
@@ -19,21 +20,53 @@ class ObjectInfo:
     metadata: dict[str, str]
 
 
+@dataclass(frozen=True)
+class ObjectSummary:
+    name: str
+    size: int | None
+    time_created: datetime | None
+
+
+@dataclass(frozen=True)
+class Par:
+    """A pre-authenticated request this invocation made: its id, and its URL (a secret: never log it)."""
+
+    id: str
+    uri: str
+
+
+@dataclass(frozen=True)
+class ParInfo:
+    id: str
+    name: str
+    object_name: str | None
+    time_expires: datetime
+
+
+@dataclass(frozen=True)
+class CopyStatus:
+    status: str  # ACCEPTED, IN_PROGRESS, COMPLETED, FAILED, CANCELING, CANCELED
+    time_finished: datetime | None = None
+    error_code: str | None = None
+    error: str | None = None
+
+
 class Objects:
-    def __init__(self, clients: Clients):
+    def __init__(self, clients: Clients, namespace: Callable[[], str]):
         self._clients = clients
-        self._namespace: str | None = None
+        self._namespace = namespace
+        self.region = clients.region
 
     @property
     def namespace(self) -> str:
-        if self._namespace is None:
-            region = self._clients.home_region
-            self._namespace = call("GetNamespace", region, lambda: self._clients.objects(region).get_namespace()).data
-        return self._namespace
+        return self._namespace()
 
-    def head(self, region: str, bucket: str, name: str) -> ObjectInfo | None:
+    def _call(self, operation: str, fn, **fields):
+        return call(operation, self.region, fn, **fields)
+
+    def head(self, bucket: str, name: str) -> ObjectInfo | None:
         try:
-            reply = call("HeadObject", region, lambda: self._clients.objects(region).head_object(self.namespace, bucket, name), bucket=bucket, object=name)
+            reply = self._call("HeadObject", lambda: self._clients.objects().head_object(self.namespace, bucket, name), bucket=bucket, object=name)
         except NotFound:
             return None
         headers = reply.headers
@@ -44,83 +77,102 @@ class Objects:
             metadata={k.lower(): v for k, v in headers.items() if k.lower().startswith("opc-meta-")},
         )
 
-    def get(self, region: str, bucket: str, name: str) -> tuple[bytes, str] | None:
+    def get(self, bucket: str, name: str) -> tuple[bytes, str] | None:
         try:
-            reply = call("GetObject", region, lambda: self._clients.objects(region).get_object(self.namespace, bucket, name), bucket=bucket, object=name)
+            reply = self._call("GetObject", lambda: self._clients.objects().get_object(self.namespace, bucket, name), bucket=bucket, object=name)
         except NotFound:
             return None
         return reply.data.content, reply.headers.get("etag", "")
 
-    def put(self, region: str, bucket: str, name: str, data: bytes, *, if_match: str | None = None, if_none_match: bool = False, content_type: str = "application/json") -> str:
+    def put(self, bucket: str, name: str, data: bytes, *, if_match: str | None = None, if_none_match: bool = False) -> str:
         """Write an object; with a condition, PreconditionFailed says someone else wrote first."""
-        kwargs = {"content_type": content_type}
+        kwargs = {"content_type": "application/json"}
         if if_match:
             kwargs["if_match"] = if_match
         if if_none_match:
             kwargs["if_none_match"] = "*"
-        reply = call("PutObject", region, lambda: self._clients.objects(region).put_object(self.namespace, bucket, name, data, **kwargs), bucket=bucket, object=name)
+        client = self._clients.objects()
+        reply = self._call("PutObject", lambda: client.put_object(self.namespace, bucket, name, data, **kwargs), bucket=bucket, object=name)
         return reply.headers.get("etag", "")
 
-    def list_names(self, region: str, bucket: str, prefix: str) -> list[str]:
-        client = self._clients.objects(region)
-        reply = call("ListObjects", region, lambda: oci.pagination.list_call_get_all_results(client.list_objects, self.namespace, bucket, prefix=prefix), bucket=bucket)
-        return [o.name for o in reply.data.objects]
+    def list_objects(self, bucket: str, prefix: str) -> list[ObjectSummary]:
+        client = self._clients.objects()
+        reply = self._call(
+            "ListObjects",
+            lambda: oci.pagination.list_call_get_all_results(client.list_objects, self.namespace, bucket, prefix=prefix, fields="name,size,timeCreated"),
+            bucket=bucket,
+            prefix=prefix,
+        )
+        return [ObjectSummary(o.name, o.size, o.time_created) for o in reply.data.objects]
 
-    def delete(self, region: str, bucket: str, name: str) -> bool:
+    def delete(self, bucket: str, name: str) -> bool:
         try:
-            call("DeleteObject", region, lambda: self._clients.objects(region).delete_object(self.namespace, bucket, name), bucket=bucket, object=name)
+            self._call("DeleteObject", lambda: self._clients.objects().delete_object(self.namespace, bucket, name), bucket=bucket, object=name)
         except NotFound:
             return False
         return True
 
-    def create_par(self, region: str, bucket: str, name: str, object_name: str, access: str, expires: datetime) -> str:
-        """A pre-authenticated request for one object; returns its full URL (a secret: never log it)."""
+    def create_par(self, bucket: str, name: str, object_name: str, access: str, expires: datetime) -> Par:
+        """A pre-authenticated request for one object."""
         details = oci.object_storage.models.CreatePreauthenticatedRequestDetails(name=name, object_name=object_name, access_type=access, time_expires=expires)
-        reply = call("CreatePreauthenticatedRequest", region, lambda: self._clients.objects(region).create_preauthenticated_request(self.namespace, bucket, details), bucket=bucket, object=object_name, access=access)
-        return oci.regions.endpoint_for("object_storage", region=region) + reply.data.access_uri
-
-    def delete_pars(self, region: str, bucket: str, object_name: str) -> int:
-        """Delete every pre-authenticated request this project made for `object_name`."""
-        client = self._clients.objects(region)
-        listed = call(
-            "ListPreauthenticatedRequests",
-            region,
-            lambda: oci.pagination.list_call_get_all_results(client.list_preauthenticated_requests, self.namespace, bucket, object_name_prefix=object_name),
+        client = self._clients.objects()
+        reply = self._call(
+            "CreatePreauthenticatedRequest",
+            lambda: client.create_preauthenticated_request(self.namespace, bucket, details),
             bucket=bucket,
-        ).data
-        ours = [p for p in listed if p.object_name == object_name and p.name.startswith(PAR_NAME_PREFIX)]
-        for par in ours:
-            try:
-                call("DeletePreauthenticatedRequest", region, lambda p=par: client.delete_preauthenticated_request(self.namespace, bucket, p.id), bucket=bucket)
-            except NotFound:
-                continue
-        return len(ours)
+            object=object_name,
+            access=access,
+        )
+        return Par(reply.data.id, object_storage_endpoint(self.region) + reply.data.access_uri)
 
-    def delete_expired_pars(self, region: str, bucket: str, now: datetime) -> list[str]:
-        """Delete this project's pre-authenticated requests that have expired; return their names."""
-        client = self._clients.objects(region)
-        listed = call("ListPreauthenticatedRequests", region, lambda: oci.pagination.list_call_get_all_results(client.list_preauthenticated_requests, self.namespace, bucket), bucket=bucket).data
-        expired = [p for p in listed if p.name.startswith(PAR_NAME_PREFIX) and p.time_expires <= now]
-        for par in expired:
-            try:
-                call("DeletePreauthenticatedRequest", region, lambda p=par: client.delete_preauthenticated_request(self.namespace, bucket, p.id), bucket=bucket)
-            except NotFound:
-                continue
-        return [p.name for p in expired]
+    def delete_par(self, bucket: str, par_id: str) -> bool:
+        """Delete one pre-authenticated request, by its id: never one another invocation made."""
+        client = self._clients.objects()
+        try:
+            self._call("DeletePreauthenticatedRequest", lambda: client.delete_preauthenticated_request(self.namespace, bucket, par_id), bucket=bucket)
+        except NotFound:
+            return False
+        return True
 
-    def copy(self, region: str, bucket: str, name: str, dest_region: str, dest_bucket: str, metadata: dict[str, str]) -> str | None:
-        """Start a server-side copy that never overwrites; None if the destination already exists."""
+    def list_pars(self, bucket: str, prefix: str | None = None) -> list[ParInfo]:
+        client = self._clients.objects()
+        kwargs = {"object_name_prefix": prefix} if prefix else {}
+        reply = self._call(
+            "ListPreauthenticatedRequests",
+            lambda: oci.pagination.list_call_get_all_results(client.list_preauthenticated_requests, self.namespace, bucket, **kwargs),
+            bucket=bucket,
+        )
+        return [ParInfo(p.id, p.name, p.object_name, p.time_expires) for p in reply.data]
+
+    def copy(self, bucket: str, name: str, dest_region: str, dest_bucket: str, dest_name: str, metadata: dict[str, str] | None = None) -> str | None:
+        """Start a server-side copy that never overwrites; the work request ID.
+
+        Requested in this region (the copy's source); PreconditionFailed if the destination
+        object exists (when OCI checks that at request time).
+        """
         details = oci.object_storage.models.CopyObjectDetails(
             source_object_name=name,
             destination_region=dest_region,
             destination_namespace=self.namespace,
             destination_bucket=dest_bucket,
-            destination_object_name=name,
+            destination_object_name=dest_name,
             destination_object_if_none_match_e_tag="*",
             destination_object_metadata=metadata,
         )
-        try:
-            reply = call("CopyObject", region, lambda: self._clients.objects(region).copy_object(self.namespace, bucket, details), bucket=bucket, object=name, destination=dest_region)
-        except PreconditionFailed:
-            return None
+        client = self._clients.objects()
+        reply = self._call("CopyObject", lambda: client.copy_object(self.namespace, bucket, details), bucket=bucket, object=name, destination=dest_region)
         return reply.headers.get("opc-work-request-id")
+
+    def copy_status(self, work_request_id: str) -> CopyStatus:
+        """Where a copy this region started stands; for a failed one, the first error."""
+        client = self._clients.objects()
+        reply = self._call("GetWorkRequest", lambda: client.get_work_request(work_request_id))
+        status = reply.data.status
+        if status != "FAILED":
+            return CopyStatus(status, reply.data.time_finished)
+        errors = self._call("ListWorkRequestErrors", lambda: client.list_work_request_errors(work_request_id)).data
+        first = errors[0] if errors else None
+        return CopyStatus(status, reply.data.time_finished, first.code if first else None, first.message if first else None)
+
+    def get_namespace(self) -> str:
+        return self._call("GetNamespace", lambda: self._clients.objects().get_namespace()).data

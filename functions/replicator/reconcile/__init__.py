@@ -1,6 +1,7 @@
-"""Self-healing: a periodic pass that converges every replication, even when events are lost.
+"""Self-healing: a scheduled pass in each region that converges that region's own part.
 
-plan.py    what to do next for one source image and one target region (pure)
-observe.py what exists: images, objects, replicas, records (one listing per bucket and region)
-drive.py   doing it, through the same stage code the events use; cleanup; source deletion
+observe.py what exists in this region: images, objects, records (one listing each)
+plan.py    the next step for each replication, as this region sees it (pure)
+run.py     the pass: observe, plan, dispatch each planned action to its step, in isolation
+request.py the payload that asks for a pass
 """

@@ -1,90 +1,156 @@
-"""One snapshot of what exists, taken with a bounded number of listings per pass.
+"""One snapshot of this region's own part, taken with a bounded number of calls.
 
-Per pass: the source images of each configured compartment, the staging bucket's image
-objects and status records, and per target region one listing of the landing bucket and of
-the images in the target compartments. Per image: its status record; a copy's work request
-only while a copy is recorded in flight.
+Per pass: the images of each configured compartment (sources and the replicas living
+here), one listing of the staging bucket and one of the landing bucket, and each record.
+Nothing here calls another region.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
-from ..errors import NotFound
-from ..gateways.calls import call
+from .. import logs
+from ..decision import decide
+from ..errors import NotFound, ReplicatorError
+from ..gateways.objects import ObjectSummary
 from ..images import ImageFacts
-from ..naming import image_prefix, source_id_from_status, status_prefix
-from ..stages.context import Runtime
-from ..status import RegionStatus, StatusRecord
+from ..naming import INITIAL_MANIFEST, AckName, LandedObject, acks_prefix, image_object, parse_ack, parse_landed, source_id_from_record
+from ..records.replica import ReplicaRecord
+from ..records.source import SourceRecord
+from ..records.store import Read
+from ..runtime import Runtime
+from ..steps.landed import newest_landed_manifest
 
 
 @dataclass
-class World:
+class Observed:
     region: str
-    sources: dict[str, ImageFacts] = field(default_factory=dict)
-    records: dict[str, StatusRecord] = field(default_factory=dict)
-    staging: set[str] = field(default_factory=set)
-    landing: dict[str, set[str]] = field(default_factory=dict)
-    replicas: dict[str, dict[str, ImageFacts]] = field(default_factory=dict)  # region -> source id -> replica
-    gone: set[str] = field(default_factory=set)  # sources with a record whose image no longer exists
+    images: dict[str, ImageFacts] = field(default_factory=dict)  # live images of the scanned compartments
+    replicas: dict[str, ImageFacts] = field(default_factory=dict)  # source id -> its replica here
+    staging: dict[str, ObjectSummary] = field(default_factory=dict)
+    landing: dict[str, ObjectSummary] = field(default_factory=dict)
+    source_records: dict[str, Read] = field(default_factory=dict)
+    replica_records: dict[str, Read] = field(default_factory=dict)
+    acks: dict[str, list[AckName]] = field(default_factory=lambda: defaultdict(list))
+    landed: dict[str, list[LandedObject]] = field(default_factory=lambda: defaultdict(list))
+    problems: list[str] = field(default_factory=list)  # what could not be looked at (the pass goes on)
 
-    def replica(self, region: str, source_id: str) -> ImageFacts | None:
-        return self.replicas.get(region, {}).get(source_id)
-
-
-def observe(runtime: Runtime, targets_of) -> World:
-    """Snapshot the runtime's region as a source; `targets_of(image)` gives an image's target regions."""
-    config, region, objects, compute = runtime.config, runtime.region, runtime.objects, runtime.compute
-    world = World(region)
-    for compartment in config.compartments:
-        for image in compute.list_images(region, compartment):
-            if image.lifecycle_state != "DELETED" and not image.replica_of:
-                world.sources[image.id] = image
-    for name in objects.list_names(region, config.staging_bucket, status_prefix(config.object_prefix)):
-        source_id = source_id_from_status(config.object_prefix, name)
-        record = runtime.status.read(runtime.status_location(source_id, region))[0] if source_id else None
-        if record is None:
-            continue
-        world.records[source_id] = record
-        if source_id not in world.sources:
-            try:
-                image = compute.get_image(region, source_id)
-            except NotFound:
-                image = None
-            if image is None or image.lifecycle_state == "DELETED":
-                world.gone.add(source_id)
-            else:
-                world.sources[source_id] = image
-    world.staging = set(objects.list_names(region, config.staging_bucket, image_prefix(config.object_prefix)))
-
-    target_regions = sorted({t for image in world.sources.values() for t in targets_of(image)} | {t for r in world.records.values() for t in r.targets})
-    # Replicas live in the target compartment, else in their source's compartment, which is one
-    # of the scanned compartments (or, for a source known only from its record, its own).
-    compartments = {config.target_compartment_id} if config.target_compartment_id else set(config.compartments) | {i.compartment_id for i in world.sources.values() if i.compartment_id}
-    for target in target_regions:
-        world.landing[target] = set(objects.list_names(target, config.landing_bucket, config.object_prefix))
-        index: dict[str, ImageFacts] = {}
-        for compartment in sorted(compartments):
-            for image in compute.list_images(target, compartment):
-                if image.replica_of and image.lifecycle_state != "DELETED":
-                    index[image.replica_of] = image
-        world.replicas[target] = index
-    return world
+    @property
+    def sources(self) -> dict[str, ImageFacts]:
+        return {i.id: i for i in self.images.values() if not i.replica_of}
 
 
-COPY_GIVEN_UP_AFTER = timedelta(hours=24)
-
-
-def copy_state(runtime: Runtime, entry: RegionStatus | None, now: datetime) -> str | None:
-    """The status of the copy a record says is running (copy work requests belong to Object Storage).
-
-    A work request that cannot be read is UNKNOWN, and presumed lost once it is a day old.
-    """
-    if entry is None or entry.stage != "copy" or entry.state != "in_progress" or not entry.work_request_id:
-        return None
-    region = runtime.region
+def _list_images(runtime: Runtime, compartment: str, seen: Observed) -> None:
     try:
-        reply = call("GetWorkRequest", region, lambda: runtime.clients.objects(region).get_work_request(entry.work_request_id))
+        for image in runtime.compute.list_images(compartment):
+            if image.lifecycle_state == "DELETED":
+                continue
+            seen.images[image.id] = image
+            if image.replica_of:
+                known = seen.replicas.get(image.replica_of)
+                # The AVAILABLE one wins over an import still running or one that failed.
+                if known is None or (known.lifecycle_state != "AVAILABLE" and image.lifecycle_state == "AVAILABLE"):
+                    seen.replicas[image.replica_of] = image
+    except ReplicatorError as exc:
+        seen.problems.append(f"compartment {compartment}: {exc.reason}")
+        logs.warning("compartment not listed", compartment=compartment, reason=exc.reason)
+
+
+def _list_bucket(runtime: Runtime, bucket: str, seen: Observed) -> dict[str, ObjectSummary]:
+    try:
+        return {o.name: o for o in runtime.objects.list_objects(bucket, runtime.config.object_prefix)}
+    except ReplicatorError as exc:
+        seen.problems.append(f"bucket {bucket}: {exc.reason}")
+        logs.warning("bucket not listed", bucket=bucket, reason=exc.reason)
+        return {}
+
+
+def observe(runtime: Runtime) -> Observed:
+    config = runtime.config
+    seen = Observed(runtime.region)
+    compartments = list(dict.fromkeys([*config.compartments, *([config.target_compartment_id] if config.target_compartment_id else [])]))
+    for compartment in compartments:
+        _list_images(runtime, compartment, seen)
+    seen.staging = _list_bucket(runtime, config.staging_bucket, seen)
+    seen.landing = _list_bucket(runtime, config.landing_bucket, seen)
+    for name in seen.staging:
+        ack = parse_ack(config.object_prefix, name)
+        if ack is not None:
+            seen.acks[ack.source_id].append(ack)
+    for name in seen.landing:
+        landed = parse_landed(config.object_prefix, name)
+        if landed is not None:
+            seen.landed[landed.source_id].append(landed)
+    for side, records in (("source", seen.source_records), ("replica", seen.replica_records)):
+        for name in seen.staging:
+            source_id = source_id_from_record(config.object_prefix, side, name)
+            if source_id is None:
+                continue
+            try:
+                records[source_id] = runtime.records.read(side, source_id)  # type: ignore[arg-type]
+            except ReplicatorError as exc:
+                seen.problems.append(f"record {name}: {exc.reason}")
+    # Replicas live in the target compartment, else in their source's: list any compartment a
+    # record names that the configuration does not.
+    extra = {
+        r.record.manifest.source_compartment_id for r in seen.replica_records.values()
+        if r.record is not None and r.record.manifest is not None and not config.target_compartment_id
+    } - set(compartments) - {""}
+    for compartment in sorted(extra):
+        _list_images(runtime, compartment, seen)
+    return seen
+
+
+# ----- rebuilding a damaged record from what is observed ---------------------------------------
+def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
+    """The source side of a replication as the cloud shows it: the image, its export, the answers."""
+    config = runtime.config
+    try:
+        image = runtime.compute.get_image(source_id)
     except NotFound:
-        started = entry.timings["copy"].started if "copy" in entry.timings else None
-        return "FAILED" if started is None or now - started > COPY_GIVEN_UP_AFTER else "UNKNOWN"
-    return reply.data.status
+        image = None
+    record = SourceRecord(source_image_id=source_id, source_region=runtime.region)
+    if image is not None:
+        record.display_name, record.compartment_id, record.size_in_mbs = image.display_name, image.compartment_id, image.size_in_mbs
+        for target in decide(image, runtime.region, config).targets:
+            record.target(target)
+    exported = runtime.objects.head(config.staging_bucket, image_object(config.object_prefix, source_id))
+    if exported is not None:
+        record.export.attempt, record.export.state, record.export.object_size = 1, "done", exported.size
+    elif image is not None and image.lifecycle_state == "EXPORTING":
+        record.export.attempt, record.export.state = 1, "running"
+    answers = [a for a in (parse_ack(config.object_prefix, o.name) for o in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))) if a]
+    for ack in sorted(answers, key=lambda a: a.rank):
+        part = record.target(ack.target)
+        part.answer, part.applied_issued = ack.object(config.object_prefix), ack.issued
+        part.state = {"done": "done", "failed": "failed", "deleted": "deleted"}[ack.outcome]
+        part.replica_image_id = ack.replica if ack.replica != "-" else None
+        part.gave_up = ack.outcome == "failed"
+    record.manifest_issued = max((a.issued for a in answers), default=0)
+    if image is None and record.targets and all(p.state == "deleted" for p in record.targets.values()):
+        record.closed = "source image deleted"
+    return record
+
+
+def rebuild_replica(runtime: Runtime, source_id: str) -> ReplicaRecord | None:
+    """The target side as the cloud shows it: what landed here, and the replica if there is one."""
+    config = runtime.config
+    found = newest_landed_manifest(runtime, source_id)
+    if found is None:
+        return None
+    manifest, name = found
+    record = ReplicaRecord(source_image_id=source_id, source_region=manifest.source_region, target_region=runtime.region, display_name=manifest.display_name)
+    record.manifest, record.manifest_object = manifest, name
+    compartment = config.target_compartment_id or manifest.source_compartment_id
+    replicas = [i for i in runtime.compute.list_images(compartment, manifest.display_name) if i.replica_of == source_id]
+    if replicas:
+        replica = replicas[0]
+        record.import_.attempt, record.import_.state, record.import_.replica_image_id = 1, "running", replica.id
+        record.state = "importing"
+    return record
+
+
+def newest_manifest(manifests: list[LandedObject]) -> LandedObject | None:
+    """The landed manifest to act on: the newest by name (`initial` sorts below issue times)."""
+    named = [m for m in manifests if m.kind == "manifest"]
+    return max(named, key=lambda m: (m.manifest != INITIAL_MANIFEST, m.manifest)) if named else None
+

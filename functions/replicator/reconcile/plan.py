@@ -1,69 +1,176 @@
-"""The next step for one source image and one target region: a pure function of what exists."""
+"""The next step for each replication as this region sees it: a pure function of what exists."""
 
-from typing import Literal
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict
-
+from ..config import ReplicatorConfig
+from ..decision import Decision
 from ..images import ImageFacts
-from ..status import RegionStatus
+from ..naming import INITIAL_MANIFEST, AckName, LandedObject, image_object, manifests_prefix, parse_ack
+from ..records.replica import ReplicaRecord
+from ..records.source import SourceRecord
+from ..steps.check_copy import expected_copy
+from ..subjects import AnswerCheck, CopyCheck, DeletedSource, Leftovers, RecordRepair, Replica, ReplicaById, SourceImage, Subject
 
-Action = Literal["none", "wait", "export", "copy", "import", "finish", "repair", "give_up"]
-GAVE_UP = "gave up after"
-
-
-class TargetView(BaseModel):
-    """What exists for one target region of one source image."""
-
-    model_config = ConfigDict(frozen=True)
-
-    region: str
-    record: RegionStatus | None = None
-    replica: ImageFacts | None = None
-    landed: bool = False
-    copy_state: str | None = None  # the copy work request's status (or UNKNOWN), when one is recorded in flight
+ANSWER_CHECK_AFTER = timedelta(minutes=30)
 
 
-class SourceView(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    image: ImageFacts
-    exported: bool
-    spec_fingerprint: str
-
-
-class Planned(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    region: str
-    action: Action
+@dataclass(frozen=True)
+class Planned:
+    side: str  # "source" or "replica"
+    source_id: str
+    action: str  # a key of run.STEPS[side], or "none" / "wait"
     reason: str
+    subject: Subject | None = None
+    target: str | None = None  # the target region concerned
 
 
-def next_action(source: SourceView, target: TargetView, max_attempts: int) -> Planned:
-    record, replica = target.record, target.replica
+def _lease_held(lease, now: datetime) -> bool:
+    return lease is not None and lease.held_at(now)
 
-    def plan(action: Action, reason: str) -> Planned:
-        return Planned(region=target.region, action=action, reason=reason)
 
-    if record is not None and record.gave_up(max_attempts):
-        if (record.last_error or "").startswith(GAVE_UP):
-            return plan("none", "given up; `image-replicator retry` starts it again")
-        return plan("give_up", "permanent failure" if record.permanent else f"{record.attempts - record.counted_from} failed attempts")
-    if replica is not None and replica.lifecycle_state == "AVAILABLE":
-        if record is None or record.state != "done":
-            return plan("finish", "replica is AVAILABLE but not finished")
-        if record.applied_spec != source.spec_fingerprint:
-            return plan("repair", "source tags or shape compatibility changed")
-        return plan("none", "done")
-    if replica is not None and replica.lifecycle_state in ("IMPORTING", "PROVISIONING"):
-        return plan("wait", "import running")
-    if target.landed:
-        return plan("import", "image object landed but no replica")
-    if target.copy_state in ("ACCEPTED", "IN_PROGRESS", "UNKNOWN"):
-        return plan("wait", "copy running")
-    if source.exported:
-        reason = "copy failed" if target.copy_state == "FAILED" else "exported but not copied"
-        return plan("copy", reason)
-    if source.image.lifecycle_state == "EXPORTING":
-        return plan("wait", "export running")
-    return plan("export", "not exported")
+def plan_source(
+    source_id: str,
+    image: ImageFacts | None,
+    decision: Decision | None,
+    record: SourceRecord | None,
+    acks: list[AckName],
+    staged: set[str],
+    now: datetime,
+    config: ReplicatorConfig,
+) -> list[Planned]:
+    """This region as the source: export, copies, answers, newer manifests, deletion, cleanup."""
+    prefix = config.object_prefix
+
+    def planned(action: str, reason: str, subject: Subject | None = None, target: str | None = None) -> Planned:
+        return Planned("source", source_id, action, reason, subject, target)
+
+    out: list[Planned] = []
+    if record is not None:
+        for target in sorted({a.target for a in acks}):
+            newest = max((a for a in acks if a.target == target), key=lambda a: a.rank)
+            part = record.targets.get(target)
+            current = parse_ack(prefix, part.answer) if part and part.answer else None
+            if current is None or newest.rank > current.rank:
+                out.append(planned("answer", f"{target} answered {newest.outcome}; the event did not arrive", newest, target))
+    export_object = image_object(prefix, source_id) in staged
+    manifests = sorted(n for n in staged if n.startswith(manifests_prefix(prefix, source_id)))
+    leftovers = ([image_object(prefix, source_id)] if export_object else []) + manifests
+
+    if image is None:
+        if record is None:
+            return out
+        if record.closed or record.manifest_fingerprint == "deleted":
+            if record.answered and leftovers:
+                out.append(planned("cleanup", "leftovers of a closed replication", Leftovers(source_id, "source", tuple(leftovers))))
+            return out
+        return [*out, planned("tombstone", "the source image is gone", DeletedSource(source_id, record.display_name))]
+    assert decision is not None
+    subject = SourceImage(image, decision, export_object)
+    if not decision.opted_in:
+        if record is not None and not record.closed:
+            out.append(planned("publish", f"no longer opted in: {decision.reason}", subject))
+        return out
+    if record is None:
+        return [planned("export", "opted in, not exported", subject)] if decision.replicate else out
+    if record.closed:
+        return out
+    export = record.export
+    if _lease_held(record.lease, now):
+        return [*out, planned("wait", "a step is under way")]
+    if export.state == "running":
+        if image.lifecycle_state == "EXPORTING":
+            return [*out, planned("wait", "export running")]
+        if export_object:
+            return [*out, planned("distribute", "the export ended; its end was not handled", subject)]
+        return [*out, planned("export", "the export ended without its object", subject)]
+    if export.state == "failed":
+        if export.permanent or export.failures >= config.max_attempts:
+            return [*out, planned("none", f"given up: {export.error}")]
+        return [*out, planned("export", f"attempt {export.attempt} failed: {export.error}", subject)]
+    if export.state == "none":
+        return [*out, planned("export", "not exported", subject)] if decision.replicate else out
+    needing = tuple(t for t, p in sorted(record.targets.items()) if p.state == "pending" or (p.state == "failed" and not p.gave_up))
+    if needing:
+        if export_object:
+            out.append(planned("distribute", f"copies to start: {', '.join(needing)}", SourceImage(image, decision, True, needing)))
+        else:
+            out.append(planned("export", f"export again for {', '.join(needing)}", subject))
+    for target, part in sorted(record.targets.items()):
+        if part.state != "copying" or part.copy_started_at is None:
+            continue
+        due = expected_copy(record.size_in_mbs)
+        if now - part.copy_started_at > due and (part.copy_checked_at is None or now - part.copy_checked_at > due):
+            out.append(planned("check_copy", "the copy should have landed by now", CopyCheck(source_id, target), target))
+    if record.answered and leftovers and not needing:
+        out.append(planned("cleanup", "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
+    if not needing and all(p.state in ("done", "failed", "deleted") for p in record.targets.values()):
+        out.append(planned("publish", "replicas follow the source's tags and shapes", subject))
+    if not out:
+        out.append(planned("wait", "copies and imports under way"))
+    return out
+
+
+def plan_replica(
+    source_id: str,
+    record: ReplicaRecord | None,
+    landed: list[LandedObject],
+    replica: ImageFacts | None,
+    now: datetime,
+    config: ReplicatorConfig,
+) -> list[Planned]:
+    """This region as a target: import, finish, newer manifests, answers, cleanup."""
+
+    def planned(action: str, reason: str, subject: Subject | None = None) -> Planned:
+        return Planned("replica", source_id, action, reason, subject)
+
+    image = next((o for o in landed if o.kind == "image"), None)
+    manifests = [o for o in landed if o.kind == "manifest"]
+    newest = max(manifests, key=lambda m: (m.manifest != INITIAL_MANIFEST, m.manifest.zfill(20))) if manifests else None
+    leftovers = tuple(o.name for o in landed)
+    if record is None:
+        if replica is not None and replica.lifecycle_state == "AVAILABLE":
+            return [planned("finish", "a replica without a record", Replica(replica))]
+        if image is not None and newest is not None:
+            return [planned("import", "image and manifest landed", image)]
+        if newest is not None:
+            return [planned("import", "a manifest landed", newest)]
+        return []
+    out: list[Planned] = []
+    answer = record.answer
+    if answer is not None and not answer.delivered and now - (answer.checked_at or answer.sent_at) > ANSWER_CHECK_AFTER:
+        out.append(planned("resend", "the answer's delivery is not confirmed", AnswerCheck(source_id)))
+    if record.state in ("done", "deleted"):
+        newer = [m for m in manifests if m.manifest.isdigit() and int(m.manifest) > record.applied_issued]
+        if newer and record.state == "done":
+            out.append(planned("apply", "a newer manifest landed", max(newer, key=lambda m: int(m.manifest))))
+        elif leftovers:
+            out.append(planned("cleanup", f"replica {record.state}", Leftovers(source_id, "replica", leftovers)))
+        return out
+    if record.gave_up:
+        if leftovers:
+            out.append(planned("cleanup", "given up", Leftovers(source_id, "replica", leftovers)))
+        return out
+    part = record.import_
+    if _lease_held(record.lease, now):
+        return [*out, planned("wait", "a step is under way")]
+    if part.state == "running":
+        if replica is not None and replica.lifecycle_state == "AVAILABLE":
+            return [*out, planned("finish", "the import ended; its end was not handled", Replica(replica))]
+        if replica is not None:
+            return [*out, planned("wait", f"import running ({replica.lifecycle_state})")]
+        if part.replica_image_id:
+            return [*out, planned("finish", "the replica is not listed: its import ended", ReplicaById(source_id, part.replica_image_id))]
+        if image is not None:
+            return [*out, planned("import", "the import's start was not recorded", image)]
+        return out
+    if image is not None and (newest is not None or record.manifest is not None):
+        reason = f"attempt {part.attempt} failed: {part.error}" if part.state == "failed" else "image and manifest landed"
+        return [*out, planned("import", reason, image)]
+    if newest is not None and record.manifest is None:
+        return [*out, planned("import", "a manifest landed", newest)]
+    return out
+
+
+def repairs(source_id: str, side: str, problem: str) -> Planned:
+    return Planned(side, source_id, "repair", f"record unreadable: {problem}", RecordRepair(source_id, side))

@@ -1,6 +1,5 @@
 """The payload of a scheduled (or manual) reconcile invocation: `{"action": "reconcile"}`."""
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -13,7 +12,6 @@ class ReconcileRequest(BaseModel):
 
     action: Literal["reconcile"]
     dry_run: bool = Field(False, alias="dryRun")
-    at: datetime | None = None  # the time to act at; defaults to the function's clock
 
     @classmethod
     def parse(cls, payload: Any) -> "ReconcileRequest | None":

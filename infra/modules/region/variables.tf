@@ -4,8 +4,18 @@ variable "region" {
 }
 
 variable "functions_compartment_id" {
-  description = "Compartment of the application, function, rules and schedule."
+  description = "Compartment of the application, function, schedule and (with create_network) the network."
   type        = string
+}
+
+variable "events_compartment_id" {
+  description = "Compartment of the Events rules: one that contains the images' and the buckets' compartments."
+  type        = string
+}
+
+variable "image_compartment_ids" {
+  description = "Compartments of the source images and the replicas: what the image rules filter on."
+  type        = list(string)
 }
 
 variable "buckets_compartment_id" {
@@ -13,9 +23,22 @@ variable "buckets_compartment_id" {
   type        = string
 }
 
-variable "subnet_id" {
-  description = "Subnet of the function application."
+variable "create_network" {
+  description = "Create a VCN with a private subnet whose only way out is a service gateway (no NAT)."
+  type        = bool
+  default     = false
+}
+
+variable "vcn_cidr" {
+  description = "CIDR of the VCN made with create_network."
   type        = string
+  default     = "10.70.0.0/16"
+}
+
+variable "subnet_id" {
+  description = "Subnet of the function application, when create_network is false."
+  type        = string
+  default     = null
 }
 
 variable "function_image" {
@@ -27,6 +50,12 @@ variable "kms_key_id" {
   description = "Optional Vault key for the buckets; null uses Oracle-managed keys."
   type        = string
   default     = null
+}
+
+variable "notification_topic_id" {
+  description = "Notifications topic in this region for completion and failure notices; empty for none."
+  type        = string
+  default     = ""
 }
 
 variable "function_config" {

@@ -1,7 +1,9 @@
-"""Loaded by a function process that ocifake starts: route the oci SDK's HTTP to the fake.
+"""Loaded by a function process that ocifake starts: route the oci SDK's HTTP to the fake,
+and show the process the fake's simulated time.
 
 Only active when OCIFAKE_ENDPOINT is set. The function's own code is untouched: it builds
-real SDK clients, signs real requests, and gets real responses back.
+real SDK clients, signs real requests, and gets real responses back; `datetime.now()`
+answers the simulated clock, as it would read the wall clock in a container.
 """
 
 import os
@@ -50,3 +52,27 @@ if os.environ.get("OCIFAKE_ENDPOINT"):
     for _method in ("GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"):
         _mock.add_callback(_method, re.compile(r".*"), callback=_forward, content_type=None)
     _mock.start()
+
+    import datetime as _datetime
+
+    _wall_datetime = _datetime.datetime
+
+    def _simulated_now() -> "_datetime.datetime":
+        conn = http.client.HTTPConnection(_endpoint.hostname, _endpoint.port, timeout=30)
+        try:
+            conn.request("GET", "/clock")
+            return _wall_datetime.fromisoformat(conn.getresponse().read().decode())
+        finally:
+            conn.close()
+
+    class _SimulatedDatetime(_wall_datetime):
+        @classmethod
+        def now(cls, tz=None):
+            now = _simulated_now()
+            return now.astimezone(tz) if tz is not None else now.astimezone().replace(tzinfo=None)
+
+        @classmethod
+        def utcnow(cls):
+            return _simulated_now().astimezone(_datetime.timezone.utc).replace(tzinfo=None)
+
+    _datetime.datetime = _SimulatedDatetime

@@ -13,7 +13,9 @@ def handler(ctx, data: io.BytesIO = None):
     event = json.loads(data.getvalue())
     if event.get("fail"):
         raise RuntimeError("asked to fail")
-    image = oci.core.ComputeClient({}, signer=signer).get_image(event["data"]["resourceId"]).data
+    config = {"region": event["region"]} if "region" in event else {}
+    client = oci.core.ComputeClient(config, signer=signer, retry_strategy=oci.retry.NoneRetryStrategy())
+    image = client.get_image(event["data"]["resourceId"]).data
     body = {"state": image.lifecycle_state, "region": signer.region, "greeting": os.environ.get("GREETING")}
     print(json.dumps({"message": "looked up", "image": image.id}), flush=True)
     return response.Response(ctx, response_data=json.dumps(body), headers={"Content-Type": "application/json"})

@@ -2,19 +2,20 @@
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ocifake import FakeCloud
-from replicator.router import ROUTES
+from replicator.cloudevents import EVENT_KINDS
 from replicator.sandbox import deploy
-from tests.conftest import REGIONS, SOURCE, load_event
-from tests.pipeline.conftest import mutations
+from tests.helpers import REGIONS, ROOT, SOURCE, load_event, mutations
 
-SAMPLES = ["image-created", "export-completed", "object-arrived", "replica-imported", "image-updated"]
+pytestmark = pytest.mark.contract
+SAMPLES = sorted(p.stem for p in (ROOT / "events" / "samples").glob("*.json"))
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40))
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
-event_types = st.sampled_from(sorted(ROUTES) + ["com.oraclecloud.computeapi.launchinstance.end", "", "x" * 300])
+event_types = st.sampled_from(sorted(EVENT_KINDS) + ["com.oraclecloud.computeapi.launchinstance.end", "", "x" * 300])
 
 
 @st.composite
@@ -49,7 +50,7 @@ payloads = st.one_of(
 def test_generated_payloads_never_crash_the_handler_and_change_nothing():
     with FakeCloud(regions=REGIONS) as cloud:
         compartment = cloud.create_compartment("images")
-        fn = deploy(cloud, REGIONS, compartment).functions[SOURCE]
+        fn = deploy(cloud, REGIONS, compartment, fdk=True, containers=1).functions[SOURCE]
         seen = {"count": 0}
 
         @settings(max_examples=1000, deadline=None, database=None, suppress_health_check=list(HealthCheck))

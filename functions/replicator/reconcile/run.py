@@ -1,0 +1,198 @@
+"""A reconcile pass: observe this region, plan each replication, dispatch each action to its step.
+
+One bad image, record or target never fails the pass: each planned step runs on its own,
+and its error goes into the pass's report and log. The function answers 200 for a pass
+that ran.
+"""
+
+import time
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from .. import logs
+from ..decision import decide
+from ..errors import NotFound, ReplicatorError
+from ..images import ImageFacts
+from ..naming import PAR_NAME_PREFIX, digest
+from ..runtime import Runtime
+from ..steps import acknowledge, answer, check_copy, cleanup, distribute, export, finish, landed, refresh, tombstone
+from ..steps.engine import Step, execute
+from ..subjects import Replica, ReplicaById
+from .observe import Observed, observe, rebuild_replica, rebuild_source
+from .plan import Planned, plan_replica, plan_source, repairs
+
+# What each planned action runs: the same steps the events run.
+STEPS: dict[str, dict[str, Step]] = {
+    "source": {
+        "export": export.STEP,
+        "distribute": distribute.STEP,
+        "check_copy": check_copy.STEP,
+        "answer": acknowledge.STEP,
+        "publish": refresh.STEP,
+        "tombstone": tombstone.STEP,
+        "cleanup": cleanup.SOURCE,
+        "repair": cleanup.REPAIR_SOURCE,
+    },
+    "replica": {
+        "import": landed.STEP,
+        "apply": landed.STEP,
+        "finish": finish.STEP,
+        "resend": answer.RESEND,
+        "cleanup": cleanup.REPLICA,
+        "repair": cleanup.REPAIR_REPLICA,
+    },
+}
+REBUILD = {"source": rebuild_source, "replica": rebuild_replica}
+PASSIVE = ("none", "wait")
+
+
+class PlannedStep(BaseModel):
+    source_image_id: str
+    display_name: str = ""
+    side: str
+    region: str  # the target region concerned
+    action: str
+    reason: str
+    result: str | None = None
+    error: str | None = None
+
+
+class PassReport(BaseModel):
+    region: str
+    dry_run: bool
+    images: int
+    steps: list[PlannedStep] = []
+    cleaned: list[str] = []
+    problems: list[str] = []  # what the pass could not look at or do (each also logged)
+    unfinished: int = 0  # planned steps left for the next pass when the time budget ran out
+
+
+def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned]:
+    """Every replication this region takes part in, as source and as target."""
+    config, plans = runtime.config, []
+    sources = seen.sources
+    opted = {i: decide(img, runtime.region, config) for i, img in sources.items()}
+    source_ids = sorted({i for i, d in opted.items() if d.opted_in} | set(seen.source_records) | set(seen.acks))
+    for source_id in source_ids:
+        found = seen.source_records.get(source_id)
+        if found is not None and found.problem:
+            plans.append(repairs(source_id, "source", found.problem))
+            continue
+        image = sources.get(source_id)
+        plans += plan_source(source_id, image, opted.get(source_id), found.record if found else None, seen.acks.get(source_id, []), set(seen.staging), now, config)
+    replica_ids = sorted(set(seen.replica_records) | set(seen.landed) | set(seen.replicas))
+    for source_id in replica_ids:
+        found = seen.replica_records.get(source_id)
+        if found is not None and found.problem:
+            plans.append(repairs(source_id, "replica", found.problem))
+            continue
+        if source_id in sources:
+            continue  # an image of this region cannot be a replica here
+        plans += plan_replica(source_id, found.record if found else None, seen.landed.get(source_id, []), seen.replicas.get(source_id), now, config)
+    return plans
+
+
+def _resolve(runtime: Runtime, subject):
+    """A replica known by OCID only is read now; a gone one reads as DELETED."""
+    if isinstance(subject, ReplicaById):
+        try:
+            return Replica(runtime.compute.get_image(subject.replica_id))
+        except NotFound:
+            gone = ImageFacts(id=subject.replica_id, compartment_id=None, display_name="", lifecycle_state="DELETED", freeform_tags={"replica-of": subject.source_id})
+            return Replica(gone)
+    return subject
+
+
+def _display_name(seen: Observed, source_id: str) -> str:
+    image = seen.images.get(source_id)
+    for reads in (seen.source_records, seen.replica_records):
+        found = reads.get(source_id)
+        if found is not None and found.record is not None and found.record.display_name:
+            return found.record.display_name
+    return image.display_name if image else ""
+
+
+def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
+    """One reconcile pass over this region's own part of every replication."""
+    now = runtime.now()
+    seen = observe(runtime)
+    plans = plan_region(seen, runtime, now)
+    report = PassReport(region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems))
+    deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
+    for n, planned in enumerate(plans):
+        entry = PlannedStep(
+            source_image_id=planned.source_id, display_name=_display_name(seen, planned.source_id), side=planned.side,
+            region=planned.target or runtime.region, action=planned.action, reason=planned.reason,
+        )
+        report.steps.append(entry)
+        with logs.bound(source_image_id=planned.source_id, target_region=planned.target):
+            logs.info("reconcile plan", side=planned.side, action=planned.action, reason=planned.reason)
+            if dry_run or planned.action in PASSIVE:
+                continue
+            if time.monotonic() > deadline:
+                report.unfinished = len(plans) - n
+                logs.warning("reconcile budget spent", unfinished=report.unfinished)
+                break
+            try:
+                outcome = execute(STEPS[planned.side][planned.action], runtime, _resolve(runtime, planned.subject), rebuild=REBUILD[planned.side], now=now)
+                entry.result, entry.reason = outcome.result, outcome.reason or entry.reason
+            except ReplicatorError as exc:
+                entry.error = exc.reason
+                report.problems.append(f"{planned.source_id} {planned.action}: {exc.reason}")
+                logs.warning("reconcile step failed; the next pass tries again", reason=exc.reason)
+            except Exception as exc:  # one broken item must not stop the others
+                entry.error = f"{type(exc).__name__}: {exc}"
+                report.problems.append(f"{planned.source_id} {planned.action}: {entry.error}")
+                logs.error("reconcile step crashed", reason=entry.error)
+    if not dry_run:
+        report.cleaned = _expired_or_orphaned_pars(runtime, seen, now)
+    return report
+
+
+def _attempts(seen: Observed) -> dict[tuple[str, str], tuple[int, bool]]:
+    """Per (step, image digest): the current attempt as observed, and whether it is running."""
+    current: dict[tuple[str, str], tuple[int, bool]] = {}
+    for found in seen.source_records.values():
+        if found.record is not None:
+            e = found.record.export
+            current[("export", digest(found.record.source_image_id)[:16])] = (e.attempt, e.state == "running")
+    for found in seen.replica_records.values():
+        if found.record is not None:
+            i = found.record.import_
+            current[("import", digest(found.record.source_image_id)[:16])] = (i.attempt, i.state == "running")
+    return current
+
+
+def orphaned(name: str, expires: datetime, current: dict[tuple[str, str], tuple[int, bool]], now: datetime) -> bool:
+    """Whether one of our pre-authenticated requests serves no attempt that may still be running.
+
+    Expired, or made for an attempt older than the one observed, or for the observed attempt
+    once it has ended. A request for an attempt newer than the observation (claimed since)
+    is left alone.
+    """
+    if not name.startswith(PAR_NAME_PREFIX):
+        return False
+    if expires <= now:
+        return True
+    step, _, rest = name[len(PAR_NAME_PREFIX):].partition("-a")
+    attempt, _, rest = rest.partition("-")
+    owner = rest.rsplit("-", 1)[-1]
+    if not attempt.isdigit() or (step, owner) not in current:
+        return False
+    observed, running = current[(step, owner)]
+    return int(attempt) < observed or (int(attempt) == observed and not running)
+
+
+def _expired_or_orphaned_pars(runtime: Runtime, seen: Observed, now: datetime) -> list[str]:
+    config, removed, current = runtime.config, [], _attempts(seen)
+    for bucket in (config.staging_bucket, config.landing_bucket):
+        try:
+            pars = runtime.objects.list_pars(bucket)
+        except ReplicatorError as exc:
+            logs.warning("pre-authenticated requests not listed", bucket=bucket, reason=exc.reason)
+            continue
+        for par in pars:
+            if orphaned(par.name, par.time_expires, current, now) and runtime.objects.delete_par(bucket, par.id):
+                removed.append(f"{bucket}/par:{par.name}")
+    return removed

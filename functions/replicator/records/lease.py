@@ -1,0 +1,14 @@
+"""A claim on a step: one invocation does it, the others stand down until the lease ends."""
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class Lease(BaseModel):
+    holder: str  # the invocation that claimed the step
+    step: str = ""
+    until: datetime
+
+    def held_at(self, now: datetime) -> bool:
+        return now < self.until

@@ -1,0 +1,87 @@
+"""Records in the region's own staging bucket, written only with etag conditions.
+
+Two invocations may change one record at the same moment:
+    A reads (etag 1) . B reads (etag 1) . A writes if-match 1 -> etag 2
+    . B writes if-match 1 -> 412 . B re-reads (etag 2), re-applies, writes -> etag 3
+The condition makes the loser redo its change on top of the winner's instead of erasing it.
+"""
+
+from dataclasses import dataclass
+from typing import Callable, Generic, Literal, TypeVar
+
+from pydantic import ValidationError
+
+from ..errors import PreconditionFailed, TransientError
+from ..gateways.objects import Objects
+from ..naming import record_object
+from .replica import ReplicaRecord
+from .source import SourceRecord
+
+Side = Literal["source", "replica"]
+MODELS: dict[str, type] = {"source": SourceRecord, "replica": ReplicaRecord}
+MAX_CONFLICTS = 8
+
+R = TypeVar("R", SourceRecord, ReplicaRecord)
+
+
+@dataclass
+class Read(Generic[R]):
+    """A record as found: absent (None), readable, or damaged (`problem` says how)."""
+
+    record: R | None
+    etag: str | None
+    problem: str | None = None
+
+
+def parse(side: Side, data: bytes) -> tuple[SourceRecord | ReplicaRecord | None, str | None]:
+    """The record in `data`, or None and why it cannot be read."""
+    try:
+        return MODELS[side].model_validate_json(data), None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return None, f"{where or 'record'}: {first['msg']}"[:300]
+    except (ValueError, RecursionError) as exc:
+        return None, f"not JSON: {type(exc).__name__}"
+
+
+def dump(record: SourceRecord | ReplicaRecord) -> bytes:
+    return record.model_dump_json(by_alias=True, indent=2).encode()
+
+
+class RecordStore:
+    def __init__(self, objects: Objects, bucket: str, prefix: str):
+        self._objects = objects
+        self._bucket = bucket
+        self._prefix = prefix
+
+    def name(self, side: Side, source_id: str) -> str:
+        return record_object(self._prefix, side, source_id)
+
+    def read(self, side: Side, source_id: str) -> Read:
+        found = self._objects.get(self._bucket, self.name(side, source_id))
+        if found is None:
+            return Read(None, None)
+        data, etag = found
+        record, problem = parse(side, data)
+        return Read(record, etag, problem)
+
+    def write(self, side: Side, record: SourceRecord | ReplicaRecord, etag: str | None) -> str:
+        """Write `record` over the version `etag` (or where none exists); PreconditionFailed if it moved."""
+        return self._objects.put(self._bucket, self.name(side, record.source_image_id), dump(record), if_match=etag, if_none_match=etag is None)
+
+    def update(self, side: Side, source_id: str, change: Callable[[R], None], new: Callable[[], R]) -> tuple[R, str]:
+        """Apply `change` to the current record (or to `new()`) and write it back; return it and its etag.
+
+        A damaged record is replaced: the change is applied to `new()`, which the caller
+        builds from what it observed.
+        """
+        for _ in range(MAX_CONFLICTS):
+            found = self.read(side, source_id)
+            record = found.record if found.record is not None else new()
+            change(record)
+            try:
+                return record, self.write(side, record, found.etag)
+            except PreconditionFailed:
+                continue
+        raise TransientError(f"record {self.name(side, source_id)} kept changing under {MAX_CONFLICTS} attempts")

@@ -1,0 +1,53 @@
+"""The composition root: one region's configuration, clock and gateways, reused by warm invocations."""
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+
+from .config import ReplicatorConfig
+from .gateways.clients import Clients
+from .gateways.compute import Compute
+from .gateways.notifications import Notifier
+from .gateways.objects import Objects
+from .records.store import RecordStore
+
+
+def wall_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Runtime:
+    """Everything a step needs in one region: nothing here can reach another region."""
+
+    def __init__(self, config: ReplicatorConfig, clients: Clients, *, clock: Callable[[], datetime] = wall_clock):
+        self.config = config
+        self.clients = clients
+        self.clock = clock
+        self._namespace = config.namespace
+        self.compute = Compute(clients)
+        self.objects = Objects(clients, lambda: self.namespace)
+        self.notifier = Notifier(clients, config.notification_topic_id)
+        self.records = RecordStore(self.objects, config.staging_bucket, config.object_prefix)
+
+    @classmethod
+    def for_function(cls, env: Mapping[str, str], *, clock: Callable[[], datetime] = wall_clock) -> "Runtime":
+        """The runtime of a function container, from its configuration (`ctx.Config()`)."""
+        config = ReplicatorConfig.from_env(env)
+        return cls(config, Clients.for_function(config, env), clock=clock)
+
+    @property
+    def region(self) -> str:
+        return self.clients.region
+
+    @property
+    def namespace(self) -> str:
+        """The Object Storage namespace: configured, learned from an event, or asked for once."""
+        if self._namespace is None:
+            self._namespace = self.objects.get_namespace()
+        return self._namespace
+
+    def learn_namespace(self, namespace: str) -> None:
+        if self._namespace is None:
+            self._namespace = namespace
+
+    def now(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,121 @@
+"""Source region: a target's answer landed in the staging bucket. Record it; once every target
+has answered, remove the export and its manifests and send one notice.
+
+The answer's object name says what it is (outcome, manifest, attempt, replica), so the
+source reads its body only to report a failure's reason.
+"""
+
+from datetime import datetime
+
+from ..naming import INITIAL_MANIFEST, AckName, acks_prefix, image_object, manifests_prefix, parse_ack
+from ..records.replica import ReplicaRecord
+from ..records.source import SourceRecord
+from ..records.store import parse
+from ..runtime import Runtime
+from .engine import Step, StepContext, StepResult
+
+COMPLETE = "complete"
+
+
+def current_answer(record: SourceRecord, target: str, prefix: str) -> AckName | None:
+    part = record.targets.get(target)
+    return parse_ack(prefix, part.answer) if part and part.answer else None
+
+
+def blocker(record: SourceRecord, ack: AckName, prefix: str) -> str | None:
+    known = current_answer(record, ack.target, prefix)
+    if known is not None and known.rank >= ack.rank:
+        return "this answer (or a newer one) is already recorded"
+    return None
+
+
+def completion_key(record: SourceRecord) -> str:
+    return f"{COMPLETE}:{record.manifest_issued}"
+
+
+def applied(ack: AckName, name: str, now: datetime, owner: dict):
+    """Record the answer; whoever makes the record complete owns the cleanup and the notice."""
+
+    def change(record: SourceRecord) -> None:
+        part = record.target(ack.target)
+        part.answer, part.answered_at, part.applied_issued = name, now, max(part.applied_issued, ack.issued)
+        part.failures = ack.attempt if ack.outcome == "failed" else part.failures
+        if ack.outcome == "done":
+            part.state, part.replica_image_id, part.error, part.gave_up = "done", ack.replica, None, False
+            part.applied_issued = ack.issued
+        elif ack.outcome == "deleted":
+            part.state, part.error = "deleted", None
+        else:
+            part.state, part.gave_up, part.error = "failed", True, "the target region gave up (see its record)"
+        owner["complete"] = False
+        key = completion_key(record)
+        if record.answered and key not in record.notices:
+            record.notices.append(key)
+            owner["complete"] = True
+            if all(t.state == "deleted" for t in record.targets.values()):
+                record.closed = record.closed or "source image deleted"
+
+    return change
+
+
+def failure_reason(ctx: StepContext, name: str) -> str:
+    found = ctx.runtime.objects.get(ctx.config.staging_bucket, name)
+    if found is None:
+        return "unknown"
+    answer, _ = parse("replica", found[0])
+    if isinstance(answer, ReplicaRecord):
+        return answer.error or answer.import_.error or "unknown"
+    return "unknown"
+
+
+def run(ctx: StepContext, ack: AckName) -> StepResult:
+    config, runtime = ctx.config, ctx.runtime
+    name = ack.object(config.object_prefix)
+    if ctx.record is None:
+        return StepResult("ignored", "no replication of this image is recorded in this region")
+    if ack.target not in ctx.record.targets:
+        return StepResult("ignored", f"{ack.target} is not a target of this replication")
+    owner: dict = {}
+    # Not exclusive: an answer is recorded whatever else is under way on the replication.
+    reason = ctx.claim(applied(ack, name, ctx.now, owner), lambda r: blocker(r, ack, config.object_prefix), exclusive=False)
+    if reason:
+        return StepResult("ignored", reason)
+    record: SourceRecord = ctx.record
+    if ack.outcome == "failed":
+        error = failure_reason(ctx, name)
+        runtime.notifier.publish(
+            f"Replication of {record.display_name} to {ack.target} failed",
+            {"event": "replication-failed", "source_image_id": ack.source_id, "source_region": runtime.region, "target_region": ack.target, "error": error},
+        )
+    if not owner.get("complete"):
+        waiting = [t for t, p in record.targets.items() if p.state not in ("done", "failed", "deleted")]
+        return StepResult("continued", f"{ack.target} answered {ack.outcome}; waiting for {', '.join(waiting) or 'nothing'}")
+    remove_intermediates(runtime, ack.source_id)
+    done = {t: p.replica_image_id for t, p in record.targets.items() if p.state == "done"}
+    failed = sorted(t for t, p in record.targets.items() if p.state == "failed")
+    if record.closed is None and record.manifest == INITIAL_MANIFEST:
+        runtime.notifier.publish(
+            f"Image {record.display_name} replicated" + (f" (failed in {', '.join(failed)})" if failed else ""),
+            {"event": "replication-complete", "source_image_id": ack.source_id, "source_region": runtime.region, "replicas": done, "failed": failed},
+        )
+    return StepResult("done", f"every target answered: done in {', '.join(sorted(done)) or 'none'}" + (f", failed in {', '.join(failed)}" if failed else ""))
+
+
+def remove_intermediates(runtime: Runtime, source_id: str) -> list[str]:
+    """The export and its manifests in staging: every target has its own copy or its answer."""
+    config = runtime.config
+    removed = []
+    names = [image_object(config.object_prefix, source_id), *(o.name for o in runtime.objects.list_objects(config.staging_bucket, manifests_prefix(config.object_prefix, source_id)))]
+    for name in names:
+        if runtime.objects.delete(config.staging_bucket, name):
+            removed.append(name)
+    return removed
+
+
+def new_record(runtime: Runtime, ack: AckName) -> SourceRecord:
+    return SourceRecord(source_image_id=ack.source_id, source_region=runtime.region)
+
+
+STEP = Step("acknowledge", "source", lambda a: a.source_id, new_record, run)
+
+__all__ = ["STEP", "acks_prefix", "remove_intermediates"]

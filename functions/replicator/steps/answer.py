@@ -1,0 +1,93 @@
+"""Target region: answer the source region by copying this region's record there.
+
+The copy lands in the source's staging bucket under a name that says the outcome, so the
+source learns it from the object event alone; the body (this record) gives the details.
+Requested here, in the target region: the function never calls the source region.
+"""
+
+from datetime import datetime
+
+from .. import logs
+from ..errors import PreconditionFailed, ReplicatorError
+from ..naming import AckName, AckOutcome
+from ..records.replica import AnswerPart, ReplicaRecord
+from ..runtime import Runtime
+from ..subjects import AnswerCheck
+from .engine import Step, StepContext, StepResult
+
+
+def answer_name(record: ReplicaRecord, outcome: AckOutcome) -> AckName:
+    replica = record.import_.replica_image_id if outcome == "done" and record.import_.replica_image_id else "-"
+    return AckName(record.source_image_id, record.target_region, outcome, record.applied_issued, record.import_.attempt, replica)
+
+
+def answered(outcome: AckOutcome, prefix: str, now: datetime):
+    """The change that marks the answer as due; `send` copies it once the record is written."""
+
+    def change(record: ReplicaRecord) -> None:
+        record.answer = AnswerPart(object=answer_name(record, outcome).object(prefix), sent_at=now)
+
+    return change
+
+
+def send(ctx: StepContext) -> None:
+    """Copy the written record to the source region as its answer (never overwriting one there)."""
+    record: ReplicaRecord | None = ctx.record
+    if record is None or record.answer is None:
+        return
+    config, runtime = ctx.config, ctx.runtime
+    with logs.bound(target_region=record.target_region):
+        try:
+            runtime.objects.copy(
+                config.staging_bucket, runtime.records.name("replica", record.source_image_id),
+                record.source_region, config.staging_bucket, record.answer.object,
+            )
+            logs.info("answer sent", answer=record.answer.object.rsplit("/", 1)[-1])
+        except PreconditionFailed:
+            logs.info("answer already delivered")
+        except ReplicatorError as exc:
+            # The record says the answer is due; the reconcile pass sends it again.
+            logs.warning("answer not sent; the next pass sends it again", reason=exc.reason)
+
+
+# ----- the reconcile pass: an answer that may not have arrived -------------------------------
+def delivered(record: ReplicaRecord) -> None:
+    if record.answer is not None:
+        record.answer.delivered = True
+
+
+def resent(now: datetime, work_request_id: str | None):
+    def change(record: ReplicaRecord) -> None:
+        if record.answer is not None:
+            record.answer.sent_at, record.answer.work_request_id, record.answer.checked_at = now, work_request_id, now
+
+    return change
+
+
+def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
+    """Send the answer again, never overwriting: if it is already there, it was delivered."""
+    record: ReplicaRecord | None = ctx.record
+    if record is None or record.answer is None or record.answer.delivered:
+        return StepResult("ignored", "no answer is due")
+    config, runtime = ctx.config, ctx.runtime
+    if record.answer.work_request_id:
+        # A resent answer whose copy may have failed only because the first one was there.
+        status = runtime.objects.copy_status(record.answer.work_request_id)
+        if status.status == "COMPLETED" or status.error_code in ("IfNoneMatchFailed", "PreconditionFailed"):
+            return StepResult("done", "answer delivered", delivered)
+    try:
+        work_request = runtime.objects.copy(
+            config.staging_bucket, runtime.records.name("replica", record.source_image_id), record.source_region, config.staging_bucket, record.answer.object
+        )
+    except PreconditionFailed:
+        return StepResult("done", "answer already delivered", delivered)
+    except ReplicatorError as exc:
+        return StepResult("failed", f"answer not sent: {exc.reason}")
+    return StepResult("continued", "answer sent again", resent(ctx.now, work_request))
+
+
+def new_record(runtime: Runtime, subject: AnswerCheck) -> ReplicaRecord:
+    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
+
+
+RESEND = Step("resend", "replica", lambda s: s.source_id, new_record, run_resend)

@@ -1,0 +1,79 @@
+"""Source region (reconcile): a copy started long enough ago that it should have landed.
+
+One look at its work request, in this region: reconciliation of one item, not polling.
+A failed copy becomes a new attempt on the next pass; one that failed only because its
+object was already there has landed.
+"""
+
+from datetime import datetime, timedelta
+
+from ..errors import NotFound
+from ..records.source import SourceRecord
+from ..runtime import Runtime
+from ..subjects import CopyCheck
+from .engine import Step, StepContext, StepResult
+
+ALREADY_THERE = ("IfNoneMatchFailed", "PreconditionFailed")
+FORGOTTEN_AFTER = timedelta(hours=24)
+
+
+def expected_copy(size_in_mbs: int | None) -> timedelta:
+    """How long a copy may take before one look is worth it: 10 minutes, plus 30 s per GB."""
+    return timedelta(minutes=10, seconds=30 * (size_in_mbs or 0) / 1024)
+
+
+def landed(target: str, at: datetime):
+    def change(record: SourceRecord) -> None:
+        part = record.target(target)
+        if part.state == "copying":
+            part.state, part.copy_ended_at, part.error = "landed", at, None
+
+    return change
+
+
+def copy_failed(target: str, error: str, now: datetime, max_attempts: int):
+    def change(record: SourceRecord) -> None:
+        part = record.target(target)
+        if part.state == "copying":
+            part.state, part.error, part.failures, part.copy_ended_at = "failed", error, part.failures + 1, now
+            part.gave_up = part.failures >= max_attempts
+
+    return change
+
+
+def looked(target: str, now: datetime):
+    def change(record: SourceRecord) -> None:
+        record.target(target).copy_checked_at = now
+
+    return change
+
+
+def run(ctx: StepContext, check: CopyCheck) -> StepResult:
+    record: SourceRecord | None = ctx.record
+    part = record.targets.get(check.target) if record else None
+    if part is None or part.state != "copying":
+        return StepResult("ignored", "no copy in flight")
+    if not part.copy_work_request_id:
+        return StepResult("waiting", "the copy's work request is unknown")
+    try:
+        status = ctx.runtime.objects.copy_status(part.copy_work_request_id)
+    except NotFound:
+        started = part.copy_started_at or ctx.now
+        if ctx.now - started > FORGOTTEN_AFTER:
+            return StepResult("failed", "the copy's work request is gone", copy_failed(check.target, "copy work request not found", ctx.now, ctx.config.max_attempts))
+        return StepResult("waiting", "the copy's work request cannot be read yet", looked(check.target, ctx.now))
+    if status.status == "COMPLETED":
+        return StepResult("continued", f"copy to {check.target} landed", landed(check.target, status.time_finished or ctx.now))
+    if status.status == "FAILED" and status.error_code in ALREADY_THERE:
+        return StepResult("continued", f"copy to {check.target} found its object already there", landed(check.target, status.time_finished or ctx.now))
+    if status.status in ("FAILED", "CANCELED"):
+        error = f"copy to {check.target} {status.status}: {status.error or 'no reason given'}"
+        return StepResult("failed", error, copy_failed(check.target, error, ctx.now, ctx.config.max_attempts))
+    return StepResult("waiting", f"copy to {check.target} {status.status}", looked(check.target, ctx.now))
+
+
+def new_record(runtime: Runtime, check: CopyCheck) -> SourceRecord:
+    return SourceRecord(source_image_id=check.source_id, source_region=runtime.region)
+
+
+STEP = Step("check_copy", "source", lambda c: c.source_id, new_record, run)

@@ -1,0 +1,31 @@
+"""Either side (reconcile): remove what a finished or abandoned replication left in this region."""
+
+from ..records.replica import ReplicaRecord
+from ..records.source import SourceRecord
+from ..runtime import Runtime
+from ..subjects import Leftovers, RecordRepair
+from .engine import Step, StepContext, StepResult
+
+
+def run(ctx: StepContext, leftovers: Leftovers) -> StepResult:
+    bucket = ctx.config.staging_bucket if leftovers.side == "source" else ctx.config.landing_bucket
+    removed = [name for name in leftovers.objects if ctx.runtime.objects.delete(bucket, name)]
+    return StepResult("done" if removed else "ignored", f"removed {len(removed)} object(s) from {bucket}")
+
+
+def repaired(ctx: StepContext, repair: RecordRepair) -> StepResult:
+    """Loading the record rebuilt it (see StepContext.load); nothing else to do."""
+    rebuilt = ctx.record is not None and ctx.record.rebuilt_at is not None
+    return StepResult("done" if rebuilt else "ignored", "record rebuilt from what is observed" if rebuilt else "record readable")
+
+
+def _new(runtime: Runtime, subject: Leftovers | RecordRepair) -> SourceRecord | ReplicaRecord:
+    if subject.side == "source":
+        return SourceRecord(source_image_id=subject.source_id, source_region=runtime.region)
+    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
+
+
+SOURCE = Step("cleanup", "source", lambda s: s.source_id, _new, run)
+REPLICA = Step("cleanup", "replica", lambda s: s.source_id, _new, run)
+REPAIR_SOURCE = Step("repair", "source", lambda s: s.source_id, _new, repaired)
+REPAIR_REPLICA = Step("repair", "replica", lambda s: s.source_id, _new, repaired)

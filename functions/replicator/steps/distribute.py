@@ -1,0 +1,170 @@
+"""Source region: an export ended. Check its object, write the manifest, copy both to every target.
+
+A copy is requested here, in the source region, and runs server-side into the target's
+landing bucket with `if-none-match: *`: it never overwrites, and one that finds its object
+already there has nothing left to do. Each target's copy succeeds or fails on its own.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .. import logs
+from ..errors import NotFound, PermanentError, PreconditionFailed, TransientError
+from ..images import ImageFacts
+from ..manifest import ReplicaSpec, ReplicationManifest
+from ..naming import INITIAL_MANIFEST, SOURCE_META, SOURCE_REGION_META, image_object, manifest_object
+from ..records.source import SourceRecord
+from ..runtime import Runtime
+from ..subjects import SourceImage
+from .common import EXPORT_LOST_OBJECT
+from .engine import Step, StepContext, StepResult
+from .export import failed as export_failed
+from .export import new_record
+from .publish import publish
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    state: str  # copying | landed | failed | pending
+    work_request_id: str | None = None
+    error: str | None = None
+    permanent: bool = False
+
+
+def needs_copy(record: SourceRecord, only: tuple[str, ...] | None) -> list[str]:
+    """Targets whose copy has not started (or failed and may be tried again)."""
+    return [
+        region for region, part in sorted(record.targets.items())
+        if (only is None or region in only) and (part.state == "pending" or (part.state == "failed" and not part.gave_up))
+    ]
+
+
+def blocker(record: SourceRecord, subject: SourceImage) -> str | None:
+    export = record.export
+    if export.state == "none":
+        return "no export of this image is running"
+    if export.state == "failed":
+        return f"the export failed: {export.error}"
+    if export.state == "done" and not needs_copy(record, subject.only):
+        return "every copy has started"
+    return None
+
+
+def distributed(attempt: int, size: int, manifest: ReplicationManifest, results: dict[str, CopyResult], now: datetime, max_attempts: int):
+    def change(record: SourceRecord) -> None:
+        export = record.export
+        if export.attempt == attempt and export.state == "running":
+            export.state, export.ended_at = "done", now
+        export.par_id, export.object_size, export.error = None, size, None
+        if manifest.issued >= record.manifest_issued:
+            record.manifest, record.manifest_issued, record.manifest_fingerprint = manifest.name, manifest.issued, manifest.spec.fingerprint()
+        for region, result in results.items():
+            part = record.target(region)
+            part.error, part.permanent = result.error, result.permanent
+            if result.state == "copying":
+                part.state, part.copy_started_at, part.copy_ended_at = "copying", now, None
+                part.copy_work_request_id, part.copy_checked_at = result.work_request_id, None
+                part.copy_attempts += 1
+            elif result.state == "landed":
+                part.state, part.copy_ended_at = "landed", part.copy_ended_at or now
+            elif result.state == "failed":
+                part.state, part.failures = "failed", part.failures + 1
+                part.gave_up = result.permanent or part.failures >= max_attempts
+
+    return change
+
+
+def build_manifest(ctx: StepContext, image: ImageFacts, targets: tuple[str, ...], size: int, md5: str | None, attempt: int, *, name: str = INITIAL_MANIFEST) -> ReplicationManifest:
+    config, runtime = ctx.config, ctx.runtime
+    spec = ReplicaSpec.of_source(image, runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined)
+    return ReplicationManifest(
+        name=name,
+        issued_at=ctx.now,
+        source_image_id=image.id,
+        source_region=runtime.region,
+        source_compartment_id=image.compartment_id or "",
+        display_name=image.display_name,
+        targets=targets,
+        operating_system=image.operating_system,
+        operating_system_version=image.operating_system_version,
+        launch_mode=image.launch_mode,
+        freeform_tags=spec.freeform_tags,
+        defined_tags=spec.defined_tags,
+        shapes=spec.shapes,
+        object_name=image_object(config.object_prefix, image.id),
+        object_size=size,
+        object_md5=md5,
+        export_attempt=attempt,
+    )
+
+
+def current_manifest(record: SourceRecord, fresh: ReplicationManifest) -> ReplicationManifest:
+    """The manifest to send: the one already issued if nothing in it changed (its version stays),
+    else `fresh`, a new version (named `initial` if it is the first)."""
+    if record.manifest is not None and fresh.spec.fingerprint() == record.manifest_fingerprint:
+        issued = datetime.fromtimestamp(record.manifest_issued / 1000, timezone.utc)
+        return fresh.model_copy(update={"name": record.manifest, "issued_at": issued})
+    if record.manifest is None:
+        return fresh
+    return fresh.model_copy(update={"name": str(fresh.issued)})
+
+
+def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, dict[str, str] | None]]) -> CopyResult:
+    """Copy `objects` (name, metadata) from staging to `target`'s landing bucket; the first decides."""
+    config = runtime.config
+    result: CopyResult | None = None
+    for name, metadata in objects:
+        try:
+            work_request = runtime.objects.copy(config.staging_bucket, name, target, config.landing_bucket, name, metadata)
+            result = result or CopyResult("copying", work_request)
+        except PreconditionFailed:
+            result = result or CopyResult("landed")  # already there: an earlier copy finished
+        except NotFound as exc:
+            return CopyResult("failed", error=f"no landing bucket {config.landing_bucket} in {target} (is the replicator deployed there?): {exc.reason}")
+        except PermanentError as exc:
+            return CopyResult("failed", error=f"copy to {target} refused: {exc.reason}", permanent=True)
+        except TransientError as exc:
+            return CopyResult("pending", error=f"copy to {target} not started: {exc.reason}")
+    assert result is not None
+    return result
+
+
+def run(ctx: StepContext, subject: SourceImage) -> StepResult:
+    image, config, runtime = subject.image, ctx.config, ctx.runtime
+    if ctx.record is None:
+        return StepResult("ignored", "no export of this image is recorded here")
+    if image.lifecycle_state == "EXPORTING":
+        return StepResult("waiting", "the export's end arrived while the image still reads EXPORTING", retry=True)
+    reason = ctx.claim(lambda r: None, lambda r: blocker(r, subject))
+    if reason:
+        return StepResult("in_progress", reason)
+    record: SourceRecord = ctx.record
+    export, object_name = record.export, image_object(config.object_prefix, image.id)
+    exported = runtime.objects.head(config.staging_bucket, object_name)
+    if export.par_id:
+        runtime.objects.delete_par(config.staging_bucket, export.par_id)
+    if exported is None:
+        logs.warning(EXPORT_LOST_OBJECT, attempt=export.attempt)
+        return StepResult("failed", EXPORT_LOST_OBJECT, export_failed(export.attempt, EXPORT_LOST_OBJECT, ctx.now, permanent=False, max_attempts=config.max_attempts))
+    targets = tuple(sorted(record.targets))
+    needing = needs_copy(record, subject.only)
+    manifest = current_manifest(record, build_manifest(ctx, image, targets, exported.size, exported.md5, export.attempt))
+    manifest_name = manifest_object(config.object_prefix, image.id, manifest.name)
+    runtime.objects.put(config.staging_bucket, manifest_name, manifest.to_bytes())
+    results = {}
+    for target in needing:
+        with logs.bound(target_region=target):
+            # The image first: the manifest lands sooner, and the target waits for both.
+            results[target] = copy_to(runtime, target, [(object_name, {SOURCE_META: image.id, SOURCE_REGION_META: runtime.region}), (manifest_name, None)])
+            logs.info("copy", state=results[target].state, reason=results[target].error)
+    if manifest.issued > record.manifest_issued and record.manifest is not None:
+        # The tags or shapes changed since the others got theirs: they follow too.
+        publish(runtime, record.model_copy(update={"targets": {t: p for t, p in record.targets.items() if t not in needing}}), manifest)
+    started = [t for t, r in results.items() if r.state in ("copying", "landed")]
+    change = distributed(export.attempt, exported.size, manifest, results, ctx.now, config.max_attempts)
+    if not started:
+        return StepResult("failed", "; ".join(r.error or "" for r in results.values()) or "no target to copy to", change)
+    return StepResult("continued", f"copying to {', '.join(started)}", change)
+
+
+STEP = Step("distribute", "source", lambda s: s.image.id, new_record, run)

@@ -1,0 +1,202 @@
+"""How a step runs: read its record once, let it claim and act, apply its change once.
+
+A step is a function of a typed input. It may first *claim* the record (a lease, written
+at once with an etag condition, so that parallel invocations of the same step stand
+down), then do its API calls, and returns a result with a *change* to the record that the
+engine applies once, on top of whatever else changed meanwhile. Records are written here
+and nowhere else.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel
+
+from .. import logs
+from ..errors import PreconditionFailed, ReplicatorError, TransientError
+from ..records.lease import Lease
+from ..records.replica import ReplicaRecord
+from ..records.source import SourceRecord
+from ..records.store import MAX_CONFLICTS, Side
+from ..runtime import Runtime
+
+Result = Literal["started", "continued", "done", "in_progress", "waiting", "ignored", "skipped", "rejected", "failed"]
+R = TypeVar("R", SourceRecord, ReplicaRecord)
+I = TypeVar("I")  # noqa: E741
+Change = Callable[[R], None]
+Guard = Callable[[R], str | None]
+
+# Longer than a function may run (300 s): a lease outlives its holder only if the holder died.
+LEASE = timedelta(minutes=6)
+
+
+class Outcome(BaseModel):
+    """The function's answer for one event or step: what happened and why."""
+
+    result: Result
+    reason: str = ""
+    step: str | None = None
+    source_image_id: str | None = None
+    region: str | None = None
+    target_region: str | None = None
+    event_id: str | None = None
+
+
+def chain(*changes: "Callable[[R], None]") -> "Callable[[R], None]":
+    """One change made of several, applied in order."""
+
+    def change(record: R) -> None:
+        for each in changes:
+            each(record)
+
+    return change
+
+
+@dataclass
+class StepResult(Generic[R]):
+    """What a step did, the change to its record, and what must follow once the change is written.
+
+    `after` runs once the change is written (an answer copies the written record); `retry`
+    asks the platform to deliver the event again (the function answers 502).
+    """
+
+    result: Result
+    reason: str = ""
+    change: "Callable[[R], None] | None" = None
+    after: "Callable[[StepContext], None] | None" = None
+    retry: bool = False
+
+
+class StepContext(Generic[R]):
+    """What a running step sees: the runtime, the time, its record, and the means to claim it."""
+
+    def __init__(self, runtime: Runtime, side: Side, source_id: str, new: Callable[[], R], now: datetime, step: str = ""):
+        self.runtime = runtime
+        self.step = step
+        self.side = side
+        self.source_id = source_id
+        self.now = now
+        self.holder = uuid.uuid4().hex[:12]
+        self._new = new
+        self.record: R | None = None
+        self.etag: str | None = None
+
+    @property
+    def config(self):
+        return self.runtime.config
+
+    def holds_lease(self, record) -> bool:
+        return record is not None and record.lease is not None and record.lease.holder == self.holder
+
+    def load(self, rebuild: Callable[[Runtime, str], R | None]) -> None:
+        """Read the record; one that cannot be read is rebuilt from what is observed, logged once."""
+        found = self.runtime.records.read(self.side, self.source_id)
+        self.record, self.etag = found.record, found.etag
+        if found.problem is None:
+            return
+        logs.warning("record unreadable; rebuilt from what is observed", record=self.runtime.records.name(self.side, self.source_id), reason=found.problem)
+        rebuilt = rebuild(self.runtime, self.source_id) or self._new()
+        rebuilt.rebuilt_at = self.now
+        try:
+            self.etag = self.runtime.records.write(self.side, rebuilt, found.etag)
+            self.record = rebuilt
+        except PreconditionFailed:
+            self.load(rebuild)  # someone else repaired it first
+
+    def claim(self, change: Change, guard: Guard | None = None, *, exclusive: bool = True) -> str | None:
+        """Apply `change` now, unless `guard` gives a reason to stand down; None once claimed.
+
+        An exclusive claim also takes the record's lease: while it is held, other exclusive
+        claims stand down. The guard sees the newest record each time, so when another
+        invocation wins the race this one re-reads and decides again on what that one wrote.
+        """
+        for _ in range(MAX_CONFLICTS):
+            if self.record is not None:
+                lease = self.record.lease
+                if exclusive and lease is not None and lease.holder != self.holder and lease.held_at(self.now):
+                    return f"another invocation is working on this replication ({lease.step})"
+                reason = guard(self.record) if guard is not None else None
+                if reason:
+                    return reason
+            candidate = self.record.model_copy(deep=True) if self.record is not None else self._new()
+            change(candidate)
+            if exclusive:
+                candidate.lease = Lease(holder=self.holder, step=self.step, until=self.now + LEASE)
+            candidate.touch(self.now)
+            try:
+                self.etag = self.runtime.records.write(self.side, candidate, self.etag)
+            except PreconditionFailed:
+                found = self.runtime.records.read(self.side, self.source_id)
+                self.record, self.etag = found.record, found.etag
+                continue
+            self.record = candidate
+            return None
+        raise TransientError(f"record of {self.source_id} kept changing under {MAX_CONFLICTS} attempts")
+
+    def commit(self, change: Change) -> None:
+        """Apply a step's final change (and give up its lease): on the version it holds, else on the newest."""
+        change = chain(change, self._unlease)
+        if self.record is not None:
+            candidate = self.record.model_copy(deep=True)
+            change(candidate)
+            candidate.touch(self.now)
+            try:
+                self.etag = self.runtime.records.write(self.side, candidate, self.etag)
+                self.record = candidate
+                return
+            except PreconditionFailed:
+                pass
+
+        def touched(record: R) -> None:
+            change(record)
+            record.touch(self.now)
+
+        self.record, self.etag = self.runtime.records.update(self.side, self.source_id, touched, self._new)
+
+    def _unlease(self, record) -> None:
+        if record.lease is not None and record.lease.holder == self.holder:
+            record.lease = None
+
+    def release(self) -> None:
+        """After a failed step: give the lease back at once, so the next attempt need not wait for it."""
+        if not self.holds_lease(self.record):
+            return
+        try:
+            self.commit(lambda record: None)
+        except ReplicatorError as exc:
+            logs.warning("lease not released; it expires by itself", reason=exc.reason)
+
+
+@dataclass(frozen=True)
+class Step(Generic[I, R]):
+    """A unit of work on one replication, run by events and by the reconcile pass alike."""
+
+    name: str
+    side: Side
+    source_id: Callable[[I], str]
+    new_record: Callable[[Runtime, I], R]
+    run: Callable[[StepContext, I], StepResult]
+
+
+def execute(step: Step, runtime: Runtime, subject, *, rebuild: Callable[[Runtime, str], object], now: datetime | None = None) -> Outcome:
+    """Run `step` on `subject`; the record change it returns is applied here, once."""
+    source_id = step.source_id(subject)
+    ctx = StepContext(runtime, step.side, source_id, lambda: step.new_record(runtime, subject), now or runtime.now(), step.name)
+    with logs.bound(source_image_id=source_id, step=step.name):
+        ctx.load(rebuild)  # type: ignore[arg-type]
+        try:
+            result = step.run(ctx, subject)
+        except BaseException:
+            ctx.release()
+            raise
+        if result.change is not None or ctx.holds_lease(ctx.record):
+            ctx.commit(result.change or (lambda record: None))
+        if result.after is not None:
+            result.after(ctx)
+        logs.info("outcome", result=result.result, reason=result.reason or None)
+        if result.retry:
+            raise TransientError(result.reason)
+    return Outcome(result=result.result, reason=result.reason, step=step.name, source_image_id=source_id, region=runtime.region)

@@ -1,0 +1,140 @@
+"""Source region: export an opted-in image (`.oci`) to the staging bucket through a write PAR.
+
+One invocation claims the attempt; parallel deliveries of the same event stand down. Each
+attempt has its own retry token and its own pre-authenticated request, deleted by id.
+"""
+
+from datetime import datetime
+
+from .. import logs
+from ..errors import Conflict, PermanentError, TransientError
+from ..naming import image_object, par_name, retry_token
+from ..records.source import ANSWERED, SourceRecord
+from ..runtime import Runtime
+from ..subjects import SourceImage
+from .common import notify_once, par_lifetime
+from .engine import Step, StepContext, StepResult
+
+
+def blocker(record: SourceRecord, subject: SourceImage, max_attempts: int) -> str | None:
+    """Why no new export attempt may start now, or None."""
+    export = record.export
+    if record.closed:
+        return f"replication closed: {record.closed}"
+    if export.state == "running":
+        if subject.image.lifecycle_state == "EXPORTING" or subject.export_object is None:
+            return "export running (or just ended: its end event, or the next pass, goes on from there)"
+        if subject.export_object:
+            return "exported; the copies are next"
+    if export.state == "failed" and (export.permanent or export.failures >= max_attempts):
+        return f"export given up: {export.error}"
+    wanted = [t for t in subject.decision.targets if record.targets.get(t) is None or record.targets[t].state not in (*ANSWERED, "copying", "landed")]
+    if not wanted:
+        return "every target region has its copy or its answer"
+    if export.state == "done" and subject.export_object is not False:
+        return "already exported"
+    return None
+
+
+def begin(subject: SourceImage, now: datetime):
+    """The change that starts a new attempt (a running attempt without its object counts as failed)."""
+
+    def change(record: SourceRecord) -> None:
+        image, export = subject.image, record.export
+        record.display_name, record.compartment_id, record.size_in_mbs = image.display_name, image.compartment_id, image.size_in_mbs
+        if export.state == "running":
+            export.failures += 1  # it ended without its object
+        export.attempt += 1
+        export.state, export.started_at, export.ended_at = "running", now, None
+        export.work_request_id = export.par_id = export.error = None
+        export.permanent = False
+        for target in subject.decision.targets:
+            part = record.target(target)
+            if part.state == "failed" and not part.gave_up:
+                part.state = "pending"
+
+    return change
+
+
+def started(attempt: int, par_id: str, work_request_id: str | None):
+    def change(record: SourceRecord) -> None:
+        if record.export.attempt == attempt:
+            record.export.par_id, record.export.work_request_id = par_id, work_request_id
+
+    return change
+
+
+def released(attempt: int, reason: str):
+    """The attempt never started (another export holds the image, or the request did not arrive)."""
+
+    def change(record: SourceRecord) -> None:
+        if record.export.attempt == attempt and record.export.state == "running":
+            record.export.state, record.export.error, record.export.par_id = "none", reason, None
+
+    return change
+
+
+def failed(attempt: int, reason: str, now: datetime, *, permanent: bool, max_attempts: int, notice: str | None = None):
+    """An attempt failed; at the limit (or at once, if permanent) the waiting targets are given up."""
+
+    def change(record: SourceRecord) -> None:
+        export = record.export
+        if export.attempt != attempt:
+            return
+        export.state, export.error, export.permanent, export.ended_at, export.par_id = "failed", reason, permanent, now, None
+        export.failures += 1
+        if permanent or export.failures >= max_attempts:
+            for part in record.targets.values():
+                if part.state not in ANSWERED:
+                    part.state, part.error, part.permanent, part.gave_up = "failed", reason, permanent, True
+        if notice:
+            record.notices.append(notice)
+
+    return change
+
+
+def run(ctx: StepContext, subject: SourceImage) -> StepResult:
+    image, decision, config, runtime = subject.image, subject.decision, ctx.config, ctx.runtime
+    if not decision.opted_in:
+        return StepResult("ignored", decision.reason)
+    if not decision.replicate:
+        return StepResult("skipped", decision.reason)
+    reason = ctx.claim(begin(subject, ctx.now), lambda r: blocker(r, subject, config.max_attempts))
+    if reason:
+        return StepResult("in_progress", reason)
+    record: SourceRecord = ctx.record  # type: ignore[assignment]
+    attempt, object_name = record.export.attempt, image_object(config.object_prefix, image.id)
+    par = runtime.objects.create_par(
+        config.staging_bucket, par_name("export", image.id, runtime.region, attempt), object_name, "ObjectWrite",
+        ctx.now + par_lifetime(config, image.size_in_mbs),
+    )
+    try:
+        work_request = runtime.compute.export_image(image.id, par.uri, retry_token("export", image.id, runtime.region, object_name, str(attempt)))
+    except Conflict as exc:
+        runtime.objects.delete_par(config.staging_bucket, par.id)
+        return StepResult("in_progress", f"another export of the image holds it: {exc.reason}", released(attempt, exc.reason))
+    except PermanentError as exc:
+        runtime.objects.delete_par(config.staging_bucket, par.id)
+        why = f"image cannot be exported: {exc.reason}"
+        key = f"gave-up:export:{attempt}"
+        notify_once(ctx, key, f"Replication of {image.display_name} failed", {
+            "event": "replication-failed", "source_image_id": image.id, "source_region": runtime.region,
+            "target_regions": list(decision.targets), "error": why,
+        })
+        return StepResult("failed", why, failed(attempt, why, ctx.now, permanent=True, max_attempts=config.max_attempts, notice=key))
+    except TransientError:
+        # The answer was lost, not necessarily the request: an export that did start needs its
+        # PAR until it ends, so keep it if the image now reads EXPORTING.
+        if runtime.compute.get_image(image.id).lifecycle_state != "EXPORTING":
+            runtime.objects.delete_par(config.staging_bucket, par.id)
+            return StepResult("failed", "ExportImage did not answer and no export started", released(attempt, "ExportImage did not answer"), retry=True)
+        logs.info("ExportImage did not answer, but the image is exporting")
+        work_request = None
+    return StepResult("started", f"exporting to {config.staging_bucket} for {', '.join(decision.targets)}", started(attempt, par.id, work_request))
+
+
+def new_record(runtime: Runtime, subject: SourceImage) -> SourceRecord:
+    return SourceRecord(source_image_id=subject.image.id, source_region=runtime.region, display_name=subject.image.display_name)
+
+
+STEP = Step("export", "source", lambda s: s.image.id, new_record, run)

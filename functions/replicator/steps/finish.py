@@ -1,0 +1,133 @@
+"""Target region: a replica's import ended. Check it, apply shapes and tags, clean up, answer.
+
+An `.end` event proves nothing: the replica's lifecycle state says whether the import
+worked. A failed import is an attempt used; the reconcile pass starts the next one, up
+to IR_MAX_ATTEMPTS, after which this region gives up and answers so.
+"""
+
+from datetime import datetime
+
+from ..manifest import ReplicationManifest
+from ..naming import image_object, manifest_object
+from ..records.replica import ReplicaRecord
+from ..runtime import Runtime
+from ..subjects import Replica
+from .answer import answered, send
+from .engine import Step, StepContext, StepResult, chain
+from .landed import newest_landed_manifest, noted, source_deleted
+from .replica_spec import apply_manifest
+
+
+def finish_blocker(record: ReplicaRecord, replica_id: str, issued: int) -> str | None:
+    if record.state in ("done", "deleted") and record.applied_issued >= issued:
+        return f"replica already {record.state}"
+    if record.import_.replica_image_id not in (None, replica_id):
+        return f"this image is not the current attempt's replica ({record.import_.replica_image_id})"
+    return None
+
+
+def failure_blocker(record: ReplicaRecord, replica_id: str) -> str | None:
+    if record.state in ("done", "deleted"):
+        return f"replica already {record.state}"
+    if record.import_.replica_image_id not in (None, replica_id):
+        return "an earlier attempt's image"
+    if record.import_.state != "running":
+        return "this attempt's end is already recorded"
+    return None
+
+
+def claimed(replica_id: str):
+    def change(record: ReplicaRecord) -> None:
+        record.import_.replica_image_id = record.import_.replica_image_id or replica_id
+
+    return change
+
+
+def remove_landed(runtime: Runtime, record: ReplicaRecord) -> None:
+    """The landed image and manifests: the replica no longer needs them."""
+    config = runtime.config
+    names = {image_object(config.object_prefix, record.source_image_id), manifest_object(config.object_prefix, record.source_image_id)}
+    if record.manifest_object:
+        names.add(record.manifest_object)
+    for name in sorted(names):
+        runtime.objects.delete(config.landing_bucket, name)
+
+
+def run(ctx: StepContext, subject: Replica) -> StepResult:
+    runtime, config, replica = ctx.runtime, ctx.config, subject.image
+    if replica.lifecycle_state in ("IMPORTING", "PROVISIONING"):
+        return StepResult("waiting", f"replica still reads {replica.lifecycle_state}", retry=True)
+    record: ReplicaRecord | None = ctx.record
+    manifest: ReplicationManifest | None = record.manifest if record else None
+    name = record.manifest_object if record else None
+    if manifest is None:
+        found = newest_landed_manifest(runtime, subject.source_id)
+        if found is None:
+            return StepResult("ignored", "no record and no manifest of this replication here")
+        manifest, name = found
+    if replica.lifecycle_state != "AVAILABLE":
+        return failed(ctx, subject, manifest, name or "")
+    reason = ctx.claim(
+        chain(noted(manifest, name or "", ctx.now), claimed(replica.id)),
+        lambda r: finish_blocker(r, replica.id, manifest.issued),
+    )
+    if reason:
+        return StepResult("ignored", reason)
+    record = ctx.record
+    assert record is not None and record.manifest is not None
+    manifest = record.manifest
+    applied = apply_manifest(runtime.compute, replica, manifest, fresh=record.state != "done")
+    if record.import_.par_id:
+        runtime.objects.delete_par(config.landing_bucket, record.import_.par_id)
+    remove_landed(runtime, record)
+    if manifest.kind == "delete":
+        return source_deleted(ctx, manifest, record.manifest_object or "", replica.id)
+
+    def finished(r: ReplicaRecord) -> None:
+        part = r.import_
+        part.state, part.par_id, part.ended_at = "done", None, part.ended_at or ctx.now
+        part.replica_image_id = replica.id
+        r.state, r.finished_at, r.error, r.gave_up = "done", ctx.now, None, False
+        r.applied_issued, r.refused_shapes = max(r.applied_issued, manifest.issued), applied.refused
+        answered("done", config.object_prefix, ctx.now)(r)
+
+    refused = f"; refused here: {', '.join(sorted(applied.refused))}" if applied.refused else ""
+    return StepResult("done", f"replica {replica.id} is AVAILABLE with {len(manifest.shapes) - len(applied.refused)} shape entries{refused}", finished, after=send)
+
+
+def failed(ctx: StepContext, subject: Replica, manifest: ReplicationManifest, name: str) -> StepResult:
+    runtime, config, replica = ctx.runtime, ctx.config, subject.image
+    reason = ctx.claim(
+        chain(noted(manifest, name, ctx.now), claimed(replica.id)),
+        lambda r: failure_blocker(r, replica.id),
+    )
+    if reason:
+        return StepResult("ignored", reason)
+    record: ReplicaRecord = ctx.record  # type: ignore[assignment]
+    if record.import_.par_id:
+        runtime.objects.delete_par(config.landing_bucket, record.import_.par_id)
+    why = f"import ended with the replica {replica.lifecycle_state}"
+    gives_up = record.import_.failures + 1 >= config.max_attempts
+    if gives_up:
+        remove_landed(runtime, record)
+
+    def change(r: ReplicaRecord) -> None:
+        part = r.import_
+        part.state, part.par_id, part.error, part.ended_at = "failed", None, why, ctx.now
+        part.failures += 1
+        r.state, r.error = "failed", why
+        if part.failures >= config.max_attempts:
+            r.gave_up = True
+            r.error = f"gave up after {part.failures} attempts: {why}"
+            answered("failed", config.object_prefix, ctx.now)(r)
+
+    if gives_up:
+        return StepResult("failed", f"gave up after {record.import_.failures + 1} attempts: {why}", change, after=send)
+    return StepResult("failed", f"{why}; the next pass tries again", change)
+
+
+def new_record(runtime: Runtime, subject: Replica) -> ReplicaRecord:
+    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region, display_name=subject.image.display_name)
+
+
+STEP = Step("finish", "replica", lambda r: r.source_id, new_record, run)

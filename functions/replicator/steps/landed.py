@@ -1,0 +1,266 @@
+"""Target region: an image object or a manifest landed in the landing bucket.
+
+Either may land first; the second one starts the import (CreateImage through a read PAR,
+with a retry token per attempt). A manifest that lands after the replica is finished is a
+newer version: its tags and shapes are applied to the replica, or, for a deleted source,
+IR_ON_SOURCE_DELETED is.
+"""
+
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from .. import logs
+from ..errors import Conflict, NotFound, PermanentError, TransientError
+from ..gateways.compute import ImportRequest
+from ..manifest import ReplicationManifest, replica_freeform
+from ..naming import INITIAL_MANIFEST, LandedObject, image_object, manifest_object, manifests_prefix, par_name, retry_token
+from ..records.replica import ReplicaRecord
+from ..runtime import Runtime
+from .answer import answered, send
+from .common import par_lifetime
+from .engine import Step, StepContext, StepResult, chain
+from .replica_spec import apply_manifest
+
+
+def read_manifest(runtime: Runtime, name: str) -> ReplicationManifest | None:
+    found = runtime.objects.get(runtime.config.landing_bucket, name)
+    if found is None:
+        return None
+    try:
+        return ReplicationManifest.from_bytes(found[0])
+    except (ValidationError, ValueError, RecursionError) as exc:
+        logs.error("manifest unreadable", manifest=name, reason=str(exc)[:200])
+        return None
+
+
+def newest_landed_manifest(runtime: Runtime, source_id: str) -> tuple[ReplicationManifest, str] | None:
+    """The initial manifest (one read), else the newest of those listed."""
+    config = runtime.config
+    initial = manifest_object(config.object_prefix, source_id, INITIAL_MANIFEST)
+    manifest = read_manifest(runtime, initial)
+    if manifest is not None:
+        return manifest, initial
+    names = sorted(o.name for o in runtime.objects.list_objects(config.landing_bucket, manifests_prefix(config.object_prefix, source_id)))
+    for name in reversed(names):
+        manifest = read_manifest(runtime, name)
+        if manifest is not None:
+            return manifest, name
+    return None
+
+
+def replica_compartment(runtime: Runtime, manifest: ReplicationManifest) -> str:
+    return runtime.config.target_compartment_id or manifest.source_compartment_id
+
+
+# ----- record changes -------------------------------------------------------------------------
+def noted(manifest: ReplicationManifest, name: str, now: datetime):
+    """Keep the newest manifest; the finish applies it."""
+
+    def change(record: ReplicaRecord) -> None:
+        if manifest.outranks(record.manifest):
+            record.manifest, record.manifest_object = manifest, name
+            record.display_name, record.source_region = manifest.display_name, manifest.source_region
+        record.landed_at = record.landed_at or now
+
+    return change
+
+
+def import_blocker(record: ReplicaRecord, max_attempts: int) -> str | None:
+    part = record.import_
+    if record.state in ("done", "deleted"):
+        return f"replica already {record.state}"
+    if record.gave_up:
+        return f"given up: {record.error}"
+    # A running attempt without its replica's OCID lost its step before that was written
+    # (its lease ended): the next attempt may start.
+    if part.state == "running" and part.replica_image_id:
+        return f"import running ({part.replica_image_id or 'replica being created'})"
+    if part.state == "failed" and (part.permanent or part.failures >= max_attempts):
+        return f"import given up: {part.error}"
+    return None
+
+
+def begin_import(manifest: ReplicationManifest, name: str, now: datetime):
+    def change(record: ReplicaRecord) -> None:
+        noted(manifest, name, now)(record)
+        part = record.import_
+        part.attempt += 1
+        part.state, part.started_at, part.ended_at = "running", now, None
+        part.work_request_id = part.par_id = part.replica_image_id = part.error = None
+        part.permanent = False
+        record.state, record.error = "importing", None
+
+    return change
+
+
+def import_started(attempt: int, par_id: str, work_request_id: str | None, replica_id: str | None):
+    def change(record: ReplicaRecord) -> None:
+        part = record.import_
+        if part.attempt == attempt:
+            part.par_id, part.work_request_id = par_id, work_request_id
+            part.replica_image_id = replica_id or part.replica_image_id
+
+    return change
+
+
+def import_released(attempt: int, reason: str):
+    def change(record: ReplicaRecord) -> None:
+        part = record.import_
+        if part.attempt == attempt and part.state == "running":
+            part.state, part.par_id, part.error = "none", None, reason
+            record.state = "waiting"
+
+    return change
+
+
+def import_refused(attempt: int, reason: str, now: datetime):
+    def change(record: ReplicaRecord) -> None:
+        part = record.import_
+        if part.attempt == attempt:
+            part.state, part.par_id, part.error, part.permanent, part.ended_at = "failed", None, reason, True, now
+            part.failures += 1
+            record.state, record.error, record.gave_up = "failed", reason, True
+
+    return change
+
+
+# ----- the step -------------------------------------------------------------------------------
+def run(ctx: StepContext, landed: LandedObject) -> StepResult:
+    runtime, config = ctx.runtime, ctx.config
+    record: ReplicaRecord | None = ctx.record
+    if landed.kind == "image":
+        if record is not None and record.state in ("done", "deleted"):
+            runtime.objects.delete(config.landing_bucket, landed.name)
+            return StepResult("ignored", f"replica already {record.state}; the copy that landed again was removed")
+        found = (record.manifest, record.manifest_object or "") if record is not None and record.manifest else newest_landed_manifest(runtime, landed.source_id)
+        if found is None:
+            return StepResult("waiting", "image landed; waiting for its manifest")
+        manifest, name = found
+    else:
+        manifest = read_manifest(runtime, landed.name)
+        if manifest is None:
+            return StepResult("ignored", "manifest gone or unreadable")
+        if manifest.source_image_id != landed.source_id or manifest.source_region == runtime.region:
+            return StepResult("rejected", "manifest names another replication")
+        name = landed.name
+        if record is not None and (record.state in ("done", "deleted") or record.import_.state == "running"):
+            return apply_newer(ctx, record, manifest, name)
+        if manifest.kind == "delete":
+            return deleted_before_import(ctx, manifest, name)
+        if runtime.objects.head(config.landing_bucket, image_object(config.object_prefix, landed.source_id)) is None:
+            return StepResult("waiting", "manifest landed; waiting for the image", noted(manifest, name, ctx.now) if record is not None else None)
+    if record is not None and record.manifest is not None and record.manifest.outranks(manifest):
+        manifest, name = record.manifest, record.manifest_object or name
+    return start_import(ctx, manifest, name)
+
+
+def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str) -> StepResult:
+    runtime, config = ctx.runtime, ctx.config
+    source_id = manifest.source_image_id
+    reason = ctx.claim(begin_import(manifest, name, ctx.now), lambda r: import_blocker(r, config.max_attempts))
+    if reason:
+        return StepResult("in_progress", reason)
+    record: ReplicaRecord = ctx.record  # type: ignore[assignment]
+    attempt, compartment = record.import_.attempt, replica_compartment(runtime, manifest)
+    par = runtime.objects.create_par(
+        config.landing_bucket, par_name("import", source_id, runtime.region, attempt), image_object(config.object_prefix, source_id), "ObjectRead",
+        ctx.now + par_lifetime(config, manifest.object_size // (1024 * 1024) if manifest.object_size else None),
+    )
+    request = ImportRequest(
+        compartment_id=compartment,
+        display_name=manifest.display_name,
+        source_uri=par.uri,
+        operating_system=manifest.operating_system,
+        operating_system_version=manifest.operating_system_version,
+        freeform_tags=replica_freeform(manifest),
+        defined_tags=manifest.defined_tags,
+    )
+    try:
+        replica, work_request = runtime.compute.import_image(request, retry_token("import", source_id, runtime.region, compartment, str(attempt)))
+    except Conflict as exc:
+        runtime.objects.delete_par(config.landing_bucket, par.id)
+        return StepResult("in_progress", f"the import was not accepted now: {exc.reason}", import_released(attempt, exc.reason))
+    except PermanentError as exc:
+        runtime.objects.delete_par(config.landing_bucket, par.id)
+        why = f"import refused: {exc.reason}"
+
+        return StepResult("failed", why, chain(import_refused(attempt, why, ctx.now), answered("failed", config.object_prefix, ctx.now)), after=send)
+    except TransientError:
+        # The answer was lost, not necessarily the request: look for the replica it would have made.
+        made = [i for i in runtime.compute.list_images(compartment, manifest.display_name) if i.replica_of == source_id and i.lifecycle_state == "IMPORTING"]
+        if not made:
+            runtime.objects.delete_par(config.landing_bucket, par.id)
+            return StepResult("failed", "CreateImage did not answer and no import started", import_released(attempt, "CreateImage did not answer"), retry=True)
+        replica, work_request = made[0], None
+    logs.info("import started", replica_image_id=replica.id, attempt=attempt)
+    return StepResult("continued", f"importing as {replica.id}", import_started(attempt, par.id, work_request, replica.id))
+
+
+def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationManifest, name: str) -> StepResult:
+    """A manifest newer than what the replica carries: keep it for the finish, or apply it now."""
+    runtime, config = ctx.runtime, ctx.config
+    if not manifest.outranks(record.manifest) and record.applied_issued >= manifest.issued:
+        runtime.objects.delete(config.landing_bucket, name)
+        return StepResult("ignored", "an older manifest; the replica has a newer one")
+    if record.state not in ("done", "deleted"):
+        return StepResult("in_progress", "import running; the finish applies the newest manifest", noted(manifest, name, ctx.now))
+    if record.state == "deleted":
+        runtime.objects.delete(config.landing_bucket, name)
+        return StepResult("ignored", "the source was deleted; nothing more to apply")
+    reason = ctx.claim(noted(manifest, name, ctx.now), lambda r: "already applied" if r.applied_issued >= manifest.issued else None)
+    if reason:
+        return StepResult("ignored", reason)
+    replica_id = record.import_.replica_image_id
+    if manifest.kind == "delete":
+        return source_deleted(ctx, manifest, name, replica_id)
+    try:
+        replica = runtime.compute.get_image(replica_id) if replica_id else None
+    except NotFound:
+        replica = None
+    if replica is None or replica.lifecycle_state != "AVAILABLE":
+        return StepResult("failed", f"the replica {replica_id} is gone; the newer tags and shapes cannot be applied")
+    applied = apply_manifest(runtime.compute, replica, manifest, fresh=False)
+    runtime.objects.delete(config.landing_bucket, name)
+
+    def change(r: ReplicaRecord) -> None:
+        r.applied_issued, r.refused_shapes = max(r.applied_issued, manifest.issued), applied.refused
+        answered("done", config.object_prefix, ctx.now)(r)
+
+    return StepResult("done", "replica brought in line with its source" if applied.changed else "replica already in line", change, after=send)
+
+
+def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, replica_id: str | None) -> StepResult:
+    """IR_ON_SOURCE_DELETED: keep the replica, or delete it (only if it is ours)."""
+    runtime, config = ctx.runtime, ctx.config
+    outcome = "replica kept"
+    if config.on_source_deleted == "delete" and replica_id:
+        try:
+            replica = runtime.compute.get_image(replica_id)
+            if replica.replica_of == manifest.source_image_id and replica.lifecycle_state != "DELETED":
+                runtime.compute.delete_image(replica_id)
+                outcome = "replica deleted"
+        except NotFound:
+            outcome = "replica already gone"
+    runtime.objects.delete(config.landing_bucket, name)
+    runtime.objects.delete(config.landing_bucket, image_object(config.object_prefix, manifest.source_image_id))
+
+    def change(r: ReplicaRecord) -> None:
+        r.state, r.applied_issued = "deleted", max(r.applied_issued, manifest.issued)
+        answered("deleted", config.object_prefix, ctx.now)(r)
+
+    return StepResult("done", f"source deleted: {outcome}", change, after=send)
+
+
+def deleted_before_import(ctx: StepContext, manifest: ReplicationManifest, name: str) -> StepResult:
+    reason = ctx.claim(noted(manifest, name, ctx.now), lambda r: f"replica already {r.state}" if r.state == "deleted" else None)
+    if reason:
+        return StepResult("ignored", reason)
+    return source_deleted(ctx, manifest, name, None)
+
+
+def new_record(runtime: Runtime, landed: LandedObject) -> ReplicaRecord:
+    return ReplicaRecord(source_image_id=landed.source_id, source_region="", target_region=runtime.region)
+
+
+STEP = Step("landed", "replica", lambda o: o.source_id, new_record, run)

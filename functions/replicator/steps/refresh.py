@@ -1,0 +1,65 @@
+"""Source region: the image's tags, name or shape compatibility changed.
+
+If it never replicated and now opts in, that is a late start (the export). If it did,
+its replicas follow: a newer manifest goes to every target. An image that no longer opts
+in closes its replication; its replicas stay as they are.
+"""
+
+from ..manifest import ReplicaSpec
+from ..records.source import SourceRecord
+from ..subjects import SourceImage
+from . import export
+from .distribute import build_manifest
+from .engine import Step, StepContext, StepResult
+from .publish import issued, publish
+
+
+def blocker(record: SourceRecord, fingerprint: str, new_targets: list[str]) -> str | None:
+    if record.manifest_fingerprint == fingerprint and not new_targets:
+        return "the replicas already carry these tags and shapes"
+    return None
+
+
+def with_targets(new_targets: list[str]):
+    def change(record: SourceRecord) -> None:
+        for target in new_targets:
+            record.target(target)
+
+    return change
+
+
+def closed(reason: str):
+    def change(record: SourceRecord) -> None:
+        record.closed = record.closed or reason
+
+    return change
+
+
+def run(ctx: StepContext, subject: SourceImage) -> StepResult:
+    record: SourceRecord | None = ctx.record
+    decision, image, config = subject.decision, subject.image, ctx.config
+    if record is None or (record.export.state == "none" and not record.export.attempt):
+        return export.run(ctx, subject)  # a late opt-in: the replication starts now
+    if not decision.opted_in:
+        if record.closed:
+            return StepResult("ignored", decision.reason)
+        return StepResult("ignored", f"replication closed: {decision.reason}", closed("no longer opted in"))
+    if record.export.state != "done":
+        return StepResult("in_progress", "the replication is under way; its manifest will carry the newest tags and shapes")
+    spec = ReplicaSpec.of_source(image, ctx.runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined)
+    new_targets = [t for t in decision.targets if t not in record.targets]
+    reason = ctx.claim(with_targets(new_targets), lambda r: blocker(r, spec.fingerprint(), new_targets))
+    if reason:
+        return StepResult("ignored", reason)
+    record = ctx.record
+    assert record is not None
+    manifest = build_manifest(ctx, image, tuple(sorted(record.targets)), record.export.object_size or 0, None, record.export.attempt, name=str(int(ctx.now.timestamp() * 1000)))
+    sent = publish(ctx.runtime, record, manifest)
+
+    change = issued(manifest)
+    if new_targets:
+        return StepResult("continued", f"new target region(s) {', '.join(new_targets)}: the next pass exports and copies; manifest sent to {', '.join(sent) or 'none'}", change)
+    return StepResult("continued", f"newer tags and shapes sent to {', '.join(sent) or 'no target yet'}", change)
+
+
+STEP = Step("refresh", "source", lambda s: s.image.id, export.new_record, run)

@@ -1,0 +1,49 @@
+"""Target region: make a replica carry its manifest's shapes and tags, shape by shape.
+
+A shape the target region refuses (unknown there, or its constraints invalid there) is
+recorded with the reason and skipped, so it never blocks the other shapes or the finish.
+"""
+
+from dataclasses import dataclass, field
+
+from .. import logs
+from ..errors import PermanentError
+from ..gateways.compute import Compute
+from ..images import ImageFacts, ShapeEntry
+from ..manifest import ReplicationManifest, replica_freeform
+from ..naming import REPLICATED_AT_TAG
+
+
+@dataclass
+class Applied:
+    changed: bool = False
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def apply_manifest(compute: Compute, replica: ImageFacts, manifest: ReplicationManifest, *, fresh: bool) -> Applied:
+    """Bring `replica` in line with `manifest`.
+
+    On a fresh replica every entry is PUT (an idempotent call) without listing first; on a
+    finished one the present entries are listed, and entries the source no longer has are
+    removed.
+    """
+    applied = Applied()
+    present: dict[str, ShapeEntry] = {} if fresh else {e.shape: e for e in compute.list_shapes(replica.id)}
+    wanted = {e.shape: e for e in manifest.shapes}
+    for shape, entry in sorted(wanted.items()):
+        if present.get(shape) == entry:
+            continue
+        try:
+            compute.put_shape(replica.id, entry)
+            applied.changed = True
+        except PermanentError as exc:
+            applied.refused[shape] = exc.reason
+            logs.warning("shape refused by this region", shape=shape, reason=exc.reason)
+    for shape in sorted(present.keys() - wanted.keys()):
+        compute.remove_shape(replica.id, shape)
+        applied.changed = True
+    freeform = replica_freeform(manifest, replica.freeform_tags.get(REPLICATED_AT_TAG))
+    if replica.freeform_tags != freeform or replica.defined_tags != manifest.defined_tags:
+        compute.update_tags(replica.id, freeform, manifest.defined_tags)
+        applied.changed = True
+    return applied

@@ -1,0 +1,70 @@
+"""Source region: the source image was deleted. A deletion manifest goes to every target,
+and each applies its own IR_ON_SOURCE_DELETED to its replica."""
+
+from datetime import datetime
+
+from ..manifest import ReplicationManifest
+from ..naming import image_object
+from ..records.source import SourceRecord
+from ..runtime import Runtime
+from ..subjects import DeletedSource
+from .engine import Step, StepContext, StepResult
+from .publish import issued, publish
+
+DELETED = "source image deleted"
+
+
+def blocker(record: SourceRecord) -> str | None:
+    if record.closed:
+        return f"replication closed: {record.closed}"
+    if record.manifest and record.manifest_fingerprint == "deleted":
+        return "the deletion was already sent"
+    return None
+
+
+def tombstone(record: SourceRecord, name: str, now: datetime, config_prefix: str) -> ReplicationManifest:
+    return ReplicationManifest(
+        kind="delete",
+        name=name,
+        issued_at=now,
+        source_image_id=record.source_image_id,
+        source_region=record.source_region,
+        source_compartment_id=record.compartment_id or "",
+        display_name=record.display_name,
+        targets=tuple(sorted(record.targets)),
+        object_name=image_object(config_prefix, record.source_image_id),
+    )
+
+
+def run(ctx: StepContext, subject: DeletedSource) -> StepResult:
+    if ctx.record is None:
+        return StepResult("ignored", "no replication of this image is recorded in this region")
+    reason = ctx.claim(lambda r: None, blocker)
+    if reason:
+        return StepResult("ignored", reason)
+    record: SourceRecord = ctx.record
+    manifest = tombstone(record, str(int(ctx.now.timestamp() * 1000)), ctx.now, ctx.config.object_prefix)
+    sent = publish(ctx.runtime, record, manifest)
+    if record.export.par_id:
+        ctx.runtime.objects.delete_par(ctx.config.staging_bucket, record.export.par_id)
+    # The export is of no more use; the manifests are removed once every target has answered.
+    ctx.runtime.objects.delete(ctx.config.staging_bucket, image_object(ctx.config.object_prefix, record.source_image_id))
+
+    def change(r: SourceRecord) -> None:
+        issued(manifest)(r)
+        r.manifest_fingerprint = "deleted"
+        r.export.par_id = None
+        for target, part in r.targets.items():
+            if target not in sent and part.state in ("pending", "failed"):
+                part.state, part.applied_issued = "deleted", manifest.issued
+        if all(p.state == "deleted" for p in r.targets.values()):
+            r.closed = DELETED
+
+    return StepResult("continued", f"deletion sent to {', '.join(sent) or 'no target'}", change)
+
+
+def new_record(runtime: Runtime, subject: DeletedSource) -> SourceRecord:
+    return SourceRecord(source_image_id=subject.source_id, source_region=runtime.region, display_name=subject.display_name)
+
+
+STEP = Step("tombstone", "source", lambda s: s.source_id, new_record, run)

@@ -1,0 +1,91 @@
+"""What a step acts on, resolved from an event (or from a reconcile pass's observation).
+
+Each is a typed input: a step never receives an event, only what the event was about.
+"""
+
+from dataclasses import dataclass
+
+from .decision import Decision
+from .images import ImageFacts
+from .naming import AckName, LandedObject
+
+
+@dataclass(frozen=True)
+class SourceImage:
+    """An image in this region that may be (or is) the source of a replication."""
+
+    image: ImageFacts
+    decision: Decision
+    export_object: bool | None = None  # whether the staging bucket holds its export (None: not looked)
+    only: tuple[str, ...] | None = None  # the target regions to act for (None: every one that needs it)
+
+    @property
+    def source_id(self) -> str:
+        return self.image.id
+
+
+@dataclass(frozen=True)
+class Replica:
+    """One of our replicas in this region (it carries the `replica-of` tag)."""
+
+    image: ImageFacts
+
+    @property
+    def source_id(self) -> str:
+        assert self.image.replica_of is not None
+        return self.image.replica_of
+
+
+@dataclass(frozen=True)
+class DeletedSource:
+    """A source image that no longer exists."""
+
+    source_id: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class CopyCheck:
+    """A copy this region started long enough ago that it should have landed."""
+
+    source_id: str
+    target: str
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """A target's answer that was sent but not confirmed as delivered."""
+
+    source_id: str
+
+
+@dataclass(frozen=True)
+class ReplicaById:
+    """A replica known by its OCID only (not in the listing): resolved by reading the image."""
+
+    source_id: str
+    replica_id: str
+
+
+@dataclass(frozen=True)
+class RecordRepair:
+    """A record that cannot be read: rebuilt from what is observed."""
+
+    source_id: str
+    side: str
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    """What a finished or abandoned replication left in this region, to remove."""
+
+    source_id: str
+    side: str  # "source" or "replica"
+    objects: tuple[str, ...] = ()
+
+
+Subject = SourceImage | Replica | DeletedSource | LandedObject | AckName | CopyCheck | AnswerCheck | ReplicaById | RecordRepair | Leftovers
+
+
+def source_id_of(subject: Subject) -> str:
+    return subject.source_id

@@ -1,0 +1,113 @@
+"""Records read tolerantly, manifests ordered by issue time, the steps' guards decided without any cloud."""
+
+from datetime import datetime, timedelta, timezone
+
+from replicator.decision import Decision
+from replicator.images import ImageFacts, ShapeEntry
+from replicator.manifest import ReplicationManifest, replica_tags
+from replicator.records.source import SourceRecord
+from replicator.records.store import dump, parse
+from replicator.steps import export, landed
+from replicator.subjects import SourceImage
+
+SOURCE_ID = "ocid1.image.oc1.iad.aaaaaaaa0123456789abcdef"
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+IMAGE = ImageFacts(id=SOURCE_ID, compartment_id="ocid1.compartment.oc1..aaaa", display_name="web", lifecycle_state="AVAILABLE", size_in_mbs=50 * 1024)
+DECISION = Decision(opted_in=True, targets=("us-phoenix-1", "eu-frankfurt-1"))
+
+
+def manifest(ms: int, **changes) -> ReplicationManifest:
+    values = dict(name=str(ms), issued_at=datetime.fromtimestamp(ms / 1000, timezone.utc), source_image_id=SOURCE_ID, source_region="us-ashburn-1", source_compartment_id="c", display_name="web")
+    values.update(changes)
+    return ReplicationManifest(**values)
+
+
+def test_a_record_round_trips_and_a_damaged_one_says_why():
+    record = SourceRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1")
+    record.target("us-phoenix-1").state = "copying"
+    again, problem = parse("source", dump(record))
+    assert (again, problem) == (record, None)
+    for damaged in (b'{"schema_version": 2, "source_im', b'{"schema_version": 2, "source_image_id": 7}', b"[" * 5000):
+        assert parse("source", damaged)[0] is None
+    newer = dump(record).replace(b'"state": "copying"', b'"state": "teleporting"')
+    found, problem = parse("source", newer)
+    assert found is None and "teleporting" in problem or "state" in problem
+
+
+def test_a_record_from_a_newer_schema_is_not_taken_for_ours():
+    doc = dump(SourceRecord(source_image_id=SOURCE_ID, source_region="r")).replace(b'"schema_version": 2', b'"schema_version": 3')
+    assert parse("source", doc)[0] is None
+
+
+def test_manifests_are_ordered_by_issue_time_then_content():
+    older, newer = manifest(1000), manifest(2000)
+    assert newer.outranks(older) and not older.outranks(newer) and older.outranks(None)
+    same_time = manifest(2000, freeform_tags={"team": "b"})
+    assert same_time.outranks(newer) != newer.outranks(same_time)
+
+
+def test_replica_tags_drop_the_opt_in_tag_but_keep_the_rest():
+    image = IMAGE.model_copy(update={"freeform_tags": {"replicate-to": "default", "team": "a"}, "defined_tags": {"Ops": {"Replicate": "x", "CostCenter": "1"}, "Only": {"Replicate": "x"}}})
+    freeform, defined = replica_tags(image, "replicate-to", ("Ops", "Replicate"))
+    assert freeform == {"team": "a"}
+    assert defined == {"Ops": {"CostCenter": "1"}, "Only": {"Replicate": "x"}}
+
+
+def test_the_spec_fingerprint_ignores_order():
+    a = manifest(1, shapes=(ShapeEntry(shape="A"), ShapeEntry(shape="B", ocpu_min=1)), freeform_tags={"x": "1", "y": "2"})
+    b = manifest(1, shapes=(ShapeEntry(shape="B", ocpu_min=1), ShapeEntry(shape="A")), freeform_tags={"y": "2", "x": "1"})
+    assert a.spec.model_copy(update={"shapes": tuple(sorted(a.shapes, key=lambda s: s.shape))}).fingerprint() == b.spec.model_copy(update={"shapes": tuple(sorted(b.shapes, key=lambda s: s.shape))}).fingerprint()
+
+
+# ----- the export's guard ---------------------------------------------------------------------
+def source_record(**export_fields) -> SourceRecord:
+    record = SourceRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1")
+    for region in DECISION.targets:
+        record.target(region)
+    for key, value in export_fields.items():
+        setattr(record.export, key, value)
+    return record
+
+
+def blocker(record, image_state="AVAILABLE", export_object=None):
+    subject = SourceImage(IMAGE.model_copy(update={"lifecycle_state": image_state}), DECISION, export_object)
+    return export.blocker(record, subject, max_attempts=3)
+
+
+def test_a_running_export_is_left_alone_while_the_image_exports_or_its_end_may_still_come():
+    assert blocker(source_record(state="running", attempt=1), image_state="EXPORTING").startswith("export running")
+    assert blocker(source_record(state="running", attempt=1), export_object=None).startswith("export running")
+
+
+def test_an_export_that_ended_without_its_object_makes_way_for_a_new_attempt():
+    record = source_record(state="running", attempt=1)
+    assert blocker(record, export_object=True) == "exported; the copies are next"
+    assert blocker(record, export_object=False) is None
+    export.begin(SourceImage(IMAGE, DECISION, False), T0)(record)
+    assert (record.export.attempt, record.export.failures, record.export.state) == (2, 1, "running")
+
+
+def test_finished_targets_are_never_exported_again_by_a_late_event():
+    record = source_record(state="done", attempt=1)
+    for part in record.targets.values():
+        part.state = "done"
+    assert blocker(record, export_object=False) == "every target region has its copy or its answer"
+
+
+def test_a_permanently_refused_export_is_not_tried_again():
+    assert "given up" in blocker(source_record(state="failed", attempt=1, failures=1, permanent=True, error="refused"))
+    assert blocker(source_record(state="failed", attempt=1, failures=1, error="object lost"), export_object=False) is None
+    assert "given up" in blocker(source_record(state="failed", attempt=3, failures=3, error="object lost"))
+
+
+# ----- the import's guard ---------------------------------------------------------------------
+def test_an_import_whose_start_was_never_recorded_may_start_again():
+    from replicator.records.replica import ReplicaRecord
+
+    record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
+    record.import_.state, record.import_.attempt = "running", 1
+    assert landed.import_blocker(record, 3) is None
+    record.import_.replica_image_id = "ocid1.image.oc1.phx.aaaa"
+    assert landed.import_blocker(record, 3).startswith("import running")
+    record.state = "done"
+    assert landed.import_blocker(record, 3) == "replica already done"
