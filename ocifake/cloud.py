@@ -252,6 +252,10 @@ class FakeCloud:
     def compartment_covers(self, ancestor: str, compartment_id: str) -> bool:
         return self.compartments.covers(ancestor, compartment_id)
 
+    def offer_shapes(self, region: str, shapes: list[str]) -> None:
+        """Limit the shapes `region` offers: shape compatibility entries for others are refused (400)."""
+        self.compute(region).shape_catalog = set(shapes)
+
     def create_tag_namespace(self, namespace: str, keys: list[str]) -> None:
         self.tags.create_namespace(namespace, keys)
 

@@ -116,6 +116,7 @@ class ComputeBackend:
         self.region = region
         self.images: dict[str, Image] = {}
         self.work_requests: dict[str, WorkRequest] = {}
+        self.shape_catalog: set[str] | None = None  # the shapes this region offers (None: any well-formed name)
 
     # ----- helpers for tests ------------------------------------------------------------
     def create_image_from_instance(
@@ -378,6 +379,8 @@ class ComputeBackend:
         image = self._live(image_id)
         if not _SHAPE_NAME.match(shape):
             raise errors.InvalidParameter(f"Invalid shape name {shape!r}.")
+        if self.shape_catalog is not None and shape not in self.shape_catalog:
+            raise errors.InvalidParameter(f"Shape {shape} is not available in {self.region}.")
         entry: dict = {}
         for key, lo, hi in (("memoryConstraints", "minInGBs", "maxInGBs"), ("ocpuConstraints", "min", "max")):
             c = details.get(key)

@@ -51,9 +51,14 @@ class _Policy:
     event_type: str
     remaining: int | None
     amount: float = 0.0
+    region: str | None = None
 
-    def applies(self, event_type: str) -> bool:
-        return (self.remaining is None or self.remaining > 0) and fnmatch.fnmatchcase(event_type, self.event_type)
+    def applies(self, event_type: str, region: str) -> bool:
+        return (
+            (self.remaining is None or self.remaining > 0)
+            and fnmatch.fnmatchcase(event_type, self.event_type)
+            and self.region in (None, region)
+        )
 
     def use(self) -> None:
         if self.remaining is not None:
@@ -87,17 +92,17 @@ class EventBus:
         return rule
 
     # ----- delivery faults --------------------------------------------------------------
-    def drop(self, event_type: str = "*", times: int | None = None) -> None:
-        """Lose deliveries of matching events (all of them unless `times` is given)."""
-        self._policies.append(_Policy("drop", event_type, times))
+    def drop(self, event_type: str = "*", times: int | None = None, *, region: str | None = None) -> None:
+        """Lose deliveries of matching events (all of them unless `times` is given; in every region unless `region`)."""
+        self._policies.append(_Policy("drop", event_type, times, region=region))
 
-    def duplicate(self, copies: int = 2, event_type: str = "*", times: int | None = None) -> None:
-        """Deliver matching events `copies` times each."""
-        self._policies.append(_Policy("duplicate", event_type, times, copies))
+    def duplicate(self, copies: int = 2, event_type: str = "*", times: int | None = None, *, region: str | None = None) -> None:
+        """Deliver matching events `copies` times each, at once."""
+        self._policies.append(_Policy("duplicate", event_type, times, copies, region))
 
-    def delay(self, seconds: float, event_type: str = "*", times: int | None = None) -> None:
+    def delay(self, seconds: float, event_type: str = "*", times: int | None = None, *, region: str | None = None) -> None:
         """Deliver matching events `seconds` late."""
-        self._policies.append(_Policy("delay", event_type, times, seconds))
+        self._policies.append(_Policy("delay", event_type, times, seconds, region))
 
     def shuffle(self, window_seconds: float, event_type: str = "*", seed: int = 7) -> None:
         """Add a random delay in [0, window) to each delivery, so events overtake each other."""
@@ -147,7 +152,7 @@ class EventBus:
     def _schedule(self, rule: Rule, event: dict) -> None:
         copies, delay = 1, self.delivery_delay
         for policy in self._policies:
-            if not policy.applies(event["eventType"]):
+            if not policy.applies(event["eventType"], rule.region):
                 continue
             policy.use()
             if policy.kind == "drop":

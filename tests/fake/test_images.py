@@ -337,3 +337,12 @@ def test_updates_deletes_and_shape_changes_emit_events_in_the_configured_namespa
         compute.delete_image(image.id)
         cloud.run_until_idle()
         assert seen == actions
+
+
+def test_a_region_refuses_shapes_it_does_not_offer(cloud, compartment, sdk):
+    cloud.offer_shapes(SOURCE, ["VM.Standard3.Flex"])
+    image = _available(cloud, compartment)
+    sdk.compute().add_image_shape_compatibility_entry(image.id, "VM.Standard3.Flex")
+    with pytest.raises(ServiceError) as e:
+        sdk.compute().add_image_shape_compatibility_entry(image.id, "BM.GPU.A100-v2.8")
+    assert (e.value.status, e.value.code) == (400, "InvalidParameter")

@@ -97,7 +97,6 @@ class StepContext(Generic[R]):
         self.record, self.etag = found.record, found.etag
         if found.problem is None:
             return
-        logs.warning("record unreadable; rebuilt from what is observed", record=self.runtime.records.name(self.side, self.source_id), reason=found.problem)
         rebuilt = rebuild(self.runtime, self.source_id) or self._new()
         rebuilt.rebuilt_at = self.now
         try:
@@ -105,6 +104,8 @@ class StepContext(Generic[R]):
             self.record = rebuilt
         except PreconditionFailed:
             self.load(rebuild)  # someone else repaired it first
+            return
+        logs.warning("record unreadable; rebuilt from what is observed", record=self.runtime.records.name(self.side, self.source_id), reason=found.problem)
 
     def claim(self, change: Change, guard: Guard | None = None, *, exclusive: bool = True) -> str | None:
         """Apply `change` now, unless `guard` gives a reason to stand down; None once claimed.

@@ -4,6 +4,7 @@ One invocation claims the attempt; parallel deliveries of the same event stand d
 attempt has its own retry token and its own pre-authenticated request, deleted by id.
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 from .. import logs
@@ -93,13 +94,27 @@ def failed(attempt: int, reason: str, now: datetime, *, permanent: bool, max_att
     return change
 
 
+def looked_again(runtime: Runtime, subject: SourceImage) -> SourceImage:
+    """The image's state and its export object as they are now: what an event or a pass saw may be old."""
+    image = runtime.compute.get_image(subject.image.id)
+    present = runtime.objects.head(runtime.config.staging_bucket, image_object(runtime.config.object_prefix, image.id)) is not None
+    return replace(subject, image=image, export_object=present)
+
+
 def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     image, decision, config, runtime = subject.image, subject.decision, ctx.config, ctx.runtime
     if not decision.opted_in:
         return StepResult("ignored", decision.reason)
     if not decision.replicate:
         return StepResult("skipped", decision.reason)
-    reason = ctx.claim(begin(subject, ctx.now), lambda r: blocker(r, subject, config.max_attempts))
+
+    def guard(record: SourceRecord) -> str | None:
+        # Whether a running export has ended is decided on what is true now, never on an old
+        # observation: starting a second attempt over a live one would orphan its PAR.
+        current = looked_again(runtime, subject) if record.export.state == "running" else subject
+        return blocker(record, current, config.max_attempts)
+
+    reason = ctx.claim(begin(subject, ctx.now), guard)
     if reason:
         return StepResult("in_progress", reason)
     record: SourceRecord = ctx.record  # type: ignore[assignment]
