@@ -1,6 +1,7 @@
 """What tests observe, through the real SDK as an operator would (never the fake's internals)."""
 
 import json
+import weakref
 from pathlib import Path
 
 import oci
@@ -17,12 +18,23 @@ def load_event(name: str) -> dict:
     return json.loads((ROOT / "events" / "samples" / f"{name}.json").read_text())
 
 
+_clients: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _client(cloud, kind, region: str):
+    # Building a client parses the API key (tens of ms): one per cloud, kind and region.
+    cache = _clients.setdefault(cloud, {})
+    if (kind, region) not in cache:
+        cache[(kind, region)] = kind(cloud.config(region), retry_strategy=oci.retry.NoneRetryStrategy())
+    return cache[(kind, region)]
+
+
 def compute(cloud, region: str) -> oci.core.ComputeClient:
-    return oci.core.ComputeClient(cloud.config(region), retry_strategy=oci.retry.NoneRetryStrategy())
+    return _client(cloud, oci.core.ComputeClient, region)
 
 
 def objects(cloud, region: str) -> oci.object_storage.ObjectStorageClient:
-    return oci.object_storage.ObjectStorageClient(cloud.config(region), retry_strategy=oci.retry.NoneRetryStrategy())
+    return _client(cloud, oci.object_storage.ObjectStorageClient, region)
 
 
 def replicas(cloud, region: str, source_id: str, compartment: str) -> list:

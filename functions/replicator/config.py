@@ -51,6 +51,9 @@ class ReplicatorConfig(BaseModel):
     on_source_deleted: Literal["keep", "delete"] = "keep"
     notification_topic_id: str | None = None
     reconcile_budget_seconds: int = Field(240, ge=10, le=3600)
+    # Off: the HTTP library stops reading proxy settings and .netrc from the environment on
+    # every request (a tenth of the CPU of a call); leave on where a proxy is needed.
+    http_trust_env: bool = True
 
     @field_validator("default_regions", "allowed_regions", mode="before")
     @classmethod

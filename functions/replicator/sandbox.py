@@ -93,7 +93,10 @@ def deploy(
 ) -> Sandbox:
     """The replicator in every region of `regions`; images are expected in `compartment_id`."""
     buckets = cloud.create_compartment("replicator-buckets")
-    env = {"IR_COMPARTMENTS": compartment_id, **(env or {})}
+    # In process the containers share the test's environment, whose proxy settings they
+    # would otherwise read on every request; the fdk processes keep the default.
+    defaults = {"IR_COMPARTMENTS": compartment_id} if fdk else {"IR_COMPARTMENTS": compartment_id, "IR_HTTP_TRUST_ENV": "false"}
+    env = {**defaults, **(env or {})}
     config = ReplicatorConfig.from_env(env)
     sandbox = Sandbox(cloud, list(regions), compartment_id, buckets, config, env)
     image_compartments = [*config.compartments, *([config.target_compartment_id] if config.target_compartment_id else [])]

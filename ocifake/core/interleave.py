@@ -56,6 +56,13 @@ class Interleaver:
         """Run `tasks` at once; return their results (an exception is returned, not raised)."""
         if not tasks:
             return []
+        if len(tasks) == 1:
+            # Alone, a member has no one to interleave with: it runs here, without a thread.
+            self.max_concurrency = max(self.max_concurrency, 1)
+            try:
+                return [tasks[0]()]
+            except Exception as exc:
+                return [exc]
         results: list[Any] = [None] * len(tasks)
 
         def member(index: int, task: Callable[[], Any]) -> None:

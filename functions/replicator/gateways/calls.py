@@ -26,6 +26,34 @@ def call(operation: str, region: str, fn: Callable[[], T], **fields: Any) -> T:
     return result
 
 
+def all_pages(list_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> list:
+    """Every item of a paginated list call (opc-next-page), each page under the client's own retries.
+
+    The SDK's pagination helpers retry each page with its DEFAULT_RETRY_STRATEGY (up to 600 s),
+    whatever the client's strategy says: longer than a function may run.
+    """
+    items: list = []
+    page = None
+    while True:
+        reply = list_fn(*args, **({**kwargs, "page": page} if page else kwargs))
+        items.extend(reply.data)
+        page = reply.headers.get("opc-next-page")
+        if not page:
+            return items
+
+
+def all_objects(list_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> list:
+    """Every object of a ListObjects call, following `next_start_with`."""
+    objects: list = []
+    start = None
+    while True:
+        reply = list_fn(*args, **({**kwargs, "start": start} if start else kwargs))
+        objects.extend(reply.data.objects)
+        start = reply.data.next_start_with
+        if not start:
+            return objects
+
+
 def translate(exc: oci.exceptions.ServiceError, operation: str) -> ReplicatorError:
     text = f"{operation}: {exc.status} {exc.code}: {exc.message}"
     kind: type[ReplicatorError]

@@ -1,6 +1,7 @@
 """SDK clients for one region, signed by the function's resource principal (or an operator's key)."""
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import oci
@@ -16,6 +17,8 @@ def retry_strategy(config: ReplicatorConfig):
     The SDK default can run for 600 s and also retries 409 IncorrectState, which for us means
     another operation holds the resource: that is an answer, not a reason to wait.
     """
+    if config.sdk_max_attempts <= 1:
+        return oci.retry.NoneRetryStrategy()
     return oci.retry.RetryStrategyBuilder(
         max_attempts=config.sdk_max_attempts,
         total_elapsed_time_seconds=config.sdk_total_seconds,
@@ -32,13 +35,20 @@ def resource_principal_signer(env: Mapping[str, str]):
     functions apart where they share one process.
     """
     if env.get(RP_VERSION) == "2.2":
-        return oci.auth.signers.EphemeralResourcePrincipalSigner(
-            session_token=env.get("OCI_RESOURCE_PRINCIPAL_RPST"),
-            private_key=env.get("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM"),
-            private_key_passphrase=env.get("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE"),
-            region=env.get("OCI_RESOURCE_PRINCIPAL_REGION"),
+        return _session_signer(
+            env.get("OCI_RESOURCE_PRINCIPAL_RPST"),
+            env.get("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM"),
+            env.get("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE"),
+            env.get("OCI_RESOURCE_PRINCIPAL_REGION"),
         )
     return oci.auth.signers.get_resource_principals_signer()
+
+
+@lru_cache(maxsize=16)
+def _session_signer(token: str | None, key: str | None, passphrase: str | None, region: str | None):
+    # Parsing the key is the slow part (tens of ms); one signer per principal is enough, and
+    # it reloads its files by itself when a call is refused (the platform rotates them).
+    return oci.auth.signers.EphemeralResourcePrincipalSigner(session_token=token, private_key=key, private_key_passphrase=passphrase, region=region)
 
 
 class Clients:
@@ -73,10 +83,12 @@ class Clients:
         name = cls.__name__
         if name not in self._cache:
             auth = {"signer": self._signer} if self._sdk_config is None else {}
-            self._cache[name] = cls(
+            client = cls(
                 {**(self._sdk_config or {}), "region": self.region},
                 retry_strategy=retry_strategy(self._config),
                 timeout=(10, 60),
                 **auth,
             )
+            client.base_client.session.trust_env = self._config.http_trust_env
+            self._cache[name] = client
         return self._cache[name]

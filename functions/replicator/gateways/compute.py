@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import oci
 
 from ..images import ImageFacts, ShapeEntry
-from .calls import call
+from .calls import all_pages, call
 from .clients import Clients
 
 
@@ -61,16 +61,13 @@ class Compute:
     def list_images(self, compartment_id: str, display_name: str | None = None) -> list[ImageFacts]:
         client = self._clients.compute()
         kwargs = {"display_name": display_name} if display_name else {}
-        reply = self._call("ListImages", lambda: oci.pagination.list_call_get_all_results(client.list_images, compartment_id, **kwargs))
-        return [ImageFacts.from_sdk(i) for i in reply.data]
+        found = self._call("ListImages", lambda: all_pages(client.list_images, compartment_id, **kwargs))
+        return [ImageFacts.from_sdk(i) for i in found]
 
     def list_shapes(self, image_id: str) -> list[ShapeEntry]:
         client = self._clients.compute()
-        reply = self._call(
-            "ListImageShapeCompatibilityEntries",
-            lambda: oci.pagination.list_call_get_all_results(client.list_image_shape_compatibility_entries, image_id),
-        )
-        return [_shape(entry) for entry in reply.data]
+        found = self._call("ListImageShapeCompatibilityEntries", lambda: all_pages(client.list_image_shape_compatibility_entries, image_id))
+        return [_shape(entry) for entry in found]
 
     def put_shape(self, image_id: str, entry: ShapeEntry) -> None:
         """Add (or replace: it is a PUT) one shape compatibility entry with its constraints."""

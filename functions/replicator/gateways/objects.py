@@ -7,7 +7,7 @@ from datetime import datetime
 import oci
 
 from ..errors import NotFound
-from .calls import call
+from .calls import all_objects, all_pages, call
 from .clients import Clients
 from .regions import object_storage_endpoint
 
@@ -97,13 +97,13 @@ class Objects:
 
     def list_objects(self, bucket: str, prefix: str) -> list[ObjectSummary]:
         client = self._clients.objects()
-        reply = self._call(
+        found = self._call(
             "ListObjects",
-            lambda: oci.pagination.list_call_get_all_results(client.list_objects, self.namespace, bucket, prefix=prefix, fields="name,size,timeCreated"),
+            lambda: all_objects(client.list_objects, self.namespace, bucket, prefix=prefix, fields="name,size,timeCreated"),
             bucket=bucket,
             prefix=prefix,
         )
-        return [ObjectSummary(o.name, o.size, o.time_created) for o in reply.data.objects]
+        return [ObjectSummary(o.name, o.size, o.time_created) for o in found]
 
     def delete(self, bucket: str, name: str) -> bool:
         try:
@@ -137,12 +137,8 @@ class Objects:
     def list_pars(self, bucket: str, prefix: str | None = None) -> list[ParInfo]:
         client = self._clients.objects()
         kwargs = {"object_name_prefix": prefix} if prefix else {}
-        reply = self._call(
-            "ListPreauthenticatedRequests",
-            lambda: oci.pagination.list_call_get_all_results(client.list_preauthenticated_requests, self.namespace, bucket, **kwargs),
-            bucket=bucket,
-        )
-        return [ParInfo(p.id, p.name, p.object_name, p.time_expires) for p in reply.data]
+        found = self._call("ListPreauthenticatedRequests", lambda: all_pages(client.list_preauthenticated_requests, self.namespace, bucket, **kwargs), bucket=bucket)
+        return [ParInfo(p.id, p.name, p.object_name, p.time_expires) for p in found]
 
     def copy(self, bucket: str, name: str, dest_region: str, dest_bucket: str, dest_name: str, metadata: dict[str, str] | None = None) -> str | None:
         """Start a server-side copy that never overwrites; the work request ID.

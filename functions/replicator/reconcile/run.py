@@ -120,6 +120,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
     plans = plan_region(seen, runtime, now)
     report = PassReport(region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems))
     deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
+    acted: set[tuple[str, str]] = set()
     for n, planned in enumerate(plans):
         entry = PlannedStep(
             source_image_id=planned.source_id, display_name=_display_name(seen, planned.source_id), side=planned.side,
@@ -134,8 +135,13 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
                 report.unfinished = len(plans) - n
                 logs.warning("reconcile budget spent", unfinished=report.unfinished)
                 break
+            # The record as observed serves the first step on a replication; later ones read it again.
+            reads = seen.source_records if planned.side == "source" else seen.replica_records
+            known = None if (planned.side, planned.source_id) in acted else reads.get(planned.source_id)
+            acted.add((planned.side, planned.source_id))
             try:
-                outcome = execute(STEPS[planned.side][planned.action], runtime, _resolve(runtime, planned.subject), rebuild=REBUILD[planned.side], now=now)
+                step = STEPS[planned.side][planned.action]
+                outcome = execute(step, runtime, _resolve(runtime, planned.subject), rebuild=REBUILD[planned.side], now=now, known=known)
                 entry.result, entry.reason = outcome.result, outcome.reason or entry.reason
             except ReplicatorError as exc:
                 entry.error = exc.reason

@@ -20,7 +20,7 @@ from ..errors import PreconditionFailed, ReplicatorError, TransientError
 from ..records.lease import Lease
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
-from ..records.store import MAX_CONFLICTS, Side
+from ..records.store import MAX_CONFLICTS, Read, Side
 from ..runtime import Runtime
 
 Result = Literal["started", "continued", "done", "in_progress", "waiting", "ignored", "skipped", "rejected", "failed"]
@@ -91,9 +91,10 @@ class StepContext(Generic[R]):
     def holds_lease(self, record) -> bool:
         return record is not None and record.lease is not None and record.lease.holder == self.holder
 
-    def load(self, rebuild: Callable[[Runtime, str], R | None]) -> None:
-        """Read the record; one that cannot be read is rebuilt from what is observed, logged once."""
-        found = self.runtime.records.read(self.side, self.source_id)
+    def load(self, rebuild: Callable[[Runtime, str], R | None], known: Read | None = None) -> None:
+        """Read the record (unless `known`, just read by the caller); one that cannot be read is
+        rebuilt from what is observed, logged once."""
+        found = known if known is not None else self.runtime.records.read(self.side, self.source_id)
         self.record, self.etag = found.record, found.etag
         if found.problem is None:
             return
@@ -182,12 +183,16 @@ class Step(Generic[I, R]):
     run: Callable[[StepContext, I], StepResult]
 
 
-def execute(step: Step, runtime: Runtime, subject, *, rebuild: Callable[[Runtime, str], object], now: datetime | None = None) -> Outcome:
-    """Run `step` on `subject`; the record change it returns is applied here, once."""
+def execute(step: Step, runtime: Runtime, subject, *, rebuild: Callable[[Runtime, str], object], now: datetime | None = None, known: Read | None = None) -> Outcome:
+    """Run `step` on `subject`; the record change it returns is applied here, once.
+
+    `known` is the record as the caller just read it (a reconcile pass reads them all): a
+    stale one costs a retry of the write, never a wrong write, as every write is conditional.
+    """
     source_id = step.source_id(subject)
     ctx = StepContext(runtime, step.side, source_id, lambda: step.new_record(runtime, subject), now or runtime.now(), step.name)
     with logs.bound(source_image_id=source_id, step=step.name):
-        ctx.load(rebuild)  # type: ignore[arg-type]
+        ctx.load(rebuild, known)  # type: ignore[arg-type]
         try:
             result = step.run(ctx, subject)
         except BaseException:

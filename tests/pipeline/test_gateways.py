@@ -1,0 +1,60 @@
+"""The SDK wrappers: their retries stay inside a function's time, their errors say what to do."""
+
+import pytest
+
+from replicator.config import ReplicatorConfig
+from replicator.errors import NotFound, PreconditionFailed, TransientError
+from replicator.gateways.clients import Clients
+from replicator.gateways.compute import Compute
+from replicator.gateways.objects import Objects
+from tests.helpers import SOURCE
+
+
+@pytest.fixture
+def gateways(cloud, compartment):
+    cloud.create_bucket(SOURCE, "b", compartment)
+    config = ReplicatorConfig(sdk_max_attempts=1)
+    clients = Clients(config, SOURCE, sdk_config=cloud.config(SOURCE))
+    return Compute(clients), Objects(clients, lambda: cloud.namespace)
+
+
+@pytest.mark.parametrize("operation", ["ListImageShapeCompatibilityEntries", "ListImages"])
+def test_a_throttled_listing_is_not_retried_behind_the_configured_strategy(cloud, compartment, gateways, operation):
+    compute, _ = gateways
+    image = cloud.create_image(SOURCE, compartment, "web")
+    cloud.run_until_idle()
+    cloud.faults.fail_call(operation, 429)
+    before = len(cloud.calls)
+    with pytest.raises(TransientError):
+        compute.list_shapes(image.id) if operation.startswith("ListImageShape") else compute.list_images(compartment)
+    assert len(cloud.calls) - before == 1
+
+
+def test_listings_follow_every_page(cloud, compartment, gateways):
+    _, objects = gateways
+    backend = cloud.objectstorage(SOURCE)  # setting up 1205 objects through the SDK would take a second
+    for n in range(1205):
+        backend.put_object(cloud.namespace, "b", f"p/{n:05d}", b"{}", {}, emit_event=False)
+    assert len(objects.list_objects("b", "p/")) == 1205
+    for n in range(130):
+        cloud.create_image(SOURCE, compartment, f"img-{n}")
+    assert len(gateways[0].list_images(compartment)) == 130
+
+
+def test_conditional_writes_and_missing_objects_are_told_apart(cloud, gateways):
+    _, objects = gateways
+    etag = objects.put("b", "r.json", b"1", if_none_match=True)
+    with pytest.raises(PreconditionFailed):
+        objects.put("b", "r.json", b"2", if_none_match=True)
+    with pytest.raises(PreconditionFailed):
+        objects.put("b", "r.json", b"2", if_match="not-" + etag)
+    assert objects.get("b", "missing") is None and objects.head("b", "missing") is None
+    with pytest.raises(NotFound):
+        Compute(Clients(ReplicatorConfig(), SOURCE, sdk_config=cloud.config(SOURCE))).get_image("ocid1.image.oc1.iad.aaaanothere")
+
+
+@pytest.mark.parametrize(("setting", "trusted"), [("true", True), ("false", False)])
+def test_the_proxy_environment_is_read_only_when_configured(cloud, setting, trusted):
+    config = ReplicatorConfig.from_env({"IR_HTTP_TRUST_ENV": setting})
+    client = Clients(config, SOURCE, sdk_config=cloud.config(SOURCE)).objects()
+    assert client.base_client.session.trust_env is trusted
