@@ -7,7 +7,6 @@ a JSON outcome that says what happened and why.
 
 import io
 import json
-import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
@@ -16,10 +15,6 @@ from fdk import response
 from . import logs, router
 from .errors import ConfigError
 from .runtime import Runtime, wall_clock
-
-# The fdk sets the root logger to DEBUG; the SDK would then write several lines per call to
-# the function's log, around our own one JSON line per call.
-logging.getLogger("oci").setLevel(logging.WARNING)
 
 RUNTIME_KEYS = ("IR_", "OCI_RESOURCE_PRINCIPAL_")
 

@@ -5,17 +5,22 @@ be about: an image may be a source or one of our replicas; an object may be a la
 or manifest, or a target's answer.
 """
 
+from typing import TYPE_CHECKING
+
 from . import logs, ocids
 from .cloudevents import CloudEvent, EventKind, parse_event, parse_json
 from .decision import decide
 from .errors import InvalidEvent, NotFound, PermanentError, TransientError
 from .naming import AckName, LandedObject, parse_ack, parse_landed
-from .reconcile.observe import rebuild_replica, rebuild_source
 from .reconcile.request import ReconcileRequest
-from .reconcile.run import PassReport, run_pass
+from .records.replica import ReplicaRecord
+from .records.source import SourceRecord
 from .runtime import Runtime
 from .steps import acknowledge, distribute, export, finish, landed, refresh, tombstone
 from .steps.engine import Outcome, Step, execute
+
+if TYPE_CHECKING:
+    from .reconcile.run import PassReport
 from .subjects import DeletedSource, Replica, SourceImage
 
 ROUTES: dict[tuple[EventKind, type], Step] = {
@@ -32,7 +37,20 @@ NOT_ROUTED: dict[tuple[EventKind, type], str] = {
     (EventKind.EXPORT_ENDED, Replica): "an export of one of our replicas",
     (EventKind.IMAGE_CHANGED, Replica): "our own repairs of replicas come back as update events",
 }
-REBUILD = {"source": rebuild_source, "replica": rebuild_replica}
+
+
+def _rebuild(side: str):
+    """How a damaged record is rebuilt: the reconcile pass's observation, loaded only when needed."""
+
+    def rebuild(runtime: Runtime, source_id: str) -> SourceRecord | ReplicaRecord | None:
+        from .reconcile import observe
+
+        return (observe.rebuild_source if side == "source" else observe.rebuild_replica)(runtime, source_id)
+
+    return rebuild
+
+
+REBUILD = {"source": _rebuild("source"), "replica": _rebuild("replica")}
 
 
 class Ignored(Exception):
@@ -63,6 +81,9 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
             return ack
         raise Ignored(f"object event for bucket {ocids.shown(details.bucket_name, 60)}, not ours")
     image_id = event.image_id()
+    if kind == EventKind.IMAGE_CHANGED and ocids.is_image(event.data.freeform_tags.get("replica-of")):
+        # Our own tag and shape repairs on replicas come back as events: nothing to read for them.
+        raise Ignored(NOT_ROUTED[(EventKind.IMAGE_CHANGED, Replica)])
     try:
         image = runtime.compute.get_image(image_id)
     except NotFound:
@@ -81,7 +102,7 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
     return SourceImage(image, decide(image, runtime.region, runtime.config))
 
 
-def handle(raw: bytes, runtime: Runtime) -> Outcome | PassReport:
+def handle(raw: bytes, runtime: Runtime) -> "Outcome | PassReport":
     """Parse, route and run one event (or a scheduled reconcile request).
 
     Permanent problems become an Outcome; transient ones raise so the platform retries.
@@ -90,6 +111,9 @@ def handle(raw: bytes, runtime: Runtime) -> Outcome | PassReport:
         payload = parse_json(raw)
         request = ReconcileRequest.parse(payload)
         if request is not None:
+            # The pass's code is loaded only by the invocations that run one.
+            from .reconcile.run import run_pass
+
             with logs.bound(region=runtime.region, action="reconcile"):
                 return run_pass(runtime, dry_run=request.dry_run)
         event = parse_event(payload)

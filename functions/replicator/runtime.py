@@ -3,7 +3,9 @@
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
+from . import logs
 from .config import ReplicatorConfig
+from .gateways import sdk
 from .gateways.clients import Clients
 from .gateways.compute import Compute
 from .gateways.notifications import Notifier
@@ -32,7 +34,10 @@ class Runtime:
     def for_function(cls, env: Mapping[str, str], *, clock: Callable[[], datetime] = wall_clock) -> "Runtime":
         """The runtime of a function container, from its configuration (`ctx.Config()`)."""
         config = ReplicatorConfig.from_env(env)
-        return cls(config, Clients.for_function(config, env), clock=clock)
+        runtime = cls(config, Clients.for_function(config, env), clock=clock)
+        # About the container, not a replication: the one line without a source image.
+        logs.info("container ready", scope="container", region=runtime.region, sdk=sdk.status)
+        return runtime
 
     @property
     def region(self) -> str:

@@ -34,7 +34,10 @@ def test_a_replication_through_the_real_fdk_with_duplicate_deliveries_in_paralle
     assert leftover_pars(cloud, fdk_replicator) == [] and intermediate_objects(cloud, fdk_replicator) == []
     assert cross_region_calls(cloud) == []
     log = [r for fn in fdk_replicator.functions.values() for r in fn.log_records()]
-    assert log and all(r.get("source_image_id") == source.id for r in log)
+    containers = [r for r in log if r.get("scope") == "container"]
+    assert {r["sdk"] for r in containers} == {"lazy"}, "the function processes loaded the SDK whole"
+    replication = [r for r in log if r.get("scope") != "container"]
+    assert replication and all(r.get("source_image_id") == source.id for r in replication)
 
 
 def test_reconcile_passes_through_the_real_fdk_finish_a_replication_whose_events_were_all_lost(cloud, compartment, fdk_replicator):

@@ -101,13 +101,16 @@ def test_a_permanently_refused_export_is_not_tried_again():
 
 
 # ----- the import's guard ---------------------------------------------------------------------
-def test_an_import_whose_start_was_never_recorded_may_start_again():
+def test_an_import_whose_step_died_before_its_replica_was_known_starts_again_only_if_no_replica_exists():
     from replicator.records.replica import ReplicaRecord
 
     record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
-    record.import_.state, record.import_.attempt = "running", 1
-    assert landed.import_blocker(record, 3) is None
+    record.import_.state, record.import_.attempt, record.import_.started_at = "running", 1, T0
+    nothing, replica = (lambda: None), (lambda: IMAGE.model_copy(update={"id": "ocid1.image.oc1.phx.aaaa", "lifecycle_state": "IMPORTING"}))
+    assert landed.import_blocker(record, T0 + timedelta(minutes=1), 3, nothing) == "another invocation is starting the import"
+    assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, nothing) is None
+    assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, replica).startswith("import running (ocid1.image.oc1.phx.aaaa")
     record.import_.replica_image_id = "ocid1.image.oc1.phx.aaaa"
-    assert landed.import_blocker(record, 3).startswith("import running")
+    assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, nothing).startswith("import running")
     record.state = "done"
-    assert landed.import_blocker(record, 3) == "replica already done"
+    assert landed.import_blocker(record, T0, 3, nothing) == "replica already done"

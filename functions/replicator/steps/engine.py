@@ -71,9 +71,17 @@ class StepResult(Generic[R]):
 
 
 class StepContext(Generic[R]):
-    """What a running step sees: the runtime, the time, its record, and the means to claim it."""
+    """What a running step sees: the runtime, the time, its record, and the means to claim it.
 
-    def __init__(self, runtime: Runtime, side: Side, source_id: str, new: Callable[[], R], now: datetime, step: str = ""):
+    The record is read when the step first looks at it (a step may finish without it). A
+    claim on a record not read yet creates it optimistically (`if-none-match`): the first
+    step of a replication pays no read for a record that does not exist.
+    """
+
+    def __init__(
+        self, runtime: Runtime, side: Side, source_id: str, new: Callable[[], R], now: datetime, step: str = "",
+        rebuild: Callable[[Runtime, str], R | None] | None = None, known: Read | None = None,
+    ):
         self.runtime = runtime
         self.step = step
         self.side = side
@@ -81,30 +89,42 @@ class StepContext(Generic[R]):
         self.now = now
         self.holder = uuid.uuid4().hex[:12]
         self._new = new
-        self.record: R | None = None
+        self._rebuild = rebuild
+        self._known = known
+        self._loaded = False
+        self._record: R | None = None
         self.etag: str | None = None
 
     @property
     def config(self):
         return self.runtime.config
 
-    def holds_lease(self, record) -> bool:
-        return record is not None and record.lease is not None and record.lease.holder == self.holder
+    @property
+    def record(self) -> R | None:
+        if not self._loaded:
+            self._load()
+        return self._record
 
-    def load(self, rebuild: Callable[[Runtime, str], R | None], known: Read | None = None) -> None:
-        """Read the record (unless `known`, just read by the caller); one that cannot be read is
-        rebuilt from what is observed, logged once."""
-        found = known if known is not None else self.runtime.records.read(self.side, self.source_id)
-        self.record, self.etag = found.record, found.etag
+    def _hold(self, record: R | None, etag: str | None) -> None:
+        self._record, self.etag, self._loaded = record, etag, True
+
+    def holds_lease(self) -> bool:
+        record = self._record
+        return self._loaded and record is not None and record.lease is not None and record.lease.holder == self.holder
+
+    def _load(self) -> None:
+        """Read the record (or take the one the caller just read); rebuild one that cannot be read, logged once."""
+        found = self._known if self._known is not None else self.runtime.records.read(self.side, self.source_id)
+        self._known = None
+        self._hold(found.record, found.etag)
         if found.problem is None:
             return
-        rebuilt = rebuild(self.runtime, self.source_id) or self._new()
+        rebuilt = (self._rebuild(self.runtime, self.source_id) if self._rebuild else None) or self._new()
         rebuilt.rebuilt_at = self.now
         try:
-            self.etag = self.runtime.records.write(self.side, rebuilt, found.etag)
-            self.record = rebuilt
+            self._hold(rebuilt, self.runtime.records.write(self.side, rebuilt, found.etag))
         except PreconditionFailed:
-            self.load(rebuild)  # someone else repaired it first
+            self._load()  # someone else repaired it first
             return
         logs.warning("record unreadable; rebuilt from what is observed", record=self.runtime.records.name(self.side, self.source_id), reason=found.problem)
 
@@ -116,38 +136,38 @@ class StepContext(Generic[R]):
         invocation wins the race this one re-reads and decides again on what that one wrote.
         """
         for _ in range(MAX_CONFLICTS):
-            if self.record is not None:
-                lease = self.record.lease
+            current = self._record if self._loaded else None
+            if current is not None:
+                lease = current.lease
                 if exclusive and lease is not None and lease.holder != self.holder and lease.held_at(self.now):
                     return f"another invocation is working on this replication ({lease.step})"
-                reason = guard(self.record) if guard is not None else None
+                reason = guard(current) if guard is not None else None
                 if reason:
                     return reason
-            candidate = self.record.model_copy(deep=True) if self.record is not None else self._new()
+            candidate = current.model_copy(deep=True) if current is not None else self._new()
             change(candidate)
             if exclusive:
                 candidate.lease = Lease(holder=self.holder, step=self.step, until=self.now + LEASE)
             candidate.touch(self.now)
             try:
-                self.etag = self.runtime.records.write(self.side, candidate, self.etag)
+                etag = self.runtime.records.write(self.side, candidate, self.etag if self._loaded else None)
             except PreconditionFailed:
-                found = self.runtime.records.read(self.side, self.source_id)
-                self.record, self.etag = found.record, found.etag
+                self._loaded = False
+                self._load()
                 continue
-            self.record = candidate
+            self._hold(candidate, etag)
             return None
         raise TransientError(f"record of {self.source_id} kept changing under {MAX_CONFLICTS} attempts")
 
     def commit(self, change: Change) -> None:
         """Apply a step's final change (and give up its lease): on the version it holds, else on the newest."""
         change = chain(change, self._unlease)
-        if self.record is not None:
-            candidate = self.record.model_copy(deep=True)
+        if self._loaded and self._record is not None:
+            candidate = self._record.model_copy(deep=True)
             change(candidate)
             candidate.touch(self.now)
             try:
-                self.etag = self.runtime.records.write(self.side, candidate, self.etag)
-                self.record = candidate
+                self._hold(candidate, self.runtime.records.write(self.side, candidate, self.etag))
                 return
             except PreconditionFailed:
                 pass
@@ -156,7 +176,7 @@ class StepContext(Generic[R]):
             change(record)
             record.touch(self.now)
 
-        self.record, self.etag = self.runtime.records.update(self.side, self.source_id, touched, self._new)
+        self._hold(*self.runtime.records.update(self.side, self.source_id, touched, self._new))
 
     def _unlease(self, record) -> None:
         if record.lease is not None and record.lease.holder == self.holder:
@@ -164,7 +184,7 @@ class StepContext(Generic[R]):
 
     def release(self) -> None:
         """After a failed step: give the lease back at once, so the next attempt need not wait for it."""
-        if not self.holds_lease(self.record):
+        if not self.holds_lease():
             return
         try:
             self.commit(lambda record: None)
@@ -190,15 +210,14 @@ def execute(step: Step, runtime: Runtime, subject, *, rebuild: Callable[[Runtime
     stale one costs a retry of the write, never a wrong write, as every write is conditional.
     """
     source_id = step.source_id(subject)
-    ctx = StepContext(runtime, step.side, source_id, lambda: step.new_record(runtime, subject), now or runtime.now(), step.name)
+    ctx = StepContext(runtime, step.side, source_id, lambda: step.new_record(runtime, subject), now or runtime.now(), step.name, rebuild, known)  # type: ignore[arg-type]
     with logs.bound(source_image_id=source_id, step=step.name):
-        ctx.load(rebuild, known)  # type: ignore[arg-type]
         try:
             result = step.run(ctx, subject)
         except BaseException:
             ctx.release()
             raise
-        if result.change is not None or ctx.holds_lease(ctx.record):
+        if result.change is not None or ctx.holds_lease():
             ctx.commit(result.change or (lambda record: None))
         if result.after is not None:
             result.after(ctx)

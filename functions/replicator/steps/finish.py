@@ -13,12 +13,12 @@ from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import Replica
 from .answer import answered, send
-from .engine import Step, StepContext, StepResult, chain
+from .engine import Step, StepContext, StepResult
 from .landed import newest_landed_manifest, noted, source_deleted
 from .replica_spec import apply_manifest
 
 
-def finish_blocker(record: ReplicaRecord, replica_id: str, issued: int) -> str | None:
+def finished_already(record: ReplicaRecord, replica_id: str, issued: int) -> str | None:
     if record.state in ("done", "deleted") and record.applied_issued >= issued:
         return f"replica already {record.state}"
     if record.import_.replica_image_id not in (None, replica_id):
@@ -26,34 +26,21 @@ def finish_blocker(record: ReplicaRecord, replica_id: str, issued: int) -> str |
     return None
 
 
-def failure_blocker(record: ReplicaRecord, replica_id: str) -> str | None:
-    if record.state in ("done", "deleted"):
-        return f"replica already {record.state}"
-    if record.import_.replica_image_id not in (None, replica_id):
-        return "an earlier attempt's image"
-    if record.import_.state != "running":
-        return "this attempt's end is already recorded"
-    return None
-
-
-def claimed(replica_id: str):
-    def change(record: ReplicaRecord) -> None:
-        record.import_.replica_image_id = record.import_.replica_image_id or replica_id
-
-    return change
-
-
-def remove_landed(runtime: Runtime, record: ReplicaRecord) -> None:
+def remove_landed(runtime: Runtime, record: ReplicaRecord | None, source_id: str, manifest_name: str | None) -> None:
     """The landed image and manifests: the replica no longer needs them."""
     config = runtime.config
-    names = {image_object(config.object_prefix, record.source_image_id), manifest_object(config.object_prefix, record.source_image_id)}
-    if record.manifest_object:
-        names.add(record.manifest_object)
+    names = {image_object(config.object_prefix, source_id), manifest_object(config.object_prefix, source_id)}
+    for name in (manifest_name, record.manifest_object if record else None):
+        if name:
+            names.add(name)
     for name in sorted(names):
         runtime.objects.delete(config.landing_bucket, name)
 
 
 def run(ctx: StepContext, subject: Replica) -> StepResult:
+    """No claim: every call here is idempotent (PUTs, deletes, a copy that never overwrites), and
+    the record's change is applied with an etag condition, so a parallel duplicate costs calls,
+    never a wrong result."""
     runtime, config, replica = ctx.runtime, ctx.config, subject.image
     if replica.lifecycle_state in ("IMPORTING", "PROVISIONING"):
         return StepResult("waiting", f"replica still reads {replica.lifecycle_state}", retry=True)
@@ -65,29 +52,26 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
         if found is None:
             return StepResult("ignored", "no record and no manifest of this replication here")
         manifest, name = found
+    if record is not None:
+        reason = finished_already(record, replica.id, manifest.issued)
+        if reason:
+            return StepResult("ignored", reason)
     if replica.lifecycle_state != "AVAILABLE":
-        return failed(ctx, subject, manifest, name or "")
-    reason = ctx.claim(
-        chain(noted(manifest, name or "", ctx.now), claimed(replica.id)),
-        lambda r: finish_blocker(r, replica.id, manifest.issued),
-    )
-    if reason:
-        return StepResult("ignored", reason)
-    record = ctx.record
-    assert record is not None and record.manifest is not None
-    manifest = record.manifest
-    applied = apply_manifest(runtime.compute, replica, manifest, fresh=record.state != "done")
-    if record.import_.par_id:
+        return failed(ctx, subject, record, manifest, name or "")
+    applied = apply_manifest(runtime.compute, replica, manifest, fresh=record is None or record.state != "done")
+    if record is not None and record.import_.par_id:
         runtime.objects.delete_par(config.landing_bucket, record.import_.par_id)
-    remove_landed(runtime, record)
+    remove_landed(runtime, record, subject.source_id, name)
     if manifest.kind == "delete":
-        return source_deleted(ctx, manifest, record.manifest_object or "", replica.id)
+        return source_deleted(ctx, manifest, name or "", replica.id)
 
     def finished(r: ReplicaRecord) -> None:
+        noted(manifest, name or "", ctx.now)(r)
         part = r.import_
         part.state, part.par_id, part.ended_at = "done", None, part.ended_at or ctx.now
         part.replica_image_id = replica.id
-        r.state, r.finished_at, r.error, r.gave_up = "done", ctx.now, None, False
+        part.attempt = max(part.attempt, 1)
+        r.state, r.finished_at, r.error, r.gave_up = "done", r.finished_at or ctx.now, None, False
         r.applied_issued, r.refused_shapes = max(r.applied_issued, manifest.issued), applied.refused
         answered("done", config.object_prefix, ctx.now)(r)
 
@@ -95,25 +79,24 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
     return StepResult("done", f"replica {replica.id} is AVAILABLE with {len(manifest.shapes) - len(applied.refused)} shape entries{refused}", finished, after=send)
 
 
-def failed(ctx: StepContext, subject: Replica, manifest: ReplicationManifest, name: str) -> StepResult:
+def failed(ctx: StepContext, subject: Replica, record: ReplicaRecord | None, manifest: ReplicationManifest, name: str) -> StepResult:
     runtime, config, replica = ctx.runtime, ctx.config, subject.image
-    reason = ctx.claim(
-        chain(noted(manifest, name, ctx.now), claimed(replica.id)),
-        lambda r: failure_blocker(r, replica.id),
-    )
-    if reason:
-        return StepResult("ignored", reason)
-    record: ReplicaRecord = ctx.record  # type: ignore[assignment]
+    if record is None or record.import_.state != "running":
+        return StepResult("ignored", "this attempt's end is already recorded")
+    attempt = record.import_.attempt
     if record.import_.par_id:
         runtime.objects.delete_par(config.landing_bucket, record.import_.par_id)
     why = f"import ended with the replica {replica.lifecycle_state}"
     gives_up = record.import_.failures + 1 >= config.max_attempts
     if gives_up:
-        remove_landed(runtime, record)
+        remove_landed(runtime, record, subject.source_id, name)
 
     def change(r: ReplicaRecord) -> None:
         part = r.import_
+        if part.attempt != attempt or part.state != "running":
+            return  # a parallel duplicate recorded it first
         part.state, part.par_id, part.error, part.ended_at = "failed", None, why, ctx.now
+        part.replica_image_id = part.replica_image_id or replica.id
         part.failures += 1
         r.state, r.error = "failed", why
         if part.failures >= config.max_attempts:

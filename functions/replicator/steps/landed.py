@@ -6,6 +6,7 @@ newer version: its tags and shapes are applied to the replica, or, for a deleted
 IR_ON_SOURCE_DELETED is.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -13,13 +14,14 @@ from pydantic import ValidationError
 from .. import logs
 from ..errors import Conflict, NotFound, PermanentError, TransientError
 from ..gateways.compute import ImportRequest
+from ..images import ImageFacts
 from ..manifest import ReplicationManifest, replica_freeform
 from ..naming import INITIAL_MANIFEST, LandedObject, image_object, manifest_object, manifests_prefix, par_name, retry_token
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from .answer import answered, send
 from .common import par_lifetime
-from .engine import Step, StepContext, StepResult, chain
+from .engine import LEASE, Step, StepContext, StepResult, chain
 from .replica_spec import apply_manifest
 
 
@@ -66,40 +68,52 @@ def noted(manifest: ReplicationManifest, name: str, now: datetime):
     return change
 
 
-def import_blocker(record: ReplicaRecord, max_attempts: int) -> str | None:
+STARTING = LEASE  # an attempt younger than this, without its replica's OCID yet, is still starting
+
+
+def import_blocker(record: ReplicaRecord, now: datetime, max_attempts: int, find_replica: "Callable[[], ImageFacts | None]") -> str | None:
     part = record.import_
     if record.state in ("done", "deleted"):
         return f"replica already {record.state}"
     if record.gave_up:
         return f"given up: {record.error}"
-    # A running attempt without its replica's OCID lost its step before that was written
-    # (its lease ended): the next attempt may start.
-    if part.state == "running" and part.replica_image_id:
-        return f"import running ({part.replica_image_id or 'replica being created'})"
+    if part.state == "running":
+        if part.replica_image_id:
+            return f"import running ({part.replica_image_id})"
+        if part.started_at is not None and now - part.started_at < STARTING:
+            return "another invocation is starting the import"
+        # An attempt whose step died before it learned its replica: is there one? (read now)
+        found = find_replica()
+        if found is not None:
+            return f"import running ({found.id}, {found.lifecycle_state})"
     if part.state == "failed" and (part.permanent or part.failures >= max_attempts):
         return f"import given up: {part.error}"
     return None
 
 
-def begin_import(manifest: ReplicationManifest, name: str, now: datetime):
+def begin_import(manifest: ReplicationManifest, name: str, now: datetime, attempt: int, par_id: str):
+    """The attempt `attempt` starts with the read PAR it made; a record that moved on refuses it."""
+
     def change(record: ReplicaRecord) -> None:
         noted(manifest, name, now)(record)
         part = record.import_
-        part.attempt += 1
+        if part.state == "running" and not part.replica_image_id:
+            part.failures += 1  # the previous attempt's step died before its replica was known
+        part.attempt = attempt
         part.state, part.started_at, part.ended_at = "running", now, None
-        part.work_request_id = part.par_id = part.replica_image_id = part.error = None
-        part.permanent = False
+        part.work_request_id = part.replica_image_id = part.error = None
+        part.par_id, part.permanent = par_id, False
         record.state, record.error = "importing", None
 
     return change
 
 
-def import_started(attempt: int, par_id: str, work_request_id: str | None, replica_id: str | None):
+def import_found(attempt: int, replica_id: str, work_request_id: str | None):
     def change(record: ReplicaRecord) -> None:
         part = record.import_
         if part.attempt == attempt:
-            part.par_id, part.work_request_id = par_id, work_request_id
-            part.replica_image_id = replica_id or part.replica_image_id
+            part.work_request_id = work_request_id
+            part.replica_image_id = part.replica_image_id or replica_id
 
     return change
 
@@ -128,45 +142,71 @@ def import_refused(attempt: int, reason: str, now: datetime):
 # ----- the step -------------------------------------------------------------------------------
 def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     runtime, config = ctx.runtime, ctx.config
-    record: ReplicaRecord | None = ctx.record
+    image_name = image_object(config.object_prefix, landed.source_id)
+    if landed.kind == "manifest" and landed.manifest == INITIAL_MANIFEST and runtime.objects.head(config.landing_bucket, image_name) is None:
+        # The first manifest lands before its (much larger) image: the image's landing goes on.
+        return StepResult("waiting", "manifest landed; waiting for the image")
     if landed.kind == "image":
-        if record is not None and record.state in ("done", "deleted"):
-            runtime.objects.delete(config.landing_bucket, landed.name)
-            return StepResult("ignored", f"replica already {record.state}; the copy that landed again was removed")
-        found = (record.manifest, record.manifest_object or "") if record is not None and record.manifest else newest_landed_manifest(runtime, landed.source_id)
+        found = newest_landed_manifest(runtime, landed.source_id)
         if found is None:
-            return StepResult("waiting", "image landed; waiting for its manifest")
+            record: ReplicaRecord | None = ctx.record
+            if record is not None and record.state in ("done", "deleted"):
+                runtime.objects.delete(config.landing_bucket, landed.name)
+                return StepResult("ignored", f"replica already {record.state}; the copy that landed again was removed")
+            if record is None or record.manifest is None:
+                return StepResult("waiting", "image landed; waiting for its manifest")
+            found = (record.manifest, record.manifest_object or "")
         manifest, name = found
-    else:
-        manifest = read_manifest(runtime, landed.name)
-        if manifest is None:
-            return StepResult("ignored", "manifest gone or unreadable")
-        if manifest.source_image_id != landed.source_id or manifest.source_region == runtime.region:
-            return StepResult("rejected", "manifest names another replication")
-        name = landed.name
-        if record is not None and (record.state in ("done", "deleted") or record.import_.state == "running"):
-            return apply_newer(ctx, record, manifest, name)
-        if manifest.kind == "delete":
-            return deleted_before_import(ctx, manifest, name)
-        if runtime.objects.head(config.landing_bucket, image_object(config.object_prefix, landed.source_id)) is None:
-            return StepResult("waiting", "manifest landed; waiting for the image", noted(manifest, name, ctx.now) if record is not None else None)
-    if record is not None and record.manifest is not None and record.manifest.outranks(manifest):
-        manifest, name = record.manifest, record.manifest_object or name
-    return start_import(ctx, manifest, name)
+        return start_import(ctx, manifest, name)
+    manifest = read_manifest(runtime, landed.name)
+    if manifest is None:
+        return StepResult("ignored", "manifest gone or unreadable")
+    if manifest.source_image_id != landed.source_id or manifest.source_region == runtime.region:
+        return StepResult("rejected", "manifest names another replication")
+    if landed.manifest == INITIAL_MANIFEST:
+        return start_import(ctx, manifest, landed.name)
+    # A later version: the replica may be finished, importing, or not there yet.
+    record = ctx.record
+    if record is not None and (record.state in ("done", "deleted") or record.import_.state == "running"):
+        return apply_newer(ctx, record, manifest, landed.name)
+    if manifest.kind == "delete":
+        return deleted_before_import(ctx, manifest, landed.name)
+    if runtime.objects.head(config.landing_bucket, image_name) is None:
+        return StepResult("waiting", "manifest landed; waiting for the image", noted(manifest, landed.name, ctx.now) if record is not None else None)
+    return start_import(ctx, manifest, landed.name)
 
 
-def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str) -> StepResult:
+def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, again: bool = True) -> StepResult:
     runtime, config = ctx.runtime, ctx.config
     source_id = manifest.source_image_id
-    reason = ctx.claim(begin_import(manifest, name, ctx.now), lambda r: import_blocker(r, config.max_attempts))
-    if reason:
-        return StepResult("in_progress", reason)
-    record: ReplicaRecord = ctx.record  # type: ignore[assignment]
-    attempt, compartment = record.import_.attempt, replica_compartment(runtime, manifest)
+    compartment = replica_compartment(runtime, manifest)
+    known = ctx._record if ctx._loaded else None
+    if known is not None and known.manifest is not None and known.manifest.outranks(manifest):
+        manifest, name = known.manifest, known.manifest_object or name
+    attempt = (known.import_.attempt if known is not None else 0) + 1
+
+    def find_replica() -> ImageFacts | None:
+        found = [i for i in runtime.compute.list_images(compartment, manifest.display_name) if i.replica_of == source_id and i.lifecycle_state in ("IMPORTING", "AVAILABLE")]
+        return found[0] if found else None
+
+    def guard(record: ReplicaRecord) -> str | None:
+        reason = import_blocker(record, ctx.now, config.max_attempts, find_replica)
+        if reason is None and record.import_.attempt + 1 != attempt:
+            return f"attempt {record.import_.attempt + 1} is next, not {attempt}"
+        return reason
+
+    # The PAR comes first so that the claim records it: a successful start then needs no
+    # second write (the finish learns the replica from its own event).
     par = runtime.objects.create_par(
         config.landing_bucket, par_name("import", source_id, runtime.region, attempt), image_object(config.object_prefix, source_id), "ObjectRead",
         ctx.now + par_lifetime(config, manifest.object_size // (1024 * 1024) if manifest.object_size else None),
     )
+    reason = ctx.claim(begin_import(manifest, name, ctx.now, attempt, par.id), guard, exclusive=False)
+    if reason:
+        runtime.objects.delete_par(config.landing_bucket, par.id)
+        if reason.startswith("attempt ") and again:
+            return start_import(ctx, manifest, name, again=False)  # the record had moved on: once more, with its number
+        return StepResult("in_progress", reason)
     request = ImportRequest(
         compartment_id=compartment,
         display_name=manifest.display_name,
@@ -184,17 +224,16 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str) -> 
     except PermanentError as exc:
         runtime.objects.delete_par(config.landing_bucket, par.id)
         why = f"import refused: {exc.reason}"
-
         return StepResult("failed", why, chain(import_refused(attempt, why, ctx.now), answered("failed", config.object_prefix, ctx.now)), after=send)
     except TransientError:
         # The answer was lost, not necessarily the request: look for the replica it would have made.
-        made = [i for i in runtime.compute.list_images(compartment, manifest.display_name) if i.replica_of == source_id and i.lifecycle_state == "IMPORTING"]
-        if not made:
+        made = find_replica()
+        if made is None:
             runtime.objects.delete_par(config.landing_bucket, par.id)
             return StepResult("failed", "CreateImage did not answer and no import started", import_released(attempt, "CreateImage did not answer"), retry=True)
-        replica, work_request = made[0], None
+        return StepResult("continued", f"importing as {made.id}", import_found(attempt, made.id, None))
     logs.info("import started", replica_image_id=replica.id, attempt=attempt)
-    return StepResult("continued", f"importing as {replica.id}", import_started(attempt, par.id, work_request, replica.id))
+    return StepResult("continued", f"importing as {replica.id}")
 
 
 def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationManifest, name: str) -> StepResult:

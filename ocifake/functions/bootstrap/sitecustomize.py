@@ -2,33 +2,36 @@
 and show the process the fake's simulated time.
 
 Only active when OCIFAKE_ENDPOINT is set. The function's own code is untouched: it builds
-real SDK clients, signs real requests, and gets real responses back; `datetime.now()`
-answers the simulated clock, as it would read the wall clock in a container.
+real SDK clients, signs real requests, and gets real responses back, built by the SDK's
+own HTTP adapter; `datetime.now()` answers the simulated clock, as it would read the wall
+clock in a container.
+
+Nothing of the SDK is imported here: the transport is patched at the moment the function
+imports it, so the process loads exactly what the function loads (and its memory and
+start-up time stay the function's own).
 """
 
 import os
 
 if os.environ.get("OCIFAKE_ENDPOINT"):
+    import datetime as _datetime
     import http.client
+    import importlib.abc
+    import importlib.machinery
+    import io
     import json
-    import re
+    import sys
     from urllib.parse import urlsplit
 
-    import responses
-    from oci._vendor.requests.exceptions import ConnectionError as _ConnectionError
-    from oci._vendor.requests.exceptions import ConnectTimeout as _ConnectTimeout
-    from oci._vendor.requests.exceptions import ReadTimeout as _ReadTimeout
-
-    _TRANSPORT_ERRORS = {"connect-timeout": _ConnectTimeout, "timeout": _ReadTimeout, "connection": _ConnectionError}
-
     _endpoint = urlsplit(os.environ["OCIFAKE_ENDPOINT"])
+    _ADAPTERS = "oci._vendor.requests.adapters"
+    _TRANSPORT_ERRORS = {"connect-timeout": "ConnectTimeout", "timeout": "ReadTimeout", "connection": "ConnectionError"}
 
-    def _forward(request):
-        # responses keeps every call it saw, globally and per registered response; a
-        # long-lived function process must not accumulate them.
-        _mock.calls.reset()
-        for registered in _mock.registered():
-            registered.calls.reset()
+    def _send(adapter, request, **kwargs):
+        """HTTPAdapter.send, answered by the fake through its loopback endpoint."""
+        from oci._vendor.requests import exceptions
+        from urllib3.response import HTTPResponse  # the one the vendored requests uses
+
         body = request.body
         if hasattr(body, "read"):
             body = body.read()
@@ -43,17 +46,33 @@ if os.environ.get("OCIFAKE_ENDPOINT"):
             data = reply.read()
             if reply.getheader("x-ocifake-transport-error"):
                 fault = json.loads(data)
-                raise _TRANSPORT_ERRORS.get(fault["type"], _ConnectionError)(fault["message"])
-            return reply.status, [(k, v) for k, v in reply.getheaders() if k.lower() not in ("content-length", "transfer-encoding", "connection")], data
+                raise getattr(exceptions, _TRANSPORT_ERRORS.get(fault["type"], "ConnectionError"))(fault["message"], request=request)
+            kept = [(k, v) for k, v in reply.getheaders() if k.lower() not in ("content-length", "transfer-encoding", "connection")]
+            kept.append(("content-length", str(len(data))))
+            raw = HTTPResponse(body=io.BytesIO(data), headers=kept, status=reply.status, reason=reply.reason, preload_content=False, decode_content=False)
+            return adapter.build_response(request, raw)
         finally:
             conn.close()
 
-    _mock = responses.RequestsMock(target="oci._vendor.requests.adapters.HTTPAdapter.send", assert_all_requests_are_fired=False)
-    for _method in ("GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"):
-        _mock.add_callback(_method, re.compile(r".*"), callback=_forward, content_type=None)
-    _mock.start()
+    class _PatchTransport(importlib.abc.MetaPathFinder):
+        """When the SDK's vendored requests adapters load, point HTTPAdapter.send at the fake."""
 
-    import datetime as _datetime
+        def find_spec(self, fullname, path, target=None):
+            if fullname != _ADAPTERS:
+                return None
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+            if spec is None or spec.loader is None:
+                return None
+            original = spec.loader.exec_module
+
+            def exec_module(module):
+                original(module)
+                module.HTTPAdapter.send = _send
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, _PatchTransport())
 
     _wall_datetime = _datetime.datetime
 
