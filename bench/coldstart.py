@@ -1,63 +1,141 @@
-"""Cold start and memory of the function, as the Fn container starts it, against a bare `import oci`."""
+"""Cold start and memory of a function container, measured against two references in the same run.
 
+A: `fdk functions/func.py handler`, a fresh process (http-stream over its unix socket), timed
+   from spawn to its first answer (not to the socket opening), with the resource principal
+   files a container has, and no fake in the process: the production path.
+B: a trivial fdk handler, started and timed the same way: the fdk's own floor.
+C: `python -c "import oci"`: what loading the whole SDK costs.
+
+The three run in turns (A B C A B C …), so a slower moment of the machine hits them alike;
+medians and the ratios of medians are reported. Peak memory is the process's VmHWM.
+"""
+
+import http.client
 import json
-import re
+import os
+import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
+from pathlib import Path
 
 from ocifake import FakeCloud
-from ocifake.functions.fdk_process import FdkProcess as FdkFunction
-from replicator.rules import REPO_ROOT
 from replicator.sandbox import FUNC_ENTRY
 
 from .scenarios import SOURCE
 
-# VmHWM, not ru_maxrss: the latter keeps the parent's size from before exec.
+TRIVIAL = textwrap.dedent(
+    """
+    from fdk import response
+
+
+    def handler(ctx, data=None):
+        return response.Response(ctx, response_data="ok")
+    """
+)
 _PEAK = "import sys; print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024, file=sys.stderr)"
 
 
-def bare_import_oci() -> dict:
-    """The floor: a Python process that only imports the SDK."""
+def _peak_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str):
+        super().__init__("localhost", timeout=60)
+        self._path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self._path)
+
+
+def _call(sock_path: str, body: bytes) -> str:
+    conn = _UnixConnection(sock_path)
+    try:
+        conn.request("POST", "/call", body=body, headers={"Fn-Call-Id": "bench", "Fn-Deadline": "2099-01-01T00:00:00.000Z", "Content-Type": "application/json"})
+        reply = conn.getresponse()
+        return f"{reply.status} {reply.read()[:120].decode(errors='replace')}"
+    finally:
+        conn.close()
+
+
+def first_answer(entry: str, env: dict[str, str], body: bytes = b"{}") -> dict:
+    """Spawn `fdk entry handler` and time it to its first answer; its peak memory then."""
+    workdir = tempfile.mkdtemp(prefix="coldstart-")
+    sock_path = os.path.join(workdir, "lsnr.sock")
+    fdk = shutil.which("fdk", path=os.path.dirname(sys.executable)) or "fdk"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "FN_", "IR_"))}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [fdk, entry, "handler"], env={**clean, **env, "FN_FORMAT": "http-stream", "FN_LISTENER": f"unix:{sock_path}"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(entry),
+    )
+    try:
+        while not os.path.exists(sock_path):
+            if process.poll() is not None:
+                raise RuntimeError(f"{entry} exited at start")
+            time.sleep(0.002)  # a real process binding its socket
+        reply = _call(sock_path, body)
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, "peak_rss_mb": _peak_rss_mb(process.pid), "answered": reply}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def import_oci() -> dict:
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", f"import oci; {_PEAK}"], capture_output=True, text=True, check=True)
     return {"seconds": time.perf_counter() - started, "peak_rss_mb": float(done.stderr.strip().splitlines()[-1])}
 
 
-def function_first_answer(*, with_cloud_call: bool) -> dict:
-    """Start `fdk func.py handler` and time it until it answers its first event.
+def paired(runs: int = 7) -> dict:
+    """A, B and C in turns, `runs` times each; medians and ratios."""
+    with FakeCloud(regions=[SOURCE]) as cloud:
+        env = {**cloud.resource_principal_env(SOURCE), "IR_NAMESPACE": cloud.namespace}
+        trivial = Path(tempfile.mkdtemp(prefix="trivial-")) / "func.py"
+        trivial.write_text(TRIVIAL)
+        samples: dict[str, list[dict]] = {"function": [], "trivial": [], "import_oci": []}
+        first_answer(str(FUNC_ENTRY), env)  # warm the file cache once, for all three alike
+        for _ in range(runs):
+            samples["function"].append(first_answer(str(FUNC_ENTRY), env))
+            samples["trivial"].append(first_answer(str(trivial), {}))
+            samples["import_oci"].append(import_oci())
+    out = {}
+    for name, values in samples.items():
+        out[name] = {
+            "seconds": statistics.median(v["seconds"] for v in values),
+            "seconds_min": min(v["seconds"] for v in values),
+            "seconds_max": max(v["seconds"] for v in values),
+            "peak_rss_mb": statistics.median(v["peak_rss_mb"] for v in values),
+        }
+    out["function"]["answered"] = samples["function"][0]["answered"]
+    out["ratio_to_import_oci"] = out["function"]["seconds"] / out["import_oci"]["seconds"]
+    out["ratio_to_trivial"] = out["function"]["seconds"] / out["trivial"]["seconds"]
+    out["runs"] = runs
+    return out
 
-    Without a cloud call the event is one the handler rejects by itself, and the process runs
-    without ocifake's interception: the production path exactly. With a cloud call the first
-    event is a real image event, answered through the fake (whose interception adds its import).
-    """
+
+def first_real_event() -> dict:
+    """A function process under the fake answering a real image event: its memory after it."""
     with FakeCloud(regions=[SOURCE]) as cloud:
         compartment = cloud.create_compartment("images")
         image = cloud.create_image(SOURCE, compartment, "plain")
         cloud.run_until_idle()
-        fn = FdkFunction(cloud, SOURCE, str(FUNC_ENTRY), "handler", {}, "coldstart", endpoint="" if not with_cloud_call else _loopback(cloud), workdir=tempfile.mkdtemp(dir=cloud._tmp))
-        started = time.perf_counter()
-        fn.start()
-        if with_cloud_call:
-            event = json.loads((REPO_ROOT / "events" / "samples" / "image-created.json").read_text())
-            event["data"]["resourceId"] = image.id
-            reply = fn(event)
-        else:
-            reply = fn.invoke(b"{}")
-        seconds = time.perf_counter() - started
-        peak = fn.peak_rss_mb()
-        fn.stop()
-        return {"seconds": seconds, "peak_rss_mb": peak, "status": reply.status}
-
-
-def _loopback(cloud) -> str:
-    from ocifake.functions.loopback import LoopbackServer
-
-    server = LoopbackServer(cloud)
-    server.start()
-    cloud._loopback = server
-    return server.url
+        fn = cloud.deploy_function(SOURCE, str(FUNC_ENTRY), config={"IR_NAMESPACE": cloud.namespace})
+        event = json.loads((FUNC_ENTRY.parent.parent / "events" / "samples" / "image-created.json").read_text())
+        event["data"]["resourceId"] = image.id
+        reply = fn.deliver(event)
+        container = fn.containers[0]
+        return {"peak_rss_mb": container.peak_rss_mb(), "status": reply.status, "result": reply.json().get("result")}
 
 
 def import_breakdown(top: int = 6) -> list[tuple[str, float]]:
@@ -65,8 +143,8 @@ def import_breakdown(top: int = 6) -> list[tuple[str, float]]:
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import replicator.handler"], capture_output=True, text=True, check=True)
     totals: dict[str, float] = {}
     for line in done.stderr.splitlines():
-        match = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", line)
-        if match:
-            package = match.group(2).split(".")[0]
-            totals[package] = totals.get(package, 0.0) + int(match.group(1)) / 1e6
+        parts = line.split("|")
+        if len(parts) == 3 and parts[0].startswith("import time:") and parts[0].split(":")[1].strip().isdigit():
+            package = parts[2].strip().split(".")[0]
+            totals[package] = totals.get(package, 0.0) + int(parts[0].split(":")[1]) / 1e6
     return sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:top]

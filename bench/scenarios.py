@@ -1,11 +1,14 @@
-"""Shared set-up: a fake cloud with the replicator deployed, and the polling approach it replaces."""
+"""The replicator on the fake cloud, and the polling scripts it is compared with, on the same durations."""
 
 import time
-from datetime import timedelta
+from collections import Counter
+from dataclasses import dataclass, field
 
 import oci
 
-from ocifake import FakeCloud
+from ocifake import Durations, FakeCloud
+from ocifake.core.clock import parse_time
+from replicator import logs
 from replicator.sandbox import deploy
 
 SOURCE = "us-ashburn-1"
@@ -14,57 +17,95 @@ TARGET_POOL = [
     "ca-toronto-1", "sa-saopaulo-1", "ap-mumbai-1", "eu-amsterdam-1", "ap-seoul-1",
 ]
 IMAGE_GB = 50
-POLL_SECONDS = 15
+SHAPES = {"VM.Standard3.Flex": {}}
 
 
 def targets(n: int) -> list[str]:
     return TARGET_POOL[:n]
 
 
-def replicate_with_functions(n_targets: int, *, images: int = 1, env: dict | None = None) -> dict:
-    """One (or more) tagged images replicated by the event-driven pipeline; calls, times, invocations."""
+def floor_seconds(durations: Durations | None = None) -> float:
+    """Export, then the slowest copy and the slowest import, every region in parallel."""
+    d = durations or Durations()
+    return d.export(IMAGE_GB) + d.copy(IMAGE_GB) + d.import_(IMAGE_GB)
+
+
+@dataclass
+class Replication:
+    calls: list = field(default_factory=list)  # (region is the source, step, operation) of each call
+    images_done: int = 0
+    simulated_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    max_concurrency: int = 0
+    invocations: list = field(default_factory=list)  # (event type, result, seconds)
+
+
+def _done(cloud: FakeCloud, created: list, regions: list[str], compartment: str) -> int:
+    done = 0
+    for image in created:
+        ok = True
+        for region in regions:
+            listed = oci.core.ComputeClient(cloud.config(region)).list_images(compartment).data
+            ok &= sum(1 for i in listed if (i.freeform_tags or {}).get("replica-of") == image.id and i.lifecycle_state == "AVAILABLE") == 1
+        done += ok
+    return done
+
+
+def replicate_with_functions(n_targets: int, *, images: int = 1, fdk: bool = False, containers: int = 1) -> Replication:
+    """Tagged images replicated by the event-driven pipeline: its calls, stage by stage, and its time."""
     regions = [SOURCE, *targets(n_targets)]
     with FakeCloud(regions=regions) as cloud:
         compartment = cloud.create_compartment("images")
-        sandbox = deploy(cloud, regions, compartment, env)
+        # IR_NAMESPACE as Terraform sets it; events only (no pass): the steady state.
+        sandbox = deploy(cloud, regions, compartment, {"IR_NAMESPACE": cloud.namespace}, fdk=fdk, containers=containers)
         created = [
-            cloud.create_image(SOURCE, compartment, f"image-{n}", size_gb=IMAGE_GB, freeform_tags={"replicate-to": ",".join(targets(n_targets))}, shapes={"VM.Standard3.Flex": {}})
+            cloud.create_image(SOURCE, compartment, f"image-{n}", size_gb=IMAGE_GB, freeform_tags={"replicate-to": ",".join(targets(n_targets))}, shapes=SHAPES)
             for n in range(images)
         ]
         available_at = cloud.durations.capture(IMAGE_GB)
-        cpu_before = sum(fn.cpu_seconds() for fn in sandbox.functions.values())
-        wall = time.perf_counter()
+        cpu_before = sum(c.cpu_seconds() for fn in sandbox.functions.values() for c in fn.containers) if fdk else 0.0
+        started = time.perf_counter()
         cloud.run_until_idle()
-        wall = time.perf_counter() - wall
-        cpu = sum(fn.cpu_seconds() for fn in sandbox.functions.values()) - cpu_before
-        # Includes ocifake's interception in each process, so it slightly overstates production.
-        peak_rss = max(fn.peak_rss_mb() for fn in sandbox.functions.values())
-        done = [
-            i for i in created
-            if all(
-                sum(1 for img in cloud.compute(r).images.values() if img.freeform_tags.get("replica-of") == i.id and img.lifecycle_state == "AVAILABLE") == 1
-                for r in targets(n_targets)
-            )
-        ]
-        finished = max(
-            d.time for d in cloud.events.deliveries if d.event_type == "com.oraclecloud.computeapi.createimage.end" and d.region != SOURCE
-        )
-        from ocifake.core.clock import parse_time
-
-        start = cloud.clock.now() - timedelta(seconds=cloud.clock.seconds)
-        return {
-            "calls": [c.operation for c in cloud.calls],
-            "images_done": len(done),
-            "simulated_seconds": (parse_time(finished) - start).total_seconds() - available_at,
-            "wall_seconds": wall,
-            "cpu_seconds": cpu,
-            "peak_rss_mb": peak_rss,
-            "invocations": [(inv.event_type, inv.json().get("result"), inv.seconds) for fn in sandbox.functions.values() for inv in fn.invocations],
-        }
+        run = Replication(wall_seconds=time.perf_counter() - started, max_concurrency=cloud.interleaver.max_concurrency)
+        if fdk:
+            run.cpu_seconds = sum(c.cpu_seconds() for fn in sandbox.functions.values() for c in fn.containers) - cpu_before
+            run.peak_rss_mb = max(c.peak_rss_mb() for fn in sandbox.functions.values() for c in fn.containers)
+        else:
+            run.calls = [(r.get("region") == SOURCE, r.get("step", "route"), r["operation"]) for r in sandbox.logs() if r.get("message") == "api"]
+            logs.enable(False)
+        run.images_done = _done(cloud, created, targets(n_targets), compartment)
+        # Done when the last replica is finished: its import's end reaches its region's function.
+        finished = max(d.time for d in cloud.events.deliveries if d.event_type == "com.oraclecloud.computeapi.createimage.end" and d.region != SOURCE)
+        start = cloud.clock.now().timestamp() - cloud.clock.seconds
+        run.simulated_seconds = parse_time(finished).timestamp() - start - available_at
+        run.invocations = [(i.event_type, i.json().get("result"), i.seconds) for fn in sandbox.functions.values() for i in fn.invocations]
+        if not fdk:
+            assert len(run.calls) == sum(1 for c in cloud.calls if c.principal == "resource_principal"), "a call was not logged"
+        return run
 
 
-def replicate_by_polling(n_targets: int) -> dict:
-    """What people script today: export, poll every 15 s; then per region copy, poll; import, poll."""
+def waiter_intervals(max_interval: float = 30.0):
+    """The SDK's oci.wait_until: 1 s, doubling, up to max_interval_seconds (30 by default)."""
+    interval = 1.0
+    while True:
+        yield interval
+        interval = min(interval * 2, max_interval)
+
+
+def fixed_intervals(seconds: float):
+    while True:
+        yield seconds
+
+
+def replicate_by_polling(n_targets: int, schedule) -> dict:
+    """What a competent script does today: export, then every region in parallel, copy then import,
+    each work request polled on `schedule()` (a fresh schedule per wait, as each waiter starts anew).
+
+    It omits what the replicator adds: tags and shape compatibility on the replicas, removing
+    the objects, retries with idempotency, a record, notices.
+    """
     regions = [SOURCE, *targets(n_targets)]
     with FakeCloud(regions=regions) as cloud:
         compartment = cloud.create_compartment("images")
@@ -78,34 +119,44 @@ def replicate_by_polling(n_targets: int) -> dict:
         objects = oci.object_storage.ObjectStorageClient(cloud.config(SOURCE))
         requests = {r: oci.work_requests.WorkRequestClient(cloud.config(r)) for r in regions}
 
-        def poll(read, done):
-            while True:
-                cloud.advance(POLL_SECONDS)
-                status = read()
-                if status in done:
-                    return status
+        # Each entry is one waiter: (next poll at, its interval schedule, how to read it, what to do when done).
+        waiters: list[list] = []
 
-        export = compute[SOURCE].export_image(image.id, oci.core.models.ExportImageViaObjectStorageTupleDetails(bucket_name="staging", namespace_name=ns, object_name="image.oci"))
-        poll(lambda: requests[SOURCE].get_work_request(export.headers["opc-work-request-id"]).data.status, {"SUCCEEDED", "FAILED"})
-        for region in targets(n_targets):
-            copy = objects.copy_object(
-                ns, "staging",
-                oci.object_storage.models.CopyObjectDetails(source_object_name="image.oci", destination_region=region, destination_namespace=ns, destination_bucket="landing", destination_object_name="image.oci"),
-            )
-            poll(lambda: objects.get_work_request(copy.headers["opc-work-request-id"]).data.status, {"COMPLETED", "FAILED"})
+        def wait(read, done_states, then):
+            intervals = schedule()
+            waiters.append([cloud.clock.seconds + next(intervals), intervals, read, done_states, then])
+
+        def import_into(region):
             details = oci.core.models.CreateImageDetails(
                 compartment_id=compartment, display_name="image",
                 image_source_details=oci.core.models.ImageSourceViaObjectStorageTupleDetails(namespace_name=ns, bucket_name="landing", object_name="image.oci"),
             )
             created = compute[region].create_image(details)
-            poll(lambda: requests[region].get_work_request(created.headers["opc-work-request-id"]).data.status, {"SUCCEEDED", "FAILED"})
-        return {"calls": [c.operation for c in cloud.calls[before:]], "simulated_seconds": cloud.clock.seconds - start}
+            wr = created.headers["opc-work-request-id"]
+            wait(lambda: requests[region].get_work_request(wr).data.status, {"SUCCEEDED", "FAILED"}, lambda: None)
 
+        def copy_everywhere():
+            for region in targets(n_targets):
+                copy = objects.copy_object(
+                    ns, "staging",
+                    oci.object_storage.models.CopyObjectDetails(
+                        source_object_name="image.oci", destination_region=region, destination_namespace=ns, destination_bucket="landing", destination_object_name="image.oci",
+                    ),
+                )
+                wr = copy.headers["opc-work-request-id"]
+                wait(lambda wr=wr: objects.get_work_request(wr).data.status, {"COMPLETED", "FAILED"}, lambda region=region: import_into(region))
 
-def floor_seconds(cloud_durations=None) -> float:
-    """Export, then the slowest copy and the slowest import, every region in parallel."""
-    from ocifake import Durations
-
-    d = cloud_durations or Durations()
-    return d.export(IMAGE_GB) + d.copy(IMAGE_GB) + d.import_(IMAGE_GB)
-
+        export = compute[SOURCE].export_image(image.id, oci.core.models.ExportImageViaObjectStorageTupleDetails(bucket_name="staging", namespace_name=ns, object_name="image.oci"))
+        wr = export.headers["opc-work-request-id"]
+        wait(lambda: requests[SOURCE].get_work_request(wr).data.status, {"SUCCEEDED", "FAILED"}, copy_everywhere)
+        while waiters:
+            waiters.sort(key=lambda w: w[0])
+            waiter = waiters.pop(0)
+            cloud.advance(max(0.0, waiter[0] - cloud.clock.seconds))
+            if waiter[2]() in waiter[3]:
+                waiter[4]()
+            else:
+                waiter[0] = cloud.clock.seconds + next(waiter[1])
+                waiters.append(waiter)
+        calls = Counter(c.operation for c in cloud.calls[before:])
+        return {"calls": sum(calls.values()), "polls": calls["GetWorkRequest"], "simulated_seconds": cloud.clock.seconds - start}

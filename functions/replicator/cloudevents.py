@@ -46,7 +46,7 @@ EVENT_KINDS: dict[str, EventKind] = {
 class ObjectDetails(BaseModel):
     """`data.additionalDetails` of an Object Storage event."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     namespace: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$")
     bucket_name: str = Field(alias="bucketName", min_length=1, max_length=256)
@@ -54,7 +54,7 @@ class ObjectDetails(BaseModel):
 
 
 class EventData(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="ignore", populate_by_name=True)
 
     compartment_id: str | None = Field(None, alias="compartmentId")
     resource_name: str = Field("", alias="resourceName", max_length=1024)
@@ -71,7 +71,7 @@ class EventData(BaseModel):
 
 
 class CloudEvent(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     cloud_events_version: str = Field(alias="cloudEventsVersion")
     event_type: str = Field(alias="eventType", min_length=1, max_length=256)

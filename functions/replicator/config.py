@@ -30,7 +30,7 @@ def _region_list(value) -> tuple[str, ...]:
 class ReplicatorConfig(BaseModel):
     """Settings shared by every stage; one instance per function container."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     staging_bucket: str = Field("image-replicator-staging", min_length=1, max_length=256)
     landing_bucket: str = Field("image-replicator-landing", min_length=1, max_length=256)

@@ -11,7 +11,7 @@ DEFAULT_KEYWORD = "default"
 
 
 class Decision(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     opted_in: bool
     targets: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ from .naming import PROVENANCE_TAG
 class ShapeEntry(BaseModel):
     """One shape compatibility entry with its optional constraints."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     shape: str
     memory_min_gbs: int | None = None
@@ -20,7 +20,7 @@ class ShapeEntry(BaseModel):
 
 
 class ImageFacts(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     id: str
     compartment_id: str | None

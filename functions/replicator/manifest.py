@@ -22,7 +22,7 @@ SCHEMA_VERSION = 2
 class ReplicaSpec(BaseModel):
     """What a finished replica must carry besides its disk: the source's tags and shapes."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     freeform_tags: dict[str, str] = Field(default_factory=dict)
     defined_tags: dict[str, dict] = Field(default_factory=dict)
@@ -40,7 +40,7 @@ class ReplicaSpec(BaseModel):
 
 
 class ReplicationManifest(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     schema_version: int = SCHEMA_VERSION
     kind: Literal["replicate", "delete"] = "replicate"

@@ -7,7 +7,7 @@ finish). Built on an operator's machine, which may read every region.
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .decision import Decision
 from .images import ImageFacts
@@ -18,6 +18,8 @@ STAGES = ("export", "copy", "import", "finish")
 
 
 class RegionReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     region: str
     stage: str
     state: str  # pending | in_progress | done | failed | deleted
@@ -30,6 +32,8 @@ class RegionReport(BaseModel):
 
 
 class ImageReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     source_image_id: str
     display_name: str
     source_region: str

@@ -5,6 +5,7 @@ be about: an image may be a source or one of our replicas; an object may be a la
 or manifest, or a target's answer.
 """
 
+import importlib
 from typing import TYPE_CHECKING
 
 from . import logs, ocids
@@ -16,22 +17,27 @@ from .reconcile.request import ReconcileRequest
 from .records.replica import ReplicaRecord
 from .records.source import SourceRecord
 from .runtime import Runtime
-from .steps import acknowledge, distribute, export, finish, landed, refresh, tombstone
 from .steps.engine import Outcome, Step, execute
 
 if TYPE_CHECKING:
     from .reconcile.run import PassReport
 from .subjects import DeletedSource, Replica, SourceImage
 
-ROUTES: dict[tuple[EventKind, type], Step] = {
-    (EventKind.IMAGE_AVAILABLE, SourceImage): export.STEP,
-    (EventKind.IMAGE_AVAILABLE, Replica): finish.STEP,  # our import ended in this (target) region
-    (EventKind.EXPORT_ENDED, SourceImage): distribute.STEP,
-    (EventKind.IMAGE_CHANGED, SourceImage): refresh.STEP,
-    (EventKind.IMAGE_DELETED, DeletedSource): tombstone.STEP,
-    (EventKind.OBJECT_WRITTEN, LandedObject): landed.STEP,  # in the landing bucket
-    (EventKind.OBJECT_WRITTEN, AckName): acknowledge.STEP,  # a target's answer, in the staging bucket
+# Each event kind and what it turned out to be about -> the step (a module of steps/, loaded
+# when an event first needs it: a container's first answer pays for one step, not all).
+ROUTES: dict[tuple[EventKind, type], str] = {
+    (EventKind.IMAGE_AVAILABLE, SourceImage): "export",
+    (EventKind.IMAGE_AVAILABLE, Replica): "finish",  # our import ended in this (target) region
+    (EventKind.EXPORT_ENDED, SourceImage): "distribute",
+    (EventKind.IMAGE_CHANGED, SourceImage): "refresh",
+    (EventKind.IMAGE_DELETED, DeletedSource): "tombstone",
+    (EventKind.OBJECT_WRITTEN, LandedObject): "landed",  # in the landing bucket
+    (EventKind.OBJECT_WRITTEN, AckName): "acknowledge",  # a target's answer, in the staging bucket
 }
+
+
+def step(name: str) -> Step:
+    return importlib.import_module(f"{__package__}.steps.{name}").STEP
 # What the remaining combinations mean; each is answered 200 with this reason.
 NOT_ROUTED: dict[tuple[EventKind, type], str] = {
     (EventKind.EXPORT_ENDED, Replica): "an export of one of our replicas",
@@ -154,11 +160,12 @@ def _dispatch(kind: EventKind | None, event: CloudEvent, runtime: Runtime, hint:
         return answer("ignored", exc.reason)
     except InvalidEvent as exc:
         return answer("rejected", exc.reason, level=logs.warning)
-    step = ROUTES.get((kind, type(subject)))
-    if step is None:
+    name = ROUTES.get((kind, type(subject)))
+    if name is None:
         return answer("ignored", NOT_ROUTED.get((kind, type(subject)), f"{kind.value} of a {type(subject).__name__}"))
+    chosen = step(name)
     try:
-        return execute(step, runtime, subject, rebuild=REBUILD[step.side])
+        return execute(chosen, runtime, subject, rebuild=REBUILD[chosen.side])
     except InvalidEvent as exc:
         return answer("rejected", exc.reason, level=logs.warning)
     except PermanentError as exc:

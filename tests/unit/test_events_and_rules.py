@@ -79,3 +79,10 @@ def test_freeform_tags_are_read_under_either_spelling():
 @pytest.mark.parametrize("action", ["updateimage", "deleteimage", "addimageshapecompatibility", "removeimageshapecompatibility"])
 def test_image_events_count_in_either_namespace(namespace, action):
     assert f"com.oraclecloud.{namespace}.{action}" in EVENT_KINDS
+
+
+def test_every_route_names_a_step_of_the_right_side():
+    from replicator.router import step
+
+    sides = {name: step(name).side for name in set(ROUTES.values())}
+    assert sides == {"export": "source", "distribute": "source", "refresh": "source", "tombstone": "source", "acknowledge": "source", "landed": "replica", "finish": "replica"}

@@ -72,7 +72,7 @@ def test_fips_mode_imports_oci_as_usual():
 
 def test_a_layout_the_loader_does_not_know_falls_back_to_the_normal_import(monkeypatch):
     imported = []
-    monkeypatch.setattr(sdk, "layout_problems", lambda: ["oci.core: unexpected If at line 3 of __init__.py"])
+    monkeypatch.setattr(sdk, "read_layouts", lambda: ({}, ["oci.core: unexpected If at line 3 of __init__.py"]))
     status = sdk.install(environ={}, import_oci=lambda: imported.append("oci"), modules={})
     assert status == "normal: oci.core: unexpected If at line 3 of __init__.py"
     assert imported == ["oci"]

@@ -1,5 +1,7 @@
 """One wrapper for every SDK call: a log line per action, and SDK errors turned into ours."""
 
+from __future__ import annotations
+
 from typing import Any, Callable, TypeVar
 
 import oci

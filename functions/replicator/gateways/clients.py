@@ -1,6 +1,8 @@
 """SDK clients for one region, signed by the function's resource principal (or an operator's key)."""
 
-from collections.abc import Mapping
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -54,18 +56,23 @@ def _session_signer(token: str | None, key: str | None, passphrase: str | None, 
 class Clients:
     """One client per service for one region, built on first use and reused by warm invocations."""
 
-    def __init__(self, config: ReplicatorConfig, region: str, *, signer: Any = None, sdk_config: dict | None = None):
-        """Authenticate with `sdk_config` (an oci config dict) or `signer`."""
+    def __init__(self, config: ReplicatorConfig, region: str, *, signer: Any = None, sdk_config: dict | None = None, signer_from: Callable[[], Any] | None = None):
+        """Authenticate with `sdk_config` (an oci config dict), `signer`, or `signer_from()` on first use."""
         self._config = config
         self.region = region
         self._signer = signer
+        self._signer_from = signer_from
         self._sdk_config = sdk_config
         self._cache: dict[str, Any] = {}
 
     @classmethod
     def for_function(cls, config: ReplicatorConfig, env: Mapping[str, str]) -> "Clients":
-        signer = resource_principal_signer(env)
-        return cls(config, signer.region, signer=signer)
+        """The function's clients; its key is read when the first call needs it, not at start."""
+        region = env.get("OCI_RESOURCE_PRINCIPAL_REGION")
+        if not region:
+            signer = resource_principal_signer(env)
+            return cls(config, signer.region, signer=signer)
+        return cls(config, region, signer_from=lambda: resource_principal_signer(env))
 
     def compute(self) -> oci.core.ComputeClient:
         return self._client(oci.core.ComputeClient)
@@ -82,6 +89,8 @@ class Clients:
     def _client(self, cls):
         name = cls.__name__
         if name not in self._cache:
+            if self._signer is None and self._signer_from is not None:
+                self._signer = self._signer_from()
             auth = {"signer": self._signer} if self._sdk_config is None else {}
             client = cls(
                 {**(self._sdk_config or {}), "region": self.region},

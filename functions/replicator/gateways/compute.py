@@ -1,5 +1,7 @@
 """Compute calls in one region: images, export, import, shape compatibility, tags, work requests."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 import oci

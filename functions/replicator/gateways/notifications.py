@@ -1,5 +1,7 @@
 """Publishing completion and failure notices to an OCI Notifications topic in the function's region."""
 
+from __future__ import annotations
+
 import json
 
 import oci

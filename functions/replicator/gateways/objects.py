@@ -1,5 +1,7 @@
 """Object Storage calls in one region: objects, pre-authenticated requests, server-side copies."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime

@@ -17,9 +17,9 @@ already imported, `oci` is imported as usual.
 
 import ast
 import importlib
+import importlib.abc
 import importlib.machinery
 import importlib.util
-import inspect
 import os
 import sys
 import types
@@ -92,7 +92,7 @@ def merge_type_mappings(*dictionaries: dict) -> LazyTypeMapping:
 class LazyPackage(types.ModuleType):
     """A package whose `__init__` is not run: its names are imported on first use."""
 
-    def __init__(self, name: str, directory: Path, names: dict[str, Target], mappings: dict[str, dict[str, Target]]):
+    def __init__(self, name: str, directory: Path, names: dict[str, Target] | None, mappings: dict[str, dict[str, Target]] | None):
         super().__init__(name)
         self.__path__ = [str(directory)]
         self.__file__ = str(directory / "__init__.py")
@@ -104,6 +104,11 @@ class LazyPackage(types.ModuleType):
         self._mappings = mappings
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._names is None or self._mappings is None:
+            # A models package: its (long) layout is read the first time one of its names is used.
+            self._names, self._mappings = read_layout(self.__name__, Path(self.__file__))
         if name in self._mappings:
             value: Any = LazyTypeMapping(self._mappings[name])
         elif name in self._names:
@@ -192,27 +197,62 @@ def read_layout(package: str, init: Path) -> tuple[dict[str, Target], dict[str, 
     return names, mappings
 
 
-def layout_problems() -> list[str]:
-    """What in the installed oci does not fit the loader (empty: it fits)."""
-    problems = []
+def _scan_models(init: Path) -> str | None:
+    """A quick look at a models package's __init__ (imports, `__all__`, one type mapping); None if it fits.
+
+    The full parse waits for the first use of the package (read_layout); the guard test runs it on all.
+    """
+    in_mapping = False
+    for number, line in enumerate(init.read_text().splitlines(), 1):
+        if not line or line.startswith("#") or line.startswith("from .") or line.startswith("from __future__ "):
+            continue
+        if in_mapping:
+            in_mapping = line != "}"
+            if in_mapping and not line.startswith("    "):
+                return f"unexpected line {number} in its type mapping"
+            continue
+        if line.endswith("_type_mapping = {"):
+            in_mapping = True
+            continue
+        if line.startswith("__all__"):
+            continue
+        return f"unexpected line {number} of __init__.py"
+    return None
+
+
+def read_layouts(thorough: bool = False) -> tuple[dict[str, tuple[dict[str, Target] | None, dict[str, dict[str, Target]] | None]], list[str]]:
+    """Every lazy package's layout (a models package's is read on first use), and what does not fit the loader."""
+    layouts: dict = {}
+    problems: list[str] = []
     try:
         root = _root()
     except LayoutChanged as exc:
-        return [str(exc)]
+        return layouts, [str(exc)]
     for package in LAZY_PACKAGES:
         init = _directory(root, package) / "__init__.py"
         if not init.exists():
             problems.append(f"{package}: no __init__.py")
             continue
         try:
-            read_layout(package, init)
+            if package.endswith(".models") and not thorough:
+                problem = _scan_models(init)
+                if problem:
+                    raise LayoutChanged(f"{package}: {problem}")
+                layouts[package] = (None, None)
+            else:
+                layouts[package] = read_layout(package, init)
         except (LayoutChanged, SyntaxError) as exc:
             problems.append(str(exc))
     base_client = root / "base_client.py"
     text = base_client.read_text() if base_client.exists() else ""
-    if "def merge_type_mappings(" not in text or MERGE_CALL not in text:
+    if "def merge_type_mappings(" not in text or text.count(MERGE_CALL) != 1 or text.count("merge_type_mappings(") != 2:
         problems.append("oci.base_client no longer merges type mappings as the loader expects")
-    return problems
+    return layouts, problems
+
+
+def layout_problems() -> list[str]:
+    """What in the installed oci does not fit the loader (empty: it fits), every file read in full."""
+    return read_layouts(thorough=True)[1]
 
 
 # ----- installing --------------------------------------------------------------------------------
@@ -229,7 +269,7 @@ def install(environ: dict[str, str] | None = None, import_oci: Callable[[], Any]
         import_oci()
         status = "normal: FIPS mode"
         return status
-    problems = layout_problems()
+    layouts, problems = read_layouts()
     if problems:
         import_oci()
         status = f"normal: {problems[0]}"
@@ -237,17 +277,40 @@ def install(environ: dict[str, str] | None = None, import_oci: Callable[[], Any]
     root = _root()
     packages = {}
     for package in LAZY_PACKAGES:
-        directory = _directory(root, package)
-        names, mappings = read_layout(package, directory / "__init__.py")
-        packages[package] = LazyPackage(package, directory, names, mappings)
+        names, mappings = layouts[package]
+        packages[package] = LazyPackage(package, _directory(root, package), names, mappings)
     modules.update(packages)
     for package, module in packages.items():
         parent, _, child = package.rpartition(".")
         if parent in packages:
             setattr(packages[parent], child, module)
-    base_client = importlib.import_module("oci.base_client")
-    if inspect.getsource(base_client.BaseClient.__init__).count("merge_type_mappings(") != 1:
-        raise LayoutChanged("oci.base_client.BaseClient no longer merges type mappings once")
-    base_client.merge_type_mappings = merge_type_mappings
+    # BaseClient brings the whole HTTP stack: patch it when the first client needs it, not now.
+    sys.meta_path.insert(0, _AfterImport("oci.base_client", _lazy_merges))
     status = "lazy"
     return status
+
+
+def _lazy_merges(base_client: types.ModuleType) -> None:
+    base_client.merge_type_mappings = merge_type_mappings  # type: ignore[attr-defined]
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs `then(module)` right after `name` is imported, whoever imports it."""
+
+    def __init__(self, name: str, then: Callable[[types.ModuleType], None]):
+        self._name, self._then = name, then
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != self._name:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        original, then = spec.loader.exec_module, self._then
+
+        def exec_module(module):
+            original(module)
+            then(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec

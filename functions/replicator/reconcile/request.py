@@ -8,7 +8,7 @@ from ..errors import InvalidEvent
 
 
 class ReconcileRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", populate_by_name=True)
 
     action: Literal["reconcile"]
     dry_run: bool = Field(False, alias="dryRun")

@@ -8,7 +8,7 @@ that ran.
 import time
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .. import logs
 from ..decision import decide
@@ -48,6 +48,8 @@ PASSIVE = ("none", "wait")
 
 
 class PlannedStep(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     source_image_id: str
     display_name: str = ""
     side: str
@@ -59,6 +61,8 @@ class PlannedStep(BaseModel):
 
 
 class PassReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     region: str
     dry_run: bool
     images: int

@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class Lease(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     holder: str  # the invocation that claimed the step
     step: str = ""
     until: datetime

@@ -15,7 +15,7 @@ ReplicaState = Literal["waiting", "importing", "done", "failed", "deleted"]
 
 
 class ImportPart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     attempt: int = 0
     state: ImportState = "none"
@@ -32,7 +32,7 @@ class ImportPart(BaseModel):
 class AnswerPart(BaseModel):
     """The acknowledgement sent to the source region: a copy of this record under an answer's name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     object: str
     sent_at: datetime
@@ -42,7 +42,7 @@ class AnswerPart(BaseModel):
 
 
 class ReplicaRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid", populate_by_name=True)
 
     schema_version: Literal[2] = SCHEMA_VERSION
     source_image_id: str
@@ -63,8 +63,6 @@ class ReplicaRecord(BaseModel):
     gave_up: bool = False
     updated_at: datetime | None = None
     rebuilt_at: datetime | None = None
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     def touch(self, now: datetime) -> None:
         self.updated_at = now

@@ -15,7 +15,7 @@ ANSWERED: tuple[TargetState, ...] = ("done", "failed", "deleted")
 
 
 class ExportPart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     attempt: int = 0
     state: ExportState = "none"
@@ -30,7 +30,7 @@ class ExportPart(BaseModel):
 
 
 class TargetPart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     state: TargetState = "pending"
     copy_attempts: int = 0
@@ -49,7 +49,7 @@ class TargetPart(BaseModel):
 
 
 class SourceRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     schema_version: Literal[2] = SCHEMA_VERSION
     source_image_id: str

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .. import logs
 from ..errors import PreconditionFailed, ReplicatorError, TransientError
@@ -35,6 +35,8 @@ LEASE = timedelta(minutes=6)
 
 class Outcome(BaseModel):
     """The function's answer for one event or step: what happened and why."""
+
+    model_config = ConfigDict(defer_build=True)
 
     result: Result
     reason: str = ""
