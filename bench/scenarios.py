@@ -43,14 +43,14 @@ class Replication:
 
 
 def _done(cloud: FakeCloud, created: list, regions: list[str], compartment: str) -> int:
-    done = 0
-    for image in created:
-        ok = True
-        for region in regions:
-            listed = oci.core.ComputeClient(cloud.config(region)).list_images(compartment).data
-            ok &= sum(1 for i in listed if (i.freeform_tags or {}).get("replica-of") == image.id and i.lifecycle_state == "AVAILABLE") == 1
-        done += ok
-    return done
+    """Source images with exactly one AVAILABLE replica in every region (every page listed)."""
+    counts: Counter = Counter()
+    for region in regions:
+        client = oci.core.ComputeClient(cloud.config(region))
+        for image in oci.pagination.list_call_get_all_results(client.list_images, compartment).data:
+            if image.lifecycle_state == "AVAILABLE" and (image.freeform_tags or {}).get("replica-of"):
+                counts[(image.freeform_tags["replica-of"], region)] += 1
+    return sum(1 for image in created if all(counts[(image.id, region)] == 1 for region in regions))
 
 
 def replicate_with_functions(n_targets: int, *, images: int = 1, fdk: bool = False, containers: int = 1) -> Replication:
