@@ -1,11 +1,10 @@
-# The function image: the project installed into /python, started as OCI Functions starts
-# Python functions (`/python/bin/fdk <entry file> handler`).
+# The function image: only the function's distribution (fdk, oci, pydantic and the replicator
+# package) installed into /python, started as OCI Functions starts Python functions
+# (`/python/bin/fdk <entry file> handler`). The operator tools and the fake are not in it.
 FROM fnproject/python:3.11-dev AS build
 WORKDIR /build
-COPY pyproject.toml README.md ./
 COPY functions/ functions/
-COPY ocifake/ ocifake/
-RUN pip3 install --no-cache-dir --target /python . && chmod -R o+r /python
+RUN pip3 install --no-cache-dir --target /python ./functions && chmod -R o+r /python
 
 FROM fnproject/python:3.11
 COPY --from=build /python /python

@@ -15,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from replicator import logs
 
@@ -26,7 +27,7 @@ HEADER = ("Benchmark", "Ours", "Baseline (same run)", "Ratio")
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def calls_and_time(results: dict, rows: list) -> None:
@@ -34,73 +35,150 @@ def calls_and_time(results: dict, rows: list) -> None:
     runs = {n: scenarios.replicate_with_functions(n) for n in (1, 2, 3, 10)}
     polling = {
         name: {n: scenarios.replicate_by_polling(n, schedule) for n in (1, 3, 10)}
-        for name, schedule in (("every 15 s", lambda: scenarios.fixed_intervals(15)), ("SDK waiter (1 s doubling to 30 s)", scenarios.waiter_intervals))
+        for name, schedule in (
+            ("every 15 s", lambda: scenarios.fixed_intervals(15)),
+            ("SDK waiter (1 s doubling to 30 s)", scenarios.waiter_intervals),
+        )
     }
     per_target = len(runs[2].calls) - len(runs[1].calls)
     stages = Counter(runs[2].calls) - Counter(runs[1].calls)
     results["calls_per_additional_target"] = {
         "total": per_target,
-        "by_stage": sorted(({"region": "source" if src else "target", "step": step, "operation": op, "calls": n} for (src, step, op), n in stages.items()), key=lambda r: (r["region"], r["step"], r["operation"])),
+        "by_stage": sorted(
+            (
+                {"region": "source" if src else "target", "step": step, "operation": op, "calls": n}
+                for (src, step, op), n in stages.items()
+            ),
+            key=lambda r: (r["region"], r["step"], r["operation"]),
+        ),
     }
-    results["replication"] = {}
+    replication: dict[int, dict] = {}
+    results["replication"] = replication
     for n in (1, 3, 10):
         ours = runs[n]
         assert ours.images_done == 1, "the pipeline did not finish"
         polls = sum(1 for c in ours.calls if c[2] == "GetWorkRequest")
-        entry = {
-            "targets": n, "calls": len(ours.calls), "polls": polls, "simulated_minutes": ours.simulated_seconds / 60,
-            "floor_minutes": floor / 60, "ratio_to_floor": ours.simulated_seconds / floor,
-            "baselines": {name: {**p[n], "simulated_minutes": p[n]["simulated_seconds"] / 60, "ratio_to_floor": p[n]["simulated_seconds"] / floor} for name, p in polling.items()},
+        entry: dict[str, Any] = {
+            "targets": n,
+            "calls": len(ours.calls),
+            "polls": polls,
+            "simulated_minutes": ours.simulated_seconds / 60,
+            "floor_minutes": floor / 60,
+            "ratio_to_floor": ours.simulated_seconds / floor,
+            "baselines": {
+                name: {
+                    **p[n],
+                    "simulated_minutes": p[n]["simulated_seconds"] / 60,
+                    "ratio_to_floor": p[n]["simulated_seconds"] / floor,
+                }
+                for name, p in polling.items()
+            },
         }
-        results["replication"][n] = entry
+        replication[n] = entry
         fifteen, waiter = entry["baselines"]["every 15 s"], entry["baselines"]["SDK waiter (1 s doubling to 30 s)"]
-        rows.append((
-            f"API calls, 1 image -> {n} region(s)", f"{entry['calls']} ({polls} polls)",
-            f"parallel polling: {fifteen['calls']} at 15 s, {waiter['calls']} with the SDK waiter",
-            f"{entry['calls'] / fifteen['calls']:.2f}x / {entry['calls'] / waiter['calls']:.2f}x",
-        ))
-        rows.append((
-            f"Time to replicate, {n} region(s) (simulated)", f"{entry['simulated_minutes']:.1f} min",
-            f"floor {entry['floor_minutes']:.0f} min; polling {fifteen['simulated_minutes']:.1f} / {waiter['simulated_minutes']:.1f} min",
-            f"{entry['ratio_to_floor']:.3f}x floor (polling {fifteen['ratio_to_floor']:.3f}x / {waiter['ratio_to_floor']:.3f}x)",
-        ))
-    rows.append(("API calls per additional target region", f"{per_target} (answer included)", "listed stage by stage in results.json", ""))
+        rows.append(
+            (
+                f"API calls, 1 image -> {n} region(s)",
+                f"{entry['calls']} ({polls} polls)",
+                f"parallel polling: {fifteen['calls']} at 15 s, {waiter['calls']} with the SDK waiter",
+                f"{entry['calls'] / fifteen['calls']:.2f}x / {entry['calls'] / waiter['calls']:.2f}x",
+            )
+        )
+        rows.append(
+            (
+                f"Time to replicate, {n} region(s) (simulated)",
+                f"{entry['simulated_minutes']:.1f} min",
+                f"floor {entry['floor_minutes']:.0f} min; "
+                f"polling {fifteen['simulated_minutes']:.1f} / {waiter['simulated_minutes']:.1f} min",
+                f"{entry['ratio_to_floor']:.3f}x floor "
+                f"(polling {fifteen['ratio_to_floor']:.3f}x / {waiter['ratio_to_floor']:.3f}x)",
+            )
+        )
+    rows.append(
+        (
+            "API calls per additional target region",
+            f"{per_target} (answer included)",
+            "listed stage by stage in results.json",
+            "",
+        )
+    )
 
 
 def overhead(results: dict, rows: list, burst: int) -> None:
     steady = scenarios.replicate_with_functions(2, images=20, fdk=True)
     by_kind: dict[str, list[float]] = {}
     for event_type, result, seconds in steady.invocations:
-        by_kind.setdefault(f"{event_type.rsplit('.', 2)[-2]}.{event_type.rsplit('.', 1)[-1]} -> {result}", []).append(seconds * 1000)
-    results["handler_ms"] = {k: {"median": statistics.median(v), "p95": percentile(v, 0.95), "n": len(v)} for k, v in sorted(by_kind.items()) if len(v) >= 5}
+        by_kind.setdefault(f"{event_type.rsplit('.', 2)[-2]}.{event_type.rsplit('.', 1)[-1]} -> {result}", []).append(
+            seconds * 1000
+        )
+    results["handler_ms"] = {
+        k: {"median": statistics.median(v), "p95": percentile(v, 0.95), "n": len(v)}
+        for k, v in sorted(by_kind.items())
+        if len(v) >= 5
+    }
     for kind, figures in results["handler_ms"].items():
-        rows.append((f"Handler, {kind} (warm, real fdk)", f"median {figures['median']:.1f} ms", f"p95 {figures['p95']:.1f} ms", f"n={figures['n']}"))
+        rows.append(
+            (
+                f"Handler, {kind} (warm, real fdk)",
+                f"median {figures['median']:.1f} ms",
+                f"p95 {figures['p95']:.1f} ms",
+                f"n={figures['n']}",
+            )
+        )
     run = scenarios.replicate_with_functions(3, images=burst, fdk=True, containers=3)
     results["burst"] = {
-        "images": burst, "targets": 3, "containers_per_region": 3, "done": run.images_done, "wall_seconds": run.wall_seconds,
-        "max_concurrency": run.max_concurrency, "cpu_ms_per_image": 1000 * run.cpu_seconds / burst, "function_peak_rss_mb": run.peak_rss_mb,
+        "images": burst,
+        "targets": 3,
+        "containers_per_region": 3,
+        "done": run.images_done,
+        "wall_seconds": run.wall_seconds,
+        "max_concurrency": run.max_concurrency,
+        "cpu_ms_per_image": 1000 * run.cpu_seconds / burst,
+        "function_peak_rss_mb": run.peak_rss_mb,
     }
-    rows.append((
-        f"Burst: {burst} images -> 3 regions, parallel delivery", f"{run.images_done}/{burst} done in {run.wall_seconds:.0f} s wall",
-        f"up to {run.max_concurrency} invocations at once; CPU {results['burst']['cpu_ms_per_image']:.0f} ms/image", "all done" if run.images_done == burst else "INCOMPLETE",
-    ))
-    rows.append(("Function peak RSS after the burst", f"{run.peak_rss_mb:.1f} MB", "func.yaml memory: 128 MB", f"{run.peak_rss_mb / 128:.2f} of it"))
+    rows.append(
+        (
+            f"Burst: {burst} images -> 3 regions, parallel delivery",
+            f"{run.images_done}/{burst} done in {run.wall_seconds:.0f} s wall",
+            f"up to {run.max_concurrency} invocations at once; CPU {results['burst']['cpu_ms_per_image']:.0f} ms/image",
+            "all done" if run.images_done == burst else "INCOMPLETE",
+        )
+    )
+    rows.append(
+        (
+            "Function peak RSS after the burst",
+            f"{run.peak_rss_mb:.1f} MB",
+            "func.yaml memory: 128 MB",
+            f"{run.peak_rss_mb / 128:.2f} of it",
+        )
+    )
 
 
 def cold_start(results: dict, rows: list, runs: int) -> None:
     paired = coldstart.paired(runs)
     first = coldstart.first_real_event()
-    results["cold_start"] = {**paired, "first_real_event": first, "import_seconds_by_package": dict(coldstart.import_breakdown())}
+    results["cold_start"] = {
+        **paired,
+        "first_real_event": first,
+        "import_seconds_by_package": dict(coldstart.import_breakdown()),
+    }
     fn, trivial, oci = paired["function"], paired["trivial"], paired["import_oci"]
-    rows.append((
-        f"Cold start to first answer (median of {runs}, paired)", f"{fn['seconds']:.3f} s",
-        f"'import oci' {oci['seconds']:.3f} s; trivial fdk handler {trivial['seconds']:.3f} s",
-        f"{paired['ratio_to_import_oci']:.2f}x import oci; {paired['ratio_to_trivial']:.2f}x trivial",
-    ))
-    rows.append((
-        "Peak RSS: first answer / first real event", f"{fn['peak_rss_mb']:.1f} MB / {first['peak_rss_mb']:.1f} MB",
-        f"'import oci' {oci['peak_rss_mb']:.1f} MB; trivial {trivial['peak_rss_mb']:.1f} MB", f"{fn['peak_rss_mb'] / oci['peak_rss_mb']:.2f}x import oci",
-    ))
+    rows.append(
+        (
+            f"Cold start to first answer (median of {runs}, paired)",
+            f"{fn['seconds']:.3f} s",
+            f"'import oci' {oci['seconds']:.3f} s; trivial fdk handler {trivial['seconds']:.3f} s",
+            f"{paired['ratio_to_import_oci']:.2f}x import oci; {paired['ratio_to_trivial']:.2f}x trivial",
+        )
+    )
+    rows.append(
+        (
+            "Peak RSS: first answer / first real event",
+            f"{fn['peak_rss_mb']:.1f} MB / {first['peak_rss_mb']:.1f} MB",
+            f"'import oci' {oci['peak_rss_mb']:.1f} MB; trivial {trivial['peak_rss_mb']:.1f} MB",
+            f"{fn['peak_rss_mb'] / oci['peak_rss_mb']:.2f}x import oci",
+        )
+    )
 
 
 def reconcile(results: dict, rows: list, sizes: tuple[int, ...]) -> None:
@@ -108,7 +186,14 @@ def reconcile(results: dict, rows: list, sizes: tuple[int, ...]) -> None:
     results["reconcile"] = passes
     base = passes[0]
     for p in passes:
-        rows.append((f"Reconcile pass (dry run), {p['images']} images", f"{p['calls']} calls, {p['seconds']:.2f} s", f"{p['calls'] / p['images']:.2f} calls/image", f"{p['seconds'] / base['seconds']:.1f}x the {base['images']}-image pass"))
+        rows.append(
+            (
+                f"Reconcile pass (dry run), {p['images']} images",
+                f"{p['calls']} calls, {p['seconds']:.2f} s",
+                f"{p['calls'] / p['images']:.2f} calls/image",
+                f"{p['seconds'] / base['seconds']:.1f}x the {base['images']}-image pass",
+            )
+        )
 
 
 def main() -> int:
@@ -130,12 +215,15 @@ def main() -> int:
     RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
     width = [max(len(r[i]) for r in [*rows, HEADER]) for i in range(4)]
     for row in [HEADER, tuple("-" * w for w in width), *rows]:
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, width)))
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, width, strict=False)))
     stages = results["calls_per_additional_target"]["by_stage"]
     print("\nCalls per additional target region, stage by stage:")
     for entry in stages:
         print(f"  {entry['region']:<6} {entry['step']:<12} {entry['operation']:<36} {entry['calls']}")
-    print(f"\n{results['machine']['cpus']} CPUs, Python {results['machine']['python']}; {results['total_seconds']:.0f} s in all; written to {RESULTS}")
+    print(
+        f"\n{results['machine']['cpus']} CPUs, Python {results['machine']['python']}; "
+        f"{results['total_seconds']:.0f} s in all; written to {RESULTS}"
+    )
     return 0
 
 

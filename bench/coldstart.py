@@ -22,11 +22,14 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 from ocifake import FakeCloud
-from replicator.sandbox import FUNC_ENTRY
 
 from .scenarios import SOURCE
+
+REPO = Path(__file__).resolve().parent.parent
+FUNC_ENTRY = REPO / "functions" / "func.py"  # the function image's entry file
 
 TRIVIAL = textwrap.dedent(
     """
@@ -37,7 +40,10 @@ TRIVIAL = textwrap.dedent(
         return response.Response(ctx, response_data="ok")
     """
 )
-_PEAK = "import sys; print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024, file=sys.stderr)"
+_PEAK = (
+    "import sys; "
+    "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024, file=sys.stderr)"
+)
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -59,7 +65,16 @@ class _UnixConnection(http.client.HTTPConnection):
 def _call(sock_path: str, body: bytes) -> str:
     conn = _UnixConnection(sock_path)
     try:
-        conn.request("POST", "/call", body=body, headers={"Fn-Call-Id": "bench", "Fn-Deadline": "2099-01-01T00:00:00.000Z", "Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            "/call",
+            body=body,
+            headers={
+                "Fn-Call-Id": "bench",
+                "Fn-Deadline": "2099-01-01T00:00:00.000Z",
+                "Content-Type": "application/json",
+            },
+        )
         reply = conn.getresponse()
         return f"{reply.status} {reply.read()[:120].decode(errors='replace')}"
     finally:
@@ -74,8 +89,11 @@ def first_answer(entry: str, env: dict[str, str], body: bytes = b"{}") -> dict:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "FN_", "IR_"))}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [fdk, entry, "handler"], env={**clean, **env, "FN_FORMAT": "http-stream", "FN_LISTENER": f"unix:{sock_path}"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(entry),
+        [fdk, entry, "handler"],
+        env={**clean, **env, "FN_FORMAT": "http-stream", "FN_LISTENER": f"unix:{sock_path}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=os.path.dirname(entry),
     )
     try:
         while not os.path.exists(sock_path):
@@ -109,7 +127,7 @@ def paired(runs: int = 7) -> dict:
             samples["function"].append(first_answer(str(FUNC_ENTRY), env))
             samples["trivial"].append(first_answer(str(trivial), {}))
             samples["import_oci"].append(import_oci())
-    out = {}
+    out: dict[str, Any] = {}
     for name, values in samples.items():
         out[name] = {
             "seconds": statistics.median(v["seconds"] for v in values),
@@ -131,7 +149,7 @@ def first_real_event() -> dict:
         image = cloud.create_image(SOURCE, compartment, "plain")
         cloud.run_until_idle()
         fn = cloud.deploy_function(SOURCE, str(FUNC_ENTRY), config={"IR_NAMESPACE": cloud.namespace})
-        event = json.loads((FUNC_ENTRY.parent.parent / "events" / "samples" / "image-created.json").read_text())
+        event = json.loads((REPO / "events" / "samples" / "image-created.json").read_text())
         event["data"]["resourceId"] = image.id
         reply = fn.deliver(event)
         container = fn.containers[0]
@@ -140,7 +158,12 @@ def first_real_event() -> dict:
 
 def import_breakdown(top: int = 6) -> list[tuple[str, float]]:
     """Where the handler's import time goes: each module's own time, summed by top-level package."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import replicator.handler"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import replicator.handler"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     totals: dict[str, float] = {}
     for line in done.stderr.splitlines():
         parts = line.split("|")

@@ -21,7 +21,9 @@ def dry_run_pass(images: int) -> dict:
             cloud.create_bucket(region, config.staging_bucket, compartment)
             cloud.create_bucket(region, config.landing_bucket, compartment)
         for n in range(images):
-            cloud.create_image(SOURCE, compartment, f"image-{n}", size_gb=10, freeform_tags={"replicate-to": ",".join(targets(2))})
+            cloud.create_image(
+                SOURCE, compartment, f"image-{n}", size_gb=10, freeform_tags={"replicate-to": ",".join(targets(2))}
+            )
         cloud.run_until_idle()
         runtime = Runtime(config, Clients(config, SOURCE, sdk_config=cloud.config(SOURCE)))
         before = len(cloud.calls)

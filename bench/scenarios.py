@@ -9,15 +9,23 @@ import oci
 from ocifake import Durations, FakeCloud
 from ocifake.core.clock import parse_time
 from replicator import logs
-from replicator.sandbox import deploy
+from replicator_tools.sandbox import deploy
 
 SOURCE = "us-ashburn-1"
 TARGET_POOL = [
-    "us-phoenix-1", "eu-frankfurt-1", "uk-london-1", "ap-tokyo-1", "ap-sydney-1",
-    "ca-toronto-1", "sa-saopaulo-1", "ap-mumbai-1", "eu-amsterdam-1", "ap-seoul-1",
+    "us-phoenix-1",
+    "eu-frankfurt-1",
+    "uk-london-1",
+    "ap-tokyo-1",
+    "ap-sydney-1",
+    "ca-toronto-1",
+    "sa-saopaulo-1",
+    "ap-mumbai-1",
+    "eu-amsterdam-1",
+    "ap-seoul-1",
 ]
 IMAGE_GB = 50
-SHAPES = {"VM.Standard3.Flex": {}}
+SHAPES: dict[str, dict] = {"VM.Standard3.Flex": {}}
 
 
 def targets(n: int) -> list[str]:
@@ -61,7 +69,14 @@ def replicate_with_functions(n_targets: int, *, images: int = 1, fdk: bool = Fal
         # IR_NAMESPACE as Terraform sets it; events only (no pass): the steady state.
         sandbox = deploy(cloud, regions, compartment, {"IR_NAMESPACE": cloud.namespace}, fdk=fdk, containers=containers)
         created = [
-            cloud.create_image(SOURCE, compartment, f"image-{n}", size_gb=IMAGE_GB, freeform_tags={"replicate-to": ",".join(targets(n_targets))}, shapes=SHAPES)
+            cloud.create_image(
+                SOURCE,
+                compartment,
+                f"image-{n}",
+                size_gb=IMAGE_GB,
+                freeform_tags={"replicate-to": ",".join(targets(n_targets))},
+                shapes=SHAPES,
+            )
             for n in range(images)
         ]
         available_at = cloud.durations.capture(IMAGE_GB)
@@ -70,19 +85,35 @@ def replicate_with_functions(n_targets: int, *, images: int = 1, fdk: bool = Fal
         cloud.run_until_idle()
         run = Replication(wall_seconds=time.perf_counter() - started, max_concurrency=cloud.interleaver.max_concurrency)
         if fdk:
-            run.cpu_seconds = sum(c.cpu_seconds() for fn in sandbox.functions.values() for c in fn.containers) - cpu_before
+            run.cpu_seconds = (
+                sum(c.cpu_seconds() for fn in sandbox.functions.values() for c in fn.containers) - cpu_before
+            )
             run.peak_rss_mb = max(c.peak_rss_mb() for fn in sandbox.functions.values() for c in fn.containers)
         else:
-            run.calls = [(r.get("region") == SOURCE, r.get("step", "route"), r["operation"]) for r in sandbox.logs() if r.get("message") == "api"]
+            run.calls = [
+                (r.get("region") == SOURCE, r.get("step", "route"), r["operation"])
+                for r in sandbox.logs()
+                if r.get("message") == "api"
+            ]
             logs.enable(False)
         run.images_done = _done(cloud, created, targets(n_targets), compartment)
         # Done when the last replica is finished: its import's end reaches its region's function.
-        finished = max(d.time for d in cloud.events.deliveries if d.event_type == "com.oraclecloud.computeapi.createimage.end" and d.region != SOURCE)
+        finished = max(
+            d.time
+            for d in cloud.events.deliveries
+            if d.event_type == "com.oraclecloud.computeapi.createimage.end" and d.region != SOURCE
+        )
         start = cloud.clock.now().timestamp() - cloud.clock.seconds
         run.simulated_seconds = parse_time(finished).timestamp() - start - available_at
-        run.invocations = [(i.event_type, i.json().get("result"), i.seconds) for fn in sandbox.functions.values() for i in fn.invocations]
+        run.invocations = [
+            (i.event_type, i.json().get("result"), i.seconds)
+            for fn in sandbox.functions.values()
+            for i in fn.invocations
+        ]
         if not fdk:
-            assert len(run.calls) == sum(1 for c in cloud.calls if c.principal == "resource_principal"), "a call was not logged"
+            assert len(run.calls) == sum(1 for c in cloud.calls if c.principal == "resource_principal"), (
+                "a call was not logged"
+            )
         return run
 
 
@@ -128,8 +159,11 @@ def replicate_by_polling(n_targets: int, schedule) -> dict:
 
         def import_into(region):
             details = oci.core.models.CreateImageDetails(
-                compartment_id=compartment, display_name="image",
-                image_source_details=oci.core.models.ImageSourceViaObjectStorageTupleDetails(namespace_name=ns, bucket_name="landing", object_name="image.oci"),
+                compartment_id=compartment,
+                display_name="image",
+                image_source_details=oci.core.models.ImageSourceViaObjectStorageTupleDetails(
+                    namespace_name=ns, bucket_name="landing", object_name="image.oci"
+                ),
             )
             created = compute[region].create_image(details)
             wr = created.headers["opc-work-request-id"]
@@ -138,15 +172,29 @@ def replicate_by_polling(n_targets: int, schedule) -> dict:
         def copy_everywhere():
             for region in targets(n_targets):
                 copy = objects.copy_object(
-                    ns, "staging",
+                    ns,
+                    "staging",
                     oci.object_storage.models.CopyObjectDetails(
-                        source_object_name="image.oci", destination_region=region, destination_namespace=ns, destination_bucket="landing", destination_object_name="image.oci",
+                        source_object_name="image.oci",
+                        destination_region=region,
+                        destination_namespace=ns,
+                        destination_bucket="landing",
+                        destination_object_name="image.oci",
                     ),
                 )
                 wr = copy.headers["opc-work-request-id"]
-                wait(lambda wr=wr: objects.get_work_request(wr).data.status, {"COMPLETED", "FAILED"}, lambda region=region: import_into(region))
+                wait(
+                    lambda wr=wr: objects.get_work_request(wr).data.status,
+                    {"COMPLETED", "FAILED"},
+                    lambda region=region: import_into(region),
+                )
 
-        export = compute[SOURCE].export_image(image.id, oci.core.models.ExportImageViaObjectStorageTupleDetails(bucket_name="staging", namespace_name=ns, object_name="image.oci"))
+        export = compute[SOURCE].export_image(
+            image.id,
+            oci.core.models.ExportImageViaObjectStorageTupleDetails(
+                bucket_name="staging", namespace_name=ns, object_name="image.oci"
+            ),
+        )
         wr = export.headers["opc-work-request-id"]
         wait(lambda: requests[SOURCE].get_work_request(wr).data.status, {"SUCCEEDED", "FAILED"}, copy_everywhere)
         while waiters:
@@ -159,4 +207,8 @@ def replicate_by_polling(n_targets: int, schedule) -> dict:
                 waiter[0] = cloud.clock.seconds + next(waiter[1])
                 waiters.append(waiter)
         calls = Counter(c.operation for c in cloud.calls[before:])
-        return {"calls": sum(calls.values()), "polls": calls["GetWorkRequest"], "simulated_seconds": cloud.clock.seconds - start}
+        return {
+            "calls": sum(calls.values()),
+            "polls": calls["GetWorkRequest"],
+            "simulated_seconds": cloud.clock.seconds - start,
+        }

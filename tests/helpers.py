@@ -10,6 +10,7 @@ SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
 REGIONS = [SOURCE, PHOENIX, FRANKFURT]
 TARGETS = (PHOENIX, FRANKFURT)
 ROOT = Path(__file__).resolve().parent.parent
+FUNC_ENTRY = ROOT / "functions" / "func.py"  # the function image's entry file
 READ_ONLY = ("Get", "List", "Head")
 
 
@@ -40,7 +41,9 @@ def objects(cloud, region: str) -> oci.object_storage.ObjectStorageClient:
 def replicas(cloud, region: str, source_id: str, compartment: str) -> list:
     """The live images in `region` that carry `replica-of = source_id`."""
     found = oci.pagination.list_call_get_all_results(compute(cloud, region).list_images, compartment).data
-    return [i for i in found if (i.freeform_tags or {}).get("replica-of") == source_id and i.lifecycle_state != "DELETED"]
+    return [
+        i for i in found if (i.freeform_tags or {}).get("replica-of") == source_id and i.lifecycle_state != "DELETED"
+    ]
 
 
 def shapes(cloud, region: str, image_id: str) -> dict:
@@ -60,7 +63,10 @@ def leftover_pars(cloud, sandbox) -> list[str]:
     for region in sandbox.regions:
         client = objects(cloud, region)
         for bucket in (sandbox.config.staging_bucket, sandbox.config.landing_bucket):
-            found += [f"{region}/{bucket}/{p.name}" for p in client.list_preauthenticated_requests(cloud.namespace, bucket).data]
+            found += [
+                f"{region}/{bucket}/{p.name}"
+                for p in client.list_preauthenticated_requests(cloud.namespace, bucket).data
+            ]
     return found
 
 
@@ -80,7 +86,9 @@ def record(cloud, sandbox, side: str, source_id: str, region: str) -> dict | Non
     """A region's record of its part of a replication, as a person would fetch it."""
     name = f"{sandbox.config.object_prefix}records/{side}/{source_id}.json"
     try:
-        return json.loads(objects(cloud, region).get_object(cloud.namespace, sandbox.config.staging_bucket, name).data.content)
+        return json.loads(
+            objects(cloud, region).get_object(cloud.namespace, sandbox.config.staging_bucket, name).data.content
+        )
     except oci.exceptions.ServiceError as exc:
         if exc.status == 404:
             return None
@@ -104,12 +112,22 @@ def cross_region_calls(cloud) -> list:
 
 
 def successful(cloud, operation: str, region: str | None = None) -> list:
-    return [c for c in cloud.calls if c.operation == operation and isinstance(c.status, int) and c.status < 300 and (region is None or c.region == region)]
+    return [
+        c
+        for c in cloud.calls
+        if c.operation == operation
+        and isinstance(c.status, int)
+        and c.status < 300
+        and (region is None or c.region == region)
+    ]
 
 
 def performed(cloud, operation: str, region: str | None = None) -> list:
     """Calls of `operation` that did their work: answered 2xx, or lost their answer after doing it."""
     return [
-        c for c in cloud.calls
-        if c.operation == operation and (c.status == "timeout" or (isinstance(c.status, int) and c.status < 300)) and (region is None or c.region == region)
+        c
+        for c in cloud.calls
+        if c.operation == operation
+        and (c.status == "timeout" or (isinstance(c.status, int) and c.status < 300))
+        and (region is None or c.region == region)
     ]

@@ -5,8 +5,8 @@ failed, and nothing downstream ever sees a dict.
 """
 
 import json
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -20,7 +20,7 @@ _IMAGING = "com.oraclecloud.computeimagingapi"
 _OBJECTS = "com.oraclecloud.objectstorage"
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     """What happened, whatever the event type's spelling."""
 
     IMAGE_AVAILABLE = "image_available"  # an image (a source, or one of our replicas) finished creating
@@ -35,7 +35,11 @@ class EventKind(str, Enum):
 EVENT_KINDS: dict[str, EventKind] = {
     f"{_COMPUTE}.createimage.end": EventKind.IMAGE_AVAILABLE,
     f"{_COMPUTE}.exportimage.end": EventKind.EXPORT_ENDED,
-    **{f"{ns}.{action}": EventKind.IMAGE_CHANGED for ns in (_COMPUTE, _IMAGING) for action in ("updateimage", "addimageshapecompatibility", "removeimageshapecompatibility")},
+    **{
+        f"{ns}.{action}": EventKind.IMAGE_CHANGED
+        for ns in (_COMPUTE, _IMAGING)
+        for action in ("updateimage", "addimageshapecompatibility", "removeimageshapecompatibility")
+    },
     **{f"{ns}.deleteimage": EventKind.IMAGE_DELETED for ns in (_COMPUTE, _IMAGING)},
     f"{_OBJECTS}.createobject": EventKind.OBJECT_WRITTEN,
     # Overwriting an existing name may be reported as an update rather than a create.
@@ -60,7 +64,9 @@ class EventData(BaseModel):
     resource_name: str = Field("", alias="resourceName", max_length=1024)
     resource_id: str = Field("", alias="resourceId", max_length=255)
     # OCI's documentation spells it freeFormTags; the API model spells it freeformTags.
-    freeform_tags: dict[str, str] = Field(default_factory=dict, validation_alias=AliasChoices("freeFormTags", "freeformTags"))
+    freeform_tags: dict[str, str] = Field(
+        default_factory=dict, validation_alias=AliasChoices("freeFormTags", "freeformTags")
+    )
     defined_tags: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="definedTags")
     additional_details: dict[str, Any] = Field(default_factory=dict, alias="additionalDetails")
 
@@ -90,7 +96,7 @@ class CloudEvent(BaseModel):
     @field_validator("event_time")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
     @property
     def kind(self) -> EventKind | None:

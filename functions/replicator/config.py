@@ -128,14 +128,17 @@ class ReplicatorConfig(BaseModel):
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "ReplicatorConfig":
         """Read `IR_*` variables (e.g. IR_STAGING_BUCKET); a bad value raises ConfigError naming it."""
-        values = {key[len(ENV_PREFIX):].lower(): value for key, value in env.items() if key.startswith(ENV_PREFIX)}
+        values = {key[len(ENV_PREFIX) :].lower(): value for key, value in env.items() if key.startswith(ENV_PREFIX)}
         unknown = sorted(set(values) - set(cls.model_fields))
         if unknown:
             raise ConfigError(f"unknown configuration keys: {', '.join(ENV_PREFIX + k.upper() for k in unknown)}")
         try:
             return cls(**values)
         except ValidationError as exc:
-            problems = "; ".join(f"{ENV_PREFIX}{'.'.join(str(p) for p in e['loc']).upper() or 'CONFIG'}: {e['msg']}" for e in exc.errors())
+            problems = "; ".join(
+                f"{ENV_PREFIX}{'.'.join(str(p) for p in e['loc']).upper() or 'CONFIG'}: {e['msg']}"
+                for e in exc.errors()
+            )
             raise ConfigError(f"invalid configuration: {problems}") from None
 
 

@@ -35,7 +35,9 @@ def requested_regions(image: ImageFacts, config: ReplicatorConfig) -> str | None
 def decide(image: ImageFacts, source_region: str, config: ReplicatorConfig) -> Decision:
     """Targets after validation, or a skip with a precise reason; never raises."""
     if image.replica_of:
-        return Decision(opted_in=False, reason=f"image is a replica of {image.replica_of}; replicas are never replicated")
+        return Decision(
+            opted_in=False, reason=f"image is a replica of {image.replica_of}; replicas are never replicated"
+        )
     value = requested_regions(image, config)
     if value is None:
         return Decision(opted_in=False, reason="image carries no opt-in tag")

@@ -13,7 +13,9 @@ def redact(text: str) -> str:
 class ReplicatorError(Exception):
     """Base of every failure the pipeline reports; `reason` is what operators read (never a secret)."""
 
-    def __init__(self, reason: str, *, operation: str | None = None, status: int | None = None, code: str | None = None):
+    def __init__(
+        self, reason: str, *, operation: str | None = None, status: int | None = None, code: str | None = None
+    ):
         reason = redact(reason)
         super().__init__(reason)
         self.reason = reason

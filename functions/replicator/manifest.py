@@ -9,14 +9,14 @@ time they were issued, so a target applies only what is newer than what it has.
 import hashlib
 import json
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .images import ImageFacts, ShapeEntry
 from .naming import PROVENANCE_TAG, REPLICATED_AT_TAG, SOURCE_REGION_TAG
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Final = 2
 
 
 class ReplicaSpec(BaseModel):
@@ -34,7 +34,9 @@ class ReplicaSpec(BaseModel):
         return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
     @classmethod
-    def of_source(cls, image: ImageFacts, shapes: list[ShapeEntry], opt_in_tag: str, opt_in_defined: tuple[str, str] | None) -> "ReplicaSpec":
+    def of_source(
+        cls, image: ImageFacts, shapes: list[ShapeEntry], opt_in_tag: str, opt_in_defined: tuple[str, str] | None
+    ) -> "ReplicaSpec":
         freeform, defined = replica_tags(image, opt_in_tag, opt_in_defined)
         return cls(freeform_tags=freeform, defined_tags=defined, shapes=tuple(sorted(shapes, key=lambda s: s.shape)))
 
@@ -82,7 +84,9 @@ class ReplicationManifest(BaseModel):
         return cls.model_validate_json(data)
 
 
-def replica_tags(image: ImageFacts, opt_in_tag: str, opt_in_defined: tuple[str, str] | None) -> tuple[dict[str, str], dict[str, dict]]:
+def replica_tags(
+    image: ImageFacts, opt_in_tag: str, opt_in_defined: tuple[str, str] | None
+) -> tuple[dict[str, str], dict[str, dict]]:
     """The source's tags less the opt-in tag, so a replica can never start a replication."""
     freeform = {k: v for k, v in image.freeform_tags.items() if k != opt_in_tag}
     defined = {ns: dict(values) for ns, values in image.defined_tags.items()}

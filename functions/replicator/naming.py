@@ -78,7 +78,8 @@ class AckName:
     replica: str = "-"
 
     def object(self, prefix: str) -> str:
-        return f"{acks_prefix(prefix, self.source_id)}{self.target}/{self.outcome}.{self.issued}.{self.attempt}.{self.replica}.json"
+        leaf = f"{self.outcome}.{self.issued}.{self.attempt}.{self.replica}.json"
+        return f"{acks_prefix(prefix, self.source_id)}{self.target}/{leaf}"
 
     @property
     def rank(self) -> tuple[int, int, int]:
@@ -123,11 +124,16 @@ def parse_ack(prefix: str, name: str) -> AckName | None:
     if len(fields) != 4 or not ocids.is_image(source_id):
         return None
     outcome, issued, attempt, replica = fields
-    if outcome not in ACK_OUTCOMES or not issued.isdigit() or not attempt.isdigit() or not (replica == "-" or ocids.is_image(replica)):
+    if (
+        outcome not in ACK_OUTCOMES
+        or not issued.isdigit()
+        or not attempt.isdigit()
+        or not (replica == "-" or ocids.is_image(replica))
+    ):
         return None
     if not is_region(target):
         return None
-    return AckName(source_id, target, outcome, int(issued), int(attempt), replica)  # type: ignore[arg-type]
+    return AckName(source_id, target, outcome, int(issued), int(attempt), replica)
 
 
 def source_id_from_record(prefix: str, side: str, name: str) -> str | None:

@@ -38,6 +38,8 @@ ROUTES: dict[tuple[EventKind, type], str] = {
 
 def step(name: str) -> Step:
     return importlib.import_module(f"{__package__}.steps.{name}").STEP
+
+
 # What the remaining combinations mean; each is answered 200 with this reason.
 NOT_ROUTED: dict[tuple[EventKind, type], str] = {
     (EventKind.EXPORT_ENDED, Replica): "an export of one of our replicas",
@@ -150,7 +152,7 @@ def _source_hint(event: CloudEvent) -> str | None:
 def _dispatch(kind: EventKind | None, event: CloudEvent, runtime: Runtime, hint: str | None) -> Outcome:
     def answer(result: str, reason: str, *, level=logs.info, source_id: str | None = hint) -> Outcome:
         level("outcome", result=result, reason=reason, source_image_id=source_id)
-        return Outcome(result=result, reason=reason, source_image_id=source_id, region=runtime.region)  # type: ignore[arg-type]
+        return Outcome(result=result, reason=reason, source_image_id=source_id, region=runtime.region)
 
     if kind is None:
         return answer("rejected", f"event type {ocids.shown(event.event_type, 100)} is not handled", level=logs.warning)

@@ -1,7 +1,7 @@
 """The composition root: one region's configuration, clock and gateways, reused by warm invocations."""
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import logs
 from .config import ReplicatorConfig
@@ -14,7 +14,7 @@ from .records.store import RecordStore
 
 
 def wall_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Runtime:

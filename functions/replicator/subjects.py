@@ -84,7 +84,18 @@ class Leftovers:
     objects: tuple[str, ...] = ()
 
 
-Subject = SourceImage | Replica | DeletedSource | LandedObject | AckName | CopyCheck | AnswerCheck | ReplicaById | RecordRepair | Leftovers
+Subject = (
+    SourceImage
+    | Replica
+    | DeletedSource
+    | LandedObject
+    | AckName
+    | CopyCheck
+    | AnswerCheck
+    | ReplicaById
+    | RecordRepair
+    | Leftovers
+)
 
 
 def source_id_of(subject: Subject) -> str:

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from replicator.cli import main
-from replicator.sandbox import deploy
+from replicator_tools.cli import main
+from replicator_tools.sandbox import deploy
 from tests.helpers import FRANKFURT, PHOENIX, REGIONS, SOURCE
 
 
@@ -29,7 +29,12 @@ def replicated(cloud, compartment):
 def oci_config(cloud, tmp_path):
     c = cloud.config(SOURCE)
     path = tmp_path / "config"
-    path.write_text("[DEFAULT]\n" + "".join(f"{k}={v}\n" for k, v in c.items()) + "\n[OTHER]\n" + "".join(f"{k}={v}\n" for k, v in c.items()))
+    path.write_text(
+        "[DEFAULT]\n"
+        + "".join(f"{k}={v}\n" for k, v in c.items())
+        + "\n[OTHER]\n"
+        + "".join(f"{k}={v}\n" for k, v in c.items())
+    )
     return str(path)
 
 
@@ -46,17 +51,21 @@ def run(capsys, monkeypatch, *args, env=None):
     return code, out.out, out.err
 
 
-def test_status_shows_every_image_and_region_with_failures_and_skips(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
+def test_status_shows_every_image_and_region_with_failures_and_skips(
+    cloud, compartment, replicated, oci_config, capsys, monkeypatch
+):
     code, out, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", "--compartment", compartment)
     assert (code, err) == (0, "")
     rows = [line.split() for line in out.splitlines()]
-    assert ["web", PHOENIX, "done"] == rows[[r[:1] for r in rows].index(["web"])][:3]
+    assert rows[[r[:1] for r in rows].index(["web"])][:3] == ["web", PHOENIX, "done"]
     assert any(r[:3] == ["typo", "-", "skipped"] for r in rows)
     assert "typo: skipped: unknown region name(s): us-phenix-1" in out
 
 
-def test_status_merges_every_region_s_record_into_one_document_per_image(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
-    sandbox, images = replicated
+def test_status_merges_every_region_s_record_into_one_document_per_image(
+    cloud, compartment, replicated, oci_config, capsys, monkeypatch
+):
+    _sandbox, images = replicated
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", images["db"].id, "--json")
     doc = json.loads(out)
     assert code == 0
@@ -74,12 +83,26 @@ def test_status_reports_a_failed_region_with_the_target_s_reason(cloud, compartm
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
     regions = {r["region"]: r for r in json.loads(out)["regions"]}
     assert code == 0
-    assert (regions[PHOENIX]["state"], regions[FRANKFURT]["state"], regions[FRANKFURT]["stage"]) == ("done", "failed", "import")
+    assert (regions[PHOENIX]["state"], regions[FRANKFURT]["state"], regions[FRANKFURT]["stage"]) == (
+        "done",
+        "failed",
+        "import",
+    )
     assert regions[FRANKFURT]["last_error"] == "gave up after 1 attempts: import ended with the replica DELETED"
 
 
 def test_plan_uses_the_functions_decisions(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "plan", "-c", compartment, "--json", env={"IR_DEFAULT_REGIONS": PHOENIX})
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "--config-file",
+        oci_config,
+        "plan",
+        "-c",
+        compartment,
+        "--json",
+        env={"IR_DEFAULT_REGIONS": PHOENIX},
+    )
     plans = {p["display_name"]: p for p in json.loads(out)}
     assert code == 0
     assert plans["db"]["targets"] == [PHOENIX, FRANKFURT]
@@ -105,7 +128,7 @@ def test_plan_uses_the_functions_decisions(cloud, compartment, replicated, oci_c
 def test_bad_arguments_are_one_line_with_exit_code_1_and_no_call(cloud, oci_config, capsys, monkeypatch, args, message):
     if args[0] != "--config-file":
         args = ["--config-file", oci_config, *args]
-    code, out, err = run(capsys, monkeypatch, *args)
+    code, _out, err = run(capsys, monkeypatch, *args)
     assert code == 1
     assert message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
@@ -121,10 +144,15 @@ def test_a_config_file_that_is_not_one_is_a_one_line_error(cloud, tmp_path, caps
 
 
 def test_a_refused_call_names_the_missing_policy_statement(cloud, compartment, oci_config, capsys, monkeypatch):
-    code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", env={"IR_STAGING_BUCKET": "not-ours"})
+    code, _, err = run(
+        capsys, monkeypatch, "--config-file", oci_config, "status", env={"IR_STAGING_BUCKET": "not-ours"}
+    )
     assert code == 1
     assert "permission denied for ListObjects" in err
-    assert "Allow group <your group> to read objects in compartment <bucket compartment> where target.bucket.name='not-ours'" in err
+    assert (
+        "Allow group <your group> to read objects in compartment <bucket compartment> "
+        "where target.bucket.name='not-ours'" in err
+    )
 
 
 @pytest.mark.parametrize("where", ["first", "last"])
@@ -136,7 +164,9 @@ def test_debug_is_accepted_anywhere_and_shows_the_traceback(cloud, compartment, 
     assert "Traceback" in err
 
 
-def test_reconcile_dry_run_lists_steps_and_the_real_pass_takes_them(cloud, compartment, oci_config, capsys, monkeypatch):
+def test_reconcile_dry_run_lists_steps_and_the_real_pass_takes_them(
+    cloud, compartment, oci_config, capsys, monkeypatch
+):
     deploy(cloud, REGIONS, compartment)
     cloud.events.drop()
     image = cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX})
@@ -149,7 +179,9 @@ def test_reconcile_dry_run_lists_steps_and_the_real_pass_takes_them(cloud, compa
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "reconcile", env=env)
     assert code == 0 and "export" in out
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
-    assert json.loads(out)["regions"][0]["stage"] == "export" and json.loads(out)["regions"][0]["state"] == "in_progress"
+    assert (
+        json.loads(out)["regions"][0]["stage"] == "export" and json.loads(out)["regions"][0]["state"] == "in_progress"
+    )
 
 
 def test_retry_counts_a_failed_region_afresh(cloud, compartment, oci_config, capsys, monkeypatch):

@@ -8,9 +8,21 @@ import json
 
 import pytest
 
-from replicator.sandbox import FUNC_ENTRY, deploy
+from replicator_tools.sandbox import deploy
 from tests.helpers import (
-    FRANKFURT, PHOENIX, REGIONS, SOURCE, TARGETS, cross_region_calls, intermediate_objects, leftover_pars, performed, replicas, shapes, target_states,
+    FRANKFURT,
+    FUNC_ENTRY,
+    PHOENIX,
+    REGIONS,
+    SOURCE,
+    TARGETS,
+    cross_region_calls,
+    intermediate_objects,
+    leftover_pars,
+    performed,
+    replicas,
+    shapes,
+    target_states,
 )
 
 pytestmark = pytest.mark.contract
@@ -23,11 +35,20 @@ def fdk_replicator(cloud, compartment):
 
 def test_a_replication_through_the_real_fdk_with_duplicate_deliveries_in_parallel(cloud, compartment, fdk_replicator):
     cloud.events.duplicate(2)
-    source = cloud.create_image(SOURCE, compartment, "web", size_gb=20, freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"}, shapes={"VM.Standard3.Flex": {}})
+    source = cloud.create_image(
+        SOURCE,
+        compartment,
+        "web",
+        size_gb=20,
+        freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"},
+        shapes={"VM.Standard3.Flex": {}},
+    )
     cloud.run_until_idle()
     for region in TARGETS:
         (replica,) = replicas(cloud, region, source.id, compartment)
-        assert replica.lifecycle_state == "AVAILABLE" and set(shapes(cloud, region, replica.id)) == {"VM.Standard3.Flex"}
+        assert replica.lifecycle_state == "AVAILABLE" and set(shapes(cloud, region, replica.id)) == {
+            "VM.Standard3.Flex"
+        }
     assert target_states(cloud, fdk_replicator, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
     assert len(performed(cloud, "ExportImage")) == 1
     assert {i.instance for fn in fdk_replicator.functions.values() for i in fn.invocations} == {0, 1}
@@ -40,7 +61,9 @@ def test_a_replication_through_the_real_fdk_with_duplicate_deliveries_in_paralle
     assert replication and all(r.get("source_image_id") == source.id for r in replication)
 
 
-def test_reconcile_passes_through_the_real_fdk_finish_a_replication_whose_events_were_all_lost(cloud, compartment, fdk_replicator):
+def test_reconcile_passes_through_the_real_fdk_finish_a_replication_whose_events_were_all_lost(
+    cloud, compartment, fdk_replicator
+):
     cloud.events.drop()
     source = cloud.create_image(SOURCE, compartment, "web", size_gb=20, freeform_tags={"replicate-to": "default"})
     cloud.run_until_idle()

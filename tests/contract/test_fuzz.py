@@ -8,14 +8,18 @@ from hypothesis import strategies as st
 
 from ocifake import FakeCloud
 from replicator.cloudevents import EVENT_KINDS
-from replicator.sandbox import deploy
+from replicator_tools.sandbox import deploy
 from tests.helpers import REGIONS, ROOT, SOURCE, load_event, mutations
 
 pytestmark = pytest.mark.contract
 SAMPLES = sorted(p.stem for p in (ROOT / "events" / "samples").glob("*.json"))
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40))
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
-event_types = st.sampled_from(sorted(EVENT_KINDS) + ["com.oraclecloud.computeapi.launchinstance.end", "", "x" * 300])
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+event_types = st.sampled_from([*sorted(EVENT_KINDS), "com.oraclecloud.computeapi.launchinstance.end", "", "x" * 300])
 
 
 @st.composite

@@ -24,7 +24,12 @@ def test_the_entrypoint_names_a_file_and_a_handler_that_exist():
     entry = re.search(r'ENTRYPOINT \["/python/bin/fdk", "/function/(?P<file>[^"]+)", "(?P<handler>\w+)"\]', dockerfile)
     assert entry, "ENTRYPOINT must start the fdk with an entry file and a handler"
     source = ROOT / entry["file"]
-    names = {n.asname or n.name for node in ast.walk(ast.parse(source.read_text())) if isinstance(node, ast.ImportFrom) for n in node.names}
+    names = {
+        n.asname or n.name
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.ImportFrom)
+        for n in node.names
+    }
     assert entry["handler"] in names
     assert f"COPY {entry['file']} /function/{entry['file']}" in dockerfile
 

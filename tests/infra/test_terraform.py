@@ -8,7 +8,7 @@ import pytest
 
 from replicator.cloudevents import EVENT_KINDS
 from replicator.config import ReplicatorConfig
-from replicator.rules import RULES_DIR, event_types, load_rules
+from replicator_tools.rules import RULES_DIR, event_types, load_rules
 from tests.helpers import ROOT
 
 INFRA = ROOT / "infra"
@@ -99,7 +99,7 @@ def test_rules_live_where_they_can_see_the_images_and_buckets_and_filter_on_comp
 
 def test_rule_conditions_come_from_events_rules_with_only_the_values_terraform_passes():
     text = (MODULE / "main.tf").read_text()
-    assert 'path.module}/../../../events/rules' in text
+    assert "path.module}/../../../events/rules" in text
     assert (MODULE / "../../../events/rules").resolve() == RULES_DIR
     block = text.split("templatefile(", 1)[1].split("}))", 1)[0]
     passed = set(re.findall(r"^\s*(\w+)\s*=", block, re.M))
@@ -108,7 +108,9 @@ def test_rule_conditions_come_from_events_rules_with_only_the_values_terraform_p
 
 
 def test_every_event_type_the_router_handles_has_a_rule():
-    assert event_types(load_rules(ReplicatorConfig(), image_compartments=["c"], bucket_compartments=["b"])) == set(EVENT_KINDS)
+    assert event_types(load_rules(ReplicatorConfig(), image_compartments=["c"], bucket_compartments=["b"])) == set(
+        EVENT_KINDS
+    )
 
 
 def test_object_storage_permissions_come_first_in_a_policy_the_regions_depend_on():
@@ -121,7 +123,10 @@ def test_object_storage_permissions_come_first_in_a_policy_the_regions_depend_on
     text = (INFRA / "identity.tf").read_text()
     service = text.split("object_storage_statements = concat(", 1)[1].split(")\n", 1)[0]
     assert "objectstorage-${r} to manage object-family" in service
-    assert "objectstorage-${r} to use keys in tenancy where target.key.id = '${key}'" in service and "var.kms_key_ids" in service
+    assert (
+        "objectstorage-${r} to use keys in tenancy where target.key.id = '${key}'" in service
+        and "var.kms_key_ids" in service
+    )
 
 
 def test_the_optional_network_is_private_with_a_service_gateway_and_no_nat():
@@ -184,7 +189,9 @@ def test_outputs_give_function_bucket_and_rule_ids():
     assert {"function_ids", "bucket_names", "event_rule_ids"} <= outputs
 
 
-@pytest.mark.parametrize("key", sorted(k for k in ReplicatorConfig.model_fields if k.startswith(("staging", "landing", "object_prefix"))))
+@pytest.mark.parametrize(
+    "key", sorted(k for k in ReplicatorConfig.model_fields if k.startswith(("staging", "landing", "object_prefix")))
+)
 def test_terraform_passes_the_function_the_settings_the_buckets_use(key):
     text = (INFRA / "main.tf").read_text()
     assert f"IR_{key.upper()}" in text

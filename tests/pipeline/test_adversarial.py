@@ -8,15 +8,26 @@ or notice done twice, and no reconcile pass answering anything but 200.
 
 import json
 
-import oci
 import pytest
 
 from ocifake import FakeCloud, Options
 from replicator.errors import PermanentError, redact
-from replicator.sandbox import deploy
+from replicator_tools.sandbox import deploy
 from tests.helpers import (
-    FRANKFURT, PHOENIX, REGIONS, SOURCE, TARGETS, compute, cross_region_calls, intermediate_objects, leftover_pars, objects, performed, record,
-    replicas, shapes, target_states,
+    FRANKFURT,
+    PHOENIX,
+    REGIONS,
+    SOURCE,
+    TARGETS,
+    cross_region_calls,
+    intermediate_objects,
+    leftover_pars,
+    objects,
+    performed,
+    record,
+    replicas,
+    shapes,
+    target_states,
 )
 
 SEEDS = [1, 2, 3]
@@ -27,8 +38,7 @@ def world(seed: int, *, regions=REGIONS, env: dict | None = None, options: Optio
     """A fake cloud whose parallel calls interleave as `seed` says, with the replicator deployed."""
     cloud = FakeCloud(regions=regions, interleave_seed=seed, options=options).__enter__()
     compartment = cloud.create_compartment("images")
-    cloud.create_topic(SOURCE, "replication", compartment)
-    (topic,) = cloud.regions[SOURCE].notifications.topics.values()
+    topic = cloud.create_topic(SOURCE, "replication", compartment)
     sandbox = deploy(cloud, list(deployed), compartment, {"IR_NOTIFICATION_TOPIC_ID": topic.id, **(env or {})})
     cloud.events.shuffle(120, seed=seed)
     return cloud, compartment, sandbox, topic
@@ -43,7 +53,15 @@ def teardown():
 
 
 def image(cloud, compartment, name="web", **kwargs):
-    return cloud.create_image(SOURCE, compartment, name, size_gb=20, freeform_tags=kwargs.pop("tags", TAGS), shapes={"VM.Standard3.Flex": {}}, **kwargs)
+    return cloud.create_image(
+        SOURCE,
+        compartment,
+        name,
+        size_gb=20,
+        freeform_tags=kwargs.pop("tags", TAGS),
+        shapes={"VM.Standard3.Flex": {}},
+        **kwargs,
+    )
 
 
 def assert_replicated_once(cloud, compartment, sandbox, topic, source, targets=TARGETS):
@@ -66,8 +84,7 @@ def assert_replicated_once(cloud, compartment, sandbox, topic, source, targets=T
 def test_image_created_delivered_five_times_at_once_exports_once_and_keeps_its_par(seed, teardown):
     cloud, compartment, sandbox, topic = world(seed)
     teardown(cloud)
-    for region in REGIONS:
-        sandbox.functions[region].containers  # three containers each
+    assert all(len(sandbox.functions[region].containers) == 3 for region in REGIONS)
     cloud.events.duplicate(5, "*createimage.end", region=SOURCE)
     source = image(cloud, compartment)
     cloud.run_until_idle()
@@ -99,7 +116,7 @@ def test_three_reconcile_passes_at_once_with_every_event_lost_converge(seed, tea
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_failed_export_whose_end_event_is_lost_is_tried_again_with_a_new_attempt(seed, teardown):
-    cloud, compartment, sandbox, topic = world(seed)
+    cloud, compartment, sandbox, _topic = world(seed)
     teardown(cloud)
     cloud.faults.fail_work_request("ExportImage", times=1)
     cloud.events.drop("*exportimage.end", times=1)
@@ -117,7 +134,7 @@ def test_a_failed_export_whose_end_event_is_lost_is_tried_again_with_a_new_attem
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_failed_import_whose_end_event_is_lost_is_tried_again_with_a_new_attempt(seed, teardown):
-    cloud, compartment, sandbox, topic = world(seed)
+    cloud, compartment, sandbox, _topic = world(seed)
     teardown(cloud)
     cloud.faults.fail_work_request("ImportImage", region=FRANKFURT, times=1)
     cloud.events.drop("*createimage.end", region=FRANKFURT, times=1)
@@ -134,7 +151,7 @@ def test_a_failed_import_whose_end_event_is_lost_is_tried_again_with_a_new_attem
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_target_region_without_the_replicator_does_not_stop_the_others(seed, teardown):
     regions = [*REGIONS, "uk-london-1"]
-    cloud, compartment, sandbox, topic = world(seed, regions=regions, env={"IR_MAX_ATTEMPTS": "2"})
+    cloud, compartment, sandbox, _topic = world(seed, regions=regions, env={"IR_MAX_ATTEMPTS": "2"})
     teardown(cloud)
     # London is subscribed but nothing of the replicator is there; Tokyo is not subscribed at all.
     source = image(cloud, compartment, tags={"replicate-to": f"uk-london-1,ap-tokyo-1,{PHOENIX}"})
@@ -171,7 +188,7 @@ def _damaged(doc: bytes, damage: str, side: str) -> bytes:
 @pytest.mark.parametrize("damage", ["truncated", "wrong types", "unknown value", "newer schema"])
 @pytest.mark.parametrize("side", ["source", "replica"])
 def test_an_unreadable_record_is_rebuilt_and_fails_no_event_and_no_pass(damage, side, teardown):
-    cloud, compartment, sandbox, topic = world(1)
+    cloud, compartment, sandbox, _topic = world(1)
     teardown(cloud)
     source = image(cloud, compartment)
     cloud.advance(25 * 60)  # exported and copied; the imports are running
@@ -197,7 +214,11 @@ def test_late_redelivery_never_regresses_finished_work_nor_repeats_a_notice(seed
     teardown(cloud)
     source = image(cloud, compartment)
     cloud.run_until_idle()
-    before = [e for e in cloud.events.emitted if e["region"] == SOURCE and e["eventType"].endswith((".createimage.end", ".exportimage.end"))]
+    before = [
+        e
+        for e in cloud.events.emitted
+        if e["region"] == SOURCE and e["eventType"].endswith((".createimage.end", ".exportimage.end"))
+    ]
     cloud.advance(25 * 3600)  # every retry token has lapsed
     for event in before:
         payload = {k: v for k, v in event.items() if k != "region"}
@@ -208,10 +229,17 @@ def test_late_redelivery_never_regresses_finished_work_nor_repeats_a_notice(seed
 
 
 def test_a_shape_the_target_refuses_is_recorded_and_the_others_applied(teardown):
-    cloud, compartment, sandbox, topic = world(1)
+    cloud, compartment, sandbox, _topic = world(1)
     teardown(cloud)
     cloud.offer_shapes(PHOENIX, ["VM.Standard3.Flex"])
-    source = cloud.create_image(SOURCE, compartment, "gpu", size_gb=20, freeform_tags={"replicate-to": PHOENIX}, shapes={"VM.Standard3.Flex": {}, "BM.GPU.A100-v2.8": {}})
+    source = cloud.create_image(
+        SOURCE,
+        compartment,
+        "gpu",
+        size_gb=20,
+        freeform_tags={"replicate-to": PHOENIX},
+        shapes={"VM.Standard3.Flex": {}, "BM.GPU.A100-v2.8": {}},
+    )
     cloud.run_until_idle()
     (replica,) = replicas(cloud, PHOENIX, source.id, compartment)
     assert set(shapes(cloud, PHOENIX, replica.id)) == {"VM.Standard3.Flex"}
@@ -239,7 +267,7 @@ def test_pre_authenticated_request_paths_never_reach_a_stored_or_logged_error():
 
 @pytest.mark.parametrize("at_request", [True, False])
 def test_copies_never_overwrite_whether_oci_checks_at_request_time_or_at_the_end(at_request, teardown):
-    cloud, compartment, sandbox, topic = world(2, options=Options(copy_preconditions_at_request=at_request))
+    cloud, compartment, sandbox, _topic = world(2, options=Options(copy_preconditions_at_request=at_request))
     teardown(cloud)
     cloud.events.drop("com.oraclecloud.objectstorage.*", region=SOURCE)  # answers only through passes
     source = image(cloud, compartment)

@@ -48,7 +48,7 @@ def _event(name, **changes):
     ],
 )
 def test_malformed_events_are_rejected_with_a_reason_and_no_call(cloud, replicator, payload, reason):
-    reply, changed, calls = _invoke(cloud, replicator, payload)
+    reply, _changed, calls = _invoke(cloud, replicator, payload)
     assert reply.status == 200
     assert reply.json()["result"] == "rejected"
     assert reason in reply.json()["reason"]
@@ -63,7 +63,9 @@ def test_an_event_for_an_image_that_no_longer_exists_is_ignored(cloud, replicato
 
 
 def test_an_object_outside_our_buckets_is_ignored(cloud, replicator):
-    reply, changed, _ = _invoke(cloud, replicator, _event("object-landed", **{"data.additionalDetails.bucketName": "someone-elses"}))
+    reply, changed, _ = _invoke(
+        cloud, replicator, _event("object-landed", **{"data.additionalDetails.bucketName": "someone-elses"})
+    )
     assert reply.json()["result"] == "ignored"
     assert changed == []
 

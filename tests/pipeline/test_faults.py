@@ -9,9 +9,20 @@ and no SDK retry hides the failure: the pipeline must recover by itself.
 import pytest
 
 from ocifake import FakeCloud
-from replicator.sandbox import deploy
+from replicator_tools.sandbox import deploy
 from tests.helpers import (
-    FRANKFURT, PHOENIX, REGIONS, SOURCE, TARGETS, cross_region_calls, intermediate_objects, leftover_pars, performed, replicas, shapes, target_states,
+    FRANKFURT,
+    PHOENIX,
+    REGIONS,
+    SOURCE,
+    TARGETS,
+    cross_region_calls,
+    intermediate_objects,
+    leftover_pars,
+    performed,
+    replicas,
+    shapes,
+    target_states,
 )
 
 MUTATING = [
@@ -35,14 +46,23 @@ def test_one_failed_call_still_converges_without_duplicates_or_leaks(operation, 
         sandbox = deploy(cloud, REGIONS, compartment, {"IR_SDK_MAX_ATTEMPTS": "1"})
         cloud.events.duplicate(2)
         cloud.faults.fail_call(operation, fault, nth=1)
-        source = cloud.create_image(SOURCE, compartment, "web", size_gb=10, freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"}, shapes={"VM.Standard3.Flex": {}})
+        source = cloud.create_image(
+            SOURCE,
+            compartment,
+            "web",
+            size_gb=10,
+            freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"},
+            shapes={"VM.Standard3.Flex": {}},
+        )
         cloud.run_until_idle()
         sandbox.converge(max_passes=8)
 
         assert any(c.operation == operation and c.status == fault for c in cloud.calls), f"{operation} was never failed"
         for region in TARGETS:
             (replica,) = replicas(cloud, region, source.id, compartment)
-            assert replica.lifecycle_state == "AVAILABLE" and set(shapes(cloud, region, replica.id)) == {"VM.Standard3.Flex"}
+            assert replica.lifecycle_state == "AVAILABLE" and set(shapes(cloud, region, replica.id)) == {
+                "VM.Standard3.Flex"
+            }
             assert len(performed(cloud, "CreateImage", region)) == 1
         assert len(performed(cloud, "ExportImage")) == 1
         assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}

@@ -50,7 +50,9 @@ def test_conditional_writes_and_missing_objects_are_told_apart(cloud, gateways):
         objects.put("b", "r.json", b"2", if_match="not-" + etag)
     assert objects.get("b", "missing") is None and objects.head("b", "missing") is None
     with pytest.raises(NotFound):
-        Compute(Clients(ReplicatorConfig(), SOURCE, sdk_config=cloud.config(SOURCE))).get_image("ocid1.image.oc1.iad.aaaanothere")
+        Compute(Clients(ReplicatorConfig(), SOURCE, sdk_config=cloud.config(SOURCE))).get_image(
+            "ocid1.image.oc1.iad.aaaanothere"
+        )
 
 
 @pytest.mark.parametrize(("setting", "trusted"), [("true", True), ("false", False)])

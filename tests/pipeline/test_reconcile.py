@@ -3,18 +3,39 @@
 import oci
 import pytest
 
-from replicator.cli.auth import AuthOptions, Operator
-from replicator.operations import retry_region
-from replicator.sandbox import deploy
+from replicator_tools.cli.auth import AuthOptions, Operator
+from replicator_tools.operations import retry_region
+from replicator_tools.sandbox import deploy
 from tests.helpers import (
-    FRANKFURT, PHOENIX, REGIONS, SOURCE, TARGETS, compute, cross_region_calls, intermediate_objects, leftover_pars, mutations, record, replicas,
-    shapes, successful, target_states,
+    FRANKFURT,
+    PHOENIX,
+    REGIONS,
+    SOURCE,
+    TARGETS,
+    compute,
+    cross_region_calls,
+    intermediate_objects,
+    leftover_pars,
+    mutations,
+    record,
+    replicas,
+    shapes,
+    successful,
+    target_states,
 )
 
 
 def _source(cloud, compartment, **kwargs):
     tags = kwargs.pop("freeform_tags", {"replicate-to": f"{PHOENIX},{FRANKFURT}", "team": "platform"})
-    return cloud.create_image(SOURCE, compartment, "web", size_gb=20, freeform_tags=tags, shapes={"VM.Standard.E4.Flex": {"ocpuConstraints": {"min": 1, "max": 4}}}, **kwargs)
+    return cloud.create_image(
+        SOURCE,
+        compartment,
+        "web",
+        size_gb=20,
+        freeform_tags=tags,
+        shapes={"VM.Standard.E4.Flex": {"ocpuConstraints": {"min": 1, "max": 4}}},
+        **kwargs,
+    )
 
 
 def _all_done(cloud, replicator, source_id):
@@ -37,7 +58,9 @@ def test_with_every_event_dropped_reconcile_passes_alone_reach_the_full_result(c
     assert cross_region_calls(cloud) == []
 
 
-def test_events_delivered_three_times_and_shuffled_give_exactly_one_export_and_replica_per_region(cloud, compartment, replicator):
+def test_events_delivered_three_times_and_shuffled_give_exactly_one_export_and_replica_per_region(
+    cloud, compartment, replicator
+):
     cloud.events.duplicate(3)
     cloud.events.shuffle(600, seed=11)
     source = _source(cloud, compartment)
@@ -61,7 +84,10 @@ def test_an_import_that_fails_in_one_region_is_retried_there_only_then_given_up(
     frankfurt = record(cloud, sandbox, "replica", source.id, FRANKFURT)
     assert (frankfurt["state"], frankfurt["import"]["failures"], frankfurt["gave_up"]) == ("failed", 3, True)
     assert frankfurt["error"] == "gave up after 3 attempts: import ended with the replica DELETED"
-    assert len(replicas(cloud, PHOENIX, source.id, compartment)) == 1 and replicas(cloud, FRANKFURT, source.id, compartment) == []
+    assert (
+        len(replicas(cloud, PHOENIX, source.id, compartment)) == 1
+        and replicas(cloud, FRANKFURT, source.id, compartment) == []
+    )
     imports = successful(cloud, "CreateImage")
     assert [c.region for c in imports].count(PHOENIX) == 1 and [c.region for c in imports].count(FRANKFURT) == 3
     titles = [m.title for m in topic.messages]
@@ -90,7 +116,12 @@ def test_tags_and_shapes_changed_on_the_source_reach_every_replica_after_one_pas
     source = _source(cloud, compartment)
     cloud.run_until_idle()
     client = compute(cloud, SOURCE)
-    client.update_image(source.id, oci.core.models.UpdateImageDetails(freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}", "team": "security"}))
+    client.update_image(
+        source.id,
+        oci.core.models.UpdateImageDetails(
+            freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}", "team": "security"}
+        ),
+    )
     client.add_image_shape_compatibility_entry(source.id, "VM.Standard3.Flex")
     replicator.reconcile(SOURCE)
     cloud.run_until_idle()
@@ -104,7 +135,10 @@ def test_tags_and_shapes_changed_on_the_source_reach_every_replica_after_one_pas
 def test_an_update_event_brings_replicas_in_line_without_waiting_for_a_pass(cloud, compartment, replicator):
     source = _source(cloud, compartment)
     cloud.run_until_idle()
-    compute(cloud, SOURCE).update_image(source.id, oci.core.models.UpdateImageDetails(freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}", "team": "data"}))
+    compute(cloud, SOURCE).update_image(
+        source.id,
+        oci.core.models.UpdateImageDetails(freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}", "team": "data"}),
+    )
     compute(cloud, SOURCE).remove_image_shape_compatibility_entry(source.id, "VM.Standard.E4.Flex")
     cloud.run_until_idle()
     for region in TARGETS:
@@ -118,7 +152,9 @@ def test_an_update_event_brings_replicas_in_line_without_waiting_for_a_pass(clou
 def test_tagging_an_existing_image_later_starts_its_replication(cloud, compartment, replicator):
     source = _source(cloud, compartment, freeform_tags={"team": "platform"})
     cloud.run_until_idle()
-    compute(cloud, SOURCE).update_image(source.id, oci.core.models.UpdateImageDetails(freeform_tags={"replicate-to": PHOENIX}))
+    compute(cloud, SOURCE).update_image(
+        source.id, oci.core.models.UpdateImageDetails(freeform_tags={"replicate-to": PHOENIX})
+    )
     cloud.run_until_idle()
     assert len(replicas(cloud, PHOENIX, source.id, compartment)) == 1
 

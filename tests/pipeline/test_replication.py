@@ -4,15 +4,29 @@ import oci
 import pytest
 
 from tests.helpers import (
-    FRANKFURT, PHOENIX, SOURCE, compute, cross_region_calls, intermediate_objects, leftover_pars, mutations, record, replicas, shapes,
-    successful, target_states,
+    FRANKFURT,
+    PHOENIX,
+    SOURCE,
+    compute,
+    cross_region_calls,
+    intermediate_objects,
+    leftover_pars,
+    mutations,
+    record,
+    replicas,
+    shapes,
+    successful,
+    target_states,
 )
 
 # As many real region names as a 256-character tag value holds: more than the 10 allowed.
 MANY_REGIONS = [r for r in sorted(oci.regions.REGIONS) if len(r) <= 12][:19]
 
 SHAPES = {
-    "VM.Standard.E4.Flex": {"memoryConstraints": {"minInGBs": 2, "maxInGBs": 64}, "ocpuConstraints": {"min": 1, "max": 16}},
+    "VM.Standard.E4.Flex": {
+        "memoryConstraints": {"minInGBs": 2, "maxInGBs": 64},
+        "ocpuConstraints": {"min": 1, "max": 16},
+    },
     "VM.Standard2.1": {},
 }
 
@@ -38,8 +52,18 @@ def test_tagged_image_becomes_a_finished_replica_in_every_target_region(cloud, c
     for region in (PHOENIX, FRANKFURT):
         (replica,) = replicas(cloud, region, source.id, compartment)
         image = compute(cloud, region).get_image(replica.id).data
-        assert (image.lifecycle_state, image.display_name, image.operating_system, image.operating_system_version, image.launch_mode) == (
-            "AVAILABLE", "web-server", "Oracle Linux", "9.4", "NATIVE",
+        assert (
+            image.lifecycle_state,
+            image.display_name,
+            image.operating_system,
+            image.operating_system_version,
+            image.launch_mode,
+        ) == (
+            "AVAILABLE",
+            "web-server",
+            "Oracle Linux",
+            "9.4",
+            "NATIVE",
         )
         assert image.freeform_tags["team"] == "platform"
         assert (image.freeform_tags["replica-of"], image.freeform_tags["replica-source-region"]) == (source.id, SOURCE)
@@ -48,10 +72,16 @@ def test_tagged_image_becomes_a_finished_replica_in_every_target_region(cloud, c
         entries = shapes(cloud, region, replica.id)
         flex = entries["VM.Standard.E4.Flex"]
         assert set(entries) == set(SHAPES)
-        assert (flex.memory_constraints.min_in_gbs, flex.memory_constraints.max_in_gbs, flex.ocpu_constraints.max) == (2, 64, 16)
+        assert (flex.memory_constraints.min_in_gbs, flex.memory_constraints.max_in_gbs, flex.ocpu_constraints.max) == (
+            2,
+            64,
+            16,
+        )
     assert target_states(cloud, replicator, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
     assert leftover_pars(cloud, replicator) == []
-    assert not [c for c in cloud.calls if c.operation == "GetWorkRequest" and c.principal == "resource_principal"], "nothing is polled"
+    assert not [c for c in cloud.calls if c.operation == "GetWorkRequest" and c.principal == "resource_principal"], (
+        "nothing is polled"
+    )
 
 
 def test_no_function_calls_a_region_other_than_its_own(cloud, compartment, replicator):
@@ -88,7 +118,11 @@ def test_untagged_image_is_untouched(cloud, compartment, replicator):
 def test_default_keyword_replicates_to_the_configured_default_regions(cloud, compartment, replicator):
     source = _source(cloud, compartment, freeform_tags={"replicate-to": "default"})
     cloud.run_until_idle()
-    assert len(replicas(cloud, PHOENIX, source.id, compartment)) == len(replicas(cloud, FRANKFURT, source.id, compartment)) == 1
+    assert (
+        len(replicas(cloud, PHOENIX, source.id, compartment))
+        == len(replicas(cloud, FRANKFURT, source.id, compartment))
+        == 1
+    )
 
 
 def test_defined_tag_opts_in_too(cloud, compartment, replicator):
@@ -104,14 +138,25 @@ def test_replica_is_never_replicated_again(cloud, compartment, replicator):
     cloud.run_until_idle()
     (replica,) = replicas(cloud, PHOENIX, source.id, compartment)
     # Someone copies the opt-in tag onto the replica: it still must not start a replication.
-    compute(cloud, PHOENIX).update_image(replica.id, oci.core.models.UpdateImageDetails(freeform_tags={**replica.freeform_tags, "replicate-to": FRANKFURT}))
-    cloud.events.emit(PHOENIX, "com.oraclecloud.computeapi.createimage.end", compartment_id=compartment, resource_id=replica.id, resource_name=replica.display_name)
+    compute(cloud, PHOENIX).update_image(
+        replica.id,
+        oci.core.models.UpdateImageDetails(freeform_tags={**replica.freeform_tags, "replicate-to": FRANKFURT}),
+    )
+    cloud.events.emit(
+        PHOENIX,
+        "com.oraclecloud.computeapi.createimage.end",
+        compartment_id=compartment,
+        resource_id=replica.id,
+        resource_name=replica.display_name,
+    )
     cloud.run_until_idle()
     assert len(successful(cloud, "ExportImage")) == 1
     assert replicas(cloud, FRANKFURT, source.id, compartment) == []
 
 
-def test_every_event_delivered_twice_in_parallel_still_gives_one_export_copy_and_replica_per_region(cloud, compartment, replicator):
+def test_every_event_delivered_twice_in_parallel_still_gives_one_export_copy_and_replica_per_region(
+    cloud, compartment, replicator
+):
     cloud.events.duplicate(2)
     source = _source(cloud, compartment)
     cloud.run_until_idle()
@@ -128,7 +173,11 @@ def test_an_export_that_ends_without_its_object_is_recorded_as_a_failed_attempt(
     source = _source(cloud, compartment)
     cloud.run_until_idle()
     export = record(cloud, replicator, "source", source.id, SOURCE)["export"]
-    assert (export["state"], export["error"], export["failures"]) == ("failed", "export finished without writing its object", 1)
+    assert (export["state"], export["error"], export["failures"]) == (
+        "failed",
+        "export finished without writing its object",
+        1,
+    )
     assert replicas(cloud, PHOENIX, source.id, compartment) == []
     assert leftover_pars(cloud, replicator) == []
 
@@ -177,4 +226,6 @@ def test_every_log_line_of_a_replication_names_the_source_image_and_the_region(c
     cloud.run_until_idle()
     lines = [r for r in replicator.logs() if r.get("scope") != "container"]
     assert len(lines) > 20
-    assert all(r.get("source_image_id") == source.id and r.get("region") and r.get("event_id") for r in lines), [r for r in lines if r.get("source_image_id") != source.id][:3]
+    assert all(r.get("source_image_id") == source.id and r.get("region") and r.get("event_id") for r in lines), [
+        r for r in lines if r.get("source_image_id") != source.id
+    ][:3]

@@ -9,17 +9,29 @@ from replicator.errors import ConfigError
 def test_empty_environment_gives_the_documented_defaults():
     config = ReplicatorConfig.from_env({"PATH": "/bin", "FN_FN_ID": "x"})
     assert (config.staging_bucket, config.landing_bucket, config.opt_in_tag, config.object_prefix) == (
-        "image-replicator-staging", "image-replicator-landing", "replicate-to", "image-replicator/",
+        "image-replicator-staging",
+        "image-replicator-landing",
+        "replicate-to",
+        "image-replicator/",
     )
     assert config.delete_intermediate_objects is True
 
 
 def test_values_are_parsed_from_strings():
     config = ReplicatorConfig.from_env(
-        {"IR_DEFAULT_REGIONS": " US-Phoenix-1 , eu-frankfurt-1,", "IR_PAR_LIFETIME_MINUTES": "60", "IR_DELETE_INTERMEDIATE_OBJECTS": "false", "IR_TARGET_COMPARTMENT_ID": ""}
+        {
+            "IR_DEFAULT_REGIONS": " US-Phoenix-1 , eu-frankfurt-1,",
+            "IR_PAR_LIFETIME_MINUTES": "60",
+            "IR_DELETE_INTERMEDIATE_OBJECTS": "false",
+            "IR_TARGET_COMPARTMENT_ID": "",
+        }
     )
     assert config.default_regions == ("us-phoenix-1", "eu-frankfurt-1")
-    assert (config.par_lifetime_minutes, config.delete_intermediate_objects, config.target_compartment_id) == (60, False, None)
+    assert (config.par_lifetime_minutes, config.delete_intermediate_objects, config.target_compartment_id) == (
+        60,
+        False,
+        None,
+    )
 
 
 @pytest.mark.parametrize(

@@ -36,12 +36,17 @@ def test_untagged_image_is_not_opted_in():
 
 
 def test_replica_is_never_replicated_even_with_the_opt_in_tag():
-    decision = decide(image(freeform_tags={"replicate-to": "us-phoenix-1", "replica-of": "ocid1.image.oc1.iad.other"}), SOURCE, CONFIG)
+    decision = decide(
+        image(freeform_tags={"replicate-to": "us-phoenix-1", "replica-of": "ocid1.image.oc1.iad.other"}), SOURCE, CONFIG
+    )
     assert not decision.opted_in and "replica" in decision.reason
 
 
 def test_default_keyword_expands_to_the_configured_regions_and_mixes_with_names():
-    assert decide(image(freeform_tags={"replicate-to": "default"}), SOURCE, CONFIG).targets == ("us-phoenix-1", "uk-london-1")
+    assert decide(image(freeform_tags={"replicate-to": "default"}), SOURCE, CONFIG).targets == (
+        "us-phoenix-1",
+        "uk-london-1",
+    )
     mixed = decide(image(freeform_tags={"replicate-to": "DEFAULT, ap-tokyo-1, us-phoenix-1"}), SOURCE, CONFIG)
     assert mixed.targets == ("us-phoenix-1", "uk-london-1", "ap-tokyo-1")
 
@@ -95,7 +100,9 @@ def test_defined_tag_opts_in_when_configured():
     config = ReplicatorConfig(opt_in_defined_tag="Ops.Replicate")
     decision = decide(image(freeform_tags={}, defined_tags={"Ops": {"Replicate": "us-phoenix-1"}}), SOURCE, config)
     assert decision.targets == ("us-phoenix-1",)
-    assert not decide(image(freeform_tags={}, defined_tags={"Ops": {"Replicate": "x"}}), SOURCE, ReplicatorConfig()).opted_in
+    assert not decide(
+        image(freeform_tags={}, defined_tags={"Ops": {"Replicate": "x"}}), SOURCE, ReplicatorConfig()
+    ).opted_in
 
 
 def test_custom_opt_in_tag_key():

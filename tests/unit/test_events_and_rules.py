@@ -6,7 +6,7 @@ from ocifake.events.conditions import matches
 from replicator.cloudevents import EVENT_KINDS, EventKind, parse_event
 from replicator.config import ReplicatorConfig
 from replicator.router import ROUTES
-from replicator.rules import event_types, load_rules
+from replicator_tools.rules import event_types, load_rules
 from tests.helpers import ROOT, load_event
 
 SAMPLES = sorted(p.stem for p in (ROOT / "events" / "samples").glob("*.json"))
@@ -64,7 +64,11 @@ def test_the_answer_rule_sees_only_answers_in_the_staging_bucket():
 
 
 def test_rule_placeholders_follow_the_configuration():
-    landing = next(r for r in rules(ReplicatorConfig(landing_bucket="dr-landing", object_prefix="dr/")) if r.name == "object-landed")
+    landing = next(
+        r
+        for r in rules(ReplicatorConfig(landing_bucket="dr-landing", object_prefix="dr/"))
+        if r.name == "object-landed"
+    )
     assert landing.condition["data"]["additionalDetails"]["bucketName"] == ["dr-landing"]
     assert landing.condition["data"]["resourceName"] == ["dr/images/*.oci", "dr/manifests/*.json"]
 
@@ -76,7 +80,9 @@ def test_freeform_tags_are_read_under_either_spelling():
 
 
 @pytest.mark.parametrize("namespace", ["computeapi", "computeimagingapi"])
-@pytest.mark.parametrize("action", ["updateimage", "deleteimage", "addimageshapecompatibility", "removeimageshapecompatibility"])
+@pytest.mark.parametrize(
+    "action", ["updateimage", "deleteimage", "addimageshapecompatibility", "removeimageshapecompatibility"]
+)
 def test_image_events_count_in_either_namespace(namespace, action):
     assert f"com.oraclecloud.{namespace}.{action}" in EVENT_KINDS
 
@@ -85,4 +91,12 @@ def test_every_route_names_a_step_of_the_right_side():
     from replicator.router import step
 
     sides = {name: step(name).side for name in set(ROUTES.values())}
-    assert sides == {"export": "source", "distribute": "source", "refresh": "source", "tombstone": "source", "acknowledge": "source", "landed": "replica", "finish": "replica"}
+    assert sides == {
+        "export": "source",
+        "distribute": "source",
+        "refresh": "source",
+        "tombstone": "source",
+        "acknowledge": "source",
+        "landed": "replica",
+        "finish": "replica",
+    }

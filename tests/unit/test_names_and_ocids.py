@@ -40,7 +40,17 @@ def test_whole_ocids_are_accepted_and_their_type_checked():
 def test_retry_tokens_are_deterministic_distinct_per_step_region_and_attempt_and_short_enough():
     token = retry_token("import", SOURCE_ID, "us-phoenix-1", "c", "1")
     assert token == retry_token("import", SOURCE_ID, "us-phoenix-1", "c", "1")
-    assert len({token, retry_token("import", SOURCE_ID, "eu-frankfurt-1", "c", "1"), retry_token("export", SOURCE_ID, "us-phoenix-1", "c", "1"), retry_token("import", SOURCE_ID, "us-phoenix-1", "c", "2")}) == 4
+    assert (
+        len(
+            {
+                token,
+                retry_token("import", SOURCE_ID, "eu-frankfurt-1", "c", "1"),
+                retry_token("export", SOURCE_ID, "us-phoenix-1", "c", "1"),
+                retry_token("import", SOURCE_ID, "us-phoenix-1", "c", "2"),
+            }
+        )
+        == 4
+    )
     assert 1 <= len(token) <= 64
 
 

@@ -1,6 +1,6 @@
 """What a region's reconcile pass does next for each replication: decided without any cloud."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,10 +16,16 @@ from replicator.records.source import SourceRecord
 
 SOURCE_ID = "ocid1.image.oc1.iad.aaaaaaaa0123456789abcdef"
 REPLICA_ID = "ocid1.image.oc1.phx.aaaaaaaareplica"
-T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 CONFIG = ReplicatorConfig()
 P = CONFIG.object_prefix
-IMAGE = ImageFacts(id=SOURCE_ID, compartment_id="ocid1.compartment.oc1..aaaa", display_name="web", lifecycle_state="AVAILABLE", size_in_mbs=20 * 1024)
+IMAGE = ImageFacts(
+    id=SOURCE_ID,
+    compartment_id="ocid1.compartment.oc1..aaaa",
+    display_name="web",
+    lifecycle_state="AVAILABLE",
+    size_in_mbs=20 * 1024,
+)
 DECISION = Decision(opted_in=True, targets=("us-phoenix-1",))
 EXPORT = image_object(P, SOURCE_ID)
 
@@ -35,7 +41,10 @@ def source(export_state="done", target_state="pending", **part) -> SourceRecord:
 
 
 def actions(record, staged=(), acks=(), image=IMAGE, decision=DECISION, now=T0):
-    return [(p.action, p.target) for p in plan_source(SOURCE_ID, image, decision, record, list(acks), set(staged), now, CONFIG)]
+    return [
+        (p.action, p.target)
+        for p in plan_source(SOURCE_ID, image, decision, record, list(acks), set(staged), now, CONFIG)
+    ]
 
 
 def test_an_opted_in_image_without_a_record_is_exported():
@@ -45,7 +54,9 @@ def test_an_opted_in_image_without_a_record_is_exported():
 def test_a_lost_export_end_is_picked_up_from_what_the_staging_bucket_holds():
     assert actions(source("running"), staged=[EXPORT]) == [("distribute", None)]
     assert actions(source("running")) == [("export", None)]
-    assert actions(source("running"), image=IMAGE.model_copy(update={"lifecycle_state": "EXPORTING"})) == [("wait", None)]
+    assert actions(source("running"), image=IMAGE.model_copy(update={"lifecycle_state": "EXPORTING"})) == [
+        ("wait", None)
+    ]
 
 
 def test_a_target_whose_copy_never_started_is_copied_or_exported_again():
@@ -57,7 +68,9 @@ def test_a_copy_is_looked_at_once_it_should_have_landed():
     copying = source(target_state="copying", copy_started_at=T0, copy_work_request_id="wr")
     assert ("check_copy", "us-phoenix-1") not in actions(copying, now=T0 + timedelta(minutes=5))
     assert ("check_copy", "us-phoenix-1") in actions(copying, now=T0 + timedelta(hours=2))
-    looked = source(target_state="copying", copy_started_at=T0, copy_work_request_id="wr", copy_checked_at=T0 + timedelta(hours=2))
+    looked = source(
+        target_state="copying", copy_started_at=T0, copy_work_request_id="wr", copy_checked_at=T0 + timedelta(hours=2)
+    )
     assert ("check_copy", "us-phoenix-1") not in actions(looked, now=T0 + timedelta(hours=2, minutes=5))
 
 
@@ -82,7 +95,9 @@ def test_a_gone_source_sends_the_deletion_once():
 
 
 def test_an_image_no_longer_opted_in_closes_its_replication():
-    assert actions(source(target_state="done"), decision=Decision(opted_in=False, reason="image carries no opt-in tag")) == [("publish", None)]
+    assert actions(
+        source(target_state="done"), decision=Decision(opted_in=False, reason="image carries no opt-in tag")
+    ) == [("publish", None)]
 
 
 def test_a_given_up_export_is_left_for_the_operator():
@@ -103,7 +118,9 @@ MANIFEST_LANDED = LandedObject(SOURCE_ID, "manifest", manifest_object(P, SOURCE_
 
 
 def replica_record(state="waiting", import_state="none", **fields) -> ReplicaRecord:
-    record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1", state=state)
+    record = ReplicaRecord(
+        source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1", state=state
+    )
     record.import_.state, record.import_.attempt = import_state, 1
     for key, value in fields.items():
         setattr(record, key, value)
@@ -111,7 +128,13 @@ def replica_record(state="waiting", import_state="none", **fields) -> ReplicaRec
 
 
 def replica(state="AVAILABLE") -> ImageFacts:
-    return ImageFacts(id=REPLICA_ID, compartment_id="c", display_name="web", lifecycle_state=state, freeform_tags={"replica-of": SOURCE_ID})
+    return ImageFacts(
+        id=REPLICA_ID,
+        compartment_id="c",
+        display_name="web",
+        lifecycle_state=state,
+        freeform_tags={"replica-of": SOURCE_ID},
+    )
 
 
 def target_actions(record, landed=(), found=None, now=T0):
@@ -155,10 +178,22 @@ def test_an_unconfirmed_answer_is_sent_again_once_it_is_overdue():
 @pytest.mark.parametrize(
     ("name", "current", "expected"),
     [
-        ("image-replicator-export-a2-us-ashburn-1-0123456789abcdef", {("export", "0123456789abcdef"): (2, True)}, False),
+        (
+            "image-replicator-export-a2-us-ashburn-1-0123456789abcdef",
+            {("export", "0123456789abcdef"): (2, True)},
+            False,
+        ),
         ("image-replicator-export-a1-us-ashburn-1-0123456789abcdef", {("export", "0123456789abcdef"): (2, True)}, True),
-        ("image-replicator-export-a2-us-ashburn-1-0123456789abcdef", {("export", "0123456789abcdef"): (2, False)}, True),
-        ("image-replicator-export-a3-us-ashburn-1-0123456789abcdef", {("export", "0123456789abcdef"): (2, False)}, False),
+        (
+            "image-replicator-export-a2-us-ashburn-1-0123456789abcdef",
+            {("export", "0123456789abcdef"): (2, False)},
+            True,
+        ),
+        (
+            "image-replicator-export-a3-us-ashburn-1-0123456789abcdef",
+            {("export", "0123456789abcdef"): (2, False)},
+            False,
+        ),
         ("image-replicator-import-a1-us-phoenix-1-0123456789abcdef", {}, False),
         ("someone-elses-par", {}, False),
     ],

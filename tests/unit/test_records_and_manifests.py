@@ -1,6 +1,6 @@
 """Records read tolerantly, manifests ordered by issue time, the steps' guards decided without any cloud."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from replicator.decision import Decision
 from replicator.images import ImageFacts, ShapeEntry
@@ -11,13 +11,26 @@ from replicator.steps import export, landed
 from replicator.subjects import SourceImage
 
 SOURCE_ID = "ocid1.image.oc1.iad.aaaaaaaa0123456789abcdef"
-T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
-IMAGE = ImageFacts(id=SOURCE_ID, compartment_id="ocid1.compartment.oc1..aaaa", display_name="web", lifecycle_state="AVAILABLE", size_in_mbs=50 * 1024)
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+IMAGE = ImageFacts(
+    id=SOURCE_ID,
+    compartment_id="ocid1.compartment.oc1..aaaa",
+    display_name="web",
+    lifecycle_state="AVAILABLE",
+    size_in_mbs=50 * 1024,
+)
 DECISION = Decision(opted_in=True, targets=("us-phoenix-1", "eu-frankfurt-1"))
 
 
 def manifest(ms: int, **changes) -> ReplicationManifest:
-    values = dict(name=str(ms), issued_at=datetime.fromtimestamp(ms / 1000, timezone.utc), source_image_id=SOURCE_ID, source_region="us-ashburn-1", source_compartment_id="c", display_name="web")
+    values = dict(
+        name=str(ms),
+        issued_at=datetime.fromtimestamp(ms / 1000, UTC),
+        source_image_id=SOURCE_ID,
+        source_region="us-ashburn-1",
+        source_compartment_id="c",
+        display_name="web",
+    )
     values.update(changes)
     return ReplicationManifest(**values)
 
@@ -31,11 +44,13 @@ def test_a_record_round_trips_and_a_damaged_one_says_why():
         assert parse("source", damaged)[0] is None
     newer = dump(record).replace(b'"state": "copying"', b'"state": "teleporting"')
     found, problem = parse("source", newer)
-    assert found is None and "teleporting" in problem or "state" in problem
+    assert (found is None and "teleporting" in problem) or "state" in problem
 
 
 def test_a_record_from_a_newer_schema_is_not_taken_for_ours():
-    doc = dump(SourceRecord(source_image_id=SOURCE_ID, source_region="r")).replace(b'"schema_version": 2', b'"schema_version": 3')
+    doc = dump(SourceRecord(source_image_id=SOURCE_ID, source_region="r")).replace(
+        b'"schema_version": 2', b'"schema_version": 3'
+    )
     assert parse("source", doc)[0] is None
 
 
@@ -47,16 +62,28 @@ def test_manifests_are_ordered_by_issue_time_then_content():
 
 
 def test_replica_tags_drop_the_opt_in_tag_but_keep_the_rest():
-    image = IMAGE.model_copy(update={"freeform_tags": {"replicate-to": "default", "team": "a"}, "defined_tags": {"Ops": {"Replicate": "x", "CostCenter": "1"}, "Only": {"Replicate": "x"}}})
+    image = IMAGE.model_copy(
+        update={
+            "freeform_tags": {"replicate-to": "default", "team": "a"},
+            "defined_tags": {"Ops": {"Replicate": "x", "CostCenter": "1"}, "Only": {"Replicate": "x"}},
+        }
+    )
     freeform, defined = replica_tags(image, "replicate-to", ("Ops", "Replicate"))
     assert freeform == {"team": "a"}
     assert defined == {"Ops": {"CostCenter": "1"}, "Only": {"Replicate": "x"}}
 
 
 def test_the_spec_fingerprint_ignores_order():
-    a = manifest(1, shapes=(ShapeEntry(shape="A"), ShapeEntry(shape="B", ocpu_min=1)), freeform_tags={"x": "1", "y": "2"})
-    b = manifest(1, shapes=(ShapeEntry(shape="B", ocpu_min=1), ShapeEntry(shape="A")), freeform_tags={"y": "2", "x": "1"})
-    assert a.spec.model_copy(update={"shapes": tuple(sorted(a.shapes, key=lambda s: s.shape))}).fingerprint() == b.spec.model_copy(update={"shapes": tuple(sorted(b.shapes, key=lambda s: s.shape))}).fingerprint()
+    a = manifest(
+        1, shapes=(ShapeEntry(shape="A"), ShapeEntry(shape="B", ocpu_min=1)), freeform_tags={"x": "1", "y": "2"}
+    )
+    b = manifest(
+        1, shapes=(ShapeEntry(shape="B", ocpu_min=1), ShapeEntry(shape="A")), freeform_tags={"y": "2", "x": "1"}
+    )
+    assert (
+        a.spec.model_copy(update={"shapes": tuple(sorted(a.shapes, key=lambda s: s.shape))}).fingerprint()
+        == b.spec.model_copy(update={"shapes": tuple(sorted(b.shapes, key=lambda s: s.shape))}).fingerprint()
+    )
 
 
 # ----- the export's guard ---------------------------------------------------------------------
@@ -96,7 +123,9 @@ def test_finished_targets_are_never_exported_again_by_a_late_event():
 
 def test_a_permanently_refused_export_is_not_tried_again():
     assert "given up" in blocker(source_record(state="failed", attempt=1, failures=1, permanent=True, error="refused"))
-    assert blocker(source_record(state="failed", attempt=1, failures=1, error="object lost"), export_object=False) is None
+    assert (
+        blocker(source_record(state="failed", attempt=1, failures=1, error="object lost"), export_object=False) is None
+    )
     assert "given up" in blocker(source_record(state="failed", attempt=3, failures=3, error="object lost"))
 
 
@@ -106,10 +135,18 @@ def test_an_import_whose_step_died_before_its_replica_was_known_starts_again_onl
 
     record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
     record.import_.state, record.import_.attempt, record.import_.started_at = "running", 1, T0
-    nothing, replica = (lambda: None), (lambda: IMAGE.model_copy(update={"id": "ocid1.image.oc1.phx.aaaa", "lifecycle_state": "IMPORTING"}))
-    assert landed.import_blocker(record, T0 + timedelta(minutes=1), 3, nothing) == "another invocation is starting the import"
+    nothing, replica = (
+        (lambda: None),
+        (lambda: IMAGE.model_copy(update={"id": "ocid1.image.oc1.phx.aaaa", "lifecycle_state": "IMPORTING"})),
+    )
+    assert (
+        landed.import_blocker(record, T0 + timedelta(minutes=1), 3, nothing)
+        == "another invocation is starting the import"
+    )
     assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, nothing) is None
-    assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, replica).startswith("import running (ocid1.image.oc1.phx.aaaa")
+    assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, replica).startswith(
+        "import running (ocid1.image.oc1.phx.aaaa"
+    )
     record.import_.replica_image_id = "ocid1.image.oc1.phx.aaaa"
     assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, nothing).startswith("import running")
     record.state = "done"

@@ -20,7 +20,13 @@ def _fresh_process(code: str, env: dict | None = None) -> dict:
     """Run `code` in a new interpreter (this one has imported oci whole) and read its JSON answer."""
     import os
 
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -31,8 +37,9 @@ def test_a_fresh_function_loads_only_the_sdk_it_uses_and_no_reconcile_code():
         import replicator.handler
         from replicator.gateways import sdk
         oci = [m for m in sys.modules if m == "oci" or m.startswith("oci.")]
-        print(json.dumps({"status": sdk.status, "oci": len(oci), "models": len([m for m in oci if ".models." in m]),
-                          "reconcile": [m for m in sys.modules if m.startswith("replicator.reconcile.") and not m.endswith(".request")]}))
+        models = [m for m in oci if ".models." in m]
+        reconcile = [m for m in sys.modules if m.startswith("replicator.reconcile.") and not m.endswith(".request")]
+        print(json.dumps({"status": sdk.status, "oci": len(oci), "models": len(models), "reconcile": reconcile}))
         """
     )
     assert found["status"] == "lazy"
@@ -47,11 +54,15 @@ def test_lazily_loaded_models_deserialize_as_the_sdk_would():
         from cryptography.hazmat.primitives.asymmetric import rsa
         from replicator.gateways import sdk
         import oci
-        signer = oci.auth.signers.SecurityTokenSigner("token", rsa.generate_private_key(public_exponent=65537, key_size=2048))
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        signer = oci.auth.signers.SecurityTokenSigner("token", key)
         client = oci.core.ComputeClient({"region": "us-ashburn-1"}, signer=signer)
-        image = client.base_client.deserialize_response_data(
-            b'{"id": "ocid1.image.oc1.iad.aaaa", "lifecycleState": "AVAILABLE", "launchOptions": {"firmware": "UEFI_64"}}', "Image")
-        print(json.dumps({"status": sdk.status, "type": type(image).__name__, "firmware": image.launch_options.firmware}))
+        body = json.dumps(
+            {"id": "ocid1.image.oc1.iad.aaaa", "lifecycleState": "AVAILABLE", "launchOptions": {"firmware": "UEFI_64"}}
+        ).encode()
+        image = client.base_client.deserialize_response_data(body, "Image")
+        firmware = image.launch_options.firmware
+        print(json.dumps({"status": sdk.status, "type": type(image).__name__, "firmware": firmware}))
         """
     )
     assert found == {"status": "lazy", "type": "Image", "firmware": "UEFI_64"}

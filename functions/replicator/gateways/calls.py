@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import oci
 
@@ -21,7 +22,11 @@ def call(operation: str, region: str, fn: Callable[[], T], **fields: Any) -> T:
     except oci.exceptions.ServiceError as exc:
         logs.info("api", operation=operation, api_region=region, status=exc.status, code=exc.code, **fields)
         raise translate(exc, operation) from None
-    except (oci.exceptions.RequestException, oci.exceptions.ConnectTimeout, oci._vendor.requests.exceptions.RequestException) as exc:
+    except (
+        oci.exceptions.RequestException,
+        oci.exceptions.ConnectTimeout,
+        oci._vendor.requests.exceptions.RequestException,
+    ) as exc:
         logs.info("api", operation=operation, api_region=region, status="transport-error", **fields)
         raise TransientError(f"{operation} did not answer: {type(exc).__name__}", operation=operation) from None
     logs.info("api", operation=operation, api_region=region, status=getattr(result, "status", 200), **fields)

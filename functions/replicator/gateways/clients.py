@@ -50,13 +50,23 @@ def resource_principal_signer(env: Mapping[str, str]):
 def _session_signer(token: str | None, key: str | None, passphrase: str | None, region: str | None):
     # Parsing the key is the slow part (tens of ms); one signer per principal is enough, and
     # it reloads its files by itself when a call is refused (the platform rotates them).
-    return oci.auth.signers.EphemeralResourcePrincipalSigner(session_token=token, private_key=key, private_key_passphrase=passphrase, region=region)
+    return oci.auth.signers.EphemeralResourcePrincipalSigner(
+        session_token=token, private_key=key, private_key_passphrase=passphrase, region=region
+    )
 
 
 class Clients:
     """One client per service for one region, built on first use and reused by warm invocations."""
 
-    def __init__(self, config: ReplicatorConfig, region: str, *, signer: Any = None, sdk_config: dict | None = None, signer_from: Callable[[], Any] | None = None):
+    def __init__(
+        self,
+        config: ReplicatorConfig,
+        region: str,
+        *,
+        signer: Any = None,
+        sdk_config: dict | None = None,
+        signer_from: Callable[[], Any] | None = None,
+    ):
         """Authenticate with `sdk_config` (an oci config dict), `signer`, or `signer_from()` on first use."""
         self._config = config
         self.region = region
@@ -66,7 +76,7 @@ class Clients:
         self._cache: dict[str, Any] = {}
 
     @classmethod
-    def for_function(cls, config: ReplicatorConfig, env: Mapping[str, str]) -> "Clients":
+    def for_function(cls, config: ReplicatorConfig, env: Mapping[str, str]) -> Clients:
         """The function's clients; its key is read when the first call needs it, not at start."""
         region = env.get("OCI_RESOURCE_PRINCIPAL_REGION")
         if not region:

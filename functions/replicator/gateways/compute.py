@@ -41,8 +41,12 @@ class Compute:
 
     def export_image(self, image_id: str, destination_uri: str, retry_token: str) -> str | None:
         """Start an `.oci` export to a pre-authenticated URI; return the work request ID."""
-        details = oci.core.models.ExportImageViaObjectStorageUriDetails(destination_uri=destination_uri, export_format="OCI")
-        reply = self._call("ExportImage", lambda: self._clients.compute().export_image(image_id, details, opc_retry_token=retry_token))
+        details = oci.core.models.ExportImageViaObjectStorageUriDetails(
+            destination_uri=destination_uri, export_format="OCI"
+        )
+        reply = self._call(
+            "ExportImage", lambda: self._clients.compute().export_image(image_id, details, opc_retry_token=retry_token)
+        )
         return reply.headers.get("opc-work-request-id")
 
     def import_image(self, request: ImportRequest, retry_token: str) -> tuple[ImageFacts, str | None]:
@@ -57,7 +61,9 @@ class Compute:
                 operating_system_version=request.operating_system_version,
             ),
         )
-        reply = self._call("CreateImage", lambda: self._clients.compute().create_image(details, opc_retry_token=retry_token))
+        reply = self._call(
+            "CreateImage", lambda: self._clients.compute().create_image(details, opc_retry_token=retry_token)
+        )
         return ImageFacts.from_sdk(reply.data), reply.headers.get("opc-work-request-id")
 
     def list_images(self, compartment_id: str, display_name: str | None = None) -> list[ImageFacts]:
@@ -68,27 +74,40 @@ class Compute:
 
     def list_shapes(self, image_id: str) -> list[ShapeEntry]:
         client = self._clients.compute()
-        found = self._call("ListImageShapeCompatibilityEntries", lambda: all_pages(client.list_image_shape_compatibility_entries, image_id))
+        found = self._call(
+            "ListImageShapeCompatibilityEntries",
+            lambda: all_pages(client.list_image_shape_compatibility_entries, image_id),
+        )
         return [_shape(entry) for entry in found]
 
     def put_shape(self, image_id: str, entry: ShapeEntry) -> None:
         """Add (or replace: it is a PUT) one shape compatibility entry with its constraints."""
         memory = ocpu = None
         if entry.memory_min_gbs is not None or entry.memory_max_gbs is not None:
-            memory = oci.core.models.ImageMemoryConstraints(min_in_gbs=entry.memory_min_gbs, max_in_gbs=entry.memory_max_gbs)
+            memory = oci.core.models.ImageMemoryConstraints(
+                min_in_gbs=entry.memory_min_gbs, max_in_gbs=entry.memory_max_gbs
+            )
         if entry.ocpu_min is not None or entry.ocpu_max is not None:
             ocpu = oci.core.models.ImageOcpuConstraints(min=entry.ocpu_min, max=entry.ocpu_max)
-        details = oci.core.models.AddImageShapeCompatibilityEntryDetails(memory_constraints=memory, ocpu_constraints=ocpu)
+        details = oci.core.models.AddImageShapeCompatibilityEntryDetails(
+            memory_constraints=memory, ocpu_constraints=ocpu
+        )
         client = self._clients.compute()
         self._call(
             "AddImageShapeCompatibilityEntry",
-            lambda: client.add_image_shape_compatibility_entry(image_id, entry.shape, add_image_shape_compatibility_entry_details=details),
+            lambda: client.add_image_shape_compatibility_entry(
+                image_id, entry.shape, add_image_shape_compatibility_entry_details=details
+            ),
             shape=entry.shape,
         )
 
     def remove_shape(self, image_id: str, shape: str) -> None:
         client = self._clients.compute()
-        self._call("RemoveImageShapeCompatibilityEntry", lambda: client.remove_image_shape_compatibility_entry(image_id, shape), shape=shape)
+        self._call(
+            "RemoveImageShapeCompatibilityEntry",
+            lambda: client.remove_image_shape_compatibility_entry(image_id, shape),
+            shape=shape,
+        )
 
     def delete_image(self, image_id: str) -> None:
         self._call("DeleteImage", lambda: self._clients.compute().delete_image(image_id))

@@ -25,12 +25,17 @@ class Notifier:
         topic_region = ocids.region_of(self._topic_id)
         if topic_region not in (None, self.region):
             # Topics are regional and the function calls its own region only.
-            logs.warning("notification not sent: the topic is in another region; give each region a topic of its own", topic_region=topic_region)
+            logs.warning(
+                "notification not sent: the topic is in another region; give each region a topic of its own",
+                topic_region=topic_region,
+            )
             return False
         details = oci.ons.models.MessageDetails(title=title[:255], body=json.dumps(body, default=str, indent=2))
         topic_id = self._topic_id
         try:
-            call("PublishMessage", self.region, lambda: self._clients.notifications().publish_message(topic_id, details))
+            call(
+                "PublishMessage", self.region, lambda: self._clients.notifications().publish_message(topic_id, details)
+            )
         except ReplicatorError as exc:
             logs.warning("notification not sent", reason=exc.reason)
             return False

@@ -68,7 +68,12 @@ class Objects:
 
     def head(self, bucket: str, name: str) -> ObjectInfo | None:
         try:
-            reply = self._call("HeadObject", lambda: self._clients.objects().head_object(self.namespace, bucket, name), bucket=bucket, object=name)
+            reply = self._call(
+                "HeadObject",
+                lambda: self._clients.objects().head_object(self.namespace, bucket, name),
+                bucket=bucket,
+                object=name,
+            )
         except NotFound:
             return None
         headers = reply.headers
@@ -81,12 +86,19 @@ class Objects:
 
     def get(self, bucket: str, name: str) -> tuple[bytes, str] | None:
         try:
-            reply = self._call("GetObject", lambda: self._clients.objects().get_object(self.namespace, bucket, name), bucket=bucket, object=name)
+            reply = self._call(
+                "GetObject",
+                lambda: self._clients.objects().get_object(self.namespace, bucket, name),
+                bucket=bucket,
+                object=name,
+            )
         except NotFound:
             return None
         return reply.data.content, reply.headers.get("etag", "")
 
-    def put(self, bucket: str, name: str, data: bytes, *, if_match: str | None = None, if_none_match: bool = False) -> str:
+    def put(
+        self, bucket: str, name: str, data: bytes, *, if_match: str | None = None, if_none_match: bool = False
+    ) -> str:
         """Write an object; with a condition, PreconditionFailed says someone else wrote first."""
         kwargs = {"content_type": "application/json"}
         if if_match:
@@ -94,14 +106,21 @@ class Objects:
         if if_none_match:
             kwargs["if_none_match"] = "*"
         client = self._clients.objects()
-        reply = self._call("PutObject", lambda: client.put_object(self.namespace, bucket, name, data, **kwargs), bucket=bucket, object=name)
+        reply = self._call(
+            "PutObject",
+            lambda: client.put_object(self.namespace, bucket, name, data, **kwargs),
+            bucket=bucket,
+            object=name,
+        )
         return reply.headers.get("etag", "")
 
     def list_objects(self, bucket: str, prefix: str) -> list[ObjectSummary]:
         client = self._clients.objects()
         found = self._call(
             "ListObjects",
-            lambda: all_objects(client.list_objects, self.namespace, bucket, prefix=prefix, fields="name,size,timeCreated"),
+            lambda: all_objects(
+                client.list_objects, self.namespace, bucket, prefix=prefix, fields="name,size,timeCreated"
+            ),
             bucket=bucket,
             prefix=prefix,
         )
@@ -109,14 +128,21 @@ class Objects:
 
     def delete(self, bucket: str, name: str) -> bool:
         try:
-            self._call("DeleteObject", lambda: self._clients.objects().delete_object(self.namespace, bucket, name), bucket=bucket, object=name)
+            self._call(
+                "DeleteObject",
+                lambda: self._clients.objects().delete_object(self.namespace, bucket, name),
+                bucket=bucket,
+                object=name,
+            )
         except NotFound:
             return False
         return True
 
     def create_par(self, bucket: str, name: str, object_name: str, access: str, expires: datetime) -> Par:
         """A pre-authenticated request for one object."""
-        details = oci.object_storage.models.CreatePreauthenticatedRequestDetails(name=name, object_name=object_name, access_type=access, time_expires=expires)
+        details = oci.object_storage.models.CreatePreauthenticatedRequestDetails(
+            name=name, object_name=object_name, access_type=access, time_expires=expires
+        )
         client = self._clients.objects()
         reply = self._call(
             "CreatePreauthenticatedRequest",
@@ -131,7 +157,11 @@ class Objects:
         """Delete one pre-authenticated request, by its id: never one another invocation made."""
         client = self._clients.objects()
         try:
-            self._call("DeletePreauthenticatedRequest", lambda: client.delete_preauthenticated_request(self.namespace, bucket, par_id), bucket=bucket)
+            self._call(
+                "DeletePreauthenticatedRequest",
+                lambda: client.delete_preauthenticated_request(self.namespace, bucket, par_id),
+                bucket=bucket,
+            )
         except NotFound:
             return False
         return True
@@ -139,10 +169,22 @@ class Objects:
     def list_pars(self, bucket: str, prefix: str | None = None) -> list[ParInfo]:
         client = self._clients.objects()
         kwargs = {"object_name_prefix": prefix} if prefix else {}
-        found = self._call("ListPreauthenticatedRequests", lambda: all_pages(client.list_preauthenticated_requests, self.namespace, bucket, **kwargs), bucket=bucket)
+        found = self._call(
+            "ListPreauthenticatedRequests",
+            lambda: all_pages(client.list_preauthenticated_requests, self.namespace, bucket, **kwargs),
+            bucket=bucket,
+        )
         return [ParInfo(p.id, p.name, p.object_name, p.time_expires) for p in found]
 
-    def copy(self, bucket: str, name: str, dest_region: str, dest_bucket: str, dest_name: str, metadata: dict[str, str] | None = None) -> str | None:
+    def copy(
+        self,
+        bucket: str,
+        name: str,
+        dest_region: str,
+        dest_bucket: str,
+        dest_name: str,
+        metadata: dict[str, str] | None = None,
+    ) -> str | None:
         """Start a server-side copy that never overwrites; the work request ID.
 
         Requested in this region (the copy's source); PreconditionFailed if the destination
@@ -158,7 +200,13 @@ class Objects:
             destination_object_metadata=metadata,
         )
         client = self._clients.objects()
-        reply = self._call("CopyObject", lambda: client.copy_object(self.namespace, bucket, details), bucket=bucket, object=name, destination=dest_region)
+        reply = self._call(
+            "CopyObject",
+            lambda: client.copy_object(self.namespace, bucket, details),
+            bucket=bucket,
+            object=name,
+            destination=dest_region,
+        )
         return reply.headers.get("opc-work-request-id")
 
     def copy_status(self, work_request_id: str) -> CopyStatus:
@@ -170,7 +218,9 @@ class Objects:
             return CopyStatus(status, reply.data.time_finished)
         errors = self._call("ListWorkRequestErrors", lambda: client.list_work_request_errors(work_request_id)).data
         first = errors[0] if errors else None
-        return CopyStatus(status, reply.data.time_finished, first.code if first else None, first.message if first else None)
+        return CopyStatus(
+            status, reply.data.time_finished, first.code if first else None, first.message if first else None
+        )
 
     def get_namespace(self) -> str:
         return self._call("GetNamespace", lambda: self._clients.objects().get_namespace()).data

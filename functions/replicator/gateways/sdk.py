@@ -73,7 +73,7 @@ class LazyTypeMapping(dict):
         return dict.__contains__(self, name) or name in self._pending
 
     def get(self, name: Any, default: Any = None) -> Any:
-        return self[name] if name in self else default
+        return self.get(name, default)
 
     def absorb(self, other: dict) -> None:
         if isinstance(other, LazyTypeMapping):
@@ -92,7 +92,9 @@ def merge_type_mappings(*dictionaries: dict) -> LazyTypeMapping:
 class LazyPackage(types.ModuleType):
     """A package whose `__init__` is not run: its names are imported on first use."""
 
-    def __init__(self, name: str, directory: Path, names: dict[str, Target] | None, mappings: dict[str, dict[str, Target]] | None):
+    def __init__(
+        self, name: str, directory: Path, names: dict[str, Target] | None, mappings: dict[str, dict[str, Target]] | None
+    ):
         super().__init__(name)
         self.__path__ = [str(directory)]
         self.__file__ = str(directory / "__init__.py")
@@ -108,7 +110,7 @@ class LazyPackage(types.ModuleType):
             raise AttributeError(name)
         if self._names is None or self._mappings is None:
             # A models package: its (long) layout is read the first time one of its names is used.
-            self._names, self._mappings = read_layout(self.__name__, Path(self.__file__))
+            self._names, self._mappings = read_layout(self.__name__, Path(str(self.__file__)))
         if name in self._mappings:
             value: Any = LazyTypeMapping(self._mappings[name])
         elif name in self._names:
@@ -125,7 +127,7 @@ def _root() -> Path:
     spec = importlib.util.find_spec("oci")
     if spec is None or not spec.submodule_search_locations:
         raise LayoutChanged("oci is not installed as a package")
-    return Path(list(spec.submodule_search_locations)[0])
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _directory(root: Path, package: str) -> Path:
@@ -149,11 +151,17 @@ def _root_extras(node: ast.AST, names: dict[str, Target]) -> bool:
     """What the root __init__ may hold besides imports: `import os, sys`, the FIPS call, the service table."""
     if isinstance(node, ast.Import) and {a.name for a in node.names} <= {"os", "sys"}:
         return True
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and ast.unparse(node.value) == "fips.enable_fips_mode()":
+    if (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and ast.unparse(node.value) == "fips.enable_fips_mode()"
+    ):
         return True
     if isinstance(node, ast.If):
         for inner in ast.walk(node):
-            if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in inner.targets):
+            if isinstance(inner, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__all__" for t in inner.targets
+            ):
                 if not isinstance(inner.value, ast.List):
                     raise LayoutChanged("oci: __all__ is not a list")
                 for item in inner.value.elts:
@@ -185,8 +193,13 @@ def read_layout(package: str, init: Path) -> tuple[dict[str, Target], dict[str, 
                 continue
             if target.endswith("_type_mapping") and isinstance(node.value, ast.Dict):
                 table: dict[str, Target] = {}
-                for key, value in zip(node.value.keys, node.value.values):
-                    if not (isinstance(key, ast.Constant) and isinstance(value, ast.Name) and value.id in names):
+                for key, value in zip(node.value.keys, node.value.values, strict=False):
+                    if not (
+                        isinstance(key, ast.Constant)
+                        and isinstance(key.value, str)
+                        and isinstance(value, ast.Name)
+                        and value.id in names
+                    ):
                         raise LayoutChanged(f"{package}: {target} holds something other than imported names")
                     table[key.value] = names[value.id]
                 mappings[target] = table
@@ -220,7 +233,9 @@ def _scan_models(init: Path) -> str | None:
     return None
 
 
-def read_layouts(thorough: bool = False) -> tuple[dict[str, tuple[dict[str, Target] | None, dict[str, dict[str, Target]] | None]], list[str]]:
+def read_layouts(
+    thorough: bool = False,
+) -> tuple[dict[str, tuple[dict[str, Target] | None, dict[str, dict[str, Target]] | None]], list[str]]:
     """Every lazy package's layout (a models package's is read on first use), and what does not fit the loader."""
     layouts: dict = {}
     problems: list[str] = []
@@ -256,7 +271,9 @@ def layout_problems() -> list[str]:
 
 
 # ----- installing --------------------------------------------------------------------------------
-def install(environ: dict[str, str] | None = None, import_oci: Callable[[], Any] | None = None, modules: dict | None = None) -> str:
+def install(
+    environ: dict[str, str] | None = None, import_oci: Callable[[], Any] | None = None, modules: dict | None = None
+) -> str:
     """Register the lazy packages (or import oci as usual); return which of the two happened and why."""
     global status
     environ = dict(os.environ) if environ is None else environ

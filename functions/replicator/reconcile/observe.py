@@ -13,12 +13,23 @@ from ..decision import decide
 from ..errors import NotFound, ReplicatorError
 from ..gateways.objects import ObjectSummary
 from ..images import ImageFacts
-from ..naming import INITIAL_MANIFEST, AckName, LandedObject, acks_prefix, image_object, parse_ack, parse_landed, source_id_from_record
+from ..naming import (
+    INITIAL_MANIFEST,
+    AckName,
+    LandedObject,
+    acks_prefix,
+    image_object,
+    parse_ack,
+    parse_landed,
+    source_id_from_record,
+)
 from ..records.replica import ReplicaRecord
-from ..records.source import SourceRecord
+from ..records.source import SourceRecord, TargetState
 from ..records.store import Read
 from ..runtime import Runtime
 from ..steps.landed import newest_landed_manifest
+
+_ANSWERED: dict[str, TargetState] = {"done": "done", "failed": "failed", "deleted": "deleted"}
 
 
 @dataclass
@@ -67,7 +78,9 @@ def _list_bucket(runtime: Runtime, bucket: str, seen: Observed) -> dict[str, Obj
 def observe(runtime: Runtime) -> Observed:
     config = runtime.config
     seen = Observed(runtime.region)
-    compartments = list(dict.fromkeys([*config.compartments, *([config.target_compartment_id] if config.target_compartment_id else [])]))
+    compartments = list(
+        dict.fromkeys([*config.compartments, *([config.target_compartment_id] if config.target_compartment_id else [])])
+    )
     for compartment in compartments:
         _list_images(runtime, compartment, seen)
     seen.staging = _list_bucket(runtime, config.staging_bucket, seen)
@@ -91,10 +104,15 @@ def observe(runtime: Runtime) -> Observed:
                 seen.problems.append(f"record {name}: {exc.reason}")
     # Replicas live in the target compartment, else in their source's: list any compartment a
     # record names that the configuration does not.
-    extra = {
-        r.record.manifest.source_compartment_id for r in seen.replica_records.values()
-        if r.record is not None and r.record.manifest is not None and not config.target_compartment_id
-    } - set(compartments) - {""}
+    extra = (
+        {
+            r.record.manifest.source_compartment_id
+            for r in seen.replica_records.values()
+            if r.record is not None and r.record.manifest is not None and not config.target_compartment_id
+        }
+        - set(compartments)
+        - {""}
+    )
     for compartment in sorted(extra):
         _list_images(runtime, compartment, seen)
     return seen
@@ -110,7 +128,11 @@ def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
         image = None
     record = SourceRecord(source_image_id=source_id, source_region=runtime.region)
     if image is not None:
-        record.display_name, record.compartment_id, record.size_in_mbs = image.display_name, image.compartment_id, image.size_in_mbs
+        record.display_name, record.compartment_id, record.size_in_mbs = (
+            image.display_name,
+            image.compartment_id,
+            image.size_in_mbs,
+        )
         for target in decide(image, runtime.region, config).targets:
             record.target(target)
     exported = runtime.objects.head(config.staging_bucket, image_object(config.object_prefix, source_id))
@@ -118,11 +140,18 @@ def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
         record.export.attempt, record.export.state, record.export.object_size = 1, "done", exported.size
     elif image is not None and image.lifecycle_state == "EXPORTING":
         record.export.attempt, record.export.state = 1, "running"
-    answers = [a for a in (parse_ack(config.object_prefix, o.name) for o in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))) if a]
+    answers = [
+        a
+        for a in (
+            parse_ack(config.object_prefix, o.name)
+            for o in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))
+        )
+        if a
+    ]
     for ack in sorted(answers, key=lambda a: a.rank):
         part = record.target(ack.target)
         part.answer, part.applied_issued = ack.object(config.object_prefix), ack.issued
-        part.state = {"done": "done", "failed": "failed", "deleted": "deleted"}[ack.outcome]
+        part.state = _ANSWERED[ack.outcome]
         part.replica_image_id = ack.replica if ack.replica != "-" else None
         part.gave_up = ack.outcome == "failed"
     record.manifest_issued = max((a.issued for a in answers), default=0)
@@ -138,7 +167,12 @@ def rebuild_replica(runtime: Runtime, source_id: str) -> ReplicaRecord | None:
     if found is None:
         return None
     manifest, name = found
-    record = ReplicaRecord(source_image_id=source_id, source_region=manifest.source_region, target_region=runtime.region, display_name=manifest.display_name)
+    record = ReplicaRecord(
+        source_image_id=source_id,
+        source_region=manifest.source_region,
+        target_region=runtime.region,
+        display_name=manifest.display_name,
+    )
     record.manifest, record.manifest_object = manifest, name
     compartment = config.target_compartment_id or manifest.source_compartment_id
     replicas = [i for i in runtime.compute.list_images(compartment, manifest.display_name) if i.replica_of == source_id]
@@ -153,4 +187,3 @@ def newest_manifest(manifests: list[LandedObject]) -> LandedObject | None:
     """The landed manifest to act on: the newest by name (`initial` sorts below issue times)."""
     named = [m for m in manifests if m.kind == "manifest"]
     return max(named, key=lambda m: (m.manifest != INITIAL_MANIFEST, m.manifest)) if named else None
-

@@ -10,7 +10,17 @@ from ..naming import INITIAL_MANIFEST, AckName, LandedObject, image_object, mani
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
 from ..steps.check_copy import expected_copy
-from ..subjects import AnswerCheck, CopyCheck, DeletedSource, Leftovers, RecordRepair, Replica, ReplicaById, SourceImage, Subject
+from ..subjects import (
+    AnswerCheck,
+    CopyCheck,
+    DeletedSource,
+    Leftovers,
+    RecordRepair,
+    Replica,
+    ReplicaById,
+    SourceImage,
+    Subject,
+)
 
 ANSWER_CHECK_AFTER = timedelta(minutes=30)
 
@@ -52,7 +62,9 @@ def plan_source(
             part = record.targets.get(target)
             current = parse_ack(prefix, part.answer) if part and part.answer else None
             if current is None or newest.rank > current.rank:
-                out.append(planned("answer", f"{target} answered {newest.outcome}; the event did not arrive", newest, target))
+                out.append(
+                    planned("answer", f"{target} answered {newest.outcome}; the event did not arrive", newest, target)
+                )
     export_object = image_object(prefix, source_id) in staged
     manifests = sorted(n for n in staged if n.startswith(manifests_prefix(prefix, source_id)))
     leftovers = ([image_object(prefix, source_id)] if export_object else []) + manifests
@@ -62,7 +74,11 @@ def plan_source(
             return out
         if record.closed or record.manifest_fingerprint == "deleted":
             if record.answered and leftovers:
-                out.append(planned("cleanup", "leftovers of a closed replication", Leftovers(source_id, "source", tuple(leftovers))))
+                out.append(
+                    planned(
+                        "cleanup", "leftovers of a closed replication", Leftovers(source_id, "source", tuple(leftovers))
+                    )
+                )
             return out
         return [*out, planned("tombstone", "the source image is gone", DeletedSource(source_id, record.display_name))]
     assert decision is not None
@@ -90,10 +106,16 @@ def plan_source(
         return [*out, planned("export", f"attempt {export.attempt} failed: {export.error}", subject)]
     if export.state == "none":
         return [*out, planned("export", "not exported", subject)] if decision.replicate else out
-    needing = tuple(t for t, p in sorted(record.targets.items()) if p.state == "pending" or (p.state == "failed" and not p.gave_up))
+    needing = tuple(
+        t for t, p in sorted(record.targets.items()) if p.state == "pending" or (p.state == "failed" and not p.gave_up)
+    )
     if needing:
         if export_object:
-            out.append(planned("distribute", f"copies to start: {', '.join(needing)}", SourceImage(image, decision, True, needing)))
+            out.append(
+                planned(
+                    "distribute", f"copies to start: {', '.join(needing)}", SourceImage(image, decision, True, needing)
+                )
+            )
         else:
             out.append(planned("export", f"export again for {', '.join(needing)}", subject))
     for target, part in sorted(record.targets.items()):
@@ -101,7 +123,9 @@ def plan_source(
             continue
         due = expected_copy(record.size_in_mbs)
         if now - part.copy_started_at > due and (part.copy_checked_at is None or now - part.copy_checked_at > due):
-            out.append(planned("check_copy", "the copy should have landed by now", CopyCheck(source_id, target), target))
+            out.append(
+                planned("check_copy", "the copy should have landed by now", CopyCheck(source_id, target), target)
+            )
     if record.answered and leftovers and not needing:
         out.append(planned("cleanup", "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
     if not needing and all(p.state in ("done", "failed", "deleted") for p in record.targets.values()):
@@ -160,12 +184,21 @@ def plan_replica(
         if replica is not None:
             return [*out, planned("wait", f"import running ({replica.lifecycle_state})")]
         if part.replica_image_id:
-            return [*out, planned("finish", "the replica is not listed: its import ended", ReplicaById(source_id, part.replica_image_id))]
+            return [
+                *out,
+                planned(
+                    "finish",
+                    "the replica is not listed: its import ended",
+                    ReplicaById(source_id, part.replica_image_id),
+                ),
+            ]
         if image is not None:
             return [*out, planned("import", "the import's start was not recorded", image)]
         return out
     if image is not None and (newest is not None or record.manifest is not None):
-        reason = f"attempt {part.attempt} failed: {part.error}" if part.state == "failed" else "image and manifest landed"
+        reason = (
+            f"attempt {part.attempt} failed: {part.error}" if part.state == "failed" else "image and manifest landed"
+        )
         return [*out, planned("import", reason, image)]
     if newest is not None and record.manifest is None:
         return [*out, planned("import", "a manifest landed", newest)]

@@ -84,7 +84,16 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
             plans.append(repairs(source_id, "source", found.problem))
             continue
         image = sources.get(source_id)
-        plans += plan_source(source_id, image, opted.get(source_id), found.record if found else None, seen.acks.get(source_id, []), set(seen.staging), now, config)
+        plans += plan_source(
+            source_id,
+            image,
+            opted.get(source_id),
+            found.record if found else None,
+            seen.acks.get(source_id, []),
+            set(seen.staging),
+            now,
+            config,
+        )
     replica_ids = sorted(set(seen.replica_records) | set(seen.landed) | set(seen.replicas))
     for source_id in replica_ids:
         found = seen.replica_records.get(source_id)
@@ -93,7 +102,14 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
             continue
         if source_id in sources:
             continue  # an image of this region cannot be a replica here
-        plans += plan_replica(source_id, found.record if found else None, seen.landed.get(source_id, []), seen.replicas.get(source_id), now, config)
+        plans += plan_replica(
+            source_id,
+            found.record if found else None,
+            seen.landed.get(source_id, []),
+            seen.replicas.get(source_id),
+            now,
+            config,
+        )
     return plans
 
 
@@ -103,7 +119,13 @@ def _resolve(runtime: Runtime, subject):
         try:
             return Replica(runtime.compute.get_image(subject.replica_id))
         except NotFound:
-            gone = ImageFacts(id=subject.replica_id, compartment_id=None, display_name="", lifecycle_state="DELETED", freeform_tags={"replica-of": subject.source_id})
+            gone = ImageFacts(
+                id=subject.replica_id,
+                compartment_id=None,
+                display_name="",
+                lifecycle_state="DELETED",
+                freeform_tags={"replica-of": subject.source_id},
+            )
             return Replica(gone)
     return subject
 
@@ -122,13 +144,19 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
     now = runtime.now()
     seen = observe(runtime)
     plans = plan_region(seen, runtime, now)
-    report = PassReport(region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems))
+    report = PassReport(
+        region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems)
+    )
     deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
     acted: set[tuple[str, str]] = set()
     for n, planned in enumerate(plans):
         entry = PlannedStep(
-            source_image_id=planned.source_id, display_name=_display_name(seen, planned.source_id), side=planned.side,
-            region=planned.target or runtime.region, action=planned.action, reason=planned.reason,
+            source_image_id=planned.source_id,
+            display_name=_display_name(seen, planned.source_id),
+            side=planned.side,
+            region=planned.target or runtime.region,
+            action=planned.action,
+            reason=planned.reason,
         )
         report.steps.append(entry)
         with logs.bound(source_image_id=planned.source_id, target_region=planned.target):
@@ -145,7 +173,14 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
             acted.add((planned.side, planned.source_id))
             try:
                 step = STEPS[planned.side][planned.action]
-                outcome = execute(step, runtime, _resolve(runtime, planned.subject), rebuild=REBUILD[planned.side], now=now, known=known)
+                outcome = execute(
+                    step,
+                    runtime,
+                    _resolve(runtime, planned.subject),
+                    rebuild=REBUILD[planned.side],
+                    now=now,
+                    known=known,
+                )
                 entry.result, entry.reason = outcome.result, outcome.reason or entry.reason
             except ReplicatorError as exc:
                 entry.error = exc.reason
@@ -185,7 +220,7 @@ def orphaned(name: str, expires: datetime, current: dict[tuple[str, str], tuple[
         return False
     if expires <= now:
         return True
-    step, _, rest = name[len(PAR_NAME_PREFIX):].partition("-a")
+    step, _, rest = name[len(PAR_NAME_PREFIX) :].partition("-a")
     attempt, _, rest = rest.partition("-")
     owner = rest.rsplit("-", 1)[-1]
     if not attempt.isdigit() or (step, owner) not in current:

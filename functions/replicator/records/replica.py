@@ -1,14 +1,14 @@
 """A target region's record of one replication: landing, import, finish, and its answer."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..manifest import ReplicationManifest
 from .lease import Lease
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Final = 2
 
 ImportState = Literal["none", "running", "done", "failed"]
 ReplicaState = Literal["waiting", "importing", "done", "failed", "deleted"]

@@ -1,13 +1,13 @@
 """The source region's record of one replication: the export, and each target's copy and answer."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .lease import Lease
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Final = 2
 
 ExportState = Literal["none", "running", "done", "failed"]
 TargetState = Literal["pending", "copying", "landed", "done", "failed", "deleted"]
@@ -72,7 +72,8 @@ class SourceRecord(BaseModel):
     def answered(self) -> bool:
         """Every target has answered for the newest manifest (done, given up, or deleted)."""
         return bool(self.targets) and all(
-            t.state in ANSWERED and (t.state == "failed" or t.applied_issued >= self.manifest_issued) for t in self.targets.values()
+            t.state in ANSWERED and (t.state == "failed" or t.applied_issued >= self.manifest_issued)
+            for t in self.targets.values()
         )
 
     @property

@@ -6,8 +6,9 @@ Two invocations may change one record at the same moment:
 The condition makes the loser redo its change on top of the winner's instead of erasing it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -18,7 +19,7 @@ from .replica import ReplicaRecord
 from .source import SourceRecord
 
 Side = Literal["source", "replica"]
-MODELS: dict[str, type] = {"source": SourceRecord, "replica": ReplicaRecord}
+MODELS: dict[str, type[SourceRecord] | type[ReplicaRecord]] = {"source": SourceRecord, "replica": ReplicaRecord}
 MAX_CONFLICTS = 8
 
 R = TypeVar("R", SourceRecord, ReplicaRecord)
@@ -68,7 +69,13 @@ class RecordStore:
 
     def write(self, side: Side, record: SourceRecord | ReplicaRecord, etag: str | None) -> str:
         """Write `record` over the version `etag` (or where none exists); PreconditionFailed if it moved."""
-        return self._objects.put(self._bucket, self.name(side, record.source_image_id), dump(record), if_match=etag, if_none_match=etag is None)
+        return self._objects.put(
+            self._bucket,
+            self.name(side, record.source_image_id),
+            dump(record),
+            if_match=etag,
+            if_none_match=etag is None,
+        )
 
     def update(self, side: Side, source_id: str, change: Callable[[R], None], new: Callable[[], R]) -> tuple[R, str]:
         """Apply `change` to the current record (or to `new()`) and write it back; return it and its etag.

@@ -77,7 +77,9 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
         return StepResult("ignored", f"{ack.target} is not a target of this replication")
     owner: dict = {}
     # Not exclusive: an answer is recorded whatever else is under way on the replication.
-    reason = ctx.claim(applied(ack, name, ctx.now, owner), lambda r: blocker(r, ack, config.object_prefix), exclusive=False)
+    reason = ctx.claim(
+        applied(ack, name, ctx.now, owner), lambda r: blocker(r, ack, config.object_prefix), exclusive=False
+    )
     if reason:
         return StepResult("ignored", reason)
     record: SourceRecord = ctx.record
@@ -85,27 +87,53 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
         error = failure_reason(ctx, name)
         runtime.notifier.publish(
             f"Replication of {record.display_name} to {ack.target} failed",
-            {"event": "replication-failed", "source_image_id": ack.source_id, "source_region": runtime.region, "target_region": ack.target, "error": error},
+            {
+                "event": "replication-failed",
+                "source_image_id": ack.source_id,
+                "source_region": runtime.region,
+                "target_region": ack.target,
+                "error": error,
+            },
         )
     if not owner.get("complete"):
         waiting = [t for t, p in record.targets.items() if p.state not in ("done", "failed", "deleted")]
-        return StepResult("continued", f"{ack.target} answered {ack.outcome}; waiting for {', '.join(waiting) or 'nothing'}")
+        return StepResult(
+            "continued", f"{ack.target} answered {ack.outcome}; waiting for {', '.join(waiting) or 'nothing'}"
+        )
     remove_intermediates(runtime, ack.source_id)
     done = {t: p.replica_image_id for t, p in record.targets.items() if p.state == "done"}
     failed = sorted(t for t, p in record.targets.items() if p.state == "failed")
     if record.closed is None and record.manifest == INITIAL_MANIFEST:
         runtime.notifier.publish(
             f"Image {record.display_name} replicated" + (f" (failed in {', '.join(failed)})" if failed else ""),
-            {"event": "replication-complete", "source_image_id": ack.source_id, "source_region": runtime.region, "replicas": done, "failed": failed},
+            {
+                "event": "replication-complete",
+                "source_image_id": ack.source_id,
+                "source_region": runtime.region,
+                "replicas": done,
+                "failed": failed,
+            },
         )
-    return StepResult("done", f"every target answered: done in {', '.join(sorted(done)) or 'none'}" + (f", failed in {', '.join(failed)}" if failed else ""))
+    return StepResult(
+        "done",
+        f"every target answered: done in {', '.join(sorted(done)) or 'none'}"
+        + (f", failed in {', '.join(failed)}" if failed else ""),
+    )
 
 
 def remove_intermediates(runtime: Runtime, source_id: str) -> list[str]:
     """The export and its manifests in staging: every target has its own copy or its answer."""
     config = runtime.config
     removed = []
-    names = [image_object(config.object_prefix, source_id), *(o.name for o in runtime.objects.list_objects(config.staging_bucket, manifests_prefix(config.object_prefix, source_id)))]
+    names = [
+        image_object(config.object_prefix, source_id),
+        *(
+            o.name
+            for o in runtime.objects.list_objects(
+                config.staging_bucket, manifests_prefix(config.object_prefix, source_id)
+            )
+        ),
+    ]
     for name in names:
         if runtime.objects.delete(config.staging_bucket, name):
             removed.append(name)

@@ -18,7 +18,9 @@ from .engine import Step, StepContext, StepResult
 
 def answer_name(record: ReplicaRecord, outcome: AckOutcome) -> AckName:
     replica = record.import_.replica_image_id if outcome == "done" and record.import_.replica_image_id else "-"
-    return AckName(record.source_image_id, record.target_region, outcome, record.applied_issued, record.import_.attempt, replica)
+    return AckName(
+        record.source_image_id, record.target_region, outcome, record.applied_issued, record.import_.attempt, replica
+    )
 
 
 def answered(outcome: AckOutcome, prefix: str, now: datetime):
@@ -39,8 +41,11 @@ def send(ctx: StepContext) -> None:
     with logs.bound(target_region=record.target_region):
         try:
             runtime.objects.copy(
-                config.staging_bucket, runtime.records.name("replica", record.source_image_id),
-                record.source_region, config.staging_bucket, record.answer.object,
+                config.staging_bucket,
+                runtime.records.name("replica", record.source_image_id),
+                record.source_region,
+                config.staging_bucket,
+                record.answer.object,
             )
             logs.info("answer sent", answer=record.answer.object.rsplit("/", 1)[-1])
         except PreconditionFailed:
@@ -77,7 +82,11 @@ def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
             return StepResult("done", "answer delivered", delivered)
     try:
         work_request = runtime.objects.copy(
-            config.staging_bucket, runtime.records.name("replica", record.source_image_id), record.source_region, config.staging_bucket, record.answer.object
+            config.staging_bucket,
+            runtime.records.name("replica", record.source_image_id),
+            record.source_region,
+            config.staging_bucket,
+            record.answer.object,
         )
     except PreconditionFailed:
         return StepResult("done", "answer already delivered", delivered)

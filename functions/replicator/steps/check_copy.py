@@ -60,12 +60,22 @@ def run(ctx: StepContext, check: CopyCheck) -> StepResult:
     except NotFound:
         started = part.copy_started_at or ctx.now
         if ctx.now - started > FORGOTTEN_AFTER:
-            return StepResult("failed", "the copy's work request is gone", copy_failed(check.target, "copy work request not found", ctx.now, ctx.config.max_attempts))
+            return StepResult(
+                "failed",
+                "the copy's work request is gone",
+                copy_failed(check.target, "copy work request not found", ctx.now, ctx.config.max_attempts),
+            )
         return StepResult("waiting", "the copy's work request cannot be read yet", looked(check.target, ctx.now))
     if status.status == "COMPLETED":
-        return StepResult("continued", f"copy to {check.target} landed", landed(check.target, status.time_finished or ctx.now))
+        return StepResult(
+            "continued", f"copy to {check.target} landed", landed(check.target, status.time_finished or ctx.now)
+        )
     if status.status == "FAILED" and status.error_code in ALREADY_THERE:
-        return StepResult("continued", f"copy to {check.target} found its object already there", landed(check.target, status.time_finished or ctx.now))
+        return StepResult(
+            "continued",
+            f"copy to {check.target} found its object already there",
+            landed(check.target, status.time_finished or ctx.now),
+        )
     if status.status in ("FAILED", "CANCELED"):
         error = f"copy to {check.target} {status.status}: {status.error or 'no reason given'}"
         return StepResult("failed", error, copy_failed(check.target, error, ctx.now, ctx.config.max_attempts))

@@ -6,7 +6,7 @@ already there has nothing left to do. Each target's copy succeeds or fails on it
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .. import logs
 from ..errors import NotFound, PermanentError, PreconditionFailed, TransientError
@@ -34,8 +34,10 @@ class CopyResult:
 def needs_copy(record: SourceRecord, only: tuple[str, ...] | None) -> list[str]:
     """Targets whose copy has not started (or failed and may be tried again)."""
     return [
-        region for region, part in sorted(record.targets.items())
-        if (only is None or region in only) and (part.state == "pending" or (part.state == "failed" and not part.gave_up))
+        region
+        for region, part in sorted(record.targets.items())
+        if (only is None or region in only)
+        and (part.state == "pending" or (part.state == "failed" and not part.gave_up))
     ]
 
 
@@ -50,14 +52,25 @@ def blocker(record: SourceRecord, subject: SourceImage) -> str | None:
     return None
 
 
-def distributed(attempt: int, size: int, manifest: ReplicationManifest, results: dict[str, CopyResult], now: datetime, max_attempts: int):
+def distributed(
+    attempt: int,
+    size: int,
+    manifest: ReplicationManifest,
+    results: dict[str, CopyResult],
+    now: datetime,
+    max_attempts: int,
+):
     def change(record: SourceRecord) -> None:
         export = record.export
         if export.attempt == attempt and export.state == "running":
             export.state, export.ended_at = "done", now
         export.par_id, export.object_size, export.error = None, size, None
         if manifest.issued >= record.manifest_issued:
-            record.manifest, record.manifest_issued, record.manifest_fingerprint = manifest.name, manifest.issued, manifest.spec.fingerprint()
+            record.manifest, record.manifest_issued, record.manifest_fingerprint = (
+                manifest.name,
+                manifest.issued,
+                manifest.spec.fingerprint(),
+            )
         for region, result in results.items():
             part = record.target(region)
             part.error, part.permanent = result.error, result.permanent
@@ -74,7 +87,16 @@ def distributed(attempt: int, size: int, manifest: ReplicationManifest, results:
     return change
 
 
-def build_manifest(ctx: StepContext, image: ImageFacts, targets: tuple[str, ...], size: int, md5: str | None, attempt: int, *, name: str = INITIAL_MANIFEST) -> ReplicationManifest:
+def build_manifest(
+    ctx: StepContext,
+    image: ImageFacts,
+    targets: tuple[str, ...],
+    size: int,
+    md5: str | None,
+    attempt: int,
+    *,
+    name: str = INITIAL_MANIFEST,
+) -> ReplicationManifest:
     config, runtime = ctx.config, ctx.runtime
     spec = ReplicaSpec.of_source(image, runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined)
     return ReplicationManifest(
@@ -102,7 +124,7 @@ def current_manifest(record: SourceRecord, fresh: ReplicationManifest) -> Replic
     """The manifest to send: the one already issued if nothing in it changed (its version stays),
     else `fresh`, a new version (named `initial` if it is the first)."""
     if record.manifest is not None and fresh.spec.fingerprint() == record.manifest_fingerprint:
-        issued = datetime.fromtimestamp(record.manifest_issued / 1000, timezone.utc)
+        issued = datetime.fromtimestamp(record.manifest_issued / 1000, UTC)
         return fresh.model_copy(update={"name": record.manifest, "issued_at": issued})
     if record.manifest is None:
         return fresh
@@ -115,12 +137,20 @@ def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, dict[str, st
     result: CopyResult | None = None
     for name, metadata in objects:
         try:
-            work_request = runtime.objects.copy(config.staging_bucket, name, target, config.landing_bucket, name, metadata)
+            work_request = runtime.objects.copy(
+                config.staging_bucket, name, target, config.landing_bucket, name, metadata
+            )
             result = result or CopyResult("copying", work_request)
         except PreconditionFailed:
             result = result or CopyResult("landed")  # already there: an earlier copy finished
         except NotFound as exc:
-            return CopyResult("failed", error=f"no landing bucket {config.landing_bucket} in {target} (is the replicator deployed there?): {exc.reason}")
+            return CopyResult(
+                "failed",
+                error=(
+                    f"no landing bucket {config.landing_bucket} in {target} "
+                    f"(is the replicator deployed there?): {exc.reason}"
+                ),
+            )
         except PermanentError as exc:
             return CopyResult("failed", error=f"copy to {target} refused: {exc.reason}", permanent=True)
         except TransientError as exc:
@@ -145,25 +175,43 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         runtime.objects.delete_par(config.staging_bucket, export.par_id)
     if exported is None:
         logs.warning(EXPORT_LOST_OBJECT, attempt=export.attempt)
-        return StepResult("failed", EXPORT_LOST_OBJECT, export_failed(export.attempt, EXPORT_LOST_OBJECT, ctx.now, permanent=False, max_attempts=config.max_attempts))
+        return StepResult(
+            "failed",
+            EXPORT_LOST_OBJECT,
+            export_failed(
+                export.attempt, EXPORT_LOST_OBJECT, ctx.now, permanent=False, max_attempts=config.max_attempts
+            ),
+        )
     targets = tuple(sorted(record.targets))
     needing = needs_copy(record, subject.only)
-    manifest = current_manifest(record, build_manifest(ctx, image, targets, exported.size, exported.md5, export.attempt))
+    manifest = current_manifest(
+        record, build_manifest(ctx, image, targets, exported.size, exported.md5, export.attempt)
+    )
     manifest_name = manifest_object(config.object_prefix, image.id, manifest.name)
     runtime.objects.put(config.staging_bucket, manifest_name, manifest.to_bytes())
     results = {}
     for target in needing:
         with logs.bound(target_region=target):
             # The image first: the manifest lands sooner, and the target waits for both.
-            results[target] = copy_to(runtime, target, [(object_name, {SOURCE_META: image.id, SOURCE_REGION_META: runtime.region}), (manifest_name, None)])
+            results[target] = copy_to(
+                runtime,
+                target,
+                [(object_name, {SOURCE_META: image.id, SOURCE_REGION_META: runtime.region}), (manifest_name, None)],
+            )
             logs.info("copy", state=results[target].state, reason=results[target].error)
     if manifest.issued > record.manifest_issued and record.manifest is not None:
         # The tags or shapes changed since the others got theirs: they follow too.
-        publish(runtime, record.model_copy(update={"targets": {t: p for t, p in record.targets.items() if t not in needing}}), manifest)
+        publish(
+            runtime,
+            record.model_copy(update={"targets": {t: p for t, p in record.targets.items() if t not in needing}}),
+            manifest,
+        )
     started = [t for t, r in results.items() if r.state in ("copying", "landed")]
     change = distributed(export.attempt, exported.size, manifest, results, ctx.now, config.max_attempts)
     if not started:
-        return StepResult("failed", "; ".join(r.error or "" for r in results.values()) or "no target to copy to", change)
+        return StepResult(
+            "failed", "; ".join(r.error or "" for r in results.values()) or "no target to copy to", change
+        )
     return StepResult("continued", f"copying to {', '.join(started)}", change)
 
 

@@ -81,8 +81,15 @@ class StepContext(Generic[R]):
     """
 
     def __init__(
-        self, runtime: Runtime, side: Side, source_id: str, new: Callable[[], R], now: datetime, step: str = "",
-        rebuild: Callable[[Runtime, str], R | None] | None = None, known: Read | None = None,
+        self,
+        runtime: Runtime,
+        side: Side,
+        source_id: str,
+        new: Callable[[], R],
+        now: datetime,
+        step: str = "",
+        rebuild: Callable[[Runtime, str], R | None] | None = None,
+        known: Read | None = None,
     ):
         self.runtime = runtime
         self.step = step
@@ -90,8 +97,8 @@ class StepContext(Generic[R]):
         self.source_id = source_id
         self.now = now
         self.holder = uuid.uuid4().hex[:12]
-        self._new = new
-        self._rebuild = rebuild
+        self._new: Callable[[], R] = new
+        self._rebuild: Callable[[Runtime, str], R | None] | None = rebuild
         self._known = known
         self._loaded = False
         self._record: R | None = None
@@ -128,7 +135,11 @@ class StepContext(Generic[R]):
         except PreconditionFailed:
             self._load()  # someone else repaired it first
             return
-        logs.warning("record unreadable; rebuilt from what is observed", record=self.runtime.records.name(self.side, self.source_id), reason=found.problem)
+        logs.warning(
+            "record unreadable; rebuilt from what is observed",
+            record=self.runtime.records.name(self.side, self.source_id),
+            reason=found.problem,
+        )
 
     def claim(self, change: Change, guard: Guard | None = None, *, exclusive: bool = True) -> str | None:
         """Apply `change` now, unless `guard` gives a reason to stand down; None once claimed.
@@ -205,14 +216,31 @@ class Step(Generic[I, R]):
     run: Callable[[StepContext, I], StepResult]
 
 
-def execute(step: Step, runtime: Runtime, subject, *, rebuild: Callable[[Runtime, str], object], now: datetime | None = None, known: Read | None = None) -> Outcome:
+def execute(
+    step: Step,
+    runtime: Runtime,
+    subject,
+    *,
+    rebuild: Callable[[Runtime, str], object],
+    now: datetime | None = None,
+    known: Read | None = None,
+) -> Outcome:
     """Run `step` on `subject`; the record change it returns is applied here, once.
 
     `known` is the record as the caller just read it (a reconcile pass reads them all): a
     stale one costs a retry of the write, never a wrong write, as every write is conditional.
     """
     source_id = step.source_id(subject)
-    ctx = StepContext(runtime, step.side, source_id, lambda: step.new_record(runtime, subject), now or runtime.now(), step.name, rebuild, known)  # type: ignore[arg-type]
+    ctx = StepContext(
+        runtime,
+        step.side,
+        source_id,
+        lambda: step.new_record(runtime, subject),
+        now or runtime.now(),
+        step.name,
+        rebuild,
+        known,
+    )
     with logs.bound(source_image_id=source_id, step=step.name):
         try:
             result = step.run(ctx, subject)
@@ -226,4 +254,6 @@ def execute(step: Step, runtime: Runtime, subject, *, rebuild: Callable[[Runtime
         logs.info("outcome", result=result.result, reason=result.reason or None)
         if result.retry:
             raise TransientError(result.reason)
-    return Outcome(result=result.result, reason=result.reason, step=step.name, source_image_id=source_id, region=runtime.region)
+    return Outcome(
+        result=result.result, reason=result.reason, step=step.name, source_image_id=source_id, region=runtime.region
+    )

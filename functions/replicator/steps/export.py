@@ -29,7 +29,11 @@ def blocker(record: SourceRecord, subject: SourceImage, max_attempts: int) -> st
             return "exported; the copies are next"
     if export.state == "failed" and (export.permanent or export.failures >= max_attempts):
         return f"export given up: {export.error}"
-    wanted = [t for t in subject.decision.targets if record.targets.get(t) is None or record.targets[t].state not in (*ANSWERED, "copying", "landed")]
+    wanted = [
+        t
+        for t in subject.decision.targets
+        if record.targets.get(t) is None or record.targets[t].state not in (*ANSWERED, "copying", "landed")
+    ]
     if not wanted:
         return "every target region has its copy or its answer"
     if export.state == "done" and subject.export_object is not False:
@@ -42,7 +46,11 @@ def begin(subject: SourceImage, now: datetime):
 
     def change(record: SourceRecord) -> None:
         image, export = subject.image, record.export
-        record.display_name, record.compartment_id, record.size_in_mbs = image.display_name, image.compartment_id, image.size_in_mbs
+        record.display_name, record.compartment_id, record.size_in_mbs = (
+            image.display_name,
+            image.compartment_id,
+            image.size_in_mbs,
+        )
         if export.state == "running":
             export.failures += 1  # it ended without its object
         export.attempt += 1
@@ -82,7 +90,13 @@ def failed(attempt: int, reason: str, now: datetime, *, permanent: bool, max_att
         export = record.export
         if export.attempt != attempt:
             return
-        export.state, export.error, export.permanent, export.ended_at, export.par_id = "failed", reason, permanent, now, None
+        export.state, export.error, export.permanent, export.ended_at, export.par_id = (
+            "failed",
+            reason,
+            permanent,
+            now,
+            None,
+        )
         export.failures += 1
         if permanent or export.failures >= max_attempts:
             for part in record.targets.values():
@@ -97,7 +111,10 @@ def failed(attempt: int, reason: str, now: datetime, *, permanent: bool, max_att
 def looked_again(runtime: Runtime, subject: SourceImage) -> SourceImage:
     """The image's state and its export object as they are now: what an event or a pass saw may be old."""
     image = runtime.compute.get_image(subject.image.id)
-    present = runtime.objects.head(runtime.config.staging_bucket, image_object(runtime.config.object_prefix, image.id)) is not None
+    present = (
+        runtime.objects.head(runtime.config.staging_bucket, image_object(runtime.config.object_prefix, image.id))
+        is not None
+    )
     return replace(subject, image=image, export_object=present)
 
 
@@ -120,36 +137,64 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     record: SourceRecord = ctx.record  # type: ignore[assignment]
     attempt, object_name = record.export.attempt, image_object(config.object_prefix, image.id)
     par = runtime.objects.create_par(
-        config.staging_bucket, par_name("export", image.id, runtime.region, attempt), object_name, "ObjectWrite",
+        config.staging_bucket,
+        par_name("export", image.id, runtime.region, attempt),
+        object_name,
+        "ObjectWrite",
         ctx.now + par_lifetime(config, image.size_in_mbs),
     )
     try:
-        work_request = runtime.compute.export_image(image.id, par.uri, retry_token("export", image.id, runtime.region, object_name, str(attempt)))
+        work_request = runtime.compute.export_image(
+            image.id, par.uri, retry_token("export", image.id, runtime.region, object_name, str(attempt))
+        )
     except Conflict as exc:
         runtime.objects.delete_par(config.staging_bucket, par.id)
-        return StepResult("in_progress", f"another export of the image holds it: {exc.reason}", released(attempt, exc.reason))
+        return StepResult(
+            "in_progress", f"another export of the image holds it: {exc.reason}", released(attempt, exc.reason)
+        )
     except PermanentError as exc:
         runtime.objects.delete_par(config.staging_bucket, par.id)
         why = f"image cannot be exported: {exc.reason}"
         key = f"gave-up:export:{attempt}"
-        notify_once(ctx, key, f"Replication of {image.display_name} failed", {
-            "event": "replication-failed", "source_image_id": image.id, "source_region": runtime.region,
-            "target_regions": list(decision.targets), "error": why,
-        })
-        return StepResult("failed", why, failed(attempt, why, ctx.now, permanent=True, max_attempts=config.max_attempts, notice=key))
+        notify_once(
+            ctx,
+            key,
+            f"Replication of {image.display_name} failed",
+            {
+                "event": "replication-failed",
+                "source_image_id": image.id,
+                "source_region": runtime.region,
+                "target_regions": list(decision.targets),
+                "error": why,
+            },
+        )
+        return StepResult(
+            "failed", why, failed(attempt, why, ctx.now, permanent=True, max_attempts=config.max_attempts, notice=key)
+        )
     except TransientError:
         # The answer was lost, not necessarily the request: an export that did start needs its
         # PAR until it ends, so keep it if the image now reads EXPORTING.
         if runtime.compute.get_image(image.id).lifecycle_state != "EXPORTING":
             runtime.objects.delete_par(config.staging_bucket, par.id)
-            return StepResult("failed", "ExportImage did not answer and no export started", released(attempt, "ExportImage did not answer"), retry=True)
+            return StepResult(
+                "failed",
+                "ExportImage did not answer and no export started",
+                released(attempt, "ExportImage did not answer"),
+                retry=True,
+            )
         logs.info("ExportImage did not answer, but the image is exporting")
         work_request = None
-    return StepResult("started", f"exporting to {config.staging_bucket} for {', '.join(decision.targets)}", started(attempt, par.id, work_request))
+    return StepResult(
+        "started",
+        f"exporting to {config.staging_bucket} for {', '.join(decision.targets)}",
+        started(attempt, par.id, work_request),
+    )
 
 
 def new_record(runtime: Runtime, subject: SourceImage) -> SourceRecord:
-    return SourceRecord(source_image_id=subject.image.id, source_region=runtime.region, display_name=subject.image.display_name)
+    return SourceRecord(
+        source_image_id=subject.image.id, source_region=runtime.region, display_name=subject.image.display_name
+    )
 
 
 STEP = Step("export", "source", lambda s: s.image.id, new_record, run)

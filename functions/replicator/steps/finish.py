@@ -5,8 +5,6 @@ worked. A failed import is an attempt used; the reconcile pass starts the next o
 to IR_MAX_ATTEMPTS, after which this region gives up and answers so.
 """
 
-from datetime import datetime
-
 from ..manifest import ReplicationManifest
 from ..naming import image_object, manifest_object
 from ..records.replica import ReplicaRecord
@@ -76,10 +74,17 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
         answered("done", config.object_prefix, ctx.now)(r)
 
     refused = f"; refused here: {', '.join(sorted(applied.refused))}" if applied.refused else ""
-    return StepResult("done", f"replica {replica.id} is AVAILABLE with {len(manifest.shapes) - len(applied.refused)} shape entries{refused}", finished, after=send)
+    return StepResult(
+        "done",
+        f"replica {replica.id} is AVAILABLE with {len(manifest.shapes) - len(applied.refused)} shape entries{refused}",
+        finished,
+        after=send,
+    )
 
 
-def failed(ctx: StepContext, subject: Replica, record: ReplicaRecord | None, manifest: ReplicationManifest, name: str) -> StepResult:
+def failed(
+    ctx: StepContext, subject: Replica, record: ReplicaRecord | None, manifest: ReplicationManifest, name: str
+) -> StepResult:
     runtime, config, replica = ctx.runtime, ctx.config, subject.image
     if record is None or record.import_.state != "running":
         return StepResult("ignored", "this attempt's end is already recorded")
@@ -110,7 +115,12 @@ def failed(ctx: StepContext, subject: Replica, record: ReplicaRecord | None, man
 
 
 def new_record(runtime: Runtime, subject: Replica) -> ReplicaRecord:
-    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region, display_name=subject.image.display_name)
+    return ReplicaRecord(
+        source_image_id=subject.source_id,
+        source_region="",
+        target_region=runtime.region,
+        display_name=subject.image.display_name,
+    )
 
 
 STEP = Step("finish", "replica", lambda r: r.source_id, new_record, run)

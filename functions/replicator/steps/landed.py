@@ -16,7 +16,15 @@ from ..errors import Conflict, NotFound, PermanentError, TransientError
 from ..gateways.compute import ImportRequest
 from ..images import ImageFacts
 from ..manifest import ReplicationManifest, replica_freeform
-from ..naming import INITIAL_MANIFEST, LandedObject, image_object, manifest_object, manifests_prefix, par_name, retry_token
+from ..naming import (
+    INITIAL_MANIFEST,
+    LandedObject,
+    image_object,
+    manifest_object,
+    manifests_prefix,
+    par_name,
+    retry_token,
+)
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from .answer import answered, send
@@ -43,7 +51,10 @@ def newest_landed_manifest(runtime: Runtime, source_id: str) -> tuple[Replicatio
     manifest = read_manifest(runtime, initial)
     if manifest is not None:
         return manifest, initial
-    names = sorted(o.name for o in runtime.objects.list_objects(config.landing_bucket, manifests_prefix(config.object_prefix, source_id)))
+    names = sorted(
+        o.name
+        for o in runtime.objects.list_objects(config.landing_bucket, manifests_prefix(config.object_prefix, source_id))
+    )
     for name in reversed(names):
         manifest = read_manifest(runtime, name)
         if manifest is not None:
@@ -71,7 +82,9 @@ def noted(manifest: ReplicationManifest, name: str, now: datetime):
 STARTING = LEASE  # an attempt younger than this, without its replica's OCID yet, is still starting
 
 
-def import_blocker(record: ReplicaRecord, now: datetime, max_attempts: int, find_replica: "Callable[[], ImageFacts | None]") -> str | None:
+def import_blocker(
+    record: ReplicaRecord, now: datetime, max_attempts: int, find_replica: "Callable[[], ImageFacts | None]"
+) -> str | None:
     part = record.import_
     if record.state in ("done", "deleted"):
         return f"replica already {record.state}"
@@ -143,7 +156,11 @@ def import_refused(attempt: int, reason: str, now: datetime):
 def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     runtime, config = ctx.runtime, ctx.config
     image_name = image_object(config.object_prefix, landed.source_id)
-    if landed.kind == "manifest" and landed.manifest == INITIAL_MANIFEST and runtime.objects.head(config.landing_bucket, image_name) is None:
+    if (
+        landed.kind == "manifest"
+        and landed.manifest == INITIAL_MANIFEST
+        and runtime.objects.head(config.landing_bucket, image_name) is None
+    ):
         # The first manifest lands before its (much larger) image: the image's landing goes on.
         return StepResult("waiting", "manifest landed; waiting for the image")
     if landed.kind == "image":
@@ -156,8 +173,8 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
             if record is None or record.manifest is None:
                 return StepResult("waiting", "image landed; waiting for its manifest")
             found = (record.manifest, record.manifest_object or "")
-        manifest, name = found
-        return start_import(ctx, manifest, name)
+        known, name = found
+        return start_import(ctx, known, name)
     manifest = read_manifest(runtime, landed.name)
     if manifest is None:
         return StepResult("ignored", "manifest gone or unreadable")
@@ -172,7 +189,11 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     if manifest.kind == "delete":
         return deleted_before_import(ctx, manifest, landed.name)
     if runtime.objects.head(config.landing_bucket, image_name) is None:
-        return StepResult("waiting", "manifest landed; waiting for the image", noted(manifest, landed.name, ctx.now) if record is not None else None)
+        return StepResult(
+            "waiting",
+            "manifest landed; waiting for the image",
+            noted(manifest, landed.name, ctx.now) if record is not None else None,
+        )
     return start_import(ctx, manifest, landed.name)
 
 
@@ -186,7 +207,11 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     attempt = (known.import_.attempt if known is not None else 0) + 1
 
     def find_replica() -> ImageFacts | None:
-        found = [i for i in runtime.compute.list_images(compartment, manifest.display_name) if i.replica_of == source_id and i.lifecycle_state in ("IMPORTING", "AVAILABLE")]
+        found = [
+            i
+            for i in runtime.compute.list_images(compartment, manifest.display_name)
+            if i.replica_of == source_id and i.lifecycle_state in ("IMPORTING", "AVAILABLE")
+        ]
         return found[0] if found else None
 
     def guard(record: ReplicaRecord) -> str | None:
@@ -198,7 +223,10 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     # The PAR comes first so that the claim records it: a successful start then needs no
     # second write (the finish learns the replica from its own event).
     par = runtime.objects.create_par(
-        config.landing_bucket, par_name("import", source_id, runtime.region, attempt), image_object(config.object_prefix, source_id), "ObjectRead",
+        config.landing_bucket,
+        par_name("import", source_id, runtime.region, attempt),
+        image_object(config.object_prefix, source_id),
+        "ObjectRead",
         ctx.now + par_lifetime(config, manifest.object_size // (1024 * 1024) if manifest.object_size else None),
     )
     reason = ctx.claim(begin_import(manifest, name, ctx.now, attempt, par.id), guard, exclusive=False)
@@ -217,20 +245,34 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
         defined_tags=manifest.defined_tags,
     )
     try:
-        replica, work_request = runtime.compute.import_image(request, retry_token("import", source_id, runtime.region, compartment, str(attempt)))
+        replica, _work_request = runtime.compute.import_image(
+            request, retry_token("import", source_id, runtime.region, compartment, str(attempt))
+        )
     except Conflict as exc:
         runtime.objects.delete_par(config.landing_bucket, par.id)
-        return StepResult("in_progress", f"the import was not accepted now: {exc.reason}", import_released(attempt, exc.reason))
+        return StepResult(
+            "in_progress", f"the import was not accepted now: {exc.reason}", import_released(attempt, exc.reason)
+        )
     except PermanentError as exc:
         runtime.objects.delete_par(config.landing_bucket, par.id)
         why = f"import refused: {exc.reason}"
-        return StepResult("failed", why, chain(import_refused(attempt, why, ctx.now), answered("failed", config.object_prefix, ctx.now)), after=send)
+        return StepResult(
+            "failed",
+            why,
+            chain(import_refused(attempt, why, ctx.now), answered("failed", config.object_prefix, ctx.now)),
+            after=send,
+        )
     except TransientError:
         # The answer was lost, not necessarily the request: look for the replica it would have made.
         made = find_replica()
         if made is None:
             runtime.objects.delete_par(config.landing_bucket, par.id)
-            return StepResult("failed", "CreateImage did not answer and no import started", import_released(attempt, "CreateImage did not answer"), retry=True)
+            return StepResult(
+                "failed",
+                "CreateImage did not answer and no import started",
+                import_released(attempt, "CreateImage did not answer"),
+                retry=True,
+            )
         return StepResult("continued", f"importing as {made.id}", import_found(attempt, made.id, None))
     logs.info("import started", replica_image_id=replica.id, attempt=attempt)
     return StepResult("continued", f"importing as {replica.id}")
@@ -243,11 +285,15 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
         runtime.objects.delete(config.landing_bucket, name)
         return StepResult("ignored", "an older manifest; the replica has a newer one")
     if record.state not in ("done", "deleted"):
-        return StepResult("in_progress", "import running; the finish applies the newest manifest", noted(manifest, name, ctx.now))
+        return StepResult(
+            "in_progress", "import running; the finish applies the newest manifest", noted(manifest, name, ctx.now)
+        )
     if record.state == "deleted":
         runtime.objects.delete(config.landing_bucket, name)
         return StepResult("ignored", "the source was deleted; nothing more to apply")
-    reason = ctx.claim(noted(manifest, name, ctx.now), lambda r: "already applied" if r.applied_issued >= manifest.issued else None)
+    reason = ctx.claim(
+        noted(manifest, name, ctx.now), lambda r: "already applied" if r.applied_issued >= manifest.issued else None
+    )
     if reason:
         return StepResult("ignored", reason)
     replica_id = record.import_.replica_image_id
@@ -266,7 +312,12 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
         r.applied_issued, r.refused_shapes = max(r.applied_issued, manifest.issued), applied.refused
         answered("done", config.object_prefix, ctx.now)(r)
 
-    return StepResult("done", "replica brought in line with its source" if applied.changed else "replica already in line", change, after=send)
+    return StepResult(
+        "done",
+        "replica brought in line with its source" if applied.changed else "replica already in line",
+        change,
+        after=send,
+    )
 
 
 def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, replica_id: str | None) -> StepResult:
@@ -292,7 +343,9 @@ def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, r
 
 
 def deleted_before_import(ctx: StepContext, manifest: ReplicationManifest, name: str) -> StepResult:
-    reason = ctx.claim(noted(manifest, name, ctx.now), lambda r: f"replica already {r.state}" if r.state == "deleted" else None)
+    reason = ctx.claim(
+        noted(manifest, name, ctx.now), lambda r: f"replica already {r.state}" if r.state == "deleted" else None
+    )
     if reason:
         return StepResult("ignored", reason)
     return source_deleted(ctx, manifest, name, None)

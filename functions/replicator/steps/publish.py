@@ -38,6 +38,10 @@ def publish(runtime: Runtime, record: SourceRecord, manifest: ReplicationManifes
 def issued(manifest: ReplicationManifest):
     def change(record: SourceRecord) -> None:
         if manifest.issued > record.manifest_issued:
-            record.manifest, record.manifest_issued, record.manifest_fingerprint = manifest.name, manifest.issued, manifest.spec.fingerprint()
+            record.manifest, record.manifest_issued, record.manifest_fingerprint = (
+                manifest.name,
+                manifest.issued,
+                manifest.spec.fingerprint(),
+            )
 
     return change

@@ -45,20 +45,37 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
             return StepResult("ignored", decision.reason)
         return StepResult("ignored", f"replication closed: {decision.reason}", closed("no longer opted in"))
     if record.export.state != "done":
-        return StepResult("in_progress", "the replication is under way; its manifest will carry the newest tags and shapes")
-    spec = ReplicaSpec.of_source(image, ctx.runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined)
+        return StepResult(
+            "in_progress", "the replication is under way; its manifest will carry the newest tags and shapes"
+        )
+    spec = ReplicaSpec.of_source(
+        image, ctx.runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined
+    )
     new_targets = [t for t in decision.targets if t not in record.targets]
     reason = ctx.claim(with_targets(new_targets), lambda r: blocker(r, spec.fingerprint(), new_targets))
     if reason:
         return StepResult("ignored", reason)
     record = ctx.record
     assert record is not None
-    manifest = build_manifest(ctx, image, tuple(sorted(record.targets)), record.export.object_size or 0, None, record.export.attempt, name=str(int(ctx.now.timestamp() * 1000)))
+    manifest = build_manifest(
+        ctx,
+        image,
+        tuple(sorted(record.targets)),
+        record.export.object_size or 0,
+        None,
+        record.export.attempt,
+        name=str(int(ctx.now.timestamp() * 1000)),
+    )
     sent = publish(ctx.runtime, record, manifest)
 
     change = issued(manifest)
     if new_targets:
-        return StepResult("continued", f"new target region(s) {', '.join(new_targets)}: the next pass exports and copies; manifest sent to {', '.join(sent) or 'none'}", change)
+        return StepResult(
+            "continued",
+            f"new target region(s) {', '.join(new_targets)}: the next pass exports and copies; "
+            f"manifest sent to {', '.join(sent) or 'none'}",
+            change,
+        )
     return StepResult("continued", f"newer tags and shapes sent to {', '.join(sent) or 'no target yet'}", change)
 
 

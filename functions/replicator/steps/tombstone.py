@@ -48,7 +48,9 @@ def run(ctx: StepContext, subject: DeletedSource) -> StepResult:
     if record.export.par_id:
         ctx.runtime.objects.delete_par(ctx.config.staging_bucket, record.export.par_id)
     # The export is of no more use; the manifests are removed once every target has answered.
-    ctx.runtime.objects.delete(ctx.config.staging_bucket, image_object(ctx.config.object_prefix, record.source_image_id))
+    ctx.runtime.objects.delete(
+        ctx.config.staging_bucket, image_object(ctx.config.object_prefix, record.source_image_id)
+    )
 
     def change(r: SourceRecord) -> None:
         issued(manifest)(r)
@@ -64,7 +66,9 @@ def run(ctx: StepContext, subject: DeletedSource) -> StepResult:
 
 
 def new_record(runtime: Runtime, subject: DeletedSource) -> SourceRecord:
-    return SourceRecord(source_image_id=subject.source_id, source_region=runtime.region, display_name=subject.display_name)
+    return SourceRecord(
+        source_image_id=subject.source_id, source_region=runtime.region, display_name=subject.display_name
+    )
 
 
 STEP = Step("tombstone", "source", lambda s: s.source_id, new_record, run)

@@ -1,0 +1,1 @@
+"""The Events rules and sample payloads, shipped as package data of the operator tools."""

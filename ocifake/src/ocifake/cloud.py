@@ -1,0 +1,562 @@
+"""FakeCloud: one tenancy, many regions, every request from the real oci SDK answered locally."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+import oci
+import responses
+from oci._vendor.requests.exceptions import ConnectionError as SdkConnectionError
+from oci._vendor.requests.exceptions import ConnectTimeout, ReadTimeout
+
+from .compute import routes as compute_routes
+from .compute.models import ComputeBackend, Image
+from .core import auth, errors
+from .core.clock import SimClock
+from .core.errors import OciError
+from .core.faults import Faults
+from .core.http import Request, Response, json_response, match
+from .core.identity import Compartments, Ids, Tags
+from .core.interleave import Interleaver
+from .events.bus import EventBus
+from .notifications import routes as ons_routes
+from .notifications.models import NotificationsBackend, Topic
+from .objectstorage import routes as os_routes
+from .objectstorage.models import Bucket, ObjectStorageBackend
+
+_HOST = re.compile(r"^(?P<service>[a-z]+)\.(?P<region>[a-z0-9-]+)\.(?:oci\.)?oraclecloud\.com$")
+_SERVICES = {"iaas": "compute", "objectstorage": "objectstorage", "notification": "notifications"}
+_ROUTES = {"compute": compute_routes.ROUTES, "objectstorage": os_routes.ROUTES, "notifications": ons_routes.ROUTES}
+_ANONYMOUS_ROUTES = {"objectstorage": os_routes.ANONYMOUS_ROUTES}
+_RETRY_TOKEN_OPS = {"compute": compute_routes.RETRY_TOKEN_OPERATIONS}
+_PAR_URI = re.compile(r"^/p/(?P<token>[^/]+)/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
+_PLAIN_URI = re.compile(r"^/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
+_RETRY_TOKEN_TTL = 24 * 3600
+
+if TYPE_CHECKING:
+    from .functions.loopback import LoopbackServer
+
+
+@dataclass
+class Options:
+    """Behaviours where OCI's real answer is unconfirmed; the defaults are the stricter reading."""
+
+    resource_principal_rejects_tuple_form: bool = True
+    copy_emits_object_event: bool = True
+    export_emits_object_event: bool = True
+    retry_token_reuse: str = "reject"  # "reject" (409) or "replay" (answer as the first request)
+    # CopyObject's destination bucket and `if-none-match: *` checked when the request is made
+    # (an error at once), or only when the copy runs (the work request FAILED).
+    copy_preconditions_at_request: bool = True
+    # The namespace of image update, delete and shape-compatibility events: OCI's published
+    # lists disagree ("computeimagingapi" in Oracle's catalog, "computeapi" elsewhere).
+    image_event_namespace: str = "computeimagingapi"
+    raise_subscriber_errors: bool = False
+
+    def __post_init__(self):
+        if self.retry_token_reuse not in ("reject", "replay"):
+            raise ValueError("retry_token_reuse must be 'reject' or 'replay'")
+        if self.image_event_namespace not in ("computeapi", "computeimagingapi"):
+            raise ValueError("image_event_namespace must be 'computeapi' or 'computeimagingapi'")
+
+
+@dataclass
+class Durations:
+    """Simulated seconds per GB for the slow operations (50 GB: export 20 min, copy 15, import 30)."""
+
+    export_per_gb: float = 24.0
+    copy_per_gb: float = 18.0
+    import_per_gb: float = 36.0
+    capture_per_gb: float = 6.0
+    minimum: float = 60.0
+
+    def export(self, gb: float) -> float:
+        return max(self.minimum, gb * self.export_per_gb)
+
+    def copy(self, gb: float) -> float:
+        return max(self.minimum, gb * self.copy_per_gb)
+
+    def import_(self, gb: float) -> float:
+        return max(self.minimum, gb * self.import_per_gb)
+
+    def capture(self, gb: float) -> float:
+        return max(self.minimum, gb * self.capture_per_gb)
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request as the fake saw it; `status` is an HTTP status, "timeout" or "blocked"."""
+
+    region: str
+    service: str
+    operation: str
+    status: int | str
+    principal: str  # "api_key", "resource_principal", "anonymous" or "none"
+    at: float
+    caller_region: str | None = None  # a resource principal's own region
+    caller_id: str | None = None  # the principal's OCID (a function's, for a resource principal)
+
+
+class RegionState:
+    def __init__(self, cloud: FakeCloud, name: str):
+        self.cloud = cloud
+        self.name = name
+        self.compute = ComputeBackend(cloud, name)
+        self.objectstorage = ObjectStorageBackend(cloud, name)
+        self.notifications = NotificationsBackend(cloud, name)
+
+
+@dataclass
+class _StoredReply:
+    fingerprint: str
+    response: Response
+    expires: float
+
+
+class FakeCloud:
+    """A stateful, multi-region OCI for the real SDK, on a simulated clock.
+
+    with FakeCloud(regions=["us-ashburn-1", "us-phoenix-1"]) as cloud:
+        compute = oci.core.ComputeClient(cloud.config("us-ashburn-1"))
+        ...
+        cloud.run_until_idle()
+    """
+
+    def __init__(
+        self,
+        regions: list[str],
+        *,
+        tenancy_name: str = "acme",
+        namespace: str = "acmecorp",
+        start: datetime | None = None,
+        options: Options | None = None,
+        durations: Durations | None = None,
+        seed: str = "ocifake",
+        interleave_seed: int = 0,
+    ):
+        unknown = [r for r in regions if not oci.regions.is_region(r)]
+        if unknown or not regions:
+            raise ValueError(f"not OCI region names: {unknown or regions}")
+        self.ids = Ids(seed)
+        self.tenancy_id = self.ids.ocid("tenancy")
+        self.user_id = self.ids.ocid("user")
+        self.namespace = namespace
+        self.options = options or Options()
+        self.durations = durations or Durations()
+        self.clock = SimClock(start)
+        self.faults = Faults()
+        self.tags = Tags()
+        self.compartments = Compartments(self.tenancy_id, tenancy_name)
+        self.events = EventBus(self)
+        self.regions: dict[str, RegionState] = {r: RegionState(self, r) for r in regions}
+        self.calls: list[ApiCall] = []
+        self.auth = auth.Authenticator(self.tenancy_id, self.user_id)
+        self.lock = threading.RLock()
+        self.interleaver = Interleaver(interleave_seed)
+        self.functions: list = []
+        self._retry_replies: dict[tuple, _StoredReply] = {}
+        self._mock: responses.RequestsMock | None = None
+        self._tmp: str | None = None
+        self._loopback: LoopbackServer | None = None
+
+    # ----- context management -------------------------------------------------------------
+    def __enter__(self) -> FakeCloud:
+        self._tmp = tempfile.mkdtemp(prefix="ocifake-")
+        self._key_file = auth.write_private_key(self._tmp, "api-key.pem", self.auth.user_key)
+        self._mock = responses.RequestsMock(
+            target="oci._vendor.requests.adapters.HTTPAdapter.send", assert_all_requests_are_fired=False
+        )
+        self._mock.__enter__()
+        for method in ("GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"):
+            self._mock.add_callback(method, re.compile(r".*"), callback=self._responses_callback, content_type=None)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for fn in self.functions:
+            fn.stop()
+        if self._loopback is not None:
+            self._loopback.stop()
+        if self._mock is not None:
+            self._mock.__exit__(*exc)
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+    # ----- credentials --------------------------------------------------------------------
+    def config(self, region: str) -> dict:
+        """An SDK config dict for the tenancy's API-key user in `region`."""
+        self.require_region(region)
+        return {
+            "user": self.user_id,
+            "tenancy": self.tenancy_id,
+            "fingerprint": auth.fingerprint(self.auth.user_key),
+            "key_file": self._key_file,
+            "region": region,
+        }
+
+    def resource_principal_env(self, region: str, function_id: str | None = None) -> dict[str, str]:
+        """The variables OCI Functions sets for a function's resource principal (version 2.2, file paths)."""
+        self.require_region(region)
+        function_id = function_id or self.ids.ocid("fnfunc", region)
+        folder = tempfile.mkdtemp(prefix="rp-", dir=self._tmp)
+        token = auth.session_token(
+            {
+                "sub": function_id,
+                "res_type": "fnfunc",
+                "res_tenant": self.tenancy_id,
+                "res_compartment": self.tenancy_id,
+                "res_region": region,
+                "exp": int(time.time()) + 7 * 24 * 3600,
+            }
+        )
+        rpst = os.path.join(folder, "rpst")
+        with open(rpst, "w") as f:
+            f.write(token)
+        key = auth.write_private_key(folder, "private.pem", self.auth.session_key)
+        return {
+            "OCI_RESOURCE_PRINCIPAL_VERSION": "2.2",
+            "OCI_RESOURCE_PRINCIPAL_RPST": rpst,
+            "OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM": key,
+            "OCI_RESOURCE_PRINCIPAL_REGION": region,
+        }
+
+    # ----- tenancy helpers ------------------------------------------------------------------
+    def require_region(self, region: str) -> RegionState:
+        if region not in self.regions:
+            raise ValueError(f"region {region!r} is not part of this FakeCloud ({', '.join(self.regions)})")
+        return self.regions[region]
+
+    def knows_region(self, region: str) -> bool:
+        return region in self.regions
+
+    def compute(self, region: str) -> ComputeBackend:
+        return self.require_region(region).compute
+
+    def objectstorage(self, region: str) -> ObjectStorageBackend:
+        return self.require_region(region).objectstorage
+
+    def create_compartment(self, name: str, parent: str | None = None) -> str:
+        compartment_id = self.ids.ocid("compartment")
+        self.compartments.add(compartment_id, name, parent or self.tenancy_id)
+        return compartment_id
+
+    def compartment_exists(self, compartment_id: str) -> bool:
+        return self.compartments.exists(compartment_id)
+
+    def compartment_name(self, compartment_id: str) -> str:
+        return self.compartments.name(compartment_id)
+
+    def compartment_covers(self, ancestor: str, compartment_id: str) -> bool:
+        return self.compartments.covers(ancestor, compartment_id)
+
+    def offer_shapes(self, region: str, shapes: list[str]) -> None:
+        """Limit the shapes `region` offers: shape compatibility entries for others are refused (400)."""
+        self.compute(region).shape_catalog = set(shapes)
+
+    def create_tag_namespace(self, namespace: str, keys: list[str]) -> None:
+        self.tags.create_namespace(namespace, keys)
+
+    def create_bucket(self, region: str, name: str, compartment_id: str, *, object_events: bool = True) -> Bucket:
+        with self.lock:
+            return self.objectstorage(region).create_bucket(
+                self.namespace, {"name": name, "compartmentId": compartment_id, "objectEventsEnabled": object_events}
+            )
+
+    def create_topic(self, region: str, name: str, compartment_id: str) -> Topic:
+        """A Notifications topic; what is published to it is kept in `topic.messages`."""
+        with self.lock:
+            return self.require_region(region).notifications.create_topic(name, compartment_id)
+
+    def create_image(self, region: str, compartment_id: str, display_name: str, **kwargs) -> Image:
+        """A custom image "captured from an instance"; see ComputeBackend.create_image_from_instance."""
+        with self.lock:
+            return self.compute(region).create_image_from_instance(compartment_id, display_name, **kwargs)
+
+    def parse_object_uri(self, uri: str) -> dict | None:
+        """Split an Object Storage object URL (plain or pre-authenticated) into its parts."""
+        parts = urlsplit(uri)
+        host = _HOST.match(parts.hostname or "")
+        if (
+            parts.scheme != "https"
+            or host is None
+            or host["service"] != "objectstorage"
+            or host["region"] not in self.regions
+        ):
+            return None
+        par = _PAR_URI.match(parts.path)
+        plain = None if par else _PLAIN_URI.match(parts.path)
+        found = par or plain
+        if found is None:
+            return None
+        return {
+            "region": host["region"],
+            "namespace": found["ns"],
+            "bucket": found["bucket"],
+            "object": unquote(found["object"]),
+            "par": par["token"] if par else None,
+        }
+
+    # ----- time -------------------------------------------------------------------------------
+    def advance(self, seconds: float) -> None:
+        """Move simulated time forward, finishing operations and delivering events that fall due."""
+        self._run(until=self.clock.seconds + seconds)
+        self.clock.move_to(self.clock.seconds + seconds)
+
+    def run_until_idle(self, max_seconds: float = 30 * 24 * 3600) -> float:
+        """Run until nothing is pending (or `max_seconds` of simulated time pass); return the time used."""
+        start = self.clock.seconds
+        self._run(until=start + max_seconds)
+        return self.clock.seconds - start
+
+    def _run(self, until: float) -> None:
+        while True:
+            with self.lock:
+                due = self.clock.pop_due_together(until)
+            if not due:
+                return
+            parallel = [action for action in due if getattr(action, "parallel", False)]
+            for action in due:
+                if not getattr(action, "parallel", False):
+                    with self.lock:
+                        action()
+            if parallel:
+                self._run_parallel(parallel)
+
+    def _run_parallel(self, deliveries: list) -> None:
+        """Deliveries that fall due together, spread over each function's containers, at once.
+
+        A delivery waits on a function whose own API calls come back (in process, or through
+        the loopback server on another thread): none of them may hold the lock.
+        """
+        pending = list(deliveries)
+        while pending:
+            used: dict[int, int] = {}
+            batch, later = [], []
+            for delivery in pending:
+                capacity = getattr(delivery.subscriber, "capacity", None)
+                n = used.get(id(delivery.subscriber), 0)
+                if capacity is not None and n >= capacity:
+                    later.append(delivery)
+                    continue
+                used[id(delivery.subscriber)] = n + 1
+                batch.append((delivery, n))
+            outcomes = self.interleaver.run([functools.partial(d, container=c) for d, c in batch])
+            errors_seen = [o for o in outcomes if isinstance(o, BaseException)]
+            if errors_seen and self.options.raise_subscriber_errors:
+                raise errors_seen[0]
+            pending = later
+
+    def invoke_parallel(self, calls: list[tuple]) -> list:
+        """Invoke functions at once, as a schedule firing in several containers would: [(function, body)]."""
+        used: dict[int, int] = {}
+        tasks = []
+        for fn, body in calls:
+            container = used.get(id(fn), 0)
+            if container >= fn.capacity:
+                raise ValueError(
+                    f"{fn.name} in {fn.region} has {fn.capacity} containers; {container + 1} calls at once need more"
+                )
+            used[id(fn)] = container + 1
+            tasks.append(functools.partial(fn.invoke, body, container=container))
+        outcomes = self.interleaver.run(tasks)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return outcomes
+
+    # ----- functions ----------------------------------------------------------------------------
+    def deploy_function(
+        self,
+        region: str,
+        entry: str,
+        handler: str = "handler",
+        *,
+        config: dict[str, str] | None = None,
+        name: str = "function",
+        app_name: str | None = None,
+        instances: int = 1,
+        egress: str = "service_gateway",
+        wait: bool = True,
+    ):
+        """Start `entry` as OCI Functions does (`fdk <entry> <handler>`, http-stream), in `instances` containers.
+
+        With `wait=False` the processes are launched but not awaited: call `wait_ready()` on
+        the function, so that several functions start in parallel.
+        """
+        from .functions.fdk_process import FdkProcess
+        from .functions.hosting import Function
+        from .functions.loopback import LoopbackServer
+
+        self.require_region(region)
+        if self._loopback is None:
+            self._loopback = LoopbackServer(self)
+            self._loopback.start()
+        fn = Function(self, region, name, config or {}, app_name=app_name, egress=egress)
+        fn.containers = [
+            FdkProcess(fn, n, entry, handler, self._loopback.url, self._tmp or tempfile.gettempdir())
+            for n in range(instances)
+        ]
+        self.functions.append(fn)
+        for container in fn.containers:
+            container.launch()
+        if wait:
+            fn.wait_ready()
+        return fn
+
+    def deploy_handler(
+        self,
+        region: str,
+        factory,
+        *,
+        config: dict[str, str] | None = None,
+        name: str = "function",
+        app_name: str | None = None,
+        instances: int = 1,
+        egress: str = "service_gateway",
+    ):
+        """Deploy a function whose containers run in this process: `factory()` gives each one its handler."""
+        from .functions.hosting import Function
+        from .functions.in_process import InProcess
+
+        self.require_region(region)
+        fn = Function(self, region, name, config or {}, app_name=app_name, egress=egress)
+        fn.containers = [InProcess(fn, n, factory) for n in range(instances)]
+        for container in fn.containers:
+            container.launch()
+        self.functions.append(fn)
+        return fn
+
+    def function_by_id(self, function_id: str):
+        return next((fn for fn in self.functions if fn.id == function_id), None)
+
+    # ----- request handling -------------------------------------------------------------------
+    def call_count(self, operation: str | None = None, *, region: str | None = None, service: str | None = None) -> int:
+        return sum(
+            1
+            for c in self.calls
+            if (operation is None or c.operation == operation)
+            and (region is None or c.region == region)
+            and (service is None or c.service == service)
+        )
+
+    def _responses_callback(self, prepared) -> tuple[int, dict, bytes]:
+        # `self.calls` is the record; responses' own lists (global and per registered
+        # response) would only grow.
+        assert self._mock is not None
+        self._mock.calls.reset()
+        for registered in self._mock.registered():
+            registered.calls.reset()
+        body = prepared.body
+        if hasattr(body, "read"):
+            body = body.read()
+        if isinstance(body, str):
+            body = body.encode()
+        reply = self.dispatch(prepared.method, prepared.url, dict(prepared.headers), body or b"")
+        return reply.status, reply.headers, reply.body
+
+    def dispatch(self, method: str, url: str, headers: dict[str, str], body: bytes) -> Response:
+        """Answer one HTTP request as OCI would; raise the SDK's transport errors for faults."""
+        parts = urlsplit(url)
+        host = _HOST.match(parts.hostname or "")
+        if host is None or not oci.regions.is_region(host["region"]):
+            raise SdkConnectionError(f"ocifake: no request leaves the machine ({parts.hostname})")
+        request = Request(method.upper(), url, {k.lower(): v for k, v in headers.items()}, body, region=host["region"])
+        request.service = _SERVICES.get(host["service"], host["service"])
+        if self.interleaver.active and 'keyId="ST$' in request.headers.get("authorization", ""):
+            self.interleaver.checkpoint(f"{request.method} {url}")
+        with self.lock:
+            request_id = hashlib.md5(f"{len(self.calls)}{url}".encode()).hexdigest().upper()
+            operation, reply, fault = self._handle(request)
+            principal = request.principal
+            self.calls.append(
+                ApiCall(
+                    request.region,
+                    request.service,
+                    operation,
+                    fault or reply.status,
+                    principal.kind if principal else "none",
+                    self.clock.seconds,
+                    principal.region if principal and principal.is_resource_principal else None,
+                    principal.id if principal else None,
+                )
+            )
+        if fault == "blocked":
+            raise ConnectTimeout(
+                f"ocifake: {request.region} is out of reach of the function's network "
+                "(service gateway: own region only)"
+            )
+        if fault == "timeout":
+            raise ReadTimeout(f"ocifake: injected timeout on {operation}")
+        reply.headers.setdefault("opc-request-id", request_id)
+        if request.method == "HEAD":
+            reply.body = b""
+        return reply
+
+    def _handle(self, request: Request) -> tuple[str, Response, str | None]:
+        operation, timeout = "Unknown", False
+        try:
+            if request.region not in self.regions:
+                raise errors.NotAuthenticated(f"The tenancy is not subscribed to region {request.region}.")
+            request.cloud_region = self.regions[request.region]
+            found = match(_ANONYMOUS_ROUTES.get(request.service, []), request)
+            if found is None:
+                found = match(_ROUTES.get(request.service, []), request)
+                if found is None:
+                    raise errors.NotImplementedByFake(
+                        f"not implemented by ocifake: {request.method} {request.service} {request.path}"
+                    )
+                request.principal = self.auth.principal_for(request.method, request.path_and_query, request.headers)
+            else:
+                request.principal = auth.ANONYMOUS
+            route, request.params = found
+            operation = route.operation
+            if self._blocked(request):
+                return operation, Response(599), "blocked"
+            fault = self.faults.call_fault(operation, request.region)
+            if fault in errors.FAULT_ERRORS:
+                raise errors.FAULT_ERRORS[fault](f"Injected fault on {operation}.")
+            # A timeout loses the answer, whatever it was: the work is done, the caller never knows.
+            timeout = fault == "timeout"
+            return operation, self._with_retry_token(request, route), "timeout" if timeout else None
+        except OciError as exc:
+            return (
+                operation,
+                json_response({"code": exc.code, "message": exc.message}, status=exc.status),
+                "timeout" if timeout else None,
+            )
+
+    def _blocked(self, request: Request) -> bool:
+        """A function behind a service gateway reaches its own region's services only."""
+        principal = request.principal
+        if principal is None or not principal.is_resource_principal:
+            return False
+        fn = self.function_by_id(principal.id)
+        return fn is not None and fn.egress == "service_gateway" and request.region != principal.region
+
+    def _with_retry_token(self, request: Request, route) -> Response:
+        token = request.headers.get("opc-retry-token")
+        if not token or route.operation not in _RETRY_TOKEN_OPS.get(request.service, ()):
+            return route.handler(request)
+        if len(token) > 64:
+            raise errors.InvalidParameter("opc-retry-token must be at most 64 characters.")
+        key = (request.region, route.operation, token)
+        fingerprint = hashlib.sha256(request.method.encode() + request.path.encode() + request.body).hexdigest()
+        stored = self._retry_replies.get(key)
+        if stored and stored.expires > self.clock.seconds:
+            if stored.fingerprint != fingerprint and self.options.retry_token_reuse == "reject":
+                raise errors.InvalidatedRetryToken("The retry token was already used for a different request.")
+            return Response(stored.response.status, stored.response.body, dict(stored.response.headers))
+        reply = route.handler(request)
+        if 200 <= reply.status < 300:
+            self._retry_replies[key] = _StoredReply(fingerprint, reply, self.clock.seconds + _RETRY_TOKEN_TTL)
+        return reply

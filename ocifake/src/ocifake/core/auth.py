@@ -1,0 +1,133 @@
+"""Credentials the fake hands out, and verification of the SDK's request signatures.
+
+Two kinds of caller exist in one tenancy: an API-key user (key id
+`<tenancy>/<user>/<fingerprint>`) and a function's resource principal (key id
+`ST$<session token>`). Every request must carry a valid signature from one of them.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from .errors import NotAuthenticated
+
+_SIG_FIELD = re.compile(r'(\w+)="([^"]*)"')
+
+
+@cache
+def throwaway_key(purpose: str) -> rsa.RSAPrivateKey:
+    """One RSA key per purpose per process: key generation is the slowest part of setup."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def pem(key: rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def fingerprint(key: rsa.RSAPrivateKey) -> str:
+    der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    digest = hashlib.md5(der).hexdigest()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def session_token(claims: dict) -> str:
+    """A resource-principal session token shaped like OCI's (a JWT the SDK can decode)."""
+    header = _b64url(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "ocifake"}).encode())
+    body = _b64url(json.dumps(claims).encode())
+    return f"{header}.{body}.{_b64url(b'ocifake-unsigned')}"
+
+
+def token_claims(token: str) -> dict:
+    body = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who signed a request: an API-key user or a function's resource principal."""
+
+    kind: str  # "api_key" or "resource_principal"
+    id: str
+    region: str | None = None
+
+    @property
+    def is_resource_principal(self) -> bool:
+        return self.kind == "resource_principal"
+
+
+ANONYMOUS = Principal("anonymous", "anonymous")
+
+
+class Authenticator:
+    """Knows the keys of the tenancy's principals and checks each request's signature."""
+
+    def __init__(self, tenancy_id: str, user_id: str):
+        self.tenancy_id = tenancy_id
+        self.user_id = user_id
+        self.user_key = throwaway_key("api-key")
+        self.session_key = throwaway_key("resource-principal")
+        self.user_key_id = f"{tenancy_id}/{user_id}/{fingerprint(self.user_key)}"
+
+    def principal_for(self, method: str, path_and_query: str, headers: dict[str, str]) -> Principal:
+        auth = headers.get("authorization")
+        if not auth or not auth.startswith("Signature "):
+            raise NotAuthenticated("The required information to complete authentication was not provided.")
+        fields = dict(_SIG_FIELD.findall(auth))
+        key_id = fields.get("keyId", "")
+        if key_id == self.user_key_id:
+            principal, key = Principal("api_key", self.user_id), self.user_key
+        elif key_id.startswith("ST$"):
+            try:
+                claims = token_claims(key_id[3:])
+            except (ValueError, IndexError):
+                raise NotAuthenticated("The session token could not be parsed.") from None
+            if claims.get("res_tenant") != self.tenancy_id:
+                raise NotAuthenticated("The session token belongs to another tenancy.")
+            principal = Principal("resource_principal", claims.get("sub", ""), claims.get("res_region"))
+            key = self.session_key
+        else:
+            raise NotAuthenticated(f"Unknown key id {key_id.split('/')[-1] or key_id!r}.")
+        self._verify(fields, key, method, path_and_query, headers)
+        return principal
+
+    @staticmethod
+    def _verify(fields: dict, key: rsa.RSAPrivateKey, method: str, target: str, headers: dict) -> None:
+        lines = []
+        for name in fields.get("headers", "date").split():
+            if name == "(request-target)":
+                lines.append(f"(request-target): {method.lower()} {target}")
+            elif name in headers:
+                lines.append(f"{name}: {headers[name]}")
+            else:
+                raise NotAuthenticated(f"Signed header {name!r} is missing from the request.")
+        try:
+            key.public_key().verify(
+                base64.b64decode(fields.get("signature", "")),
+                "\n".join(lines).encode(),
+                padding.PKCS1v15(),
+                hashes.SHA256(),
+            )
+        except (InvalidSignature, ValueError):
+            raise NotAuthenticated("The request signature does not verify.") from None
+
+
+def write_private_key(directory: str, name: str, key: rsa.RSAPrivateKey) -> str:
+    path = os.path.join(directory, name)
+    with open(path, "wb") as f:
+        f.write(pem(key))
+    os.chmod(path, 0o600)
+    return path

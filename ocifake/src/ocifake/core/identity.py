@@ -1,0 +1,94 @@
+"""The tenancy: OCIDs, compartments and tag namespaces."""
+
+import hashlib
+import itertools
+import re
+
+import oci
+
+from .errors import InvalidParameter
+
+_REGION_KEYS = {name: key for key, name in oci.regions.REGIONS_SHORT_NAMES.items()}
+
+
+def region_key(region: str) -> str:
+    """The short key OCIDs carry for a region (`us-phoenix-1` -> `phx`)."""
+    return _REGION_KEYS.get(region, region)
+
+
+class Ids:
+    """OCIDs that look real and are reproducible for a given seed."""
+
+    def __init__(self, seed: str):
+        self._seed = seed
+        self._counter = itertools.count(1)
+
+    def ocid(self, kind: str, region: str | None = None) -> str:
+        n = next(self._counter)
+        digest = hashlib.sha256(f"{self._seed}/{kind}/{n}".encode()).hexdigest()
+        unique = "aaaaaaaa" + digest[:52]
+        return f"ocid1.{kind}.oc1.{region_key(region)}.{unique}" if region else f"ocid1.{kind}.oc1..{unique}"
+
+
+class Compartments:
+    def __init__(self, tenancy_id: str, tenancy_name: str):
+        self.tenancy_id = tenancy_id
+        self._names = {tenancy_id: tenancy_name}
+        self._parents: dict[str, str | None] = {tenancy_id: None}
+
+    def add(self, compartment_id: str, name: str, parent: str) -> None:
+        self._names[compartment_id] = name
+        self._parents[compartment_id] = parent
+
+    def exists(self, compartment_id: str) -> bool:
+        return compartment_id in self._names
+
+    def name(self, compartment_id: str) -> str:
+        return self._names.get(compartment_id, "")
+
+    def covers(self, ancestor: str, compartment_id: str) -> bool:
+        current: str | None = compartment_id
+        while current is not None:
+            if current == ancestor:
+                return True
+            current = self._parents.get(current)
+        return False
+
+
+_TAG_KEY = re.compile(r"^[^\s.]{1,100}$")
+
+
+class Tags:
+    """Freeform tag limits and the tenancy's defined-tag namespaces."""
+
+    def __init__(self):
+        self.namespaces: dict[str, set[str]] = {}
+
+    def create_namespace(self, namespace: str, keys: list[str]) -> None:
+        self.namespaces[namespace] = set(keys)
+
+    def validate_freeform(self, tags) -> dict[str, str]:
+        if not isinstance(tags, dict):
+            raise InvalidParameter("freeformTags must be an object of string values.")
+        for key, value in tags.items():
+            if not _TAG_KEY.match(key) or not isinstance(value, str) or len(value) > 256:
+                raise InvalidParameter(
+                    f"Invalid freeform tag {key!r}: keys are 1-100 characters without spaces or dots, "
+                    "values are strings of at most 256 characters."
+                )
+        return dict(tags)
+
+    def validate_defined(self, tags) -> dict[str, dict]:
+        if not isinstance(tags, dict):
+            raise InvalidParameter("definedTags must be an object of namespaces.")
+        for namespace, values in tags.items():
+            if namespace not in self.namespaces:
+                raise InvalidParameter(f"Tag namespace {namespace!r} does not exist.")
+            if not isinstance(values, dict):
+                raise InvalidParameter(f"definedTags.{namespace} must be an object.")
+            unknown = set(values) - self.namespaces[namespace]
+            if unknown:
+                raise InvalidParameter(
+                    f"Tag key(s) {', '.join(sorted(unknown))} do not exist in namespace {namespace!r}."
+                )
+        return {k: dict(v) for k, v in tags.items()}

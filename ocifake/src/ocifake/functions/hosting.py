@@ -1,0 +1,119 @@
+"""A function deployed in one region: its OCIDs, its network egress, and its containers.
+
+OCI Functions runs several containers of one function at once; so does the fake. Each
+container (an `FdkProcess` or an `InProcess`) serves one invocation at a time; deliveries
+that fall due together are spread over the containers and run in parallel.
+
+Egress is the function application's network: `service_gateway` (a private subnet whose
+only way out is a service gateway, which reaches Oracle services in its own region only)
+or `nat` (internet egress). With `service_gateway`, a call to another region's endpoint
+fails as a blocked connection does: the connect times out.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Protocol
+
+from .fdk_process import Invocation
+
+if TYPE_CHECKING:
+    from ..cloud import FakeCloud
+
+EGRESS = ("service_gateway", "nat")
+
+
+class Container(Protocol):
+    index: int
+
+    def launch(self) -> None: ...
+    def wait_ready(self) -> None: ...
+    def invoke(self, body: bytes, *, content_type: str = ..., timeout: float = ...) -> Invocation: ...
+    def read_log(self) -> str: ...
+    def stop(self) -> None: ...
+
+
+class Function:
+    def __init__(
+        self,
+        cloud: FakeCloud,
+        region: str,
+        name: str,
+        config: dict[str, str],
+        *,
+        app_name: str | None = None,
+        egress: str = "service_gateway",
+    ):
+        if egress not in EGRESS:
+            raise ValueError(f"egress must be one of {EGRESS}")
+        self.cloud = cloud
+        self.region = region
+        self.name = name
+        self.app_name = app_name or name
+        self.config = dict(config)
+        self.egress = egress
+        self.id = cloud.ids.ocid("fnfunc", region)
+        self.app_id = cloud.ids.ocid("fnapp", region)
+        self.containers: list[Container] = []
+        self.invocations: list[Invocation] = []
+        self._platform: dict[str, str] | None = None
+
+    @property
+    def capacity(self) -> int:
+        return len(self.containers)
+
+    def platform_env(self) -> dict[str, str]:
+        """What a container's environment holds: the Fn variables, the resource principal, the config."""
+        if self._platform is None:
+            env = dict(self.cloud.resource_principal_env(self.region, self.id))
+            env.update(
+                {
+                    "FN_FN_ID": self.id,
+                    "FN_APP_ID": self.app_id,
+                    "FN_FN_NAME": self.name,
+                    "FN_APP_NAME": self.app_name,
+                    "FN_MEMORY": "128",
+                    "FN_TYPE": "sync",
+                }
+            )
+            self._platform = env
+        return {**self._platform, **self.config}
+
+    def invoke(
+        self, body: bytes, *, container: int = 0, content_type: str = "application/json", timeout: float = 300.0
+    ) -> Invocation:
+        """Invoke one container directly (as `fn invoke` or a schedule does)."""
+        result = self.containers[container].invoke(body, content_type=content_type, timeout=timeout)
+        self.invocations.append(result)
+        return result
+
+    def deliver(self, event: dict, container: int = 0) -> Invocation:
+        """Deliver an event as the Events service's FAAS action does."""
+        result = self.invoke(json.dumps(event).encode(), container=container)
+        result.event_type = event.get("eventType")
+        return result
+
+    def __call__(self, event: dict) -> Invocation:
+        return self.deliver(event)
+
+    def read_log(self) -> str:
+        return "".join(c.read_log() for c in self.containers)
+
+    def log_records(self) -> list[dict]:
+        """The structured (JSON) lines the containers wrote to their logs."""
+        records = []
+        for line in self.read_log().splitlines():
+            if line.startswith("{"):
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    continue
+        return records
+
+    def wait_ready(self) -> None:
+        for container in self.containers:
+            container.wait_ready()
+
+    def stop(self) -> None:
+        for container in self.containers:
+            container.stop()

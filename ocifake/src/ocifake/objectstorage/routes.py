@@ -1,0 +1,186 @@
+"""URL table and request/response shaping for Object Storage."""
+
+from ..core import errors
+from ..core.clock import iso
+from ..core.http import Request, Response, json_response, page, route
+from .models import ObjectStorageBackend
+
+
+def _os(req: Request) -> ObjectStorageBackend:
+    return req.cloud_region.objectstorage
+
+
+def _ns(req: Request) -> str:
+    return req.params["namespaceName"]
+
+
+def get_namespace(req: Request) -> Response:
+    return json_response(req.cloud_region.cloud.namespace)
+
+
+def create_bucket(req: Request) -> Response:
+    bucket = _os(req).create_bucket(_ns(req), req.json())
+    return json_response(
+        bucket.to_json(), etag=f"bucket-{bucket.version}", location=f"/n/{bucket.namespace}/b/{bucket.name}"
+    )
+
+
+def list_buckets(req: Request) -> Response:
+    compartment = req.query.get("compartmentId")
+    if not compartment:
+        raise errors.MissingParameter("compartmentId is required.")
+    if not req.cloud_region.cloud.compartment_exists(compartment):
+        raise errors.NotAuthorizedOrNotFound()
+    _os(req).check_namespace(_ns(req))
+    buckets = [b for b in _os(req).buckets.values() if b.compartment_id == compartment]
+    chunk, nxt = page(sorted(buckets, key=lambda b: b.name), req, default_limit=25)
+    fields = ("namespace", "name", "compartmentId", "createdBy", "timeCreated", "etag", "freeformTags", "definedTags")
+    return json_response([{k: b.to_json()[k] for k in fields} for b in chunk], opc_next_page=nxt)
+
+
+def get_bucket(req: Request) -> Response:
+    bucket = _os(req).bucket(_ns(req), req.params["bucketName"])
+    return json_response(bucket.to_json(), etag=f"bucket-{bucket.version}")
+
+
+def update_bucket(req: Request) -> Response:
+    bucket = _os(req).update_bucket(_ns(req), req.params["bucketName"], req.json())
+    return json_response(bucket.to_json(), etag=f"bucket-{bucket.version}")
+
+
+def delete_bucket(req: Request) -> Response:
+    _os(req).delete_bucket(_ns(req), req.params["bucketName"])
+    return Response(204)
+
+
+def put_object(req: Request) -> Response:
+    obj = _os(req).put_object(_ns(req), req.params["bucketName"], req.params["objectName"], req.body, req.headers)
+    return Response(
+        200, b"", {"etag": obj.etag, "opc-content-md5": obj.md5, "last-modified": obj.headers()["last-modified"]}
+    )
+
+
+def get_object(req: Request) -> Response:
+    obj = _os(req).get_object(_ns(req), req.params["bucketName"], req.params["objectName"], req.headers)
+    return Response(200, obj.data, {**obj.headers(), "content-length": str(len(obj.data))})
+
+
+def head_object(req: Request) -> Response:
+    obj = _os(req).get_object(_ns(req), req.params["bucketName"], req.params["objectName"], req.headers)
+    return Response(200, b"", {**obj.headers(), "content-length": str(len(obj.data))})
+
+
+def delete_object(req: Request) -> Response:
+    _os(req).delete_object(_ns(req), req.params["bucketName"], req.params["objectName"], req.headers)
+    return Response(204)
+
+
+def list_objects(req: Request) -> Response:
+    q = req.query
+    limit = min(int(q.get("limit") or 1000), 1000)
+    objects, nxt = _os(req).list_objects(_ns(req), req.params["bucketName"], q.get("prefix", ""), q.get("start"), limit)
+    wanted = set((q.get("fields") or "name").split(",")) | {"name"}
+    return json_response(
+        {
+            "objects": [{k: v for k, v in o.summary().items() if k in wanted} for o in objects],
+            "prefixes": [],
+            "nextStartWith": nxt,
+        }
+    )
+
+
+def create_par(req: Request) -> Response:
+    par = _os(req).create_par(_ns(req), req.params["bucketName"], req.json())
+    return json_response(par.to_json(_ns(req), with_uri=True))
+
+
+def list_pars(req: Request) -> Response:
+    pars = _os(req).list_pars(_ns(req), req.params["bucketName"], req.query.get("objectNamePrefix"))
+    chunk, nxt = page(pars, req)
+    return json_response([p.to_json(_ns(req), with_uri=False) for p in chunk], opc_next_page=nxt)
+
+
+def get_par(req: Request) -> Response:
+    par = _os(req).get_par(_ns(req), req.params["bucketName"], req.params["parId"])
+    return json_response(par.to_json(_ns(req), with_uri=False))
+
+
+def delete_par(req: Request) -> Response:
+    _os(req).delete_par(_ns(req), req.params["bucketName"], req.params["parId"])
+    return Response(204)
+
+
+def copy_object(req: Request) -> Response:
+    wr = _os(req).copy_object(_ns(req), req.params["bucketName"], req.json())
+    return Response(202, b"", {"opc-work-request-id": wr.id})
+
+
+def get_work_request(req: Request) -> Response:
+    wr = _os(req).get_work_request(req.params["workRequestId"])
+    return json_response(wr.to_json(req.cloud_region.cloud.clock))
+
+
+def list_work_request_errors(req: Request) -> Response:
+    wr = _os(req).get_work_request(req.params["workRequestId"])
+    items = (
+        [{"code": wr.error_code, "message": wr.error, "timestamp": iso(wr.time_finished)}]
+        if wr.error and wr.time_finished
+        else []
+    )
+    return json_response(items)
+
+
+def _par_location(req: Request) -> dict:
+    p = req.params
+    return {
+        "region": req.region,
+        "namespace": p["namespaceName"],
+        "bucket": p["bucketName"],
+        "object": p["objectName"],
+        "par": p["token"],
+    }
+
+
+def par_get_object(req: Request) -> Response:
+    loc = _par_location(req)
+    data = _os(req).read_via_location(loc)
+    obj = _os(req).buckets[loc["bucket"]].objects[loc["object"]]
+    return Response(200, data if req.method == "GET" else b"", {**obj.headers(), "content-length": str(len(data))})
+
+
+def par_put_object(req: Request) -> Response:
+    loc = _par_location(req)
+    _os(req).check_location(loc, "write")
+    obj = _os(req).put_object(loc["namespace"], loc["bucket"], loc["object"], req.body, req.headers)
+    return Response(200, b"", {"etag": obj.etag, "opc-content-md5": obj.md5})
+
+
+OBJ = "/n/{namespaceName}/b/{bucketName}/o/{objectName}"
+ROUTES = [
+    route("GET", "/n", "GetNamespace", get_namespace),
+    route("POST", "/n/{namespaceName}/b", "CreateBucket", create_bucket),
+    route("GET", "/n/{namespaceName}/b", "ListBuckets", list_buckets),
+    route("GET", "/n/{namespaceName}/b/{bucketName}", "GetBucket", get_bucket),
+    route("POST", "/n/{namespaceName}/b/{bucketName}", "UpdateBucket", update_bucket),
+    route("DELETE", "/n/{namespaceName}/b/{bucketName}", "DeleteBucket", delete_bucket),
+    route("GET", "/n/{namespaceName}/b/{bucketName}/o", "ListObjects", list_objects),
+    route("PUT", OBJ, "PutObject", put_object),
+    route("GET", OBJ, "GetObject", get_object),
+    route("HEAD", OBJ, "HeadObject", head_object),
+    route("DELETE", OBJ, "DeleteObject", delete_object),
+    route("POST", "/n/{namespaceName}/b/{bucketName}/p", "CreatePreauthenticatedRequest", create_par),
+    route("GET", "/n/{namespaceName}/b/{bucketName}/p", "ListPreauthenticatedRequests", list_pars),
+    route("GET", "/n/{namespaceName}/b/{bucketName}/p/{parId}", "GetPreauthenticatedRequest", get_par),
+    route("DELETE", "/n/{namespaceName}/b/{bucketName}/p/{parId}", "DeletePreauthenticatedRequest", delete_par),
+    route("POST", "/n/{namespaceName}/b/{bucketName}/actions/copyObject", "CopyObject", copy_object),
+    route("GET", "/workRequests/{workRequestId}", "GetWorkRequest", get_work_request),
+    route("GET", "/workRequests/{workRequestId}/errors", "ListWorkRequestErrors", list_work_request_errors),
+]
+
+# Requests made with a pre-authenticated request carry no signature.
+PAR_OBJ = "/p/{token}/n/{namespaceName}/b/{bucketName}/o/{objectName*}"
+ANONYMOUS_ROUTES = [
+    route("GET", PAR_OBJ, "ParGetObject", par_get_object),
+    route("HEAD", PAR_OBJ, "ParHeadObject", par_get_object),
+    route("PUT", PAR_OBJ, "ParPutObject", par_put_object),
+]

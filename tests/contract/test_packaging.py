@@ -1,0 +1,60 @@
+"""What each distribution ships: the function image carries the function and nothing else."""
+
+import subprocess
+import sys
+import zipfile
+from email.parser import Parser
+
+import pytest
+from packaging.requirements import Requirement
+
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.contract
+
+
+def built_wheel(project: str, into) -> zipfile.ZipFile:
+    """The wheel `python -m build` makes of `project` (a folder of the repository)."""
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(into), str(ROOT / project)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = into.glob("*.whl")
+    return zipfile.ZipFile(wheel)
+
+
+def requirements(wheel: zipfile.ZipFile) -> list[str]:
+    """The names of the distributions `wheel` requires."""
+    (metadata,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    headers = Parser().parsestr(wheel.read(metadata).decode())
+    return sorted(Requirement(r).name for r in headers.get_all("Requires-Dist") or [])
+
+
+def test_the_function_wheel_holds_the_function_only(tmp_path):
+    wheel = built_wheel("functions", tmp_path)
+    names = wheel.namelist()
+    assert "replicator/handler.py" in names and "replicator/gateways/sdk.py" in names
+    foreign = [
+        n
+        for n in names
+        if n.startswith(("ocifake", "replicator_tools"))
+        or "/cli/" in n
+        or n.endswith(("sandbox.py", "sitecustomize.py"))
+    ]
+    assert foreign == []
+    assert requirements(wheel) == ["fdk", "oci", "pydantic"]
+
+
+def test_the_fake_ships_nothing_of_the_product(tmp_path):
+    wheel = built_wheel("ocifake", tmp_path)
+    sources = [wheel.read(n).decode() for n in wheel.namelist() if n.endswith(".py")]
+    assert sources and not [s for s in sources if "replicator" in s.lower() or "IR_" in s]
+    assert "oci" in requirements(wheel) and "pydantic" not in requirements(wheel)
+
+
+def test_the_tools_ship_the_events_rules_as_package_data(tmp_path):
+    names = built_wheel(".", tmp_path).namelist()
+    assert "replicator_tools/events/rules/image-created.json" in names
+    assert "replicator_tools/cli/__init__.py" in names
+    assert not [n for n in names if n.startswith(("replicator/", "ocifake/"))]

@@ -1,0 +1,190 @@
+"""`image-replicator`: see every replication at a glance, plan, reconcile, retry, and run the demo."""
+
+import json
+import sys
+import traceback
+
+import typer
+from rich.console import Console
+
+from replicator import logs, ocids
+from replicator.errors import ReplicatorError
+from replicator.gateways.regions import is_region
+from replicator.reconcile.run import run_pass
+
+from ..inventory import plan as plan_images
+from ..inventory import reports
+from ..operations import retry_region
+from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator
+from .permissions import explain
+from .views import notes, plan_table, status_table, steps_table
+
+app = typer.Typer(
+    help="Replicate custom OCI compute images across regions: status, plan, reconcile, retry, demo.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Piped output (CI logs, files) gets room for a whole table row instead of the 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 120)
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    config_file: str = typer.Option(DEFAULT_CONFIG_FILE, help="OCI config file (api_key and security_token auth)."),
+    profile: str = typer.Option("DEFAULT", help="Profile in the config file."),
+    region: str = typer.Option(None, help="Region to work in (default: the profile's or the principal's)."),
+    auth: str = typer.Option("api_key", help=f"One of: {', '.join(AUTH_MODES)}."),
+    fake: bool = typer.Option(
+        False, "--fake", help="Work against the embedded fake cloud, seeded with the demo's replications."
+    ),
+    debug: bool = typer.Option(
+        False, help="Show tracebacks and the pipeline's JSON log lines (accepted anywhere on the line)."
+    ),
+):
+    # --debug is read by main() before the app runs, so that it also covers startup errors.
+    fake_config, fake_env = None, dict[str, str]()
+    if fake and ctx.invoked_subcommand != "demo":
+        fake_config, fake_env = _seeded_fake(ctx)
+    ctx.obj = {"auth": AuthOptions(config_file, profile, region, auth, fake_config, fake_env)}
+
+
+def _seeded_fake(ctx: typer.Context) -> tuple[dict, dict[str, str]]:
+    """Start the fake cloud for the command's lifetime, with the demo's images replicated."""
+    from ocifake import FakeCloud
+
+    from .demo import REGIONS, SOURCE, seed
+
+    cloud = ctx.with_resource(FakeCloud(regions=REGIONS))
+    _, sandbox, _ = seed(cloud)
+    cloud.run_until_idle()
+    logs.enable("--debug" in sys.argv)
+    return cloud.config(SOURCE), dict(sandbox.env)
+
+
+def _operator(ctx: typer.Context) -> Operator:
+    return Operator(ctx.obj["auth"])
+
+
+def _ocid(value: str, what: str, *kinds: str) -> str:
+    if not ocids.is_ocid(value, *kinds):
+        raise CliError(f"{ocids.shown(value, 60)} is not {what} OCID")
+    return value
+
+
+@app.command()
+def demo():
+    """Replicate a few images across three regions of the embedded fake cloud, live."""
+    from .demo import run
+
+    raise typer.Exit(run(console))
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    images: list[str] = typer.Argument(None, help="Source image OCIDs (default: every replication in the region)."),
+    compartment: list[str] = typer.Option(
+        [], "--compartment", "-c", help="Also show opted-in images of these compartments that have no record yet."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document per image."),
+):
+    """Each source image, each target region: stage, state, timings, attempts, last error."""
+    image_ids = [_ocid(i, "an image", "image") for i in images or []]
+    compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
+    operator = _operator(ctx)
+    runtime = operator.runtime()
+    found = _guard(operator, lambda: reports(runtime, operator.runtime, compartments, image_ids))
+    if as_json:
+        for report in found:
+            console.print_json(report.model_dump_json())
+    else:
+        console.print(status_table(found, title=f"Replication status (source region {runtime.region})"))
+        for line in notes(found):
+            console.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    compartment: list[str] = typer.Option(..., "--compartment", "-c", help="Compartment OCIDs to look at."),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Dry run: which images would replicate where, which are skipped and why."""
+    compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
+    operator = _operator(ctx)
+    runtime = operator.runtime()
+    plans = _guard(operator, lambda: plan_images(runtime, compartments))
+    if as_json:
+        doc = [
+            {
+                "source_image_id": i.id,
+                "display_name": i.display_name,
+                "opted_in": d.opted_in,
+                "targets": list(d.targets),
+                "reason": d.reason,
+            }
+            for i, d in plans
+        ]
+        console.print_json(json.dumps(doc))
+    else:
+        console.print(plan_table(runtime.region, plans))
+
+
+@app.command()
+def reconcile(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="List the steps the pass would take; change nothing."),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Run one reconcile pass now over the region's own part (IR_COMPARTMENTS and its buckets)."""
+    operator = _operator(ctx)
+    runtime = operator.runtime()
+    report = _guard(operator, lambda: run_pass(runtime, dry_run=dry_run))
+    if as_json:
+        console.print_json(report.model_dump_json())
+        return
+    console.print(steps_table(report))
+    for line in [*report.cleaned, *report.problems]:
+        console.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def retry(
+    ctx: typer.Context,
+    image: str = typer.Argument(..., help="Source image OCID."),
+    region: str = typer.Option(..., "--region", help="The target region that gave up."),
+):
+    """Count a target region's attempts afresh, so the next passes try it again."""
+    image = _ocid(image, "an image", "image")
+    if not is_region(region):
+        raise CliError(f"unknown region {ocids.shown(region, 40)}")
+    operator = _operator(ctx)
+    record = _guard(operator, lambda: retry_region(operator.runtime(), operator.runtime, image, region))
+    console.print(f"{record.display_name or image} -> {region}: attempts count afresh; the next passes try again")
+
+
+def _guard(operator: Operator, action):
+    try:
+        return action()
+    except ReplicatorError as exc:
+        raise CliError(explain(exc, operator.config.staging_bucket)) from exc
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv
+    if debug:
+        # Accepted anywhere on the line: the app itself takes it before the subcommand only.
+        sys.argv = [sys.argv[0], "--debug", *(a for a in sys.argv[1:] if a != "--debug")]
+    # The pipeline's JSON log lines are for OCI Logging; at a terminal they only add noise.
+    logs.enable(debug)
+    try:
+        app()
+    except Exception as exc:  # one line a person can act on; the traceback on request
+        if debug:
+            traceback.print_exc()
+        message = str(exc) if isinstance(exc, CliError) else f"{type(exc).__name__}: {exc}"
+        hint = "" if debug or isinstance(exc, CliError) else " (run with --debug for the traceback)"
+        print(f"error: {' '.join(message.split())}{hint}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,105 @@
+"""Tables for people; the same data goes out as JSON for scripts."""
+
+from rich import box
+from rich.table import Table
+
+from replicator.decision import Decision
+from replicator.images import ImageFacts
+from replicator.reconcile.run import PassReport
+
+from ..report import STAGES, ImageReport
+
+STATE_STYLES = {
+    "done": "green",
+    "failed": "red",
+    "skipped": "yellow",
+    "in_progress": "cyan",
+    "pending": "dim",
+    "deleted": "dim",
+    "closed": "dim",
+}
+
+
+def minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "…"
+    return f"{seconds / 60:.0f}m" if seconds >= 60 else f"{seconds:.0f}s"
+
+
+def status_table(reports: list[ImageReport], title: str = "Replication status") -> Table:
+    """One row per image and target region; reasons go to `notes`, so the table fits 80 columns."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Image", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("Target", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    for column in (*[s.capitalize() for s in STAGES], "Tries"):
+        table.add_column(column, no_wrap=True, justify="right", min_width=len(column))
+    for report in reports:
+        if not report.regions:
+            table.add_row(report.display_name, "-", _styled(report.state, report.state), "", "", "", "", "")
+        for n, region in enumerate(report.regions):
+            durations = [minutes(region.durations[s]) if s in region.durations else "-" for s in STAGES]
+            table.add_row(
+                report.display_name if n == 0 else "",
+                region.region,
+                _status(region.stage, region.state),
+                *durations,
+                str(region.attempts),
+            )
+    return table
+
+
+def _status(stage: str, state: str) -> str:
+    if state == "done":
+        return _styled(state, "done")
+    if state == "failed":
+        return _styled(state, f"failed: {stage}")
+    if state == "in_progress":
+        return _styled(state, f"{stage}…")
+    return _styled(state, state)
+
+
+def notes(reports: list[ImageReport]) -> list[str]:
+    """Why each failed or skipped image and region is where it is."""
+    lines = []
+    for report in reports:
+        if report.state == "skipped":
+            lines.append(f"{report.display_name}: skipped: {report.reason}")
+        for region in report.regions:
+            if region.last_error:
+                lines.append(f"{report.display_name} -> {region.region}: {region.last_error}")
+            if region.note:
+                lines.append(f"{report.display_name} -> {region.region}: {region.note}")
+    return lines
+
+
+def _styled(state: str, text: str) -> str:
+    style = STATE_STYLES.get(state, "")
+    return f"[{style}]{text}[/{style}]" if style else text
+
+
+def plan_table(region: str, plans: list[tuple[ImageFacts, Decision]]) -> Table:
+    table = Table(title=f"Plan for {region}", title_justify="left")
+    for column in ("Image", "OCID", "Decision", "Targets / reason"):
+        table.add_column(column, overflow="fold")
+    for image, decision in plans:
+        verdict = "replicate" if decision.replicate else ("skip" if decision.opted_in else "not opted in")
+        table.add_row(image.display_name, image.id, verdict, ", ".join(decision.targets) or decision.reason)
+    return table
+
+
+def steps_table(report: PassReport) -> Table:
+    verb = "would take" if report.dry_run else "took"
+    table = Table(
+        title=f"Reconcile pass in {report.region}: {report.images} images; steps it {verb}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for column in ("Image", "Part", "Region", "Step", "Why"):
+        table.add_column(column, overflow="fold")
+    for step in report.steps:
+        table.add_row(
+            step.display_name or step.source_image_id, step.side, step.region, step.action, step.error or step.reason
+        )
+    return table

@@ -1,0 +1,88 @@
+"""What the operator commands read, in every region they need: images, decisions, records."""
+
+from collections.abc import Callable
+
+from replicator.decision import Decision, decide
+from replicator.errors import NotFound, ReplicatorError
+from replicator.images import ImageFacts
+from replicator.naming import records_prefix, source_id_from_record
+from replicator.records.replica import ReplicaRecord
+from replicator.records.source import SourceRecord
+from replicator.runtime import Runtime
+
+from .report import ImageReport, from_decision, merged
+
+RuntimeFor = Callable[[str], Runtime]
+
+
+def source_images(runtime: Runtime, compartments: list[str]) -> list[ImageFacts]:
+    """Live images in the compartments of the runtime's region that are not replicas."""
+    images = []
+    for compartment in compartments:
+        images += [
+            i for i in runtime.compute.list_images(compartment) if i.lifecycle_state != "DELETED" and not i.replica_of
+        ]
+    return images
+
+
+def plan(runtime: Runtime, compartments: list[str]) -> list[tuple[ImageFacts, Decision]]:
+    """Each source image with the decision the function would take for it now."""
+    return [(image, decide(image, runtime.region, runtime.config)) for image in source_images(runtime, compartments)]
+
+
+def source_record(runtime: Runtime, image_id: str) -> SourceRecord | None:
+    found = runtime.records.read("source", image_id)
+    return found.record
+
+
+def replica_records(
+    runtime_for: RuntimeFor, record: SourceRecord
+) -> tuple[dict[str, ReplicaRecord | None], dict[str, str]]:
+    """Each target region's record of this replication, read in that region; a note where it cannot be."""
+    found: dict[str, ReplicaRecord | None] = {}
+    notes: dict[str, str] = {}
+    for region in sorted(record.targets):
+        try:
+            read = runtime_for(region).records.read("replica", record.source_image_id)
+        except ReplicatorError as exc:
+            found[region], notes[region] = None, f"{region} not readable: {exc.reason}"
+            continue
+        found[region] = read.record
+        if read.problem:
+            notes[region] = f"record unreadable ({read.problem}); the next pass there rebuilds it"
+    return found, notes
+
+
+def report_for(runtime_for: RuntimeFor, record: SourceRecord) -> ImageReport:
+    replicas, notes = replica_records(runtime_for, record)
+    return merged(record, replicas, notes)
+
+
+def reports(
+    runtime: Runtime, runtime_for: RuntimeFor, compartments: list[str], image_ids: list[str]
+) -> list[ImageReport]:
+    """One report per source image: its records merged, or its decision if it has none."""
+    config, region = runtime.config, runtime.region
+    if image_ids:
+        out = []
+        for image_id in image_ids:
+            record = source_record(runtime, image_id)
+            if record is not None:
+                out.append(report_for(runtime_for, record))
+                continue
+            try:
+                image = runtime.compute.get_image(image_id)
+            except NotFound:
+                raise NotFound(f"image {image_id} not found in {region}") from None
+            out.append(from_decision(image, region, decide(image, region, config)))
+        return out
+    found: dict[str, ImageReport] = {}
+    for summary in runtime.objects.list_objects(config.staging_bucket, records_prefix(config.object_prefix, "source")):
+        source_id = source_id_from_record(config.object_prefix, "source", summary.name)
+        record = source_record(runtime, source_id) if source_id else None
+        if record is not None:
+            found[record.source_image_id] = report_for(runtime_for, record)
+    for image, decision in plan(runtime, compartments):
+        if image.id not in found and decision.opted_in:
+            found[image.id] = from_decision(image, region, decision)
+    return sorted(found.values(), key=lambda r: (r.display_name, r.source_image_id))

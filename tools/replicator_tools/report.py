@@ -1,0 +1,139 @@
+"""Per-image, per-region status as people and scripts read it.
+
+Each region keeps the record of its own part; this view merges them: the source region's
+record (export, copies, answers) with each target region's record (landing, import,
+finish). Built on an operator's machine, which may read every region.
+"""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from replicator.decision import Decision
+from replicator.images import ImageFacts
+from replicator.records.replica import ReplicaRecord
+from replicator.records.source import SourceRecord, TargetPart
+
+STAGES = ("export", "copy", "import", "finish")
+
+
+class RegionReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+    region: str
+    stage: str
+    state: str  # pending | in_progress | done | failed | deleted
+    started_at: datetime | None = None
+    durations: dict[str, float | None] = {}
+    attempts: int = 0
+    last_error: str | None = None
+    replica_image_id: str | None = None
+    note: str | None = None  # e.g. the target region's record could not be read
+
+
+class ImageReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+    source_image_id: str
+    display_name: str
+    source_region: str
+    state: str  # done | in_progress | failed | pending | skipped | closed
+    reason: str = ""
+    regions: list[RegionReport] = []
+
+
+def _span(start: datetime | None, end: datetime | None) -> tuple[bool, float | None]:
+    if start is None:
+        return False, None
+    return True, (end - start).total_seconds() if end is not None else None
+
+
+def region_report(
+    source: SourceRecord, region: str, part: TargetPart, replica: ReplicaRecord | None, note: str | None = None
+) -> RegionReport:
+    export = source.export
+    spans = {
+        "export": (export.started_at, export.ended_at),
+        "copy": (part.copy_started_at, part.copy_ended_at or (replica.landed_at if replica else None)),
+    }
+    if replica is not None:
+        spans["import"] = (replica.import_.started_at, replica.import_.ended_at)
+        spans["finish"] = (replica.import_.ended_at if replica.finished_at else None, replica.finished_at)
+    durations = {}
+    for stage, (start, end) in spans.items():
+        seen, seconds = _span(start, end)
+        if seen:
+            durations[stage] = seconds
+    stage, state, attempts, error = "export", "pending", export.attempt, part.error or export.error
+    if part.state in ("done", "deleted"):
+        stage, state, error = "finish", part.state, None
+    elif part.state == "failed" and part.gave_up:
+        stage, state = ("import" if replica is not None else "copy" if part.copy_attempts else "export"), "failed"
+        if replica is not None:
+            error = replica.error or error
+    elif replica is not None and replica.state in ("importing", "done", "failed", "deleted"):
+        stage = "finish" if replica.state == "done" else "import"
+        state = {
+            "importing": "in_progress",
+            "done": "done",
+            "failed": "failed" if replica.gave_up else "in_progress",
+            "deleted": "deleted",
+        }[replica.state]
+        attempts, error = replica.import_.attempt, replica.error
+    elif part.state in ("copying", "landed"):
+        stage, state = ("copy", "in_progress") if part.state == "copying" else ("import", "in_progress")
+        attempts = max(part.copy_attempts, 1)
+    elif export.state == "running":
+        stage, state = "export", "in_progress"
+    elif export.state == "failed":
+        state = "failed" if part.gave_up else "in_progress"
+    return RegionReport(
+        region=region,
+        stage=stage,
+        state=state,
+        started_at=export.started_at,
+        durations=durations,
+        attempts=attempts,
+        last_error=None if state == "done" else error,
+        replica_image_id=part.replica_image_id or (replica.import_.replica_image_id if replica else None),
+        note=note,
+    )
+
+
+def merged(
+    source: SourceRecord, replicas: dict[str, ReplicaRecord | None], notes: dict[str, str] | None = None
+) -> ImageReport:
+    notes = notes or {}
+    regions = [
+        region_report(source, r, part, replicas.get(r), notes.get(r)) for r, part in sorted(source.targets.items())
+    ]
+    states = {r.state for r in regions}
+    if "failed" in states:
+        state = "failed"
+    elif states and states <= {"done", "deleted"}:
+        state = "done" if "done" in states else "closed"
+    elif source.closed and not regions:
+        state = "closed"
+    else:
+        state = "in_progress" if states - {"pending"} or source.export.state == "running" else "pending"
+    reason = next((r.last_error for r in regions if r.state == "failed" and r.last_error), "") or (source.closed or "")
+    return ImageReport(
+        source_image_id=source.source_image_id,
+        display_name=source.display_name,
+        source_region=source.source_region,
+        state=state,
+        reason=reason,
+        regions=regions,
+    )
+
+
+def from_decision(image: ImageFacts, region: str, decision: Decision) -> ImageReport:
+    """An opted-in image with no record: skipped with its reason, or waiting for its first step."""
+    return ImageReport(
+        source_image_id=image.id,
+        display_name=image.display_name,
+        source_region=region,
+        state="skipped" if not decision.replicate else "pending",
+        reason=decision.reason,
+        regions=[RegionReport(region=t, stage="export", state="pending") for t in decision.targets],
+    )

@@ -1,0 +1,162 @@
+"""The replicator deployed on ocifake the way Terraform deploys it on OCI.
+
+Per region: a staging and a landing bucket with object events on (in a buckets
+compartment), the function (in a functions compartment, behind a service gateway, with
+several containers), and the Events rules of `events/rules/`, created where Terraform
+creates them (the tenancy, by default) and filtering on the compartments. Containers run
+in this process by default (fast; the sandbox's clock is the fake's), or as real fdk
+processes (`fdk=True`). Used by the demo, the tests and the benchmarks; the function itself
+never imports this.
+"""
+
+import json
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ocifake import FakeCloud
+from replicator import logs
+from replicator.config import ReplicatorConfig
+from replicator.handler import make_handler
+from replicator.reconcile.run import PassReport
+
+from .rules import load_rules
+
+# What functions/func.py holds, for fdk processes wherever the packages are installed.
+ENTRY_FILE = 'from replicator.handler import handler\n\n__all__ = ["handler"]\n'
+
+
+def func_entry(directory: str) -> str:
+    """An entry file for `fdk <entry> handler`, as the function image has at /function/func.py."""
+    path = Path(directory) / "func.py"
+    path.write_text(ENTRY_FILE)
+    return str(path)
+
+
+SCHEDULE_SECONDS = 3600.0  # Terraform's default reconcile schedule: hourly
+
+
+@dataclass
+class Sandbox:
+    cloud: FakeCloud
+    regions: list[str]
+    compartment_id: str  # where the images are
+    buckets_compartment_id: str
+    config: ReplicatorConfig
+    env: dict[str, str]
+    functions: dict = field(default_factory=dict)
+    records: list[dict] = field(default_factory=list)  # log lines of in-process containers
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def capture(self, record: dict) -> None:
+        with self._lock:
+            self.records.append(record)
+
+    def logs(self) -> list[dict]:
+        """Every function's structured log lines."""
+        return [*self.records, *(r for fn in self.functions.values() for r in fn.log_records())]
+
+    def reconcile(self, region: str | None = None, *, dry_run: bool = False, parallel: int = 1) -> PassReport:
+        """Run the reconcile pass in `region` (default: the first) now, in `parallel` containers at once."""
+        fn = self.functions[region or self.regions[0]]
+        body = json.dumps({"action": "reconcile", "dryRun": dry_run}).encode()
+        replies = self.cloud.invoke_parallel([(fn, body)] * parallel)
+        for reply in replies:
+            if reply.status != 200:
+                raise AssertionError(f"reconcile in {fn.region} answered {reply.status}: {reply.body[:500]!r}")
+        return PassReport.model_validate(replies[0].json())
+
+    def reconcile_everywhere(self, *, parallel: int = 1) -> list[PassReport]:
+        """A pass in every region at once, as the schedules would run them."""
+        body = json.dumps({"action": "reconcile"}).encode()
+        calls = [(self.functions[r], body) for r in self.regions for _ in range(parallel)]
+        replies = self.cloud.invoke_parallel(calls)
+        bad = [r for r in replies if r.status != 200]
+        if bad:
+            raise AssertionError(f"a reconcile pass answered {bad[0].status}: {bad[0].body[:500]!r}")
+        return [PassReport.model_validate(r.json()) for r in replies]
+
+    def converge(self, max_passes: int = 12, *, parallel: int = 1, every: float = SCHEDULE_SECONDS) -> int:
+        """Run passes in every region until none has anything to do.
+
+        Passes are `every` simulated seconds apart, as the schedule runs them.
+        """
+        for n in range(1, max_passes + 1):
+            reports = self.reconcile_everywhere(parallel=parallel)
+            self.cloud.run_until_idle()
+            if all(idle(report) for report in reports):
+                return n
+            self.cloud.advance(every)
+        raise AssertionError(f"not converged after {max_passes} reconcile passes")
+
+
+def idle(report: PassReport) -> bool:
+    """Nothing planned but steps that found nothing to do."""
+    return not report.problems and all(
+        s.action == "none" or (s.action != "wait" and s.result == "ignored") for s in report.steps
+    )
+
+
+def deploy(
+    cloud: FakeCloud,
+    regions: list[str],
+    compartment_id: str,
+    env: dict[str, str] | None = None,
+    *,
+    containers: int = 3,
+    fdk: bool = False,
+    egress: str = "service_gateway",
+) -> Sandbox:
+    """The replicator in every region of `regions`; images are expected in `compartment_id`."""
+    buckets = cloud.create_compartment("replicator-buckets")
+    # In process the containers share the test's environment, whose proxy settings they
+    # would otherwise read on every request; the fdk processes keep the default.
+    defaults = (
+        {"IR_COMPARTMENTS": compartment_id}
+        if fdk
+        else {"IR_COMPARTMENTS": compartment_id, "IR_HTTP_TRUST_ENV": "false"}
+    )
+    env = {**defaults, **(env or {})}
+    config = ReplicatorConfig.from_env(env)
+    sandbox = Sandbox(cloud, list(regions), compartment_id, buckets, config, env)
+    image_compartments = [
+        *config.compartments,
+        *([config.target_compartment_id] if config.target_compartment_id else []),
+    ]
+    specs = load_rules(config, image_compartments=image_compartments, bucket_compartments=[buckets])
+    if not fdk:
+        logs.send_to(sandbox.capture)
+    for region in regions:
+        cloud.create_bucket(region, config.staging_bucket, buckets, object_events=True)
+        cloud.create_bucket(region, config.landing_bucket, buckets, object_events=True)
+        if fdk:
+            entry = func_entry(tempfile.mkdtemp(prefix="image-replicator-"))
+            fn = cloud.deploy_function(
+                region,
+                entry,
+                "handler",
+                config=env,
+                name="image-replicator",
+                instances=containers,
+                egress=egress,
+                wait=False,
+            )
+        else:
+            fn = cloud.deploy_handler(
+                region,
+                lambda: make_handler(clock=cloud.clock.now),
+                config=env,
+                name="image-replicator",
+                instances=containers,
+                egress=egress,
+            )
+        sandbox.functions[region] = fn
+        for spec in specs:
+            # Where Terraform puts them: a compartment over the images and buckets (the tenancy).
+            cloud.events.create_rule(
+                region, spec.condition, fn, compartment_id=cloud.tenancy_id, display_name=spec.display_name
+            )
+    for fn in sandbox.functions.values():
+        fn.wait_ready()
+    return sandbox
