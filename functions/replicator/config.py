@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import ocids
 from .errors import ConfigError
 from .gateways.regions import is_region
+from .telemetry.catalog import DEFAULT_NAMESPACE, namespace_problem
 
 ENV_PREFIX = "IR_"
 
@@ -51,6 +52,9 @@ class ReplicatorConfig(BaseModel):
     on_source_deleted: Literal["keep", "delete"] = "keep"
     notification_topic_id: str | None = None
     reconcile_budget_seconds: int = Field(240, ge=10, le=3600)
+    # OCI Monitoring: both set, each invocation posts its metrics; either empty, none are sent.
+    metrics_namespace: str = Field(DEFAULT_NAMESPACE, max_length=255)
+    metrics_compartment_id: str | None = None
     # Off: the HTTP library stops reading proxy settings and .netrc from the environment on
     # every request (a tenth of the CPU of a call); leave on where a proxy is needed.
     http_trust_env: bool = True
@@ -84,6 +88,14 @@ class ReplicatorConfig(BaseModel):
     def _namespace(cls, value: str | None) -> str | None:
         return value or None
 
+    @field_validator("metrics_namespace")
+    @classmethod
+    def _metrics_namespace(cls, value: str) -> str:
+        problem = namespace_problem(value) if value else None
+        if problem:
+            raise ValueError(f"not a custom metric namespace: {problem}")
+        return value
+
     @field_validator("opt_in_defined_tag")
     @classmethod
     def _namespace_dot_key(cls, value: str | None) -> str | None:
@@ -94,7 +106,7 @@ class ReplicatorConfig(BaseModel):
             raise ValueError("must be <namespace>.<key>")
         return value
 
-    @field_validator("target_compartment_id")
+    @field_validator("target_compartment_id", "metrics_compartment_id")
     @classmethod
     def _compartment_ocid(cls, value: str | None) -> str | None:
         if value in (None, ""):

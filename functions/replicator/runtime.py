@@ -8,6 +8,7 @@ from .config import ReplicatorConfig
 from .gateways import sdk
 from .gateways.clients import Clients
 from .gateways.compute import Compute
+from .gateways.monitoring import MetricsSink
 from .gateways.notifications import Notifier
 from .gateways.objects import Objects
 from .records.store import RecordStore
@@ -29,6 +30,7 @@ class Runtime:
         self.objects = Objects(clients, lambda: self.namespace)
         self.notifier = Notifier(clients, config.notification_topic_id)
         self.records = RecordStore(self.objects, config.staging_bucket, config.object_prefix)
+        self.metrics = MetricsSink(clients, config)
 
     @classmethod
     def for_function(cls, env: Mapping[str, str], *, clock: Callable[[], datetime] = wall_clock) -> "Runtime":

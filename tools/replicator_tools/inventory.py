@@ -5,7 +5,8 @@ from collections.abc import Callable
 from replicator.decision import Decision, decide
 from replicator.errors import NotFound, ReplicatorError
 from replicator.images import ImageFacts
-from replicator.naming import records_prefix, source_id_from_record
+from replicator.naming import AckName, acks_prefix, parse_ack, records_prefix, source_id_from_record
+from replicator.protection import ImageProtection, protection
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
 from replicator.runtime import Runtime
@@ -86,3 +87,22 @@ def reports(
         if image.id not in found and decision.opted_in:
             found[image.id] = from_decision(image, region, decision)
     return sorted(found.values(), key=lambda r: (r.display_name, r.source_image_id))
+
+
+def protections(runtime: Runtime, compartments: list[str]) -> list[ImageProtection]:
+    """How well each opted-in source image of the compartments is protected now, as the pass measures it."""
+    config, region, now = runtime.config, runtime.region, runtime.now()
+    answers: dict[str, list[AckName]] = {}
+    for summary in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix)):
+        ack = parse_ack(config.object_prefix, summary.name)
+        if ack is not None:
+            answers.setdefault(ack.source_id, []).append(ack)
+    out = []
+    for image, decision in plan(runtime, compartments):
+        if not decision.opted_in:
+            continue
+        record = source_record(runtime, image.id) if decision.replicate else None
+        found = protection(image, region, decision, record, answers.get(image.id, []), now)
+        if found is not None:
+            out.append(found)
+    return sorted(out, key=lambda p: (p.display_name, p.source_image_id))

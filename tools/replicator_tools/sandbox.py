@@ -2,8 +2,9 @@
 
 Per region: a staging and a landing bucket with object events on (in a buckets
 compartment), the function (in a functions compartment, behind a service gateway, with
-several containers), and the Events rules of `events/rules/`, created where Terraform
-creates them (the tenancy, by default) and filtering on the compartments. Containers run
+several containers), the Events rules of `events/rules/`, created where Terraform
+creates them (the tenancy, by default) and filtering on the compartments, a Notifications
+topic, and the Monitoring alarms of `monitoring/alarms/` on the function's metrics. Containers run
 in this process by default (fast; the sandbox's clock is the fake's), or as real fdk
 processes (`fdk=True`). Used by the demo, the tests and the benchmarks; the function itself
 never imports this.
@@ -21,6 +22,7 @@ from replicator.config import ReplicatorConfig
 from replicator.handler import make_handler
 from replicator.reconcile.run import PassReport
 
+from .alarms import DEFAULT_RPO_HOURS, DEFAULT_WINDOW, load_alarms
 from .rules import load_rules
 
 # What functions/func.py holds, for fdk processes wherever the packages are installed.
@@ -46,6 +48,8 @@ class Sandbox:
     config: ReplicatorConfig
     env: dict[str, str]
     functions: dict = field(default_factory=dict)
+    topics: dict = field(default_factory=dict)  # region -> its Notifications topic
+    alarms: dict = field(default_factory=dict)  # region -> {alarm name: alarm}
     records: list[dict] = field(default_factory=list)  # log lines of in-process containers
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,6 +81,10 @@ class Sandbox:
             raise AssertionError(f"a reconcile pass answered {bad[0].status}: {bad[0].body[:500]!r}")
         return [PassReport.model_validate(r.json()) for r in replies]
 
+    def firing(self, region: str, alarm: str) -> list[dict[str, str]]:
+        """The dimension sets for which alarm `alarm` (its file's name) fires in `region` now."""
+        return self.cloud.alarm_firing(self.alarms[region][alarm])
+
     def converge(self, max_passes: int = 12, *, parallel: int = 1, every: float = SCHEDULE_SECONDS) -> int:
         """Run passes in every region until none has anything to do.
 
@@ -107,16 +115,20 @@ def deploy(
     containers: int = 3,
     fdk: bool = False,
     egress: str = "service_gateway",
+    rpo_hours: float = DEFAULT_RPO_HOURS,
+    alarm_window: str = DEFAULT_WINDOW,
 ) -> Sandbox:
-    """The replicator in every region of `regions`; images are expected in `compartment_id`."""
+    """The replicator in every region of `regions`; images are expected in `compartment_id`.
+
+    Each region gets a topic of its own for notices and alarms, unless `env` names one.
+    """
     buckets = cloud.create_compartment("replicator-buckets")
-    # In process the containers share the test's environment, whose proxy settings they
-    # would otherwise read on every request; the fdk processes keep the default.
-    defaults = (
-        {"IR_COMPARTMENTS": compartment_id}
-        if fdk
-        else {"IR_COMPARTMENTS": compartment_id, "IR_HTTP_TRUST_ENV": "false"}
-    )
+    # Metrics go where Terraform puts them by default: the replicator's own compartment.
+    defaults = {"IR_COMPARTMENTS": compartment_id, "IR_METRICS_COMPARTMENT_ID": buckets}
+    if not fdk:
+        # In process the containers share the test's environment, whose proxy settings they
+        # would otherwise read on every request; the fdk processes keep the default.
+        defaults["IR_HTTP_TRUST_ENV"] = "false"
     env = {**defaults, **(env or {})}
     config = ReplicatorConfig.from_env(env)
     sandbox = Sandbox(cloud, list(regions), compartment_id, buckets, config, env)
@@ -125,18 +137,38 @@ def deploy(
         *([config.target_compartment_id] if config.target_compartment_id else []),
     ]
     specs = load_rules(config, image_compartments=image_compartments, bucket_compartments=[buckets])
+    alarm_specs = load_alarms(rpo_hours=rpo_hours, window=alarm_window)
     if not fdk:
         logs.send_to(sandbox.capture)
     for region in regions:
         cloud.create_bucket(region, config.staging_bucket, buckets, object_events=True)
         cloud.create_bucket(region, config.landing_bucket, buckets, object_events=True)
+        region_env = env
+        if "IR_NOTIFICATION_TOPIC_ID" not in env:
+            topic = cloud.create_topic(region, f"image-replicator-{region}", buckets)
+            sandbox.topics[region] = topic
+            region_env = {**env, "IR_NOTIFICATION_TOPIC_ID": topic.id}
+        if config.metrics_namespace:
+            sandbox.alarms[region] = {
+                spec.name: cloud.create_alarm(
+                    region,
+                    buckets,
+                    config.metrics_namespace,
+                    spec.query,
+                    destinations=[sandbox.topics[region].id] if region in sandbox.topics else [],
+                    display_name=f"{spec.display_name}-{region}",
+                    metric_compartment_id=config.metrics_compartment_id,
+                    severity=spec.severity,
+                )
+                for spec in alarm_specs
+            }
         if fdk:
             entry = func_entry(tempfile.mkdtemp(prefix="image-replicator-"))
             fn = cloud.deploy_function(
                 region,
                 entry,
                 "handler",
-                config=env,
+                config=region_env,
                 name="image-replicator",
                 instances=containers,
                 egress=egress,
@@ -146,7 +178,7 @@ def deploy(
             fn = cloud.deploy_handler(
                 region,
                 lambda: make_handler(clock=cloud.clock.now),
-                config=env,
+                config=region_env,
                 name="image-replicator",
                 instances=containers,
                 egress=egress,

@@ -11,6 +11,8 @@ import oci
 from ..config import ReplicatorConfig
 
 RP_VERSION = "OCI_RESOURCE_PRINCIPAL_VERSION"
+# PostMetricData is served by Monitoring's ingestion endpoint, not its usual one.
+INGESTION_ENDPOINT = "https://telemetry-ingestion.{region}.{secondLevelDomain}"
 
 
 def retry_strategy(config: ReplicatorConfig):
@@ -96,7 +98,17 @@ class Clients:
     def notifications(self) -> oci.ons.NotificationDataPlaneClient:
         return self._client(oci.ons.NotificationDataPlaneClient)
 
-    def _client(self, cls):
+    def metrics(self) -> oci.monitoring.MonitoringClient:
+        """Monitoring's ingestion endpoint in this region: no retries, short timeouts (metrics wait for nothing)."""
+        endpoint = oci.regions.endpoint_for("monitoring", self.region, service_endpoint_template=INGESTION_ENDPOINT)
+        return self._client(
+            oci.monitoring.MonitoringClient,
+            service_endpoint=endpoint,
+            retry_strategy=oci.retry.NoneRetryStrategy(),
+            timeout=(5, 15),
+        )
+
+    def _client(self, cls, **options):
         name = cls.__name__
         if name not in self._cache:
             if self._signer is None and self._signer_from is not None:
@@ -104,8 +116,7 @@ class Clients:
             auth = {"signer": self._signer} if self._sdk_config is None else {}
             client = cls(
                 {**(self._sdk_config or {}), "region": self.region},
-                retry_strategy=retry_strategy(self._config),
-                timeout=(10, 60),
+                **{"retry_strategy": retry_strategy(self._config), "timeout": (10, 60), **options},
                 **auth,
             )
             client.base_client.session.trust_env = self._config.http_trust_env

@@ -15,10 +15,12 @@ from ..decision import decide
 from ..errors import NotFound, ReplicatorError
 from ..images import ImageFacts
 from ..naming import PAR_NAME_PREFIX, digest
+from ..protection import ImageProtection, protection
 from ..runtime import Runtime
 from ..steps import acknowledge, answer, check_copy, cleanup, distribute, export, finish, landed, refresh, tombstone
 from ..steps.engine import Step, execute
 from ..subjects import Replica, ReplicaById
+from ..telemetry.exposure import exposure_points
 from .observe import Observed, observe, rebuild_replica, rebuild_source
 from .plan import Planned, plan_replica, plan_source, repairs
 
@@ -70,6 +72,8 @@ class PassReport(BaseModel):
     cleaned: list[str] = []
     problems: list[str] = []  # what the pass could not look at or do (each also logged)
     unfinished: int = 0  # planned steps left for the next pass when the time budget ran out
+    exposed: int = 0  # opted-in source images of this region lacking a current replica somewhere
+    oldest_exposure_seconds: float = 0.0
 
 
 def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned]:
@@ -113,6 +117,19 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
     return plans
 
 
+def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImageProtection]:
+    """How well each opted-in source image of this region is protected, as the pass observed it."""
+    out = []
+    for image in seen.sources.values():
+        found = seen.source_records.get(image.id)
+        decision = decide(image, runtime.region, runtime.config)
+        record = found.record if found is not None else None
+        image_protection = protection(image, runtime.region, decision, record, seen.acks.get(image.id, []), now)
+        if image_protection is not None:
+            out.append(image_protection)
+    return out
+
+
 def _resolve(runtime: Runtime, subject):
     """A replica known by OCID only is read now; a gone one reads as DELETED."""
     if isinstance(subject, ReplicaById):
@@ -147,7 +164,30 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
     report = PassReport(
         region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems)
     )
+    measured = protections(seen, runtime, now)
+    report.exposed = sum(p.state != "protected" for p in measured)
+    report.oldest_exposure_seconds = max((p.exposure_seconds(now) for p in measured), default=0.0)
+    if not dry_run:
+        runtime.metrics.add(exposure_points(runtime.region, measured, now))
     deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
+    with runtime.metrics.held():
+        _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
+    if not dry_run:
+        report.cleaned = _expired_or_orphaned_pars(runtime, seen, now)
+        runtime.metrics.flush()
+    logs.info("reconcile pass", exposed=report.exposed, oldest_exposure_seconds=round(report.oldest_exposure_seconds))
+    return report
+
+
+def _run_steps(
+    runtime: Runtime,
+    seen: Observed,
+    plans: list[Planned],
+    report: PassReport,
+    now: datetime,
+    dry_run: bool,
+    deadline: float,
+) -> None:
     acted: set[tuple[str, str]] = set()
     for n, planned in enumerate(plans):
         entry = PlannedStep(
@@ -190,9 +230,6 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
                 entry.error = f"{type(exc).__name__}: {exc}"
                 report.problems.append(f"{planned.source_id} {planned.action}: {entry.error}")
                 logs.error("reconcile step crashed", reason=entry.error)
-    if not dry_run:
-        report.cleaned = _expired_or_orphaned_pars(runtime, seen, now)
-    return report
 
 
 def _attempts(seen: Observed) -> dict[tuple[str, str], tuple[int, bool]]:

@@ -33,6 +33,7 @@ class TargetPart(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
     state: TargetState = "pending"
+    requested_at: datetime | None = None  # when the region was first asked for
     copy_attempts: int = 0
     copy_started_at: datetime | None = None
     copy_ended_at: datetime | None = None
@@ -88,8 +89,9 @@ class SourceRecord(BaseModel):
             return "in_progress"
         return "pending"
 
-    def target(self, region: str) -> TargetPart:
-        return self.targets.setdefault(region, TargetPart())
+    def target(self, region: str, now: datetime | None = None) -> TargetPart:
+        """The part of `region`, added (as asked for at `now`) if it is new."""
+        return self.targets.setdefault(region, TargetPart(requested_at=now))
 
     def touch(self, now: datetime) -> None:
         self.updated_at = now

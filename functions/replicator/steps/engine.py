@@ -22,6 +22,7 @@ from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
 from ..records.store import MAX_CONFLICTS, Read, Side
 from ..runtime import Runtime
+from ..telemetry.stages import record_points
 
 Result = Literal["started", "continued", "done", "in_progress", "waiting", "ignored", "skipped", "rejected", "failed"]
 R = TypeVar("R", SourceRecord, ReplicaRecord)
@@ -169,27 +170,38 @@ class StepContext(Generic[R]):
                 self._load()
                 continue
             self._hold(candidate, etag)
+            self._written(current, candidate)
             return None
         raise TransientError(f"record of {self.source_id} kept changing under {MAX_CONFLICTS} attempts")
 
     def commit(self, change: Change) -> None:
         """Apply a step's final change (and give up its lease): on the version it holds, else on the newest."""
         change = chain(change, self._unlease)
-        if self._loaded and self._record is not None:
-            candidate = self._record.model_copy(deep=True)
+        fresh = not (self._loaded and self._record is not None)
+        for _ in range(MAX_CONFLICTS):
+            if fresh:
+                self._loaded = False
+                self._load()
+            fresh = True
+            before = self._record
+            candidate = before.model_copy(deep=True) if before is not None else self._new()
             change(candidate)
             candidate.touch(self.now)
             try:
-                self._hold(candidate, self.runtime.records.write(self.side, candidate, self.etag))
-                return
+                etag = self.runtime.records.write(self.side, candidate, self.etag)
             except PreconditionFailed:
-                pass
+                continue
+            self._hold(candidate, etag)
+            self._written(before, candidate)
+            return
+        raise TransientError(f"record of {self.source_id} kept changing under {MAX_CONFLICTS} attempts")
 
-        def touched(record: R) -> None:
-            change(record)
-            record.touch(self.now)
-
-        self._hold(*self.runtime.records.update(self.side, self.source_id, touched, self._new))
+    def _written(self, before: R | None, after: R) -> None:
+        """Measure what the write moved forward (a stage ended); never let measuring fail the step."""
+        try:
+            self.runtime.metrics.add(record_points(before, after, self.now))
+        except Exception as exc:
+            logs.error("stage metrics not measured", reason=f"{type(exc).__name__}: {exc}")
 
     def _unlease(self, record) -> None:
         if record.lease is not None and record.lease.holder == self.holder:
@@ -243,14 +255,17 @@ def execute(
     )
     with logs.bound(source_image_id=source_id, step=step.name):
         try:
-            result = step.run(ctx, subject)
-        except BaseException:
-            ctx.release()
-            raise
-        if result.change is not None or ctx.holds_lease():
-            ctx.commit(result.change or (lambda record: None))
-        if result.after is not None:
-            result.after(ctx)
+            try:
+                result = step.run(ctx, subject)
+            except BaseException:
+                ctx.release()
+                raise
+            if result.change is not None or ctx.holds_lease():
+                ctx.commit(result.change or (lambda record: None))
+            if result.after is not None:
+                result.after(ctx)
+        finally:
+            runtime.metrics.flush()  # what the step's writes measured, even if a later part failed
         logs.info("outcome", result=result.result, reason=result.reason or None)
         if result.retry:
             raise TransientError(result.reason)

@@ -58,7 +58,7 @@ def begin(subject: SourceImage, now: datetime):
         export.work_request_id = export.par_id = export.error = None
         export.permanent = False
         for target in subject.decision.targets:
-            part = record.target(target)
+            part = record.target(target, now)
             if part.state == "failed" and not part.gave_up:
                 part.state = "pending"
 

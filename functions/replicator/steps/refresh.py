@@ -5,6 +5,8 @@ its replicas follow: a newer manifest goes to every target. An image that no lon
 in closes its replication; its replicas stay as they are.
 """
 
+from datetime import datetime
+
 from ..manifest import ReplicaSpec
 from ..records.source import SourceRecord
 from ..subjects import SourceImage
@@ -20,10 +22,10 @@ def blocker(record: SourceRecord, fingerprint: str, new_targets: list[str]) -> s
     return None
 
 
-def with_targets(new_targets: list[str]):
+def with_targets(new_targets: list[str], now: datetime):
     def change(record: SourceRecord) -> None:
         for target in new_targets:
-            record.target(target)
+            record.target(target, now)
 
     return change
 
@@ -52,7 +54,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         image, ctx.runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined
     )
     new_targets = [t for t in decision.targets if t not in record.targets]
-    reason = ctx.claim(with_targets(new_targets), lambda r: blocker(r, spec.fingerprint(), new_targets))
+    reason = ctx.claim(with_targets(new_targets, ctx.now), lambda r: blocker(r, spec.fingerprint(), new_targets))
     if reason:
         return StepResult("ignored", reason)
     record = ctx.record

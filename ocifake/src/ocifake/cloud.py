@@ -30,14 +30,28 @@ from .core.http import Request, Response, json_response, match
 from .core.identity import Compartments, Ids, Tags
 from .core.interleave import Interleaver
 from .events.bus import EventBus
+from .monitoring import routes as monitoring_routes
+from .monitoring.models import Alarm, MetricPoint, MonitoringBackend
 from .notifications import routes as ons_routes
 from .notifications.models import NotificationsBackend, Topic
 from .objectstorage import routes as os_routes
 from .objectstorage.models import Bucket, ObjectStorageBackend
 
-_HOST = re.compile(r"^(?P<service>[a-z]+)\.(?P<region>[a-z0-9-]+)\.(?:oci\.)?oraclecloud\.com$")
-_SERVICES = {"iaas": "compute", "objectstorage": "objectstorage", "notification": "notifications"}
-_ROUTES = {"compute": compute_routes.ROUTES, "objectstorage": os_routes.ROUTES, "notifications": ons_routes.ROUTES}
+_HOST = re.compile(r"^(?P<service>[a-z-]+)\.(?P<region>[a-z0-9-]+)\.(?:oci\.)?oraclecloud\.com$")
+_SERVICES = {
+    "iaas": "compute",
+    "objectstorage": "objectstorage",
+    "notification": "notifications",
+    "telemetry": "monitoring",
+    "telemetry-ingestion": "monitoring-ingestion",
+}
+_ROUTES = {
+    "compute": compute_routes.ROUTES,
+    "objectstorage": os_routes.ROUTES,
+    "notifications": ons_routes.ROUTES,
+    "monitoring": monitoring_routes.ROUTES,
+    "monitoring-ingestion": monitoring_routes.INGESTION_ROUTES,
+}
 _ANONYMOUS_ROUTES = {"objectstorage": os_routes.ANONYMOUS_ROUTES}
 _RETRY_TOKEN_OPS = {"compute": compute_routes.RETRY_TOKEN_OPERATIONS}
 _PAR_URI = re.compile(r"^/p/(?P<token>[^/]+)/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
@@ -115,6 +129,7 @@ class RegionState:
         self.compute = ComputeBackend(cloud, name)
         self.objectstorage = ObjectStorageBackend(cloud, name)
         self.notifications = NotificationsBackend(cloud, name)
+        self.monitoring = MonitoringBackend(cloud, name)
 
 
 @dataclass
@@ -276,6 +291,52 @@ class FakeCloud:
         """A Notifications topic; what is published to it is kept in `topic.messages`."""
         with self.lock:
             return self.require_region(region).notifications.create_topic(name, compartment_id)
+
+    def metrics(
+        self, region: str | None = None, *, namespace: str | None = None, name: str | None = None, **dimensions: str
+    ) -> list[MetricPoint]:
+        """Datapoints posted with PostMetricData, oldest first, filtered by region, namespace, name and dimensions."""
+        with self.lock:
+            regions = [self.require_region(region)] if region else list(self.regions.values())
+            return [
+                p
+                for r in regions
+                for p in r.monitoring.points
+                if (namespace is None or p.namespace == namespace)
+                and (name is None or p.name == name)
+                and all(p.dimensions.get(k) == v for k, v in dimensions.items())
+            ]
+
+    def create_alarm(
+        self,
+        region: str,
+        compartment_id: str,
+        namespace: str,
+        query: str,
+        *,
+        destinations: list[str] | None = None,
+        display_name: str = "alarm",
+        metric_compartment_id: str | None = None,
+        severity: str = "CRITICAL",
+    ) -> Alarm:
+        """An alarm on `query` (MQL) over the metrics of `namespace` in `metric_compartment_id`."""
+        if severity not in ("CRITICAL", "ERROR", "WARNING", "INFO"):
+            raise ValueError("severity must be CRITICAL, ERROR, WARNING or INFO")
+        with self.lock:
+            return self.require_region(region).monitoring.create_alarm(
+                compartment_id=compartment_id,
+                metric_compartment_id=metric_compartment_id or compartment_id,
+                namespace=namespace,
+                query=query,
+                destinations=list(destinations or []),
+                display_name=display_name,
+                severity=severity,
+            )
+
+    def alarm_firing(self, alarm: Alarm) -> list[dict[str, str]]:
+        """The dimension sets for which `alarm` fires at the simulated time now (empty: OK)."""
+        with self.lock:
+            return self.regions[alarm.region].monitoring.alarm_firing(alarm.id)
 
     def create_image(self, region: str, compartment_id: str, display_name: str, **kwargs) -> Image:
         """A custom image "captured from an instance"; see ComputeBackend.create_image_from_instance."""

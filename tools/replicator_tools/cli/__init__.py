@@ -1,5 +1,6 @@
 """`image-replicator`: see every replication at a glance, plan, reconcile, retry, and run the demo."""
 
+import dataclasses
 import json
 import sys
 import traceback
@@ -13,11 +14,13 @@ from replicator.gateways.regions import is_region
 from replicator.reconcile.run import run_pass
 
 from ..inventory import plan as plan_images
-from ..inventory import reports
+from ..inventory import protections, reports
 from ..operations import retry_region
 from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator
 from .permissions import explain
-from .views import notes, plan_table, status_table, steps_table
+from .views import duration, notes, plan_table, status_table, steps_table, summary_lines
+
+EXPOSED_EXIT = 3  # status --summary: an image has been exposed longer than the RPO
 
 app = typer.Typer(
     help="Replicate custom OCI compute images across regions: status, plan, reconcile, retry, demo.",
@@ -44,13 +47,13 @@ def options(
     ),
 ):
     # --debug is read by main() before the app runs, so that it also covers startup errors.
-    fake_config, fake_env = None, dict[str, str]()
+    options = AuthOptions(config_file, profile, region, auth)
     if fake and ctx.invoked_subcommand != "demo":
-        fake_config, fake_env = _seeded_fake(ctx)
-    ctx.obj = {"auth": AuthOptions(config_file, profile, region, auth, fake_config, fake_env)}
+        options = _seeded_fake(ctx, options)
+    ctx.obj = {"auth": options}
 
 
-def _seeded_fake(ctx: typer.Context) -> tuple[dict, dict[str, str]]:
+def _seeded_fake(ctx: typer.Context, options: AuthOptions) -> AuthOptions:
     """Start the fake cloud for the command's lifetime, with the demo's images replicated."""
     from ocifake import FakeCloud
 
@@ -60,7 +63,7 @@ def _seeded_fake(ctx: typer.Context) -> tuple[dict, dict[str, str]]:
     _, sandbox, _ = seed(cloud)
     cloud.run_until_idle()
     logs.enable("--debug" in sys.argv)
-    return cloud.config(SOURCE), dict(sandbox.env)
+    return dataclasses.replace(options, fake=cloud.config(SOURCE), fake_env=dict(sandbox.env), clock=cloud.clock.now)
 
 
 def _operator(ctx: typer.Context) -> Operator:
@@ -89,12 +92,20 @@ def status(
         [], "--compartment", "-c", help="Also show opted-in images of these compartments that have no record yet."
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON document per image."),
+    summary: bool = typer.Option(
+        False,
+        "--summary",
+        help=f"One line per opted-in image: protected, lagging or failed; exit {EXPOSED_EXIT} if any is past --rpo.",
+    ),
+    rpo: float = typer.Option(4.0, "--rpo", min=0, help="Recovery point objective in hours, for --summary."),
 ):
     """Each source image, each target region: stage, state, timings, attempts, last error."""
     image_ids = [_ocid(i, "an image", "image") for i in images or []]
     compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
     operator = _operator(ctx)
     runtime = operator.runtime()
+    if summary:
+        raise typer.Exit(_summary(operator, compartments or list(runtime.config.compartments), rpo, as_json))
     found = _guard(operator, lambda: reports(runtime, operator.runtime, compartments, image_ids))
     if as_json:
         for report in found:
@@ -103,6 +114,37 @@ def status(
         console.print(status_table(found, title=f"Replication status (source region {runtime.region})"))
         for line in notes(found):
             console.print(line, markup=False, highlight=False)
+
+
+def _summary(operator: Operator, compartments: list[str], rpo_hours: float, as_json: bool) -> int:
+    if not compartments:
+        raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
+    runtime = operator.runtime()
+    found = _guard(operator, lambda: protections(runtime, compartments))
+    now, rpo_seconds = runtime.now(), rpo_hours * 3600
+    late = [p for p in found if p.state != "protected" and p.exposure_seconds(now) > rpo_seconds]
+    if as_json:
+        doc = {
+            "region": runtime.region,
+            "rpo_hours": rpo_hours,
+            "images": [
+                {**p.model_dump(mode="json"), "exposure_seconds": p.exposure_seconds(now), "past_rpo": p in late}
+                for p in found
+            ],
+            "past_rpo": [p.source_image_id for p in late],
+        }
+        console.print_json(json.dumps(doc))
+    else:
+        for line in summary_lines(found, now, rpo_seconds):
+            console.print(line, highlight=False)
+        counts = {s: sum(p.state == s for p in found) for s in ("protected", "lagging", "failed", "refused")}
+        tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        console.print(
+            f"{len(found)} opted-in image(s) in {runtime.region}: {tally or 'none'}; "
+            f"{len(late)} exposed longer than the RPO ({duration(rpo_seconds)})",
+            highlight=False,
+        )
+    return EXPOSED_EXIT if late else 0
 
 
 @app.command()

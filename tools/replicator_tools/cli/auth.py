@@ -1,8 +1,9 @@
 """Authentication as the oci CLI does it: a config file and profile, or a principal."""
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import oci
@@ -10,7 +11,7 @@ import oci
 from replicator.config import ReplicatorConfig
 from replicator.errors import ConfigError
 from replicator.gateways.clients import Clients
-from replicator.runtime import Runtime
+from replicator.runtime import Runtime, wall_clock
 
 AUTH_MODES = ("api_key", "instance_principal", "resource_principal", "security_token")
 DEFAULT_CONFIG_FILE = "~/.oci/config"
@@ -28,6 +29,7 @@ class AuthOptions:
     auth: str = "api_key"
     fake: dict | None = None  # an SDK config for the embedded fake cloud (--fake)
     fake_env: dict[str, str] = field(default_factory=dict)  # the fake deployment's IR_* settings
+    clock: Callable[[], datetime] = wall_clock  # the fake cloud's simulated time, with --fake
 
 
 def _file_config(options: AuthOptions) -> dict:
@@ -105,13 +107,15 @@ class Operator:
         if not oci.regions.is_region(region):
             raise CliError(f"unknown region {region!r}")
         self.region = region
+        self._clock = options.clock
         self._runtimes: dict[str, Runtime] = {}
 
     def runtime(self, region: str | None = None) -> Runtime:
         """The runtime of `region` (default: the one the operator works in)."""
         region = region or self.region
         if region not in self._runtimes:
-            self._runtimes[region] = Runtime(self.config, Clients(self.config, region, **self._auth))
+            clients = Clients(self.config, region, **self._auth)
+            self._runtimes[region] = Runtime(self.config, clients, clock=self._clock)
         return self._runtimes[region]
 
 

@@ -6,10 +6,11 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
-from ..inventory import reports
+from ..alarms import DEFAULT_RPO_HOURS
+from ..inventory import protections, reports
 from ..report import ImageReport
 from .auth import AuthOptions, Operator
-from .views import notes, status_table
+from .views import notes, status_table, summary_lines
 
 SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
 REGIONS = [SOURCE, PHOENIX, FRANKFURT]
@@ -65,6 +66,25 @@ def _transitions(before: dict, current: list[ImageReport], elapsed: float) -> li
                     f"[{clock}] {report.display_name:<17} {region.region:<15} {region.stage:<7} {region.state}"
                 )
     return lines
+
+
+def monitoring_checks(cloud, sandbox) -> list[tuple[str, bool]]:
+    """What OCI Monitoring holds after the replications and one reconcile pass in each region."""
+    results = []
+    for region in REGIONS[1:]:
+        stages = {p.dimensions["stage"] for p in cloud.metrics(region, name="stage_seconds", targetRegion=region)}
+        results.append(
+            (f"stage times in {region}'s Monitoring (copy, import, finish)", stages >= {"copy", "import", "finish"})
+        )
+    failing = sandbox.firing(SOURCE, "replication-failed")
+    results.append(
+        (
+            "the replication-failed alarm fires for vendor-appliance's target only",
+            [f["targetRegion"] for f in failing] == [FRANKFURT],
+        )
+    )
+    results.append(("no RPO alarm fires yet", not any(sandbox.firing(r, "rpo-exceeded") for r in REGIONS)))
+    return results
 
 
 def check(cloud, final: list[ImageReport], images: dict, operator: Operator) -> list[tuple[str, bool]]:
@@ -142,7 +162,7 @@ def run(console: Console) -> int:
     with FakeCloud(regions=REGIONS) as cloud:
         compartment, sandbox, images = seed(cloud, console)
         # The view a person has: the tenancy user's API key, reading every region through the real SDK.
-        operator = Operator(AuthOptions(fake=cloud.config(SOURCE), fake_env=sandbox.env))
+        operator = Operator(AuthOptions(fake=cloud.config(SOURCE), fake_env=sandbox.env, clock=cloud.clock.now))
         runtime = operator.runtime()
         console.print("Events flow on a simulated clock: [hh:mm] simulated time since the images were created.\n")
 
@@ -165,8 +185,22 @@ def run(console: Console) -> int:
         )
         for line in notes(current):
             console.print(line, markup=False, highlight=False)
+        # The hourly reconcile pass measures each region's exposure for Monitoring and its alarms.
+        sandbox.reconcile_everywhere()
+        cloud.run_until_idle()
+        console.print(f"\nProtection (image-replicator status --summary, RPO {DEFAULT_RPO_HOURS} h):")
+        summary = protections(runtime, [compartment])
+        for line in summary_lines(summary, runtime.now(), DEFAULT_RPO_HOURS * 3600):
+            console.print(line, highlight=False)
+        for region in REGIONS:
+            states = ", ".join(
+                f"{name} {'FIRING' if sandbox.firing(region, name) else 'OK'}"
+                for name in sorted(sandbox.alarms[region])
+            )
+            posted = len(cloud.metrics(region))
+            console.print(f"Monitoring in {region}: {posted} datapoints; alarms: {states}", highlight=False)
         console.print()
-        results = check(cloud, current, images, operator)
+        results = check(cloud, current, images, operator) + monitoring_checks(cloud, sandbox)
         console.print(
             Group(
                 *(Text(f"{'PASS' if ok else 'FAIL'}  {label}", style="green" if ok else "red") for label, ok in results)

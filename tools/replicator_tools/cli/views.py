@@ -1,10 +1,12 @@
 """Tables for people; the same data goes out as JSON for scripts."""
 
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from replicator.decision import Decision
 from replicator.images import ImageFacts
+from replicator.protection import ImageProtection
 from replicator.reconcile.run import PassReport
 
 from ..report import STAGES, ImageReport
@@ -103,3 +105,38 @@ def steps_table(report: PassReport) -> Table:
             step.display_name or step.source_image_id, step.side, step.region, step.action, step.error or step.reason
         )
     return table
+
+
+def duration(seconds: float) -> str:
+    """A gap's age as people read it: 45m, 3h05m, 2d04h."""
+    minutes_total = int(seconds // 60)
+    days, rest = divmod(minutes_total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d{hours:02d}h"
+    return f"{hours}h{mins:02d}m" if hours else f"{mins}m"
+
+
+SUMMARY_STYLES = {"protected": "green", "lagging": "yellow", "failed": "red", "refused": "red"}
+
+
+def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> list[str]:
+    """One line per opted-in image: protected everywhere, lagging (for how long), failed or refused (why)."""
+    width = max((len(i.display_name) for i in images), default=0)
+    lines = []
+    for image in images:
+        age = image.exposure_seconds(now)
+        late = " [bold red]past RPO[/bold red]" if image.state != "protected" and age > rpo_seconds else ""
+        if image.state == "protected":
+            detail = "in " + ", ".join(t.region for t in image.targets)
+        elif image.state == "refused":
+            detail = f"for {duration(age)}: {image.reason}"
+        else:
+            gaps = [t for t in image.targets if t.state != "protected"]
+            where = ", ".join(f"{t.region} for {duration(t.exposure_seconds(now))}" for t in gaps)
+            why = "; ".join(dict.fromkeys(t.reason for t in gaps if t.reason))
+            detail = where + (f": {why}" if why else "")
+        style = SUMMARY_STYLES[image.state]
+        label = f"[{style}]{image.state.upper():<9}[/{style}]"
+        lines.append(f"{label} {escape(image.display_name):<{width}}  {escape(detail)}{late}")
+    return lines

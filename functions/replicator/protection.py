@@ -1,0 +1,115 @@
+"""Is each opted-in image protected in each of its target regions, and if not, since when?
+
+A target region protects an image when it holds a finished replica of the image's current
+version (the newest manifest the source issued). Anything else is a gap, open since the
+image was created, since the region was asked for, or since the version changed, whichever
+is latest. A gap whose replication was given up on is `failed`; an operator must act.
+
+A pure function of the image, the decision, the source region's record and the answers not
+yet applied to it: the reconcile pass turns it into metrics, the operator's report into
+lines, and both therefore agree.
+"""
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .decision import Decision
+from .images import ImageFacts
+from .naming import AckName
+from .records.source import SourceRecord, TargetPart
+
+TargetState = Literal["protected", "lagging", "failed"]
+ImageState = Literal["protected", "lagging", "failed", "refused"]
+_WORST: tuple[ImageState, ...] = ("refused", "failed", "lagging", "protected")
+
+
+class TargetProtection(BaseModel):
+    model_config = ConfigDict(defer_build=True, frozen=True)
+
+    region: str
+    state: TargetState
+    since: datetime | None = None  # when the gap opened; None when protected
+    reason: str = ""
+
+    def exposure_seconds(self, now: datetime) -> float:
+        return 0.0 if self.since is None else max(0.0, (now - self.since).total_seconds())
+
+
+class ImageProtection(BaseModel):
+    model_config = ConfigDict(defer_build=True, frozen=True)
+
+    source_image_id: str
+    display_name: str
+    source_region: str
+    compartment_id: str | None
+    state: ImageState
+    reason: str = ""
+    since: datetime | None = None  # the oldest open gap (or, when refused, the image's creation)
+    targets: tuple[TargetProtection, ...] = ()
+
+    def exposure_seconds(self, now: datetime) -> float:
+        return 0.0 if self.since is None else max(0.0, (now - self.since).total_seconds())
+
+
+def _from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def _target(
+    region: str,
+    part: TargetPart | None,
+    record: SourceRecord | None,
+    answers: list[AckName],
+    created: datetime,
+) -> TargetProtection:
+    current = record.manifest_issued if record is not None else 0
+    mine = [a for a in answers if a.target == region and a.issued >= current]
+    if any(a.outcome == "done" for a in mine) or (
+        part is not None and part.state == "done" and part.applied_issued >= current
+    ):
+        return TargetProtection(region=region, state="protected")
+    since = created
+    if part is not None and part.requested_at is not None:
+        since = max(since, part.requested_at)
+    if part is not None and part.state == "done" and current:
+        since = max(since, _from_ms(current))  # a replica of an older version
+    export = record.export if record is not None else None
+    if part is not None and part.state == "failed" and part.gave_up:
+        return TargetProtection(region=region, state="failed", since=since, reason=part.error or "given up")
+    if export is not None and export.state == "failed" and export.permanent:
+        return TargetProtection(region=region, state="failed", since=since, reason=f"export: {export.error}")
+    if any(a.outcome == "failed" for a in mine) and not any(a.outcome == "done" for a in mine):
+        return TargetProtection(region=region, state="failed", since=since, reason="the target region gave up")
+    return TargetProtection(region=region, state="lagging", since=since)
+
+
+def protection(
+    image: ImageFacts,
+    source_region: str,
+    decision: Decision,
+    record: SourceRecord | None,
+    answers: list[AckName],
+    now: datetime,
+) -> ImageProtection | None:
+    """The image's protection in each target it asks for; None if it does not ask or does not exist yet."""
+    if not decision.opted_in or image.lifecycle_state != "AVAILABLE" or image.replica_of:
+        return None
+    created = image.time_created or now
+    common = {
+        "source_image_id": image.id,
+        "display_name": image.display_name,
+        "source_region": source_region,
+        "compartment_id": image.compartment_id,
+    }
+    if not decision.replicate:
+        return ImageProtection(**common, state="refused", reason=decision.reason, since=created)
+    targets = tuple(
+        _target(region, record.targets.get(region) if record else None, record, answers, created)
+        for region in decision.targets
+    )
+    state = next(s for s in _WORST if s in {t.state for t in targets} or s == "protected")
+    gaps = [t.since for t in targets if t.since is not None]
+    reason = next((f"{t.region}: {t.reason}" for t in targets if t.state == "failed"), "")
+    return ImageProtection(**common, state=state, reason=reason, since=min(gaps) if gaps else None, targets=targets)

@@ -1,0 +1,39 @@
+"""The recovery point exposure of a region's images, as gauges posted by each reconcile pass.
+
+Per target region and compartment: how many opted-in images lack a current, finished
+replica there, how long the oldest such gap has been open, and how many were given up on.
+Every pair with an opted-in image reports, zeros included, so that an alarm sees the gap
+close rather than the data stop.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from ..protection import ImageProtection
+from .catalog import Dimension, Metric
+from .points import Point, point
+
+
+def exposure_points(source_region: str, protections: list[ImageProtection], now: datetime) -> list[Point]:
+    """The pass's gauges, plus the one point that says the pass ran."""
+    exposed: dict[tuple[str, str], int] = defaultdict(int)
+    failed: dict[tuple[str, str], int] = defaultdict(int)
+    oldest: dict[tuple[str, str], float] = defaultdict(float)
+    for image in protections:
+        for target in image.targets:
+            key = (target.region, image.compartment_id or "")
+            oldest[key] = max(oldest[key], target.exposure_seconds(now))
+            exposed[key] += target.state != "protected"
+            failed[key] += target.state == "failed"
+    out = [point(Metric.RECONCILE_PASSES, 1, now, {Dimension.SOURCE_REGION: source_region})]
+    for region, compartment in sorted(oldest):
+        dims = {
+            Dimension.SOURCE_REGION: source_region,
+            Dimension.TARGET_REGION: region,
+            Dimension.COMPARTMENT_ID: compartment,
+        }
+        key = (region, compartment)
+        out.append(point(Metric.EXPOSED_IMAGES, exposed[key], now, dims))
+        out.append(point(Metric.OLDEST_EXPOSURE_SECONDS, oldest[key], now, dims))
+        out.append(point(Metric.FAILED_IMAGES, failed[key], now, dims))
+    return out

@@ -1,0 +1,1 @@
+"""The Monitoring alarms on the replication metrics, shipped as package data of the operator tools."""

@@ -1,0 +1,1 @@
+"""OCI Monitoring: custom metrics posted through the ingestion endpoint, and alarms evaluated on them."""
