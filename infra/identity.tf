@@ -31,7 +31,12 @@ locals {
 
   notification_statements = [
     # PublishMessage to each region's own topic
-    for topic in distinct(values(var.notification_topic_ocids)) : "Allow ${local.dg} to use ons-topics in tenancy where target.ons-topic.id = '${topic}'"
+    for m in local.regional : "Allow ${local.dg} to use ons-topics in compartment id ${var.functions_compartment_ocid} where target.ons-topic.id = '${m.topic_id}'"
+  ]
+
+  metrics_statements = [
+    # PostMetricData, in the replicator's own metric namespace only
+    "Allow ${local.dg} to use metrics in compartment id ${local.metrics_compartment_ocid} where target.metrics.namespace = '${var.metrics_namespace}'",
   ]
 
   invoke_statements = concat(
@@ -73,5 +78,5 @@ resource "oci_identity_policy" "replicator" {
   compartment_id = var.tenancy_ocid
   name           = "image-replicator"
   description    = "What the image-replicator functions, Events and Resource Scheduler need."
-  statements     = concat(local.image_statements, local.bucket_statements, local.notification_statements, local.invoke_statements)
+  statements     = concat(local.image_statements, local.bucket_statements, local.notification_statements, local.metrics_statements, local.invoke_statements)
 }

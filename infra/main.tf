@@ -34,7 +34,10 @@ locals {
     IR_COMPARTMENTS                = join(",", var.images_compartment_ocids)
     IR_ON_SOURCE_DELETED           = var.on_source_deleted
     IR_DELETE_INTERMEDIATE_OBJECTS = "true"
+    IR_METRICS_NAMESPACE           = var.metrics_namespace
+    IR_METRICS_COMPARTMENT_ID      = local.metrics_compartment_ocid
   }
+  metrics_compartment_ocid = coalesce(var.metrics_compartment_ocid, var.functions_compartment_ocid)
   events_compartment_ocid = coalesce(var.events_compartment_ocid, var.tenancy_ocid)
   image_compartment_ids   = distinct(concat(var.images_compartment_ocids, var.target_compartment_ocid == null ? [] : [var.target_compartment_ocid]))
   region_settings = {
@@ -44,6 +47,12 @@ locals {
     intermediate_retention_days = var.intermediate_retention_days
     reconcile_schedule          = var.reconcile_schedule
     memory_mb                   = var.function_memory_mb
+    log_retention_days          = var.log_retention_days
+    notification_email          = var.notification_email
+    metrics_namespace           = var.metrics_namespace
+    metrics_compartment_id      = local.metrics_compartment_ocid
+    rpo_hours                   = var.rpo_hours
+    alarm_window                = var.alarm_window
   }
 }
 
@@ -60,7 +69,6 @@ module "region_a" {
   subnet_id                = lookup(var.subnet_ids, var.regions[0], null)
   function_image           = var.function_images[var.regions[0]]
   kms_key_id               = lookup(var.kms_key_ids, var.regions[0], null)
-  notification_topic_id    = lookup(var.notification_topic_ocids, var.regions[0], "")
   function_config          = local.function_config
   settings                 = local.region_settings
   # Copies into the buckets and their lifecycle rules need Object Storage's own permission first.
@@ -80,7 +88,6 @@ module "region_b" {
   subnet_id                = lookup(var.subnet_ids, var.regions[1], null)
   function_image           = var.function_images[var.regions[1]]
   kms_key_id               = lookup(var.kms_key_ids, var.regions[1], null)
-  notification_topic_id    = lookup(var.notification_topic_ocids, var.regions[1], "")
   function_config          = local.function_config
   settings                 = local.region_settings
   # Copies into the buckets and their lifecycle rules need Object Storage's own permission first.
@@ -100,7 +107,6 @@ module "region_c" {
   subnet_id                = lookup(var.subnet_ids, var.regions[2], null)
   function_image           = var.function_images[var.regions[2]]
   kms_key_id               = lookup(var.kms_key_ids, var.regions[2], null)
-  notification_topic_id    = lookup(var.notification_topic_ocids, var.regions[2], "")
   function_config          = local.function_config
   settings                 = local.region_settings
   # Copies into the buckets and their lifecycle rules need Object Storage's own permission first.

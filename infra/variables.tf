@@ -138,10 +138,56 @@ variable "on_source_deleted" {
   }
 }
 
-variable "notification_topic_ocids" {
-  description = "Optional, per region, a Notifications topic in that region for the notices its function sends (topics are regional and each function calls its own region only)."
-  type        = map(string)
-  default     = {}
+variable "notification_email" {
+  description = "Optional address subscribed (by email, after it confirms) to each region's topic of notices and alarms."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "How long OCI Logging keeps the functions' invoke logs: 30 to 180 days, in steps of 30."
+  type        = number
+  default     = 30
+  validation {
+    condition     = contains([30, 60, 90, 120, 150, 180], var.log_retention_days)
+    error_message = "log_retention_days must be 30, 60, 90, 120, 150 or 180."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "OCI Monitoring namespace of the replication metrics (the function's IR_METRICS_NAMESPACE)."
+  type        = string
+  default     = "image_replicator"
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_]*$", var.metrics_namespace)) && !can(regex("^(?i)(oci_|oracle_)", var.metrics_namespace))
+    error_message = "metrics_namespace starts with a letter, holds letters, digits and underscores, and does not start with oci_ or oracle_."
+  }
+}
+
+variable "metrics_compartment_ocid" {
+  description = "Compartment the metrics are posted to and the alarms read; null means functions_compartment_ocid."
+  type        = string
+  default     = null
+}
+
+variable "rpo_hours" {
+  description = "Recovery point objective: the rpo-exceeded alarm fires when an image has lacked a current replica in a target region for longer."
+  type        = number
+  default     = 4
+  validation {
+    condition     = var.rpo_hours > 0
+    error_message = "rpo_hours must be positive."
+  }
+}
+
+variable "alarm_window" {
+  description = "Interval of the alarm queries (MQL, e.g. 2h): at least twice the reconcile schedule's, since each pass reports the exposure once."
+  type        = string
+  default     = "2h"
+  validation {
+    condition     = can(regex("^[0-9]+[mh]$", var.alarm_window))
+    error_message = "alarm_window is a number of minutes or hours, such as 90m or 2h."
+  }
 }
 
 variable "function_memory_mb" {

@@ -206,3 +206,47 @@ def test_fake_runs_any_command_against_the_embedded_cloud_and_leaves_the_environ
     assert (code, err) == (0, "")
     assert states == {"web-server": "done", "batch-worker": "done", "vendor-appliance": "failed"}
     assert "IR_DEFAULT_REGIONS" not in os.environ and "IR_COMPARTMENTS" not in os.environ
+
+
+def test_summary_gives_one_line_per_opted_in_image_and_exits_0_within_the_rpo(capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "--fake", "status", "--summary")
+    assert (code, err) == (0, "")
+    lines = {line.split()[1]: line.split()[0] for line in out.splitlines() if line.split()[:1] != ["3"]}
+    assert lines == {"batch-worker": "PROTECTED", "vendor-appliance": "FAILED", "web-server": "PROTECTED"}
+    assert "Marketplace images cannot be exported" in out
+    assert "0 exposed longer than the RPO (4h00m)" in out
+
+
+def test_summary_exits_3_when_an_image_is_exposed_past_the_rpo(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--summary", "--rpo", "0.5")
+    assert code == 3
+    assert "past RPO" in next(line for line in out.splitlines() if "vendor-appliance" in line)
+    assert "1 exposed longer than the RPO (30m)" in out
+
+
+def test_summary_as_json_names_what_is_past_the_rpo(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--summary", "--rpo", "0.5", "--json")
+    doc = json.loads(out)
+    by_name = {i["display_name"]: i for i in doc["images"]}
+    assert code == 3 and doc["rpo_hours"] == 0.5
+    assert doc["past_rpo"] == [by_name["vendor-appliance"]["source_image_id"]]
+    assert by_name["vendor-appliance"]["exposure_seconds"] > 1800 and by_name["web-server"]["exposure_seconds"] == 0
+    assert [t["state"] for t in by_name["web-server"]["targets"]] == ["protected", "protected"]
+
+
+def test_summary_shows_refused_and_lagging_images_of_the_compartments_asked_for(
+    cloud, compartment, replicated, oci_config, capsys, monkeypatch
+):
+    code, out, _ = run(
+        capsys, monkeypatch, "--config-file", oci_config, "status", "--summary", "-c", compartment, "--rpo", "1000"
+    )
+    states = {line.split()[1]: line.split()[0] for line in out.splitlines() if line.split()[:1] != ["4"]}
+    assert code == 0
+    assert states["web"] == "PROTECTED" and states["typo"] == "REFUSED" and "plain" not in states
+    assert "unknown region name(s): us-phenix-1" in out
+
+
+def test_summary_needs_compartments_to_look_at(cloud, oci_config, capsys, monkeypatch):
+    monkeypatch.delenv("IR_COMPARTMENTS", raising=False)
+    code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", "--summary")
+    assert code == 1 and "pass --compartment or set IR_COMPARTMENTS" in err

@@ -121,6 +121,16 @@ def test_finished_targets_are_never_exported_again_by_a_late_event():
     assert blocker(record, export_object=False) == "every target region has its copy or its answer"
 
 
+def test_a_copy_that_failed_but_was_not_given_up_is_exported_again_once_the_export_is_gone():
+    record = source_record(state="done", attempt=1)
+    first, second = DECISION.targets[:2]
+    record.targets[first].state = "done"
+    record.targets[second].state, record.targets[second].failures = "failed", 1
+    assert blocker(record, export_object=False) is None
+    record.targets[second].gave_up = True
+    assert blocker(record, export_object=False) == "every target region has its copy or its answer"
+
+
 def test_a_permanently_refused_export_is_not_tried_again():
     assert "given up" in blocker(source_record(state="failed", attempt=1, failures=1, permanent=True, error="refused"))
     assert (

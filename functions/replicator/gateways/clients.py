@@ -57,6 +57,26 @@ def _session_signer(token: str | None, key: str | None, passphrase: str | None, 
     )
 
 
+@lru_cache(maxsize=16)
+def _api_key_signer(
+    tenancy: str, user: str, fingerprint: str, key_file: str | None, key_content: str | None, pass_phrase: str | None
+):
+    # One parse of the key (tens of ms) for every client of every region an operator reads.
+    return oci.signer.Signer(tenancy, user, fingerprint, key_file, pass_phrase, private_key_content=key_content)
+
+
+def api_key_signer(sdk_config: Mapping[str, Any]):
+    """The signer of an SDK config file profile (an operator's API key), shared by its clients."""
+    return _api_key_signer(
+        sdk_config["tenancy"],
+        sdk_config["user"],
+        sdk_config["fingerprint"],
+        sdk_config.get("key_file"),
+        sdk_config.get("key_content"),
+        sdk_config.get("pass_phrase"),
+    )
+
+
 class Clients:
     """One client per service for one region, built on first use and reused by warm invocations."""
 
@@ -113,7 +133,9 @@ class Clients:
         if name not in self._cache:
             if self._signer is None and self._signer_from is not None:
                 self._signer = self._signer_from()
-            auth = {"signer": self._signer} if self._sdk_config is None else {}
+            if self._signer is None and self._sdk_config is not None:
+                self._signer = api_key_signer(self._sdk_config)
+            auth = {"signer": self._signer} if self._signer is not None else {}
             client = cls(
                 {**(self._sdk_config or {}), "region": self.region},
                 **{"retry_strategy": retry_strategy(self._config), "timeout": (10, 60), **options},

@@ -29,10 +29,13 @@ def blocker(record: SourceRecord, subject: SourceImage, max_attempts: int) -> st
             return "exported; the copies are next"
     if export.state == "failed" and (export.permanent or export.failures >= max_attempts):
         return f"export given up: {export.error}"
+    # The targets still to copy to: new, pending, or failed but not given up (as the pass plans them).
     wanted = [
         t
         for t in subject.decision.targets
-        if record.targets.get(t) is None or record.targets[t].state not in (*ANSWERED, "copying", "landed")
+        if (part := record.targets.get(t)) is None
+        or part.state == "pending"
+        or (part.state == "failed" and not part.gave_up)
     ]
     if not wanted:
         return "every target region has its copy or its answer"

@@ -22,3 +22,23 @@ output "bucket_ids" {
   description = "Bucket OCIDs by role."
   value       = { for role, bucket in oci_objectstorage_bucket.this : role => bucket.bucket_id }
 }
+
+output "topic_id" {
+  description = "The region's Notifications topic (notices and alarms)."
+  value       = oci_ons_notification_topic.this.id
+}
+
+output "log_id" {
+  description = "The functions' invoke log."
+  value       = oci_logging_log.invoke.id
+}
+
+output "log_group_id" {
+  description = "The log group of the invoke log."
+  value       = oci_logging_log_group.this.id
+}
+
+output "alarm_ids" {
+  description = "Alarm OCIDs by alarm name."
+  value       = { for name, alarm in oci_monitoring_alarm.this : name => alarm.id }
+}

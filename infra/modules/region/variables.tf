@@ -52,19 +52,13 @@ variable "kms_key_id" {
   default     = null
 }
 
-variable "notification_topic_id" {
-  description = "Notifications topic in this region for completion and failure notices; empty for none."
-  type        = string
-  default     = ""
-}
-
 variable "function_config" {
   description = "The function's IR_* configuration."
   type        = map(string)
 }
 
 variable "settings" {
-  description = "Bucket names, object prefix, retention, schedule and memory shared by every region."
+  description = "Bucket names, object prefix, retention, schedule, memory, logging and monitoring settings shared by every region."
   type = object({
     staging_bucket              = string
     landing_bucket              = string
@@ -72,5 +66,11 @@ variable "settings" {
     intermediate_retention_days = number
     reconcile_schedule          = string
     memory_mb                   = number
+    log_retention_days          = number
+    notification_email          = string
+    metrics_namespace           = string
+    metrics_compartment_id      = string
+    rpo_hours                   = number
+    alarm_window                = string
   })
 }

@@ -136,7 +136,7 @@ def _summary(operator: Operator, compartments: list[str], rpo_hours: float, as_j
         console.print_json(json.dumps(doc))
     else:
         for line in summary_lines(found, now, rpo_seconds):
-            console.print(line, highlight=False)
+            console.print(line, highlight=False, soft_wrap=True)  # one line per image, for grep and cron mail
         counts = {s: sum(p.state == s for p in found) for s in ("protected", "lagging", "failed", "refused")}
         tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         console.print(

@@ -191,7 +191,7 @@ def run(console: Console) -> int:
         console.print(f"\nProtection (image-replicator status --summary, RPO {DEFAULT_RPO_HOURS} h):")
         summary = protections(runtime, [compartment])
         for line in summary_lines(summary, runtime.now(), DEFAULT_RPO_HOURS * 3600):
-            console.print(line, highlight=False)
+            console.print(line, highlight=False, soft_wrap=True)
         for region in REGIONS:
             states = ", ".join(
                 f"{name} {'FIRING' if sandbox.firing(region, name) else 'OK'}"

@@ -1,0 +1,144 @@
+"""What OCI Monitoring learns: stage times and outcomes of each replication, the RPO exposure
+of each region, and the alarms of monitoring/alarms on them."""
+
+import itertools
+
+from replicator.telemetry.catalog import Metric
+from replicator_tools.alarms import load_alarms
+from replicator_tools.sandbox import deploy
+from tests.helpers import FRANKFURT, PHOENIX, REGIONS, SOURCE, target_states
+
+TAGS = {"replicate-to": f"{PHOENIX},{FRANKFURT}"}
+HOUR = 3600.0
+
+
+def _image(cloud, compartment, name="web", size_gb=20):
+    return cloud.create_image(SOURCE, compartment, name, size_gb=size_gb, freeform_tags=TAGS)
+
+
+def _stages(cloud, region, image_compartment, name=Metric.STAGE_SECONDS):
+    points = cloud.metrics(region, namespace="image_replicator", name=name, compartmentId=image_compartment)
+    return {(p.dimensions["targetRegion"], p.dimensions["stage"]): p for p in points}
+
+
+def test_a_replication_reports_each_stage_time_in_the_region_that_ran_it(cloud, compartment, replicator):
+    image = _image(cloud, compartment)
+    cloud.run_until_idle()
+    source = _stages(cloud, SOURCE, compartment)
+    assert set(source) == {(PHOENIX, "export"), (FRANKFURT, "export")}
+    assert source[(PHOENIX, "export")].value == 20 * cloud.durations.export_per_gb + 1  # the event arrives a second on
+    for target in (PHOENIX, FRANKFURT):
+        landed = _stages(cloud, target, compartment)
+        assert set(landed) == {(target, "copy"), (target, "import"), (target, "finish")}
+        assert abs(landed[(target, "copy")].value - 20 * cloud.durations.copy_per_gb) <= 5
+        assert abs(landed[(target, "import")].value - 20 * cloud.durations.import_per_gb) <= 5
+        dims = landed[(target, "import")].dimensions
+        assert (dims["sourceRegion"], dims["targetRegion"], dims["compartmentId"]) == (SOURCE, target, compartment)
+    outcomes = [p.dimensions["outcome"] for p in cloud.metrics(name=Metric.STAGE_OUTCOME)]
+    assert outcomes == ["succeeded"] * 8  # export x2 (one per target), then copy, import, finish in each target
+    assert image.id not in str([p.dimensions for p in cloud.metrics()])  # no per-image streams: OCI bills by stream
+
+
+def test_duplicate_deliveries_count_each_stage_once(cloud, compartment, replicator):
+    cloud.events.duplicate(3)
+    _image(cloud, compartment)
+    cloud.run_until_idle()
+    replicator.converge()
+    seen = [
+        (p.region, p.dimensions["targetRegion"], p.dimensions["stage"])
+        for p in cloud.metrics(name=Metric.STAGE_OUTCOME)
+    ]
+    assert sorted(seen) == sorted(set(seen)) and len(seen) == 8
+
+
+def test_a_reconcile_pass_reports_zero_exposure_once_every_replica_is_current(cloud, compartment, replicator):
+    _image(cloud, compartment)
+    cloud.run_until_idle()
+    replicator.reconcile(SOURCE)
+    gauges = {
+        (p.name, p.dimensions["targetRegion"]): p.value
+        for p in cloud.metrics(SOURCE, compartmentId=compartment)
+        if p.name in (Metric.EXPOSED_IMAGES, Metric.OLDEST_EXPOSURE_SECONDS, Metric.FAILED_IMAGES)
+    }
+    assert gauges == {
+        (m.value, t): 0.0
+        for m in (Metric.EXPOSED_IMAGES, Metric.OLDEST_EXPOSURE_SECONDS, Metric.FAILED_IMAGES)
+        for t in (PHOENIX, FRANKFURT)
+    }
+    assert not any(replicator.firing(r, a) for r in REGIONS for a in replicator.alarms[r])
+
+
+def test_a_region_that_never_imports_shows_growing_exposure_and_fires_the_rpo_alarm(cloud, compartment):
+    # Frankfurt has its landing bucket but no function: copies land there and are never imported.
+    sandbox = deploy(cloud, [SOURCE, PHOENIX], compartment)
+    cloud.create_bucket(FRANKFURT, sandbox.config.landing_bucket, sandbox.buckets_compartment_id)
+    _image(cloud, compartment)
+    cloud.run_until_idle()
+    ages = []
+    for _ in range(6):
+        report = sandbox.reconcile(SOURCE)
+        ages.append(report.oldest_exposure_seconds)
+        cloud.advance(HOUR)
+    assert report.exposed == 1
+    assert all(later - earlier == HOUR for earlier, later in itertools.pairwise(ages))
+    oldest = {p.dimensions["targetRegion"]: p.value for p in cloud.metrics(SOURCE, name=Metric.OLDEST_EXPOSURE_SECONDS)}
+    assert oldest[PHOENIX] == 0.0 and oldest[FRANKFURT] == ages[-1]
+    assert sandbox.firing(SOURCE, "rpo-exceeded") == [
+        {"sourceRegion": SOURCE, "targetRegion": FRANKFURT, "compartmentId": compartment}
+    ]
+    assert sandbox.firing(SOURCE, "replication-failed") == []
+
+
+def test_the_rpo_alarm_stays_quiet_before_the_rpo(cloud, compartment):
+    sandbox = deploy(cloud, [SOURCE, PHOENIX], compartment, rpo_hours=4)
+    cloud.create_bucket(FRANKFURT, sandbox.config.landing_bucket, sandbox.buckets_compartment_id)
+    _image(cloud, compartment)
+    cloud.run_until_idle()
+    cloud.advance(2 * HOUR)
+    sandbox.reconcile(SOURCE)
+    assert 2 * HOUR < sandbox.reconcile(SOURCE).oldest_exposure_seconds < 4 * HOUR
+    assert sandbox.firing(SOURCE, "rpo-exceeded") == []
+
+
+def test_a_region_given_up_on_fires_the_failure_alarm_until_an_operator_acts(cloud, compartment):
+    sandbox = deploy(cloud, [SOURCE, PHOENIX], compartment)  # nothing at all in Frankfurt
+    _image(cloud, compartment)
+    cloud.run_until_idle()
+    for _ in range(sandbox.config.max_attempts + 1):  # each pass tries the copy again, until it gives up
+        sandbox.reconcile(SOURCE)
+        cloud.run_until_idle()
+        cloud.advance(HOUR)
+    sandbox.reconcile(SOURCE)
+    latest = {p.dimensions["targetRegion"]: p.value for p in cloud.metrics(SOURCE, name=Metric.FAILED_IMAGES)}
+    assert latest == {PHOENIX: 0.0, FRANKFURT: 1.0}
+    assert [f["targetRegion"] for f in sandbox.firing(SOURCE, "replication-failed")] == [FRANKFURT]
+    copy_failed = cloud.metrics(SOURCE, name=Metric.STAGE_OUTCOME, stage="copy", outcome="failed")
+    assert [p.dimensions["targetRegion"] for p in copy_failed] == [FRANKFURT]
+
+
+def test_a_silent_region_fires_the_absence_alarm(cloud, compartment, replicator):
+    replicator.reconcile_everywhere()
+    assert replicator.firing(PHOENIX, "reconcile-silent") == []
+    cloud.advance(2 * HOUR + 60)
+    assert replicator.firing(PHOENIX, "reconcile-silent") == [{"sourceRegion": PHOENIX}]
+    replicator.reconcile(PHOENIX)
+    assert replicator.firing(PHOENIX, "reconcile-silent") == []
+
+
+def test_every_metric_an_alarm_reads_is_posted_by_a_replication_and_a_pass(cloud, compartment, replicator):
+    _image(cloud, compartment)
+    cloud.run_until_idle()
+    replicator.reconcile_everywhere()
+    posted = {p.name for p in cloud.metrics()}
+    assert {a.metric for a in load_alarms()} <= posted
+
+
+def test_metrics_that_cannot_be_posted_never_fail_a_replication(cloud, compartment, replicator):
+    cloud.faults.fail_call("PostMetricData", 503, times=100)
+    image = _image(cloud, compartment)
+    cloud.run_until_idle()
+    assert cloud.metrics() == []
+    lines = [r for r in replicator.logs() if r.get("message") == "metrics not posted"]
+    assert lines and all(r.get("source_image_id") == image.id for r in lines)
+    replicator.converge()
+    assert target_states(cloud, replicator, image.id) == {PHOENIX: "done", FRANKFURT: "done"}

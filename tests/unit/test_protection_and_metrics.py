@@ -1,0 +1,242 @@
+"""Protection, stage metrics and exposure gauges, decided without any cloud."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from replicator.config import ReplicatorConfig
+from replicator.decision import Decision
+from replicator.errors import ConfigError
+from replicator.images import ImageFacts
+from replicator.manifest import ReplicationManifest
+from replicator.naming import AckName
+from replicator.protection import protection
+from replicator.records.replica import ReplicaRecord
+from replicator.records.source import SourceRecord
+from replicator.telemetry.catalog import (
+    DIMENSION_KEY_RULE,
+    MAX_DIMENSIONS,
+    NAME_RULE,
+    Dimension,
+    Metric,
+    namespace_problem,
+)
+from replicator.telemetry.exposure import exposure_points
+from replicator.telemetry.stages import record_points
+
+SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
+IMAGE_ID = "ocid1.image.oc1.iad.aaaaaaaa0123456789abcdef"
+COMPARTMENT = "ocid1.compartment.oc1..aaaaimages"
+CREATED = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+IMAGE = ImageFacts(
+    id=IMAGE_ID, compartment_id=COMPARTMENT, display_name="web", lifecycle_state="AVAILABLE", time_created=CREATED
+)
+BOTH = Decision(opted_in=True, targets=(PHOENIX, FRANKFURT))
+
+
+def source_record(**targets: dict) -> SourceRecord:
+    record = SourceRecord(source_image_id=IMAGE_ID, source_region=SOURCE, compartment_id=COMPARTMENT)
+    for region, fields in targets.items():
+        part = record.target(region)
+        for key, value in fields.items():
+            setattr(part, key, value)
+    return record
+
+
+def regions(found) -> dict[str, tuple]:
+    return {t.region: (t.state, t.since) for t in found.targets}
+
+
+# ----- protection -------------------------------------------------------------------------------
+def test_an_image_with_no_record_is_exposed_in_every_target_since_it_was_created():
+    found = protection(IMAGE, SOURCE, BOTH, None, [], CREATED + 3 * HOUR)
+    assert found.state == "lagging" and found.since == CREATED
+    assert regions(found) == {PHOENIX: ("lagging", CREATED), FRANKFURT: ("lagging", CREATED)}
+    assert found.exposure_seconds(CREATED + 3 * HOUR) == 3 * 3600
+
+
+def test_a_done_target_is_protected_and_the_other_lags():
+    record = source_record(**{PHOENIX: {"state": "done"}, FRANKFURT: {"state": "copying"}})
+    found = protection(IMAGE, SOURCE, BOTH, record, [], CREATED + HOUR)
+    assert regions(found) == {PHOENIX: ("protected", None), FRANKFURT: ("lagging", CREATED)}
+    assert found.state == "lagging"
+
+
+def test_an_answer_not_yet_applied_already_protects():
+    record = source_record(**{PHOENIX: {"state": "copying"}, FRANKFURT: {"state": "done"}})
+    answer = AckName(IMAGE_ID, PHOENIX, "done", 0, 1, "ocid1.image.oc1.phx.aaaa")
+    assert protection(IMAGE, SOURCE, BOTH, record, [answer], CREATED + HOUR).state == "protected"
+
+
+def test_a_replica_of_an_older_version_lags_since_the_newer_one_was_issued():
+    changed = CREATED + 5 * HOUR
+    record = source_record(**{PHOENIX: {"state": "done", "applied_issued": 1}, FRANKFURT: {"state": "done"}})
+    record.manifest_issued = int(changed.timestamp() * 1000)
+    record.targets[FRANKFURT].applied_issued = record.manifest_issued
+    found = protection(IMAGE, SOURCE, BOTH, record, [], changed + HOUR)
+    assert regions(found) == {PHOENIX: ("lagging", changed), FRANKFURT: ("protected", None)}
+
+
+def test_a_region_asked_for_later_lags_since_it_was_asked_for():
+    asked = CREATED + 24 * HOUR
+    record = source_record(**{PHOENIX: {"state": "done"}, FRANKFURT: {"state": "pending", "requested_at": asked}})
+    found = protection(IMAGE, SOURCE, BOTH, record, [], asked + HOUR)
+    assert found.exposure_seconds(asked + HOUR) == 3600
+
+
+def test_given_up_targets_and_permanently_failed_exports_are_failed_with_their_reason():
+    record = source_record(**{PHOENIX: {"state": "failed", "gave_up": True, "error": "no landing bucket"}})
+    record.target(FRANKFURT).state = "done"
+    found = protection(IMAGE, SOURCE, BOTH, record, [], CREATED + HOUR)
+    assert found.state == "failed" and found.reason == f"{PHOENIX}: no landing bucket"
+    refused = source_record()
+    refused.export.state, refused.export.permanent, refused.export.error = "failed", True, "marketplace image"
+    found = protection(IMAGE, SOURCE, BOTH, refused, [], CREATED + HOUR)
+    assert {t.state for t in found.targets} == {"failed"} and "marketplace image" in found.reason
+
+
+def test_images_that_do_not_ask_are_not_measured_and_refusals_are_exposed_since_creation():
+    assert protection(IMAGE, SOURCE, Decision(opted_in=False), None, [], CREATED) is None
+    capturing = IMAGE.model_copy(update={"lifecycle_state": "PROVISIONING"})
+    assert protection(capturing, SOURCE, BOTH, None, [], CREATED) is None
+    refused = protection(IMAGE, SOURCE, Decision(opted_in=True, reason="unknown region"), None, [], CREATED + HOUR)
+    assert (refused.state, refused.reason, refused.exposure_seconds(CREATED + HOUR)) == (
+        "refused",
+        "unknown region",
+        3600,
+    )
+
+
+# ----- stage metrics ------------------------------------------------------------------------------
+def dims(point) -> dict:
+    return dict(point.dimensions)
+
+
+def test_the_end_of_an_export_is_reported_once_per_target_with_its_time():
+    before = source_record(**{PHOENIX: {}, FRANKFURT: {}})
+    before.export.state, before.export.started_at = "running", CREATED
+    after = before.model_copy(deep=True)
+    after.export.state, after.export.ended_at = "done", CREATED + timedelta(minutes=20)
+    points = record_points(before, after, CREATED + timedelta(minutes=20))
+    seconds = [p for p in points if p.metric == Metric.STAGE_SECONDS]
+    assert sorted(dims(p)["targetRegion"] for p in seconds) == [FRANKFURT, PHOENIX]
+    assert {p.value for p in seconds} == {1200.0}
+    assert dims(seconds[0])["compartmentId"] == COMPARTMENT and dims(seconds[0])["sourceRegion"] == SOURCE
+    assert record_points(after, after.model_copy(deep=True), CREATED + HOUR) == []  # a duplicate moves nothing
+
+
+def test_a_copy_given_up_at_the_source_is_a_failed_copy_unless_the_target_answered():
+    before = source_record(**{PHOENIX: {"state": "failed", "failures": 2}})
+    after = before.model_copy(deep=True)
+    after.targets[PHOENIX].gave_up, after.targets[PHOENIX].failures = True, 3
+    (failed,) = record_points(before, after, CREATED)
+    assert (dims(failed)["stage"], dims(failed)["outcome"]) == ("copy", "failed")
+    after.targets[PHOENIX].answer = "acks/x/failed.json"
+    assert record_points(before, after, CREATED) == []
+
+
+def _replica(state="importing", manifest_name="initial") -> ReplicaRecord:
+    manifest = ReplicationManifest(
+        name=manifest_name,
+        issued_at=CREATED,
+        source_image_id=IMAGE_ID,
+        source_region=SOURCE,
+        source_compartment_id=COMPARTMENT,
+        display_name="web",
+    )
+    record = ReplicaRecord(
+        source_image_id=IMAGE_ID,
+        source_region=SOURCE,
+        target_region=PHOENIX,
+        state=state,
+        manifest=manifest,
+        landed_at=CREATED + timedelta(minutes=15),
+    )
+    record.import_.state, record.import_.started_at = "running", CREATED + timedelta(minutes=16)
+    return record
+
+
+def test_a_finished_replica_reports_its_copy_import_and_finish():
+    before = _replica()
+    after = before.model_copy(deep=True)
+    after.state, after.import_.state = "done", "done"
+    after.import_.ended_at = CREATED + timedelta(minutes=46)
+    after.finished_at = CREATED + timedelta(minutes=47)
+    seconds = {dims(p)["stage"]: p.value for p in record_points(before, after, CREATED) if p.metric == "stage_seconds"}
+    assert seconds == {"copy": 900.0, "import": 1800.0, "finish": 60.0}
+    assert record_points(after, after.model_copy(deep=True), CREATED) == []
+
+
+def test_a_copy_time_is_only_reported_from_the_first_manifest():
+    before = _replica(manifest_name="1767000000000")
+    after = before.model_copy(deep=True)
+    after.state = "done"
+    stages = {dims(p)["stage"] for p in record_points(before, after, CREATED) if p.metric == "stage_seconds"}
+    assert "copy" not in stages
+
+
+def test_an_import_given_up_on_and_one_retried_are_reported_as_such():
+    before = _replica()
+    retried = before.model_copy(deep=True)
+    retried.import_.failures = 1
+    (point,) = record_points(before, retried, CREATED)
+    assert dims(point)["outcome"] == "retried"
+    failed = retried.model_copy(deep=True)
+    failed.gave_up = True
+    (point,) = record_points(retried, failed, CREATED)
+    assert (dims(point)["stage"], dims(point)["outcome"]) == ("import", "failed")
+
+
+# ----- exposure gauges ----------------------------------------------------------------------------
+def test_each_target_and_compartment_reports_its_gauges_zeros_included():
+    now = CREATED + 6 * HOUR
+    lagging = protection(IMAGE, SOURCE, BOTH, source_record(**{PHOENIX: {"state": "done"}}), [], now)
+    points = exposure_points(SOURCE, [lagging], now)
+    gauges = {(p.metric.value, dims(p).get("targetRegion")): p.value for p in points}
+    assert gauges == {
+        ("reconcile_passes", None): 1.0,
+        ("exposed_images", PHOENIX): 0.0,
+        ("oldest_exposure_seconds", PHOENIX): 0.0,
+        ("failed_images", PHOENIX): 0.0,
+        ("exposed_images", FRANKFURT): 1.0,
+        ("oldest_exposure_seconds", FRANKFURT): 6 * 3600.0,
+        ("failed_images", FRANKFURT): 0.0,
+    }
+
+
+def test_a_pass_with_nothing_opted_in_still_says_it_ran():
+    (point,) = exposure_points(SOURCE, [], CREATED)
+    assert point.metric == Metric.RECONCILE_PASSES and dims(point) == {"sourceRegion": SOURCE}
+
+
+# ----- names OCI accepts ----------------------------------------------------------------------------
+def test_every_metric_and_dimension_name_follows_ocis_rules_for_custom_metrics():
+    assert all(NAME_RULE.match(m.value) for m in Metric)
+    assert all(DIMENSION_KEY_RULE.match(d.value) for d in Dimension)
+    assert len(Dimension) <= MAX_DIMENSIONS
+
+
+@pytest.mark.parametrize(
+    ("namespace", "ok"),
+    [
+        ("image_replicator", True),
+        ("dr2", True),
+        ("oci_images", False),
+        ("Oracle_x", False),
+        ("a-b", False),
+        ("_a", False),
+    ],
+)
+def test_a_metrics_namespace_is_checked_as_oci_checks_it(namespace, ok):
+    assert (namespace_problem(namespace) is None) == ok
+    if ok:
+        assert ReplicatorConfig.from_env({"IR_METRICS_NAMESPACE": namespace}).metrics_namespace == namespace
+    else:
+        with pytest.raises(ConfigError, match="IR_METRICS_NAMESPACE"):
+            ReplicatorConfig.from_env({"IR_METRICS_NAMESPACE": namespace})
+
+
+def test_a_metrics_compartment_must_be_a_compartment():
+    with pytest.raises(ConfigError, match="IR_METRICS_COMPARTMENT_ID"):
+        ReplicatorConfig.from_env({"IR_METRICS_COMPARTMENT_ID": "ocid1.bucket.oc1..x"})
