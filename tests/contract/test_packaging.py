@@ -53,8 +53,9 @@ def test_the_fake_ships_nothing_of_the_product(tmp_path):
     assert "oci" in requirements(wheel) and "pydantic" not in requirements(wheel)
 
 
-def test_the_tools_ship_the_events_rules_as_package_data(tmp_path):
+def test_the_tools_ship_the_events_rules_and_the_alarms_as_package_data(tmp_path):
     names = built_wheel(".", tmp_path).namelist()
     assert "replicator_tools/events/rules/image-created.json" in names
+    assert "replicator_tools/monitoring/alarms/rpo-exceeded.json" in names
     assert "replicator_tools/cli/__init__.py" in names
     assert not [n for n in names if n.startswith(("replicator/", "ocifake/"))]

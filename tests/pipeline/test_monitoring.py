@@ -37,6 +37,9 @@ def test_a_replication_reports_each_stage_time_in_the_region_that_ran_it(cloud, 
     outcomes = [p.dimensions["outcome"] for p in cloud.metrics(name=Metric.STAGE_OUTCOME)]
     assert outcomes == ["succeeded"] * 8  # export x2 (one per target), then copy, import, finish in each target
     assert image.id not in str([p.dimensions for p in cloud.metrics()])  # no per-image streams: OCI bills by stream
+    posts = [c for c in cloud.calls if c.operation == "PostMetricData"]
+    assert posts and all(c.service == "monitoring-ingestion" and c.region == c.caller_region for c in posts)
+    assert all(c.status == 200 for c in posts)
 
 
 def test_duplicate_deliveries_count_each_stage_once(cloud, compartment, replicator):
