@@ -177,12 +177,12 @@ class StepContext(Generic[R]):
     def commit(self, change: Change) -> None:
         """Apply a step's final change (and give up its lease): on the version it holds, else on the newest."""
         change = chain(change, self._unlease)
-        fresh = not (self._loaded and self._record is not None)
+        reread = not (self._loaded and self._record is not None)
         for _ in range(MAX_CONFLICTS):
-            if fresh:
+            if reread:
                 self._loaded = False
                 self._load()
-            fresh = True
+            reread = True
             before = self._record
             candidate = before.model_copy(deep=True) if before is not None else self._new()
             change(candidate)
