@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from replicator.gateways import sdk
+from tests.helpers import FUNC_ENTRY
 
 
 def test_the_installed_oci_has_the_layout_the_lazy_loader_relies_on():
@@ -34,13 +35,14 @@ def test_a_fresh_function_loads_only_the_sdk_it_uses_and_no_reconcile_code():
     found = _fresh_process(
         """
         import json, sys
-        import replicator.handler
+        import runpy
+        runpy.run_path(ENTRY)
         from replicator.gateways import sdk
         oci = [m for m in sys.modules if m == "oci" or m.startswith("oci.")]
         models = [m for m in oci if ".models." in m]
         reconcile = [m for m in sys.modules if m.startswith("replicator.reconcile.") and not m.endswith(".request")]
         print(json.dumps({"status": sdk.status, "oci": len(oci), "models": len(models), "reconcile": reconcile}))
-        """
+        """.replace("ENTRY", repr(str(FUNC_ENTRY)))
     )
     assert found["status"] == "lazy"
     assert found["oci"] < 250 and found["models"] == 0
@@ -53,6 +55,7 @@ def test_lazily_loaded_models_deserialize_as_the_sdk_would():
         import json
         from cryptography.hazmat.primitives.asymmetric import rsa
         from replicator.gateways import sdk
+        sdk.install()
         import oci
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         signer = oci.auth.signers.SecurityTokenSigner("token", key)
@@ -73,6 +76,7 @@ def test_fips_mode_imports_oci_as_usual():
         """
         import json, sys
         from replicator.gateways import sdk
+        sdk.install()
         print(json.dumps({"status": sdk.status, "pagination": "oci.pagination" in sys.modules}))
         """,
         {"OCI_PYTHON_SDK_FIPS_LIBCRYPTO_PATH": "/nonexistent/libcrypto.so"},
@@ -106,3 +110,23 @@ def test_a_lazy_type_mapping_resolves_on_lookup_and_merges_lazily():
     assert merged["Path"].__name__ == "Path" and merged["int"] is int
     with pytest.raises(KeyError):
         merged["Nothing"]
+
+
+def test_a_lazy_type_mapping_answers_get_as_a_dict_does():
+    table = sdk.LazyTypeMapping({"Path": ("pathlib", "Path")})
+    assert table.get("Path").__name__ == "Path"
+    assert table.get("Nothing") is None and table.get("Nothing", int) is int
+
+
+def test_importing_the_function_package_leaves_oci_as_the_sdk_ships_it():
+    # The operator tools import the package: `oci` must stay whole for them (oci.signer, oci.config).
+    found = _fresh_process(
+        """
+        import json
+        import replicator.handler, replicator.gateways.clients
+        from replicator.gateways import sdk
+        import oci
+        print(json.dumps({"status": sdk.status, "signer": hasattr(oci, "signer"), "config": hasattr(oci, "config")}))
+        """
+    )
+    assert found == {"status": "not installed", "signer": True, "config": True}

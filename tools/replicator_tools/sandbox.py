@@ -26,7 +26,10 @@ from .alarms import DEFAULT_RPO_HOURS, DEFAULT_WINDOW, load_alarms
 from .rules import load_rules
 
 # What functions/func.py holds, for fdk processes wherever the packages are installed.
-ENTRY_FILE = 'from replicator.handler import handler\n\n__all__ = ["handler"]\n'
+ENTRY_FILE = (
+    "from replicator.gateways import sdk\n\nsdk.install()\n\n"
+    'from replicator.handler import handler  # noqa: E402\n\n__all__ = ["handler"]\n'
+)
 
 
 def func_entry(directory: str) -> str:

@@ -73,7 +73,11 @@ class LazyTypeMapping(dict):
         return dict.__contains__(self, name) or name in self._pending
 
     def get(self, name: Any, default: Any = None) -> Any:
-        return self.get(name, default)
+        # dict.get bypasses __missing__: resolve a pending name as indexing would.
+        try:
+            return self[name]
+        except KeyError:
+            return default
 
     def absorb(self, other: dict) -> None:
         if isinstance(other, LazyTypeMapping):

@@ -116,7 +116,7 @@ class ApiCall:
     service: str
     operation: str
     status: int | str
-    principal: str  # "api_key", "resource_principal", "anonymous" or "none"
+    principal: str  # "api_key", "session_token", "resource_principal", "anonymous" or "none"
     at: float
     caller_region: str | None = None  # a resource principal's own region
     caller_id: str | None = None  # the principal's OCID (a function's, for a resource principal)
@@ -218,6 +218,48 @@ class FakeCloud:
             "key_file": self._key_file,
             "region": region,
         }
+
+    def session_token_config(self, region: str, directory: str) -> dict:
+        """An SDK config for the API-key user signed in with a session token (`--auth security_token`).
+
+        The token file and its key are written to `directory`, as `oci session authenticate` does.
+        """
+        self.require_region(region)
+        token = auth.session_token(
+            {
+                "sub": self.user_id,
+                "tenant": self.tenancy_id,
+                "ptype": "user",
+                "exp": int(time.time()) + 3600,
+            }
+        )
+        token_file = os.path.join(directory, "token")
+        with open(token_file, "w") as f:
+            f.write(token)
+        key_file = auth.write_private_key(directory, "session-key.pem", self.auth.user_session_key)
+        return {
+            "user": self.user_id,
+            "tenancy": self.tenancy_id,
+            "fingerprint": auth.fingerprint(self.auth.user_session_key),
+            "key_file": key_file,
+            "security_token_file": token_file,
+            "region": region,
+        }
+
+    def process_env(self) -> dict[str, str]:
+        """What another process needs in its environment for its oci SDK to reach this fake.
+
+        Its SDK's requests go through a loopback endpoint (started here on first use) and
+        are answered as in-process ones are; nothing else in that process changes.
+        """
+        from .functions.fdk_process import BOOTSTRAP_DIR
+        from .functions.loopback import LoopbackServer
+
+        if self._loopback is None:
+            self._loopback = LoopbackServer(self)
+            self._loopback.start()
+        pythonpath = os.pathsep.join(p for p in (BOOTSTRAP_DIR, os.environ.get("PYTHONPATH")) if p)
+        return {"OCIFAKE_ENDPOINT": self._loopback.url, "PYTHONPATH": pythonpath}
 
     def resource_principal_env(self, region: str, function_id: str | None = None) -> dict[str, str]:
         """The variables OCI Functions sets for a function's resource principal (version 2.2, file paths)."""
@@ -456,16 +498,12 @@ class FakeCloud:
         """
         from .functions.fdk_process import FdkProcess
         from .functions.hosting import Function
-        from .functions.loopback import LoopbackServer
 
         self.require_region(region)
-        if self._loopback is None:
-            self._loopback = LoopbackServer(self)
-            self._loopback.start()
+        endpoint = self.process_env()["OCIFAKE_ENDPOINT"]
         fn = Function(self, region, name, config or {}, app_name=app_name, egress=egress)
         fn.containers = [
-            FdkProcess(fn, n, entry, handler, self._loopback.url, self._tmp or tempfile.gettempdir())
-            for n in range(instances)
+            FdkProcess(fn, n, entry, handler, endpoint, self._tmp or tempfile.gettempdir()) for n in range(instances)
         ]
         self.functions.append(fn)
         for container in fn.containers:

@@ -1,8 +1,10 @@
 """Credentials the fake hands out, and verification of the SDK's request signatures.
 
-Two kinds of caller exist in one tenancy: an API-key user (key id
-`<tenancy>/<user>/<fingerprint>`) and a function's resource principal (key id
-`ST$<session token>`). Every request must carry a valid signature from one of them.
+Three kinds of caller exist in one tenancy: an API-key user (key id
+`<tenancy>/<user>/<fingerprint>`), the same user signed in with a session token (key id
+`ST$<token>`, the token's `ptype` is `user`, as `oci session authenticate` makes), and a
+function's resource principal (key id `ST$<token>` with `res_*` claims). Every request must
+carry a valid signature from one of them.
 """
 
 import base64
@@ -60,7 +62,7 @@ def token_claims(token: str) -> dict:
 class Principal:
     """Who signed a request: an API-key user or a function's resource principal."""
 
-    kind: str  # "api_key" or "resource_principal"
+    kind: str  # "api_key", "session_token" or "resource_principal"
     id: str
     region: str | None = None
 
@@ -80,6 +82,7 @@ class Authenticator:
         self.user_id = user_id
         self.user_key = throwaway_key("api-key")
         self.session_key = throwaway_key("resource-principal")
+        self.user_session_key = throwaway_key("user-session")
         self.user_key_id = f"{tenancy_id}/{user_id}/{fingerprint(self.user_key)}"
 
     def principal_for(self, method: str, path_and_query: str, headers: dict[str, str]) -> Principal:
@@ -95,10 +98,15 @@ class Authenticator:
                 claims = token_claims(key_id[3:])
             except (ValueError, IndexError):
                 raise NotAuthenticated("The session token could not be parsed.") from None
-            if claims.get("res_tenant") != self.tenancy_id:
-                raise NotAuthenticated("The session token belongs to another tenancy.")
-            principal = Principal("resource_principal", claims.get("sub", ""), claims.get("res_region"))
-            key = self.session_key
+            if claims.get("ptype") == "user":
+                if claims.get("tenant") != self.tenancy_id or claims.get("sub") != self.user_id:
+                    raise NotAuthenticated("The session token belongs to another tenancy or user.")
+                principal, key = Principal("session_token", self.user_id), self.user_session_key
+            else:
+                if claims.get("res_tenant") != self.tenancy_id:
+                    raise NotAuthenticated("The session token belongs to another tenancy.")
+                principal = Principal("resource_principal", claims.get("sub", ""), claims.get("res_region"))
+                key = self.session_key
         else:
             raise NotAuthenticated(f"Unknown key id {key_id.split('/')[-1] or key_id!r}.")
         self._verify(fields, key, method, path_and_query, headers)
