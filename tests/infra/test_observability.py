@@ -9,11 +9,7 @@ from replicator.config import ReplicatorConfig
 from replicator.telemetry.catalog import DEFAULT_NAMESPACE, Metric, namespace_problem
 from replicator_tools.alarms import ALARMS_DIR, load_alarms
 from tests.helpers import ROOT
-from tests.infra.test_terraform import INFRA, MODULE, _resources, _statements, blocks, parse
-
-
-def _variables() -> dict:
-    return {name: body for block in blocks(INFRA, "variable") for name, body in block.items()}
+from tests.infra.test_terraform import MODULE, REGION, _resources, _statements, _variables, blocks, parse
 
 
 def test_each_region_keeps_the_functions_invoke_log_for_the_retention_asked():
@@ -80,19 +76,19 @@ def test_the_metrics_namespace_is_one_value_everywhere_and_valid_for_custom_metr
     assert variable["default"] == DEFAULT_NAMESPACE == ReplicatorConfig().metrics_namespace
     assert namespace_problem(DEFAULT_NAMESPACE) is None
     assert 'IR_METRICS_NAMESPACE: "image_replicator"' in (ROOT / "func.yaml").read_text()
-    root = (INFRA / "main.tf").read_text()
+    root = (REGION / "main.tf").read_text()
     assert "IR_METRICS_NAMESPACE           = var.metrics_namespace" in root
     assert "IR_METRICS_COMPARTMENT_ID      = local.metrics_compartment_ocid" in root
 
 
 def test_the_functions_may_post_metrics_in_their_own_namespace_only():
     (statement,) = [s for s in _statements() if " metrics " in s]
-    assert statement.startswith("Allow ${local.dg} to use metrics in compartment id ${local.metrics_compartment_ocid}")
-    assert statement.endswith("where target.metrics.namespace = '${var.metrics_namespace}'")
+    assert statement.startswith("Allow dynamic-group image-replicator-functions to use metrics in compartment id ")
+    assert statement.endswith("where target.metrics.namespace = 'image_replicator'")
 
 
 def test_outputs_give_topics_logs_and_alarms_per_region():
-    outputs = {k for block in blocks(INFRA, "output") for k in block}
-    assert {"notification_topic_ids", "invoke_logs", "alarm_ids"} <= outputs
+    outputs = {k for block in blocks(REGION, "output") for k in block}
+    assert {"notification_topic_id", "invoke_log", "alarm_ids"} <= outputs
     module_outputs = {k for block in parse(MODULE / "outputs.tf")["output"] for k in block}
     assert {"topic_id", "log_id", "log_group_id", "alarm_ids"} <= module_outputs

@@ -8,10 +8,14 @@ import pytest
 
 from replicator.cloudevents import EVENT_KINDS
 from replicator.config import ReplicatorConfig
+from replicator_tools.policies import POLICIES_FILE, Deployment, markdown_table, render
 from replicator_tools.rules import RULES_DIR, event_types, load_rules
 from tests.helpers import ROOT
 
 INFRA = ROOT / "infra"
+HOME = INFRA / "home"  # applied once, in the home region: IAM
+REGION = INFRA / "region"  # applied once per region, each with its own state
+SHARED = INFRA / "shared"  # the variables both roots read (each root links to them)
 MODULE = INFRA / "modules" / "region"
 
 
@@ -73,9 +77,15 @@ def test_the_region_module_creates_the_function_its_rules_and_the_reconcile_sche
     assert function["timeout_in_seconds"] == 300
     rule = _resources(MODULE, "oci_events_rule")["this"]
     assert "fileset" not in str(rule) and "local.rules" in rule["for_each"]
-    assert rule["actions"][0]["actions"][0]["action_type"] == "FAAS"
+    # `actions { actions {} }` is deprecated in the provider; `actions { action {} }` is not.
+    assert rule["actions"][0]["action"][0]["action_type"] == "FAAS" and "actions" not in rule["actions"][0]
     schedule = _resources(MODULE, "oci_resource_scheduler_schedule")["reconcile"]
     assert schedule["action"] == "START_RESOURCE"
+    # Cron is the documented recurrence for an hourly schedule; the default runs at every full hour.
+    assert schedule["recurrence_type"] == "CRON"
+    assert (
+        parse(SHARED / "variables.tf")["variable"][0] and _variables()["reconcile_schedule"]["default"] == "0 * * * *"
+    )
 
 
 def test_the_schedule_passes_its_body_as_a_list_of_one_json_string():
@@ -90,8 +100,8 @@ def test_the_schedule_passes_its_body_as_a_list_of_one_json_string():
 def test_rules_live_where_they_can_see_the_images_and_buckets_and_filter_on_compartments():
     rule = _resources(MODULE, "oci_events_rule")["this"]
     assert rule["compartment_id"] == "${var.events_compartment_id}"
-    root = (INFRA / "main.tf").read_text()
-    assert "coalesce(var.events_compartment_ocid, var.tenancy_ocid)" in root
+    root = (REGION / "main.tf").read_text()
+    assert "var.events_compartment_ocid == null ? var.tenancy_ocid : var.events_compartment_ocid" in root
     for path in RULES_DIR.glob("*.json"):
         text = path.read_text()
         assert re.search(r'"compartmentId":\s*\$\{(image|bucket)_compartment_ids\}', text), path.name
@@ -113,20 +123,23 @@ def test_every_event_type_the_router_handles_has_a_rule():
     )
 
 
-def test_object_storage_permissions_come_first_in_a_policy_the_regions_depend_on():
-    policies = _resources(INFRA, "oci_identity_policy")
-    assert "object_storage_service" in policies
-    assert "object_storage_statements" in policies["object_storage_service"]["statements"]
-    assert "object_storage_statements" not in policies["replicator"]["statements"]
-    modules = {name: body for block in blocks(INFRA, "module") for name, body in block.items()}
-    assert all(m["depends_on"] == ["${oci_identity_policy.object_storage_service}"] for m in modules.values())
-    text = (INFRA / "identity.tf").read_text()
-    service = text.split("object_storage_statements = concat(", 1)[1].split(")\n", 1)[0]
-    assert "objectstorage-${r} to manage object-family" in service
-    assert (
-        "objectstorage-${r} to use keys in tenancy where target.key.id = '${key}'" in service
-        and "var.kms_key_ids" in service
-    )
+def test_iam_is_applied_once_in_the_home_region_from_iam_policies_json():
+    home = (HOME / "main.tf").read_text()
+    assert 'templatefile("${path.module}/../../iam/policies.json"' in home
+    assert (HOME / "../../iam/policies.json").resolve() == POLICIES_FILE
+    assert set(_resources(HOME, "oci_identity_policy")) == {"this"}
+    assert set(_resources(HOME, "oci_identity_dynamic_group")) == {"replicator"}
+    assert not _resources(HOME, "oci_functions_function") and not _resources(REGION, "oci_identity_dynamic_group")
+    # Only Identity: the region roots create the buckets, which need Object Storage's policy first.
+    assert not blocks(HOME, "module")
+
+
+def test_templatefile_is_given_exactly_the_values_policies_json_names():
+    names = set(re.findall(r"\$\{(\w+)\}", POLICIES_FILE.read_text()))
+    for root in (HOME, REGION):
+        text = (root / "main.tf").read_text()
+        block = text.split('iam/policies.json", {', 1)[1].split("}))", 1)[0]
+        assert set(re.findall(r"^\s*(\w+)\s*=", block, re.M)) == names, root.name
 
 
 def test_the_optional_network_is_private_with_a_service_gateway_and_no_nat():
@@ -139,42 +152,90 @@ def test_the_optional_network_is_private_with_a_service_gateway_and_no_nat():
     assert route["route_rules"][0]["destination_type"] == "SERVICE_CIDR_BLOCK"
 
 
-def test_each_region_has_its_own_provider_alias_and_module():
-    aliases = {block["oci"]["alias"] for block in blocks(INFRA, "provider")}
-    modules = {name: body for block in blocks(INFRA, "module") for name, body in block.items()}
-    used = [m["providers"]["oci"] for m in modules.values()]
-    assert len(modules) == 3 and all(m["source"] == "./modules/region" for m in modules.values())
-    assert len(set(used)) == 3 and {u.removeprefix("${oci.").removesuffix("}") for u in used} <= aliases
+def test_one_region_root_serves_any_number_of_regions():
+    text = "".join(p.read_text() for p in REGION.glob("*.tf"))
+    assert "region_a" not in text and "var.regions[" not in text
+    (module,) = [body for block in blocks(REGION, "module") for body in block.values()]
+    assert module["source"] == "../modules/region" and module["region"] == "${var.region}"
+    regions = _variables()["regions"]
+    assert "length(var.regions) >= 2" in regions["validation"][0]["condition"]
+    (region,) = parse(REGION / "region.tf")["variable"]
+    assert "contains(var.regions, var.region)" in region["region"]["validation"][0]["condition"]
+    # The schedule's own policy names the schedule, so it is made where the schedule is known.
+    policy = _resources(REGION, "oci_identity_policy")["region"]
+    assert policy["provider"] == "${oci.home}"
+
+
+def test_both_roots_read_the_same_variables():
+    for root in (HOME, REGION):
+        link = root / "variables.tf"
+        assert link.is_symlink() and link.resolve() == (SHARED / "variables.tf").resolve()
+
+
+def _variables() -> dict:
+    return {name: body for block in blocks(SHARED, "variable") for name, body in block.items()}
 
 
 def _statements() -> list[str]:
-    text = (INFRA / "identity.tf").read_text()
-    return re.findall(r'"(Allow [^"]+)"', text)
+    """Every statement, rendered for a deployment that turns every switch on."""
+    spec = render(
+        Deployment(
+            "image-replicator-functions",
+            "ocid1.compartment.oc1..functions",
+            "ocid1.compartment.oc1..buckets",
+            "ocid1.compartment.oc1..functions",
+            "image_replicator",
+            "image-replicator-staging",
+            "image-replicator-landing",
+            ["us-ashburn-1", "us-phoenix-1"],
+            ["ocid1.compartment.oc1..images"],
+            {"us-phoenix-1": "ocid1.key.oc1.phx.key"},
+            on_source_deleted="delete",
+            region="us-phoenix-1",
+            schedule_id="ocid1.resourceschedule.oc1.phx.schedule",
+        )
+    )
+    return [s.text for p in spec.policies for s in p.statements]
 
 
 def test_iam_statements_are_scoped_and_never_manage_everything():
     statements = _statements()
-    assert len(statements) >= 8
+    assert len(statements) >= 12
     for statement in statements:
         assert "all-resources" not in statement
         assert " in compartment id " in statement or " in tenancy" in statement, statement
         if " in tenancy" in statement:
             # Tenancy-wide, only what has no narrower scope: using tag namespaces for defined
-            # tags, and what a condition narrows to one resource (a topic, a Vault key).
-            assert re.search(r"to (use tag-namespaces|use ons-topics|use keys) in tenancy", statement), statement
-            assert "use tag-namespaces" in statement or "where target." in statement, statement
-            assert " manage " not in statement
+            # tags, and Object Storage using one Vault key.
+            assert re.search(r"to (use tag-namespaces|use keys) in tenancy", statement), statement
+            assert "use tag-namespaces" in statement or "where target.key.id" in statement, statement
 
 
 def test_object_permissions_are_limited_to_the_two_buckets():
     for statement in _statements():
-        if re.search(r"to \w+ (objects|buckets) in", statement):
-            assert "local.bucket_names" in statement or "target.bucket.name" in statement, statement
+        if re.search(r"to (use|manage) (objects|buckets) in", statement):
+            assert "target.bucket.name = 'image-replicator-staging'" in statement, statement
+            assert "target.bucket.name = 'image-replicator-landing'" in statement, statement
 
 
-def test_the_dynamic_group_matches_only_the_replicator_functions():
-    group = _resources(INFRA, "oci_identity_dynamic_group")["replicator"]
-    assert "resource.id" in group["matching_rule"] and "function_ids" in group["matching_rule"]
+def test_no_statement_conditions_on_a_variable_its_service_does_not_support():
+    # Notifications supports only the general variables; a condition on another never matches.
+    for statement in _statements():
+        if "ons-topics" in statement:
+            assert " where " not in statement or "target.ons-topic" not in statement, statement
+
+
+def test_the_dynamic_group_holds_the_functions_of_the_functions_compartment():
+    group = _resources(HOME, "oci_identity_dynamic_group")["replicator"]
+    assert group["matching_rule"] == "${local.iam.dynamicGroup.matchingRule}"
+    rule = render(_deployment()).matching_rule
+    assert rule == "ALL {resource.type = 'fnfunc', resource.compartment.id = 'ocid1.compartment.oc1..functions'}"
+
+
+def _deployment() -> Deployment:
+    return Deployment(
+        "dg", "ocid1.compartment.oc1..functions", "b", "m", "n", "s", "l", ["us-ashburn-1", "us-phoenix-1"], ["c"], {}
+    )
 
 
 def test_checkov_skips_are_justified_beside_the_resource():
@@ -185,13 +246,18 @@ def test_checkov_skips_are_justified_beside_the_resource():
 
 
 def test_outputs_give_function_bucket_and_rule_ids():
-    outputs = {k for block in blocks(INFRA, "output") for k in block}
-    assert {"function_ids", "bucket_names", "event_rule_ids"} <= outputs
+    outputs = {k for block in blocks(REGION, "output") for k in block}
+    assert {"function_id", "bucket_names", "event_rule_ids", "reconcile_schedule_id"} <= outputs
+    assert {k for block in blocks(HOME, "output") for k in block} >= {"dynamic_group_id", "policy_ids", "statements"}
 
 
 @pytest.mark.parametrize(
     "key", sorted(k for k in ReplicatorConfig.model_fields if k.startswith(("staging", "landing", "object_prefix")))
 )
 def test_terraform_passes_the_function_the_settings_the_buckets_use(key):
-    text = (INFRA / "main.tf").read_text()
+    text = (REGION / "main.tf").read_text()
     assert f"IR_{key.upper()}" in text
+
+
+def test_readme_lists_every_iam_statement_from_policies_json():
+    assert markdown_table() in (ROOT / "README.md").read_text()

@@ -180,7 +180,7 @@ resource "oci_events_rule" "this" {
   is_enabled     = true
 
   actions {
-    actions {
+    action {
       action_type = "FAAS"
       is_enabled  = true
       function_id = oci_functions_function.this.id
@@ -195,7 +195,7 @@ resource "oci_resource_scheduler_schedule" "reconcile" {
   display_name       = "image-replicator-reconcile-${var.region}"
   description        = "Converges this region's part of every image replication, even when events were lost."
   action             = "START_RESOURCE"
-  recurrence_type    = "ICAL"
+  recurrence_type    = "CRON"
   recurrence_details = var.settings.reconcile_schedule
 
   resources {

@@ -58,7 +58,7 @@ variable "function_config" {
 }
 
 variable "settings" {
-  description = "Bucket names, object prefix, retention, schedule, memory, logging and monitoring settings shared by every region."
+  description = "Bucket names, object prefix, retention, schedule (cron), memory, logging and monitoring settings shared by every region."
   type = object({
     staging_bucket              = string
     landing_bucket              = string

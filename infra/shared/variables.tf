@@ -1,3 +1,6 @@
+# The variables of both roots (home/ and region/, each a link to this file), so that one
+# tfvars file serves every apply. Values the region root alone needs are in region/region.tf.
+
 variable "tenancy_ocid" {
   description = "The tenancy OCID."
   type        = string
@@ -9,23 +12,22 @@ variable "home_region" {
 }
 
 variable "regions" {
-  description = "The three participating regions, in the order of the provider aliases region_a, region_b, region_c (add an alias and a module block in main.tf for more)."
+  description = "Every participating region (two or more): the home root grants Object Storage's copies in each; the region root is applied once per region of this list."
   type        = list(string)
   validation {
-    condition     = length(var.regions) == 3 && length(distinct(var.regions)) == 3
-    error_message = "List exactly three distinct regions, or edit main.tf to match the number of regions."
+    condition     = length(var.regions) >= 2 && length(distinct(var.regions)) == length(var.regions)
+    error_message = "List two or more distinct regions."
   }
 }
 
-check "a_subnet_per_region" {
-  assert {
-    condition     = var.create_network || alltrue([for r in var.regions : contains(keys(var.subnet_ids), r)])
-    error_message = "Give subnet_ids for every region, or set create_network = true."
-  }
+variable "dynamic_group_name" {
+  description = "Name of the dynamic group of the replicator's functions (every function in functions_compartment_ocid)."
+  type        = string
+  default     = "image-replicator-functions"
 }
 
 variable "functions_compartment_ocid" {
-  description = "Compartment of the function applications, functions and schedules (and, with create_network, the network)."
+  description = "Compartment of the function applications, functions, schedules and topics (and, with create_network, the network). Keep it for the replicator alone: the dynamic group holds every function in it, and the functions may publish to every topic in it."
   type        = string
 }
 
@@ -123,9 +125,13 @@ variable "kms_key_ids" {
 }
 
 variable "reconcile_schedule" {
-  description = "iCalendar recurrence of the reconcile pass (Resource Scheduler ICAL recurrence)."
+  description = "Cron expression of the reconcile pass (Resource Scheduler CRON recurrence, UTC): five fields, minute hour day month weekday."
   type        = string
-  default     = "FREQ=HOURLY;INTERVAL=1"
+  default     = "0 * * * *"
+  validation {
+    condition     = length(split(" ", trimspace(var.reconcile_schedule))) == 5
+    error_message = "reconcile_schedule is a five-field cron expression, such as \"0 * * * *\" (hourly)."
+  }
 }
 
 variable "on_source_deleted" {
@@ -185,8 +191,9 @@ variable "alarm_window" {
   type        = string
   default     = "2h"
   validation {
-    condition     = can(regex("^[0-9]+[mh]$", var.alarm_window))
-    error_message = "alarm_window is a number of minutes or hours, such as 90m or 2h."
+    # The intervals MQL accepts: 1m to 60m, 1h to 24h, or 1d.
+    condition     = can(regex("^(([1-9]|[1-5][0-9]|60)m|([1-9]|1[0-9]|2[0-4])h|1d)$", var.alarm_window))
+    error_message = "alarm_window is an MQL interval: 1m to 60m, 1h to 24h, or 1d."
   }
 }
 

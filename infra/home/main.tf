@@ -1,0 +1,60 @@
+# The tenancy-wide part, applied once in the home region before any region root: the
+# dynamic group of the replicator's functions, their policy, and Object Storage's own
+# policy (the buckets' lifecycle rules and copies need it before the buckets are used).
+# Every statement comes from iam/policies.json, the file the local sandbox renders too.
+
+provider "oci" {
+  region = var.home_region
+}
+
+locals {
+  metrics_compartment_ocid = var.metrics_compartment_ocid == null ? var.functions_compartment_ocid : var.metrics_compartment_ocid
+  image_compartment_ids    = distinct(concat(var.images_compartment_ocids, var.target_compartment_ocid == null ? [] : [var.target_compartment_ocid]))
+
+  iam = jsondecode(templatefile("${path.module}/../../iam/policies.json", {
+    dynamic_group            = var.dynamic_group_name
+    functions_compartment_id = var.functions_compartment_ocid
+    buckets_compartment_id   = var.buckets_compartment_ocid
+    metrics_compartment_id   = local.metrics_compartment_ocid
+    metrics_namespace        = var.metrics_namespace
+    staging_bucket           = var.staging_bucket
+    landing_bucket           = var.landing_bucket
+    region_name              = ""
+    schedule_id              = ""
+  }))
+  # What a statement's "each" repeats it over, and what its "when" switches on.
+  items = {
+    once              = [{ region = "", compartment = "", key_id = "" }]
+    region            = [for r in var.regions : { region = r, compartment = "", key_id = "" }]
+    image_compartment = [for c in local.image_compartment_ids : { region = "", compartment = c, key_id = "" }]
+    kms_key           = [for r, k in var.kms_key_ids : { region = r, compartment = "", key_id = k }]
+  }
+  switches = { on_source_deleted = var.on_source_deleted }
+  policies = {
+    for p in local.iam.policies : p.name => {
+      description = p.description
+      statements = flatten([
+        for s in p.statements : [
+          for item in local.items[try(s.each, "once")] :
+          replace(replace(replace(s.statement, "{region}", item.region), "{compartment}", item.compartment), "{key_id}", item.key_id)
+        ] if alltrue([for k, v in try(s.when, {}) : local.switches[k] == v])
+      ])
+    } if p.scope == "home"
+  }
+}
+
+resource "oci_identity_dynamic_group" "replicator" {
+  compartment_id = var.tenancy_ocid
+  name           = local.iam.dynamicGroup.name
+  description    = local.iam.dynamicGroup.description
+  matching_rule  = local.iam.dynamicGroup.matchingRule
+}
+
+resource "oci_identity_policy" "this" {
+  for_each       = local.policies
+  compartment_id = var.tenancy_ocid
+  name           = each.key
+  description    = each.value.description
+  statements     = each.value.statements
+  depends_on     = [oci_identity_dynamic_group.replicator]
+}

@@ -1,0 +1,14 @@
+output "dynamic_group_id" {
+  description = "The dynamic group of the replicator's functions."
+  value       = oci_identity_dynamic_group.replicator.id
+}
+
+output "policy_ids" {
+  description = "Policy OCIDs by name."
+  value       = { for name, policy in oci_identity_policy.this : name => policy.id }
+}
+
+output "statements" {
+  description = "Every statement granted, by policy name (README's IAM table lists what each covers)."
+  value       = { for name, policy in local.policies : name => policy.statements }
+}

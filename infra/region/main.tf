@@ -1,0 +1,98 @@
+# One participating region, applied once per region of var.regions, each with its own state
+# (a workspace named after the region): the buckets, the function, its Events rules, the
+# reconcile schedule, logs, the topic and the alarms (modules/region), and the policy that lets
+# this region's schedule invoke its function. Apply home/ first: the buckets need Object
+# Storage's policy before their lifecycle rules can be created.
+
+provider "oci" {
+  region = var.region
+}
+
+# IAM lives in the home region: the schedule's policy is created there.
+provider "oci" {
+  alias  = "home"
+  region = var.home_region
+}
+
+locals {
+  metrics_compartment_ocid = var.metrics_compartment_ocid == null ? var.functions_compartment_ocid : var.metrics_compartment_ocid
+  events_compartment_ocid  = var.events_compartment_ocid == null ? var.tenancy_ocid : var.events_compartment_ocid
+  image_compartment_ids    = distinct(concat(var.images_compartment_ocids, var.target_compartment_ocid == null ? [] : [var.target_compartment_ocid]))
+  # The function's configuration: the same IR_* keys func.yaml lists with their defaults.
+  function_config = {
+    IR_STAGING_BUCKET              = var.staging_bucket
+    IR_LANDING_BUCKET              = var.landing_bucket
+    IR_OBJECT_PREFIX               = var.object_prefix
+    IR_DEFAULT_REGIONS             = join(",", var.default_regions)
+    IR_ALLOWED_REGIONS             = join(",", length(var.allowed_regions) == 0 ? var.regions : var.allowed_regions)
+    IR_OPT_IN_DEFINED_TAG          = var.opt_in_defined_tag
+    IR_TARGET_COMPARTMENT_ID       = var.target_compartment_ocid == null ? "" : var.target_compartment_ocid
+    IR_COMPARTMENTS                = join(",", var.images_compartment_ocids)
+    IR_ON_SOURCE_DELETED           = var.on_source_deleted
+    IR_DELETE_INTERMEDIATE_OBJECTS = "true"
+    IR_METRICS_NAMESPACE           = var.metrics_namespace
+    IR_METRICS_COMPARTMENT_ID      = local.metrics_compartment_ocid
+  }
+  settings = {
+    staging_bucket              = var.staging_bucket
+    landing_bucket              = var.landing_bucket
+    object_prefix               = var.object_prefix
+    intermediate_retention_days = var.intermediate_retention_days
+    reconcile_schedule          = var.reconcile_schedule
+    memory_mb                   = var.function_memory_mb
+    log_retention_days          = var.log_retention_days
+    notification_email          = var.notification_email
+    metrics_namespace           = var.metrics_namespace
+    metrics_compartment_id      = local.metrics_compartment_ocid
+    rpo_hours                   = var.rpo_hours
+    alarm_window                = var.alarm_window
+  }
+  default_cidr = "10.${70 + index(var.regions, var.region)}.0.0/16"
+}
+
+module "region" {
+  source                   = "../modules/region"
+  region                   = var.region
+  functions_compartment_id = var.functions_compartment_ocid
+  events_compartment_id    = local.events_compartment_ocid
+  image_compartment_ids    = local.image_compartment_ids
+  buckets_compartment_id   = var.buckets_compartment_ocid
+  create_network           = var.create_network
+  vcn_cidr                 = lookup(var.vcn_cidrs, var.region, local.default_cidr)
+  subnet_id                = lookup(var.subnet_ids, var.region, null)
+  function_image           = var.function_images[var.region]
+  kms_key_id               = lookup(var.kms_key_ids, var.region, null)
+  function_config          = local.function_config
+  settings                 = local.settings
+}
+
+locals {
+  iam = jsondecode(templatefile("${path.module}/../../iam/policies.json", {
+    dynamic_group            = var.dynamic_group_name
+    functions_compartment_id = var.functions_compartment_ocid
+    buckets_compartment_id   = var.buckets_compartment_ocid
+    metrics_compartment_id   = local.metrics_compartment_ocid
+    metrics_namespace        = var.metrics_namespace
+    staging_bucket           = var.staging_bucket
+    landing_bucket           = var.landing_bucket
+    region_name              = var.region
+    schedule_id              = module.region.schedule_id
+  }))
+  policies = { for p in local.iam.policies : p.name => p if p.scope == "region" }
+}
+
+resource "oci_identity_policy" "region" {
+  for_each       = local.policies
+  provider       = oci.home
+  compartment_id = var.tenancy_ocid
+  name           = each.key
+  description    = each.value.description
+  statements     = [for s in each.value.statements : s.statement]
+}
+
+check "a_subnet" {
+  assert {
+    condition     = var.create_network || contains(keys(var.subnet_ids), var.region)
+    error_message = "Give subnet_ids for this region, or set create_network = true."
+  }
+}

@@ -1,0 +1,146 @@
+"""Terraform itself evaluates the roots' expressions: README's example values, and more regions.
+
+The oracle/oci provider cannot be installed here, so a plan is out of reach; but everything
+the roots compute before calling the provider (the function's configuration, the IAM
+statements rendered from iam/policies.json, the variables' validations) is plain Terraform.
+Each test copies a root's `locals` blocks and variables, verbatim, into a root without
+resources, applies it (no provider, no network) and reads the values back. Skipped where
+`terraform` is not installed.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from replicator_tools.policies import POLICIES_FILE, Deployment, render
+from tests.infra.test_terraform import HOME, INFRA, REGION, SHARED
+
+pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+
+EXAMPLE = INFRA / "replicator.tfvars.example"
+SCHEDULE = "ocid1.resourceschedule.oc1.phx.exampleschedule"
+FIVE = ["us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1", "uk-london-1", "ap-tokyo-1"]
+
+
+def _locals_blocks(text: str) -> str:
+    """The `locals { … }` blocks of a .tf file, as written."""
+    found, depth, keep = [], 0, False
+    for line in text.splitlines():
+        if depth == 0 and line.startswith("locals {"):
+            keep = True
+        if keep:
+            found.append(line)
+        depth += line.count("{") - line.count("}")
+        if keep and depth == 0:
+            keep = False
+    return "\n".join(found) + "\n"
+
+
+def evaluate(root: Path, tmp_path: Path, *args: str) -> dict:
+    """Apply `root`'s locals with `args` (-var, -var-file); every local by name."""
+    work = tmp_path / "infra" / root.name
+    work.mkdir(parents=True)
+    (tmp_path / "iam").mkdir()
+    shutil.copy(POLICIES_FILE, tmp_path / "iam" / "policies.json")
+    shutil.copy(SHARED / "variables.tf", work / "variables.tf")
+    for extra in root.glob("region.tf"):
+        shutil.copy(extra, work / extra.name)
+    body = "".join(_locals_blocks(p.read_text()) for p in sorted(root.glob("*.tf")) if not p.is_symlink())
+    body = body.replace("module.region.schedule_id", json.dumps(SCHEDULE))
+    names = sorted(set(re.findall(r"^  (\w+)\s+=", body, re.M)))
+    body += "".join(f'output "{n}" {{\n  value = local.{n}\n}}\n' for n in names)
+    (work / "main.tf").write_text(body)
+    run = {"cwd": work, "capture_output": True, "text": True, "timeout": 120}
+    subprocess.run(["terraform", "init", "-input=false", "-no-color"], check=True, **run)  # type: ignore[call-overload]
+    applied = subprocess.run(
+        ["terraform", "apply", "-auto-approve", "-input=false", "-no-color", *args],
+        **run,  # type: ignore[call-overload]
+    )
+    if applied.returncode != 0:
+        raise AssertionError(applied.stderr or applied.stdout)
+    out = subprocess.run(["terraform", "output", "-json", "-no-color"], check=True, **run)  # type: ignore[call-overload]
+    return {k: v["value"] for k, v in json.loads(out.stdout).items()}
+
+
+def _example() -> dict:
+    found = {}
+    for line in EXAMPLE.read_text().splitlines():
+        m = re.match(r"^(\w+)\s*=\s*(.+)$", line)
+        if m and not m[2].startswith("{"):
+            found[m[1]] = json.loads(m[2])
+    return found
+
+
+def test_readme_s_example_values_evaluate_in_every_region_root(tmp_path):
+    example = _example()
+    assert len(example["regions"]) == 2
+    for n, region in enumerate(example["regions"]):
+        got = evaluate(REGION, tmp_path / region, f"-var-file={EXAMPLE}", f"-var=region={region}")
+        config = got["function_config"]
+        # An unset target compartment is "" (coalesce would fail on it), and the allowed regions
+        # default to the participating ones.
+        assert config["IR_TARGET_COMPARTMENT_ID"] == ""
+        assert config["IR_ALLOWED_REGIONS"] == ",".join(example["regions"])
+        assert got["default_cidr"] == f"10.{70 + n}.0.0/16"
+        (policy,) = got["policies"].values()
+        assert policy["statements"][0]["statement"].endswith(f"request.principal.id = '{SCHEDULE}'}}")
+
+
+@pytest.mark.parametrize("regions", [FIVE[:2], FIVE[:3], FIVE], ids=["2", "3", "5"])
+def test_the_home_root_renders_the_statements_the_sandbox_renders(tmp_path, regions):
+    keys = {regions[-1]: "ocid1.key.oc1..examplekey"}
+    got = evaluate(
+        HOME,
+        tmp_path,
+        f"-var-file={EXAMPLE}",
+        f"-var=regions={json.dumps(regions)}",
+        f"-var=kms_key_ids={json.dumps(keys)}",
+        "-var=on_source_deleted=delete",
+        "-var=target_compartment_ocid=ocid1.compartment.oc1..aaaaaaaareplicas",
+    )
+    example = _example()
+    expected = render(
+        Deployment(
+            dynamic_group="image-replicator-functions",
+            functions_compartment_id=example["functions_compartment_ocid"],
+            buckets_compartment_id=example["buckets_compartment_ocid"],
+            metrics_compartment_id=example["functions_compartment_ocid"],
+            metrics_namespace="image_replicator",
+            staging_bucket="image-replicator-staging",
+            landing_bucket="image-replicator-landing",
+            regions=regions,
+            image_compartment_ids=[*example["images_compartment_ocids"], "ocid1.compartment.oc1..aaaaaaaareplicas"],
+            kms_key_ids=keys,
+            on_source_deleted="delete",
+        )
+    )
+    assert {name: p["statements"] for name, p in got["policies"].items()} == {
+        p.name: [s.text for s in p.statements] for p in expected.scope("home")
+    }
+    copies = [s for s in got["policies"]["image-replicator-object-storage"]["statements"] if "object-family" in s]
+    assert len(copies) == len(regions)
+    assert got["iam"]["dynamicGroup"]["matchingRule"] == expected.matching_rule
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("regions", '["us-ashburn-1"]'),
+        ("regions", '["us-ashburn-1","us-ashburn-1"]'),
+        ("alarm_window", "90m"),
+        ("alarm_window", "25h"),
+        ("reconcile_schedule", "FREQ=HOURLY;INTERVAL=1"),
+    ],
+)
+def test_values_oci_would_refuse_fail_at_plan_time(tmp_path, var, value):
+    with pytest.raises(AssertionError, match="Invalid value for variable"):
+        evaluate(HOME, tmp_path, f"-var-file={EXAMPLE}", f"-var={var}={value}")
+
+
+@pytest.mark.parametrize("window", ["1m", "60m", "1h", "24h", "1d"])
+def test_every_interval_mql_accepts_is_accepted(tmp_path, window):
+    evaluate(HOME, tmp_path, f"-var-file={EXAMPLE}", f"-var=alarm_window={window}")
