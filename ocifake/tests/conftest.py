@@ -9,7 +9,20 @@ from support import REGIONS, SOURCE
 
 @pytest.fixture
 def cloud():
+    """IAM is enforced; functions, Events and Object Storage's copies may do anything.
+
+    test_identity.py tests IAM itself.
+    """
     with FakeCloud(regions=REGIONS) as fake:
+        fake.create_dynamic_group("functions", "ALL {resource.type = 'fnfunc'}")
+        fake.create_policy(
+            "everything",
+            [
+                "Allow dynamic-group functions to manage all-resources in tenancy",
+                "Allow service cloudEvents to use functions-family in tenancy",
+                *(f"Allow service objectstorage-{r} to manage object-family in tenancy" for r in REGIONS),
+            ],
+        )
         yield fake
 
 

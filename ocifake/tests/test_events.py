@@ -112,7 +112,9 @@ def test_cross_region_copy_emits_createobject_in_the_destination_region(cloud, c
 def test_copy_events_can_be_switched_off_for_the_unconfirmed_case(compartment):
     from ocifake import FakeCloud, Options
 
-    with FakeCloud(regions=[SOURCE, PHOENIX], options=Options(copy_emits_object_event=False)) as quiet:
+    with FakeCloud(
+        regions=[SOURCE, PHOENIX], options=Options(copy_emits_object_event=False, iam_enforced=False)
+    ) as quiet:
         comp = quiet.create_compartment("c")
         landed = []
         quiet.create_bucket(SOURCE, "staging", comp)

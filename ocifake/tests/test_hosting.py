@@ -8,7 +8,7 @@ import oci
 import pytest
 from fdk import response
 
-from ocifake import FakeCloud
+from ocifake import FakeCloud, Options
 from support import FRANKFURT, PHOENIX, REGIONS, SOURCE
 
 
@@ -81,7 +81,7 @@ def _counting_handler(log: list, container: int = 0):
 
 
 def _race(seed: int):
-    with FakeCloud(regions=REGIONS, interleave_seed=seed) as cloud:
+    with FakeCloud(regions=REGIONS, interleave_seed=seed, options=Options(iam_enforced=False)) as cloud:
         compartment = cloud.create_compartment("images")
         log: list = []
         containers = itertools.count()

@@ -182,7 +182,9 @@ def test_copy_with_if_none_match_onto_an_existing_object_fails_at_request_time_b
 def test_copy_preconditions_can_be_checked_only_when_the_copy_runs(compartment):
     from ocifake import FakeCloud, Options
 
-    with FakeCloud(regions=[SOURCE, PHOENIX], options=Options(copy_preconditions_at_request=False)) as late:
+    with FakeCloud(
+        regions=[SOURCE, PHOENIX], options=Options(copy_preconditions_at_request=False, iam_enforced=False)
+    ) as late:
         comp = late.create_compartment("c")
         late.create_bucket(SOURCE, "staging", comp)
         late.create_bucket(PHOENIX, "landing", comp)

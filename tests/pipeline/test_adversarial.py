@@ -38,8 +38,8 @@ def world(seed: int, *, regions=REGIONS, env: dict | None = None, options: Optio
     """A fake cloud whose parallel calls interleave as `seed` says, with the replicator deployed."""
     cloud = FakeCloud(regions=regions, interleave_seed=seed, options=options).__enter__()
     compartment = cloud.create_compartment("images")
-    topic = cloud.create_topic(SOURCE, "replication", compartment)
-    sandbox = deploy(cloud, list(deployed), compartment, {"IR_NOTIFICATION_TOPIC_ID": topic.id, **(env or {})})
+    sandbox = deploy(cloud, list(deployed), compartment, env)
+    topic = sandbox.topics[SOURCE]
     cloud.events.shuffle(120, seed=seed)
     return cloud, compartment, sandbox, topic
 

@@ -35,7 +35,8 @@ MUTATING = [
     "AddImageShapeCompatibilityEntry",
     "DeleteObject",
 ]
-READS = ["GetNamespace", "GetImage", "GetObject", "HeadObject", "ListObjects", "ListImageShapeCompatibilityEntries"]
+# GetNamespace is not among them: Terraform gives each function its namespace (IR_NAMESPACE).
+READS = ["GetImage", "GetObject", "HeadObject", "ListObjects", "ListImageShapeCompatibilityEntries"]
 CASES = [(op, fault) for op in MUTATING for fault in (429, 500, "timeout")] + [(op, "timeout") for op in READS]
 
 

@@ -74,8 +74,8 @@ def test_events_delivered_three_times_and_shuffled_give_exactly_one_export_and_r
 
 
 def test_an_import_that_fails_in_one_region_is_retried_there_only_then_given_up(cloud, compartment, tag_namespace):
-    topic = cloud.create_topic(SOURCE, "replication", compartment)
-    sandbox = deploy(cloud, REGIONS, compartment, {"IR_NOTIFICATION_TOPIC_ID": topic.id, "IR_MAX_ATTEMPTS": "3"})
+    sandbox = deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "3"})
+    topic = sandbox.topics[SOURCE]
     cloud.faults.fail_work_request("ImportImage", region=FRANKFURT, times=10, message="disk image is corrupt")
     source = _source(cloud, compartment)
     cloud.run_until_idle()

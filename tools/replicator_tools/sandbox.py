@@ -1,10 +1,12 @@
 """The replicator deployed on ocifake the way Terraform deploys it on OCI.
 
-Per region: a staging and a landing bucket with object events on (in a buckets
-compartment), the function (in a functions compartment, behind a service gateway, with
-several containers), the Events rules of `events/rules/`, created where Terraform
-creates them (the tenancy, by default) and filtering on the compartments, a Notifications
-topic, and the Monitoring alarms of `monitoring/alarms/` on the function's metrics. Containers run
+IAM first, as infra/home makes it: the dynamic group and the policies rendered from
+`iam/policies.json`, which the fake enforces on every request. Per region: a staging and a
+landing bucket with object events on (in a buckets compartment), the function (in a
+functions compartment, behind a service gateway, with several containers), the Events rules
+of `events/rules/`, created where Terraform creates them (the tenancy, by default) and
+filtering on the compartments, a Notifications topic, the Monitoring alarms of
+`monitoring/alarms/` on the function's metrics, and the region's schedule policy. Containers run
 in this process by default (fast; the sandbox's clock is the fake's), or as real fdk
 processes (`fdk=True`). Used by the demo, the tests and the benchmarks; the function itself
 never imports this.
@@ -23,6 +25,7 @@ from replicator.handler import make_handler
 from replicator.reconcile.run import PassReport
 
 from .alarms import DEFAULT_RPO_HOURS, DEFAULT_WINDOW, load_alarms
+from .policies import Deployment, PolicySpec, render
 from .rules import load_rules
 
 # What functions/func.py holds, for fdk processes wherever the packages are installed.
@@ -48,8 +51,10 @@ class Sandbox:
     regions: list[str]
     compartment_id: str  # where the images are
     buckets_compartment_id: str
+    functions_compartment_id: str
     config: ReplicatorConfig
     env: dict[str, str]
+    policies: dict = field(default_factory=dict)  # policy name -> the fake's policy
     functions: dict = field(default_factory=dict)
     topics: dict = field(default_factory=dict)  # region -> its Notifications topic
     alarms: dict = field(default_factory=dict)  # region -> {alarm name: alarm}
@@ -120,25 +125,51 @@ def deploy(
     egress: str = "service_gateway",
     rpo_hours: float = DEFAULT_RPO_HOURS,
     alarm_window: str = DEFAULT_WINDOW,
+    without_statements: frozenset[str] = frozenset(),
 ) -> Sandbox:
     """The replicator in every region of `regions`; images are expected in `compartment_id`.
 
     Each region gets a topic of its own for notices and alarms, unless `env` names one.
+    `without_statements` leaves out the statements of those entries of policies.json (by id),
+    to show what each one is needed for.
     """
     buckets = cloud.create_compartment("replicator-buckets")
-    # Metrics go where Terraform puts them by default: the replicator's own compartment.
-    defaults = {"IR_COMPARTMENTS": compartment_id, "IR_METRICS_COMPARTMENT_ID": buckets}
+    functions = cloud.create_compartment("replicator-functions")
+    # Metrics go where Terraform puts them by default: the functions' compartment. Terraform
+    # also hands each function its namespace and the participating regions.
+    defaults = {
+        "IR_COMPARTMENTS": compartment_id,
+        "IR_METRICS_COMPARTMENT_ID": functions,
+        "IR_NAMESPACE": cloud.namespace,
+    }
     if not fdk:
         # In process the containers share the test's environment, whose proxy settings they
         # would otherwise read on every request; the fdk processes keep the default.
         defaults["IR_HTTP_TRUST_ENV"] = "false"
     env = {**defaults, **(env or {})}
     config = ReplicatorConfig.from_env(env)
-    sandbox = Sandbox(cloud, list(regions), compartment_id, buckets, config, env)
+    sandbox = Sandbox(cloud, list(regions), compartment_id, buckets, functions, config, env)
     image_compartments = [
         *config.compartments,
         *([config.target_compartment_id] if config.target_compartment_id else []),
     ]
+    iam = Deployment(
+        dynamic_group="image-replicator-functions",
+        functions_compartment_id=functions,
+        buckets_compartment_id=buckets,
+        metrics_compartment_id=config.metrics_compartment_id or functions,
+        metrics_namespace=config.metrics_namespace,
+        staging_bucket=config.staging_bucket,
+        landing_bucket=config.landing_bucket,
+        regions=list(regions),
+        image_compartment_ids=sorted(set(image_compartments)),
+        kms_key_ids={},
+        on_source_deleted=config.on_source_deleted,
+    )
+    grants = render(iam)
+    cloud.create_dynamic_group(grants.dynamic_group_name, grants.matching_rule, grants.dynamic_group_description)
+    for policy in grants.scope("home"):
+        sandbox.policies[policy.name] = _create_policy(cloud, policy, without_statements)
     specs = load_rules(config, image_compartments=image_compartments, bucket_compartments=[buckets])
     alarm_specs = load_alarms(rpo_hours=rpo_hours, window=alarm_window)
     if not fdk:
@@ -148,14 +179,14 @@ def deploy(
         cloud.create_bucket(region, config.landing_bucket, buckets, object_events=True)
         region_env = env
         if "IR_NOTIFICATION_TOPIC_ID" not in env:
-            topic = cloud.create_topic(region, f"image-replicator-{region}", buckets)
+            topic = cloud.create_topic(region, f"image-replicator-{region}", functions)
             sandbox.topics[region] = topic
             region_env = {**env, "IR_NOTIFICATION_TOPIC_ID": topic.id}
         if config.metrics_namespace:
             sandbox.alarms[region] = {
                 spec.name: cloud.create_alarm(
                     region,
-                    buckets,
+                    functions,
                     config.metrics_namespace,
                     spec.query,
                     destinations=[sandbox.topics[region].id] if region in sandbox.topics else [],
@@ -176,6 +207,7 @@ def deploy(
                 instances=containers,
                 egress=egress,
                 wait=False,
+                compartment_id=functions,
             )
         else:
             fn = cloud.deploy_handler(
@@ -185,6 +217,7 @@ def deploy(
                 name="image-replicator",
                 instances=containers,
                 egress=egress,
+                compartment_id=functions,
             )
         sandbox.functions[region] = fn
         for spec in specs:
@@ -195,3 +228,8 @@ def deploy(
     for fn in sandbox.functions.values():
         fn.wait_ready()
     return sandbox
+
+
+def _create_policy(cloud: FakeCloud, policy: PolicySpec, without: frozenset[str]):
+    statements = [s.text for s in policy.statements if s.id not in without]
+    return cloud.create_policy(policy.name, statements, description=policy.description) if statements else None

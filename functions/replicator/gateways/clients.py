@@ -109,9 +109,6 @@ class Clients:
     def compute(self) -> oci.core.ComputeClient:
         return self._client(oci.core.ComputeClient)
 
-    def work_requests(self) -> oci.work_requests.WorkRequestClient:
-        return self._client(oci.work_requests.WorkRequestClient)
-
     def objects(self) -> oci.object_storage.ObjectStorageClient:
         return self._client(oci.object_storage.ObjectStorageClient)
 

@@ -116,11 +116,6 @@ class Compute:
         details = oci.core.models.UpdateImageDetails(freeform_tags=freeform, defined_tags=defined)
         self._call("UpdateImage", lambda: self._clients.compute().update_image(image_id, details))
 
-    def work_request_status(self, work_request_id: str) -> str:
-        """The status of an export's or import's work request (SUCCEEDED, FAILED, IN_PROGRESS…)."""
-        reply = self._call("GetWorkRequest", lambda: self._clients.work_requests().get_work_request(work_request_id))
-        return reply.data.status
-
 
 def _shape(entry) -> ShapeEntry:
     memory, ocpu = entry.memory_constraints, entry.ocpu_constraints

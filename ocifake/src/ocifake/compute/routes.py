@@ -1,6 +1,7 @@
 """URL table and request/response shaping for Compute images and Compute work requests."""
 
 from ..core.http import Request, Response, json_response, page, route
+from ..identity.models import Target
 
 BASE = "/20160918"
 
@@ -80,3 +81,23 @@ ROUTES = [
 
 # Operations whose requests honour `opc-retry-token`.
 RETRY_TOKEN_OPERATIONS = {"CreateImage", "ExportImage", "UpdateImage"}
+
+
+def targets(req: Request, operation: str) -> list[Target] | None:
+    """What IAM checks a Compute request against; None: no such resource (the handler says 404)."""
+    backend = _backend(req)
+    if operation == "ListImages":
+        compartment = req.query.get("compartmentId")
+        return [Target(compartment)] if compartment else None
+    if operation == "CreateImage":
+        body = req.json()
+        compartment = body.get("compartmentId") if isinstance(body, dict) else None
+        return [Target(compartment)] if isinstance(compartment, str) else None
+    if operation == "GetWorkRequest":
+        wr = backend.work_requests.get(req.params["workRequestId"])
+        return [Target(wr.compartment_id or req.cloud_region.cloud.tenancy_id)] if wr else None
+    image = backend.images.get(req.params.get("imageId", ""))
+    if image is None:
+        return None
+    # Platform images belong to no compartment: everyone may read them.
+    return [Target(image.compartment_id or req.cloud_region.cloud.tenancy_id)]

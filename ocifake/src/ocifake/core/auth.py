@@ -65,6 +65,7 @@ class Principal:
     kind: str  # "api_key", "session_token" or "resource_principal"
     id: str
     region: str | None = None
+    compartment_id: str | None = None  # a resource principal's compartment
 
     @property
     def is_resource_principal(self) -> bool:
@@ -105,7 +106,12 @@ class Authenticator:
             else:
                 if claims.get("res_tenant") != self.tenancy_id:
                     raise NotAuthenticated("The session token belongs to another tenancy.")
-                principal = Principal("resource_principal", claims.get("sub", ""), claims.get("res_region"))
+                principal = Principal(
+                    "resource_principal",
+                    claims.get("sub", ""),
+                    claims.get("res_region"),
+                    claims.get("res_compartment"),
+                )
                 key = self.session_key
         else:
             raise NotAuthenticated(f"Unknown key id {key_id.split('/')[-1] or key_id!r}.")

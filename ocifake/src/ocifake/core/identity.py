@@ -46,6 +46,25 @@ class Compartments:
     def name(self, compartment_id: str) -> str:
         return self._names.get(compartment_id, "")
 
+    def by_path(self, path: str) -> str | None:
+        """The OCID of a compartment named by its name or `parent:child` path below the tenancy."""
+        current = self.tenancy_id
+        for name in path.split(":"):
+            found = [c for c, parent in self._parents.items() if parent == current and self._names[c] == name]
+            if len(found) != 1:
+                return None
+            current = found[0]
+        return current
+
+    def all(self) -> list[str]:
+        return list(self._names)
+
+    def parent(self, compartment_id: str) -> str | None:
+        return self._parents.get(compartment_id)
+
+    def children(self, parent: str) -> list[str]:
+        return [c for c, p in self._parents.items() if p == parent]
+
     def covers(self, ancestor: str, compartment_id: str) -> bool:
         current: str | None = compartment_id
         while current is not None:

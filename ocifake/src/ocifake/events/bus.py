@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.clock import iso
+from ..identity.models import Caller, Target
 from . import conditions
 
 if TYPE_CHECKING:
@@ -189,6 +190,9 @@ class EventBus:
 
     def _deliver(self, rule: Rule, event: dict, container: int) -> None:
         deliver = getattr(rule.subscriber, "deliver", None)
+        if deliver is not None and not self._may_invoke(rule):
+            self._record(rule, event, "denied", "service cloudEvents may not invoke the function")
+            return
         try:
             result = deliver(event, container) if deliver is not None else rule.subscriber(event)
         except Exception as exc:  # a subscriber's failure is the delivery's outcome, not the bus's
@@ -198,6 +202,15 @@ class EventBus:
             return
         status = getattr(result, "status", 200)
         self._record(rule, event, "delivered" if status == 200 else "failed", str(status))
+
+    def _may_invoke(self, rule: Rule) -> bool:
+        """Events invokes a function as `service cloudEvents`, which a policy must allow."""
+        fn = rule.subscriber
+        compartment = getattr(fn, "compartment_id", None)
+        if compartment is None:
+            return True  # a plain callable, not a deployed function
+        events = Caller("service", "cloudEvents", service_name="cloudEvents")
+        return self.cloud.allows(events, "functions", "InvokeFunction", Target(compartment), rule.region)
 
     def _record(self, rule: Rule, event: dict, outcome: str, detail: str = "") -> None:
         with self._lock:

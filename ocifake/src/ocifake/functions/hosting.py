@@ -43,6 +43,7 @@ class Function:
         *,
         app_name: str | None = None,
         egress: str = "service_gateway",
+        compartment_id: str | None = None,
     ):
         if egress not in EGRESS:
             raise ValueError(f"egress must be one of {EGRESS}")
@@ -52,6 +53,8 @@ class Function:
         self.app_name = app_name or name
         self.config = dict(config)
         self.egress = egress
+        # Where the function lives: what its resource principal's dynamic groups match on.
+        self.compartment_id = compartment_id or cloud.tenancy_id
         self.id = cloud.ids.ocid("fnfunc", region)
         self.app_id = cloud.ids.ocid("fnapp", region)
         self.containers: list[Container] = []
@@ -65,7 +68,7 @@ class Function:
     def platform_env(self) -> dict[str, str]:
         """What a container's environment holds: the Fn variables, the resource principal, the config."""
         if self._platform is None:
-            env = dict(self.cloud.resource_principal_env(self.region, self.id))
+            env = dict(self.cloud.resource_principal_env(self.region, self.id, self.compartment_id))
             env.update(
                 {
                     "FN_FN_ID": self.id,

@@ -2,6 +2,7 @@
 
 from ..core import errors
 from ..core.http import Request, Response, json_response, route
+from ..identity.models import Target
 
 
 def post_metric_data(req: Request) -> Response:
@@ -16,3 +17,17 @@ def wrong_endpoint(req: Request) -> Response:
 
 INGESTION_ROUTES = [route("POST", "/20180401/metrics", "PostMetricData", post_metric_data)]
 ROUTES = [route("POST", "/20180401/metrics", "PostMetricData", wrong_endpoint)]
+
+
+def targets(req: Request, operation: str) -> list[Target] | None:
+    """Every compartment and namespace a PostMetricData request writes to must be allowed."""
+    body = req.json()
+    metrics = body.get("metricData") if isinstance(body, dict) else None
+    if not isinstance(metrics, list):
+        return None  # the handler refuses the body
+    pairs = {
+        (m.get("compartmentId"), m.get("namespace"))
+        for m in metrics
+        if isinstance(m, dict) and isinstance(m.get("compartmentId"), str) and isinstance(m.get("namespace"), str)
+    }
+    return [Target(str(c), {"target.metrics.namespace": str(n)}) for c, n in sorted(pairs)] or None

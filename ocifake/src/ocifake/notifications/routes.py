@@ -2,6 +2,7 @@
 
 from ..core.clock import iso
 from ..core.http import Request, Response, json_response, route
+from ..identity.models import Target
 
 
 def publish_message(req: Request) -> Response:
@@ -10,3 +11,8 @@ def publish_message(req: Request) -> Response:
 
 
 ROUTES = [route("POST", "/20181201/topics/{topicId}/messages", "PublishMessage", publish_message)]
+
+
+def targets(req: Request, operation: str) -> list[Target] | None:
+    topic = req.cloud_region.notifications.topics.get(req.params["topicId"])
+    return [Target(topic.compartment_id)] if topic else None

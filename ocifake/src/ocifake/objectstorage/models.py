@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..core import errors
 from ..core.clock import iso, parse_time
+from ..identity.models import Caller, Target
 
 if TYPE_CHECKING:
     from ..cloud import FakeCloud
@@ -511,6 +512,12 @@ class ObjectStorageBackend:
 
     def _finish_copy(self, wr: CopyWorkRequest, source: StoredObject, details: dict) -> None:
         failure = self.cloud.faults.take_work_request_failure(self.region, "CopyObject")
+        if failure is None and not self._service_may_copy(details):
+            failure = (
+                f"NotAuthorizedOrNotFound: service objectstorage-{self.region} is not authorized to write "
+                f"to bucket {details['destinationBucket']} in {details['destinationRegion']}"
+            )
+            wr.error_code = "NotAuthorizedOrNotFound"
         if failure is None:
             dest = self.cloud.objectstorage(details["destinationRegion"])
             headers = dict(
@@ -541,6 +548,16 @@ class ObjectStorageBackend:
         wr.status = "FAILED" if failure else "COMPLETED"
         wr.error = failure
         wr.time_finished = self.cloud.clock.now()
+
+    def _service_may_copy(self, details: dict) -> bool:
+        """The copy runs as this region's Object Storage service, which a policy must allow to write."""
+        dest_region = details["destinationRegion"]
+        bucket = self.cloud.objectstorage(dest_region).buckets.get(details["destinationBucket"])
+        if bucket is None:
+            return True  # the write fails on its own, with BucketNotFound
+        service = Caller("service", f"objectstorage-{self.region}", service_name=f"objectstorage-{self.region}")
+        target = Target(bucket.compartment_id, {"target.bucket.name": bucket.name})
+        return self.cloud.allows(service, "objectstorage", "PutObject", target, dest_region)
 
     def get_work_request(self, wr_id: str) -> CopyWorkRequest:
         wr = self.work_requests.get(wr_id)

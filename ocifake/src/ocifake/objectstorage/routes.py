@@ -3,6 +3,7 @@
 from ..core import errors
 from ..core.clock import iso
 from ..core.http import Request, Response, json_response, page, route
+from ..identity.models import Target
 from .models import ObjectStorageBackend
 
 
@@ -184,3 +185,38 @@ ANONYMOUS_ROUTES = [
     route("HEAD", PAR_OBJ, "ParHeadObject", par_get_object),
     route("PUT", PAR_OBJ, "ParPutObject", par_put_object),
 ]
+
+
+def targets(req: Request, operation: str) -> list[Target] | None:
+    """What IAM checks an Object Storage request against; None: no such bucket (the handler says 404)."""
+    cloud = req.cloud_region.cloud
+    if operation == "GetNamespace":
+        return [Target(req.query.get("compartmentId") or cloud.tenancy_id)]
+    if operation == "ListBuckets":
+        compartment = req.query.get("compartmentId")
+        return [Target(compartment)] if compartment else None
+    if operation == "CreateBucket":
+        body = req.json()
+        if not isinstance(body, dict) or not isinstance(body.get("compartmentId"), str):
+            return None
+        return [Target(body["compartmentId"], {"target.bucket.name": str(body.get("name", ""))})]
+    if operation in ("GetWorkRequest", "ListWorkRequestErrors"):
+        wr = _os(req).work_requests.get(req.params["workRequestId"])
+        return [Target(wr.compartment_id)] if wr else None
+    bucket = _os(req).buckets.get(req.params.get("bucketName", ""))
+    if bucket is None:
+        return None
+    variables = {"target.bucket.name": bucket.name}
+    if "objectName" in req.params:
+        variables["target.object.name"] = req.params["objectName"]
+    return [Target(bucket.compartment_id, variables)]
+
+
+def denied(req: Request, operation: str) -> errors.OciError:
+    """Object Storage does not tell a refused bucket from a missing one."""
+    if "bucketName" in req.params:
+        return errors.BucketNotFound(
+            f"Either the bucket named '{req.params['bucketName']}' does not exist in the namespace "
+            f"'{req.params.get('namespaceName', '')}' or you are not authorized to access it"
+        )
+    return errors.NotAuthorizedOrNotFound()

@@ -1,0 +1,42 @@
+"""What a service of the fake declares: its endpoints, routes, IAM view and per-region state.
+
+Each service package has a `service.py` with one `SERVICE`; `ocifake.services` lists them.
+Adding a service is one new package and one line there: the cloud routes requests, builds
+per-region state and checks IAM from these declarations alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import errors
+from .http import Request, Route
+
+if TYPE_CHECKING:
+    from ..cloud import FakeCloud
+    from ..identity.models import Target
+
+
+def not_authorized(req: Request, operation: str) -> errors.OciError:
+    return errors.NotAuthorizedOrNotFound()
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # as calls are recorded (ApiCall.service)
+    host: str  # the endpoint's first label: https://<host>.<region>.oraclecloud.com
+    routes: list[Route]
+    # What IAM checks a signed request against (None: no such resource; the handler answers).
+    targets: Callable[[Request, str], list[Target] | None]
+    iam_name: str = ""  # the service name in ocifake.identity.permissions (default: name)
+    anonymous_routes: list[Route] = field(default_factory=list)  # served without a signature
+    retry_token_operations: frozenset[str] = frozenset()  # requests honouring opc-retry-token
+    state: str | None = None  # RegionState attribute of its per-region backend
+    backend: Callable[[FakeCloud, str], Any] | None = None
+    denied: Callable[[Request, str], errors.OciError] = not_authorized
+
+    @property
+    def iam(self) -> str:
+        return self.iam_name or self.name

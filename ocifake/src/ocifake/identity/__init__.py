@@ -1,0 +1,1 @@
+"""IAM: compartments, dynamic groups and policies, and the decision on every request."""

@@ -1,0 +1,306 @@
+"""IAM for the whole tenancy: groups, dynamic groups, policies, and the decision on each request.
+
+Principals the fake knows:
+- users (the API-key user, signed in by key or session token), members of groups; the
+  tenancy's own user is in `Administrators`, which the built-in `Tenant Admin Policy` lets
+  manage all-resources in the tenancy, as in a new tenancy;
+- a function's resource principal (`resource.type = 'fnfunc'`, its OCID and compartment),
+  a member of every dynamic group whose matching rule it satisfies;
+- services acting on their own (`service objectstorage-<region>` running a copy,
+  `service cloudEvents` invoking a function);
+- a Resource Scheduler schedule (`request.principal.type = 'resourceschedule'`), matched
+  by `any-user` statements that condition on it.
+
+A request is allowed when one statement matches its principal, covers the operation's
+resource type with a verb at least as strong (or names its permission), covers the target's
+compartment, and its condition holds with the variables the service supports.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..core import errors
+from . import language, permissions
+from .language import Condition, Statement
+
+if TYPE_CHECKING:
+    from ..cloud import FakeCloud
+
+ADMINISTRATORS = "Administrators"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a request is made by, as IAM sees it."""
+
+    type: str  # "user", "fnfunc", "service", "resourceschedule"
+    id: str
+    groups: frozenset[str] = frozenset()  # group names, for users
+    compartment_id: str | None = None  # for resources
+    service_name: str | None = None  # for services
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request acts on: its compartment and the service's variables."""
+
+    compartment_id: str
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DynamicGroup:
+    id: str
+    name: str
+    description: str
+    matching_rule: str
+    rule: Condition
+    compartment_id: str
+    time_created: datetime
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "matchingRule": self.matching_rule,
+            "compartmentId": self.compartment_id,
+            "lifecycleState": "ACTIVE",
+            "timeCreated": self.time_created.isoformat(),
+        }
+
+
+@dataclass
+class Policy:
+    id: str
+    name: str
+    description: str
+    compartment_id: str
+    statements: list[Statement]
+    time_created: datetime
+    version: int = 1
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "compartmentId": self.compartment_id,
+            "statements": [s.text for s in self.statements],
+            "lifecycleState": "ACTIVE",
+            "timeCreated": self.time_created.isoformat(),
+        }
+
+
+class IdentityBackend:
+    def __init__(self, cloud: FakeCloud):
+        self.cloud = cloud
+        self.groups: dict[str, set[str]] = {ADMINISTRATORS: {cloud.user_id}}
+        self.dynamic_groups: dict[str, DynamicGroup] = {}
+        self.policies: dict[str, Policy] = {}
+        self.denials: list[tuple[str, str, str]] = []  # (caller id, operation, compartment)
+        self._lock = threading.RLock()
+        self.create_policy(
+            {
+                "compartmentId": cloud.tenancy_id,
+                "name": "Tenant Admin Policy",
+                "description": "Tenant Admin Policy",
+                "statements": [f"ALLOW GROUP {ADMINISTRATORS} to manage all-resources IN TENANCY"],
+            }
+        )
+
+    # ----- dynamic groups ---------------------------------------------------------------------
+    def create_dynamic_group(self, details: dict) -> DynamicGroup:
+        name, rule = details.get("name"), details.get("matchingRule")
+        if not name or not rule or not details.get("description"):
+            raise errors.MissingParameter("name, description and matchingRule are required.")
+        try:
+            parsed = language.parse_condition(rule)
+        except language.PolicySyntaxError as exc:
+            raise errors.InvalidParameter(f"Invalid matching rule: {exc}") from None
+        for variable in language.variables(parsed):
+            if variable.split(".")[0] not in ("resource", "instance", "tag"):
+                raise errors.InvalidParameter(f"Invalid matching rule: {variable} is not a resource variable.")
+        with self._lock:
+            if any(g.name.lower() == name.lower() for g in self.dynamic_groups.values()):
+                raise errors.OciError(f"A dynamic group named {name} already exists.", code="Conflict", status=409)
+            group = DynamicGroup(
+                self.cloud.ids.ocid("dynamicgroup"),
+                name,
+                details["description"],
+                rule,
+                parsed,
+                details.get("compartmentId") or self.cloud.tenancy_id,
+                self.cloud.clock.now(),
+            )
+            self.dynamic_groups[group.id] = group
+            return group
+
+    def dynamic_group(self, group_id: str) -> DynamicGroup:
+        group = self.dynamic_groups.get(group_id)
+        if group is None:
+            raise errors.NotAuthorizedOrNotFound()
+        return group
+
+    def delete_dynamic_group(self, group_id: str) -> None:
+        with self._lock:
+            self.dynamic_groups.pop(self.dynamic_group(group_id).id)
+
+    # ----- policies -------------------------------------------------------------------------------
+    def create_policy(self, details: dict) -> Policy:
+        for key in ("compartmentId", "name", "description", "statements"):
+            if not details.get(key):
+                raise errors.MissingParameter(f"{key} is required.")
+        compartment = details["compartmentId"]
+        if not self.cloud.compartment_exists(compartment):
+            raise errors.NotAuthorizedOrNotFound()
+        statements = self._parse_statements(details["statements"], compartment)
+        with self._lock:
+            if any(p.name.lower() == details["name"].lower() for p in self.policies.values()):
+                raise errors.OciError(f"A policy named {details['name']} already exists.", code="Conflict", status=409)
+            policy = Policy(
+                self.cloud.ids.ocid("policy"),
+                details["name"],
+                details["description"],
+                compartment,
+                statements,
+                self.cloud.clock.now(),
+            )
+            self.policies[policy.id] = policy
+            return policy
+
+    def policy(self, policy_id: str) -> Policy:
+        policy = self.policies.get(policy_id)
+        if policy is None:
+            raise errors.NotAuthorizedOrNotFound()
+        return policy
+
+    def update_policy(self, policy_id: str, details: dict) -> Policy:
+        with self._lock:
+            policy = self.policy(policy_id)
+            if "statements" in details:
+                policy.statements = self._parse_statements(details["statements"], policy.compartment_id)
+            if details.get("description"):
+                policy.description = details["description"]
+            policy.version += 1
+            return policy
+
+    def delete_policy(self, policy_id: str) -> None:
+        with self._lock:
+            self.policies.pop(self.policy(policy_id).id)
+
+    def _parse_statements(self, texts: list, compartment: str) -> list[Statement]:
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise errors.InvalidParameter("statements must be a list of strings.")
+        parsed = []
+        for text in texts:
+            try:
+                statement = language.parse_statement(text)
+            except language.NotModelled as exc:
+                raise errors.NotImplementedByFake(str(exc)) from None
+            except language.PolicySyntaxError as exc:
+                raise errors.InvalidParameter(f"Invalid policy statement: {exc}") from None
+            location = self._location_id(statement)
+            if location is None:
+                raise errors.InvalidParameter(f"Invalid policy statement: no compartment {statement.location!r}.")
+            # A policy grants only in its own compartment's subtree.
+            if not self.cloud.compartment_covers(compartment, location):
+                raise errors.InvalidParameter(
+                    f"Invalid policy statement: its location is outside the policy's compartment: {text!r}"
+                )
+            parsed.append(statement)
+        return parsed
+
+    def _location_id(self, statement: Statement) -> str | None:
+        if statement.location_kind == "tenancy":
+            return self.cloud.tenancy_id
+        if statement.location_kind == "compartment-id":
+            return statement.location if self.cloud.compartment_exists(statement.location or "") else None
+        return self.cloud.compartments.by_path(statement.location or "")
+
+    # ----- decisions ------------------------------------------------------------------------------
+    def member_of(self, caller: Caller) -> set[str]:
+        """The OCIDs and names of the dynamic groups `caller` belongs to."""
+        if caller.type != "fnfunc":
+            return set()
+        attributes = {
+            "resource.id": caller.id,
+            "resource.type": caller.type,
+            "resource.compartment.id": caller.compartment_id or "",
+        }
+        found = set()
+        for group in self.dynamic_groups.values():
+            if language.evaluate(group.rule, dict(attributes)):
+                found |= {group.id, group.name.lower()}
+        return found
+
+    def allows(self, caller: Caller, service: str, operation: str, target: Target, region: str) -> bool:
+        need = permissions.OPERATIONS.get((service, operation))
+        if need is None:
+            raise errors.NotImplementedByFake(f"ocifake knows no IAM permission for {service} {operation}")
+        supported = permissions.supported_variables(service)
+        context: dict[str, str | set[str]] = {
+            "request.operation": operation,
+            "request.region": region,
+            "request.principal.type": caller.type,
+            "request.principal.id": caller.id,
+            "target.compartment.id": target.compartment_id,
+            "target.compartment.name": self.cloud.compartment_name(target.compartment_id),
+        }
+        if need.permission:
+            context["request.permission"] = need.permission
+        if caller.type == "user":
+            context["request.user.id"] = caller.id
+        context.update(target.variables)
+        context = {k: v for k, v in context.items() if k in supported}
+        dynamic_groups = self.member_of(caller)
+        with self._lock:
+            policies = list(self.policies.values())
+        for policy in policies:
+            for statement in policy.statements:
+                if (
+                    self._subject_matches(statement, caller, dynamic_groups)
+                    and self._grants(statement, need)
+                    and self._covers(statement, target.compartment_id)
+                    and language.evaluate(statement.condition, context)
+                ):
+                    return True
+        with self._lock:
+            self.denials.append((caller.id, operation, target.compartment_id))
+        return False
+
+    def _subject_matches(self, statement: Statement, caller: Caller, dynamic_groups: set[str]) -> bool:
+        for subject in statement.subjects:
+            if subject.kind == "any-user" and caller.type != "service":
+                return True
+            if subject.kind == "any-group" and caller.type == "user" and caller.groups:
+                return True
+            name = (subject.name or "").lower()
+            in_group = (subject.by_id and subject.name in caller.groups) or name in {g.lower() for g in caller.groups}
+            if subject.kind == "group" and caller.type == "user" and in_group:
+                return True
+            if subject.kind == "dynamic-group" and (
+                (subject.by_id and subject.name in dynamic_groups) or (not subject.by_id and name in dynamic_groups)
+            ):
+                return True
+            if subject.kind == "service" and caller.type == "service" and name == (caller.service_name or "").lower():
+                return True
+        return False
+
+    @staticmethod
+    def _grants(statement: Statement, need: permissions.Need) -> bool:
+        if statement.permissions:
+            return need.permission is not None and need.permission in statement.permissions
+        assert statement.verb is not None and statement.resource_type is not None
+        return (
+            permissions.covers(statement.resource_type, need.resource_type)
+            and language.VERBS.index(statement.verb) >= need.level
+        )
+
+    def _covers(self, statement: Statement, compartment_id: str) -> bool:
+        location = self._location_id(statement)
+        return location is not None and self.cloud.compartment_covers(location, compartment_id)

@@ -1,0 +1,115 @@
+"""URL table and request/response shaping for IAM (the Identity API, tenancy-wide state)."""
+
+from ..core import errors
+from ..core.http import Request, Response, json_response, page, route
+from .models import IdentityBackend, Target
+
+BASE = "/20160918"
+
+
+def _iam(req: Request) -> IdentityBackend:
+    return req.cloud_region.cloud.identity
+
+
+def _compartment_query(req: Request) -> str:
+    compartment = req.query.get("compartmentId")
+    if not compartment:
+        raise errors.MissingParameter("compartmentId is required.")
+    return compartment
+
+
+def create_policy(req: Request) -> Response:
+    policy = _iam(req).create_policy(req.json())
+    return json_response(policy.to_json(), etag=str(policy.version))
+
+
+def get_policy(req: Request) -> Response:
+    policy = _iam(req).policy(req.params["policyId"])
+    return json_response(policy.to_json(), etag=str(policy.version))
+
+
+def update_policy(req: Request) -> Response:
+    policy = _iam(req).update_policy(req.params["policyId"], req.json())
+    return json_response(policy.to_json(), etag=str(policy.version))
+
+
+def delete_policy(req: Request) -> Response:
+    _iam(req).delete_policy(req.params["policyId"])
+    return Response(204)
+
+
+def list_policies(req: Request) -> Response:
+    compartment = _compartment_query(req)
+    found = [p.to_json() for p in _iam(req).policies.values() if p.compartment_id == compartment]
+    chunk, nxt = page(found, req)
+    return json_response(chunk, opc_next_page=nxt)
+
+
+def create_dynamic_group(req: Request) -> Response:
+    return json_response(_iam(req).create_dynamic_group(req.json()).to_json())
+
+
+def get_dynamic_group(req: Request) -> Response:
+    return json_response(_iam(req).dynamic_group(req.params["dynamicGroupId"]).to_json())
+
+
+def delete_dynamic_group(req: Request) -> Response:
+    _iam(req).delete_dynamic_group(req.params["dynamicGroupId"])
+    return Response(204)
+
+
+def list_dynamic_groups(req: Request) -> Response:
+    _compartment_query(req)
+    chunk, nxt = page([g.to_json() for g in _iam(req).dynamic_groups.values()], req)
+    return json_response(chunk, opc_next_page=nxt)
+
+
+def list_compartments(req: Request) -> Response:
+    cloud = req.cloud_region.cloud
+    parent = _compartment_query(req)
+    if not cloud.compartment_exists(parent):
+        raise errors.NotAuthorizedOrNotFound()
+    subtree = req.query.get("compartmentIdInSubtree", "false").lower() == "true"
+    found = [c for c in cloud.compartments.all() if c != cloud.tenancy_id and cloud.compartment_covers(parent, c)]
+    if not subtree:
+        found = cloud.compartments.children(parent)
+    rows = [
+        {
+            "id": c,
+            "compartmentId": cloud.compartments.parent(c),
+            "name": cloud.compartment_name(c),
+            "description": cloud.compartment_name(c),
+            "lifecycleState": "ACTIVE",
+            "timeCreated": cloud.clock.now().isoformat(),
+        }
+        for c in sorted(found)
+    ]
+    chunk, nxt = page(rows, req)
+    return json_response(chunk, opc_next_page=nxt)
+
+
+ROUTES = [
+    route("POST", BASE + "/policies", "CreatePolicy", create_policy),
+    route("GET", BASE + "/policies", "ListPolicies", list_policies),
+    route("GET", BASE + "/policies/{policyId}", "GetPolicy", get_policy),
+    route("PUT", BASE + "/policies/{policyId}", "UpdatePolicy", update_policy),
+    route("DELETE", BASE + "/policies/{policyId}", "DeletePolicy", delete_policy),
+    route("POST", BASE + "/dynamicGroups", "CreateDynamicGroup", create_dynamic_group),
+    route("GET", BASE + "/dynamicGroups", "ListDynamicGroups", list_dynamic_groups),
+    route("GET", BASE + "/dynamicGroups/{dynamicGroupId}", "GetDynamicGroup", get_dynamic_group),
+    route("DELETE", BASE + "/dynamicGroups/{dynamicGroupId}", "DeleteDynamicGroup", delete_dynamic_group),
+    route("GET", BASE + "/compartments", "ListCompartments", list_compartments),
+]
+
+
+def targets(req: Request, operation: str) -> list[Target]:
+    """IAM's own resources live in the tenancy (or the compartment a request names)."""
+    cloud = req.cloud_region.cloud
+    compartment = req.query.get("compartmentId") or cloud.tenancy_id
+    if operation in ("CreatePolicy", "CreateDynamicGroup"):
+        body = req.json()
+        compartment = body.get("compartmentId") or cloud.tenancy_id if isinstance(body, dict) else compartment
+    elif "policyId" in req.params:
+        policy = cloud.identity.policies.get(req.params["policyId"])
+        compartment = policy.compartment_id if policy else cloud.tenancy_id
+    return [Target(compartment)]

@@ -1,0 +1,21 @@
+"""Monitoring: metrics are posted at telemetry-ingestion.<region>; telemetry.<region> refuses them."""
+
+from ..core.service import Service
+from . import routes
+from .models import MonitoringBackend
+
+SERVICE = Service(
+    name="monitoring",
+    host="telemetry",
+    routes=routes.ROUTES,
+    targets=routes.targets,
+    state="monitoring",
+    backend=MonitoringBackend,
+)
+INGESTION = Service(
+    name="monitoring-ingestion",
+    host="telemetry-ingestion",
+    iam_name="monitoring",
+    routes=routes.INGESTION_ROUTES,
+    targets=routes.targets,
+)

@@ -1,0 +1,14 @@
+"""Notifications' data plane (PublishMessage), at notification.<region>."""
+
+from ..core.service import Service
+from . import routes
+from .models import NotificationsBackend
+
+SERVICE = Service(
+    name="notifications",
+    host="notification",
+    routes=routes.ROUTES,
+    targets=routes.targets,
+    state="notifications",
+    backend=NotificationsBackend,
+)

@@ -1,0 +1,16 @@
+"""Object Storage, at objectstorage.<region>; pre-authenticated requests need no signature."""
+
+from ..core.service import Service
+from . import routes
+from .models import ObjectStorageBackend
+
+SERVICE = Service(
+    name="objectstorage",
+    host="objectstorage",
+    routes=routes.ROUTES,
+    targets=routes.targets,
+    anonymous_routes=routes.ANONYMOUS_ROUTES,
+    state="objectstorage",
+    backend=ObjectStorageBackend,
+    denied=routes.denied,
+)

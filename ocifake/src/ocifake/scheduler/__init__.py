@@ -1,0 +1,1 @@
+"""Resource Scheduler: schedules that invoke functions on the simulated clock."""

@@ -1,0 +1,51 @@
+"""URL table for Resource Scheduler's schedules."""
+
+from ..core.http import Request, Response, json_response, page, route
+from ..identity.models import Target
+from .models import SchedulerBackend
+
+BASE = "/20240430"
+
+
+def _backend(req: Request) -> SchedulerBackend:
+    return req.cloud_region.scheduler
+
+
+def create_schedule(req: Request) -> Response:
+    return json_response(_backend(req).create_schedule(req.json()).to_json())
+
+
+def get_schedule(req: Request) -> Response:
+    return json_response(_backend(req).schedule(req.params["scheduleId"]).to_json())
+
+
+def delete_schedule(req: Request) -> Response:
+    _backend(req).delete_schedule(req.params["scheduleId"])
+    return Response(202)
+
+
+def list_schedules(req: Request) -> Response:
+    compartment = req.query.get("compartmentId")
+    found = [s.to_json() for s in _backend(req).schedules.values() if compartment in (None, s.compartment_id)]
+    chunk, nxt = page(found, req)
+    return json_response({"items": chunk}, opc_next_page=nxt)
+
+
+ROUTES = [
+    route("POST", BASE + "/schedules", "CreateSchedule", create_schedule),
+    route("GET", BASE + "/schedules", "ListSchedules", list_schedules),
+    route("GET", BASE + "/schedules/{scheduleId}", "GetSchedule", get_schedule),
+    route("DELETE", BASE + "/schedules/{scheduleId}", "DeleteSchedule", delete_schedule),
+]
+
+
+def targets(req: Request, operation: str) -> list[Target] | None:
+    if operation == "CreateSchedule":
+        body = req.json()
+        compartment = body.get("compartmentId") if isinstance(body, dict) else None
+        return [Target(compartment)] if isinstance(compartment, str) else None
+    if operation == "ListSchedules":
+        compartment = req.query.get("compartmentId")
+        return [Target(compartment)] if compartment else None
+    schedule = _backend(req).schedules.get(req.params["scheduleId"])
+    return [Target(schedule.compartment_id)] if schedule else None

@@ -1,0 +1,14 @@
+"""Resource Scheduler, at resource-scheduler.<region>."""
+
+from ..core.service import Service
+from . import routes
+from .models import SchedulerBackend
+
+SERVICE = Service(
+    name="resourcescheduler",
+    host="resource-scheduler",
+    routes=routes.ROUTES,
+    targets=routes.targets,
+    state="scheduler",
+    backend=SchedulerBackend,
+)
