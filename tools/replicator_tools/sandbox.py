@@ -12,6 +12,7 @@ processes (`fdk=True`). Used by the demo, the tests and the benchmarks; the func
 never imports this.
 """
 
+import dataclasses
 import json
 import tempfile
 import threading
@@ -42,7 +43,8 @@ def func_entry(directory: str) -> str:
     return str(path)
 
 
-SCHEDULE_SECONDS = 3600.0  # Terraform's default reconcile schedule: hourly
+RECONCILE_SCHEDULE = "0 * * * *"  # Terraform's default reconcile_schedule: every full hour (cron)
+RECONCILE_BODY = {"action": "reconcile"}  # what Terraform's schedule passes as its BODY parameter
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Sandbox:
     config: ReplicatorConfig
     env: dict[str, str]
     policies: dict = field(default_factory=dict)  # policy name -> the fake's policy
+    schedules: dict = field(default_factory=dict)  # region -> its reconcile schedule
     functions: dict = field(default_factory=dict)
     topics: dict = field(default_factory=dict)  # region -> its Notifications topic
     alarms: dict = field(default_factory=dict)  # region -> {alarm name: alarm}
@@ -80,10 +83,20 @@ class Sandbox:
         return PassReport.model_validate(replies[0].json())
 
     def reconcile_everywhere(self, *, parallel: int = 1) -> list[PassReport]:
-        """A pass in every region at once, as the schedules would run them."""
-        body = json.dumps({"action": "reconcile"}).encode()
-        calls = [(self.functions[r], body) for r in self.regions for _ in range(parallel)]
-        replies = self.cloud.invoke_parallel(calls)
+        """The next scheduled passes: time moves to the schedules' next run and each fires.
+
+        With `parallel` > 1, as many more passes per region start at the same moment (an
+        operator's `image-replicator reconcile` overlapping the schedule's).
+        """
+        body = json.dumps(RECONCILE_BODY).encode()
+        also = [(self.functions[r], body) for r in self.regions for _ in range(parallel - 1)]
+        runs, manual = self.cloud.advance_to_next_schedule(also=also)
+        replies = []
+        for run in runs:
+            if run.invocation is None:
+                raise AssertionError(f"the reconcile schedule could not invoke {run.function_id}: {run.outcome}")
+            replies.append(run.invocation)
+        replies += manual
         bad = [r for r in replies if r.status != 200]
         if bad:
             raise AssertionError(f"a reconcile pass answered {bad[0].status}: {bad[0].body[:500]!r}")
@@ -93,17 +106,13 @@ class Sandbox:
         """The dimension sets for which alarm `alarm` (its file's name) fires in `region` now."""
         return self.cloud.alarm_firing(self.alarms[region][alarm])
 
-    def converge(self, max_passes: int = 12, *, parallel: int = 1, every: float = SCHEDULE_SECONDS) -> int:
-        """Run passes in every region until none has anything to do.
-
-        Passes are `every` simulated seconds apart, as the schedule runs them.
-        """
+    def converge(self, max_passes: int = 12, *, parallel: int = 1) -> int:
+        """Let the schedules run passes in every region until none has anything to do."""
         for n in range(1, max_passes + 1):
             reports = self.reconcile_everywhere(parallel=parallel)
             self.cloud.run_until_idle()
             if all(idle(report) for report in reports):
                 return n
-            self.cloud.advance(every)
         raise AssertionError(f"not converged after {max_passes} reconcile passes")
 
 
@@ -220,6 +229,18 @@ def deploy(
                 compartment_id=functions,
             )
         sandbox.functions[region] = fn
+        schedule = cloud.create_schedule(
+            region,
+            functions,
+            fn.id,
+            RECONCILE_BODY,
+            recurrence=RECONCILE_SCHEDULE,
+            display_name=f"image-replicator-reconcile-{region}",
+        )
+        sandbox.schedules[region] = schedule
+        regional = render(dataclasses.replace(iam, region=region, schedule_id=schedule.id))
+        for policy in regional.scope("region"):
+            sandbox.policies[policy.name] = _create_policy(cloud, policy, without_statements)
         for spec in specs:
             # Where Terraform puts them: a compartment over the images and buckets (the tenancy).
             cloud.events.create_rule(

@@ -173,7 +173,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
     with runtime.metrics.held():
         _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
     if not dry_run:
-        report.cleaned = _expired_or_orphaned_pars(runtime, seen, now)
+        report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
         runtime.metrics.flush()
     logs.info("reconcile pass", exposed=report.exposed, oldest_exposure_seconds=round(report.oldest_exposure_seconds))
     return report
@@ -266,13 +266,15 @@ def orphaned(name: str, expires: datetime, current: dict[tuple[str, str], tuple[
     return int(attempt) < observed or (int(attempt) == observed and not running)
 
 
-def _expired_or_orphaned_pars(runtime: Runtime, seen: Observed, now: datetime) -> list[str]:
+def _expired_or_orphaned_pars(runtime: Runtime, seen: Observed, now: datetime, problems: list[str]) -> list[str]:
     config, removed, current = runtime.config, [], _attempts(seen)
     for bucket in (config.staging_bucket, config.landing_bucket):
         try:
             pars = runtime.objects.list_pars(bucket)
         except ReplicatorError as exc:
+            # Reported, not only logged: a PAR nobody can clean up is a live write or read URL.
             logs.warning("pre-authenticated requests not listed", bucket=bucket, reason=exc.reason)
+            problems.append(f"pre-authenticated requests of {bucket} not listed: {exc.reason}")
             continue
         for par in pars:
             if orphaned(par.name, par.time_expires, current, now) and runtime.objects.delete_par(bucket, par.id):

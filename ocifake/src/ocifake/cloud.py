@@ -458,15 +458,16 @@ class FakeCloud:
         """Move simulated time forward, finishing operations, delivering events and firing schedules that fall due."""
         target = self.clock.seconds + seconds
         while (due := self._next_schedule_seconds()) is not None and due <= target:
-            self._fire_schedules(due)
+            self._fire_schedules(due, [])
         self._run(until=target)
         self.clock.move_to(target)
 
-    def advance_to_next_schedule(self, also: list[tuple] | None = None) -> list[Run]:
+    def advance_to_next_schedule(self, also: list[tuple] | None = None) -> tuple[list[Run], list]:
         """Move time to the next moment a schedule falls due, and fire every schedule due then.
 
         `also` adds invocations [(function, body)] made at the same moment (an operator's
-        manual pass, say); they run in parallel with the scheduled ones. Returns the runs.
+        manual pass, say); they run in parallel with the scheduled ones. Returns the
+        schedules' runs and the invocations of `also`, in its order.
         """
         due = self._next_schedule_seconds()
         if due is None:
@@ -479,7 +480,7 @@ class FakeCloud:
             return None
         return max(self.clock.seconds, (min(times) - self.clock.now()).total_seconds() + self.clock.seconds)
 
-    def _fire_schedules(self, at: float, also: list[tuple] | None = None) -> list[Run]:
+    def _fire_schedules(self, at: float, also: list[tuple]) -> tuple[list[Run], list]:
         self._run(until=at)
         self.clock.move_to(at)
         now = self.clock.now()
@@ -493,7 +494,7 @@ class FakeCloud:
                     used[function_id] = container + 1
                     tasks.append(functools.partial(region.scheduler.fire, schedule, function_id, body, container))
         manual = []
-        for fn, body in also or []:
+        for fn, body in also:
             container = used.get(fn.id, 0)
             used[fn.id] = container + 1
             manual.append(functools.partial(fn.invoke, body, container=container))
@@ -501,7 +502,7 @@ class FakeCloud:
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        return [o for o in outcomes[: len(tasks)]]
+        return outcomes[: len(tasks)], outcomes[len(tasks) :]
 
     def run_until_idle(self, max_seconds: float = 30 * 24 * 3600) -> float:
         """Run until nothing is pending (or `max_seconds` of simulated time pass); return the time used."""

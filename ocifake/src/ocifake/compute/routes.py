@@ -2,6 +2,7 @@
 
 from ..core.http import Request, Response, json_response, page, route
 from ..identity.models import Target
+from ..identity.permissions import Need
 
 BASE = "/20160918"
 
@@ -89,10 +90,12 @@ def targets(req: Request, operation: str) -> list[Target] | None:
     if operation == "ListImages":
         compartment = req.query.get("compartmentId")
         return [Target(compartment)] if compartment else None
+    body = req.json() if operation in ("CreateImage", "UpdateImage") else {}
+    # Setting defined tags also needs the tag namespaces (which live in the tenancy).
+    tags = [_using_tag_namespaces(req)] if isinstance(body, dict) and body.get("definedTags") else []
     if operation == "CreateImage":
-        body = req.json()
         compartment = body.get("compartmentId") if isinstance(body, dict) else None
-        return [Target(compartment)] if isinstance(compartment, str) else None
+        return [Target(compartment), *tags] if isinstance(compartment, str) else None
     if operation == "GetWorkRequest":
         wr = backend.work_requests.get(req.params["workRequestId"])
         return [Target(wr.compartment_id or req.cloud_region.cloud.tenancy_id)] if wr else None
@@ -100,4 +103,8 @@ def targets(req: Request, operation: str) -> list[Target] | None:
     if image is None:
         return None
     # Platform images belong to no compartment: everyone may read them.
-    return [Target(image.compartment_id or req.cloud_region.cloud.tenancy_id)]
+    return [Target(image.compartment_id or req.cloud_region.cloud.tenancy_id), *tags]
+
+
+def _using_tag_namespaces(req: Request) -> Target:
+    return Target(req.cloud_region.cloud.tenancy_id, need=Need("tag-namespaces", "use", "TAG_NAMESPACE_USE"))

@@ -46,10 +46,15 @@ class Caller:
 
 @dataclass(frozen=True)
 class Target:
-    """What a request acts on: its compartment and the service's variables."""
+    """What a request acts on: its compartment and the service's variables.
+
+    `need` names a further permission the request needs besides its operation's own (using a
+    tag namespace to set defined tags, say).
+    """
 
     compartment_id: str
     variables: dict[str, str] = field(default_factory=dict)
+    need: permissions.Need | None = None
 
 
 @dataclass
@@ -239,7 +244,7 @@ class IdentityBackend:
         return found
 
     def allows(self, caller: Caller, service: str, operation: str, target: Target, region: str) -> bool:
-        need = permissions.OPERATIONS.get((service, operation))
+        need = target.need or permissions.OPERATIONS.get((service, operation))
         if need is None:
             raise errors.NotImplementedByFake(f"ocifake knows no IAM permission for {service} {operation}")
         supported = permissions.supported_variables(service)

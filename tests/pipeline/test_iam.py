@@ -1,0 +1,120 @@
+"""The replicator under the IAM statements of iam/policies.json, enforced by the fake as OCI does.
+
+Every statement is needed: without any one of them, something an operator relies on stops
+working. And nothing more is granted: calls outside the statements are refused.
+"""
+
+import json
+
+import oci
+import pytest
+
+from ocifake import FakeCloud
+from replicator_tools.policies import POLICIES_FILE
+from replicator_tools.sandbox import deploy
+from tests.helpers import PHOENIX, SOURCE, compute, intermediate_objects, leftover_pars, replicas
+
+REGIONS = [SOURCE, PHOENIX]
+ENV = {"IR_ON_SOURCE_DELETED": "delete", "IR_DEFAULT_REGIONS": PHOENIX}
+# Object Storage's use of Vault keys: the fake models no Vault, so no bucket is keyed here.
+NOT_EXERCISED = {"object-storage-keys"}
+
+
+def statement_ids() -> list[str]:
+    doc = json.loads(POLICIES_FILE.read_text())
+    return [s["id"] for p in doc["policies"] for s in p["statements"] if s["id"] not in NOT_EXERCISED]
+
+
+def outcome(without: frozenset[str] = frozenset()) -> dict:
+    """What an operator sees of one image's whole life, with the statements `without` left out."""
+    with FakeCloud(regions=REGIONS) as cloud:
+        cloud.create_tag_namespace("Ops", ["CostCenter"])
+        images = cloud.create_compartment("images")
+        sandbox = deploy(cloud, REGIONS, images, ENV, without_statements=without)
+        source = cloud.create_image(
+            SOURCE,
+            images,
+            "web",
+            freeform_tags={"replicate-to": "default"},
+            defined_tags={"Ops": {"CostCenter": "42"}},
+        )
+        cloud.run_until_idle()
+        seen = {"replicated by events": _replicated(cloud, source.id, images)}
+        try:
+            sandbox.converge(max_passes=4)
+            seen["passes settle"] = True
+        except AssertionError:
+            seen["passes settle"] = False
+        seen["replicated in the end"] = _replicated(cloud, source.id, images)
+        seen["notice sent"] = any(m.title.endswith("replicated") for m in sandbox.topics[SOURCE].messages)
+        seen["metrics posted"] = bool(cloud.metrics(namespace=sandbox.config.metrics_namespace))
+        seen["nothing left over"] = not leftover_pars(cloud, sandbox) and not intermediate_objects(cloud, sandbox)
+        compute(cloud, SOURCE).delete_image(source.id)
+        cloud.run_until_idle()
+        seen["replica follows its deleted source"] = replicas(cloud, PHOENIX, source.id, images) == []
+        return seen
+
+
+def _replicated(cloud, source_id: str, compartment: str) -> bool:
+    found = replicas(cloud, PHOENIX, source_id, compartment)
+    return (
+        len(found) == 1
+        and found[0].lifecycle_state == "AVAILABLE"
+        and (found[0].defined_tags or {}).get("Ops") == {"CostCenter": "42"}
+    )
+
+
+@pytest.fixture(scope="module")
+def granted() -> dict:
+    return outcome()
+
+
+def test_with_every_statement_everything_works(granted):
+    assert granted == dict.fromkeys(granted, True)
+
+
+@pytest.mark.parametrize("statement", statement_ids())
+def test_every_statement_is_needed(statement, granted):
+    without = outcome(frozenset({statement}))
+    broken = sorted(k for k, ok in without.items() if not ok)
+    assert broken, f"nothing stops working without {statement!r}: it grants more than the replicator needs"
+
+
+@pytest.fixture
+def deployed(cloud, compartment):
+    return deploy(cloud, REGIONS, compartment, {"IR_DEFAULT_REGIONS": PHOENIX})
+
+
+def as_the_function(cloud, sandbox, monkeypatch, region=SOURCE):
+    """SDK clients signed exactly as the deployed function in `region` signs its requests."""
+    for key, value in sandbox.functions[region].platform_env().items():
+        if key.startswith("OCI_RESOURCE_PRINCIPAL"):
+            monkeypatch.setenv(key, value)
+    signer = oci.auth.signers.get_resource_principals_signer()
+    no_retry = oci.retry.NoneRetryStrategy()
+    return (
+        oci.core.ComputeClient({}, signer=signer, retry_strategy=no_retry),
+        oci.object_storage.ObjectStorageClient({}, signer=signer, retry_strategy=no_retry),
+    )
+
+
+def refused(call) -> tuple[int, str]:
+    with pytest.raises(oci.exceptions.ServiceError) as e:
+        call()
+    return e.value.status, e.value.code
+
+
+def test_the_function_may_do_nothing_beyond_its_statements(cloud, compartment, deployed, monkeypatch):
+    image = cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX})
+    other = cloud.create_compartment("someone-else")
+    cloud.create_bucket(SOURCE, "payroll", deployed.buckets_compartment_id)
+    images, objects = as_the_function(cloud, deployed, monkeypatch)
+    # Deleting images is granted only when replicas follow their deleted source (here: keep).
+    assert refused(lambda: images.delete_image(image.id)) == (404, "NotAuthorizedOrNotFound")
+    # Images of compartments the replicator is not given are invisible.
+    assert refused(lambda: images.list_images(other)) == (404, "NotAuthorizedOrNotFound")
+    # Buckets other than its two, even in the same compartment, are refused as if missing.
+    put = lambda: objects.put_object(cloud.namespace, "payroll", "x", b"1")  # noqa: E731
+    assert refused(put) == (404, "BucketNotFound")
+    # Its own buckets answer.
+    objects.put_object(cloud.namespace, deployed.config.staging_bucket, "probe", b"1")
