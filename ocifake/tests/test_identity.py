@@ -201,3 +201,11 @@ def test_list_compartments_shows_the_tenancy_s_compartments(bare, identity):
     assert [c.name for c in direct] == ["a"]
     everything = identity.list_compartments(bare.tenancy_id, compartment_id_in_subtree=True).data
     assert sorted(c.name for c in everything) == ["a", "b"]
+
+
+def test_readme_lists_the_permission_of_every_operation():
+    from pathlib import Path
+
+    from ocifake.identity.permissions import markdown
+
+    assert markdown() in (Path(__file__).parent.parent / "README.md").read_text()

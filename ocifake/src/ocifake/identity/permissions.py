@@ -129,3 +129,12 @@ def covers(granted: str, resource_type: str) -> bool:
 
 def supported_variables(service: str) -> frozenset[str]:
     return GENERAL_VARIABLES | SERVICE_VARIABLES.get(service, frozenset())
+
+
+def markdown() -> str:
+    """The table above as README shows it (a test keeps the two equal)."""
+    rows = ["| Service | Operation | Resource type | Least verb | Permission |", "|---|---|---|---|---|"]
+    for (service, operation), need in OPERATIONS.items():
+        permission = f"`{need.permission}`" if need.permission else "unconfirmed"
+        rows.append(f"| {service} | {operation} | `{need.resource_type}` | {need.verb} | {permission} |")
+    return "\n".join(rows) + "\n"
