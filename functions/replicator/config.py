@@ -50,6 +50,8 @@ class ReplicatorConfig(BaseModel):
     compartments: tuple[str, ...] = ()
     max_attempts: int = Field(3, ge=1, le=20)
     on_source_deleted: Literal["keep", "delete"] = "keep"
+    # A finished replica deleted in a target region: replicate again, or only report the gap.
+    on_replica_deleted: Literal["recreate", "report"] = "recreate"
     notification_topic_id: str | None = None
     reconcile_budget_seconds: int = Field(240, ge=10, le=3600)
     # OCI Monitoring: both set, each invocation posts its metrics; either empty, none are sent.

@@ -29,8 +29,9 @@ SOURCE_META = "opc-meta-source-image-id"
 SOURCE_REGION_META = "opc-meta-source-region"
 
 INITIAL_MANIFEST = "initial"
-AckOutcome = Literal["done", "failed", "deleted"]
-ACK_OUTCOMES: tuple[AckOutcome, ...] = ("done", "failed", "deleted")
+# "lost": a finished replica was deleted in the target region (not by the replicator).
+AckOutcome = Literal["done", "failed", "lost", "deleted"]
+ACK_OUTCOMES: tuple[AckOutcome, ...] = ("done", "failed", "lost", "deleted")
 
 
 def image_object(prefix: str, source_id: str) -> str:
@@ -83,8 +84,9 @@ class AckName:
 
     @property
     def rank(self) -> tuple[int, int, int]:
-        """Newer answers outrank older ones; for one manifest and attempt, done outranks failed."""
-        return (self.issued, self.attempt, {"failed": 0, "done": 1, "deleted": 2}[self.outcome])
+        """Newer answers outrank older ones; for one manifest and attempt, done outranks failed, and the
+        loss of that replica outranks its done (a new import is a new attempt, and outranks both)."""
+        return (self.issued, self.attempt, {"failed": 0, "done": 1, "lost": 2, "deleted": 3}[self.outcome])
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,16 @@ def _target(
     record: SourceRecord | None,
     answers: list[AckName],
     created: datetime,
+    now: datetime,
 ) -> TargetProtection:
     current = record.manifest_issued if record is not None else 0
     mine = [a for a in answers if a.target == region and a.issued >= current]
-    if any(a.outcome == "done" for a in mine) or (
-        part is not None and part.state == "done" and part.applied_issued >= current
+    newest = max(mine, key=lambda a: a.rank) if mine else None
+    # A replica reported deleted protects nothing, whatever answered done before it.
+    unapplied_loss = newest is not None and newest.outcome == "lost"
+    if not unapplied_loss and (
+        (newest is not None and newest.outcome == "done")
+        or (part is not None and part.state == "done" and part.applied_issued >= current)
     ):
         return TargetProtection(region=region, state="protected")
     since = created
@@ -75,6 +80,10 @@ def _target(
         since = max(since, part.requested_at)
     if part is not None and part.state == "done" and current:
         since = max(since, _from_ms(current))  # a replica of an older version
+    if unapplied_loss:
+        since = max(since, part.lost_at or now) if part is not None else now  # not yet recorded: from now
+    if part is not None and part.state == "lost":
+        return TargetProtection(region=region, state="failed", since=since, reason=part.error or "replica deleted")
     export = record.export if record is not None else None
     if part is not None and part.state == "failed" and part.gave_up:
         return TargetProtection(region=region, state="failed", since=since, reason=part.error or "given up")
@@ -106,7 +115,7 @@ def protection(
     if not decision.replicate:
         return ImageProtection(**common, state="refused", reason=decision.reason, since=created)
     targets = tuple(
-        _target(region, record.targets.get(region) if record else None, record, answers, created)
+        _target(region, record.targets.get(region) if record else None, record, answers, created, now)
         for region in decision.targets
     )
     state = next(s for s in _WORST if s in {t.state for t in targets} or s == "protected")

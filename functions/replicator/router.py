@@ -21,7 +21,7 @@ from .steps.engine import Outcome, Step, execute
 
 if TYPE_CHECKING:
     from .reconcile.run import PassReport
-from .subjects import DeletedSource, Replica, SourceImage
+from .subjects import DeletedSource, LostReplica, Replica, SourceImage
 
 # Each event kind and what it turned out to be about -> the step (a module of steps/, loaded
 # when an event first needs it: a container's first answer pays for one step, not all).
@@ -31,6 +31,7 @@ ROUTES: dict[tuple[EventKind, type], str] = {
     (EventKind.EXPORT_ENDED, SourceImage): "distribute",
     (EventKind.IMAGE_CHANGED, SourceImage): "refresh",
     (EventKind.IMAGE_DELETED, DeletedSource): "tombstone",
+    (EventKind.IMAGE_DELETED, LostReplica): "lost",  # one of our replicas, in this (target) region
     (EventKind.OBJECT_WRITTEN, LandedObject): "landed",  # in the landing bucket
     (EventKind.OBJECT_WRITTEN, AckName): "acknowledge",  # a target's answer, in the staging bucket
 }
@@ -101,7 +102,9 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
         if image is not None and image.lifecycle_state != "DELETED":
             raise Ignored("the image still exists")
         if replica_of:
-            raise Ignored("one of our replicas was deleted; it is not made again")
+            if not ocids.is_image(replica_of):
+                raise Ignored("a deleted image whose replica-of tag names no image")
+            return LostReplica(replica_of, image_id)
         return DeletedSource(image_id, image.display_name if image else event.data.resource_name)
     if image is not None and image.replica_of:
         return Replica(image)  # a DELETED replica is an import that failed: the finish records it

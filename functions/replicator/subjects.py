@@ -68,6 +68,14 @@ class ReplicaById:
 
 
 @dataclass(frozen=True)
+class LostReplica:
+    """A finished replica that is gone from its target region (deleted by someone else)."""
+
+    source_id: str
+    replica_id: str
+
+
+@dataclass(frozen=True)
 class RecordRepair:
     """A record that cannot be read: rebuilt from what is observed."""
 
@@ -93,6 +101,7 @@ Subject = (
     | CopyCheck
     | AnswerCheck
     | ReplicaById
+    | LostReplica
     | RecordRepair
     | Leftovers
 )

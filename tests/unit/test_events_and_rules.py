@@ -99,4 +99,5 @@ def test_every_route_names_a_step_of_the_right_side():
         "acknowledge": "source",
         "landed": "replica",
         "finish": "replica",
+        "lost": "replica",
     }

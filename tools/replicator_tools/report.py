@@ -65,8 +65,13 @@ def region_report(
         if seen:
             durations[stage] = seconds
     stage, state, attempts, error = "export", "pending", export.attempt, part.error or export.error
+    if part.lost_at is not None and part.state != "done":
+        then = "not made again" if part.state == "lost" else "replicating again"
+        note = note or f"replica deleted at {part.lost_at:%Y-%m-%d %H:%M} UTC; {then}"
     if part.state in ("done", "deleted"):
         stage, state, error = "finish", part.state, None
+    elif part.state == "lost":
+        stage, state, error = "finish", "failed", part.error
     elif part.state == "failed" and part.gave_up:
         stage, state = ("import" if replica is not None else "copy" if part.copy_attempts else "export"), "failed"
         if replica is not None:

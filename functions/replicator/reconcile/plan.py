@@ -8,13 +8,14 @@ from ..decision import Decision
 from ..images import ImageFacts
 from ..naming import INITIAL_MANIFEST, AckName, LandedObject, image_object, manifests_prefix, parse_ack
 from ..records.replica import ReplicaRecord
-from ..records.source import SourceRecord
+from ..records.source import ANSWERED, SourceRecord
 from ..steps.check_copy import expected_copy
 from ..subjects import (
     AnswerCheck,
     CopyCheck,
     DeletedSource,
     Leftovers,
+    LostReplica,
     RecordRepair,
     Replica,
     ReplicaById,
@@ -128,7 +129,7 @@ def plan_source(
             )
     if record.answered and leftovers and not needing:
         out.append(planned("cleanup", "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
-    if not needing and all(p.state in ("done", "failed", "deleted") for p in record.targets.values()):
+    if not needing and all(p.state in ANSWERED for p in record.targets.values()):
         out.append(planned("publish", "replicas follow the source's tags and shapes", subject))
     if not out:
         out.append(planned("wait", "copies and imports under way"))
@@ -164,6 +165,15 @@ def plan_replica(
     answer = record.answer
     if answer is not None and not answer.delivered and now - (answer.checked_at or answer.sent_at) > ANSWER_CHECK_AFTER:
         out.append(planned("resend", "the answer's delivery is not confirmed", AnswerCheck(source_id)))
+    if (
+        record.state == "done"
+        and record.import_.replica_image_id
+        and (replica is None or replica.id != record.import_.replica_image_id or replica.lifecycle_state == "DELETED")
+        and not _lease_held(record.lease, now)
+    ):
+        # The finished replica is not in the region's listing: it was deleted.
+        lost = LostReplica(source_id, record.import_.replica_image_id)
+        return [*out, planned("lost", "the finished replica is gone from the region", lost)]
     if record.state in ("done", "deleted"):
         newer = [m for m in manifests if m.manifest.isdigit() and int(m.manifest) > record.applied_issued]
         if newer and record.state == "done":

@@ -17,7 +17,19 @@ from ..images import ImageFacts
 from ..naming import PAR_NAME_PREFIX, digest
 from ..protection import ImageProtection, protection
 from ..runtime import Runtime
-from ..steps import acknowledge, answer, check_copy, cleanup, distribute, export, finish, landed, refresh, tombstone
+from ..steps import (
+    acknowledge,
+    answer,
+    check_copy,
+    cleanup,
+    distribute,
+    export,
+    finish,
+    landed,
+    lost,
+    refresh,
+    tombstone,
+)
 from ..steps.engine import Step, execute
 from ..subjects import Replica, ReplicaById
 from ..telemetry.exposure import exposure_points
@@ -40,6 +52,7 @@ STEPS: dict[str, dict[str, Step]] = {
         "import": landed.STEP,
         "apply": landed.STEP,
         "finish": finish.STEP,
+        "lost": lost.STEP,
         "resend": answer.RESEND,
         "cleanup": cleanup.REPLICA,
         "repair": cleanup.REPAIR_REPLICA,

@@ -11,7 +11,7 @@ from .lease import Lease
 SCHEMA_VERSION: Final = 2
 
 ImportState = Literal["none", "running", "done", "failed"]
-ReplicaState = Literal["waiting", "importing", "done", "failed", "deleted"]
+ReplicaState = Literal["waiting", "importing", "done", "failed", "deleted", "lost"]
 
 
 class ImportPart(BaseModel):
@@ -61,6 +61,7 @@ class ReplicaRecord(BaseModel):
     answer: AnswerPart | None = None
     error: str | None = None
     gave_up: bool = False
+    lost_at: datetime | None = None  # when a finished replica was found deleted
     updated_at: datetime | None = None
     rebuilt_at: datetime | None = None
 

@@ -10,8 +10,8 @@ from .lease import Lease
 SCHEMA_VERSION: Final = 2
 
 ExportState = Literal["none", "running", "done", "failed"]
-TargetState = Literal["pending", "copying", "landed", "done", "failed", "deleted"]
-ANSWERED: tuple[TargetState, ...] = ("done", "failed", "deleted")
+TargetState = Literal["pending", "copying", "landed", "done", "failed", "deleted", "lost"]
+ANSWERED: tuple[TargetState, ...] = ("done", "failed", "deleted", "lost")
 
 
 class ExportPart(BaseModel):
@@ -47,6 +47,8 @@ class TargetPart(BaseModel):
     permanent: bool = False
     gave_up: bool = False
     failures: int = 0
+    lost_at: datetime | None = None  # when the target reported its finished replica deleted
+    losses: int = 0  # how many times that happened
 
 
 class SourceRecord(BaseModel):
@@ -81,7 +83,7 @@ class SourceRecord(BaseModel):
     def state(self) -> str:
         """One word for the whole image: failed, done, in_progress or pending."""
         states = {t.state for t in self.targets.values()}
-        if "failed" in states:
+        if states & {"failed", "lost"}:
             return "failed"
         if states and states <= {"done", "deleted"}:
             return "done"

@@ -33,7 +33,7 @@ def completion_key(record: SourceRecord) -> str:
     return f"{COMPLETE}:{record.manifest_issued}"
 
 
-def applied(ack: AckName, name: str, now: datetime, owner: dict):
+def applied(ack: AckName, name: str, now: datetime, owner: dict, on_replica_deleted: str = "recreate"):
     """Record the answer; whoever makes the record complete owns the cleanup and the notice."""
 
     def change(record: SourceRecord) -> None:
@@ -45,6 +45,16 @@ def applied(ack: AckName, name: str, now: datetime, owner: dict):
             part.applied_issued = ack.issued
         elif ack.outcome == "deleted":
             part.state, part.error = "deleted", None
+        elif ack.outcome == "lost":
+            # The region is exposed from now on; a new export and copy make the replica again.
+            part.lost_at, part.losses, part.replica_image_id = now, part.losses + 1, None
+            part.error = "the replica was deleted in the target region"
+            if on_replica_deleted == "recreate":
+                part.state, part.requested_at, part.copy_attempts = "pending", now, 0
+                part.copy_work_request_id = part.copy_started_at = part.copy_ended_at = part.copy_checked_at = None
+            else:
+                part.state = "lost"
+                part.error += " (IR_ON_REPLICA_DELETED=report: not made again)"
         else:
             part.state, part.gave_up, part.error = "failed", True, "the target region gave up (see its record)"
         owner["complete"] = False
@@ -78,11 +88,25 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
     owner: dict = {}
     # Not exclusive: an answer is recorded whatever else is under way on the replication.
     reason = ctx.claim(
-        applied(ack, name, ctx.now, owner), lambda r: blocker(r, ack, config.object_prefix), exclusive=False
+        applied(ack, name, ctx.now, owner, config.on_replica_deleted),
+        lambda r: blocker(r, ack, config.object_prefix),
+        exclusive=False,
     )
     if reason:
         return StepResult("ignored", reason)
     record: SourceRecord = ctx.record
+    if ack.outcome == "lost":
+        runtime.notifier.publish(
+            f"Replica of {record.display_name} in {ack.target} was deleted",
+            {
+                "event": "replica-deleted",
+                "source_image_id": ack.source_id,
+                "source_region": runtime.region,
+                "target_region": ack.target,
+                "action": "replicating again" if config.on_replica_deleted == "recreate" else "reported only",
+            },
+        )
+        return StepResult("continued", f"{ack.target}'s replica was deleted; {config.on_replica_deleted}")
     if ack.outcome == "failed":
         error = failure_reason(ctx, name)
         runtime.notifier.publish(

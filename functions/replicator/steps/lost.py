@@ -1,0 +1,61 @@
+"""Target region: a finished replica is gone (deleted by someone, not by the replicator).
+
+The region no longer protects the image: the record says so and the source is answered
+`lost`, so that it counts the region exposed from now on and, unless configured to only
+report (`IR_ON_REPLICA_DELETED=report`), replicates again. The next copy that lands is
+imported as a new attempt. Reached from the replica's `deleteimage` event and from the
+pass, which sees the replica missing from the region's image listing.
+"""
+
+from datetime import datetime
+
+from ..errors import NotFound
+from ..records.replica import ReplicaRecord
+from ..runtime import Runtime
+from ..subjects import LostReplica
+from .answer import answered, send
+from .engine import Step, StepContext, StepResult, chain
+
+
+def blocker(record: ReplicaRecord, subject: LostReplica) -> str | None:
+    if record.state != "done":
+        return f"the replica is {record.state}, not finished"
+    if record.import_.replica_image_id != subject.replica_id:
+        return "not the replica this region finished"
+    return None
+
+
+def lost(now: datetime):
+    def change(record: ReplicaRecord) -> None:
+        record.state, record.lost_at = "lost", now
+        record.error = f"replica {record.import_.replica_image_id} was deleted in this region"
+
+    return change
+
+
+def run(ctx: StepContext, subject: LostReplica) -> StepResult:
+    record: ReplicaRecord | None = ctx.record
+    if record is None:
+        return StepResult("ignored", "no replication of this image is recorded in this region")
+    reason = blocker(record, subject)
+    if reason:
+        return StepResult("ignored", reason)
+    # The listing or an event says it is gone; the image itself decides (a listing can lag).
+    try:
+        image = ctx.runtime.compute.get_image(subject.replica_id)
+    except NotFound:
+        image = None
+    if image is not None and image.lifecycle_state != "DELETED":
+        return StepResult("ignored", f"the replica exists ({image.lifecycle_state})")
+    prefix = ctx.config.object_prefix
+    reason = ctx.claim(chain(lost(ctx.now), answered("lost", prefix, ctx.now)), lambda r: blocker(r, subject))
+    if reason:
+        return StepResult("ignored", reason)
+    return StepResult("done", f"replica {subject.replica_id} is gone; the source region is told", after=send)
+
+
+def new_record(runtime: Runtime, subject: LostReplica) -> ReplicaRecord:
+    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
+
+
+STEP = Step("lost", "replica", lambda s: s.source_id, new_record, run)

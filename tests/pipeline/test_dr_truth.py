@@ -1,0 +1,75 @@
+"""Protected means what the cloud shows: a replica deleted behind the replicator's back is noticed,
+counted exposed, and made again (or only reported, when so configured).
+
+Three interleaving seeds, three containers per region, deliveries in parallel and shuffled.
+"""
+
+import pytest
+
+from replicator.telemetry.catalog import Metric
+from tests.helpers import FRANKFURT, PHOENIX, SOURCE, compute, replicas, target_states
+from tests.pipeline.test_adversarial import SEEDS, image, teardown, world  # noqa: F401  (teardown: a fixture)
+
+
+def exposure(cloud, target: str) -> list[float]:
+    """The exposed-images gauge of the source region for `target`, oldest first, as Monitoring holds it."""
+    return [p.value for p in cloud.metrics(SOURCE, name=Metric.EXPOSED_IMAGES, targetRegion=target)]
+
+
+def deleted_notices(topic, region: str) -> list[str]:
+    return [m.title for m in topic.messages if m.title.endswith(f"in {region} was deleted")]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("events", ["delivered", "lost"])
+def test_a_deleted_replica_is_counted_exposed_until_it_is_made_again(seed, events, teardown):  # noqa: F811
+    cloud, compartment, sandbox, topic = world(seed)
+    teardown(cloud)
+    source = image(cloud, compartment)
+    cloud.run_until_idle()
+    sandbox.converge()
+    (first,) = replicas(cloud, PHOENIX, source.id, compartment)
+    assert exposure(cloud, PHOENIX)[-1] == 0.0
+    if events == "lost":
+        cloud.events.drop()  # the deletion, and everything after it, only the passes see
+    compute(cloud, PHOENIX).delete_image(first.id)
+    cloud.run_until_idle()
+    sandbox.converge()
+    (second,) = replicas(cloud, PHOENIX, source.id, compartment)
+    assert second.id != first.id and second.lifecycle_state == "AVAILABLE"
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
+    seen = exposure(cloud, PHOENIX)
+    assert 1.0 in seen and seen[-1] == 0.0, "the region was never counted exposed, or still is"
+    assert exposure(cloud, FRANKFURT)[-1] == 0.0
+    assert deleted_notices(topic, PHOENIX) == [f"Replica of {source.display_name} in {PHOENIX} was deleted"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_deleted_replica_is_only_reported_when_configured_so(seed, teardown):  # noqa: F811
+    cloud, compartment, sandbox, topic = world(seed, env={"IR_ON_REPLICA_DELETED": "report"})
+    teardown(cloud)
+    source = image(cloud, compartment)
+    cloud.run_until_idle()
+    (first,) = replicas(cloud, PHOENIX, source.id, compartment)
+    compute(cloud, PHOENIX).delete_image(first.id)
+    cloud.run_until_idle()
+    sandbox.converge()
+    assert replicas(cloud, PHOENIX, source.id, compartment) == []
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "lost", FRANKFURT: "done"}
+    assert exposure(cloud, PHOENIX)[-1] == 1.0
+    failed = cloud.metrics(SOURCE, name=Metric.FAILED_IMAGES, targetRegion=PHOENIX)
+    assert failed[-1].value == 1.0  # an operator must act: the replication-failed alarm fires
+    assert len(deleted_notices(topic, PHOENIX)) == 1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_replica_deleted_with_its_source_is_not_made_again(seed, teardown):  # noqa: F811
+    cloud, compartment, sandbox, _ = world(seed, env={"IR_ON_SOURCE_DELETED": "delete"})
+    teardown(cloud)
+    source = image(cloud, compartment)
+    cloud.run_until_idle()
+    compute(cloud, SOURCE).delete_image(source.id)
+    cloud.run_until_idle()
+    sandbox.converge()
+    assert replicas(cloud, PHOENIX, source.id, compartment) == []
+    assert set(target_states(cloud, sandbox, source.id).values()) == {"deleted"}
