@@ -4,6 +4,7 @@ counted exposed, and made again (or only reported, when so configured).
 Three interleaving seeds, three containers per region, deliveries in parallel and shuffled.
 """
 
+import oci
 import pytest
 
 from replicator.telemetry.catalog import Metric
@@ -73,3 +74,21 @@ def test_a_replica_deleted_with_its_source_is_not_made_again(seed, teardown):  #
     sandbox.converge()
     assert replicas(cloud, PHOENIX, source.id, compartment) == []
     assert set(target_states(cloud, sandbox, source.id).values()) == {"deleted"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_one_replicated_notice_even_when_the_source_changed_before_the_last_answer(seed, teardown):  # noqa: F811
+    cloud, compartment, sandbox, topic = world(seed)
+    teardown(cloud)
+    # The targets' answers reach the source only through its passes.
+    cloud.events.drop("com.oraclecloud.objectstorage.createobject", region=SOURCE)
+    source = image(cloud, compartment)
+    cloud.run_until_idle()
+    compute(cloud, SOURCE).update_image(
+        source.id, oci.core.models.UpdateImageDetails(freeform_tags={**source.freeform_tags, "tier": "gold"})
+    )
+    cloud.run_until_idle()
+    sandbox.converge()
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
+    replicated = [m.title for m in topic.messages if m.title == f"Image {source.display_name} replicated"]
+    assert replicated == [f"Image {source.display_name} replicated"]

@@ -7,7 +7,7 @@ source reads its body only to report a failure's reason.
 
 from datetime import datetime
 
-from ..naming import INITIAL_MANIFEST, AckName, acks_prefix, image_object, manifests_prefix, parse_ack
+from ..naming import AckName, acks_prefix, image_object, manifests_prefix, parse_ack
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
 from ..records.store import parse
@@ -15,6 +15,11 @@ from ..runtime import Runtime
 from .engine import Step, StepContext, StepResult
 
 COMPLETE = "complete"
+REPLICATED = "notice:replicated"  # sent once, when every target first answered, whatever the version
+
+
+def failed_notice(target: str) -> str:
+    return f"notice:failed:{target}"
 
 
 def current_answer(record: SourceRecord, target: str, prefix: str) -> AckName | None:
@@ -57,6 +62,9 @@ def applied(ack: AckName, name: str, now: datetime, owner: dict, on_replica_dele
                 part.error += " (IR_ON_REPLICA_DELETED=report: not made again)"
         else:
             part.state, part.gave_up, part.error = "failed", True, "the target region gave up (see its record)"
+            if failed_notice(ack.target) not in record.notices:
+                record.notices.append(failed_notice(ack.target))
+                owner["failed"] = True
         owner["complete"] = False
         key = completion_key(record)
         if record.answered and key not in record.notices:
@@ -64,6 +72,9 @@ def applied(ack: AckName, name: str, now: datetime, owner: dict, on_replica_dele
             owner["complete"] = True
             if all(t.state == "deleted" for t in record.targets.values()):
                 record.closed = record.closed or "source image deleted"
+        if record.answered and REPLICATED not in record.notices and record.closed is None:
+            record.notices.append(REPLICATED)
+            owner["replicated"] = True
 
     return change
 
@@ -107,7 +118,7 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
             },
         )
         return StepResult("continued", f"{ack.target}'s replica was deleted; {config.on_replica_deleted}")
-    if ack.outcome == "failed":
+    if owner.get("failed"):
         error = failure_reason(ctx, name)
         runtime.notifier.publish(
             f"Replication of {record.display_name} to {ack.target} failed",
@@ -127,7 +138,7 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
     remove_intermediates(runtime, ack.source_id)
     done = {t: p.replica_image_id for t, p in record.targets.items() if p.state == "done"}
     failed = sorted(t for t, p in record.targets.items() if p.state == "failed")
-    if record.closed is None and record.manifest == INITIAL_MANIFEST:
+    if owner.get("replicated"):
         runtime.notifier.publish(
             f"Image {record.display_name} replicated" + (f" (failed in {', '.join(failed)})" if failed else ""),
             {
