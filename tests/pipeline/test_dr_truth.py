@@ -8,7 +8,16 @@ import oci
 import pytest
 
 from replicator.telemetry.catalog import Metric
-from tests.helpers import FRANKFURT, PHOENIX, SOURCE, compute, replicas, target_states
+from tests.helpers import (
+    FRANKFURT,
+    PHOENIX,
+    SOURCE,
+    compute,
+    intermediate_objects,
+    leftover_pars,
+    replicas,
+    target_states,
+)
 from tests.pipeline.test_adversarial import SEEDS, image, teardown, world  # noqa: F401  (teardown: a fixture)
 
 
@@ -92,3 +101,17 @@ def test_one_replicated_notice_even_when_the_source_changed_before_the_last_answ
     assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
     replicated = [m.title for m in topic.messages if m.title == f"Image {source.display_name} replicated"]
     assert replicated == [f"Image {source.display_name} replicated"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_failed_manifest_copy_is_noticed_and_copied_again(seed, teardown):  # noqa: F811
+    cloud, compartment, sandbox, _ = world(seed)
+    teardown(cloud)
+    # The first copy to end is Phoenix's manifest (small, so quicker than any image): it fails.
+    cloud.faults.fail_work_request("CopyObject", times=1, region=SOURCE)
+    source = image(cloud, compartment)
+    cloud.run_until_idle()
+    sandbox.converge()
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
+    assert len(replicas(cloud, PHOENIX, source.id, compartment)) == 1
+    assert leftover_pars(cloud, sandbox) == [] and intermediate_objects(cloud, sandbox) == []

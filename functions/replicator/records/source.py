@@ -38,6 +38,7 @@ class TargetPart(BaseModel):
     copy_started_at: datetime | None = None
     copy_ended_at: datetime | None = None
     copy_work_request_id: str | None = None
+    manifest_copy_work_request_id: str | None = None
     copy_checked_at: datetime | None = None
     answer: str | None = None  # the acknowledgement object last applied
     answered_at: datetime | None = None

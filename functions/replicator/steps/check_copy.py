@@ -53,10 +53,29 @@ def run(ctx: StepContext, check: CopyCheck) -> StepResult:
     part = record.targets.get(check.target) if record else None
     if part is None or part.state != "copying":
         return StepResult("ignored", "no copy in flight")
-    if not part.copy_work_request_id:
+    requests = [
+        (what, wr)
+        for what, wr in (("image", part.copy_work_request_id), ("manifest", part.manifest_copy_work_request_id))
+        if wr
+    ]
+    if not requests:
         return StepResult("waiting", "the copy's work request is unknown")
+    # Both copies must have landed; the first that did not decides what happens next.
+    finished: list[datetime] = []
+    for what, work_request_id in requests:
+        result = _look(ctx, check, part, what, work_request_id)
+        if isinstance(result, StepResult):
+            return result
+        finished += [result] if result else []
+    return StepResult(
+        "continued", f"copy to {check.target} landed", landed(check.target, max(finished, default=ctx.now))
+    )
+
+
+def _look(ctx: StepContext, check: CopyCheck, part, what: str, work_request_id: str) -> datetime | StepResult | None:
+    """When one copy landed (or None if unknown), or the step's result if it has not."""
     try:
-        status = ctx.runtime.objects.copy_status(part.copy_work_request_id)
+        status = ctx.runtime.objects.copy_status(work_request_id)
     except NotFound:
         started = part.copy_started_at or ctx.now
         if ctx.now - started > FORGOTTEN_AFTER:
@@ -66,20 +85,12 @@ def run(ctx: StepContext, check: CopyCheck) -> StepResult:
                 copy_failed(check.target, "copy work request not found", ctx.now, ctx.config.max_attempts),
             )
         return StepResult("waiting", "the copy's work request cannot be read yet", looked(check.target, ctx.now))
-    if status.status == "COMPLETED":
-        return StepResult(
-            "continued", f"copy to {check.target} landed", landed(check.target, status.time_finished or ctx.now)
-        )
-    if status.status == "FAILED" and status.error_code in ALREADY_THERE:
-        return StepResult(
-            "continued",
-            f"copy to {check.target} found its object already there",
-            landed(check.target, status.time_finished or ctx.now),
-        )
+    if status.status == "COMPLETED" or (status.status == "FAILED" and status.error_code in ALREADY_THERE):
+        return status.time_finished
     if status.status in ("FAILED", "CANCELED"):
-        error = f"copy to {check.target} {status.status}: {status.error or 'no reason given'}"
+        error = f"copy of the {what} to {check.target} {status.status}: {status.error or 'no reason given'}"
         return StepResult("failed", error, copy_failed(check.target, error, ctx.now, ctx.config.max_attempts))
-    return StepResult("waiting", f"copy to {check.target} {status.status}", looked(check.target, ctx.now))
+    return StepResult("waiting", f"copy of the {what} to {check.target} {status.status}", looked(check.target, ctx.now))
 
 
 def new_record(runtime: Runtime, check: CopyCheck) -> SourceRecord:

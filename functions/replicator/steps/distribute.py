@@ -26,9 +26,10 @@ from .publish import publish
 @dataclass(frozen=True)
 class CopyResult:
     state: str  # copying | landed | failed | pending
-    work_request_id: str | None = None
+    work_request_id: str | None = None  # the image's copy
     error: str | None = None
     permanent: bool = False
+    manifest_work_request_id: str | None = None  # the manifest's copy: checked like the image's
 
 
 def needs_copy(record: SourceRecord, only: tuple[str, ...] | None) -> list[str]:
@@ -77,6 +78,7 @@ def distributed(
             if result.state == "copying":
                 part.state, part.copy_started_at, part.copy_ended_at = "copying", now, None
                 part.copy_work_request_id, part.copy_checked_at = result.work_request_id, None
+                part.manifest_copy_work_request_id = result.manifest_work_request_id
                 part.copy_attempts += 1
             elif result.state == "landed":
                 part.state, part.copy_ended_at = "landed", part.copy_ended_at or now
@@ -132,17 +134,20 @@ def current_manifest(record: SourceRecord, fresh: ReplicationManifest) -> Replic
 
 
 def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, dict[str, str] | None]]) -> CopyResult:
-    """Copy `objects` (name, metadata) from staging to `target`'s landing bucket; the first decides."""
+    """Copy `objects` (the image, then its manifest) from staging to `target`'s landing bucket.
+
+    Each copy that starts is tracked by its work request, so that a failed one is noticed; one
+    refused because its object is already there has landed.
+    """
     config = runtime.config
-    result: CopyResult | None = None
+    started: list[str | None] = []
     for name, metadata in objects:
         try:
-            work_request = runtime.objects.copy(
-                config.staging_bucket, name, target, config.landing_bucket, name, metadata
+            started.append(
+                runtime.objects.copy(config.staging_bucket, name, target, config.landing_bucket, name, metadata)
             )
-            result = result or CopyResult("copying", work_request)
         except PreconditionFailed:
-            result = result or CopyResult("landed")  # already there: an earlier copy finished
+            started.append(None)  # already there: an earlier copy finished
         except NotFound as exc:
             return CopyResult(
                 "failed",
@@ -155,8 +160,10 @@ def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, dict[str, st
             return CopyResult("failed", error=f"copy to {target} refused: {exc.reason}", permanent=True)
         except TransientError as exc:
             return CopyResult("pending", error=f"copy to {target} not started: {exc.reason}")
-    assert result is not None
-    return result
+    image, manifest = [*started, None, None][:2]
+    if image is None and manifest is None:
+        return CopyResult("landed")
+    return CopyResult("copying", image, manifest_work_request_id=manifest)
 
 
 def run(ctx: StepContext, subject: SourceImage) -> StepResult:
