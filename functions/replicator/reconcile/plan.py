@@ -9,6 +9,7 @@ from ..images import ImageFacts
 from ..naming import INITIAL_MANIFEST, AckName, LandedObject, image_object, manifests_prefix, parse_ack
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
+from ..steps import settle
 from ..steps.check_copy import expected_copy
 from ..subjects import (
     AnswerCheck,
@@ -95,6 +96,8 @@ def plan_source(
     export = record.export
     if _lease_held(record.lease, now):
         return [*out, planned("wait", "a step is under way")]
+    if settle.unsettled(record):
+        return [*out, planned("settle", "every target answered; the export's end was never recorded", subject)]
     if export.state == "running":
         if image.lifecycle_state == "EXPORTING":
             return [*out, planned("wait", "export running")]

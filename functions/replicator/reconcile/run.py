@@ -28,6 +28,7 @@ from ..steps import (
     landed,
     lost,
     refresh,
+    settle,
     tombstone,
 )
 from ..steps.engine import Step, execute
@@ -42,6 +43,7 @@ STEPS: dict[str, dict[str, Step]] = {
         "export": export.STEP,
         "distribute": distribute.STEP,
         "check_copy": check_copy.STEP,
+        "settle": settle.STEP,
         "answer": acknowledge.STEP,
         "publish": refresh.STEP,
         "tombstone": tombstone.STEP,

@@ -1,0 +1,58 @@
+"""Source region (reconcile): every target answered, but the record never heard how the export ended.
+
+A distribute step that started the copies and then could not write its record (the write
+failed, or its container died) leaves the export `running` while the targets finish and
+answer. What is observed wins: the answers prove the export and the copies worked, so the
+record's export part is settled from them, and the pass goes on to cleanup and drift.
+"""
+
+from datetime import datetime
+
+from ..naming import INITIAL_MANIFEST
+from ..records.source import SourceRecord
+from ..subjects import SourceImage
+from .engine import Step, StepContext, StepResult
+from .export import new_record
+
+
+def unsettled(record: SourceRecord) -> bool:
+    """Every target answered, one of them with a replica (so the export worked), yet the export
+    is not recorded as done."""
+    return (
+        record.answered
+        and record.export.state != "done"
+        and any(p.state in ("done", "lost", "deleted") for p in record.targets.values())
+    )
+
+
+def blocker(record: SourceRecord) -> str | None:
+    return None if unsettled(record) else "the export's end is recorded, or not every target has answered"
+
+
+def settled(now: datetime):
+    def change(record: SourceRecord) -> None:
+        export = record.export
+        export.state, export.ended_at = "done", export.ended_at or now
+        export.error, export.permanent, export.par_id = None, False, None
+        if record.manifest is None:
+            # The manifest the targets applied (its issue time is in their answers); its
+            # fingerprint is unknown, so the next drift check sends the current one once more.
+            record.manifest = INITIAL_MANIFEST
+            record.manifest_issued = max((p.applied_issued for p in record.targets.values()), default=0)
+
+    return change
+
+
+def run(ctx: StepContext, subject: SourceImage) -> StepResult:
+    record: SourceRecord | None = ctx.record
+    if record is None:
+        return StepResult("ignored", "no replication of this image is recorded here")
+    if not unsettled(record):
+        return StepResult("ignored", blocker(record) or "")
+    reason = ctx.claim(settled(ctx.now), blocker)
+    if reason:
+        return StepResult("ignored", reason)
+    return StepResult("done", "the export's end is settled from the targets' answers")
+
+
+STEP = Step("settle", "source", lambda s: s.image.id, new_record, run)
