@@ -52,6 +52,8 @@ class ReplicatorConfig(BaseModel):
     on_source_deleted: Literal["keep", "delete"] = "keep"
     # A finished replica deleted in a target region: replicate again, or only report the gap.
     on_replica_deleted: Literal["recreate", "report"] = "recreate"
+    # A target that has not answered this long after its copy landed is given up on.
+    target_deadline_hours: float = Field(24, gt=0, le=24 * 30)
     notification_topic_id: str | None = None
     reconcile_budget_seconds: int = Field(240, ge=10, le=3600)
     # OCI Monitoring: both set, each invocation posts its metrics; either empty, none are sent.

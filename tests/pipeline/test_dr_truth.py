@@ -147,3 +147,25 @@ def test_a_record_wedged_after_the_copies_started_converges_with_nothing_left(se
     assert record(cloud, sandbox, "source", source.id, SOURCE)["export"]["state"] == "done"
     assert intermediate_objects(cloud, sandbox) == [] and leftover_pars(cloud, sandbox) == []
     assert [m.title for m in topic.messages].count(f"Image {source.display_name} replicated") == 1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_target_with_a_landing_bucket_but_no_replicator_is_given_up_after_the_deadline(seed, teardown):  # noqa: F811
+    cloud, compartment, sandbox, topic = world(seed, deployed=[SOURCE, PHOENIX], env={"IR_TARGET_DEADLINE_HOURS": "6"})
+    teardown(cloud)
+    # Frankfurt has its landing bucket (the copies land) but no function, rule or schedule.
+    cloud.create_bucket(FRANKFURT, sandbox.config.landing_bucket, sandbox.buckets_compartment_id)
+    source = image(cloud, compartment)
+    cloud.run_until_idle()
+    for _ in range(5):  # the schedules' hourly passes, within the deadline
+        sandbox.reconcile_everywhere()
+        cloud.run_until_idle()
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "landed"}
+    sandbox.converge()
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "failed"}
+    error = record(cloud, sandbox, "source", source.id, SOURCE)["targets"][FRANKFURT]["error"]
+    assert "within 6 h after its copy landed" in error and "function" in error
+    # The source's own export and manifests are removed; Frankfurt's copies are its bucket's to expire.
+    assert [o for o in intermediate_objects(cloud, sandbox) if o.startswith(SOURCE)] == []
+    failed = [m.title for m in topic.messages if m.title.endswith(f"to {FRANKFURT} failed")]
+    assert failed == [f"Replication of {source.display_name} to {FRANKFURT} failed"]

@@ -9,7 +9,7 @@ from ..images import ImageFacts
 from ..naming import INITIAL_MANIFEST, AckName, LandedObject, image_object, manifests_prefix, parse_ack
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
-from ..steps import settle
+from ..steps import deadline, settle
 from ..steps.check_copy import expected_copy
 from ..subjects import (
     AnswerCheck,
@@ -123,6 +123,8 @@ def plan_source(
         else:
             out.append(planned("export", f"export again for {', '.join(needing)}", subject))
     for target, part in sorted(record.targets.items()):
+        if deadline.overdue(record, target, now, config.target_deadline_hours):
+            out.append(planned("deadline", "no answer since the copy landed", CopyCheck(source_id, target), target))
         if part.state != "copying" or part.copy_started_at is None:
             continue
         due = expected_copy(record.size_in_mbs)

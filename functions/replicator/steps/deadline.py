@@ -1,0 +1,71 @@
+"""Source region (reconcile): a target that never answered after its copy landed is given up on.
+
+A region with a landing bucket but no working replicator (no function, no Events rule on the
+bucket, no schedule) receives the copy and says nothing. After `IR_TARGET_DEADLINE_HOURS`
+the source stops waiting: the region is failed with a reason that names the likely causes,
+one notice goes out, and the source's export and manifests are cleaned up as for any
+answered replication. The copies in that region's landing bucket are its own to remove: its
+bucket's lifecycle rule expires them (`intermediate_retention_days`), since no function here
+calls another region.
+"""
+
+from datetime import datetime, timedelta
+
+from ..records.source import SourceRecord
+from ..runtime import Runtime
+from ..subjects import CopyCheck
+from .acknowledge import failed_notice
+from .engine import Step, StepContext, StepResult
+
+
+def overdue(record: SourceRecord, target: str, now: datetime, hours: float) -> bool:
+    part = record.targets.get(target)
+    if part is None or part.state != "landed":
+        return False
+    since = part.copy_ended_at or part.copy_started_at
+    return since is not None and now - since > timedelta(hours=hours)
+
+
+def given_up(target: str, hours: float):
+    def change(record: SourceRecord) -> None:
+        record.notices.append(failed_notice(target))  # the one failure notice for this region
+        part = record.target(target)
+        part.state, part.gave_up, part.permanent = "failed", True, False
+        part.error = (
+            f"no answer from {target} within {hours:g} h after its copy landed: is the replicator deployed "
+            "there (its function, the Events rule on its landing bucket, its reconcile schedule)?"
+        )
+
+    return change
+
+
+def run(ctx: StepContext, check: CopyCheck) -> StepResult:
+    record: SourceRecord | None = ctx.record
+    hours = ctx.config.target_deadline_hours
+    if record is None or not overdue(record, check.target, ctx.now, hours):
+        return StepResult("ignored", "no overdue answer")
+    reason = ctx.claim(
+        given_up(check.target, hours),
+        lambda r: None if overdue(r, check.target, ctx.now, hours) else "answered meanwhile",
+    )
+    if reason:
+        return StepResult("ignored", reason)
+    error = ctx.record.targets[check.target].error if ctx.record else None
+    ctx.runtime.notifier.publish(
+        f"Replication of {record.display_name} to {check.target} failed",
+        {
+            "event": "replication-failed",
+            "source_image_id": check.source_id,
+            "source_region": ctx.runtime.region,
+            "target_region": check.target,
+            "error": error,
+        },
+    )
+    return StepResult("failed", error or "")
+
+
+def new_record(runtime: Runtime, check: CopyCheck) -> SourceRecord:
+    return SourceRecord(source_image_id=check.source_id, source_region=runtime.region)
+
+
+STEP = Step("deadline", "source", lambda c: c.source_id, new_record, run)
