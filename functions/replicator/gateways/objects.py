@@ -79,7 +79,8 @@ class Objects:
         headers = reply.headers
         return ObjectInfo(
             size=int(headers.get("content-length", 0)),
-            md5=headers.get("content-md5") or headers.get("opc-content-md5"),
+            # An object written in parts (every exported image) has only the multipart checksum.
+            md5=headers.get("content-md5") or headers.get("opc-content-md5") or headers.get("opc-multipart-md5"),
             etag=headers.get("etag", ""),
             metadata={k.lower(): v for k, v in headers.items() if k.lower().startswith("opc-meta-")},
         )

@@ -41,6 +41,9 @@ class StoredObject:
     time_modified: datetime
     etag: str
     declared_size_gb: float | None = None
+    # Written in parts (as an export writes its image): OCI then answers `opc-multipart-md5`
+    # (`<base64 md5 of the parts' md5s>-<part count>`) and no content MD5. A copy keeps it.
+    multipart_md5: str | None = None
 
     @property
     def md5(self) -> str:
@@ -62,11 +65,13 @@ class StoredObject:
         hdrs = {
             "etag": self.etag,
             "content-type": self.content_type,
-            "content-md5": self.md5,
-            "opc-content-md5": self.md5,
             "last-modified": self.time_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
             "storage-tier": "Standard",
         }
+        if self.multipart_md5:
+            hdrs["opc-multipart-md5"] = self.multipart_md5
+        else:
+            hdrs["content-md5"] = hdrs["opc-content-md5"] = self.md5
         hdrs.update(self.metadata)
         return hdrs
 
@@ -197,6 +202,23 @@ class CopyWorkRequest:
         }
 
 
+PART_BYTES = 128 * 1024 * 1024  # the part size exports are written in (modelled)
+
+
+def multipart_md5(data: bytes, declared_size_gb: float | None) -> str:
+    """The checksum OCI gives an object written in parts: md5 of the parts' md5s, and the count.
+
+    The fake's data stands for `declared_size_gb`: the part count follows the declared size,
+    the digest the data (split into that many parts).
+    """
+    size = int((declared_size_gb or 0) * 1024**3) or len(data)
+    parts = max(1, -(-size // PART_BYTES))
+    step = max(1, -(-len(data) // parts))
+    chunks = [data[i : i + step] for i in range(0, len(data), step)] or [b""]
+    digest = hashlib.md5(b"".join(hashlib.md5(c).digest() for c in chunks)).digest()
+    return f"{base64.b64encode(digest).decode()}-{parts}"
+
+
 def user_metadata(headers: dict[str, str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items() if k.lower().startswith(_META_PREFIX)}
 
@@ -292,6 +314,7 @@ class ObjectStorageBackend:
         *,
         declared_size_gb: float | None = None,
         emit_event: bool = True,
+        multipart_md5: str | None = None,
     ) -> StoredObject:
         bucket = self.bucket(namespace, bucket_name)
         if not name or len(name.encode()) > 1024:
@@ -323,6 +346,7 @@ class ObjectStorageBackend:
             time_modified=now,
             etag=f"{hashlib.sha1(f'{self.region}/{bucket_name}/{name}/{self._etags}'.encode()).hexdigest()[:8]}-{self._etags}",
             declared_size_gb=declared_size_gb,
+            multipart_md5=multipart_md5,
         )
         bucket.objects[name] = obj
         if emit_event:
@@ -456,6 +480,7 @@ class ObjectStorageBackend:
             {},
             declared_size_gb=declared_size_gb,
             emit_event=self.cloud.options.export_emits_object_event,
+            multipart_md5=multipart_md5(data, declared_size_gb),
         )
 
     def read_via_location(self, location: dict) -> bytes:
@@ -541,6 +566,7 @@ class ObjectStorageBackend:
                     headers,
                     declared_size_gb=source.declared_size_gb,
                     emit_event=self.cloud.options.copy_emits_object_event,
+                    multipart_md5=source.multipart_md5,
                 )
             except errors.OciError as exc:
                 failure = f"{exc.code}: {exc.message}"
