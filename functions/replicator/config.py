@@ -52,6 +52,8 @@ class ReplicatorConfig(BaseModel):
     on_source_deleted: Literal["keep", "delete"] = "keep"
     # A finished replica deleted in a target region: replicate again, or only report the gap.
     on_replica_deleted: Literal["recreate", "report"] = "recreate"
+    # The Vault secret (in the function's own region) holding the key manifests and answers are signed with.
+    signing_secret_id: str | None = None
     # A target that has not answered this long after its copy landed is given up on.
     target_deadline_hours: float = Field(24, gt=0, le=24 * 30)
     notification_topic_id: str | None = None

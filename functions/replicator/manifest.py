@@ -61,8 +61,9 @@ class ReplicationManifest(BaseModel):
     shapes: tuple[ShapeEntry, ...] = ()
     object_name: str = ""
     object_size: int = 0
-    object_md5: str | None = None
+    object_md5: str | None = None  # the exported object's checksum (multipart MD5 for a multipart object)
     export_attempt: int = 0
+    signature: str | None = None  # HMAC-SHA256 of the rest, with the deployment's key (integrity.py)
 
     @property
     def spec(self) -> ReplicaSpec:

@@ -14,6 +14,7 @@ same name (copies use `if-none-match: *`) instead of making a second one.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,9 +30,11 @@ SOURCE_META = "opc-meta-source-image-id"
 SOURCE_REGION_META = "opc-meta-source-region"
 
 INITIAL_MANIFEST = "initial"
-# "lost": a finished replica was deleted in the target region (not by the replicator).
-AckOutcome = Literal["done", "failed", "lost", "deleted"]
-ACK_OUTCOMES: tuple[AckOutcome, ...] = ("done", "failed", "lost", "deleted")
+# "lost": a finished replica was deleted in the target region (not by the replicator);
+# "refused": the image that landed is not the one the manifest describes: copy it again.
+AckOutcome = Literal["done", "failed", "refused", "lost", "deleted"]
+ACK_OUTCOMES: tuple[AckOutcome, ...] = ("done", "failed", "refused", "lost", "deleted")
+_OUTCOME_RANK = {"failed": 0, "refused": 0, "done": 1, "lost": 2, "deleted": 3}
 
 
 def image_object(prefix: str, source_id: str) -> str:
@@ -68,7 +71,8 @@ class AckName:
     """What a target's answer says, in its object name, so the source need not read it.
 
     `issued` is the issue time (ms) of the manifest the answer is about; `attempt` the
-    target's import attempt; `replica` the replica's OCID (or "-").
+    target's import attempt; `replica` the replica's OCID, `r<n>` for the n-th refused
+    landing, or "-"; `tag` the deployment's signature of all that (integrity.py).
     """
 
     source_id: str
@@ -77,16 +81,18 @@ class AckName:
     issued: int
     attempt: int
     replica: str = "-"
+    tag: str = ""
 
     def object(self, prefix: str) -> str:
-        leaf = f"{self.outcome}.{self.issued}.{self.attempt}.{self.replica}.json"
+        leaf = f"{self.outcome}.{self.issued}.{self.attempt}.{self.replica}.{self.tag}.json"
         return f"{acks_prefix(prefix, self.source_id)}{self.target}/{leaf}"
 
     @property
-    def rank(self) -> tuple[int, int, int]:
+    def rank(self) -> tuple[int, int, int, int]:
         """Newer answers outrank older ones; for one manifest and attempt, done outranks failed, and the
         loss of that replica outranks its done (a new import is a new attempt, and outranks both)."""
-        return (self.issued, self.attempt, {"failed": 0, "done": 1, "lost": 2, "deleted": 3}[self.outcome])
+        refusals = int(self.replica[1:]) if self.replica[:1] == "r" and self.replica[1:].isdigit() else 0
+        return (self.issued, self.attempt, _OUTCOME_RANK[self.outcome], refusals)
 
 
 @dataclass(frozen=True)
@@ -122,20 +128,21 @@ def parse_ack(prefix: str, name: str) -> AckName | None:
     if len(parts) != 3:
         return None
     source_id, target, leaf = parts
+    leaf, _, tag = leaf.rpartition(".")
     fields = leaf.split(".", 3)
-    if len(fields) != 4 or not ocids.is_image(source_id):
+    if len(fields) != 4 or not ocids.is_image(source_id) or not re.fullmatch(r"[0-9a-f]{1,64}", tag):
         return None
     outcome, issued, attempt, replica = fields
     if (
         outcome not in ACK_OUTCOMES
         or not issued.isdigit()
         or not attempt.isdigit()
-        or not (replica == "-" or ocids.is_image(replica))
+        or not (replica == "-" or re.fullmatch(r"r\d{1,6}", replica) or ocids.is_image(replica))
     ):
         return None
     if not is_region(target):
         return None
-    return AckName(source_id, target, outcome, int(issued), int(attempt), replica)
+    return AckName(source_id, target, outcome, int(issued), int(attempt), replica, tag)
 
 
 def source_id_from_record(prefix: str, side: str, name: str) -> str | None:

@@ -87,6 +87,10 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
                 raise Ignored("not an answer from a target region")
             if ack.target == runtime.region:
                 raise Ignored("an answer this region wrote for another")
+            from .steps.acknowledge import genuine
+
+            if not genuine(runtime, ack):
+                raise Ignored("an answer not signed by this deployment (quarantined)")
             return ack
         raise Ignored(f"object event for bucket {ocids.shown(details.bucket_name, 60)}, not ours")
     image_id = event.image_id()
@@ -146,9 +150,9 @@ def _source_hint(event: CloudEvent) -> str | None:
         if ocids.is_image(candidate):
             return candidate
     for piece in event.data.resource_name.split("/"):
-        stem = piece.rsplit(".", 1)[0]
-        if ocids.is_image(stem):
-            return stem
+        for candidate in (piece, piece.rsplit(".", 1)[0]):  # a folder (an answer's), or a file's stem
+            if ocids.is_image(candidate):
+                return candidate
     return None
 
 

@@ -5,12 +5,14 @@ from datetime import UTC, datetime
 
 from . import logs
 from .config import ReplicatorConfig
+from .errors import ConfigError
 from .gateways import sdk
 from .gateways.clients import Clients
 from .gateways.compute import Compute
 from .gateways.monitoring import MetricsSink
 from .gateways.notifications import Notifier
 from .gateways.objects import Objects
+from .gateways.secrets import Secrets
 from .records.store import RecordStore
 
 
@@ -31,6 +33,8 @@ class Runtime:
         self.notifier = Notifier(clients, config.notification_topic_id)
         self.records = RecordStore(self.objects, config.staging_bucket, config.object_prefix)
         self.metrics = MetricsSink(clients, config)
+        self.secrets = Secrets(clients)
+        self._signing_key: bytes | None = None
 
     @classmethod
     def for_function(cls, env: Mapping[str, str], *, clock: Callable[[], datetime] = wall_clock) -> "Runtime":
@@ -58,3 +62,17 @@ class Runtime:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def signing_key(self) -> bytes:
+        """The deployment's key for what crosses regions, read once per container from the region's Vault."""
+        if self._signing_key is None:
+            if not self.config.signing_secret_id:
+                raise ConfigError(
+                    "IR_SIGNING_SECRET_ID is not set: nothing can cross regions unsigned (set it to the Vault "
+                    "secret Terraform creates in this region)"
+                )
+            key = self.secrets.read(self.config.signing_secret_id)
+            if len(key) < 16:
+                raise ConfigError("the signing secret is shorter than 16 bytes")
+            self._signing_key = key
+        return self._signing_key

@@ -62,6 +62,9 @@ module "region" {
   subnet_id                = lookup(var.subnet_ids, var.region, null)
   function_image           = var.function_images[var.region]
   kms_key_id               = lookup(var.kms_key_ids, var.region, null)
+  signing_key              = var.signing_key
+  vault_id                 = lookup(var.vault_ids, var.region, null)
+  vault_key_id             = lookup(var.vault_key_ids, var.region, null)
   function_config          = local.function_config
   settings                 = local.settings
 }

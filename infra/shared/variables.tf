@@ -118,6 +118,28 @@ variable "intermediate_retention_days" {
   default     = 7
 }
 
+variable "signing_key" {
+  description = "The key that signs and checks what crosses regions (manifests, answers): at least 32 random characters, the same for every region (e.g. openssl rand -base64 48). Stored as a Vault secret in each region; Terraform's state holds it too: keep the state private."
+  type        = string
+  sensitive   = true
+  validation {
+    condition     = length(var.signing_key) >= 32
+    error_message = "signing_key must be at least 32 characters."
+  }
+}
+
+variable "vault_ids" {
+  description = "Per region, an existing Vault (and vault_key_ids its key) for the signing secret; absent regions get a DEFAULT vault and a software key made here."
+  type        = map(string)
+  default     = {}
+}
+
+variable "vault_key_ids" {
+  description = "Per region, the key of vault_ids' vault that encrypts the signing secret."
+  type        = map(string)
+  default     = {}
+}
+
 variable "kms_key_ids" {
   description = "Per region, an optional Vault key OCID to encrypt the buckets with; absent regions use Oracle-managed keys."
   type        = map(string)

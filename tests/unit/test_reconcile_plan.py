@@ -75,7 +75,7 @@ def test_a_copy_is_looked_at_once_it_should_have_landed():
 
 
 def test_an_answer_whose_event_was_lost_is_recorded_by_the_pass():
-    ack = AckName(SOURCE_ID, "us-phoenix-1", "done", 1, 1, REPLICA_ID)
+    ack = AckName(SOURCE_ID, "us-phoenix-1", "done", 1, 1, REPLICA_ID, "0f" * 16)
     assert ("answer", "us-phoenix-1") in actions(source(target_state="copying"), acks=[ack])
     recorded = source(target_state="done", answer=ack.object(P))
     assert ("answer", "us-phoenix-1") not in actions(recorded, acks=[ack])

@@ -14,6 +14,7 @@ never imports this.
 
 import dataclasses
 import json
+import secrets
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -183,14 +184,20 @@ def deploy(
     alarm_specs = load_alarms(rpo_hours=rpo_hours, window=alarm_window)
     if not fdk:
         logs.send_to(sandbox.capture)
+    # One key for the deployment, a Vault secret in each region (Terraform's signing_key).
+    signing_key = secrets.token_bytes(32)
     for region in regions:
         cloud.create_bucket(region, config.staging_bucket, buckets, object_events=True)
         cloud.create_bucket(region, config.landing_bucket, buckets, object_events=True)
-        region_env = env
+        region_env = dict(env)
+        if "IR_SIGNING_SECRET_ID" not in env:
+            region_env["IR_SIGNING_SECRET_ID"] = cloud.create_secret(
+                region, functions, "image-replicator-signing-key", signing_key
+            )
         if "IR_NOTIFICATION_TOPIC_ID" not in env:
             topic = cloud.create_topic(region, f"image-replicator-{region}", functions)
             sandbox.topics[region] = topic
-            region_env = {**env, "IR_NOTIFICATION_TOPIC_ID": topic.id}
+            region_env["IR_NOTIFICATION_TOPIC_ID"] = topic.id
         if config.metrics_namespace:
             sandbox.alarms[region] = {
                 spec.name: cloud.create_alarm(

@@ -115,6 +115,11 @@ class Clients:
     def notifications(self) -> oci.ons.NotificationDataPlaneClient:
         return self._client(oci.ons.NotificationDataPlaneClient)
 
+    def secrets(self) -> oci.secrets.SecretsClient:
+        import oci.secrets  # only the steps that sign or check what crosses regions load it
+
+        return self._client(oci.secrets.SecretsClient)
+
     def metrics(self) -> oci.monitoring.MonitoringClient:
         """Monitoring's ingestion endpoint in this region: no retries, short timeouts (metrics wait for nothing)."""
         endpoint = oci.regions.endpoint_for("monitoring", self.region, service_endpoint_template=INGESTION_ENDPOINT)

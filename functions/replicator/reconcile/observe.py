@@ -27,6 +27,7 @@ from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord, TargetState
 from ..records.store import Read
 from ..runtime import Runtime
+from ..steps.acknowledge import genuine
 from ..steps.landed import newest_landed_manifest
 
 _ANSWERED: dict[str, TargetState] = {"done": "done", "failed": "failed", "deleted": "deleted"}
@@ -87,7 +88,7 @@ def observe(runtime: Runtime) -> Observed:
     seen.landing = _list_bucket(runtime, config.landing_bucket, seen)
     for name in seen.staging:
         ack = parse_ack(config.object_prefix, name)
-        if ack is not None:
+        if ack is not None and genuine(runtime, ack):
             seen.acks[ack.source_id].append(ack)
     for name in seen.landing:
         landed = parse_landed(config.object_prefix, name)
@@ -146,7 +147,7 @@ def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
             parse_ack(config.object_prefix, o.name)
             for o in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))
         )
-        if a
+        if a and genuine(runtime, a)
     ]
     for ack in sorted(answers, key=lambda a: a.rank):
         part = record.target(ack.target)

@@ -62,6 +62,7 @@ class ReplicaRecord(BaseModel):
     error: str | None = None
     gave_up: bool = False
     lost_at: datetime | None = None  # when a finished replica was found deleted
+    refusals: int = 0  # landed images refused for not matching their manifest
     updated_at: datetime | None = None
     rebuilt_at: datetime | None = None
 

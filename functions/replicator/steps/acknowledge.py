@@ -7,6 +7,7 @@ source reads its body only to report a failure's reason.
 
 from datetime import datetime
 
+from .. import integrity, logs
 from ..naming import AckName, acks_prefix, image_object, manifests_prefix, parse_ack
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
@@ -27,6 +28,18 @@ def current_answer(record: SourceRecord, target: str, prefix: str) -> AckName | 
     return parse_ack(prefix, part.answer) if part and part.answer else None
 
 
+def genuine(runtime: Runtime, ack: AckName) -> bool:
+    """Whether a target of this deployment wrote the answer; one that it did not is quarantined."""
+    if integrity.genuine_ack(runtime.signing_key(), ack):
+        return True
+    name = ack.object(runtime.config.object_prefix)
+    logs.warning(
+        "answer not signed by this deployment; quarantined", answer=name.rsplit("/", 1)[-1], target_region=ack.target
+    )
+    runtime.objects.delete(runtime.config.staging_bucket, name)
+    return False
+
+
 def blocker(record: SourceRecord, ack: AckName, prefix: str) -> str | None:
     known = current_answer(record, ack.target, prefix)
     if known is not None and known.rank >= ack.rank:
@@ -38,7 +51,9 @@ def completion_key(record: SourceRecord) -> str:
     return f"{COMPLETE}:{record.manifest_issued}"
 
 
-def applied(ack: AckName, name: str, now: datetime, owner: dict, on_replica_deleted: str = "recreate"):
+def applied(
+    ack: AckName, name: str, now: datetime, owner: dict, on_replica_deleted: str = "recreate", max_attempts: int = 3
+):
     """Record the answer; whoever makes the record complete owns the cleanup and the notice."""
 
     def change(record: SourceRecord) -> None:
@@ -50,6 +65,15 @@ def applied(ack: AckName, name: str, now: datetime, owner: dict, on_replica_dele
             part.applied_issued = ack.issued
         elif ack.outcome == "deleted":
             part.state, part.error = "deleted", None
+        elif ack.outcome == "refused":
+            # What landed there was not what this region exported (a forged or damaged object,
+            # now quarantined): copy again, up to the attempts allowed.
+            part.failures += 1
+            part.error = f"the image that landed in {ack.target} did not match its manifest; copied again"
+            part.copy_work_request_id = part.manifest_copy_work_request_id = None
+            part.state = "pending"
+            if part.failures >= max_attempts:
+                part.state, part.gave_up = "failed", True
         elif ack.outcome == "lost":
             # The region is exposed from now on; a new export and copy make the replica again.
             part.lost_at, part.losses, part.replica_image_id = now, part.losses + 1, None
@@ -99,7 +123,7 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
     owner: dict = {}
     # Not exclusive: an answer is recorded whatever else is under way on the replication.
     reason = ctx.claim(
-        applied(ack, name, ctx.now, owner, config.on_replica_deleted),
+        applied(ack, name, ctx.now, owner, config.on_replica_deleted, config.max_attempts),
         lambda r: blocker(r, ack, config.object_prefix),
         exclusive=False,
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from .. import logs
 from ..errors import PreconditionFailed, ReplicatorError
+from ..integrity import tagged
 from ..naming import AckName, AckOutcome
 from ..records.replica import AnswerPart, ReplicaRecord
 from ..runtime import Runtime
@@ -16,18 +17,21 @@ from ..subjects import AnswerCheck
 from .engine import Step, StepContext, StepResult
 
 
-def answer_name(record: ReplicaRecord, outcome: AckOutcome) -> AckName:
+def answer_name(record: ReplicaRecord, outcome: AckOutcome, key: bytes) -> AckName:
     replica = record.import_.replica_image_id if outcome == "done" and record.import_.replica_image_id else "-"
-    return AckName(
+    if outcome == "refused":
+        replica = f"r{record.refusals}"
+    ack = AckName(
         record.source_image_id, record.target_region, outcome, record.applied_issued, record.import_.attempt, replica
     )
+    return tagged(key, ack)
 
 
-def answered(outcome: AckOutcome, prefix: str, now: datetime):
+def answered(outcome: AckOutcome, prefix: str, now: datetime, key: bytes):
     """The change that marks the answer as due; `send` copies it once the record is written."""
 
     def change(record: ReplicaRecord) -> None:
-        record.answer = AnswerPart(object=answer_name(record, outcome).object(prefix), sent_at=now)
+        record.answer = AnswerPart(object=answer_name(record, outcome, key).object(prefix), sent_at=now)
 
     return change
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from .. import logs
 from ..errors import NotFound, PermanentError, PreconditionFailed, TransientError
 from ..images import ImageFacts
+from ..integrity import signed
 from ..manifest import ReplicaSpec, ReplicationManifest
 from ..naming import INITIAL_MANIFEST, SOURCE_META, SOURCE_REGION_META, image_object, manifest_object
 from ..records.source import SourceRecord
@@ -195,7 +196,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         record, build_manifest(ctx, image, targets, exported.size, exported.md5, export.attempt)
     )
     manifest_name = manifest_object(config.object_prefix, image.id, manifest.name)
-    runtime.objects.put(config.staging_bucket, manifest_name, manifest.to_bytes())
+    runtime.objects.put(config.staging_bucket, manifest_name, signed(runtime.signing_key(), manifest).to_bytes())
     results = {}
     for target in needing:
         with logs.bound(target_region=target):

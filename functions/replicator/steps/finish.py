@@ -71,7 +71,7 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
         part.attempt = max(part.attempt, 1)
         r.state, r.finished_at, r.error, r.gave_up = "done", r.finished_at or ctx.now, None, False
         r.applied_issued, r.refused_shapes = max(r.applied_issued, manifest.issued), applied.refused
-        answered("done", config.object_prefix, ctx.now)(r)
+        answered("done", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     refused = f"; refused here: {', '.join(sorted(applied.refused))}" if applied.refused else ""
     return StepResult(
@@ -107,7 +107,7 @@ def failed(
         if part.failures >= config.max_attempts:
             r.gave_up = True
             r.error = f"gave up after {part.failures} attempts: {why}"
-            answered("failed", config.object_prefix, ctx.now)(r)
+            answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     if gives_up:
         return StepResult("failed", f"gave up after {record.import_.failures + 1} attempts: {why}", change, after=send)

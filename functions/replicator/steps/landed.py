@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from .. import logs
+from .. import integrity, logs
 from ..errors import Conflict, NotFound, PermanentError, TransientError
 from ..gateways.compute import ImportRequest
 from ..images import ImageFacts
@@ -34,14 +34,20 @@ from .replica_spec import apply_manifest
 
 
 def read_manifest(runtime: Runtime, name: str) -> ReplicationManifest | None:
+    """The landed manifest `name`, if its source issued it; anything else is quarantined (removed)."""
     found = runtime.objects.get(runtime.config.landing_bucket, name)
     if found is None:
         return None
     try:
-        return ReplicationManifest.from_bytes(found[0])
+        manifest = ReplicationManifest.from_bytes(found[0])
     except (ValidationError, ValueError, RecursionError) as exc:
         logs.error("manifest unreadable", manifest=name, reason=str(exc)[:200])
         return None
+    if not integrity.genuine_manifest(runtime.signing_key(), manifest):
+        logs.warning("manifest not signed by this deployment; quarantined", manifest=name.rsplit("/", 1)[-1])
+        runtime.objects.delete(runtime.config.landing_bucket, name)
+        return None
+    return manifest
 
 
 def newest_landed_manifest(runtime: Runtime, source_id: str) -> tuple[ReplicationManifest, str] | None:
@@ -152,6 +158,31 @@ def import_refused(attempt: int, reason: str, now: datetime):
     return change
 
 
+def refused_landing(manifest: ReplicationManifest, name: str, why: str, now: datetime):
+    def change(record: ReplicaRecord) -> None:
+        noted(manifest, name, now)(record)
+        record.refusals += 1
+        record.error = why
+
+    return change
+
+
+def refuse_landing(ctx: StepContext, manifest: ReplicationManifest, name: str, why: str) -> StepResult:
+    """The image that landed is not the one exported: quarantine it, and ask the source for another copy."""
+    runtime, config = ctx.runtime, ctx.config
+    logs.warning("landed image does not match its manifest; quarantined", reason=why)
+    runtime.objects.delete(config.landing_bucket, image_object(config.object_prefix, manifest.source_image_id))
+    key = runtime.signing_key()
+    reason = ctx.claim(
+        chain(refused_landing(manifest, name, why, ctx.now), answered("refused", config.object_prefix, ctx.now, key)),
+        lambda r: f"replica already {r.state}" if r.state in ("done", "deleted") else None,
+        exclusive=False,
+    )
+    if reason:
+        return StepResult("ignored", reason)
+    return StepResult("rejected", f"{why}: quarantined; the source copies it again", after=send)
+
+
 # ----- the step -------------------------------------------------------------------------------
 def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     runtime, config = ctx.runtime, ctx.config
@@ -205,6 +236,13 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     if known is not None and known.manifest is not None and known.manifest.outranks(manifest):
         manifest, name = known.manifest, known.manifest_object or name
     attempt = (known.import_.attempt if known is not None else 0) + 1
+    image_name = image_object(config.object_prefix, source_id)
+    landed = runtime.objects.head(config.landing_bucket, image_name)
+    if landed is None:
+        return StepResult("waiting", "manifest landed; waiting for the image")
+    mismatch = integrity.landed_matches(manifest, landed.size, landed.md5)
+    if mismatch is not None and manifest.kind == "replicate":
+        return refuse_landing(ctx, manifest, name, f"the landed image's {mismatch}")
 
     def find_replica() -> ImageFacts | None:
         found = [
@@ -259,7 +297,10 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
         return StepResult(
             "failed",
             why,
-            chain(import_refused(attempt, why, ctx.now), answered("failed", config.object_prefix, ctx.now)),
+            chain(
+                import_refused(attempt, why, ctx.now),
+                answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key()),
+            ),
             after=send,
         )
     except TransientError:
@@ -310,7 +351,7 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
 
     def change(r: ReplicaRecord) -> None:
         r.applied_issued, r.refused_shapes = max(r.applied_issued, manifest.issued), applied.refused
-        answered("done", config.object_prefix, ctx.now)(r)
+        answered("done", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     return StepResult(
         "done",
@@ -337,7 +378,7 @@ def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, r
 
     def change(r: ReplicaRecord) -> None:
         r.state, r.applied_issued = "deleted", max(r.applied_issued, manifest.issued)
-        answered("deleted", config.object_prefix, ctx.now)(r)
+        answered("deleted", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     return StepResult("done", f"source deleted: {outcome}", change, after=send)
 

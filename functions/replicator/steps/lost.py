@@ -48,7 +48,8 @@ def run(ctx: StepContext, subject: LostReplica) -> StepResult:
     if image is not None and image.lifecycle_state != "DELETED":
         return StepResult("ignored", f"the replica exists ({image.lifecycle_state})")
     prefix = ctx.config.object_prefix
-    reason = ctx.claim(chain(lost(ctx.now), answered("lost", prefix, ctx.now)), lambda r: blocker(r, subject))
+    key = ctx.runtime.signing_key()
+    reason = ctx.claim(chain(lost(ctx.now), answered("lost", prefix, ctx.now, key)), lambda r: blocker(r, subject))
     if reason:
         return StepResult("ignored", reason)
     return StepResult("done", f"replica {subject.replica_id} is gone; the source region is told", after=send)

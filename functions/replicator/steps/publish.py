@@ -5,6 +5,7 @@ Shared by refresh.py (tags or shapes changed) and tombstone.py (the source was d
 
 from .. import logs
 from ..errors import ReplicatorError
+from ..integrity import signed
 from ..manifest import ReplicationManifest
 from ..naming import manifest_object
 from ..records.source import SourceRecord
@@ -17,7 +18,7 @@ def publish(runtime: Runtime, record: SourceRecord, manifest: ReplicationManifes
     """Write `manifest` in staging and copy it to each receiving target; per target, None or the error."""
     config = runtime.config
     name = manifest_object(config.object_prefix, manifest.source_image_id, manifest.name)
-    runtime.objects.put(config.staging_bucket, name, manifest.to_bytes())
+    runtime.objects.put(config.staging_bucket, name, signed(runtime.signing_key(), manifest).to_bytes())
     sent: dict[str, str | None] = {}
     for target, part in sorted(record.targets.items()):
         if part.state not in RECEIVING or (part.state == "failed" and part.gave_up and part.replica_image_id is None):

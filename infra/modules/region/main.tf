@@ -148,6 +148,44 @@ resource "oci_core_subnet" "functions" {
   security_list_ids          = [oci_core_security_list.private[0].id]
 }
 
+# ----- the signing key: a Vault secret the functions read from their own region ---------------------
+# Manifests and answers cross regions as objects anyone with write access to a bucket could
+# forge; they are signed with this key, which only the functions' dynamic group may read.
+
+resource "oci_kms_vault" "this" {
+  count          = var.vault_id == null ? 1 : 0
+  compartment_id = var.functions_compartment_id
+  display_name   = "image-replicator-${var.region}"
+  vault_type     = "DEFAULT"
+  freeform_tags  = { "managed-by" = "image-replicator" }
+}
+
+resource "oci_kms_key" "this" {
+  count               = var.vault_id == null ? 1 : 0
+  compartment_id      = var.functions_compartment_id
+  display_name        = "image-replicator-signing"
+  management_endpoint = oci_kms_vault.this[0].management_endpoint
+  protection_mode     = "SOFTWARE"
+  key_shape {
+    algorithm = "AES"
+    length    = 32
+  }
+  freeform_tags = { "managed-by" = "image-replicator" }
+}
+
+resource "oci_vault_secret" "signing_key" {
+  compartment_id = var.functions_compartment_id
+  vault_id       = var.vault_id == null ? oci_kms_vault.this[0].id : var.vault_id
+  key_id         = var.vault_id == null ? oci_kms_key.this[0].id : var.vault_key_id
+  secret_name    = "image-replicator-signing-key"
+  description    = "The key image-replicator signs and checks manifests and answers with."
+  secret_content {
+    content_type = "BASE64"
+    content      = base64encode(var.signing_key)
+  }
+  freeform_tags = { "managed-by" = "image-replicator" }
+}
+
 # ----- the function -----------------------------------------------------------------------------
 
 resource "oci_functions_application" "this" {
@@ -167,6 +205,7 @@ resource "oci_functions_function" "this" {
   config = merge(var.function_config, {
     IR_NAMESPACE             = data.oci_objectstorage_namespace.this.namespace
     IR_NOTIFICATION_TOPIC_ID = oci_ons_notification_topic.this.id
+    IR_SIGNING_SECRET_ID     = oci_vault_secret.signing_key.id
   })
   freeform_tags = { "managed-by" = "image-replicator" }
 }

@@ -52,6 +52,24 @@ variable "kms_key_id" {
   default     = null
 }
 
+variable "signing_key" {
+  description = "The deployment's signing key (the same in every region)."
+  type        = string
+  sensitive   = true
+}
+
+variable "vault_id" {
+  description = "An existing Vault for the signing secret; null makes one (DEFAULT) with a software key."
+  type        = string
+  default     = null
+}
+
+variable "vault_key_id" {
+  description = "The key of vault_id that encrypts the signing secret (with vault_id)."
+  type        = string
+  default     = null
+}
+
 variable "function_config" {
   description = "The function's IR_* configuration."
   type        = map(string)

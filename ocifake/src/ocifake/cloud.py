@@ -37,7 +37,8 @@ from .objectstorage.models import Bucket, ObjectStorageBackend
 from .scheduler.models import Run, Schedule
 from .services import BY_HOST, SERVICES
 
-_HOST = re.compile(r"^(?P<service>[a-z-]+)\.(?P<region>[a-z0-9-]+)\.(?:oci\.)?oraclecloud\.com$")
+# `<service>.<region>.oraclecloud.com`; a service's name may have dots (`secrets.vaults`).
+_HOST = re.compile(r"^(?P<service>[a-z][a-z.-]*?)\.(?P<region>[a-z]+(?:-[a-z]+)+-\d+)\.(?:oci\.)?oraclecloud\.com$")
 _PAR_URI = re.compile(r"^/p/(?P<token>[^/]+)/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
 _PLAIN_URI = re.compile(r"^/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
 _RETRY_TOKEN_TTL = 24 * 3600
@@ -216,6 +217,26 @@ class FakeCloud:
             "region": region,
         }
 
+    def create_user(self, name: str, groups: list[str] | None = None) -> dict:
+        """Another user of the tenancy, in `groups` (made if new), with an API key; its SDK config.
+
+        Only the policies of its groups let it do anything (the `Administrators` group is the
+        tenancy's own user's).
+        """
+        user_id = self.ids.ocid("user")
+        key = self.auth.add_user(user_id)
+        for group in groups or []:
+            self.identity.groups.setdefault(group, set()).add(user_id)
+        assert self._tmp is not None, "enter the FakeCloud first"
+        key_file = auth.write_private_key(self._tmp, f"{name}.pem", key)
+        return {
+            "user": user_id,
+            "tenancy": self.tenancy_id,
+            "fingerprint": auth.fingerprint(key),
+            "key_file": key_file,
+            "region": next(iter(self.regions)),
+        }
+
     def session_token_config(self, region: str, directory: str) -> dict:
         """An SDK config for the API-key user signed in with a session token (`--auth security_token`).
 
@@ -359,6 +380,11 @@ class FakeCloud:
                     "resources": [{"id": function_id, "parameters": [{"parameterType": "BODY", "value": body}]}],
                 }
             )
+
+    def create_secret(self, region: str, compartment_id: str, name: str, content: bytes) -> str:
+        """A Vault secret in `region` (its current version holds `content`); returns its OCID."""
+        with self.lock:
+            return self.require_region(region).vault.create_secret(compartment_id, name, content).id
 
     def offer_shapes(self, region: str, shapes: list[str]) -> None:
         """Limit the shapes `region` offers: shape compatibility entries for others are refused (400)."""

@@ -8,6 +8,7 @@ from .monitoring.service import SERVICE as MONITORING
 from .notifications.service import SERVICE as NOTIFICATIONS
 from .objectstorage.service import SERVICE as OBJECT_STORAGE
 from .scheduler.service import SERVICE as SCHEDULER
+from .vault.service import SERVICE as SECRETS
 
 SERVICES: tuple[Service, ...] = (
     COMPUTE,
@@ -17,5 +18,6 @@ SERVICES: tuple[Service, ...] = (
     MONITORING_INGESTION,
     IDENTITY,
     SCHEDULER,
+    SECRETS,
 )
 BY_HOST = {service.host: service for service in SERVICES}

@@ -85,6 +85,13 @@ class Authenticator:
         self.session_key = throwaway_key("resource-principal")
         self.user_session_key = throwaway_key("user-session")
         self.user_key_id = f"{tenancy_id}/{user_id}/{fingerprint(self.user_key)}"
+        self.other_users: dict[str, tuple[str, rsa.RSAPrivateKey]] = {}  # key id -> (user, key)
+
+    def add_user(self, user_id: str) -> rsa.RSAPrivateKey:
+        """Another API-key user of the tenancy (with a key of its own)."""
+        key = throwaway_key(f"user:{user_id}")
+        self.other_users[f"{self.tenancy_id}/{user_id}/{fingerprint(key)}"] = (user_id, key)
+        return key
 
     def principal_for(self, method: str, path_and_query: str, headers: dict[str, str]) -> Principal:
         auth = headers.get("authorization")
@@ -94,6 +101,9 @@ class Authenticator:
         key_id = fields.get("keyId", "")
         if key_id == self.user_key_id:
             principal, key = Principal("api_key", self.user_id), self.user_key
+        elif key_id in self.other_users:
+            user_id, key = self.other_users[key_id]
+            principal = Principal("api_key", user_id)
         elif key_id.startswith("ST$"):
             try:
                 claims = token_claims(key_id[3:])

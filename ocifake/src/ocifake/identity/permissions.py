@@ -34,6 +34,7 @@ FAMILIES = {
     "object-family": {"buckets", "objects", "objectstorage-namespaces"},
     "functions-family": {"fn-app", "fn-function", "fn-invocation"},
     "ons-family": {"ons-topics", "ons-subscriptions"},
+    "secret-family": {"vaults", "keys", "secrets", "secret-bundles"},
 }
 
 # Variables every service supports (OCI: "General Variables for All Requests").
@@ -61,6 +62,7 @@ SERVICE_VARIABLES = {
     "identity": frozenset(),
     "resourcescheduler": frozenset(),
     "kms": frozenset({"target.key.id"}),
+    "secrets": frozenset({"target.secret.id", "target.secret.name"}),
 }
 
 OPERATIONS: dict[tuple[str, str], Need] = {
@@ -102,6 +104,8 @@ OPERATIONS: dict[tuple[str, str], Need] = {
     ("notifications", "PublishMessage"): Need("ons-topics", "use", "ONS_TOPIC_PUBLISH"),
     ("monitoring", "PostMetricData"): Need("metrics", "use", "METRIC_WRITE"),
     ("functions", "InvokeFunction"): Need("fn-invocation", "use", "FN_INVOCATION"),
+    # Vault secrets
+    ("secrets", "GetSecretBundle"): Need("secret-bundles", "read", "SECRET_BUNDLE_READ"),
     # IAM
     ("identity", "ListCompartments"): Need("compartments", "inspect", "COMPARTMENT_INSPECT"),
     ("identity", "ListPolicies"): Need("policies", "inspect", "POLICY_READ"),

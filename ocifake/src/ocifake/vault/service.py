@@ -1,0 +1,14 @@
+"""Vault secrets' data plane, at secrets.vaults.<region>."""
+
+from ..core.service import Service
+from . import routes
+from .models import VaultBackend
+
+SERVICE = Service(
+    name="secrets",
+    host="secrets.vaults",
+    routes=routes.ROUTES,
+    targets=routes.targets,
+    state="vault",
+    backend=VaultBackend,
+)
