@@ -1,4 +1,7 @@
-"""The failure vocabulary: permanent (record it, never retry as is) or transient (raise, retry)."""
+"""The failure vocabulary: permanent (record it, never retry as is), transient (raise, retry), or a
+conflict (someone else's change or operation came first: read again and decide again).
+
+The three are siblings, so what a caller does never depends on the order of its `except`s."""
 
 import re
 
@@ -40,8 +43,9 @@ class NotFound(PermanentError):
     """The resource does not exist (or the caller may not see it: OCI does not say which)."""
 
 
-class Conflict(PermanentError):
-    """The resource's state does not allow the request now (another operation holds it)."""
+class Conflict(ReplicatorError):
+    """The resource's state does not allow the request now (another operation holds it): neither
+    permanent (later it may) nor worth an immediate retry of the same request."""
 
 
 class PreconditionFailed(Conflict):

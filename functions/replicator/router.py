@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from . import logs, ocids
 from .cloudevents import CloudEvent, EventKind, parse_event, parse_json
 from .decision import decide
-from .errors import InvalidEvent, NotFound, PermanentError, TransientError
+from .errors import Conflict, InvalidEvent, NotFound, PermanentError, TransientError
 from .naming import AckName, LandedObject, parse_ack, parse_landed
 from .reconcile.request import ReconcileRequest
 from .records.replica import ReplicaRecord
@@ -179,7 +179,8 @@ def _dispatch(kind: EventKind | None, event: CloudEvent, runtime: Runtime, hint:
         return answer("rejected", exc.reason, level=logs.warning)
     except PermanentError as exc:
         return answer("failed", exc.reason, level=logs.error, source_id=subject.source_id)
-    except TransientError as exc:
+    except (TransientError, Conflict) as exc:
+        # A conflict that reaches here is another operation holding the resource: later, it may not.
         with logs.bound(source_image_id=subject.source_id):
             logs.warning("transient failure; the platform may deliver the event again", reason=exc.reason)
         raise

@@ -7,7 +7,7 @@ recorded with the reason and skipped, so it never blocks the other shapes or the
 from dataclasses import dataclass, field
 
 from .. import logs
-from ..errors import PermanentError
+from ..errors import Conflict, PermanentError
 from ..gateways.compute import Compute
 from ..images import ImageFacts, ShapeEntry
 from ..manifest import ReplicationManifest, replica_freeform
@@ -36,7 +36,7 @@ def apply_manifest(compute: Compute, replica: ImageFacts, manifest: ReplicationM
         try:
             compute.put_shape(replica.id, entry)
             applied.changed = True
-        except PermanentError as exc:
+        except (PermanentError, Conflict) as exc:
             applied.refused[shape] = exc.reason
             logs.warning("shape refused by this region", shape=shape, reason=exc.reason)
     for shape in sorted(present.keys() - wanted.keys()):
