@@ -76,15 +76,15 @@ def test_a_copy_is_looked_at_once_it_should_have_landed():
 
 def test_an_answer_whose_event_was_lost_is_recorded_by_the_pass():
     ack = AckName(SOURCE_ID, "us-phoenix-1", "done", 1, 1, REPLICA_ID, "0f" * 16)
-    assert ("answer", "us-phoenix-1") in actions(source(target_state="copying"), acks=[ack])
+    assert ("acknowledge", "us-phoenix-1") in actions(source(target_state="copying"), acks=[ack])
     recorded = source(target_state="done", answer=ack.object(P))
-    assert ("answer", "us-phoenix-1") not in actions(recorded, acks=[ack])
+    assert ("acknowledge", "us-phoenix-1") not in actions(recorded, acks=[ack])
 
 
 def test_a_finished_replication_cleans_up_and_keeps_following_its_source():
     done = source(target_state="done")
-    assert actions(done, staged=[EXPORT]) == [("cleanup", None), ("publish", None)]
-    assert actions(done) == [("publish", None)]
+    assert actions(done, staged=[EXPORT]) == [("cleanup", None), ("refresh", None)]
+    assert actions(done) == [("refresh", None)]
 
 
 def test_a_gone_source_sends_the_deletion_once():
@@ -97,7 +97,7 @@ def test_a_gone_source_sends_the_deletion_once():
 def test_an_image_no_longer_opted_in_closes_its_replication():
     assert actions(
         source(target_state="done"), decision=Decision(opted_in=False, reason="image carries no opt-in tag")
-    ) == [("publish", None)]
+    ) == [("refresh", None)]
 
 
 def test_a_given_up_export_is_left_for_the_operator():
@@ -142,7 +142,7 @@ def target_actions(record, landed=(), found=None, now=T0):
 
 
 def test_landed_objects_without_a_record_are_imported():
-    assert target_actions(None, [IMAGE_LANDED, MANIFEST_LANDED]) == ["import"]
+    assert target_actions(None, [IMAGE_LANDED, MANIFEST_LANDED]) == ["landed"]
     assert target_actions(None, [IMAGE_LANDED]) == []
 
 
@@ -157,7 +157,7 @@ def test_an_import_whose_end_was_lost_is_finished_from_the_replica_state():
 def test_a_failed_import_is_tried_again_while_attempts_remain():
     failed = replica_record("failed", "failed")
     failed.import_.error = "disk corrupt"
-    assert target_actions(failed, [IMAGE_LANDED, MANIFEST_LANDED]) == ["import"]
+    assert target_actions(failed, [IMAGE_LANDED, MANIFEST_LANDED]) == ["landed"]
     failed.gave_up = True
     assert target_actions(failed, [IMAGE_LANDED]) == ["cleanup"]
 
@@ -165,14 +165,14 @@ def test_a_failed_import_is_tried_again_while_attempts_remain():
 def test_a_finished_replica_applies_a_newer_manifest_and_removes_leftovers():
     done = replica_record("done", "done", applied_issued=1000)
     newer = LandedObject(SOURCE_ID, "manifest", manifest_object(P, SOURCE_ID, "2000"), "2000")
-    assert target_actions(done, [newer]) == ["apply"]
+    assert target_actions(done, [newer]) == ["landed"]
     assert target_actions(done, [IMAGE_LANDED]) == ["cleanup"]
 
 
 def test_an_unconfirmed_answer_is_sent_again_once_it_is_overdue():
     done = replica_record("done", "done", answer=AnswerPart(object="x", sent_at=T0))
     assert target_actions(done, now=T0 + timedelta(minutes=5)) == []
-    assert target_actions(done, now=T0 + timedelta(hours=1)) == ["resend"]
+    assert target_actions(done, now=T0 + timedelta(hours=1)) == ["answer"]
 
 
 @pytest.mark.parametrize(

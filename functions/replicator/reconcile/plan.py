@@ -23,6 +23,7 @@ from ..subjects import (
     SourceImage,
     Subject,
 )
+from .actions import Action
 
 ANSWER_CHECK_AFTER = timedelta(minutes=30)
 
@@ -31,7 +32,7 @@ ANSWER_CHECK_AFTER = timedelta(minutes=30)
 class Planned:
     side: str  # "source" or "replica"
     source_id: str
-    action: str  # a key of run.STEPS[side], or "none" / "wait"
+    action: Action  # the step module it runs (run.STEPS), or NONE / WAIT
     reason: str
     subject: Subject | None = None
     target: str | None = None  # the target region concerned
@@ -54,7 +55,7 @@ def plan_source(
     """This region as the source: export, copies, answers, newer manifests, deletion, cleanup."""
     prefix = config.object_prefix
 
-    def planned(action: str, reason: str, subject: Subject | None = None, target: str | None = None) -> Planned:
+    def planned(action: Action, reason: str, subject: Subject | None = None, target: str | None = None) -> Planned:
         return Planned("source", source_id, action, reason, subject, target)
 
     out: list[Planned] = []
@@ -65,7 +66,12 @@ def plan_source(
             current = parse_ack(prefix, part.answer) if part and part.answer else None
             if current is None or newest.rank > current.rank:
                 out.append(
-                    planned("answer", f"{target} answered {newest.outcome}; the event did not arrive", newest, target)
+                    planned(
+                        Action.ACKNOWLEDGE,
+                        f"{target} answered {newest.outcome}; the event did not arrive",
+                        newest,
+                        target,
+                    )
                 )
     export_object = image_object(prefix, source_id) in staged
     manifests = sorted(n for n in staged if n.startswith(manifests_prefix(prefix, source_id)))
@@ -78,38 +84,43 @@ def plan_source(
             if record.answered and leftovers:
                 out.append(
                     planned(
-                        "cleanup", "leftovers of a closed replication", Leftovers(source_id, "source", tuple(leftovers))
+                        Action.CLEANUP,
+                        "leftovers of a closed replication",
+                        Leftovers(source_id, "source", tuple(leftovers)),
                     )
                 )
             return out
-        return [*out, planned("tombstone", "the source image is gone", DeletedSource(source_id, record.display_name))]
+        return [
+            *out,
+            planned(Action.TOMBSTONE, "the source image is gone", DeletedSource(source_id, record.display_name)),
+        ]
     assert decision is not None
     subject = SourceImage(image, decision, export_object)
     if not decision.opted_in:
         if record is not None and not record.closed:
-            out.append(planned("publish", f"no longer opted in: {decision.reason}", subject))
+            out.append(planned(Action.REFRESH, f"no longer opted in: {decision.reason}", subject))
         return out
     if record is None:
-        return [planned("export", "opted in, not exported", subject)] if decision.replicate else out
+        return [planned(Action.EXPORT, "opted in, not exported", subject)] if decision.replicate else out
     if record.closed:
         return out
     export = record.export
     if _lease_held(record.lease, now):
-        return [*out, planned("wait", "a step is under way")]
+        return [*out, planned(Action.WAIT, "a step is under way")]
     if settle.unsettled(record):
-        return [*out, planned("settle", "every target answered; the export's end was never recorded", subject)]
+        return [*out, planned(Action.SETTLE, "every target answered; the export's end was never recorded", subject)]
     if export.state == "running":
         if image.lifecycle_state == "EXPORTING":
-            return [*out, planned("wait", "export running")]
+            return [*out, planned(Action.WAIT, "export running")]
         if export_object:
-            return [*out, planned("distribute", "the export ended; its end was not handled", subject)]
-        return [*out, planned("export", "the export ended without its object", subject)]
+            return [*out, planned(Action.DISTRIBUTE, "the export ended; its end was not handled", subject)]
+        return [*out, planned(Action.EXPORT, "the export ended without its object", subject)]
     if export.state == "failed":
         if export.permanent or export.failures >= config.max_attempts:
-            return [*out, planned("none", f"given up: {export.error}")]
-        return [*out, planned("export", f"attempt {export.attempt} failed: {export.error}", subject)]
+            return [*out, planned(Action.NONE, f"given up: {export.error}")]
+        return [*out, planned(Action.EXPORT, f"attempt {export.attempt} failed: {export.error}", subject)]
     if export.state == "none":
-        return [*out, planned("export", "not exported", subject)] if decision.replicate else out
+        return [*out, planned(Action.EXPORT, "not exported", subject)] if decision.replicate else out
     needing = tuple(
         t for t, p in sorted(record.targets.items()) if p.state == "pending" or (p.state == "failed" and not p.gave_up)
     )
@@ -117,27 +128,31 @@ def plan_source(
         if export_object:
             out.append(
                 planned(
-                    "distribute", f"copies to start: {', '.join(needing)}", SourceImage(image, decision, True, needing)
+                    Action.DISTRIBUTE,
+                    f"copies to start: {', '.join(needing)}",
+                    SourceImage(image, decision, True, needing),
                 )
             )
         else:
-            out.append(planned("export", f"export again for {', '.join(needing)}", subject))
+            out.append(planned(Action.EXPORT, f"export again for {', '.join(needing)}", subject))
     for target, part in sorted(record.targets.items()):
         if deadline.overdue(record, target, now, config.target_deadline_hours):
-            out.append(planned("deadline", "no answer since the copy landed", CopyCheck(source_id, target), target))
+            out.append(
+                planned(Action.DEADLINE, "no answer since the copy landed", CopyCheck(source_id, target), target)
+            )
         if part.state != "copying" or part.copy_started_at is None:
             continue
         due = expected_copy(record.size_in_mbs)
         if now - part.copy_started_at > due and (part.copy_checked_at is None or now - part.copy_checked_at > due):
             out.append(
-                planned("check_copy", "the copy should have landed by now", CopyCheck(source_id, target), target)
+                planned(Action.CHECK_COPY, "the copy should have landed by now", CopyCheck(source_id, target), target)
             )
     if record.answered and leftovers and not needing:
-        out.append(planned("cleanup", "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
+        out.append(planned(Action.CLEANUP, "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
     if not needing and all(p.state in ANSWERED for p in record.targets.values()):
-        out.append(planned("publish", "replicas follow the source's tags and shapes", subject))
+        out.append(planned(Action.REFRESH, "replicas follow the source's tags and shapes", subject))
     if not out:
-        out.append(planned("wait", "copies and imports under way"))
+        out.append(planned(Action.WAIT, "copies and imports under way"))
     return out
 
 
@@ -151,7 +166,7 @@ def plan_replica(
 ) -> list[Planned]:
     """This region as a target: import, finish, newer manifests, answers, cleanup."""
 
-    def planned(action: str, reason: str, subject: Subject | None = None) -> Planned:
+    def planned(action: Action, reason: str, subject: Subject | None = None) -> Planned:
         return Planned("replica", source_id, action, reason, subject)
 
     image = next((o for o in landed if o.kind == "image"), None)
@@ -160,16 +175,16 @@ def plan_replica(
     leftovers = tuple(o.name for o in landed)
     if record is None:
         if replica is not None and replica.lifecycle_state == "AVAILABLE":
-            return [planned("finish", "a replica without a record", Replica(replica))]
+            return [planned(Action.FINISH, "a replica without a record", Replica(replica))]
         if image is not None and newest is not None:
-            return [planned("import", "image and manifest landed", image)]
+            return [planned(Action.LANDED, "image and manifest landed", image)]
         if newest is not None:
-            return [planned("import", "a manifest landed", newest)]
+            return [planned(Action.LANDED, "a manifest landed", newest)]
         return []
     out: list[Planned] = []
     answer = record.answer
     if answer is not None and not answer.delivered and now - (answer.checked_at or answer.sent_at) > ANSWER_CHECK_AFTER:
-        out.append(planned("resend", "the answer's delivery is not confirmed", AnswerCheck(source_id)))
+        out.append(planned(Action.ANSWER, "the answer's delivery is not confirmed", AnswerCheck(source_id)))
     if (
         record.state == "done"
         and record.import_.replica_image_id
@@ -178,47 +193,47 @@ def plan_replica(
     ):
         # The finished replica is not in the region's listing: it was deleted.
         lost = LostReplica(source_id, record.import_.replica_image_id)
-        return [*out, planned("lost", "the finished replica is gone from the region", lost)]
+        return [*out, planned(Action.LOST, "the finished replica is gone from the region", lost)]
     if record.state in ("done", "deleted"):
         newer = [m for m in manifests if m.manifest.isdigit() and int(m.manifest) > record.applied_issued]
         if newer and record.state == "done":
-            out.append(planned("apply", "a newer manifest landed", max(newer, key=lambda m: int(m.manifest))))
+            out.append(planned(Action.LANDED, "a newer manifest landed", max(newer, key=lambda m: int(m.manifest))))
         elif leftovers:
-            out.append(planned("cleanup", f"replica {record.state}", Leftovers(source_id, "replica", leftovers)))
+            out.append(planned(Action.CLEANUP, f"replica {record.state}", Leftovers(source_id, "replica", leftovers)))
         return out
     if record.gave_up:
         if leftovers:
-            out.append(planned("cleanup", "given up", Leftovers(source_id, "replica", leftovers)))
+            out.append(planned(Action.CLEANUP, "given up", Leftovers(source_id, "replica", leftovers)))
         return out
     part = record.import_
     if _lease_held(record.lease, now):
-        return [*out, planned("wait", "a step is under way")]
+        return [*out, planned(Action.WAIT, "a step is under way")]
     if part.state == "running":
         if replica is not None and replica.lifecycle_state == "AVAILABLE":
-            return [*out, planned("finish", "the import ended; its end was not handled", Replica(replica))]
+            return [*out, planned(Action.FINISH, "the import ended; its end was not handled", Replica(replica))]
         if replica is not None:
-            return [*out, planned("wait", f"import running ({replica.lifecycle_state})")]
+            return [*out, planned(Action.WAIT, f"import running ({replica.lifecycle_state})")]
         if part.replica_image_id:
             return [
                 *out,
                 planned(
-                    "finish",
+                    Action.FINISH,
                     "the replica is not listed: its import ended",
                     ReplicaById(source_id, part.replica_image_id),
                 ),
             ]
         if image is not None:
-            return [*out, planned("import", "the import's start was not recorded", image)]
+            return [*out, planned(Action.LANDED, "the import's start was not recorded", image)]
         return out
     if image is not None and (newest is not None or record.manifest is not None):
         reason = (
             f"attempt {part.attempt} failed: {part.error}" if part.state == "failed" else "image and manifest landed"
         )
-        return [*out, planned("import", reason, image)]
+        return [*out, planned(Action.LANDED, reason, image)]
     if newest is not None and record.manifest is None:
-        return [*out, planned("import", "a manifest landed", newest)]
+        return [*out, planned(Action.LANDED, "a manifest landed", newest)]
     return out
 
 
 def repairs(source_id: str, side: str, problem: str) -> Planned:
-    return Planned(side, source_id, "repair", f"record unreadable: {problem}", RecordRepair(source_id, side))
+    return Planned(side, source_id, Action.REPAIR, f"record unreadable: {problem}", RecordRepair(source_id, side))

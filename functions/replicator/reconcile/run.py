@@ -29,41 +29,41 @@ from ..steps import (
     landed,
     lost,
     refresh,
+    repair,
     settle,
     tombstone,
 )
 from ..steps.engine import Step, execute
 from ..subjects import Replica, ReplicaById
 from ..telemetry.exposure import exposure_points
+from .actions import PASSIVE, Action
 from .observe import Observed, observe, rebuild_replica, rebuild_source
 from .plan import Planned, plan_replica, plan_source, repairs
 
-# What each planned action runs: the same steps the events run.
-STEPS: dict[str, dict[str, Step]] = {
+# What each planned action runs: the STEP of the module of the same name, the steps the events run.
+STEPS: dict[str, dict[Action, Step]] = {
     "source": {
-        "export": export.STEP,
-        "distribute": distribute.STEP,
-        "check_copy": check_copy.STEP,
-        "settle": settle.STEP,
-        "deadline": deadline.STEP,
-        "answer": acknowledge.STEP,
-        "publish": refresh.STEP,
-        "tombstone": tombstone.STEP,
-        "cleanup": cleanup.SOURCE,
-        "repair": cleanup.REPAIR_SOURCE,
+        Action.EXPORT: export.STEP,
+        Action.DISTRIBUTE: distribute.STEP,
+        Action.CHECK_COPY: check_copy.STEP,
+        Action.SETTLE: settle.STEP,
+        Action.DEADLINE: deadline.STEP,
+        Action.ACKNOWLEDGE: acknowledge.STEP,
+        Action.REFRESH: refresh.STEP,
+        Action.TOMBSTONE: tombstone.STEP,
+        Action.CLEANUP: cleanup.SOURCE,
+        Action.REPAIR: repair.SOURCE,
     },
     "replica": {
-        "import": landed.STEP,
-        "apply": landed.STEP,
-        "finish": finish.STEP,
-        "lost": lost.STEP,
-        "resend": answer.RESEND,
-        "cleanup": cleanup.REPLICA,
-        "repair": cleanup.REPAIR_REPLICA,
+        Action.LANDED: landed.STEP,
+        Action.FINISH: finish.STEP,
+        Action.LOST: lost.STEP,
+        Action.ANSWER: answer.RESEND,
+        Action.CLEANUP: cleanup.REPLICA,
+        Action.REPAIR: repair.REPLICA,
     },
 }
 REBUILD = {"source": rebuild_source, "replica": rebuild_replica}
-PASSIVE = ("none", "wait")
 
 
 class PlannedStep(BaseModel):

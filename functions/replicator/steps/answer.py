@@ -103,4 +103,4 @@ def new_record(runtime: Runtime, subject: AnswerCheck) -> ReplicaRecord:
     return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
 
 
-RESEND = Step("resend", "replica", lambda s: s.source_id, new_record, run_resend)
+RESEND = Step("answer", "replica", lambda s: s.source_id, new_record, run_resend)

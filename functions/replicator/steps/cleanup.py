@@ -13,23 +13,13 @@ def run(ctx: StepContext, leftovers: Leftovers) -> StepResult:
     return StepResult("done" if removed else "ignored", f"removed {len(removed)} object(s) from {bucket}")
 
 
-def repaired(ctx: StepContext, repair: RecordRepair) -> StepResult:
-    """Loading the record rebuilt it (see StepContext.load); nothing else to do."""
-    rebuilt = ctx.record is not None and ctx.record.rebuilt_at is not None
-    return StepResult(
-        "done" if rebuilt else "ignored", "record rebuilt from what is observed" if rebuilt else "record readable"
-    )
-
-
-def _new_source(runtime: Runtime, subject: Leftovers | RecordRepair) -> SourceRecord:
+def new_source(runtime: Runtime, subject: Leftovers | RecordRepair) -> SourceRecord:
     return SourceRecord(source_image_id=subject.source_id, source_region=runtime.region)
 
 
-def _new_replica(runtime: Runtime, subject: Leftovers | RecordRepair) -> ReplicaRecord:
+def new_replica(runtime: Runtime, subject: Leftovers | RecordRepair) -> ReplicaRecord:
     return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
 
 
-SOURCE = Step("cleanup", "source", lambda s: s.source_id, _new_source, run)
-REPLICA = Step("cleanup", "replica", lambda s: s.source_id, _new_replica, run)
-REPAIR_SOURCE = Step("repair", "source", lambda s: s.source_id, _new_source, repaired)
-REPAIR_REPLICA = Step("repair", "replica", lambda s: s.source_id, _new_replica, repaired)
+SOURCE = Step("cleanup", "source", lambda s: s.source_id, new_source, run)
+REPLICA = Step("cleanup", "replica", lambda s: s.source_id, new_replica, run)
