@@ -105,6 +105,17 @@ class LandedObject:
     manifest: str = ""  # the manifest's own name (`initial` or issue time), for a manifest
 
 
+def manifest_rank(manifest: str) -> tuple[bool, str]:
+    """How manifests of one image are ordered: `initial` first, then by issue time (ms)."""
+    return (manifest != INITIAL_MANIFEST, manifest.zfill(20))
+
+
+def newest_manifest(landed: list[LandedObject]) -> LandedObject | None:
+    """The newest manifest among landed objects (the one every step acts on)."""
+    manifests = [o for o in landed if o.kind == "manifest"]
+    return max(manifests, key=lambda m: manifest_rank(m.manifest)) if manifests else None
+
+
 def parse_landed(prefix: str, name: str) -> LandedObject | None:
     """The replication an object of the landing bucket belongs to, or None for anything else."""
     head = images_prefix(prefix)

@@ -14,7 +14,6 @@ from ..errors import NotFound, ReplicatorError
 from ..gateways.objects import ObjectSummary
 from ..images import ImageFacts
 from ..naming import (
-    INITIAL_MANIFEST,
     AckName,
     LandedObject,
     acks_prefix,
@@ -182,9 +181,3 @@ def rebuild_replica(runtime: Runtime, source_id: str) -> ReplicaRecord | None:
         record.import_.attempt, record.import_.state, record.import_.replica_image_id = 1, "running", replica.id
         record.state = "importing"
     return record
-
-
-def newest_manifest(manifests: list[LandedObject]) -> LandedObject | None:
-    """The landed manifest to act on: the newest by name (`initial` sorts below issue times)."""
-    named = [m for m in manifests if m.kind == "manifest"]
-    return max(named, key=lambda m: (m.manifest != INITIAL_MANIFEST, m.manifest)) if named else None

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from ..config import ReplicatorConfig
 from ..decision import Decision
 from ..images import ImageFacts
-from ..naming import INITIAL_MANIFEST, AckName, LandedObject, image_object, manifests_prefix, parse_ack
+from ..naming import AckName, LandedObject, image_object, manifests_prefix, newest_manifest, parse_ack
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..steps import deadline, settle
@@ -171,7 +171,7 @@ def plan_replica(
 
     image = next((o for o in landed if o.kind == "image"), None)
     manifests = [o for o in landed if o.kind == "manifest"]
-    newest = max(manifests, key=lambda m: (m.manifest != INITIAL_MANIFEST, m.manifest.zfill(20))) if manifests else None
+    newest = newest_manifest(landed)
     leftovers = tuple(o.name for o in landed)
     if record is None:
         if replica is not None and replica.lifecycle_state == "AVAILABLE":

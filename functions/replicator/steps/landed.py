@@ -21,8 +21,10 @@ from ..naming import (
     LandedObject,
     image_object,
     manifest_object,
+    manifest_rank,
     manifests_prefix,
     par_name,
+    parse_landed,
     retry_token,
 )
 from ..records.replica import ReplicaRecord
@@ -57,11 +59,9 @@ def newest_landed_manifest(runtime: Runtime, source_id: str) -> tuple[Replicatio
     manifest = read_manifest(runtime, initial)
     if manifest is not None:
         return manifest, initial
-    names = sorted(
-        o.name
-        for o in runtime.objects.list_objects(config.landing_bucket, manifests_prefix(config.object_prefix, source_id))
-    )
-    for name in reversed(names):
+    listed = runtime.objects.list_objects(config.landing_bucket, manifests_prefix(config.object_prefix, source_id))
+    landed = [found for o in listed if (found := parse_landed(config.object_prefix, o.name)) is not None]
+    for name in [m.name for m in sorted(landed, key=lambda m: manifest_rank(m.manifest), reverse=True)]:
         manifest = read_manifest(runtime, name)
         if manifest is not None:
             return manifest, name
@@ -83,6 +83,10 @@ def noted(manifest: ReplicationManifest, name: str, now: datetime):
         record.landed_at = record.landed_at or now
 
     return change
+
+
+class AttemptMoved(str):
+    """A stand-down because another invocation started the attempt this one meant to start."""
 
 
 STARTING = LEASE  # an attempt younger than this, without its replica's OCID yet, is still starting
@@ -255,7 +259,7 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     def guard(record: ReplicaRecord) -> str | None:
         reason = import_blocker(record, ctx.now, config.max_attempts, find_replica)
         if reason is None and record.import_.attempt + 1 != attempt:
-            return f"attempt {record.import_.attempt + 1} is next, not {attempt}"
+            return AttemptMoved(f"attempt {record.import_.attempt + 1} is next, not {attempt}")
         return reason
 
     # The PAR comes first so that the claim records it: a successful start then needs no
@@ -270,7 +274,7 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     reason = ctx.claim(begin_import(manifest, name, ctx.now, attempt, par.id), guard, exclusive=False)
     if reason:
         runtime.objects.delete_par(config.landing_bucket, par.id)
-        if reason.startswith("attempt ") and again:
+        if isinstance(reason, AttemptMoved) and again:
             return start_import(ctx, manifest, name, again=False)  # the record had moved on: once more, with its number
         return StepResult("in_progress", reason)
     request = ImportRequest(
