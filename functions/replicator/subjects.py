@@ -76,6 +76,14 @@ class LostReplica:
 
 
 @dataclass(frozen=True)
+class RetryRequest:
+    """An operator's request to count a given-up target region's attempts afresh."""
+
+    source_id: str
+    region: str
+
+
+@dataclass(frozen=True)
 class RecordRepair:
     """A record that cannot be read: rebuilt from what is observed."""
 
@@ -102,6 +110,7 @@ Subject = (
     | AnswerCheck
     | ReplicaById
     | LostReplica
+    | RetryRequest
     | RecordRepair
     | Leftovers
 )

@@ -6,13 +6,11 @@ Two invocations may change one record at the same moment:
 The condition makes the loser redo its change on top of the winner's instead of erasing it.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
-from ..errors import PreconditionFailed, TransientError
 from ..gateways.objects import Objects
 from ..naming import record_object
 from .replica import ReplicaRecord
@@ -76,19 +74,3 @@ class RecordStore:
             if_match=etag,
             if_none_match=etag is None,
         )
-
-    def update(self, side: Side, source_id: str, change: Callable[[R], None], new: Callable[[], R]) -> tuple[R, str]:
-        """Apply `change` to the current record (or to `new()`) and write it back; return it and its etag.
-
-        A damaged record is replaced: the change is applied to `new()`, which the caller
-        builds from what it observed.
-        """
-        for _ in range(MAX_CONFLICTS):
-            found = self.read(side, source_id)
-            record = found.record if found.record is not None else new()
-            change(record)
-            try:
-                return record, self.write(side, record, found.etag)
-            except PreconditionFailed:
-                continue
-        raise TransientError(f"record {self.name(side, source_id)} kept changing under {MAX_CONFLICTS} attempts")

@@ -1,0 +1,78 @@
+"""Either side (an operator's `image-replicator retry`): count a given-up region's attempts afresh.
+
+A step like the others, so that it claims the record (standing down while another step
+holds it) and writes it through the engine; the source side also removes the region's old
+answers, which the next pass would otherwise read as new ones. The next passes start again
+from what is missing (the export, the copy, the import); attempt numbers keep counting, so
+each new attempt has its own retry token.
+"""
+
+from ..naming import acks_prefix
+from ..records.replica import ReplicaRecord
+from ..records.source import SourceRecord
+from ..runtime import Runtime
+from ..subjects import RetryRequest
+from .engine import Step, StepContext, StepResult
+
+
+def counted_afresh(region: str):
+    def change(record: SourceRecord) -> None:
+        part = record.target(region)
+        if part.state not in ("done", "deleted"):
+            part.state, part.gave_up, part.failures, part.error, part.permanent, part.answer = (
+                "pending",
+                False,
+                0,
+                None,
+                False,
+                None,
+            )
+        if record.export.state == "failed":
+            export = record.export
+            export.state, export.failures, export.permanent, export.error = "none", 0, False, None
+        record.closed = None
+
+    return change
+
+
+def replica_afresh(record: ReplicaRecord) -> None:
+    record.gave_up, record.error, record.answer = False, None, None
+    record.import_.failures, record.import_.permanent = 0, False
+    if record.state == "failed":
+        record.state = "waiting"
+
+
+def run_source(ctx: StepContext, request: RetryRequest) -> StepResult:
+    record: SourceRecord | None = ctx.record
+    if record is None or request.region not in record.targets:
+        return StepResult("ignored", f"no replication to {request.region} is recorded here")
+    reason = ctx.claim(counted_afresh(request.region))
+    if reason:
+        return StepResult("in_progress", reason)
+    config = ctx.config
+    for old in ctx.runtime.objects.list_objects(
+        config.staging_bucket, f"{acks_prefix(config.object_prefix, request.source_id)}{request.region}/"
+    ):
+        ctx.runtime.objects.delete(config.staging_bucket, old.name)
+    return StepResult("done", f"{request.region} is counted afresh")
+
+
+def run_replica(ctx: StepContext, request: RetryRequest) -> StepResult:
+    if ctx.record is None:
+        return StepResult("ignored", "no replication is recorded in this region")
+    reason = ctx.claim(replica_afresh)
+    if reason:
+        return StepResult("in_progress", reason)
+    return StepResult("done", "the import is counted afresh")
+
+
+def _new_source(runtime: Runtime, request: RetryRequest) -> SourceRecord:
+    return SourceRecord(source_image_id=request.source_id, source_region=runtime.region)
+
+
+def _new_replica(runtime: Runtime, request: RetryRequest) -> ReplicaRecord:
+    return ReplicaRecord(source_image_id=request.source_id, source_region="", target_region=runtime.region)
+
+
+SOURCE = Step("retry", "source", lambda r: r.source_id, _new_source, run_source)
+REPLICA = Step("retry", "replica", lambda r: r.source_id, _new_replica, run_replica)
