@@ -59,3 +59,30 @@ def test_the_tools_ship_the_events_rules_and_the_alarms_as_package_data(tmp_path
     assert "replicator_tools/monitoring/alarms/rpo-exceeded.json" in names
     assert "replicator_tools/cli/__init__.py" in names
     assert not [n for n in names if n.startswith(("replicator/", "ocifake/"))]
+    assert "replicator_tools/iam/policies.json" in names
+
+
+@pytest.mark.parametrize("project", ["functions", "ocifake", "."])
+def test_every_wheel_carries_the_licence_and_says_who_and_what(tmp_path, project):
+    wheel = built_wheel(project, tmp_path)
+    licences = [n for n in wheel.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    assert len(licences) == 1 and "Apache License" in wheel.read(licences[0]).decode()
+    (metadata,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    headers = Parser().parsestr(wheel.read(metadata).decode())
+    assert headers["License-Expression"] == "Apache-2.0"
+    assert headers["Author"] or headers["Author-email"]
+    assert "Programming Language :: Python :: 3.11" in (headers.get_all("Classifier") or [])
+
+
+def test_ocifake_says_its_version():
+    import tomllib
+
+    import ocifake
+
+    declared = tomllib.loads((ROOT / "ocifake" / "pyproject.toml").read_text())["project"]["version"]
+    assert ocifake.__version__ == declared
+
+
+def test_the_image_s_build_context_is_the_function_alone():
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert ignored[ignored.index("*")] == "*" and "!functions/" in ignored

@@ -7,4 +7,5 @@ served by the real fdk.
 
 from .cloud import ApiCall, Durations, FakeCloud, Options
 
-__all__ = ["ApiCall", "Durations", "FakeCloud", "Options"]
+__version__ = "0.1.0"  # the distribution's version (ocifake/pyproject.toml); a test keeps them equal
+__all__ = ["ApiCall", "Durations", "FakeCloud", "Options", "__version__"]
