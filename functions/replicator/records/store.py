@@ -6,11 +6,13 @@ Two invocations may change one record at the same moment:
 The condition makes the loser redo its change on top of the winner's instead of erasing it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
+from ..errors import PreconditionFailed, TransientError
 from ..gateways.objects import Objects
 from ..naming import record_object
 from .replica import ReplicaRecord
@@ -74,3 +76,33 @@ class RecordStore:
             if_match=etag,
             if_none_match=etag is None,
         )
+
+    def conditional_update(
+        self,
+        side: Side,
+        found: tuple[R | None, str | None],
+        change: Callable[[R], None],
+        *,
+        new: Callable[[], R],
+        reload: Callable[[], tuple[R | None, str | None]],
+        stand_down: Callable[[R], str | None] | None = None,
+    ) -> tuple[R, str] | str:
+        """The one way a record changes: `change` applied to the version `found` (record, etag), written
+        on the condition that it is still that version; on a conflict, `reload()` and apply again.
+
+        `stand_down(record)` may give a reason not to change it after all, returned instead: each
+        retry decides again on what the winner wrote. Returns the record written and its etag.
+        """
+        record, etag = found
+        for _ in range(MAX_CONFLICTS):
+            if record is not None and stand_down is not None:
+                reason = stand_down(record)
+                if reason:
+                    return reason
+            candidate = record.model_copy(deep=True) if record is not None else new()
+            change(candidate)
+            try:
+                return candidate, self.write(side, candidate, etag)
+            except PreconditionFailed:
+                record, etag = reload()
+        raise TransientError(f"record of {side} {etag} kept changing under {MAX_CONFLICTS} attempts")

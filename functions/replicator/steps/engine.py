@@ -20,7 +20,7 @@ from ..errors import PreconditionFailed, ReplicatorError, TransientError
 from ..records.lease import Lease
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
-from ..records.store import MAX_CONFLICTS, Read, Side
+from ..records.store import Read, Side
 from ..runtime import Runtime
 from ..telemetry.stages import record_points
 
@@ -149,52 +149,57 @@ class StepContext(Generic[R]):
         claims stand down. The guard sees the newest record each time, so when another
         invocation wins the race this one re-reads and decides again on what that one wrote.
         """
-        for _ in range(MAX_CONFLICTS):
-            current = self._record if self._loaded else None
-            if current is not None:
-                lease = current.lease
-                if exclusive and lease is not None and lease.holder != self.holder and lease.held_at(self.now):
-                    return f"another invocation is working on this replication ({lease.step})"
-                reason = guard(current) if guard is not None else None
-                if reason:
-                    return reason
-            candidate = current.model_copy(deep=True) if current is not None else self._new()
-            change(candidate)
+
+        def stand_down(current: R) -> str | None:
+            lease = current.lease
+            if exclusive and lease is not None and lease.holder != self.holder and lease.held_at(self.now):
+                return f"another invocation is working on this replication ({lease.step})"
+            return guard(current) if guard is not None else None
+
+        def claimed(record: R) -> None:
+            change(record)
             if exclusive:
-                candidate.lease = Lease(holder=self.holder, step=self.step, until=self.now + LEASE)
-            candidate.touch(self.now)
-            try:
-                etag = self.runtime.records.write(self.side, candidate, self.etag if self._loaded else None)
-            except PreconditionFailed:
-                self._loaded = False
-                self._load()
-                continue
-            self._hold(candidate, etag)
-            self._written(current, candidate)
-            return None
-        raise TransientError(f"record of {self.source_id} kept changing under {MAX_CONFLICTS} attempts")
+                record.lease = Lease(holder=self.holder, step=self.step, until=self.now + LEASE)
+            record.touch(self.now)
+
+        held = (self._record, self.etag) if self._loaded else (None, None)
+        return self._update(held, claimed, stand_down)
 
     def commit(self, change: Change) -> None:
         """Apply a step's final change (and give up its lease): on the version it holds, else on the newest."""
-        change = chain(change, self._unlease)
-        reread = not (self._loaded and self._record is not None)
-        for _ in range(MAX_CONFLICTS):
-            if reread:
-                self._loaded = False
-                self._load()
-            reread = True
-            before = self._record
-            candidate = before.model_copy(deep=True) if before is not None else self._new()
-            change(candidate)
-            candidate.touch(self.now)
-            try:
-                etag = self.runtime.records.write(self.side, candidate, self.etag)
-            except PreconditionFailed:
-                continue
-            self._hold(candidate, etag)
-            self._written(before, candidate)
-            return
-        raise TransientError(f"record of {self.source_id} kept changing under {MAX_CONFLICTS} attempts")
+
+        def committed(record: R) -> None:
+            change(record)
+            self._unlease(record)
+            record.touch(self.now)
+
+        held = (self._record, self.etag) if self._loaded and self._record is not None else self._reload()
+        self._update(held, committed)
+
+    def _reload(self) -> tuple[R | None, str | None]:
+        self._loaded = False
+        self._load()
+        return self._record, self.etag
+
+    def _update(self, held: tuple[R | None, str | None], change: Change, stand_down: Guard | None = None) -> str | None:
+        """Every write of a record goes through the store's one conditional update."""
+        before = held[0]
+
+        def reload() -> tuple[R | None, str | None]:
+            nonlocal before
+            found = self._reload()
+            before = found[0]
+            return found
+
+        written = self.runtime.records.conditional_update(
+            self.side, held, change, new=self._new, reload=reload, stand_down=stand_down
+        )
+        if isinstance(written, str):
+            return written
+        record, etag = written
+        self._hold(record, etag)
+        self._written(before, record)
+        return None
 
     def _written(self, before: R | None, after: R) -> None:
         """Measure what the write moved forward (a stage ended); never let measuring fail the step."""
