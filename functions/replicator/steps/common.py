@@ -1,6 +1,8 @@
-"""Small pieces the steps share: PAR lifetimes, attempt limits, notices."""
+"""Small pieces the steps share: pre-authenticated requests, their lifetimes, notices."""
 
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from .. import logs
 from ..config import ReplicatorConfig
@@ -17,6 +19,29 @@ def par_lifetime(config: ReplicatorConfig, size_in_mbs: int | None) -> timedelta
     """
     gb = (size_in_mbs or 0) / 1024
     return timedelta(minutes=max(config.par_lifetime_minutes, 120 + 2 * gb))
+
+
+class LentPar:
+    """A pre-authenticated request lent to one call. It is deleted when the step is done with
+    it, whatever happened, unless `keep()` says a transfer started that reads or writes through
+    it (the step that ends the transfer deletes it then)."""
+
+    def __init__(self, par):
+        self.par = par
+        self.kept = False
+
+    def keep(self) -> None:
+        self.kept = True
+
+
+@contextmanager
+def lent_par(runtime, bucket: str, name: str, object_name: str, access: str, expires: datetime) -> Iterator[LentPar]:
+    lent = LentPar(runtime.objects.create_par(bucket, name, object_name, access, expires))
+    try:
+        yield lent
+    finally:
+        if not lent.kept:
+            runtime.objects.delete_par(bucket, lent.par.id)
 
 
 def notify_once(ctx: StepContext, key: str, title: str, body: dict) -> bool:

@@ -13,7 +13,7 @@ from ..naming import image_object, par_name, retry_token
 from ..records.source import ANSWERED, SourceRecord
 from ..runtime import Runtime
 from ..subjects import SourceImage
-from .common import notify_once, par_lifetime
+from .common import lent_par, notify_once, par_lifetime
 from .engine import Step, StepContext, StepResult
 
 
@@ -139,59 +139,60 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         return StepResult("in_progress", reason)
     record: SourceRecord = ctx.record  # type: ignore[assignment]
     attempt, object_name = record.export.attempt, image_object(config.object_prefix, image.id)
-    par = runtime.objects.create_par(
+    with lent_par(
+        runtime,
         config.staging_bucket,
         par_name("export", image.id, runtime.region, attempt),
         object_name,
         "ObjectWrite",
         ctx.now + par_lifetime(config, image.size_in_mbs),
-    )
-    try:
-        work_request = runtime.compute.export_image(
-            image.id, par.uri, retry_token("export", image.id, runtime.region, object_name, str(attempt))
-        )
-    except Conflict as exc:
-        runtime.objects.delete_par(config.staging_bucket, par.id)
-        return StepResult(
-            "in_progress", f"another export of the image holds it: {exc.reason}", released(attempt, exc.reason)
-        )
-    except PermanentError as exc:
-        runtime.objects.delete_par(config.staging_bucket, par.id)
-        why = f"image cannot be exported: {exc.reason}"
-        key = f"gave-up:export:{attempt}"
-        notify_once(
-            ctx,
-            key,
-            f"Replication of {image.display_name} failed",
-            {
-                "event": "replication-failed",
-                "source_image_id": image.id,
-                "source_region": runtime.region,
-                "target_regions": list(decision.targets),
-                "error": why,
-            },
-        )
-        return StepResult(
-            "failed", why, failed(attempt, why, ctx.now, permanent=True, max_attempts=config.max_attempts, notice=key)
-        )
-    except TransientError:
-        # The answer was lost, not necessarily the request: an export that did start needs its
-        # PAR until it ends, so keep it if the image now reads EXPORTING.
-        if runtime.compute.get_image(image.id).lifecycle_state != "EXPORTING":
-            runtime.objects.delete_par(config.staging_bucket, par.id)
+    ) as lent:
+        try:
+            work_request = runtime.compute.export_image(
+                image.id, lent.par.uri, retry_token("export", image.id, runtime.region, object_name, str(attempt))
+            )
+        except Conflict as exc:
+            return StepResult(
+                "in_progress", f"another export of the image holds it: {exc.reason}", released(attempt, exc.reason)
+            )
+        except PermanentError as exc:
+            why = f"image cannot be exported: {exc.reason}"
+            key = f"gave-up:export:{attempt}"
+            notify_once(
+                ctx,
+                key,
+                f"Replication of {image.display_name} failed",
+                {
+                    "event": "replication-failed",
+                    "source_image_id": image.id,
+                    "source_region": runtime.region,
+                    "target_regions": list(decision.targets),
+                    "error": why,
+                },
+            )
             return StepResult(
                 "failed",
-                "ExportImage did not answer and no export started",
-                released(attempt, "ExportImage did not answer"),
-                retry=True,
+                why,
+                failed(attempt, why, ctx.now, permanent=True, max_attempts=config.max_attempts, notice=key),
             )
-        logs.info("ExportImage did not answer, but the image is exporting")
-        work_request = None
-    return StepResult(
-        "started",
-        f"exporting to {config.staging_bucket} for {', '.join(decision.targets)}",
-        started(attempt, par.id, work_request),
-    )
+        except TransientError:
+            # The answer was lost, not necessarily the request: an export that did start needs its
+            # PAR until it ends, so keep it if the image now reads EXPORTING.
+            if runtime.compute.get_image(image.id).lifecycle_state != "EXPORTING":
+                return StepResult(
+                    "failed",
+                    "ExportImage did not answer and no export started",
+                    released(attempt, "ExportImage did not answer"),
+                    retry=True,
+                )
+            logs.info("ExportImage did not answer, but the image is exporting")
+            work_request = None
+        lent.keep()  # the export writes through it; distribute deletes it
+        return StepResult(
+            "started",
+            f"exporting to {config.staging_bucket} for {', '.join(decision.targets)}",
+            started(attempt, lent.par.id, work_request),
+        )
 
 
 def new_record(runtime: Runtime, subject: SourceImage) -> SourceRecord:

@@ -30,7 +30,7 @@ from ..naming import (
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from .answer import answered, send
-from .common import par_lifetime
+from .common import lent_par, par_lifetime
 from .engine import LEASE, Step, StepContext, StepResult, chain
 from .replica_spec import apply_manifest
 
@@ -264,63 +264,62 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
 
     # The PAR comes first so that the claim records it: a successful start then needs no
     # second write (the finish learns the replica from its own event).
-    par = runtime.objects.create_par(
+    with lent_par(
+        runtime,
         config.landing_bucket,
         par_name("import", source_id, runtime.region, attempt),
         image_object(config.object_prefix, source_id),
         "ObjectRead",
         ctx.now + par_lifetime(config, manifest.object_size // (1024 * 1024) if manifest.object_size else None),
-    )
-    reason = ctx.claim(begin_import(manifest, name, ctx.now, attempt, par.id), guard, exclusive=False)
-    if reason:
-        runtime.objects.delete_par(config.landing_bucket, par.id)
-        if isinstance(reason, AttemptMoved) and again:
-            return start_import(ctx, manifest, name, again=False)  # the record had moved on: once more, with its number
-        return StepResult("in_progress", reason)
-    request = ImportRequest(
-        compartment_id=compartment,
-        display_name=manifest.display_name,
-        source_uri=par.uri,
-        operating_system=manifest.operating_system,
-        operating_system_version=manifest.operating_system_version,
-        freeform_tags=replica_freeform(manifest),
-        defined_tags=manifest.defined_tags,
-    )
-    try:
-        replica, _work_request = runtime.compute.import_image(
-            request, retry_token("import", source_id, runtime.region, compartment, str(attempt))
+    ) as lent:
+        reason = ctx.claim(begin_import(manifest, name, ctx.now, attempt, lent.par.id), guard, exclusive=False)
+        if reason:
+            if isinstance(reason, AttemptMoved) and again:
+                return start_import(ctx, manifest, name, again=False)  # the record moved on: once more, with its number
+            return StepResult("in_progress", reason)
+        request = ImportRequest(
+            compartment_id=compartment,
+            display_name=manifest.display_name,
+            source_uri=lent.par.uri,
+            operating_system=manifest.operating_system,
+            operating_system_version=manifest.operating_system_version,
+            freeform_tags=replica_freeform(manifest),
+            defined_tags=manifest.defined_tags,
         )
-    except Conflict as exc:
-        runtime.objects.delete_par(config.landing_bucket, par.id)
-        return StepResult(
-            "in_progress", f"the import was not accepted now: {exc.reason}", import_released(attempt, exc.reason)
-        )
-    except PermanentError as exc:
-        runtime.objects.delete_par(config.landing_bucket, par.id)
-        why = f"import refused: {exc.reason}"
-        return StepResult(
-            "failed",
-            why,
-            chain(
-                import_refused(attempt, why, ctx.now),
-                answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key()),
-            ),
-            after=send,
-        )
-    except TransientError:
-        # The answer was lost, not necessarily the request: look for the replica it would have made.
-        made = find_replica()
-        if made is None:
-            runtime.objects.delete_par(config.landing_bucket, par.id)
+        try:
+            replica, _work_request = runtime.compute.import_image(
+                request, retry_token("import", source_id, runtime.region, compartment, str(attempt))
+            )
+        except Conflict as exc:
+            return StepResult(
+                "in_progress", f"the import was not accepted now: {exc.reason}", import_released(attempt, exc.reason)
+            )
+        except PermanentError as exc:
+            why = f"import refused: {exc.reason}"
             return StepResult(
                 "failed",
-                "CreateImage did not answer and no import started",
-                import_released(attempt, "CreateImage did not answer"),
-                retry=True,
+                why,
+                chain(
+                    import_refused(attempt, why, ctx.now),
+                    answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key()),
+                ),
+                after=send,
             )
-        return StepResult("continued", f"importing as {made.id}", import_found(attempt, made.id, None))
-    logs.info("import started", replica_image_id=replica.id, attempt=attempt)
-    return StepResult("continued", f"importing as {replica.id}")
+        except TransientError:
+            # The answer was lost, not necessarily the request: look for the replica it would have made.
+            made = find_replica()
+            if made is None:
+                return StepResult(
+                    "failed",
+                    "CreateImage did not answer and no import started",
+                    import_released(attempt, "CreateImage did not answer"),
+                    retry=True,
+                )
+            lent.keep()  # the import reads through it; the finish deletes it
+            return StepResult("continued", f"importing as {made.id}", import_found(attempt, made.id, None))
+        lent.keep()
+        logs.info("import started", replica_image_id=replica.id, attempt=attempt)
+        return StepResult("continued", f"importing as {replica.id}")
 
 
 def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationManifest, name: str) -> StepResult:
