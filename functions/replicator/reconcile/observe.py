@@ -23,13 +23,11 @@ from ..naming import (
     source_id_from_record,
 )
 from ..records.replica import ReplicaRecord
-from ..records.source import SourceRecord, TargetState
+from ..records.source import SourceRecord
 from ..records.store import Read
 from ..runtime import Runtime
 from ..steps.acknowledge import genuine
 from ..steps.landed import newest_landed_manifest
-
-_ANSWERED: dict[str, TargetState] = {"done": "done", "failed": "failed", "deleted": "deleted"}
 
 
 @dataclass
@@ -137,9 +135,9 @@ def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
             record.target(target)
     exported = runtime.objects.head(config.staging_bucket, image_object(config.object_prefix, source_id))
     if exported is not None:
-        record.export.attempt, record.export.state, record.export.object_size = 1, "done", exported.size
+        record.observed_export("done", exported.size)
     elif image is not None and image.lifecycle_state == "EXPORTING":
-        record.export.attempt, record.export.state = 1, "running"
+        record.observed_export("running")
     answers = [
         a
         for a in (
@@ -148,15 +146,18 @@ def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
         )
         if a and genuine(runtime, a)
     ]
-    for ack in sorted(answers, key=lambda a: a.rank):
-        part = record.target(ack.target)
-        part.answer, part.applied_issued = ack.object(config.object_prefix), ack.issued
-        part.state = _ANSWERED[ack.outcome]
-        part.replica_image_id = ack.replica if ack.replica != "-" else None
-        part.gave_up = ack.outcome == "failed"
     record.manifest_issued = max((a.issued for a in answers), default=0)
+    now = runtime.now()
+    for ack in sorted(answers, key=lambda a: a.rank):
+        record.apply_answer(
+            ack,
+            ack.object(config.object_prefix),
+            now,
+            on_replica_deleted=config.on_replica_deleted,
+            max_attempts=config.max_attempts,
+        )
     if image is None and record.targets and all(p.state == "deleted" for p in record.targets.values()):
-        record.closed = "source image deleted"
+        record.close("source image deleted")
     return record
 
 
@@ -178,6 +179,5 @@ def rebuild_replica(runtime: Runtime, source_id: str) -> ReplicaRecord | None:
     replicas = [i for i in runtime.compute.list_images(compartment, manifest.display_name) if i.replica_of == source_id]
     if replicas:
         replica = replicas[0]
-        record.import_.attempt, record.import_.state, record.import_.replica_image_id = 1, "running", replica.id
-        record.state = "importing"
+        record.observed_import(replica.id)
     return record

@@ -69,5 +69,108 @@ class ReplicaRecord(BaseModel):
     def touch(self, now: datetime) -> None:
         self.updated_at = now
 
+    # ----- transitions: the only code that changes this record's state -------------------------
+    def note_manifest(self, manifest: ReplicationManifest, name: str, now: datetime) -> None:
+        """Keep the newest manifest; the finish applies it."""
+        if manifest.outranks(self.manifest):
+            self.manifest, self.manifest_object = manifest, name
+            self.display_name, self.source_region = manifest.display_name, manifest.source_region
+        self.landed_at = self.landed_at or now
+
+    def start_import(self, manifest: ReplicationManifest, name: str, now: datetime, attempt: int, par_id: str) -> None:
+        """Attempt `attempt` starts with the read PAR it made."""
+        self.note_manifest(manifest, name, now)
+        part = self.import_
+        if part.state == "running" and not part.replica_image_id:
+            part.failures += 1  # the previous attempt's step died before its replica was known
+        part.attempt = attempt
+        part.state, part.started_at, part.ended_at = "running", now, None
+        part.work_request_id = part.replica_image_id = part.error = None
+        part.par_id, part.permanent = par_id, False
+        self.state, self.error = "importing", None
+
+    def import_found(self, attempt: int, replica_id: str, work_request_id: str | None) -> None:
+        part = self.import_
+        if part.attempt == attempt:
+            part.work_request_id = work_request_id
+            part.replica_image_id = part.replica_image_id or replica_id
+
+    def import_released(self, attempt: int, reason: str) -> None:
+        part = self.import_
+        if part.attempt == attempt and part.state == "running":
+            part.state, part.par_id, part.error = "none", None, reason
+            self.state = "waiting"
+
+    def import_refused(self, attempt: int, reason: str, now: datetime) -> None:
+        part = self.import_
+        if part.attempt == attempt:
+            part.state, part.par_id, part.error, part.permanent, part.ended_at = "failed", None, reason, True, now
+            part.failures += 1
+            self.state, self.error, self.gave_up = "failed", reason, True
+
+    def import_failed(self, attempt: int, replica_id: str, why: str, now: datetime, max_attempts: int) -> bool:
+        """The replica ended in a state other than AVAILABLE; whether that was the last attempt."""
+        part = self.import_
+        if part.attempt != attempt or part.state != "running":
+            return False  # a parallel duplicate recorded it first
+        part.state, part.par_id, part.error, part.ended_at = "failed", None, why, now
+        part.replica_image_id = part.replica_image_id or replica_id
+        part.failures += 1
+        self.state, self.error = "failed", why
+        if part.failures >= max_attempts:
+            self.gave_up = True
+            self.error = f"gave up after {part.failures} attempts: {why}"
+        return self.gave_up
+
+    def landing_refused(self, manifest: ReplicationManifest, name: str, why: str, now: datetime) -> None:
+        self.note_manifest(manifest, name, now)
+        self.refusals += 1
+        self.error = why
+
+    def finished(
+        self, manifest: ReplicationManifest, name: str, now: datetime, replica_id: str, refused: dict[str, str]
+    ) -> None:
+        self.note_manifest(manifest, name, now)
+        part = self.import_
+        part.state, part.par_id, part.ended_at = "done", None, part.ended_at or now
+        part.replica_image_id = replica_id
+        part.attempt = max(part.attempt, 1)
+        self.state, self.finished_at, self.error, self.gave_up = "done", self.finished_at or now, None, False
+        self.applied_issued, self.refused_shapes = max(self.applied_issued, manifest.issued), refused
+
+    def applied_newer(self, issued: int, refused: dict[str, str]) -> None:
+        self.applied_issued, self.refused_shapes = max(self.applied_issued, issued), refused
+
+    def source_deleted(self, issued: int) -> None:
+        self.state, self.applied_issued = "deleted", max(self.applied_issued, issued)
+
+    def mark_lost(self, now: datetime) -> None:
+        self.state, self.lost_at = "lost", now
+        self.error = f"replica {self.import_.replica_image_id} was deleted in this region"
+
+    def count_afresh(self) -> None:
+        """An operator's retry."""
+        self.gave_up, self.error, self.answer = False, None, None
+        self.import_.failures, self.import_.permanent = 0, False
+        if self.state == "failed":
+            self.state = "waiting"
+
+    def observed_import(self, replica_id: str) -> None:
+        """Rebuilding from what is observed: a replica of this source exists here."""
+        part = self.import_
+        part.attempt, part.state, part.replica_image_id = max(part.attempt, 1), "running", replica_id
+        self.state = "importing"
+
+    def answer_due(self, name: str, now: datetime) -> None:
+        self.answer = AnswerPart(object=name, sent_at=now)
+
+    def answer_delivered(self) -> None:
+        if self.answer is not None:
+            self.answer.delivered = True
+
+    def answer_resent(self, now: datetime, work_request_id: str | None) -> None:
+        if self.answer is not None:
+            self.answer.sent_at, self.answer.work_request_id, self.answer.checked_at = now, work_request_id, now
+
     def to_bytes(self) -> bytes:
         return self.model_dump_json(by_alias=True, indent=2).encode()

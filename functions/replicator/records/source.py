@@ -5,9 +5,18 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..naming import AckName
 from .lease import Lease
 
 SCHEMA_VERSION: Final = 2
+
+COMPLETE = "complete"  # notices key: every target answered for a manifest version (cleanup owner)
+REPLICATED = "notice:replicated"  # sent once, when every target first answered, whatever the version
+
+
+def failed_notice(target: str) -> str:
+    return f"notice:failed:{target}"
+
 
 ExportState = Literal["none", "running", "done", "failed"]
 TargetState = Literal["pending", "copying", "landed", "done", "failed", "deleted", "lost"]
@@ -50,6 +59,48 @@ class TargetPart(BaseModel):
     failures: int = 0
     lost_at: datetime | None = None  # when the target reported its finished replica deleted
     losses: int = 0  # how many times that happened
+
+    # ----- transitions: the only code that changes a target's state ---------------------------
+    def copy_started(self, now: datetime, work_request_id: str | None, manifest_work_request_id: str | None) -> None:
+        self.state, self.copy_started_at, self.copy_ended_at = "copying", now, None
+        self.copy_work_request_id, self.copy_checked_at = work_request_id, None
+        self.manifest_copy_work_request_id = manifest_work_request_id
+        self.copy_attempts += 1
+        self.error, self.permanent = None, False
+
+    def copy_landed(self, at: datetime) -> None:
+        if self.state in ("copying", "pending", "failed"):
+            self.state, self.copy_ended_at, self.error = "landed", self.copy_ended_at or at, None
+
+    def copy_failed(self, error: str, now: datetime, max_attempts: int, *, permanent: bool = False) -> None:
+        self.state, self.error, self.permanent, self.copy_ended_at = "failed", error, permanent, now
+        self.failures += 1
+        self.gave_up = permanent or self.failures >= max_attempts
+
+    def copy_not_started(self, error: str) -> None:
+        self.error, self.permanent = error, False
+
+    def copy_looked(self, now: datetime) -> None:
+        self.copy_checked_at = now
+
+    def pending_again(self) -> None:
+        """A failed copy not given up on waits for the next export or distribute."""
+        if self.state == "failed" and not self.gave_up:
+            self.state = "pending"
+
+    def given_up_silent(self, error: str) -> None:
+        self.state, self.gave_up, self.permanent, self.error = "failed", True, False, error
+
+    def counted_afresh(self) -> None:
+        if self.state not in ("done", "deleted"):
+            self.state, self.gave_up, self.failures, self.error, self.permanent, self.answer = (
+                "pending",
+                False,
+                0,
+                None,
+                False,
+                None,
+            )
 
 
 class SourceRecord(BaseModel):
@@ -98,3 +149,156 @@ class SourceRecord(BaseModel):
 
     def touch(self, now: datetime) -> None:
         self.updated_at = now
+
+    # ----- transitions: the only code that changes the export's or the record's state ------------
+    def observed_export(self, state: ExportState, size: int | None = None) -> None:
+        """Rebuilding from what is observed: the export object is there (done), or the image exports."""
+        self.export.attempt, self.export.state = max(self.export.attempt, 1), state
+        if size is not None:
+            self.export.object_size = size
+
+    def start_export(
+        self, display_name: str, compartment_id: str | None, size_in_mbs: int | None, targets, now: datetime
+    ) -> None:
+        """A new export attempt (a running one without its object counts as failed)."""
+        self.display_name, self.compartment_id, self.size_in_mbs = display_name, compartment_id, size_in_mbs
+        export = self.export
+        if export.state == "running":
+            export.failures += 1  # it ended without its object
+        export.attempt += 1
+        export.state, export.started_at, export.ended_at = "running", now, None
+        export.work_request_id = export.par_id = export.error = None
+        export.permanent = False
+        for target in targets:
+            self.target(target, now).pending_again()
+
+    def export_started(self, attempt: int, par_id: str, work_request_id: str | None) -> None:
+        if self.export.attempt == attempt:
+            self.export.par_id, self.export.work_request_id = par_id, work_request_id
+
+    def export_released(self, attempt: int, reason: str) -> None:
+        """The attempt never started (another export holds the image, or the request did not arrive)."""
+        export = self.export
+        if export.attempt == attempt and export.state == "running":
+            export.state, export.error, export.par_id = "none", reason, None
+
+    def export_failed(
+        self, attempt: int, reason: str, now: datetime, *, permanent: bool, max_attempts: int, notice: str | None
+    ) -> None:
+        """An attempt failed; at the limit (or at once, if permanent) the waiting targets are given up."""
+        export = self.export
+        if export.attempt != attempt:
+            return
+        export.state, export.error, export.permanent, export.ended_at, export.par_id = (
+            "failed",
+            reason,
+            permanent,
+            now,
+            None,
+        )
+        export.failures += 1
+        if permanent or export.failures >= max_attempts:
+            for part in self.targets.values():
+                if part.state not in ANSWERED:
+                    part.state, part.error, part.permanent, part.gave_up = "failed", reason, permanent, True
+        if notice:
+            self.notices.append(notice)
+
+    def export_done(self, attempt: int, size: int, now: datetime) -> None:
+        export = self.export
+        if export.attempt == attempt and export.state == "running":
+            export.state, export.ended_at = "done", now
+        export.par_id, export.object_size, export.error = None, size, None
+
+    def issue_manifest(self, name: str, issued: int, fingerprint: str) -> None:
+        if issued >= self.manifest_issued:
+            self.manifest, self.manifest_issued, self.manifest_fingerprint = name, issued, fingerprint
+
+    def settle_export(self, now: datetime, initial: str) -> None:
+        """Every target answered: the export worked, whatever the record had not learnt."""
+        export = self.export
+        export.state, export.ended_at = "done", export.ended_at or now
+        export.error, export.permanent, export.par_id = None, False, None
+        if self.manifest is None:
+            # The manifest the targets applied (its issue time is in their answers); its
+            # fingerprint is unknown, so the next drift check sends the current one once more.
+            self.manifest = initial
+            self.manifest_issued = max((p.applied_issued for p in self.targets.values()), default=0)
+
+    def count_afresh(self, region: str) -> None:
+        """An operator's retry: the region, and a failed export, start their attempts afresh."""
+        self.target(region).counted_afresh()
+        if self.export.state == "failed":
+            export = self.export
+            export.state, export.failures, export.permanent, export.error = "none", 0, False, None
+        self.closed = None
+
+    def add_targets(self, targets, now: datetime) -> None:
+        for target in targets:
+            self.target(target, now)
+
+    def close(self, reason: str) -> None:
+        self.closed = self.closed or reason
+
+    def tombstoned(self, name: str, issued: int, sent) -> None:
+        """The source was deleted: its deletion manifest went to `sent`; the rest have nothing to follow."""
+        self.issue_manifest(name, issued, "deleted")
+        self.manifest_fingerprint = "deleted"
+        self.export.par_id = None
+        for target, part in self.targets.items():
+            if target not in sent and part.state in ("pending", "failed"):
+                part.state, part.applied_issued = "deleted", issued
+        if all(p.state == "deleted" for p in self.targets.values()):
+            self.closed = "source image deleted"
+
+    def apply_answer(
+        self, ack: AckName, name: str, now: datetime, *, on_replica_deleted: str = "recreate", max_attempts: int = 3
+    ) -> set[str]:
+        """Record a target's answer; what it completed, as notices to send: failed, replicated, complete."""
+        due: set[str] = set()
+        part = self.target(ack.target)
+        part.answer, part.answered_at, part.applied_issued = name, now, max(part.applied_issued, ack.issued)
+        part.failures = ack.attempt if ack.outcome == "failed" else part.failures
+        if ack.outcome == "done":
+            part.state, part.replica_image_id, part.error, part.gave_up = "done", ack.replica, None, False
+            part.applied_issued = ack.issued
+        elif ack.outcome == "deleted":
+            part.state, part.error = "deleted", None
+        elif ack.outcome == "refused":
+            # What landed there was not what this region exported (a forged or damaged object,
+            # now quarantined): copy again, up to the attempts allowed.
+            part.failures += 1
+            part.error = f"the image that landed in {ack.target} did not match its manifest; copied again"
+            part.copy_work_request_id = part.manifest_copy_work_request_id = None
+            part.state = "pending"
+            if part.failures >= max_attempts:
+                part.state, part.gave_up = "failed", True
+        elif ack.outcome == "lost":
+            # The region is exposed from now on; a new export and copy make the replica again.
+            part.lost_at, part.losses, part.replica_image_id = now, part.losses + 1, None
+            part.error = "the replica was deleted in the target region"
+            if on_replica_deleted == "recreate":
+                part.state, part.requested_at, part.copy_attempts = "pending", now, 0
+                part.copy_work_request_id = part.copy_started_at = part.copy_ended_at = part.copy_checked_at = None
+            else:
+                part.state = "lost"
+                part.error += " (IR_ON_REPLICA_DELETED=report: not made again)"
+        else:
+            part.state, part.gave_up, part.error = "failed", True, "the target region gave up (see its record)"
+            if failed_notice(ack.target) not in self.notices:
+                self.notices.append(failed_notice(ack.target))
+                due.add("failed")
+        key = f"{COMPLETE}:{self.manifest_issued}"
+        if self.answered and key not in self.notices:
+            self.notices.append(key)
+            due.add("complete")
+            if all(t.state == "deleted" for t in self.targets.values()):
+                self.closed = self.closed or "source image deleted"
+        if self.answered and REPLICATED not in self.notices and self.closed is None:
+            self.notices.append(REPLICATED)
+            due.add("replicated")
+        return due
+
+    def give_up_silent_target(self, target: str, error: str) -> None:
+        self.notices.append(failed_notice(target))  # the one failure notice for this region
+        self.target(target).given_up_silent(error)

@@ -15,13 +15,6 @@ from ..records.store import parse
 from ..runtime import Runtime
 from .engine import Step, StepContext, StepResult
 
-COMPLETE = "complete"
-REPLICATED = "notice:replicated"  # sent once, when every target first answered, whatever the version
-
-
-def failed_notice(target: str) -> str:
-    return f"notice:failed:{target}"
-
 
 def current_answer(record: SourceRecord, target: str, prefix: str) -> AckName | None:
     part = record.targets.get(target)
@@ -47,58 +40,13 @@ def blocker(record: SourceRecord, ack: AckName, prefix: str) -> str | None:
     return None
 
 
-def completion_key(record: SourceRecord) -> str:
-    return f"{COMPLETE}:{record.manifest_issued}"
-
-
-def applied(
-    ack: AckName, name: str, now: datetime, owner: dict, on_replica_deleted: str = "recreate", max_attempts: int = 3
-):
-    """Record the answer; whoever makes the record complete owns the cleanup and the notice."""
+def applied(ack: AckName, name: str, now: datetime, owner: dict, on_replica_deleted: str, max_attempts: int):
+    """Record the answer; whoever makes the record complete owns the cleanup and the notices."""
 
     def change(record: SourceRecord) -> None:
-        part = record.target(ack.target)
-        part.answer, part.answered_at, part.applied_issued = name, now, max(part.applied_issued, ack.issued)
-        part.failures = ack.attempt if ack.outcome == "failed" else part.failures
-        if ack.outcome == "done":
-            part.state, part.replica_image_id, part.error, part.gave_up = "done", ack.replica, None, False
-            part.applied_issued = ack.issued
-        elif ack.outcome == "deleted":
-            part.state, part.error = "deleted", None
-        elif ack.outcome == "refused":
-            # What landed there was not what this region exported (a forged or damaged object,
-            # now quarantined): copy again, up to the attempts allowed.
-            part.failures += 1
-            part.error = f"the image that landed in {ack.target} did not match its manifest; copied again"
-            part.copy_work_request_id = part.manifest_copy_work_request_id = None
-            part.state = "pending"
-            if part.failures >= max_attempts:
-                part.state, part.gave_up = "failed", True
-        elif ack.outcome == "lost":
-            # The region is exposed from now on; a new export and copy make the replica again.
-            part.lost_at, part.losses, part.replica_image_id = now, part.losses + 1, None
-            part.error = "the replica was deleted in the target region"
-            if on_replica_deleted == "recreate":
-                part.state, part.requested_at, part.copy_attempts = "pending", now, 0
-                part.copy_work_request_id = part.copy_started_at = part.copy_ended_at = part.copy_checked_at = None
-            else:
-                part.state = "lost"
-                part.error += " (IR_ON_REPLICA_DELETED=report: not made again)"
-        else:
-            part.state, part.gave_up, part.error = "failed", True, "the target region gave up (see its record)"
-            if failed_notice(ack.target) not in record.notices:
-                record.notices.append(failed_notice(ack.target))
-                owner["failed"] = True
-        owner["complete"] = False
-        key = completion_key(record)
-        if record.answered and key not in record.notices:
-            record.notices.append(key)
-            owner["complete"] = True
-            if all(t.state == "deleted" for t in record.targets.values()):
-                record.closed = record.closed or "source image deleted"
-        if record.answered and REPLICATED not in record.notices and record.closed is None:
-            record.notices.append(REPLICATED)
-            owner["replicated"] = True
+        due = record.apply_answer(ack, name, now, on_replica_deleted=on_replica_deleted, max_attempts=max_attempts)
+        owner.clear()
+        owner.update(dict.fromkeys(due, True))
 
     return change
 

@@ -11,7 +11,7 @@ from .. import logs
 from ..errors import PreconditionFailed, ReplicatorError
 from ..integrity import tagged
 from ..naming import AckName, AckOutcome
-from ..records.replica import AnswerPart, ReplicaRecord
+from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import AnswerCheck
 from .engine import Step, StepContext, StepResult
@@ -31,7 +31,7 @@ def answered(outcome: AckOutcome, prefix: str, now: datetime, key: bytes):
     """The change that marks the answer as due; `send` copies it once the record is written."""
 
     def change(record: ReplicaRecord) -> None:
-        record.answer = AnswerPart(object=answer_name(record, outcome, key).object(prefix), sent_at=now)
+        record.answer_due(answer_name(record, outcome, key).object(prefix), now)
 
     return change
 
@@ -61,16 +61,11 @@ def send(ctx: StepContext) -> None:
 
 # ----- the reconcile pass: an answer that may not have arrived -------------------------------
 def delivered(record: ReplicaRecord) -> None:
-    if record.answer is not None:
-        record.answer.delivered = True
+    record.answer_delivered()
 
 
 def resent(now: datetime, work_request_id: str | None):
-    def change(record: ReplicaRecord) -> None:
-        if record.answer is not None:
-            record.answer.sent_at, record.answer.work_request_id, record.answer.checked_at = now, work_request_id, now
-
-    return change
+    return lambda r: r.answer_resent(now, work_request_id)
 
 
 def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:

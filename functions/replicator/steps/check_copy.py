@@ -26,7 +26,7 @@ def landed(target: str, at: datetime):
     def change(record: SourceRecord) -> None:
         part = record.target(target)
         if part.state == "copying":
-            part.state, part.copy_ended_at, part.error = "landed", at, None
+            part.copy_landed(at)
 
     return change
 
@@ -35,17 +35,13 @@ def copy_failed(target: str, error: str, now: datetime, max_attempts: int):
     def change(record: SourceRecord) -> None:
         part = record.target(target)
         if part.state == "copying":
-            part.state, part.error, part.failures, part.copy_ended_at = "failed", error, part.failures + 1, now
-            part.gave_up = part.failures >= max_attempts
+            part.copy_failed(error, now, max_attempts)
 
     return change
 
 
 def looked(target: str, now: datetime):
-    def change(record: SourceRecord) -> None:
-        record.target(target).copy_checked_at = now
-
-    return change
+    return lambda r: r.target(target).copy_looked(now)
 
 
 def run(ctx: StepContext, check: CopyCheck) -> StepResult:

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import CopyCheck
-from .acknowledge import failed_notice
 from .engine import Step, StepContext, StepResult
 
 
@@ -27,16 +26,11 @@ def overdue(record: SourceRecord, target: str, now: datetime, hours: float) -> b
 
 
 def given_up(target: str, hours: float):
-    def change(record: SourceRecord) -> None:
-        record.notices.append(failed_notice(target))  # the one failure notice for this region
-        part = record.target(target)
-        part.state, part.gave_up, part.permanent = "failed", True, False
-        part.error = (
-            f"no answer from {target} within {hours:g} h after its copy landed: is the replicator deployed "
-            "there (its function, the Events rule on its landing bucket, its reconcile schedule)?"
-        )
-
-    return change
+    error = (
+        f"no answer from {target} within {hours:g} h after its copy landed: is the replicator deployed "
+        "there (its function, the Events rule on its landing bucket, its reconcile schedule)?"
+    )
+    return lambda r: r.give_up_silent_target(target, error)
 
 
 def run(ctx: StepContext, check: CopyCheck) -> StepResult:

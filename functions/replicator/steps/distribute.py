@@ -63,29 +63,18 @@ def distributed(
     max_attempts: int,
 ):
     def change(record: SourceRecord) -> None:
-        export = record.export
-        if export.attempt == attempt and export.state == "running":
-            export.state, export.ended_at = "done", now
-        export.par_id, export.object_size, export.error = None, size, None
-        if manifest.issued >= record.manifest_issued:
-            record.manifest, record.manifest_issued, record.manifest_fingerprint = (
-                manifest.name,
-                manifest.issued,
-                manifest.spec.fingerprint(),
-            )
+        record.export_done(attempt, size, now)
+        record.issue_manifest(manifest.name, manifest.issued, manifest.spec.fingerprint())
         for region, result in results.items():
             part = record.target(region)
-            part.error, part.permanent = result.error, result.permanent
             if result.state == "copying":
-                part.state, part.copy_started_at, part.copy_ended_at = "copying", now, None
-                part.copy_work_request_id, part.copy_checked_at = result.work_request_id, None
-                part.manifest_copy_work_request_id = result.manifest_work_request_id
-                part.copy_attempts += 1
+                part.copy_started(now, result.work_request_id, result.manifest_work_request_id)
             elif result.state == "landed":
-                part.state, part.copy_ended_at = "landed", part.copy_ended_at or now
+                part.copy_landed(now)
             elif result.state == "failed":
-                part.state, part.failures = "failed", part.failures + 1
-                part.gave_up = result.permanent or part.failures >= max_attempts
+                part.copy_failed(result.error or "copy failed", now, max_attempts, permanent=result.permanent)
+            else:
+                part.copy_not_started(result.error or "copy not started")
 
     return change
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from .. import logs
 from ..errors import Conflict, PermanentError, TransientError
 from ..naming import image_object, par_name, retry_token
-from ..records.source import ANSWERED, SourceRecord
+from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import SourceImage
 from .common import lent_par, notify_once, par_lifetime
@@ -45,70 +45,25 @@ def blocker(record: SourceRecord, subject: SourceImage, max_attempts: int) -> st
 
 
 def begin(subject: SourceImage, now: datetime):
-    """The change that starts a new attempt (a running attempt without its object counts as failed)."""
-
-    def change(record: SourceRecord) -> None:
-        image, export = subject.image, record.export
-        record.display_name, record.compartment_id, record.size_in_mbs = (
-            image.display_name,
-            image.compartment_id,
-            image.size_in_mbs,
-        )
-        if export.state == "running":
-            export.failures += 1  # it ended without its object
-        export.attempt += 1
-        export.state, export.started_at, export.ended_at = "running", now, None
-        export.work_request_id = export.par_id = export.error = None
-        export.permanent = False
-        for target in subject.decision.targets:
-            part = record.target(target, now)
-            if part.state == "failed" and not part.gave_up:
-                part.state = "pending"
-
-    return change
+    """The change that starts a new attempt."""
+    image = subject.image
+    return lambda r: r.start_export(
+        image.display_name, image.compartment_id, image.size_in_mbs, subject.decision.targets, now
+    )
 
 
 def started(attempt: int, par_id: str, work_request_id: str | None):
-    def change(record: SourceRecord) -> None:
-        if record.export.attempt == attempt:
-            record.export.par_id, record.export.work_request_id = par_id, work_request_id
-
-    return change
+    return lambda r: r.export_started(attempt, par_id, work_request_id)
 
 
 def released(attempt: int, reason: str):
-    """The attempt never started (another export holds the image, or the request did not arrive)."""
-
-    def change(record: SourceRecord) -> None:
-        if record.export.attempt == attempt and record.export.state == "running":
-            record.export.state, record.export.error, record.export.par_id = "none", reason, None
-
-    return change
+    return lambda r: r.export_released(attempt, reason)
 
 
 def failed(attempt: int, reason: str, now: datetime, *, permanent: bool, max_attempts: int, notice: str | None = None):
-    """An attempt failed; at the limit (or at once, if permanent) the waiting targets are given up."""
-
-    def change(record: SourceRecord) -> None:
-        export = record.export
-        if export.attempt != attempt:
-            return
-        export.state, export.error, export.permanent, export.ended_at, export.par_id = (
-            "failed",
-            reason,
-            permanent,
-            now,
-            None,
-        )
-        export.failures += 1
-        if permanent or export.failures >= max_attempts:
-            for part in record.targets.values():
-                if part.state not in ANSWERED:
-                    part.state, part.error, part.permanent, part.gave_up = "failed", reason, permanent, True
-        if notice:
-            record.notices.append(notice)
-
-    return change
+    return lambda r: r.export_failed(
+        attempt, reason, now, permanent=permanent, max_attempts=max_attempts, notice=notice
+    )
 
 
 def looked_again(runtime: Runtime, subject: SourceImage) -> SourceImage:

@@ -12,7 +12,7 @@ from ..runtime import Runtime
 from ..subjects import Replica
 from .answer import answered, send
 from .engine import Step, StepContext, StepResult
-from .landed import newest_landed_manifest, noted, source_deleted
+from .landed import newest_landed_manifest, source_deleted
 from .replica_spec import apply_manifest
 
 
@@ -64,13 +64,7 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
         return source_deleted(ctx, manifest, name or "", replica.id)
 
     def finished(r: ReplicaRecord) -> None:
-        noted(manifest, name or "", ctx.now)(r)
-        part = r.import_
-        part.state, part.par_id, part.ended_at = "done", None, part.ended_at or ctx.now
-        part.replica_image_id = replica.id
-        part.attempt = max(part.attempt, 1)
-        r.state, r.finished_at, r.error, r.gave_up = "done", r.finished_at or ctx.now, None, False
-        r.applied_issued, r.refused_shapes = max(r.applied_issued, manifest.issued), applied.refused
+        r.finished(manifest, name or "", ctx.now, replica.id, applied.refused)
         answered("done", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     refused = f"; refused here: {', '.join(sorted(applied.refused))}" if applied.refused else ""
@@ -97,16 +91,7 @@ def failed(
         remove_landed(runtime, record, subject.source_id, name)
 
     def change(r: ReplicaRecord) -> None:
-        part = r.import_
-        if part.attempt != attempt or part.state != "running":
-            return  # a parallel duplicate recorded it first
-        part.state, part.par_id, part.error, part.ended_at = "failed", None, why, ctx.now
-        part.replica_image_id = part.replica_image_id or replica.id
-        part.failures += 1
-        r.state, r.error = "failed", why
-        if part.failures >= config.max_attempts:
-            r.gave_up = True
-            r.error = f"gave up after {part.failures} attempts: {why}"
+        if r.import_failed(attempt, replica.id, why, ctx.now, config.max_attempts):
             answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     if gives_up:

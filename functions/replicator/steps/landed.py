@@ -75,14 +75,7 @@ def replica_compartment(runtime: Runtime, manifest: ReplicationManifest) -> str:
 # ----- record changes -------------------------------------------------------------------------
 def noted(manifest: ReplicationManifest, name: str, now: datetime):
     """Keep the newest manifest; the finish applies it."""
-
-    def change(record: ReplicaRecord) -> None:
-        if manifest.outranks(record.manifest):
-            record.manifest, record.manifest_object = manifest, name
-            record.display_name, record.source_region = manifest.display_name, manifest.source_region
-        record.landed_at = record.landed_at or now
-
-    return change
+    return lambda r: r.note_manifest(manifest, name, now)
 
 
 class AttemptMoved(str):
@@ -116,59 +109,23 @@ def import_blocker(
 
 def begin_import(manifest: ReplicationManifest, name: str, now: datetime, attempt: int, par_id: str):
     """The attempt `attempt` starts with the read PAR it made; a record that moved on refuses it."""
-
-    def change(record: ReplicaRecord) -> None:
-        noted(manifest, name, now)(record)
-        part = record.import_
-        if part.state == "running" and not part.replica_image_id:
-            part.failures += 1  # the previous attempt's step died before its replica was known
-        part.attempt = attempt
-        part.state, part.started_at, part.ended_at = "running", now, None
-        part.work_request_id = part.replica_image_id = part.error = None
-        part.par_id, part.permanent = par_id, False
-        record.state, record.error = "importing", None
-
-    return change
+    return lambda r: r.start_import(manifest, name, now, attempt, par_id)
 
 
 def import_found(attempt: int, replica_id: str, work_request_id: str | None):
-    def change(record: ReplicaRecord) -> None:
-        part = record.import_
-        if part.attempt == attempt:
-            part.work_request_id = work_request_id
-            part.replica_image_id = part.replica_image_id or replica_id
-
-    return change
+    return lambda r: r.import_found(attempt, replica_id, work_request_id)
 
 
 def import_released(attempt: int, reason: str):
-    def change(record: ReplicaRecord) -> None:
-        part = record.import_
-        if part.attempt == attempt and part.state == "running":
-            part.state, part.par_id, part.error = "none", None, reason
-            record.state = "waiting"
-
-    return change
+    return lambda r: r.import_released(attempt, reason)
 
 
 def import_refused(attempt: int, reason: str, now: datetime):
-    def change(record: ReplicaRecord) -> None:
-        part = record.import_
-        if part.attempt == attempt:
-            part.state, part.par_id, part.error, part.permanent, part.ended_at = "failed", None, reason, True, now
-            part.failures += 1
-            record.state, record.error, record.gave_up = "failed", reason, True
-
-    return change
+    return lambda r: r.import_refused(attempt, reason, now)
 
 
 def refused_landing(manifest: ReplicationManifest, name: str, why: str, now: datetime):
-    def change(record: ReplicaRecord) -> None:
-        noted(manifest, name, now)(record)
-        record.refusals += 1
-        record.error = why
-
-    return change
+    return lambda r: r.landing_refused(manifest, name, why, now)
 
 
 def refuse_landing(ctx: StepContext, manifest: ReplicationManifest, name: str, why: str) -> StepResult:
@@ -353,7 +310,7 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
     runtime.objects.delete(config.landing_bucket, name)
 
     def change(r: ReplicaRecord) -> None:
-        r.applied_issued, r.refused_shapes = max(r.applied_issued, manifest.issued), applied.refused
+        r.applied_newer(manifest.issued, applied.refused)
         answered("done", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     return StepResult(
@@ -380,7 +337,7 @@ def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, r
     runtime.objects.delete(config.landing_bucket, image_object(config.object_prefix, manifest.source_image_id))
 
     def change(r: ReplicaRecord) -> None:
-        r.state, r.applied_issued = "deleted", max(r.applied_issued, manifest.issued)
+        r.source_deleted(manifest.issued)
         answered("deleted", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     return StepResult("done", f"source deleted: {outcome}", change, after=send)

@@ -26,11 +26,7 @@ def blocker(record: ReplicaRecord, subject: LostReplica) -> str | None:
 
 
 def lost(now: datetime):
-    def change(record: ReplicaRecord) -> None:
-        record.state, record.lost_at = "lost", now
-        record.error = f"replica {record.import_.replica_image_id} was deleted in this region"
-
-    return change
+    return lambda r: r.mark_lost(now)
 
 
 def run(ctx: StepContext, subject: LostReplica) -> StepResult:

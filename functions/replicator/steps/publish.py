@@ -37,12 +37,4 @@ def publish(runtime: Runtime, record: SourceRecord, manifest: ReplicationManifes
 
 
 def issued(manifest: ReplicationManifest):
-    def change(record: SourceRecord) -> None:
-        if manifest.issued > record.manifest_issued:
-            record.manifest, record.manifest_issued, record.manifest_fingerprint = (
-                manifest.name,
-                manifest.issued,
-                manifest.spec.fingerprint(),
-            )
-
-    return change
+    return lambda r: r.issue_manifest(manifest.name, manifest.issued, manifest.spec.fingerprint())

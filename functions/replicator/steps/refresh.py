@@ -23,18 +23,11 @@ def blocker(record: SourceRecord, fingerprint: str, new_targets: list[str]) -> s
 
 
 def with_targets(new_targets: list[str], now: datetime):
-    def change(record: SourceRecord) -> None:
-        for target in new_targets:
-            record.target(target, now)
-
-    return change
+    return lambda r: r.add_targets(new_targets, now)
 
 
 def closed(reason: str):
-    def change(record: SourceRecord) -> None:
-        record.closed = record.closed or reason
-
-    return change
+    return lambda r: r.close(reason)
 
 
 def run(ctx: StepContext, subject: SourceImage) -> StepResult:

@@ -16,30 +16,11 @@ from .engine import Step, StepContext, StepResult
 
 
 def counted_afresh(region: str):
-    def change(record: SourceRecord) -> None:
-        part = record.target(region)
-        if part.state not in ("done", "deleted"):
-            part.state, part.gave_up, part.failures, part.error, part.permanent, part.answer = (
-                "pending",
-                False,
-                0,
-                None,
-                False,
-                None,
-            )
-        if record.export.state == "failed":
-            export = record.export
-            export.state, export.failures, export.permanent, export.error = "none", 0, False, None
-        record.closed = None
-
-    return change
+    return lambda r: r.count_afresh(region)
 
 
 def replica_afresh(record: ReplicaRecord) -> None:
-    record.gave_up, record.error, record.answer = False, None, None
-    record.import_.failures, record.import_.permanent = 0, False
-    if record.state == "failed":
-        record.state = "waiting"
+    record.count_afresh()
 
 
 def run_source(ctx: StepContext, request: RetryRequest) -> StepResult:

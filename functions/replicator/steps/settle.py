@@ -30,17 +30,7 @@ def blocker(record: SourceRecord) -> str | None:
 
 
 def settled(now: datetime):
-    def change(record: SourceRecord) -> None:
-        export = record.export
-        export.state, export.ended_at = "done", export.ended_at or now
-        export.error, export.permanent, export.par_id = None, False, None
-        if record.manifest is None:
-            # The manifest the targets applied (its issue time is in their answers); its
-            # fingerprint is unknown, so the next drift check sends the current one once more.
-            record.manifest = INITIAL_MANIFEST
-            record.manifest_issued = max((p.applied_issued for p in record.targets.values()), default=0)
-
-    return change
+    return lambda r: r.settle_export(now, INITIAL_MANIFEST)
 
 
 def run(ctx: StepContext, subject: SourceImage) -> StepResult:

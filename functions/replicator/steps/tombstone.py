@@ -9,9 +9,7 @@ from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import DeletedSource
 from .engine import Step, StepContext, StepResult
-from .publish import issued, publish
-
-DELETED = "source image deleted"
+from .publish import publish
 
 
 def blocker(record: SourceRecord) -> str | None:
@@ -52,16 +50,7 @@ def run(ctx: StepContext, subject: DeletedSource) -> StepResult:
         ctx.config.staging_bucket, image_object(ctx.config.object_prefix, record.source_image_id)
     )
 
-    def change(r: SourceRecord) -> None:
-        issued(manifest)(r)
-        r.manifest_fingerprint = "deleted"
-        r.export.par_id = None
-        for target, part in r.targets.items():
-            if target not in sent and part.state in ("pending", "failed"):
-                part.state, part.applied_issued = "deleted", manifest.issued
-        if all(p.state == "deleted" for p in r.targets.values()):
-            r.closed = DELETED
-
+    change = lambda r: r.tombstoned(manifest.name, manifest.issued, sent)  # noqa: E731
     return StepResult("continued", f"deletion sent to {', '.join(sent) or 'no target'}", change)
 
 
