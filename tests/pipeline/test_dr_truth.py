@@ -169,3 +169,59 @@ def test_a_target_with_a_landing_bucket_but_no_replicator_is_given_up_after_the_
     assert [o for o in intermediate_objects(cloud, sandbox) if o.startswith(SOURCE)] == []
     failed = [m.title for m in topic.messages if m.title.endswith(f"to {FRANKFURT} failed")]
     assert failed == [f"Replication of {source.display_name} to {FRANKFURT} failed"]
+
+
+def _distribute_calls(seed: int) -> dict[str, tuple[str, int]]:
+    """distribute's mutating calls in the source region, each as (operation, its number among that operation's)."""
+    cloud, compartment, _, _ = world(seed)
+    try:
+        image(cloud, compartment)
+        cloud.run_until_idle()
+        calls = [c for c in cloud.calls if c.region == SOURCE and c.principal == "resource_principal"]
+        first_copy = next(i for i, c in enumerate(calls) if c.operation == "CopyObject")
+
+        def nth(index: int) -> tuple[str, int]:
+            operation = calls[index].operation
+            return operation, sum(1 for c in calls[: index + 1] if c.operation == operation)
+
+        manifest_put = max(i for i in range(first_copy) if calls[i].operation == "PutObject")
+        par_delete = max(i for i in range(first_copy) if calls[i].operation == "DeletePreauthenticatedRequest")
+        copies = [i for i, c in enumerate(calls) if c.operation == "CopyObject"][:4]
+        record_put = next(i for i in range(copies[-1], len(calls)) if calls[i].operation == "PutObject")
+        return {
+            "the export PAR's deletion": nth(par_delete),
+            "the manifest's write": nth(manifest_put),
+            "the first image copy": nth(copies[0]),
+            "the first manifest copy": nth(copies[1]),
+            "the last copy": nth(copies[-1]),
+            "the record's write": nth(record_put),
+        }
+    finally:
+        cloud.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(
+    "call",
+    [
+        "the export PAR's deletion",
+        "the manifest's write",
+        "the first image copy",
+        "the first manifest copy",
+        "the last copy",
+        "the record's write",
+    ],
+)
+def test_distribute_failing_at_any_mutating_call_converges_with_nothing_left(seed, call, teardown):  # noqa: F811
+    operation, nth = _distribute_calls(seed)[call]
+    # No SDK retries: the call fails for the step (its container might as well have died there),
+    # and for the next two calls of the kind too.
+    cloud, compartment, sandbox, topic = world(seed, env={"IR_SDK_MAX_ATTEMPTS": "1"})
+    teardown(cloud)
+    cloud.faults.fail_call(operation, 500, nth=nth, times=3, region=SOURCE)
+    source = image(cloud, compartment)
+    cloud.run_until_idle()
+    sandbox.converge()
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
+    assert intermediate_objects(cloud, sandbox) == [] and leftover_pars(cloud, sandbox) == []
+    assert [m.title for m in topic.messages].count(f"Image {source.display_name} replicated") == 1
