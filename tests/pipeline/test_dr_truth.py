@@ -118,25 +118,12 @@ def test_a_failed_manifest_copy_is_noticed_and_copied_again(seed, teardown):  # 
     assert leftover_pars(cloud, sandbox) == [] and intermediate_objects(cloud, sandbox) == []
 
 
-def _puts_before_the_first_copy(seed: int) -> int:
-    """How many PutObject calls the source region makes before distribute starts its copies."""
-    cloud, compartment, _, _ = world(seed)
-    try:
-        image(cloud, compartment)
-        cloud.run_until_idle()
-        calls = [c for c in cloud.calls if c.region == SOURCE and c.principal == "resource_principal"]
-        first_copy = next(i for i, c in enumerate(calls) if c.operation == "CopyObject")
-        return sum(1 for c in calls[:first_copy] if c.operation == "PutObject")
-    finally:
-        cloud.__exit__(None, None, None)
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize(("fault", "times"), [(500, 1), ("timeout", 1), (503, 3)])
 def test_a_record_wedged_after_the_copies_started_converges_with_nothing_left(seed, fault, times, teardown):  # noqa: F811
     # distribute's own record write (after its copies started) fails, with no SDK retry to
     # save it: the record still says the export is running while the targets import and answer.
-    nth = _puts_before_the_first_copy(seed) + 1
+    _, nth = _distribute_calls(seed)["the record's write"]
     cloud, compartment, sandbox, topic = world(seed, env={"IR_SDK_MAX_ATTEMPTS": "1"})
     teardown(cloud)
     cloud.faults.fail_call("PutObject", fault, nth=nth, times=times, region=SOURCE)
