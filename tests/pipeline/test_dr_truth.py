@@ -15,11 +15,22 @@ from tests.helpers import (
     compute,
     intermediate_objects,
     leftover_pars,
+    object_names,
     record,
     replicas,
     target_states,
 )
 from tests.pipeline.test_adversarial import SEEDS, image, teardown, world  # noqa: F401  (teardown: a fixture)
+
+RETENTION = {
+    "name": "expire-intermediate-objects",
+    "action": "DELETE",
+    "target": "objects",
+    "time_amount": 7,
+    "time_unit": "DAYS",
+    "is_enabled": True,
+    "object_name_filter": oci.object_storage.models.ObjectNameFilter(inclusion_prefixes=["image-replicator/"]),
+}
 
 
 def exposure(cloud, target: str) -> list[float]:
@@ -140,8 +151,22 @@ def test_a_record_wedged_after_the_copies_started_converges_with_nothing_left(se
 def test_a_target_with_a_landing_bucket_but_no_replicator_is_given_up_after_the_deadline(seed, teardown):  # noqa: F811
     cloud, compartment, sandbox, topic = world(seed, deployed=[SOURCE, PHOENIX], env={"IR_TARGET_DEADLINE_HOURS": "6"})
     teardown(cloud)
-    # Frankfurt has its landing bucket (the copies land) but no function, rule or schedule.
+    # Frankfurt has its landing bucket (the copies land, and its lifecycle rule as Terraform
+    # makes it) but no function, rule or schedule.
     cloud.create_bucket(FRANKFURT, sandbox.config.landing_bucket, sandbox.buckets_compartment_id)
+    compartment_id = sandbox.buckets_compartment_id
+    cloud.create_policy(
+        "frankfurt",
+        [f"Allow service objectstorage-{FRANKFURT} to manage object-family in compartment id {compartment_id}"],
+    )
+    landing = oci.object_storage.ObjectStorageClient(cloud.config(FRANKFURT))
+    landing.put_object_lifecycle_policy(
+        cloud.namespace,
+        sandbox.config.landing_bucket,
+        oci.object_storage.models.PutObjectLifecyclePolicyDetails(
+            items=[oci.object_storage.models.ObjectLifecycleRule(**RETENTION)]
+        ),
+    )
     source = image(cloud, compartment)
     cloud.run_until_idle()
     for _ in range(5):  # the schedules' hourly passes, within the deadline
@@ -156,6 +181,9 @@ def test_a_target_with_a_landing_bucket_but_no_replicator_is_given_up_after_the_
     assert [o for o in intermediate_objects(cloud, sandbox) if o.startswith(SOURCE)] == []
     failed = [m.title for m in topic.messages if m.title.endswith(f"to {FRANKFURT} failed")]
     assert failed == [f"Replication of {source.display_name} to {FRANKFURT} failed"]
+    assert object_names(cloud, FRANKFURT, sandbox.config.landing_bucket)  # landed, never imported
+    cloud.advance(8 * 24 * 3600)  # past the retention: Object Storage's own rule removes them
+    assert object_names(cloud, FRANKFURT, sandbox.config.landing_bucket) == []
 
 
 def _distribute_calls(seed: int) -> dict[str, tuple[str, int]]:

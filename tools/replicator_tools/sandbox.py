@@ -187,8 +187,12 @@ def deploy(
     # One key for the deployment, a Vault secret in each region (Terraform's signing_key).
     signing_key = secrets.token_bytes(32)
     for region in regions:
-        cloud.create_bucket(region, config.staging_bucket, buckets, object_events=True)
-        cloud.create_bucket(region, config.landing_bucket, buckets, object_events=True)
+        for bucket in (config.staging_bucket, config.landing_bucket):
+            cloud.create_bucket(region, bucket, buckets, object_events=True)
+            # As Terraform's: leftover exports and manifests expire (records and answers stay).
+            cloud.objectstorage(region).put_lifecycle_policy(
+                cloud.namespace, bucket, {"items": [intermediate_expiry(config.object_prefix)]}
+            )
         region_env = dict(env)
         if "IR_SIGNING_SECRET_ID" not in env:
             region_env["IR_SIGNING_SECRET_ID"] = cloud.create_secret(
@@ -256,6 +260,21 @@ def deploy(
     for fn in sandbox.functions.values():
         fn.wait_ready()
     return sandbox
+
+
+INTERMEDIATE_RETENTION_DAYS = 7  # Terraform's intermediate_retention_days
+
+
+def intermediate_expiry(prefix: str) -> dict:
+    return {
+        "name": "expire-intermediate-objects",
+        "action": "DELETE",
+        "target": "objects",
+        "timeAmount": INTERMEDIATE_RETENTION_DAYS,
+        "timeUnit": "DAYS",
+        "isEnabled": True,
+        "objectNameFilter": {"inclusionPrefixes": [f"{prefix}images/", f"{prefix}manifests/"]},
+    }
 
 
 def _create_policy(cloud: FakeCloud, policy: PolicySpec, without: frozenset[str]):

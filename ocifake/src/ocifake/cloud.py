@@ -487,6 +487,9 @@ class FakeCloud:
             self._fire_schedules(due, [])
         self._run(until=target)
         self.clock.move_to(target)
+        with self.lock:
+            for region in self.regions.values():
+                region.objectstorage.run_lifecycle()
 
     def advance_to_next_schedule(self, also: list[tuple] | None = None) -> tuple[list[Run], list]:
         """Move time to the next moment a schedule falls due, and fire every schedule due then.

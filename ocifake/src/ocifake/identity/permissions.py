@@ -93,6 +93,7 @@ OPERATIONS: dict[tuple[str, str], Need] = {
     ("objectstorage", "DeleteObject"): Need("objects", "manage", "OBJECT_DELETE"),
     # The caller reads the source; Object Storage's own principal writes the destination.
     ("objectstorage", "CopyObject"): Need("objects", "read", "OBJECT_READ"),
+    ("objectstorage", "PutObjectLifecyclePolicy"): Need("buckets", "manage", None, confirmed=False),
     ("objectstorage", "CreatePreauthenticatedRequest"): Need("buckets", "manage", "PAR_MANAGE"),
     ("objectstorage", "DeletePreauthenticatedRequest"): Need("buckets", "manage", "PAR_MANAGE"),
     ("objectstorage", "ListPreauthenticatedRequests"): Need("buckets", "read", None, confirmed=False),

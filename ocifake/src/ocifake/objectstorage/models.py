@@ -129,6 +129,7 @@ class Bucket:
     objects: dict[str, StoredObject] = field(default_factory=dict)
     pars: dict[str, PreauthenticatedRequest] = field(default_factory=dict)
     version: int = 1
+    lifecycle_rules: list[dict] = field(default_factory=list)  # PutObjectLifecyclePolicy's `items`
 
     def to_json(self) -> dict:
         return {
@@ -575,15 +576,74 @@ class ObjectStorageBackend:
         wr.error = failure
         wr.time_finished = self.cloud.clock.now()
 
+    # ----- lifecycle policies ---------------------------------------------------------------------
+    def put_lifecycle_policy(self, namespace: str, bucket_name: str, details: dict) -> list[dict]:
+        bucket = self.bucket(namespace, bucket_name)
+        items = details.get("items")
+        if not isinstance(items, list):
+            raise errors.MissingParameter("items is required.")
+        for rule in items:
+            if rule.get("action") in ("ARCHIVE", "INFREQUENT_ACCESS", "ABORT"):
+                raise errors.NotImplementedByFake(f"not implemented by ocifake: lifecycle action {rule['action']}")
+            if rule.get("action") != "DELETE":
+                raise errors.InvalidParameter(f"Invalid lifecycle action {rule.get('action')!r}.")
+            if rule.get("timeUnit") not in ("DAYS", "YEARS") or not isinstance(rule.get("timeAmount"), int):
+                raise errors.InvalidParameter("A lifecycle rule needs timeAmount (a whole number) and timeUnit.")
+            if not rule.get("name"):
+                raise errors.MissingParameter("A lifecycle rule needs a name.")
+        # Object Storage must be allowed to act on the bucket before the policy is accepted.
+        if not self._service_may("DeleteObject", bucket, self.region):
+            raise errors.OciError(
+                f"Object Storage in {self.region} is not authorized to manage objects in bucket {bucket.name}: "
+                f"grant 'service objectstorage-{self.region}' a policy first.",
+                code="InsufficientServicePermissions",
+                status=400,
+            )
+        bucket.lifecycle_rules = [dict(r) for r in items]
+        return bucket.lifecycle_rules
+
+    def _service_may(self, operation: str, bucket: Bucket, region: str) -> bool:
+        service = Caller("service", f"objectstorage-{self.region}", service_name=f"objectstorage-{self.region}")
+        target = Target(bucket.compartment_id, {"target.bucket.name": bucket.name})
+        return self.cloud.allows(service, "objectstorage", operation, target, region)
+
+    def run_lifecycle(self) -> list[str]:
+        """Apply every enabled DELETE rule as Object Storage does, as its own principal; what it removed.
+
+        Rules run as `service objectstorage-<region>`, which a policy must allow to manage the
+        bucket's objects; they emit no object events. The fake runs them when the clock is moved
+        on with `advance()`. Only DELETE of objects is modelled.
+        """
+        removed = []
+        now = self.cloud.clock.now()
+        for bucket in self.buckets.values():
+            for rule in bucket.lifecycle_rules:
+                if (
+                    rule.get("action") != "DELETE"
+                    or not rule.get("isEnabled", True)
+                    or rule.get("target", "objects") != "objects"
+                ):
+                    continue
+                days = rule["timeAmount"] * (365 if rule["timeUnit"] == "YEARS" else 1)
+                prefixes = (rule.get("objectNameFilter") or {}).get("inclusionPrefixes") or [""]
+                if not self._service_may("DeleteObject", bucket, self.region):
+                    continue
+                for name, obj in list(bucket.objects.items()):
+                    if (
+                        any(name.startswith(p) for p in prefixes)
+                        and (now - obj.time_modified).total_seconds() >= days * 86400
+                    ):
+                        del bucket.objects[name]
+                        removed.append(f"{bucket.name}/{name}")
+        return removed
+
     def _service_may_copy(self, details: dict) -> bool:
         """The copy runs as this region's Object Storage service, which a policy must allow to write."""
         dest_region = details["destinationRegion"]
         bucket = self.cloud.objectstorage(dest_region).buckets.get(details["destinationBucket"])
         if bucket is None:
             return True  # the write fails on its own, with BucketNotFound
-        service = Caller("service", f"objectstorage-{self.region}", service_name=f"objectstorage-{self.region}")
-        target = Target(bucket.compartment_id, {"target.bucket.name": bucket.name})
-        return self.cloud.allows(service, "objectstorage", "PutObject", target, dest_region)
+        return self._service_may("PutObject", bucket, dest_region)
 
     def get_work_request(self, wr_id: str) -> CopyWorkRequest:
         wr = self.work_requests.get(wr_id)

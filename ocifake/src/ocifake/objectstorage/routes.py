@@ -156,6 +156,11 @@ def par_put_object(req: Request) -> Response:
     return Response(200, b"", {"etag": obj.etag, "opc-content-md5": obj.md5})
 
 
+def put_lifecycle_policy(req: Request) -> Response:
+    items = _os(req).put_lifecycle_policy(_ns(req), req.params["bucketName"], req.json())
+    return json_response({"items": items, "timeCreated": iso(req.cloud_region.cloud.clock.now())})
+
+
 OBJ = "/n/{namespaceName}/b/{bucketName}/o/{objectName}"
 ROUTES = [
     route("GET", "/n", "GetNamespace", get_namespace),
@@ -174,6 +179,7 @@ ROUTES = [
     route("GET", "/n/{namespaceName}/b/{bucketName}/p/{parId}", "GetPreauthenticatedRequest", get_par),
     route("DELETE", "/n/{namespaceName}/b/{bucketName}/p/{parId}", "DeletePreauthenticatedRequest", delete_par),
     route("POST", "/n/{namespaceName}/b/{bucketName}/actions/copyObject", "CopyObject", copy_object),
+    route("PUT", "/n/{namespaceName}/b/{bucketName}/l", "PutObjectLifecyclePolicy", put_lifecycle_policy),
     route("GET", "/workRequests/{workRequestId}", "GetWorkRequest", get_work_request),
     route("GET", "/workRequests/{workRequestId}/errors", "ListWorkRequestErrors", list_work_request_errors),
 ]
