@@ -6,6 +6,7 @@ served by the real fdk.
 """
 
 from .cloud import ApiCall, Durations, FakeCloud, Options
+from .mock import mock_cloud
 
 __version__ = "0.1.0"  # the distribution's version (ocifake/pyproject.toml); a test keeps them equal
-__all__ = ["ApiCall", "Durations", "FakeCloud", "Options", "__version__"]
+__all__ = ["ApiCall", "Durations", "FakeCloud", "Options", "__version__", "mock_cloud"]
