@@ -122,7 +122,7 @@ def test_plan_uses_the_functions_decisions(cloud, compartment, replicated, oci_c
         (["status", "../../x"], "'../../x' is not an image OCID"),
         (["status", "ocid1.image.oc1.iad.x/../../instances"], "is not an image OCID"),
         (["plan", "-c", "not-a-compartment"], "'not-a-compartment' is not a compartment OCID"),
-        (["retry", "ocid1.image.oc1.iad.aaaa", "--region", "mars-north-1"], "unknown region"),
+        (["retry", "ocid1.image.oc1.iad.aaaa", "--target", "mars-north-1"], "unknown region"),
     ],
 )
 def test_bad_arguments_are_one_line_with_exit_code_1_and_no_call(cloud, oci_config, capsys, monkeypatch, args, message):
@@ -189,11 +189,11 @@ def test_retry_counts_a_failed_region_afresh(cloud, compartment, oci_config, cap
     cloud.faults.fail_work_request("ImportImage", region=FRANKFURT)
     image = cloud.create_image(SOURCE, compartment, "db", freeform_tags={"replicate-to": FRANKFURT})
     cloud.run_until_idle()
-    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--region", FRANKFURT)
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--target", FRANKFURT)
     assert code == 0 and "attempts count afresh" in out
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
     assert json.loads(out)["regions"][0]["state"] != "failed"
-    code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--region", PHOENIX)
+    code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--target", PHOENIX)
     assert code == 1 and f"no replication of {image.id} to {PHOENIX}" in err
 
 
@@ -250,3 +250,48 @@ def test_summary_needs_compartments_to_look_at(cloud, oci_config, capsys, monkey
     monkeypatch.delenv("IR_COMPARTMENTS", raising=False)
     code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", "--summary")
     assert code == 1 and "pass --compartment or set IR_COMPARTMENTS" in err
+
+
+def test_global_options_are_taken_anywhere_on_the_line(cloud, compartment, replicated, oci_config, capsys, monkeypatch):
+    _sandbox, images = replicated
+    code, out, err = run(capsys, monkeypatch, "status", images["web"].id, "--json", "--config-file", oci_config)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["source_image_id"] == images["web"].id
+
+
+def test_the_oci_cli_s_variables_choose_the_config_file_and_profile(
+    cloud, compartment, replicated, oci_config, capsys, monkeypatch
+):
+    _sandbox, images = replicated
+    env = {"OCI_CLI_CONFIG_FILE": oci_config, "OCI_CLI_PROFILE": "OTHER"}
+    code, out, err = run(capsys, monkeypatch, "status", images["web"].id, "--json", env=env)
+    assert (code, err) == (0, "") and json.loads(out)["source_image_id"] == images["web"].id
+    code, _, err = run(capsys, monkeypatch, "status", env={**env, "OCI_CLI_PROFILE": "MISSING"})
+    assert code == 1 and "profile 'MISSING' not found" in err
+
+
+def test_version_and_short_help(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "--version")
+    assert code == 0 and out.startswith("image-replicator 0.1.0")
+    code, out, _ = run(capsys, monkeypatch, "status", "-h")
+    assert code == 0 and "--summary" in out
+
+
+def test_a_global_option_s_value_is_never_taken_for_a_subcommand():
+    from replicator_tools.cli import hoist_global_options
+
+    assert hoist_global_options(["--profile", "status", "plan", "-c", "x"]) == [
+        "--profile",
+        "status",
+        "plan",
+        "-c",
+        "x",
+    ]
+    assert hoist_global_options(["retry", "I", "--target", "R", "--region=us-ashburn-1", "--debug"]) == [
+        "--region=us-ashburn-1",
+        "--debug",
+        "retry",
+        "I",
+        "--target",
+        "R",
+    ]

@@ -27,7 +27,22 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+# Options of the whole command, taken anywhere on the line (as the oci CLI takes them): those
+# with a value, then the flags.
+GLOBAL_VALUED = ("--config-file", "--profile", "--region", "--auth")
+GLOBAL_FLAGS = ("--fake", "--debug")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"image-replicator {version('oci-image-replicator')}")
+        raise typer.Exit()
+
+
 # Piped output (CI logs, files) gets room for a whole table row instead of the 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 120)
 
@@ -35,10 +50,27 @@ console = Console(width=None if sys.stdout.isatty() else 120)
 @app.callback()
 def options(
     ctx: typer.Context,
-    config_file: str = typer.Option(DEFAULT_CONFIG_FILE, help="OCI config file (api_key and security_token auth)."),
-    profile: str = typer.Option("DEFAULT", help="Profile in the config file."),
-    region: str = typer.Option(None, help="Region to work in (default: the profile's or the principal's)."),
-    auth: str = typer.Option("api_key", help=f"One of: {', '.join(AUTH_MODES)}."),
+    config_file: str = typer.Option(
+        DEFAULT_CONFIG_FILE,
+        envvar="OCI_CLI_CONFIG_FILE",
+        metavar="PATH",
+        help="OCI config file (api_key and security_token auth).",
+    ),
+    profile: str = typer.Option(
+        "DEFAULT", envvar="OCI_CLI_PROFILE", metavar="NAME", help="Profile in the config file."
+    ),
+    region: str = typer.Option(
+        None,
+        envvar="OCI_CLI_REGION",
+        metavar="REGION",
+        help="Region to work in (default: the profile's or the principal's).",
+    ),
+    auth: str = typer.Option(
+        "api_key", envvar="OCI_CLI_AUTH", metavar="MODE", help=f"One of: {', '.join(AUTH_MODES)}."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
     fake: bool = typer.Option(
         False, "--fake", help="Work against the embedded fake cloud, seeded with the demo's replications."
     ),
@@ -195,8 +227,8 @@ def reconcile(
 @app.command()
 def retry(
     ctx: typer.Context,
-    image: str = typer.Argument(..., help="Source image OCID."),
-    region: str = typer.Option(..., "--region", help="The target region that gave up."),
+    image: str = typer.Argument(..., metavar="IMAGE", help="Source image OCID."),
+    region: str = typer.Option(..., "--target", metavar="REGION", help="The target region that gave up."),
 ):
     """Count a target region's attempts afresh, so the next passes try it again."""
     image = _ocid(image, "an image", "image")
@@ -214,11 +246,38 @@ def _guard(operator: Operator, action):
         raise CliError(explain(exc, operator.config.staging_bucket)) from exc
 
 
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """The command line with the global options moved before the subcommand, wherever they stood."""
+    commands = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    head: list[str] = []
+    rest = list(argv)
+    while rest and rest[0] not in commands:
+        arg = rest.pop(0)
+        head.append(arg)
+        if arg in GLOBAL_VALUED and rest:
+            head.append(rest.pop(0))  # its value, whatever it reads like
+    if not rest:
+        return argv
+    moved, kept, i = [], [rest[0]], 1
+    while i < len(rest):
+        arg = rest[i]
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_FLAGS:
+            moved.append(arg)
+        elif name in GLOBAL_VALUED:
+            moved.append(arg)
+            if "=" not in arg and i + 1 < len(rest):
+                moved.append(rest[i + 1])
+                i += 1
+        else:
+            kept.append(arg)
+        i += 1
+    return [*head, *moved, *kept]
+
+
 def main() -> None:
+    sys.argv = [sys.argv[0], *hoist_global_options(sys.argv[1:])]
     debug = "--debug" in sys.argv
-    if debug:
-        # Accepted anywhere on the line: the app itself takes it before the subcommand only.
-        sys.argv = [sys.argv[0], "--debug", *(a for a in sys.argv[1:] if a != "--debug")]
     # The pipeline's JSON log lines are for OCI Logging; at a terminal they only add noise.
     logs.enable(debug)
     try:
