@@ -67,7 +67,7 @@ def test_status_merges_every_region_s_record_into_one_document_per_image(
 ):
     _sandbox, images = replicated
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", images["db"].id, "--json")
-    doc = json.loads(out)
+    (doc,) = json.loads(out)["data"]
     assert code == 0
     assert (doc["source_image_id"], doc["state"], doc["source_region"]) == (images["db"].id, "done", SOURCE)
     assert {r["region"]: r["state"] for r in doc["regions"]} == {PHOENIX: "done", FRANKFURT: "done"}
@@ -81,7 +81,7 @@ def test_status_reports_a_failed_region_with_the_target_s_reason(cloud, compartm
     image = cloud.create_image(SOURCE, compartment, "db", freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"})
     cloud.run_until_idle()
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
-    regions = {r["region"]: r for r in json.loads(out)["regions"]}
+    regions = {r["region"]: r for r in json.loads(out)["data"][0]["regions"]}
     assert code == 0
     assert (regions[PHOENIX]["state"], regions[FRANKFURT]["state"], regions[FRANKFURT]["stage"]) == (
         "done",
@@ -103,7 +103,7 @@ def test_plan_uses_the_functions_decisions(cloud, compartment, replicated, oci_c
         "--json",
         env={"IR_DEFAULT_REGIONS": PHOENIX},
     )
-    plans = {p["display_name"]: p for p in json.loads(out)}
+    plans = {p["display_name"]: p for p in json.loads(out)["data"]}
     assert code == 0
     assert plans["db"]["targets"] == [PHOENIX, FRANKFURT]
     assert (plans["plain"]["opted_in"], plans["plain"]["reason"]) == (False, "image carries no opt-in tag")
@@ -173,14 +173,15 @@ def test_reconcile_dry_run_lists_steps_and_the_real_pass_takes_them(
     cloud.run_until_idle()
     env = {"IR_COMPARTMENTS": compartment}
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "reconcile", "--dry-run", "--json", env=env)
-    doc = json.loads(out)
+    doc = json.loads(out)["data"]
     assert code == 0
     assert (doc["dry_run"], [(s["side"], s["action"]) for s in doc["steps"]]) == (True, [("source", "export")])
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "reconcile", env=env)
     assert code == 0 and "export" in out
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
     assert (
-        json.loads(out)["regions"][0]["stage"] == "export" and json.loads(out)["regions"][0]["state"] == "in_progress"
+        json.loads(out)["data"][0]["regions"][0]["stage"] == "export"
+        and json.loads(out)["data"][0]["regions"][0]["state"] == "in_progress"
     )
 
 
@@ -192,7 +193,7 @@ def test_retry_counts_a_failed_region_afresh(cloud, compartment, oci_config, cap
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--target", FRANKFURT)
     assert code == 0 and "attempts count afresh" in out
     code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
-    assert json.loads(out)["regions"][0]["state"] != "failed"
+    assert json.loads(out)["data"][0]["regions"][0]["state"] != "failed"
     code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "retry", image.id, "--target", PHOENIX)
     assert code == 1 and f"no replication of {image.id} to {PHOENIX}" in err
 
@@ -201,8 +202,7 @@ def test_fake_runs_any_command_against_the_embedded_cloud_and_leaves_the_environ
     for key in ("IR_DEFAULT_REGIONS", "IR_COMPARTMENTS"):
         monkeypatch.delenv(key, raising=False)
     code, out, err = run(capsys, monkeypatch, "--fake", "status", "--json")
-    docs = [json.loads(chunk) for chunk in out.replace("}\n{", "}\x00{").split("\x00")]
-    states = {d["display_name"]: d["state"] for d in docs}
+    states = {d["display_name"]: d["state"] for d in json.loads(out)["data"]}
     assert (code, err) == (0, "")
     assert states == {"web-server": "done", "batch-worker": "done", "vendor-appliance": "failed"}
     assert "IR_DEFAULT_REGIONS" not in os.environ and "IR_COMPARTMENTS" not in os.environ
@@ -226,7 +226,7 @@ def test_summary_exits_3_when_an_image_is_exposed_past_the_rpo(capsys, monkeypat
 
 def test_summary_as_json_names_what_is_past_the_rpo(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--summary", "--rpo", "0.5", "--json")
-    doc = json.loads(out)
+    doc = json.loads(out)["data"]
     by_name = {i["display_name"]: i for i in doc["images"]}
     assert code == 3 and doc["rpo_hours"] == 0.5
     assert doc["past_rpo"] == [by_name["vendor-appliance"]["source_image_id"]]
@@ -256,7 +256,7 @@ def test_global_options_are_taken_anywhere_on_the_line(cloud, compartment, repli
     _sandbox, images = replicated
     code, out, err = run(capsys, monkeypatch, "status", images["web"].id, "--json", "--config-file", oci_config)
     assert (code, err) == (0, "")
-    assert json.loads(out)["source_image_id"] == images["web"].id
+    assert json.loads(out)["data"][0]["source_image_id"] == images["web"].id
 
 
 def test_the_oci_cli_s_variables_choose_the_config_file_and_profile(
@@ -265,7 +265,7 @@ def test_the_oci_cli_s_variables_choose_the_config_file_and_profile(
     _sandbox, images = replicated
     env = {"OCI_CLI_CONFIG_FILE": oci_config, "OCI_CLI_PROFILE": "OTHER"}
     code, out, err = run(capsys, monkeypatch, "status", images["web"].id, "--json", env=env)
-    assert (code, err) == (0, "") and json.loads(out)["source_image_id"] == images["web"].id
+    assert (code, err) == (0, "") and json.loads(out)["data"][0]["source_image_id"] == images["web"].id
     code, _, err = run(capsys, monkeypatch, "status", env={**env, "OCI_CLI_PROFILE": "MISSING"})
     assert code == 1 and "profile 'MISSING' not found" in err
 
@@ -295,3 +295,13 @@ def test_a_global_option_s_value_is_never_taken_for_a_subcommand():
         "--target",
         "R",
     ]
+
+
+def test_json_output_is_one_data_document_and_query_selects_from_it(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--output", "json")
+    assert code == 0 and [r["state"] for r in json.loads(out)["data"]]
+    query = "data[?state=='done'].display_name"
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--query", query)
+    assert code == 0 and sorted(json.loads(out)) == ["batch-worker", "web-server"]
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--query", "data[?state=='nowhere']")
+    assert (code, json.loads(out)) == (0, [])  # nothing found is still a document

@@ -55,7 +55,7 @@ def test_an_api_key_profile_signs_in_and_reads_the_status(cloud, replicated, tmp
     config = profile(tmp_path / "config", cloud.config(SOURCE))
     done = image_replicator(cloud, sandbox, "--config-file", str(config), "status", "--json", image.id)
     assert done.returncode == 0, done.stderr
-    status = json.loads(done.stdout)
+    (status,) = json.loads(done.stdout)["data"]
     assert (status["source_image_id"], status["state"]) == (image.id, "done")
     assert {r["region"]: r["state"] for r in status["regions"]} == {PHOENIX: "done"}
     assert cloud.calls[-1].principal == "api_key"
@@ -68,7 +68,7 @@ def test_a_session_token_profile_signs_in_and_reads_the_status(cloud, replicated
         cloud, sandbox, "--config-file", str(config), "--auth", "security_token", "status", "--json", image.id
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["source_image_id"] == image.id
+    assert json.loads(done.stdout)["data"][0]["source_image_id"] == image.id
     assert cloud.calls[-1].principal == "session_token"
 
 

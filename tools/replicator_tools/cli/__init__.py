@@ -31,7 +31,8 @@ app = typer.Typer(
 )
 # Options of the whole command, taken anywhere on the line (as the oci CLI takes them): those
 # with a value, then the flags.
-GLOBAL_VALUED = ("--config-file", "--profile", "--region", "--auth")
+GLOBAL_VALUED = ("--config-file", "--profile", "--region", "--auth", "--output", "--query")
+OUTPUTS = ("table", "json")
 GLOBAL_FLAGS = ("--fake", "--debug")
 
 
@@ -68,6 +69,12 @@ def options(
     auth: str = typer.Option(
         "api_key", envvar="OCI_CLI_AUTH", metavar="MODE", help=f"One of: {', '.join(AUTH_MODES)}."
     ),
+    output: str = typer.Option(
+        "table", "--output", metavar="FORMAT", help='table (for people) or json (one {"data": ...} document).'
+    ),
+    query: str = typer.Option(
+        None, "--query", metavar="JMESPATH", help="Select from the JSON document, as the oci CLI's --query does."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -79,10 +86,33 @@ def options(
     ),
 ):
     # --debug is read by main() before the app runs, so that it also covers startup errors.
+    if output not in OUTPUTS:
+        raise CliError(f"--output must be one of: {', '.join(OUTPUTS)}")
+    if query is not None:
+        import jmespath
+
+        try:
+            jmespath.compile(query)
+        except jmespath.exceptions.JMESPathError as exc:
+            raise CliError(f"--query is not a JMESPath expression: {' '.join(str(exc).split())}") from None
     options = AuthOptions(config_file, profile, region, auth)
     if fake and ctx.invoked_subcommand != "demo":
         options = _seeded_fake(ctx, options)
-    ctx.obj = {"auth": options}
+    ctx.obj = {"auth": options, "json": output == "json" or query is not None, "query": query}
+
+
+def _json_wanted(ctx: typer.Context, flag: bool) -> bool:
+    return flag or ctx.obj["json"]
+
+
+def _emit(ctx: typer.Context, data) -> None:
+    """One JSON document, as the oci CLI prints it: {"data": ...}, narrowed by --query if given."""
+    doc = {"data": data}
+    if ctx.obj.get("query"):
+        import jmespath
+
+        doc = jmespath.search(ctx.obj["query"], doc)
+    print(json.dumps(doc, indent=2, default=str))
 
 
 def _seeded_fake(ctx: typer.Context, options: AuthOptions) -> AuthOptions:
@@ -123,7 +153,7 @@ def status(
     compartment: list[str] = typer.Option(
         [], "--compartment", "-c", help="Also show opted-in images of these compartments that have no record yet."
     ),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document per image."),
+    as_json: bool = typer.Option(False, "--json", help="The same as --output json."),
     summary: bool = typer.Option(
         False,
         "--summary",
@@ -136,19 +166,19 @@ def status(
     compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
     operator = _operator(ctx)
     runtime = operator.runtime()
+    as_json = _json_wanted(ctx, as_json)
     if summary:
-        raise typer.Exit(_summary(operator, compartments or list(runtime.config.compartments), rpo, as_json))
+        raise typer.Exit(_summary(ctx, operator, compartments or list(runtime.config.compartments), rpo, as_json))
     found = _guard(operator, lambda: reports(runtime, operator.runtime, compartments, image_ids))
     if as_json:
-        for report in found:
-            console.print_json(report.model_dump_json())
+        _emit(ctx, [report.model_dump(mode="json") for report in found])
     else:
         console.print(status_table(found, title=f"Replication status (source region {runtime.region})"))
         for line in notes(found):
             console.print(line, markup=False, highlight=False)
 
 
-def _summary(operator: Operator, compartments: list[str], rpo_hours: float, as_json: bool) -> int:
+def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rpo_hours: float, as_json: bool) -> int:
     if not compartments:
         raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
     runtime = operator.runtime()
@@ -165,7 +195,7 @@ def _summary(operator: Operator, compartments: list[str], rpo_hours: float, as_j
             ],
             "past_rpo": [p.source_image_id for p in late],
         }
-        console.print_json(json.dumps(doc))
+        _emit(ctx, doc)
     else:
         for line in summary_lines(found, now, rpo_seconds):
             console.print(line, highlight=False, soft_wrap=True)  # one line per image, for grep and cron mail
@@ -183,14 +213,14 @@ def _summary(operator: Operator, compartments: list[str], rpo_hours: float, as_j
 def plan(
     ctx: typer.Context,
     compartment: list[str] = typer.Option(..., "--compartment", "-c", help="Compartment OCIDs to look at."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="The same as --output json."),
 ):
     """Dry run: which images would replicate where, which are skipped and why."""
     compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
     operator = _operator(ctx)
     runtime = operator.runtime()
     plans = _guard(operator, lambda: plan_images(runtime, compartments))
-    if as_json:
+    if _json_wanted(ctx, as_json):
         doc = [
             {
                 "source_image_id": i.id,
@@ -201,7 +231,7 @@ def plan(
             }
             for i, d in plans
         ]
-        console.print_json(json.dumps(doc))
+        _emit(ctx, doc)
     else:
         console.print(plan_table(runtime.region, plans))
 
@@ -210,14 +240,14 @@ def plan(
 def reconcile(
     ctx: typer.Context,
     dry_run: bool = typer.Option(False, "--dry-run", help="List the steps the pass would take; change nothing."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="The same as --output json."),
 ):
     """Run one reconcile pass now over the region's own part (IR_COMPARTMENTS and its buckets)."""
     operator = _operator(ctx)
     runtime = operator.runtime()
     report = _guard(operator, lambda: run_pass(runtime, dry_run=dry_run))
-    if as_json:
-        console.print_json(report.model_dump_json())
+    if _json_wanted(ctx, as_json):
+        _emit(ctx, report.model_dump(mode="json"))
         return
     console.print(steps_table(report))
     for line in [*report.cleaned, *report.problems]:
