@@ -305,3 +305,33 @@ def test_json_output_is_one_data_document_and_query_selects_from_it(capsys, monk
     assert code == 0 and sorted(json.loads(out)) == ["batch-worker", "web-server"]
     code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--query", "data[?state=='nowhere']")
     assert (code, json.loads(out)) == (0, [])  # nothing found is still a document
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["status", "--bogus"], "No such option: --bogus"),
+        (["retry"], "Missing"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_code_2(capsys, monkeypatch, args, message):
+    code, _out, err = run(capsys, monkeypatch, *args)
+    assert code == 2 and message in err
+    assert len(err.strip().splitlines()) == 1 and "╭" not in err
+
+
+def test_retry_says_nothing_to_retry_for_a_done_region_and_needs_force_after_a_refusal(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--json")
+    by_name = {d["display_name"]: d for d in json.loads(out)["data"]}
+    done, refused = by_name["web-server"], by_name["vendor-appliance"]
+    region = done["regions"][0]["region"]
+    code, out, _ = run(capsys, monkeypatch, "--fake", "retry", done["source_image_id"], "--target", region)
+    assert (code, out.strip()) == (0, f"nothing to retry: {region} is done")
+    target = refused["regions"][0]["region"]
+    code, _, err = run(capsys, monkeypatch, "--fake", "retry", refused["source_image_id"], "--target", target)
+    assert code == 1 and "pass --force" in err
+    code, out, _ = run(
+        capsys, monkeypatch, "--fake", "retry", refused["source_image_id"], "--target", target, "--force"
+    )
+    assert code == 0 and "attempts count afresh" in out

@@ -21,11 +21,12 @@ from .permissions import explain
 from .views import duration, notes, plan_table, status_table, steps_table, summary_lines
 
 EXPOSED_EXIT = 3  # status --summary: an image has been exposed longer than the RPO
+USAGE_EXIT = 2  # the command line itself is off
 
 app = typer.Typer(
     help="Replicate custom OCI compute images across regions: status, plan, reconcile, retry, demo.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -259,13 +260,26 @@ def retry(
     ctx: typer.Context,
     image: str = typer.Argument(..., metavar="IMAGE", help="Source image OCID."),
     region: str = typer.Option(..., "--target", metavar="REGION", help="The target region that gave up."),
+    force: bool = typer.Option(False, "--force", help="Try again even after a permanent refusal."),
 ):
     """Count a target region's attempts afresh, so the next passes try it again."""
     image = _ocid(image, "an image", "image")
     if not is_region(region):
         raise CliError(f"unknown region {ocids.shown(region, 40)}")
     operator = _operator(ctx)
-    record = _guard(operator, lambda: retry_region(operator.runtime(), operator.runtime, image, region))
+    runtime = operator.runtime()
+    found = _guard(operator, lambda: runtime.records.read("source", image).record)
+    part = found.targets.get(region) if found is not None else None
+    if part is None:
+        raise CliError(f"no replication of {image} to {region} is recorded in {runtime.region}")
+    if part.state in ("done", "deleted"):
+        console.print(f"nothing to retry: {region} is {part.state}", highlight=False)
+        return
+    permanent = part.permanent or found.export.permanent
+    if permanent and not force:
+        reason = part.error or found.export.error or "refused"
+        raise CliError(f"{region} was refused for good ({reason}); pass --force to try anyway")
+    record = _guard(operator, lambda: retry_region(runtime, operator.runtime, image, region))
     console.print(f"{record.display_name or image} -> {region}: attempts count afresh; the next passes try again")
 
 
@@ -311,11 +325,19 @@ def main() -> None:
     # The pipeline's JSON log lines are for OCI Logging; at a terminal they only add noise.
     logs.enable(debug)
     try:
-        app()
+        code = app(standalone_mode=False, prog_name="image-replicator")
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(1)
     except Exception as exc:  # one line a person can act on; the traceback on request
+        usage = getattr(exc, "exit_code", None) == USAGE_EXIT and hasattr(exc, "format_message")
+        if usage:  # the command line itself is off (an unknown option, a missing argument)
+            print(f"error: {' '.join(exc.format_message().split())} (see image-replicator -h)", file=sys.stderr)  # type: ignore[attr-defined]
+            sys.exit(USAGE_EXIT)
         if debug:
             traceback.print_exc()
         message = str(exc) if isinstance(exc, CliError) else f"{type(exc).__name__}: {exc}"
         hint = "" if debug or isinstance(exc, CliError) else " (run with --debug for the traceback)"
         print(f"error: {' '.join(message.split())}{hint}", file=sys.stderr)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
