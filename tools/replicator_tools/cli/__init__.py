@@ -29,6 +29,7 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
 )
 # Options of the whole command, taken anywhere on the line (as the oci CLI takes them): those
 # with a value, then the flags.
@@ -150,9 +151,13 @@ def demo():
 @app.command()
 def status(
     ctx: typer.Context,
-    images: list[str] = typer.Argument(None, help="Source image OCIDs (default: every replication in the region)."),
+    images: list[str] = typer.Argument(None, metavar="IMAGE", show_default=False, hidden=True),
     compartment: list[str] = typer.Option(
-        [], "--compartment", "-c", help="Also show opted-in images of these compartments that have no record yet."
+        [],
+        "--compartment",
+        "-c",
+        metavar="OCID",
+        help="Also show opted-in images of these compartments that have no record yet.",
     ),
     as_json: bool = typer.Option(False, "--json", help="The same as --output json."),
     summary: bool = typer.Option(
@@ -160,9 +165,13 @@ def status(
         "--summary",
         help=f"One line per opted-in image: protected, lagging or failed; exit {EXPOSED_EXIT} if any is past --rpo.",
     ),
-    rpo: float = typer.Option(4.0, "--rpo", min=0, help="Recovery point objective in hours, for --summary."),
+    rpo: float = typer.Option(
+        4.0, "--rpo", min=0, metavar="HOURS", help="Recovery point objective in hours, for --summary."
+    ),
 ):
-    """Each source image, each target region: stage, state, timings, attempts, last error."""
+    """Each source image, each target region: stage, state, timings, attempts, last error.
+
+    IMAGE: source image OCIDs (default: every replication in the region)."""
     image_ids = [_ocid(i, "an image", "image") for i in images or []]
     compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
     operator = _operator(ctx)
@@ -213,7 +222,9 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
 @app.command()
 def plan(
     ctx: typer.Context,
-    compartment: list[str] = typer.Option(..., "--compartment", "-c", help="Compartment OCIDs to look at."),
+    compartment: list[str] = typer.Option(
+        ..., "--compartment", "-c", metavar="OCID", help="Compartment OCIDs to look at."
+    ),
     as_json: bool = typer.Option(False, "--json", help="The same as --output json."),
 ):
     """Dry run: which images would replicate where, which are skipped and why."""
@@ -258,11 +269,13 @@ def reconcile(
 @app.command()
 def retry(
     ctx: typer.Context,
-    image: str = typer.Argument(..., metavar="IMAGE", help="Source image OCID."),
+    image: str = typer.Argument(..., metavar="IMAGE", show_default=False, hidden=True),
     region: str = typer.Option(..., "--target", metavar="REGION", help="The target region that gave up."),
     force: bool = typer.Option(False, "--force", help="Try again even after a permanent refusal."),
 ):
-    """Count a target region's attempts afresh, so the next passes try it again."""
+    """Count a target region's attempts afresh, so the next passes try it again.
+
+    IMAGE: the source image OCID."""
     image = _ocid(image, "an image", "image")
     if not is_region(region):
         raise CliError(f"unknown region {ocids.shown(region, 40)}")
