@@ -335,3 +335,11 @@ def test_retry_says_nothing_to_retry_for_a_done_region_and_needs_force_after_a_r
         capsys, monkeypatch, "--fake", "retry", refused["source_image_id"], "--target", target, "--force"
     )
     assert code == 0 and "attempts count afresh" in out
+
+
+def test_without_the_fake_extra_fake_and_demo_name_the_extra(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ocifake", None)  # as if the [fake] extra were not installed
+    for args in (["--fake", "status"], ["demo"]):
+        code, _, err = run(capsys, monkeypatch, *args)
+        assert code == 1 and "pip install 'oci-image-replicator[fake]'" in err
+        assert len(err.strip().splitlines()) == 1

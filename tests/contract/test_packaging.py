@@ -86,3 +86,13 @@ def test_ocifake_says_its_version():
 def test_the_image_s_build_context_is_the_function_alone():
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
     assert ignored[ignored.index("*")] == "*" and "!functions/" in ignored
+
+
+def test_the_tools_need_the_fake_only_through_their_fake_extra(tmp_path):
+    wheel = built_wheel(".", tmp_path)
+    (metadata,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    required = [Requirement(r) for r in Parser().parsestr(wheel.read(metadata).decode()).get_all("Requires-Dist")]
+    plain = sorted(r.name for r in required if r.marker is None)
+    assert "ocifake" not in plain and "responses" not in plain
+    (fake,) = [r for r in required if r.name == "ocifake" and r.marker and r.marker.evaluate({"extra": "fake"})]
+    assert not fake.marker.evaluate({"extra": ""})

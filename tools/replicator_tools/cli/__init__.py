@@ -119,7 +119,7 @@ def _emit(ctx: typer.Context, data) -> None:
 
 def _seeded_fake(ctx: typer.Context, options: AuthOptions) -> AuthOptions:
     """Start the fake cloud for the command's lifetime, with the demo's images replicated."""
-    from ocifake import FakeCloud
+    FakeCloud = fake_cloud()
 
     from .demo import REGIONS, SOURCE, seed
 
@@ -128,6 +128,17 @@ def _seeded_fake(ctx: typer.Context, options: AuthOptions) -> AuthOptions:
     cloud.run_until_idle()
     logs.enable("--debug" in sys.argv)
     return dataclasses.replace(options, fake=cloud.config(SOURCE), fake_env=dict(sandbox.env), clock=cloud.clock.now)
+
+
+def fake_cloud():
+    """The embedded fake cloud's class, or a one-line error naming the extra that brings it."""
+    try:
+        from ocifake import FakeCloud
+    except ImportError:
+        raise CliError(
+            "--fake and demo need the embedded fake cloud: pip install 'oci-image-replicator[fake]'"
+        ) from None
+    return FakeCloud
 
 
 def _operator(ctx: typer.Context) -> Operator:
@@ -143,6 +154,7 @@ def _ocid(value: str, what: str, *kinds: str) -> str:
 @app.command()
 def demo():
     """Replicate a few images across three regions of the embedded fake cloud, live."""
+    fake_cloud()  # before anything else: the demo runs on it
     from .demo import run
 
     raise typer.Exit(run(console))
