@@ -220,7 +220,7 @@ variable "alarm_window" {
 }
 
 variable "function_memory_mb" {
-  description = "Function memory (see the Performance section of README for the measured peak)."
+  description = "Function memory (docs/performance.md gives the measured peak)."
   type        = number
   default     = 128
 }
