@@ -343,3 +343,9 @@ def test_without_the_fake_extra_fake_and_demo_name_the_extra(capsys, monkeypatch
         code, _, err = run(capsys, monkeypatch, *args)
         assert code == 1 and "pip install 'oci-image-replicator[fake]'" in err
         assert len(err.strip().splitlines()) == 1
+
+
+def test_the_demo_s_legend_and_event_lines_keep_their_brackets(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "demo")
+    assert code == 0
+    assert "[hh:mm] simulated time" in out

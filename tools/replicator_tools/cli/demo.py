@@ -164,7 +164,11 @@ def run(console: Console) -> int:
         # The view a person has: the tenancy user's API key, reading every region through the real SDK.
         operator = Operator(AuthOptions(fake=cloud.config(SOURCE), fake_env=sandbox.env, clock=cloud.clock.now))
         runtime = operator.runtime()
-        console.print("Events flow on a simulated clock: [hh:mm] simulated time since the images were created.\n")
+        console.print(
+            "Events flow on a simulated clock: [hh:mm] simulated time since the images were created.\n",
+            markup=False,  # the legend's brackets are text, not markup
+            highlight=False,
+        )
 
         seen: dict = {}
         current: list[ImageReport] = []
@@ -177,7 +181,7 @@ def run(console: Console) -> int:
                 delivered = len(cloud.events.deliveries)
                 current = reports(runtime, operator.runtime, [compartment], [])
                 for line in _transitions(seen, current, cloud.clock.seconds):
-                    live.console.print(line)
+                    live.console.print(line, markup=False, highlight=False)
                 live.update(status_table(current), refresh=True)
         console.print()
         console.print(
