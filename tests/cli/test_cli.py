@@ -349,3 +349,17 @@ def test_the_demo_s_legend_and_event_lines_keep_their_brackets(capsys, monkeypat
     code, out, _ = run(capsys, monkeypatch, "demo")
     assert code == 0
     assert "[hh:mm] simulated time" in out
+
+
+def test_wide_status_shows_whole_ocids_for_retry_and_plan_keeps_each_ocid_on_one_line(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--json")
+    ids = [d["source_image_id"] for d in json.loads(out)["data"]]
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--wide")
+    assert code == 0 and all(i in out for i in ids)
+    replicas = [
+        r["replica_image_id"]
+        for d in json.loads(run(capsys, monkeypatch, "--fake", "status", "--json")[1])["data"]
+        for r in d["regions"]
+        if r["replica_image_id"]
+    ]
+    assert replicas and all(r in out for r in replicas)

@@ -180,6 +180,7 @@ def status(
     rpo: float = typer.Option(
         4.0, "--rpo", min=0, metavar="HOURS", help="Recovery point objective in hours, for --summary."
     ),
+    wide: bool = typer.Option(False, "--wide", help="Add the image's and the replica's OCIDs to the table."),
 ):
     """Each source image, each target region: stage, state, timings, attempts, last error.
 
@@ -195,7 +196,9 @@ def status(
     if as_json:
         _emit(ctx, [report.model_dump(mode="json") for report in found])
     else:
-        console.print(status_table(found, title=f"Replication status (source region {runtime.region})"))
+        # Wide rows are as long as OCIDs are: never cut to the terminal's width.
+        out = Console(width=max(console.width, 300)) if wide else console
+        out.print(status_table(found, title=f"Replication status (source region {runtime.region})", wide=wide))
         for line in notes(found):
             console.print(line, markup=False, highlight=False)
 

@@ -28,25 +28,51 @@ def minutes(seconds: float | None) -> str:
     return f"{seconds / 60:.0f}m" if seconds >= 60 else f"{seconds:.0f}s"
 
 
-def status_table(reports: list[ImageReport], title: str = "Replication status") -> Table:
-    """One row per image and target region; reasons go to `notes`, so the table fits 80 columns."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Image", no_wrap=True, overflow="ellipsis", max_width=18)
+def _table(title: str) -> Table:
+    """Every table of the command in one style."""
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+
+
+def status_table(reports: list[ImageReport], title: str = "Replication status", *, wide: bool = False) -> Table:
+    """One row per image and target region; reasons go to `notes`, so the table fits 80 columns.
+
+    `wide` adds the source image's and the replica's OCIDs, whole, for `retry` and the console.
+    """
+    table = _table(title)
+    table.add_column("Image", no_wrap=True, overflow="ellipsis", max_width=None if wide else 18)
+    if wide:
+        table.add_column("Image OCID", no_wrap=True)
     table.add_column("Target", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     for column in (*[s.capitalize() for s in STAGES], "Tries"):
         table.add_column(column, no_wrap=True, justify="right", min_width=len(column))
+    if wide:
+        table.add_column("Replica OCID", no_wrap=True)
     for report in reports:
+        ocid = [report.source_image_id] if wide else []
         if not report.regions:
-            table.add_row(report.display_name, "-", _styled(report.state, report.state), "", "", "", "", "")
+            table.add_row(
+                report.display_name,
+                *ocid,
+                "-",
+                _styled(report.state, report.state),
+                "",
+                "",
+                "",
+                "",
+                "",
+                *([""] if wide else []),
+            )
         for n, region in enumerate(report.regions):
             durations = [minutes(region.durations[s]) if s in region.durations else "-" for s in STAGES]
             table.add_row(
                 report.display_name if n == 0 else "",
+                *(ocid if n == 0 else [""] * len(ocid)),
                 region.region,
                 _status(region.stage, region.state),
                 *durations,
                 str(region.attempts),
+                *([region.replica_image_id or "-"] if wide else []),
             )
     return table
 
@@ -81,8 +107,10 @@ def _styled(state: str, text: str) -> str:
 
 
 def plan_table(region: str, plans: list[tuple[ImageFacts, Decision]]) -> Table:
-    table = Table(title=f"Plan for {region}", title_justify="left")
-    for column in ("Image", "OCID", "Decision", "Targets / reason"):
+    table = _table(f"Plan for {region}")
+    table.add_column("Image", overflow="fold")
+    table.add_column("OCID", no_wrap=True)  # whole, on one line: it is for copying
+    for column in ("Decision", "Targets / reason"):
         table.add_column(column, overflow="fold")
     for image, decision in plans:
         verdict = "replicate" if decision.replicate else ("skip" if decision.opted_in else "not opted in")
@@ -92,12 +120,7 @@ def plan_table(region: str, plans: list[tuple[ImageFacts, Decision]]) -> Table:
 
 def steps_table(report: PassReport) -> Table:
     verb = "would take" if report.dry_run else "took"
-    table = Table(
-        title=f"Reconcile pass in {report.region}: {report.images} images; steps it {verb}",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
+    table = _table(f"Reconcile pass in {report.region}: {report.images} images; steps it {verb}")
     for column in ("Image", "Part", "Region", "Step", "Why"):
         table.add_column(column, overflow="fold")
     for step in report.steps:
