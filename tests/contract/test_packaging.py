@@ -96,3 +96,11 @@ def test_the_tools_need_the_fake_only_through_their_fake_extra(tmp_path):
     assert "ocifake" not in plain and "responses" not in plain
     (fake,) = [r for r in required if r.name == "ocifake" and r.marker and r.marker.evaluate({"extra": "fake"})]
     assert not fake.marker.evaluate({"extra": ""})
+
+
+def test_the_tools_describe_themselves_in_a_page_of_their_own(tmp_path):
+    wheel = built_wheel(".", tmp_path)
+    (metadata,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    description = Parser().parsestr(wheel.read(metadata).decode()).get_payload()
+    assert "image-replicator" in description and len(description.split()) < 400
+    assert "](" not in description  # no relative links that lead nowhere on a package index
