@@ -261,3 +261,14 @@ def test_terraform_passes_the_function_the_settings_the_buckets_use(key):
 
 def test_readme_lists_every_iam_statement_from_policies_json():
     assert markdown_table() in (ROOT / "README.md").read_text()
+
+
+def test_both_roots_have_plan_tests_with_mocked_providers_on_readme_s_example_values():
+    example = (INFRA / "replicator.tfvars.example").read_text()
+    for root in (HOME, REGION):
+        (test,) = (root / "tests").glob("*.tftest.hcl")
+        doc = parse(test)
+        assert doc["mock_provider"] and doc["run"], test
+        values = doc["variables"][0]
+        assert values["regions"] == ["us-ashburn-1", "us-phoenix-1"] and '"us-phoenix-1"' in example
+        assert all(run[name]["command"] == "plan" for run in doc["run"] for name in run)
