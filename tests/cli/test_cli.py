@@ -346,8 +346,8 @@ def test_without_the_fake_extra_fake_and_demo_name_the_extra(capsys, monkeypatch
 
 
 def test_the_demo_s_legend_and_event_lines_keep_their_brackets(capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "demo")
-    assert code == 0
+    code, out, err = run(capsys, monkeypatch, "demo")
+    assert code == 0, out[-3000:] + err
     assert "[hh:mm] simulated time" in out
 
 
