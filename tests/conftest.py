@@ -4,12 +4,12 @@ import pytest
 
 from ocifake import FakeCloud
 from replicator import logs
-from tests.helpers import FRANKFURT, PHOENIX, REGIONS
+from tests.helpers import FRANKFURT, PHOENIX, REGIONS, start_time
 
 
 @pytest.fixture
 def cloud():
-    with FakeCloud(regions=REGIONS) as fake:
+    with FakeCloud(regions=REGIONS, start=start_time()) as fake:
         yield fake
     logs.enable(True)
 

@@ -16,6 +16,18 @@ FUNC_ENTRY = ROOT / "functions" / "func.py"  # the function image's entry file
 READ_ONLY = ("Get", "List", "Head")
 
 
+def start_time():
+    """Where the tests' simulated clocks start: seven minutes past the next full hour.
+
+    The reconcile schedules fire on the hour; starting at the same minute every time makes
+    where their passes fall among a test's events the same whatever the wall clock says, and
+    starting ahead of the wall clock keeps every expiry the code stamps in the future.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1, minutes=7)
+
+
 def load_event(name: str) -> dict:
     """A sample event from events/samples/."""
     return json.loads((ROOT / "events" / "samples" / f"{name}.json").read_text())

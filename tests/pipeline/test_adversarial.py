@@ -27,6 +27,7 @@ from tests.helpers import (
     record,
     replicas,
     shapes,
+    start_time,
     target_states,
 )
 
@@ -36,7 +37,7 @@ TAGS = {"replicate-to": f"{PHOENIX},{FRANKFURT}", "team": "platform"}
 
 def world(seed: int, *, regions=REGIONS, env: dict | None = None, options: Options | None = None, deployed=REGIONS):
     """A fake cloud whose parallel calls interleave as `seed` says, with the replicator deployed."""
-    cloud = FakeCloud(regions=regions, interleave_seed=seed, options=options).__enter__()
+    cloud = FakeCloud(regions=regions, interleave_seed=seed, options=options, start=start_time()).__enter__()
     compartment = cloud.create_compartment("images")
     sandbox = deploy(cloud, list(deployed), compartment, env)
     topic = sandbox.topics[SOURCE]

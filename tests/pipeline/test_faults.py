@@ -22,6 +22,7 @@ from tests.helpers import (
     performed,
     replicas,
     shapes,
+    start_time,
     target_states,
 )
 
@@ -42,7 +43,7 @@ CASES = [(op, fault) for op in MUTATING for fault in (429, 500, "timeout")] + [(
 
 @pytest.mark.parametrize(("operation", "fault"), CASES)
 def test_one_failed_call_still_converges_without_duplicates_or_leaks(operation, fault):
-    with FakeCloud(regions=REGIONS) as cloud:
+    with FakeCloud(regions=REGIONS, start=start_time()) as cloud:
         compartment = cloud.create_compartment("images")
         sandbox = deploy(cloud, REGIONS, compartment, {"IR_SDK_MAX_ATTEMPTS": "1"})
         cloud.events.duplicate(2)

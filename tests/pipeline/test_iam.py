@@ -13,7 +13,7 @@ from ocifake import FakeCloud
 from ocifake.core.errors import OciError
 from replicator_tools.policies import POLICIES_FILE
 from replicator_tools.sandbox import deploy
-from tests.helpers import PHOENIX, SOURCE, compute, intermediate_objects, leftover_pars, replicas
+from tests.helpers import PHOENIX, SOURCE, compute, intermediate_objects, leftover_pars, replicas, start_time
 
 REGIONS = [SOURCE, PHOENIX]
 ENV = {"IR_ON_SOURCE_DELETED": "delete", "IR_DEFAULT_REGIONS": PHOENIX}
@@ -28,7 +28,7 @@ def statement_ids() -> list[str]:
 
 def outcome(without: frozenset[str] = frozenset()) -> dict:
     """What an operator sees of one image's whole life, with the statements `without` left out."""
-    with FakeCloud(regions=REGIONS) as cloud:
+    with FakeCloud(regions=REGIONS, start=start_time()) as cloud:
         cloud.create_tag_namespace("Ops", ["CostCenter"])
         images = cloud.create_compartment("images")
         try:
