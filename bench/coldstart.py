@@ -10,11 +10,9 @@ The three run in turns (A B C A B C …), so a slower moment of the machine hits
 medians and the ratios of medians are reported. Peak memory is the process's VmHWM.
 """
 
-import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ocifake import FakeCloud
+from ocifake.functions.fdk_process import UnixConnection
 
 from .scenarios import SOURCE
 
@@ -51,19 +50,8 @@ def _peak_rss_mb(pid: int) -> float:
         return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str):
-        super().__init__("localhost", timeout=60)
-        self._path = path
-
-    def connect(self) -> None:
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self._path)
-
-
 def _call(sock_path: str, body: bytes) -> str:
-    conn = _UnixConnection(sock_path)
+    conn = UnixConnection(sock_path)
     try:
         conn.request(
             "POST",

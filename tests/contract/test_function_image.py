@@ -6,7 +6,6 @@ the image. The fdk's build and test dependencies (pytest, Cython, pbr, wheel) ar
 and the fdk still serves an invocation over its unix socket from that directory alone.
 """
 
-import http.client
 import os
 import re
 import subprocess
@@ -17,24 +16,12 @@ import uuid
 
 import pytest
 
+from ocifake.functions.fdk_process import UnixConnection
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.contract
 
 LOCK = ROOT / "functions" / "image.lock"
-
-
-class _Unix(http.client.HTTPConnection):
-    def __init__(self, path: str):
-        super().__init__("localhost", timeout=60)
-        self._path = path
-
-    def connect(self) -> None:
-        import socket
-
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self._path)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +70,7 @@ def test_the_fdk_serves_from_the_image_s_directory_alone(image_dir, tmp_path):
             assert process.poll() is None, process.stdout.read().decode()[-2000:] if process.stdout else ""
             assert time.monotonic() < deadline, "the fdk did not start listening"
             threading.Event().wait(0.05)  # a real process binding its socket: no simulated clock here
-        conn = _Unix(socket_path)
+        conn = UnixConnection(socket_path)
         conn.request(
             "POST",
             "/call",

@@ -10,7 +10,7 @@ from datetime import datetime
 from .. import integrity, logs
 from ..naming import AckName, acks_prefix, image_object, manifests_prefix, parse_ack
 from ..records.replica import ReplicaRecord
-from ..records.source import SourceRecord
+from ..records.source import ANSWERED, SourceRecord
 from ..records.store import parse
 from ..runtime import Runtime
 from .engine import Step, StepContext, StepResult
@@ -103,7 +103,7 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
             },
         )
     if not owner.get("complete"):
-        waiting = [t for t, p in record.targets.items() if p.state not in ("done", "failed", "deleted")]
+        waiting = [t for t, p in record.targets.items() if p.state not in ANSWERED]
         return StepResult(
             "continued", f"{ack.target} answered {ack.outcome}; waiting for {', '.join(waiting) or 'nothing'}"
         )

@@ -30,8 +30,10 @@ BOOTSTRAP_DIR = os.path.join(os.path.dirname(__file__), "bootstrap")
 START_TIMEOUT = 60.0
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str, timeout: float):
+class UnixConnection(http.client.HTTPConnection):
+    """HTTP over a unix socket, as the Fn agent talks to a container's fdk."""
+
+    def __init__(self, path: str, timeout: float = 60.0):
         super().__init__("localhost", timeout=timeout)
         self._path = path
 
@@ -115,7 +117,7 @@ class FdkProcess:
             "Content-Type": content_type,
             "Content-Length": str(len(body)),
         }
-        conn = _UnixConnection(self._socket, timeout)
+        conn = UnixConnection(self._socket, timeout)
         started = time.perf_counter()
         try:
             conn.request("POST", "/call", body=body, headers=headers)
