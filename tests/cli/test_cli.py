@@ -363,3 +363,26 @@ def test_wide_status_shows_whole_ocids_for_retry_and_plan_keeps_each_ocid_on_one
         if r["replica_image_id"]
     ]
     assert replicas and all(r in out for r in replicas)
+
+
+def test_the_oci_cli_rc_file_gives_the_default_profile_option_defaults_and_canned_queries(
+    cloud, compartment, replicated, oci_config, tmp_path, capsys, monkeypatch
+):
+    rc = tmp_path / "oci_cli_rc"
+    rc.write_text(
+        "[OCI_CLI_SETTINGS]\ndefault_profile = OTHER\n\n"
+        f"[OTHER]\ncompartment-id = {compartment}\noutput = json\n\n"
+        "[OCI_CLI_CANNED_QUERIES]\nnames = data[].display_name\n"
+    )
+    env = {"OCI_CLI_CONFIG_FILE": oci_config, "OCI_CLI_RC_FILE": str(rc), "IR_DEFAULT_REGIONS": PHOENIX}
+    # plan needs -c: the profile's compartment-id gives it; the profile's output makes it JSON.
+    code, out, err = run(capsys, monkeypatch, "plan", "--query", "query://names", env=env)
+    assert (code, err) == (0, "")
+    assert sorted(json.loads(out)) == ["db", "plain", "typo", "web"]
+    # The line still wins over the file, and a profile the file does not describe gets no defaults.
+    code, out, _ = run(capsys, monkeypatch, "--profile", "DEFAULT", "plan", "-c", compartment, env=env)
+    assert code == 0 and "not opted in" in out
+    code, _, err = run(capsys, monkeypatch, "plan", "--query", "query://nope", env=env)
+    assert code == 1 and err.startswith("error: no canned query 'nope'")
+    code, _, err = run(capsys, monkeypatch, "--cli-rc-file", str(tmp_path / "none"), "status", env=env)
+    assert code == 1 and "oci_cli_rc file" in err and "not found" in err

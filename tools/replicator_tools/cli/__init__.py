@@ -18,6 +18,7 @@ from ..inventory import protections, reports
 from ..operations import retry_region
 from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator
 from .permissions import explain
+from .rc import DEFAULT_RC_FILE, Param, RcError, RcFile, chosen_profile, default_map, load
 from .views import duration, notes, plan_table, status_table, steps_table, summary_lines
 
 EXPOSED_EXIT = 3  # status --summary: an image has been exposed longer than the RPO
@@ -33,7 +34,7 @@ app = typer.Typer(
 )
 # Options of the whole command, taken anywhere on the line (as the oci CLI takes them): those
 # with a value, then the flags.
-GLOBAL_VALUED = ("--config-file", "--profile", "--region", "--auth", "--output", "--query")
+GLOBAL_VALUED = ("--config-file", "--profile", "--region", "--auth", "--output", "--query", "--cli-rc-file")
 OUTPUTS = ("table", "json")
 GLOBAL_FLAGS = ("--fake", "--debug")
 
@@ -74,8 +75,18 @@ def options(
     output: str = typer.Option(
         "table", "--output", metavar="FORMAT", help='table (for people) or json (one {"data": ...} document).'
     ),
-    query: str = typer.Option(
-        None, "--query", metavar="JMESPATH", help="Select from the JSON document, as the oci CLI's --query does."
+    query: str | None = typer.Option(
+        None,
+        "--query",
+        metavar="JMESPATH",
+        help="Select from the JSON document, as the oci CLI's --query does (query://NAME: a canned query).",
+    ),
+    cli_rc_file: str = typer.Option(
+        DEFAULT_RC_FILE,
+        "--cli-rc-file",
+        envvar="OCI_CLI_RC_FILE",
+        metavar="PATH",
+        help="The oci CLI's settings file: default profile, option defaults, canned queries.",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
@@ -90,6 +101,11 @@ def options(
     # --debug is read by main() before the app runs, so that it also covers startup errors.
     if output not in OUTPUTS:
         raise CliError(f"--output must be one of: {', '.join(OUTPUTS)}")
+    rc: RcFile = (ctx.obj or {}).get("rc") or RcFile()  # read by main(), before the line is parsed
+    try:
+        query = rc.query(query)
+    except RcError as exc:
+        raise CliError(str(exc)) from None
     if query is not None:
         import jmespath
 
@@ -347,13 +363,36 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     return [*head, *moved, *kept]
 
 
+def _rc_defaults(argv: list[str]) -> tuple[RcFile, dict]:
+    """The oci_cli_rc file and click's default_map from it, for the profile the line will use."""
+    import os
+
+    rc = load(argv, os.environ)
+    group = typer.main.get_command(app)
+
+    def params(command) -> dict[str, Param]:
+        found = {}
+        for param in command.params:
+            longs = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+            if param.param_type_name == "option" and longs and longs[0] not in ("--help", "--json", "--version"):
+                found[longs[0][2:]] = Param(param.name, bool(getattr(param, "multiple", False)))
+        return found
+
+    commands = {name: params(cmd) for name, cmd in getattr(group, "commands", {}).items()}
+    return rc, default_map(rc, chosen_profile(argv, os.environ, rc), params(group), commands)
+
+
 def main() -> None:
     sys.argv = [sys.argv[0], *hoist_global_options(sys.argv[1:])]
     debug = "--debug" in sys.argv
     # The pipeline's JSON log lines are for OCI Logging; at a terminal they only add noise.
     logs.enable(debug)
     try:
-        code = app(standalone_mode=False, prog_name="image-replicator")
+        try:
+            rc, defaults = _rc_defaults(sys.argv[1:])
+        except RcError as exc:
+            raise CliError(str(exc)) from None
+        code = app(standalone_mode=False, prog_name="image-replicator", obj={"rc": rc}, default_map=defaults)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         sys.exit(1)
