@@ -33,6 +33,10 @@ class ReplicaSpec(BaseModel):
         doc = {"f": self.freeform_tags, "d": self.defined_tags, "s": sorted(s.model_dump_json() for s in self.shapes)}
         return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
+    def tags_fingerprint(self) -> str:
+        """The fingerprint of what an image listing shows (tags), without the shapes it does not."""
+        return self.model_copy(update={"shapes": ()}).fingerprint()
+
     @classmethod
     def of_source(
         cls, image: ImageFacts, shapes: list[ShapeEntry], opt_in_tag: str, opt_in_defined: tuple[str, str] | None

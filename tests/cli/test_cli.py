@@ -208,6 +208,15 @@ def test_fake_runs_any_command_against_the_embedded_cloud_and_leaves_the_environ
     assert "IR_DEFAULT_REGIONS" not in os.environ and "IR_COMPARTMENTS" not in os.environ
 
 
+def test_a_dry_run_lists_nothing_for_replications_whose_listing_shows_no_change(capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "--fake", "reconcile", "--dry-run", "--output", "json")
+    assert (code, err) == (0, "")
+    steps = json.loads(out)["data"]["steps"]
+    # web-server is done and its tags unchanged: no step. batch-worker may have its daily shape look.
+    assert not [s for s in steps if s["display_name"] == "web-server"]
+    assert all(s["action"] != "refresh" or s["reason"].startswith("daily look") for s in steps)
+
+
 def test_summary_gives_one_line_per_opted_in_image_and_exits_0_within_the_rpo(capsys, monkeypatch):
     code, out, err = run(capsys, monkeypatch, "--fake", "status", "--summary")
     assert (code, err) == (0, "")

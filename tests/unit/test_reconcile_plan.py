@@ -7,8 +7,9 @@ import pytest
 from replicator.config import ReplicatorConfig
 from replicator.decision import Decision
 from replicator.images import ImageFacts
+from replicator.manifest import ReplicaSpec
 from replicator.naming import AckName, LandedObject, image_object, manifest_object
-from replicator.reconcile.plan import plan_replica, plan_source
+from replicator.reconcile.plan import plan_replica, plan_source, shapes_hour
 from replicator.reconcile.run import orphaned
 from replicator.records.lease import Lease
 from replicator.records.replica import AnswerPart, ReplicaRecord
@@ -81,10 +82,33 @@ def test_an_answer_whose_event_was_lost_is_recorded_by_the_pass():
     assert ("acknowledge", "us-phoenix-1") not in actions(recorded, acks=[ack])
 
 
+def settled(image=IMAGE) -> SourceRecord:
+    """A finished replication whose newest manifest carried `image`'s tags."""
+    record = source(target_state="done")
+    spec = ReplicaSpec.of_source(image, [], CONFIG.opt_in_tag, CONFIG.opt_in_defined)
+    record.issue_manifest("1", 1, spec.fingerprint(), spec.tags_fingerprint())
+    record.targets["us-phoenix-1"].applied_issued = 1
+    return record
+
+
 def test_a_finished_replication_cleans_up_and_keeps_following_its_source():
-    done = source(target_state="done")
-    assert actions(done, staged=[EXPORT]) == [("cleanup", None), ("refresh", None)]
-    assert actions(done) == [("refresh", None)]
+    # The manifest the targets applied is unknown (a settled record): send the current one.
+    assert actions(source(target_state="done"), staged=[EXPORT]) == [("cleanup", None), ("refresh", None)]
+    quiet = T0.replace(hour=(shapes_hour(SOURCE_ID) + 1) % 24)
+    assert actions(settled(), staged=[EXPORT], now=quiet) == [("cleanup", None)]
+
+
+def test_a_settled_replication_plans_nothing_until_the_listing_shows_a_change():
+    quiet = T0.replace(hour=(shapes_hour(SOURCE_ID) + 1) % 24)
+    assert actions(settled(), now=quiet) == []
+    retagged = IMAGE.model_copy(update={"freeform_tags": {"team": "web"}})
+    assert actions(settled(), image=retagged, now=quiet) == [("refresh", None)]
+    wider = Decision(opted_in=True, targets=("us-phoenix-1", "eu-frankfurt-1"))
+    assert actions(settled(), decision=wider, now=quiet) == [("refresh", None)]
+    # Shapes are not in a listing: once a day, at the image's own hour, they are looked at.
+    assert actions(settled(), now=T0.replace(hour=shapes_hour(SOURCE_ID))) == [("refresh", None)]
+    hours = {shapes_hour(f"ocid1.image.oc1.iad.{n:040d}") for n in range(200)}
+    assert len(hours) == 24  # spread over the day, not all at one pass
 
 
 def test_a_gone_source_sends_the_deletion_once():

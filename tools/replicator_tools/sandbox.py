@@ -62,6 +62,7 @@ class Sandbox:
     functions: dict = field(default_factory=dict)
     topics: dict = field(default_factory=dict)  # region -> its Notifications topic
     alarms: dict = field(default_factory=dict)  # region -> {alarm name: alarm}
+    region_env: dict = field(default_factory=dict)  # region -> its function's settings (its own secret, topic)
     records: list[dict] = field(default_factory=list)  # log lines of in-process containers
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -240,6 +241,7 @@ def deploy(
                 compartment_id=functions,
             )
         sandbox.functions[region] = fn
+        sandbox.region_env[region] = region_env
         schedule = cloud.create_schedule(
             region,
             functions,

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from ..config import ReplicatorConfig
 from ..decision import Decision
 from ..images import ImageFacts
-from ..naming import AckName, LandedObject, image_object, manifests_prefix, newest_manifest, parse_ack
+from ..manifest import ReplicaSpec
+from ..naming import AckName, LandedObject, digest, image_object, manifests_prefix, newest_manifest, parse_ack
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..steps import deadline, settle
@@ -97,7 +98,7 @@ def plan_source(
     assert decision is not None
     subject = SourceImage(image, decision, export_object)
     if not decision.opted_in:
-        if record is not None and not record.closed:
+        if record is not None and not record.closed and record.manifest_fingerprint != "deleted":
             out.append(planned(Action.REFRESH, f"no longer opted in: {decision.reason}", subject))
         return out
     if record is None:
@@ -149,11 +150,40 @@ def plan_source(
             )
     if record.answered and leftovers and not needing:
         out.append(planned(Action.CLEANUP, "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
-    if not needing and all(p.state in ANSWERED for p in record.targets.values()):
-        out.append(planned(Action.REFRESH, "replicas follow the source's tags and shapes", subject))
-    if not out:
+    settled = not needing and all(p.state in ANSWERED for p in record.targets.values())
+    if settled:
+        why = drift(image, decision, record, now, config)
+        if why:
+            out.append(planned(Action.REFRESH, why, subject))
+    elif not out:
         out.append(planned(Action.WAIT, "copies and imports under way"))
     return out
+
+
+def shapes_hour(source_id: str) -> int:
+    """The hour of the day at which a settled replication's shape compatibility is looked at.
+
+    A listing shows tags but not shapes; a shape change arrives as an event, and this daily look
+    (spread over the day by image) catches one whose event was lost, one call per image a day.
+    """
+    return int(digest(source_id)[:8], 16) % 24
+
+
+def drift(
+    image: ImageFacts, decision: Decision, record: SourceRecord, now: datetime, config: ReplicatorConfig
+) -> str | None:
+    """Why a settled replication's replicas may no longer match the source, or None when nothing shows."""
+    new = [t for t in decision.targets if t not in record.targets]
+    if new:
+        return f"new target region(s): {', '.join(new)}"
+    if record.manifest_fingerprint is None:
+        return "the manifest the targets applied is not known: send the current one"
+    listed = ReplicaSpec.of_source(image, [], config.opt_in_tag, config.opt_in_defined).tags_fingerprint()
+    if record.tags_fingerprint is not None and listed != record.tags_fingerprint:
+        return "the source's tags changed since its last manifest"
+    if now.hour == shapes_hour(record.source_image_id):
+        return "daily look at the source's shape compatibility"
+    return None
 
 
 def plan_replica(

@@ -118,6 +118,7 @@ class SourceRecord(BaseModel):
     manifest: str | None = None  # the newest manifest issued (object name)
     manifest_issued: int = 0
     manifest_fingerprint: str | None = None
+    tags_fingerprint: str | None = None  # the newest manifest's tags alone: what a listing can compare
     closed: str | None = None  # why the replication ended: source deleted, no longer opted in
     notices: list[str] = Field(default_factory=list)
     updated_at: datetime | None = None
@@ -210,9 +211,10 @@ class SourceRecord(BaseModel):
             export.state, export.ended_at = "done", now
         export.par_id, export.object_size, export.error = None, size, None
 
-    def issue_manifest(self, name: str, issued: int, fingerprint: str) -> None:
+    def issue_manifest(self, name: str, issued: int, fingerprint: str, tags_fingerprint: str | None = None) -> None:
         if issued >= self.manifest_issued:
             self.manifest, self.manifest_issued, self.manifest_fingerprint = name, issued, fingerprint
+            self.tags_fingerprint = tags_fingerprint
 
     def settle_export(self, now: datetime, initial: str) -> None:
         """Every target answered: the export worked, whatever the record had not learnt."""

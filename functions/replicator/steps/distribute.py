@@ -64,7 +64,8 @@ def distributed(
 ):
     def change(record: SourceRecord) -> None:
         record.export_done(attempt, size, now)
-        record.issue_manifest(manifest.name, manifest.issued, manifest.spec.fingerprint())
+        spec = manifest.spec
+        record.issue_manifest(manifest.name, manifest.issued, spec.fingerprint(), spec.tags_fingerprint())
         for region, result in results.items():
             part = record.target(region)
             if result.state == "copying":

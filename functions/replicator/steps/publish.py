@@ -37,4 +37,5 @@ def publish(runtime: Runtime, record: SourceRecord, manifest: ReplicationManifes
 
 
 def issued(manifest: ReplicationManifest):
-    return lambda r: r.issue_manifest(manifest.name, manifest.issued, manifest.spec.fingerprint())
+    spec = manifest.spec
+    return lambda r: r.issue_manifest(manifest.name, manifest.issued, spec.fingerprint(), spec.tags_fingerprint())

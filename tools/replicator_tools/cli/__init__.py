@@ -143,7 +143,11 @@ def _seeded_fake(ctx: typer.Context, options: AuthOptions) -> AuthOptions:
     _, sandbox, _ = seed(cloud)
     cloud.run_until_idle()
     logs.enable("--debug" in sys.argv)
-    return dataclasses.replace(options, fake=cloud.config(SOURCE), fake_env=dict(sandbox.env), clock=cloud.clock.now)
+    region = options.region if options.region in sandbox.region_env else SOURCE
+    # The settings of the region worked in, as its function has them (its signing secret, its topic).
+    return dataclasses.replace(
+        options, fake=cloud.config(SOURCE), fake_env=dict(sandbox.region_env[region]), clock=cloud.clock.now
+    )
 
 
 def fake_cloud():
