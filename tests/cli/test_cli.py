@@ -395,3 +395,28 @@ def test_the_oci_cli_rc_file_gives_the_default_profile_option_defaults_and_canne
     assert code == 1 and err.startswith("error: no canned query 'nope'")
     code, _, err = run(capsys, monkeypatch, "--cli-rc-file", str(tmp_path / "none"), "status", env=env)
     assert code == 1 and "oci_cli_rc file" in err and "not found" in err
+
+
+def test_status_shows_the_progress_of_work_in_flight_and_watch_redraws_until_settled(
+    cloud, compartment, oci_config, capsys, monkeypatch
+):
+    deploy(cloud, REGIONS, compartment)
+    image = cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX}, size_gb=50)
+    cloud.advance(10 * 60)  # a 50 GB image: its export is still running
+    code, out, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--json")
+    (region,) = json.loads(out)["data"][0]["regions"]
+    assert (code, err, region["stage"], region["work_request_region"]) == (0, "", "export", SOURCE)
+    assert region["progress"]["status"] == "IN_PROGRESS" and 0 < region["progress"]["percent_complete"] < 100
+    assert region["seconds_left"] > 0
+    code, out, _ = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id)
+    row = next(line for line in out.splitlines() if line.split()[:1] == ["web"])
+    assert "export" in row and "%" in row and "left" in row
+    # --watch reads again after each interval (the simulated clock stands in for the wait) until done.
+    waits: list[float] = []
+    monkeypatch.setattr(
+        "replicator_tools.cli.auth.time.sleep", lambda s: (waits.append(s), cloud.advance(s), cloud.run_until_idle())
+    )
+    code, out, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", image.id, "--watch")
+    assert (code, err) == (0, "") and waits == [30.0]
+    assert out.rstrip().splitlines()[-1].endswith("until every region settles")
+    assert any(line.split()[:3] == ["web", PHOENIX, "done"] for line in out.splitlines())

@@ -106,3 +106,25 @@ def protections(runtime: Runtime, compartments: list[str]) -> list[ImageProtecti
         if found is not None:
             out.append(found)
     return sorted(out, key=lambda p: (p.display_name, p.source_image_id))
+
+
+def with_progress(found: list[ImageReport], runtime_for: RuntimeFor, now) -> list[ImageReport]:
+    """The reports with each work request in flight read now, in the region where it runs.
+
+    Only the operator's command reads these (on demand): the functions never poll.
+    """
+    for report in found:
+        for region in report.regions:
+            if not region.work_request_id or not region.work_request_region:
+                continue
+            runtime = runtime_for(region.work_request_region)
+            try:
+                if region.stage == "copy":
+                    progress = runtime.objects.work_progress(region.work_request_id)
+                else:
+                    progress = runtime.compute.work_progress(region.work_request_id)
+            except ReplicatorError as exc:
+                region.note = region.note or f"progress not readable in {region.work_request_region}: {exc.reason}"
+                continue
+            region.progress, region.seconds_left = progress, progress.seconds_left(now)
+    return found

@@ -13,6 +13,7 @@ from replicator.decision import Decision
 from replicator.images import ImageFacts
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord, TargetPart
+from replicator.work import WorkProgress
 
 STAGES = ("export", "copy", "import", "finish")
 
@@ -29,6 +30,11 @@ class RegionReport(BaseModel):
     last_error: str | None = None
     replica_image_id: str | None = None
     note: str | None = None  # e.g. the target region's record could not be read
+    # The work in flight for this region (an export, a copy or an import) and where it runs.
+    work_request_id: str | None = None
+    work_request_region: str | None = None
+    progress: WorkProgress | None = None  # read on demand by the operator's status
+    seconds_left: float | None = None  # an estimate from the progress so far
 
 
 class ImageReport(BaseModel):
@@ -92,10 +98,20 @@ def region_report(
         stage, state = "export", "in_progress"
     elif export.state == "failed":
         state = "failed" if part.gave_up else "in_progress"
+    work: tuple[str | None, str | None] = (None, None)
+    if state == "in_progress":
+        if stage == "export" and export.state == "running":
+            work = (export.work_request_id, source.source_region)
+        elif stage == "copy" and part.state == "copying":
+            work = (part.copy_work_request_id, source.source_region)
+        elif stage == "import" and replica is not None and replica.state == "importing":
+            work = (replica.import_.work_request_id, region)
     return RegionReport(
         region=region,
         stage=stage,
         state=state,
+        work_request_id=work[0],
+        work_request_region=work[1] if work[0] else None,
         started_at=export.started_at,
         durations=durations,
         attempts=attempts,

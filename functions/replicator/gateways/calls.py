@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import oci
@@ -75,3 +77,13 @@ def translate(exc: oci.exceptions.ServiceError, operation: str) -> ReplicatorErr
     else:
         kind = PermanentError
     return kind(text, operation=operation, status=exc.status, code=exc.code)
+
+
+def service_time(date: str | None) -> datetime | None:
+    """A reply's Date header as a time, or None when it is missing or unreadable."""
+    if not date:
+        return None
+    try:
+        return parsedate_to_datetime(date)
+    except (TypeError, ValueError):
+        return None

@@ -112,6 +112,12 @@ class Clients:
     def objects(self) -> oci.object_storage.ObjectStorageClient:
         return self._client(oci.object_storage.ObjectStorageClient)
 
+    def work_requests(self) -> oci.work_requests.WorkRequestClient:
+        """Compute's work requests (exports, imports): read by the operator's status, never by a step."""
+        import oci.work_requests
+
+        return self._client(oci.work_requests.WorkRequestClient)
+
     def notifications(self) -> oci.ons.NotificationDataPlaneClient:
         return self._client(oci.ons.NotificationDataPlaneClient)
 

@@ -9,7 +9,8 @@ from datetime import datetime
 import oci
 
 from ..errors import NotFound
-from .calls import all_objects, all_pages, call
+from ..work import WorkProgress
+from .calls import all_objects, all_pages, call, service_time
 from .clients import Clients
 from .regions import object_storage_endpoint
 
@@ -209,6 +210,21 @@ class Objects:
             destination=dest_region,
         )
         return reply.headers.get("opc-work-request-id")
+
+    def work_progress(self, work_request_id: str) -> WorkProgress:
+        """A copy's work request, as OCI reports it now (for the operator's status)."""
+        client = self._clients.objects()
+        reply = self._call("GetWorkRequest", lambda: client.get_work_request(work_request_id))
+        data = reply.data
+        return WorkProgress(
+            observed_at=service_time(reply.headers.get("date")),
+            work_request_id=data.id,
+            region=self._clients.region,
+            status=data.status,
+            percent_complete=data.percent_complete,
+            time_started=data.time_started,
+            time_finished=data.time_finished,
+        )
 
     def copy_status(self, work_request_id: str) -> CopyStatus:
         """Where a copy this region started stands; for a failed one, the first error."""

@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -717,6 +718,8 @@ class FakeCloud:
         if fault == "timeout":
             raise ReadTimeout(f"ocifake: injected timeout on {operation}")
         reply.headers.setdefault("opc-request-id", request_id)
+        # Every OCI reply carries the service's time; here it is the simulated clock's.
+        reply.headers.setdefault("date", format_datetime(self.clock.now(), usegmt=True))
         if request.method == "HEAD":
             reply.body = b""
         return reply

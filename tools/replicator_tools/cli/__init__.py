@@ -14,7 +14,7 @@ from replicator.gateways.regions import is_region
 from replicator.reconcile.run import run_pass
 
 from ..inventory import plan as plan_images
-from ..inventory import protections, reports
+from ..inventory import protections, reports, with_progress
 from ..operations import retry_region
 from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator
 from .permissions import explain
@@ -146,7 +146,11 @@ def _seeded_fake(ctx: typer.Context, options: AuthOptions) -> AuthOptions:
     region = options.region if options.region in sandbox.region_env else SOURCE
     # The settings of the region worked in, as its function has them (its signing secret, its topic).
     return dataclasses.replace(
-        options, fake=cloud.config(SOURCE), fake_env=dict(sandbox.region_env[region]), clock=cloud.clock.now
+        options,
+        fake=cloud.config(SOURCE),
+        fake_env=dict(sandbox.region_env[region]),
+        clock=cloud.clock.now,
+        wait=cloud.advance,
     )
 
 
@@ -201,6 +205,10 @@ def status(
         4.0, "--rpo", min=0, metavar="HOURS", help="Recovery point objective in hours, for --summary."
     ),
     wide: bool = typer.Option(False, "--wide", help="Add the image's and the replica's OCIDs to the table."),
+    watch: bool = typer.Option(
+        False, "--watch", help="Redraw every --interval seconds until every region has settled (done or failed)."
+    ),
+    interval: float = typer.Option(30.0, "--interval", min=1, metavar="SECONDS", help="Between redraws of --watch."),
 ):
     """Each source image, each target region: stage, state, timings, attempts, last error.
 
@@ -212,15 +220,46 @@ def status(
     as_json = _json_wanted(ctx, as_json)
     if summary:
         raise typer.Exit(_summary(ctx, operator, compartments or list(runtime.config.compartments), rpo, as_json))
-    found = _guard(operator, lambda: reports(runtime, operator.runtime, compartments, image_ids))
+    if watch and as_json:
+        raise CliError("--watch redraws the table: it cannot be combined with JSON output")
+
+    def look():
+        found = reports(runtime, operator.runtime, compartments, image_ids)
+        # Work in flight: its progress, read now in the region where it runs.
+        return with_progress(found, operator.runtime, runtime.now())
+
+    found = _guard(operator, look)
     if as_json:
         _emit(ctx, [report.model_dump(mode="json") for report in found])
-    else:
-        # Wide rows are as long as OCIDs are: never cut to the terminal's width.
-        out = Console(width=max(console.width, 300)) if wide else console
-        out.print(status_table(found, title=f"Replication status (source region {runtime.region})", wide=wide))
+        return
+    # Wide rows are as long as OCIDs are: never cut to the terminal's width.
+    out = Console(width=max(console.width, 300)) if wide else console
+    title = f"Replication status (source region {runtime.region})"
+    if not watch:
+        out.print(status_table(found, title=title, wide=wide))
         for line in notes(found):
             console.print(line, markup=False, highlight=False)
+        return
+    from rich.console import Group
+    from rich.live import Live
+    from rich.text import Text
+
+    def view(found):
+        lines = [Text(line) for line in notes(found)]
+        stamp = Text(f"{runtime.now():%H:%M:%S} UTC; every {duration(interval)} until every region settles")
+        return Group(status_table(found, title=title, wide=wide), *lines, stamp)
+
+    with Live(view(found), console=out, auto_refresh=False, transient=False) as live:
+        while not settled(found):
+            operator.wait(interval)
+            found = _guard(operator, look)
+            live.update(view(found), refresh=True)
+
+
+def settled(found) -> bool:
+    """Nothing left moving: every image and region done, failed, deleted, skipped or closed."""
+    moving = ("in_progress", "pending")
+    return all(r.state not in moving and all(g.state not in moving for g in r.regions) for r in found)
 
 
 def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rpo_hours: float, as_json: bool) -> int:

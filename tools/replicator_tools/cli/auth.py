@@ -1,6 +1,7 @@
 """Authentication as the oci CLI does it: a config file and profile, or a principal."""
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,8 @@ class AuthOptions:
     fake: dict | None = None  # an SDK config for the embedded fake cloud (--fake)
     fake_env: dict[str, str] = field(default_factory=dict)  # the fake deployment's IR_* settings
     clock: Callable[[], datetime] = wall_clock  # the fake cloud's simulated time, with --fake
+    # Between redraws of status --watch: the simulated clock with --fake.
+    wait: Callable[[float], None] = lambda seconds: time.sleep(seconds)
 
 
 def _file_config(options: AuthOptions) -> dict:
@@ -108,6 +111,7 @@ class Operator:
             raise CliError(f"unknown region {region!r}")
         self.region = region
         self._clock = options.clock
+        self.wait = options.wait
         self._runtimes: dict[str, Runtime] = {}
 
     def runtime(self, region: str | None = None) -> Runtime:

@@ -69,7 +69,7 @@ def status_table(reports: list[ImageReport], title: str = "Replication status", 
                 report.display_name if n == 0 else "",
                 *(ocid if n == 0 else [""] * len(ocid)),
                 region.region,
-                _status(region.stage, region.state),
+                _status(region.stage, region.state, _progress(region)),
                 *durations,
                 str(region.attempts),
                 *([region.replica_image_id or "-"] if wide else []),
@@ -77,14 +77,23 @@ def status_table(reports: list[ImageReport], title: str = "Replication status", 
     return table
 
 
-def _status(stage: str, state: str) -> str:
+def _status(stage: str, state: str, progress: str = "") -> str:
     if state == "done":
         return _styled(state, "done")
     if state == "failed":
         return _styled(state, f"failed: {stage}")
     if state == "in_progress":
-        return _styled(state, f"{stage}…")
+        return _styled(state, f"{stage} {progress}" if progress else f"{stage}…")
     return _styled(state, state)
+
+
+def _progress(region) -> str:
+    """`42% ~12m left` from the work request OCI reports (the time left is an estimate)."""
+    p = region.progress
+    if p is None or p.percent_complete is None:
+        return ""
+    left = f" ~{minutes(region.seconds_left)} left" if region.seconds_left else ""
+    return f"{p.percent_complete:.0f}%{left}"
 
 
 def notes(reports: list[ImageReport]) -> list[str]:
