@@ -50,6 +50,21 @@ def test_a_request_signed_with_another_key_is_not_authenticated(cloud):
     assert (e.value.status, e.value.code) == (401, "NotAuthenticated")
 
 
+def test_a_signature_must_cover_date_request_target_and_host(cloud):
+    from ocifake.core.errors import NotAuthenticated
+
+    c = cloud.config(SOURCE)
+    signer = oci.signer.Signer(c["tenancy"], c["user"], c["fingerprint"], c["key_file"])
+    request = oci._vendor.requests.Request("GET", f"https://objectstorage.{SOURCE}.oraclecloud.com/n/").prepare()
+    signer.do_request_sign(request)
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    assert cloud.auth.principal_for("GET", "/n/", headers).kind == "api_key"
+    # The same signature claimed over the date alone: OCI refuses it, and so does the fake.
+    narrowed = headers["authorization"].replace('headers="date (request-target) host"', 'headers="date"')
+    with pytest.raises(NotAuthenticated, match="must cover"):
+        cloud.auth.principal_for("GET", "/n/", {**headers, "authorization": narrowed})
+
+
 def test_a_region_outside_the_tenancy_is_not_authenticated(cloud):
     config = dict(cloud.config(SOURCE), region="ap-tokyo-1")
     with pytest.raises(ServiceError) as e:

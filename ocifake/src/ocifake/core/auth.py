@@ -131,7 +131,12 @@ class Authenticator:
     @staticmethod
     def _verify(fields: dict, key: rsa.RSAPrivateKey, method: str, target: str, headers: dict) -> None:
         lines = []
-        for name in fields.get("headers", "date").split():
+        signed = fields.get("headers", "date").split()
+        # OCI's request signatures cover at least these three on every request.
+        missing = [h for h in ("date", "(request-target)", "host") if h not in signed]
+        if missing:
+            raise NotAuthenticated(f"The signature must cover {', '.join(missing)}.")
+        for name in signed:
             if name == "(request-target)":
                 lines.append(f"(request-target): {method.lower()} {target}")
             elif name in headers:

@@ -1,0 +1,238 @@
+"""`ocifake serve`: the fake cloud on a network port, for clients that are not this Python process.
+
+The oci CLI, curl, another language's SDK: anything that signs OCI requests can use it. A
+request names its service and region as it would with OCI, in its Host header
+(`objectstorage.us-ashburn-1.oraclecloud.com`, pointed at this server with `curl --resolve`
+or a hosts entry) or, where a name cannot be pointed, as `<service>.<region>.localhost`. With
+`--tls` the server speaks HTTPS with a certificate it makes for those names, written as a CA
+bundle for the client (`--cacert`, `--cert-bundle`, `REQUESTS_CA_BUNDLE`).
+
+The simulated clock follows real time at `--speed` (60: a 20-minute export takes 20 seconds);
+`POST /_ocifake/advance?seconds=N` moves it on at once, for scripts that want no waiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import ipaddress
+import json
+import os
+import re
+import ssl
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from .cloud import FakeCloud
+
+ADMIN_PREFIX = "/_ocifake/"
+_LOCAL_HOST = re.compile(r"^(?P<name>[a-z][a-z.-]*?\.[a-z]+(?:-[a-z]+)+-\d+)\.localhost$")
+
+
+def oci_host(host_header: str) -> str | None:
+    """The OCI host a request is for, from its Host header (port dropped); None if it names none."""
+    host = host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+    host = host.lower()
+    if host.endswith((".oraclecloud.com",)):
+        return host
+    local = _LOCAL_HOST.match(host)
+    return f"{local['name']}.oraclecloud.com" if local else None
+
+
+def certificate(regions: list[str], directory: str) -> tuple[str, str]:
+    """A self-signed certificate for every service host of the regions; (cert file, key file)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    names: list[x509.GeneralName] = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    for region in regions:
+        # A wildcard covers one label: objectstorage.<region>.oraclecloud.com, iaas.<region>…
+        names += [x509.DNSName(f"*.{region}.oraclecloud.com"), x509.DNSName(f"*.{region}.localhost")]
+        names += [x509.DNSName(f"*.vaults.{region}.oci.oraclecloud.com")]
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ocifake")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=7))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = os.path.join(directory, "ca.pem"), os.path.join(directory, "server-key.pem")
+    with open(cert_file, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_file, "wb") as f:
+        f.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    os.chmod(key_file, 0o600)
+    return cert_file, key_file
+
+
+class Server:
+    """The fake cloud behind a real HTTP(S) listener; answers as the in-process fake does."""
+
+    def __init__(self, cloud: FakeCloud, port: int = 0, tls: tuple[str, str] | None = None):
+        self.cloud = cloud
+        server = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                for key, value in (headers or {}).items():
+                    if key.lower() != "content-length":
+                        self.send_header(key, value)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else b""
+                if self.path.startswith(ADMIN_PREFIX):
+                    self._answer(*server.admin(self.command, self.path))
+                    return
+                host = oci_host(self.headers.get("host", ""))
+                if host is None:
+                    message = "the Host header names no OCI service host (<service>.<region>.oraclecloud.com)"
+                    payload = json.dumps({"code": "InvalidParameter", "message": message}).encode()
+                    self._answer(400, payload, {"content-type": "application/json"})
+                    return
+                try:
+                    reply = server.cloud.dispatch(self.command, f"https://{host}{self.path}", dict(self.headers), body)
+                except Exception as exc:  # a fault the fake injects as a broken connection
+                    payload = json.dumps({"code": "ServiceUnavailable", "message": str(exc)}).encode()
+                    self._answer(503, payload, {"content-type": "application/json"})
+                    return
+                self._answer(reply.status, reply.body, reply.headers)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = _handle
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        self._server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def admin(self, method: str, path: str) -> tuple[int, bytes, dict[str, str]]:
+        parts = urlsplit(path)
+        if method == "POST" and parts.path == ADMIN_PREFIX + "advance":
+            seconds = float(parse_qs(parts.query).get("seconds", ["0"])[0])
+            with self.cloud.lock:
+                self.cloud.advance(seconds)
+        elif not (method == "GET" and parts.path == ADMIN_PREFIX + "clock"):
+            return 404, b'{"code": "NotFound", "message": "no such ocifake admin path"}', {}
+        now = json.dumps({"now": self.cloud.clock.now().isoformat()}).encode()
+        return 200, now, {"content-type": "application/json"}
+
+    def serve_forever(self, speed: float) -> None:
+        if speed > 0:
+            threading.Thread(target=self._tick, args=(speed,), name="ocifake-clock", daemon=True).start()
+        self._server.serve_forever()
+
+    def _tick(self, speed: float) -> None:
+        """The simulated clock following real time, `speed` simulated seconds per real one."""
+        last = time.monotonic()
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self.cloud.lock:
+                self.cloud.advance((now - last) * speed)
+            last = now
+
+    def shutdown(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def write_oci_config(cloud: FakeCloud, directory: str) -> str:
+    """An oci config file for the tenancy's administrator, one profile per region (DEFAULT: the first)."""
+    path = os.path.join(directory, "config")
+    lines = []
+    for n, region in enumerate(cloud.regions):
+        config = cloud.config(region)
+        key = os.path.join(directory, "api-key.pem")
+        with open(config["key_file"], "rb") as src, open(key, "wb") as dst:
+            dst.write(src.read())
+        os.chmod(key, 0o600)
+        config["key_file"] = key
+        lines.append(f"[{'DEFAULT' if n == 0 else region}]")
+        lines += [f"{k}={v}" for k, v in config.items()]
+        lines.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    os.chmod(path, 0o600)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ocifake", description="A stateful, multi-region local OCI.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="Serve the fake cloud over HTTP(S) for any OCI client.")
+    serve.add_argument("--regions", default="us-ashburn-1", help="Comma-separated OCI region names.")
+    serve.add_argument("--port", type=int, default=0, help="Port on 127.0.0.1 (0: any free one).")
+    serve.add_argument("--tls", action="store_true", help="Speak HTTPS with a certificate made for the regions.")
+    serve.add_argument("--dir", default=None, help="Where to write the oci config, its key and the CA bundle.")
+    serve.add_argument("--speed", type=float, default=60.0, help="Simulated seconds per real second (0: frozen).")
+    serve.add_argument("--no-iam", action="store_true", help="Answer every signed request, without policies.")
+    args = parser.parse_args(argv)
+    regions = [r.strip() for r in args.regions.split(",") if r.strip()]
+    from .cloud import Options
+
+    try:
+        cloud = FakeCloud(regions=regions, options=Options(iam_enforced=not args.no_iam))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    directory = args.dir or os.path.join(os.getcwd(), ".ocifake")
+    os.makedirs(directory, exist_ok=True)
+    with cloud:
+        tls = certificate(regions, directory) if args.tls else None
+        server = Server(cloud, args.port, tls)
+        ready = {
+            "port": server.port,
+            "scheme": server.scheme,
+            "regions": regions,
+            "namespace": cloud.namespace,
+            "tenancy": cloud.tenancy_id,
+            "config_file": write_oci_config(cloud, directory),
+            "ca_bundle": tls[0] if tls else None,
+        }
+        print(json.dumps(ready), flush=True)  # one line a script can read before its first request
+        try:
+            server.serve_forever(args.speed)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
