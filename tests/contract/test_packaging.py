@@ -1,5 +1,6 @@
 """What each distribution ships: the function image carries the function and nothing else."""
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -72,6 +73,9 @@ def test_every_wheel_carries_the_licence_and_says_who_and_what(tmp_path, project
     assert headers["License-Expression"] == "Apache-2.0"
     assert headers["Author"] or headers["Author-email"]
     assert "Programming Language :: Python :: 3.11" in (headers.get_all("Classifier") or [])
+    # A package index shows the description away from the repository: every link must be absolute.
+    relative = re.findall(r"\]\((?!https?://)([^)]*)\)", headers.get_payload() or "")
+    assert relative == []
 
 
 def test_ocifake_says_its_version():
