@@ -61,6 +61,17 @@ class ReplicatorConfig(BaseModel):
     # OCI Monitoring: both set, each invocation posts its metrics; either empty, none are sent.
     metrics_namespace: str = Field(DEFAULT_NAMESPACE, max_length=255)
     metrics_compartment_id: str | None = None
+    # Image families: successive builds grouped by a tag on the source (freeform, or a defined
+    # tag <namespace>.<key>), replicas beyond the newest IR_KEEP_VERSIONS of a family deleted in
+    # each target region once a newer one is protected (empty: keep every version).
+    family_tag: str = Field("image-family", min_length=1, max_length=100)
+    family_defined_tag: str | None = None
+    keep_versions: int | None = Field(None, ge=1, le=1000)
+    retention: bool = True  # off: families are marked latest, never pruned
+    # A replica younger than this is never deleted by retention, whatever its rank.
+    min_age_hours: float = Field(24, ge=0, le=24 * 365)
+    # Custom images a target region may hold (OCI's limit: 100 with Universal Credits, 25 Pay As You Go).
+    image_limit: int = Field(100, ge=1, le=100000)
     # Off: the HTTP library stops reading proxy settings and .netrc from the environment on
     # every request (a tenth of the CPU of a call); leave on where a proxy is needed.
     http_trust_env: bool = True
@@ -102,7 +113,12 @@ class ReplicatorConfig(BaseModel):
             raise ValueError(f"not a custom metric namespace: {problem}")
         return value
 
-    @field_validator("opt_in_defined_tag")
+    @field_validator("keep_versions", mode="before")
+    @classmethod
+    def _keep_all_when_empty(cls, value):
+        return None if value in ("", None) else value
+
+    @field_validator("opt_in_defined_tag", "family_defined_tag")
     @classmethod
     def _namespace_dot_key(cls, value: str | None) -> str | None:
         if value in (None, ""):
@@ -135,6 +151,13 @@ class ReplicatorConfig(BaseModel):
             if outside:
                 raise ValueError(f"default_regions outside allowed_regions: {', '.join(outside)}")
         return self
+
+    @property
+    def family_defined(self) -> tuple[str, str] | None:
+        if self.family_defined_tag is None:
+            return None
+        namespace, _, key = self.family_defined_tag.partition(".")
+        return namespace, key
 
     @property
     def opt_in_defined(self) -> tuple[str, str] | None:

@@ -14,7 +14,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .images import ImageFacts, ShapeEntry
-from .naming import PROVENANCE_TAG, REPLICATED_AT_TAG, SOURCE_REGION_TAG
+from .naming import LATEST_TAG, PROVENANCE_TAG, REPLICATED_AT_TAG, SOURCE_CREATED_TAG, SOURCE_REGION_TAG
 
 SCHEMA_VERSION: Final = 2
 
@@ -67,6 +67,7 @@ class ReplicationManifest(BaseModel):
     object_size: int = 0
     object_md5: str | None = None  # the exported object's checksum (multipart MD5 for a multipart object)
     export_attempt: int = 0
+    source_time_created: datetime | None = None  # orders a family's versions in every region
     signature: str | None = None  # HMAC-SHA256 of the rest, with the deployment's key (integrity.py)
 
     @property
@@ -93,7 +94,8 @@ def replica_tags(
     image: ImageFacts, opt_in_tag: str, opt_in_defined: tuple[str, str] | None
 ) -> tuple[dict[str, str], dict[str, dict]]:
     """The source's tags less the opt-in tag, so a replica can never start a replication."""
-    freeform = {k: v for k, v in image.freeform_tags.items() if k != opt_in_tag}
+    # Neither the opt-in tag nor a family's latest mark: each region sets its own latest.
+    freeform = {k: v for k, v in image.freeform_tags.items() if k not in (opt_in_tag, LATEST_TAG)}
     defined = {ns: dict(values) for ns, values in image.defined_tags.items()}
     if opt_in_defined is not None:
         namespace, key = opt_in_defined
@@ -109,8 +111,14 @@ def replica_freeform(manifest: ReplicationManifest, replicated_at: str | None = 
 
     `replicated_at` keeps the time a replica was first made when a later manifest is applied.
     """
+    created = (
+        {SOURCE_CREATED_TAG: manifest.source_time_created.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        if manifest.source_time_created
+        else {}
+    )
     return {
         **manifest.freeform_tags,
+        **created,
         PROVENANCE_TAG: manifest.source_image_id,
         SOURCE_REGION_TAG: manifest.source_region,
         REPLICATED_AT_TAG: replicated_at or manifest.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

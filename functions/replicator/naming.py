@@ -24,6 +24,10 @@ from .gateways.regions import is_region
 PROVENANCE_TAG = "replica-of"
 SOURCE_REGION_TAG = "replica-source-region"
 REPLICATED_AT_TAG = "replicated-at"
+# The source image's creation time on its replica: the order of a family's versions.
+SOURCE_CREATED_TAG = "replica-source-created"
+LATEST_TAG = "image-family-latest"  # "true" on the newest protected replica of a family in a region
+KEEP_TAG = "replicate-keep"  # on a source: how many versions of its family each target keeps
 
 PAR_NAME_PREFIX = "image-replicator-"
 SOURCE_META = "opc-meta-source-image-id"
@@ -32,9 +36,10 @@ SOURCE_REGION_META = "opc-meta-source-region"
 INITIAL_MANIFEST = "initial"
 # "lost": a finished replica was deleted in the target region (not by the replicator);
 # "refused": the image that landed is not the one the manifest describes: copy it again.
-AckOutcome = Literal["done", "failed", "refused", "lost", "deleted"]
-ACK_OUTCOMES: tuple[AckOutcome, ...] = ("done", "failed", "refused", "lost", "deleted")
-_OUTCOME_RANK = {"failed": 0, "refused": 0, "done": 1, "lost": 2, "deleted": 3}
+AckOutcome = Literal["done", "failed", "refused", "lost", "deleted", "retired"]
+ACK_OUTCOMES: tuple[AckOutcome, ...] = ("done", "failed", "refused", "lost", "deleted", "retired")
+# "retired": retention deleted the replica, a newer version of its family being kept.
+_OUTCOME_RANK = {"failed": 0, "refused": 0, "done": 1, "lost": 2, "retired": 3, "deleted": 3}
 
 
 def image_object(prefix: str, source_id: str) -> str:

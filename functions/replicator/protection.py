@@ -20,8 +20,11 @@ from .images import ImageFacts
 from .naming import AckName
 from .records.source import SourceRecord, TargetPart
 
-TargetState = Literal["protected", "lagging", "failed"]
-ImageState = Literal["protected", "lagging", "failed", "refused"]
+# "retired": retention deleted this version's replica there, a newer version of its family being
+# kept; the family's latest version is what the region protects, so this is no gap.
+TargetState = Literal["protected", "lagging", "failed", "retired"]
+ImageState = Literal["protected", "lagging", "failed", "refused", "retired"]
+COVERED = ("protected", "retired")  # no gap open
 _WORST: tuple[ImageState, ...] = ("refused", "failed", "lagging", "protected")
 
 
@@ -68,6 +71,8 @@ def _target(
     current = record.manifest_issued if record is not None else 0
     mine = [a for a in answers if a.target == region and a.issued >= current]
     newest = max(mine, key=lambda a: a.rank) if mine else None
+    if (newest is not None and newest.outcome == "retired") or (part is not None and part.state == "retired"):
+        return TargetProtection(region=region, state="retired", reason="a newer version of its family is kept")
     # A replica reported deleted protects nothing, whatever answered done before it.
     unapplied_loss = newest is not None and newest.outcome == "lost"
     if not unapplied_loss and (
@@ -118,7 +123,11 @@ def protection(
         _target(region, record.targets.get(region) if record else None, record, answers, created, now)
         for region in decision.targets
     )
-    state = next(s for s in _WORST if s in {t.state for t in targets} or s == "protected")
+    states = {t.state for t in targets}
+    if states == {"retired"}:
+        state: ImageState = "retired"
+    else:
+        state = next(s for s in _WORST if s in states or s == "protected")
     gaps = [t.since for t in targets if t.since is not None]
     reason = next((f"{t.region}: {t.reason}" for t in targets if t.state == "failed"), "")
     return ImageProtection(**common, state=state, reason=reason, since=min(gaps) if gaps else None, targets=targets)

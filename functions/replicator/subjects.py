@@ -100,6 +100,27 @@ class Leftovers:
     objects: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class FamilyCheck:
+    """A family's replicas in one compartment of this region: the latest mark and retention.
+
+    `source_id` is a member's (the one whose finish, or the pass, calls for the look): the step
+    is logged under it, and changes no record of its own."""
+
+    family: str
+    compartment_id: str
+    source_id: str
+
+
+@dataclass(frozen=True)
+class RetireReplica:
+    """A finished replica that retention deletes: a newer version of its family is kept."""
+
+    source_id: str
+    replica_id: str
+    reason: str
+
+
 Subject = (
     SourceImage
     | Replica
@@ -113,6 +134,8 @@ Subject = (
     | RetryRequest
     | RecordRepair
     | Leftovers
+    | FamilyCheck
+    | RetireReplica
 )
 
 

@@ -29,7 +29,7 @@ locals {
     image_compartment = [for c in local.image_compartment_ids : { region = "", compartment = c, key_id = "" }]
     kms_key           = [for r, k in var.kms_key_ids : { region = r, compartment = "", key_id = k }]
   }
-  switches = { on_source_deleted = var.on_source_deleted }
+  switches = { replicas_deleted = var.on_source_deleted == "delete" || var.retention ? "yes" : "no" }
   policies = {
     for p in local.iam.policies : p.name => {
       description = p.description

@@ -29,6 +29,10 @@ locals {
     IR_TARGET_COMPARTMENT_ID       = var.target_compartment_ocid == null ? "" : var.target_compartment_ocid
     IR_COMPARTMENTS                = join(",", var.images_compartment_ocids)
     IR_ON_SOURCE_DELETED           = var.on_source_deleted
+    IR_RETENTION                   = var.retention ? "true" : "false"
+    IR_KEEP_VERSIONS               = var.keep_versions == null ? "" : tostring(var.keep_versions)
+    IR_MIN_AGE_HOURS               = tostring(var.min_age_hours)
+    IR_IMAGE_LIMIT                 = tostring(var.image_limit)
     IR_DELETE_INTERMEDIATE_OBJECTS = "true"
     IR_METRICS_NAMESPACE           = var.metrics_namespace
     IR_METRICS_COMPARTMENT_ID      = local.metrics_compartment_ocid

@@ -166,6 +166,42 @@ variable "on_source_deleted" {
   }
 }
 
+variable "retention" {
+  description = "Let retention delete replicas beyond a family's kept versions (keep_versions, or a source's replicate-keep tag); false: families are marked, never pruned, and the functions get no DeleteImage grant unless on_source_deleted is delete."
+  type        = bool
+  default     = true
+}
+
+variable "keep_versions" {
+  description = "Versions of each image family every target region keeps (null: all); a source's replicate-keep tag overrides it per family."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.keep_versions == null ? true : (var.keep_versions >= 1 && var.keep_versions <= 1000 && floor(var.keep_versions) == var.keep_versions)
+    error_message = "keep_versions is a whole number from 1 to 1000, or null to keep every version."
+  }
+}
+
+variable "min_age_hours" {
+  description = "Retention never deletes a replica younger than this."
+  type        = number
+  default     = 24
+  validation {
+    condition     = var.min_age_hours >= 0 && var.min_age_hours <= 8760
+    error_message = "min_age_hours is from 0 to 8760."
+  }
+}
+
+variable "image_limit" {
+  description = "Custom images a target region may hold: OCI's service limit (100 with Universal Credits, 25 Pay As You Go, or what the tenancy raised it to)."
+  type        = number
+  default     = 100
+  validation {
+    condition     = var.image_limit >= 1 && floor(var.image_limit) == var.image_limit
+    error_message = "image_limit is a whole number from 1."
+  }
+}
+
 variable "notification_email" {
   description = "Optional address subscribed (by email, after it confirms) to each region's topic of notices and alarms."
   type        = string

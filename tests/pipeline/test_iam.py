@@ -86,7 +86,7 @@ def test_every_statement_is_needed(statement, granted):
 
 @pytest.fixture
 def deployed(cloud, compartment):
-    return deploy(cloud, REGIONS, compartment, {"IR_DEFAULT_REGIONS": PHOENIX})
+    return deploy(cloud, REGIONS, compartment, {"IR_DEFAULT_REGIONS": PHOENIX, "IR_RETENTION": "false"})
 
 
 def as_the_function(cloud, sandbox, monkeypatch, region=SOURCE):
@@ -113,7 +113,7 @@ def test_the_function_may_do_nothing_beyond_its_statements(cloud, compartment, d
     other = cloud.create_compartment("someone-else")
     cloud.create_bucket(SOURCE, "payroll", deployed.buckets_compartment_id)
     images, objects = as_the_function(cloud, deployed, monkeypatch)
-    # Deleting images is granted only when replicas follow their deleted source (here: keep).
+    # Deleting images is granted only when replicas are ever deleted (here: retention off, sources' kept).
     assert refused(lambda: images.delete_image(image.id)) == (404, "NotAuthorizedOrNotFound")
     # Images of compartments the replicator is not given are invisible.
     assert refused(lambda: images.list_images(other)) == (404, "NotAuthorizedOrNotFound")

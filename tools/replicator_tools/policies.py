@@ -59,6 +59,7 @@ class Deployment:
     image_compartment_ids: Sequence[str]
     kms_key_ids: Mapping[str, str]
     on_source_deleted: str = "keep"
+    retention: bool = True  # retention may delete replicas beyond a family's kept versions
     region: str = ""  # the region root's own region; "" for the home root
     schedule_id: str = ""  # the region's reconcile schedule
 
@@ -83,7 +84,9 @@ def render(deployment: Deployment, path: Path = POLICIES_FILE) -> IamSpec:
         "image_compartment": [{**blank, "compartment": c} for c in deployment.image_compartment_ids],
         "kms_key": [{**blank, "region": r, "key_id": k} for r, k in deployment.kms_key_ids.items()],
     }
-    switches = {"on_source_deleted": deployment.on_source_deleted}
+    # Replicas are deleted by the function only if they follow their deleted source or retention is on.
+    deletes = deployment.on_source_deleted == "delete" or deployment.retention
+    switches = {"replicas_deleted": "yes" if deletes else "no"}
     policies = []
     for policy in doc["policies"]:
         statements = []

@@ -23,7 +23,7 @@ class RegionReport(BaseModel):
 
     region: str
     stage: str
-    state: str  # pending | in_progress | done | failed | deleted
+    state: str  # pending | in_progress | done | failed | deleted | retired (retention deleted it)
     started_at: datetime | None = None
     durations: dict[str, float | None] = {}
     attempts: int = 0
@@ -74,7 +74,7 @@ def region_report(
     if part.lost_at is not None and part.state != "done":
         then = "not made again" if part.state == "lost" else "replicating again"
         note = note or f"replica deleted at {part.lost_at:%Y-%m-%d %H:%M} UTC; {then}"
-    if part.state in ("done", "deleted"):
+    if part.state in ("done", "deleted", "retired"):
         stage, state, error = "finish", part.state, None
     elif part.state == "lost":
         stage, state, error = "finish", "failed", part.error
@@ -131,8 +131,8 @@ def merged(
     states = {r.state for r in regions}
     if "failed" in states:
         state = "failed"
-    elif states and states <= {"done", "deleted"}:
-        state = "done" if "done" in states else "closed"
+    elif states and states <= {"done", "deleted", "retired"}:
+        state = "done" if "done" in states else "retired" if "retired" in states else "closed"
     elif source.closed and not regions:
         state = "closed"
     else:

@@ -176,6 +176,7 @@ def deploy(
         image_compartment_ids=sorted(set(image_compartments)),
         kms_key_ids={},
         on_source_deleted=config.on_source_deleted,
+        retention=config.retention,
     )
     grants = render(iam)
     cloud.create_dynamic_group(grants.dynamic_group_name, grants.matching_rule, grants.dynamic_group_description)

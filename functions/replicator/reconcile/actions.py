@@ -23,6 +23,8 @@ class Action(StrEnum):
     FINISH = "finish"
     LOST = "lost"
     ANSWER = "answer"  # send an answer whose delivery is not confirmed
+    FAMILY = "family"  # a family's latest mark and retention
+    RETIRE = "retire"  # finish deleting a replica retention retired
     # both sides
     CLEANUP = "cleanup"
     REPAIR = "repair"

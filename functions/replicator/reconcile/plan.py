@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from ..config import ReplicatorConfig
 from ..decision import Decision
+from ..families import family_of, keep_of, plan_family
 from ..images import ImageFacts
 from ..manifest import ReplicaSpec
 from ..naming import AckName, LandedObject, digest, image_object, manifests_prefix, newest_manifest, parse_ack
@@ -12,15 +13,18 @@ from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..steps import deadline, settle
 from ..steps.check_copy import expected_copy
+from ..steps.family import member
 from ..subjects import (
     AnswerCheck,
     CopyCheck,
     DeletedSource,
+    FamilyCheck,
     Leftovers,
     LostReplica,
     RecordRepair,
     Replica,
     ReplicaById,
+    RetireReplica,
     SourceImage,
     Subject,
 )
@@ -224,6 +228,17 @@ def plan_replica(
         # The finished replica is not in the region's listing: it was deleted.
         lost = LostReplica(source_id, record.import_.replica_image_id)
         return [*out, planned(Action.LOST, "the finished replica is gone from the region", lost)]
+    if record.state == "retired":
+        if (
+            replica is not None
+            and replica.id == record.import_.replica_image_id
+            and replica.lifecycle_state != "DELETED"
+        ):
+            why = record.retired_reason or "retired by retention"
+            return [*out, planned(Action.RETIRE, "retired, not yet deleted", RetireReplica(source_id, replica.id, why))]
+        if leftovers:
+            out.append(planned(Action.CLEANUP, "replica retired", Leftovers(source_id, "replica", leftovers)))
+        return out
     if record.state in ("done", "deleted"):
         newer = [m for m in manifests if m.manifest.isdigit() and int(m.manifest) > record.applied_issued]
         if newer and record.state == "done":
@@ -262,6 +277,31 @@ def plan_replica(
         return [*out, planned(Action.LANDED, reason, image)]
     if newest is not None and record.manifest is None:
         return [*out, planned(Action.LANDED, "a manifest landed", newest)]
+    return out
+
+
+def plan_families(
+    replicas: list[ImageFacts], records: dict[str, ReplicaRecord | None], now: datetime, config: ReplicatorConfig
+) -> list[Planned]:
+    """Each family whose replicas here show the latest mark misplaced or more versions than it keeps."""
+    groups: dict[tuple[str, str], list[ImageFacts]] = {}
+    for image in replicas:
+        family = family_of(image, config)
+        if family and image.compartment_id and image.replica_of and image.lifecycle_state != "DELETED":
+            groups.setdefault((family, image.compartment_id), []).append(image)
+    out = []
+    for (family, compartment), images in sorted(groups.items()):
+        members = [member(i, records.get(i.replica_of or "")) for i in images]
+        newest = max((m for m in members if m.protected), key=lambda m: m.order, default=None)
+        if newest is None:
+            continue
+        keep, _ = keep_of(next(i for i in images if i.id == newest.replica_id), config)
+        plan = plan_family(members, keep, config.min_age_hours, now)
+        if not plan.empty:
+            check = FamilyCheck(family, compartment, newest.source_id)
+            out.append(
+                Planned("replica", newest.source_id, Action.FAMILY, f"family {family}: {plan.describe()}", check)
+            )
     return out
 
 

@@ -15,7 +15,7 @@ from ..decision import decide
 from ..errors import NotFound, ReplicatorError
 from ..images import ImageFacts
 from ..naming import PAR_NAME_PREFIX, digest
-from ..protection import ImageProtection, protection
+from ..protection import COVERED, ImageProtection, protection
 from ..runtime import Runtime
 from ..steps import (
     acknowledge,
@@ -25,11 +25,13 @@ from ..steps import (
     deadline,
     distribute,
     export,
+    family,
     finish,
     landed,
     lost,
     refresh,
     repair,
+    retire,
     settle,
     tombstone,
 )
@@ -38,7 +40,7 @@ from ..subjects import Replica, ReplicaById
 from ..telemetry.exposure import exposure_points
 from .actions import PASSIVE, Action
 from .observe import Observed, observe, rebuild_replica, rebuild_source
-from .plan import Planned, plan_replica, plan_source, repairs
+from .plan import Planned, plan_families, plan_replica, plan_source, repairs
 
 # What each planned action runs: the STEP of the module of the same name, the steps the events run.
 STEPS: dict[str, dict[Action, Step]] = {
@@ -58,6 +60,8 @@ STEPS: dict[str, dict[Action, Step]] = {
         Action.LANDED: landed.STEP,
         Action.FINISH: finish.STEP,
         Action.LOST: lost.STEP,
+        Action.FAMILY: family.STEP,
+        Action.RETIRE: retire.STEP,
         Action.ANSWER: answer.RESEND,
         Action.CLEANUP: cleanup.REPLICA,
         Action.REPAIR: repair.REPLICA,
@@ -131,6 +135,8 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
             now,
             config,
         )
+    records = {i: found.record for i, found in seen.replica_records.items() if found is not None}
+    plans += plan_families(list(seen.replicas.values()), records, now, config)
     return plans
 
 
@@ -182,7 +188,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
         region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems)
     )
     measured = protections(seen, runtime, now)
-    report.exposed = sum(p.state != "protected" for p in measured)
+    report.exposed = sum(p.state not in COVERED for p in measured)
     report.oldest_exposure_seconds = max((p.exposure_seconds(now) for p in measured), default=0.0)
     if not dry_run:
         runtime.metrics.add(exposure_points(runtime.region, measured, now))

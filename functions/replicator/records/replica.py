@@ -11,7 +11,7 @@ from .lease import Lease
 SCHEMA_VERSION: Final = 2
 
 ImportState = Literal["none", "running", "done", "failed"]
-ReplicaState = Literal["waiting", "importing", "done", "failed", "deleted", "lost"]
+ReplicaState = Literal["waiting", "importing", "done", "failed", "deleted", "lost", "retired"]
 
 
 class ImportPart(BaseModel):
@@ -62,6 +62,8 @@ class ReplicaRecord(BaseModel):
     error: str | None = None
     gave_up: bool = False
     lost_at: datetime | None = None  # when a finished replica was found deleted
+    retired_at: datetime | None = None  # when retention deleted it (a newer version is kept)
+    retired_reason: str | None = None
     refusals: int = 0  # landed images refused for not matching their manifest
     updated_at: datetime | None = None
     rebuilt_at: datetime | None = None
@@ -143,6 +145,11 @@ class ReplicaRecord(BaseModel):
 
     def source_deleted(self, issued: int) -> None:
         self.state, self.applied_issued = "deleted", max(self.applied_issued, issued)
+
+    def retire(self, now: datetime, reason: str) -> None:
+        """Retention deletes this finished replica (a newer version of its family is kept)."""
+        if self.state == "done":
+            self.state, self.retired_at, self.retired_reason = "retired", now, reason
 
     def mark_lost(self, now: datetime) -> None:
         self.state, self.lost_at = "lost", now

@@ -19,8 +19,8 @@ def failed_notice(target: str) -> str:
 
 
 ExportState = Literal["none", "running", "done", "failed"]
-TargetState = Literal["pending", "copying", "landed", "done", "failed", "deleted", "lost"]
-ANSWERED: tuple[TargetState, ...] = ("done", "failed", "deleted", "lost")
+TargetState = Literal["pending", "copying", "landed", "done", "failed", "deleted", "lost", "retired"]
+ANSWERED: tuple[TargetState, ...] = ("done", "failed", "deleted", "lost", "retired")
 
 
 class ExportPart(BaseModel):
@@ -266,6 +266,9 @@ class SourceRecord(BaseModel):
             part.applied_issued = ack.issued
         elif ack.outcome == "deleted":
             part.state, part.error = "deleted", None
+        elif ack.outcome == "retired":
+            # Retention there deleted this version's replica: a newer one of its family is kept.
+            part.state, part.error, part.replica_image_id = "retired", None, None
         elif ack.outcome == "refused":
             # What landed there was not what this region exported (a forged or damaged object,
             # now quarantined): copy again, up to the attempts allowed.

@@ -110,6 +110,7 @@ def build_manifest(
         object_size=size,
         object_md5=md5,
         export_attempt=attempt,
+        source_time_created=image.time_created,
     )
 
 

@@ -10,6 +10,7 @@ from ..naming import image_object, manifest_object
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import Replica
+from . import family
 from .answer import answered, send
 from .engine import Step, StepContext, StepResult
 from .landed import newest_landed_manifest, source_deleted
@@ -68,11 +69,16 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
         answered("done", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
 
     refused = f"; refused here: {', '.join(sorted(applied.refused))}" if applied.refused else ""
+
+    def answer_then_family(c: StepContext) -> None:
+        send(c)
+        family.follow(c, manifest, replica)  # its family's latest mark and retention
+
     return StepResult(
         "done",
         f"replica {replica.id} is AVAILABLE with {len(manifest.shapes) - len(applied.refused)} shape entries{refused}",
         finished,
-        after=send,
+        after=answer_then_family,
     )
 
 

@@ -11,7 +11,7 @@ from ..errors import Conflict, PermanentError
 from ..gateways.compute import Compute
 from ..images import ImageFacts, ShapeEntry
 from ..manifest import ReplicationManifest, replica_freeform
-from ..naming import REPLICATED_AT_TAG
+from ..naming import LATEST_TAG, REPLICATED_AT_TAG
 
 
 @dataclass
@@ -43,6 +43,8 @@ def apply_manifest(compute: Compute, replica: ImageFacts, manifest: ReplicationM
         compute.remove_shape(replica.id, shape)
         applied.changed = True
     freeform = replica_freeform(manifest, replica.freeform_tags.get(REPLICATED_AT_TAG))
+    if LATEST_TAG in replica.freeform_tags:
+        freeform[LATEST_TAG] = replica.freeform_tags[LATEST_TAG]  # the region's mark, not the source's
     if replica.freeform_tags != freeform or replica.defined_tags != manifest.defined_tags:
         compute.update_tags(replica.id, freeform, manifest.defined_tags)
         applied.changed = True

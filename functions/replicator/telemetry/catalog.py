@@ -19,6 +19,8 @@ class Metric(StrEnum):
     EXPOSED_IMAGES = "exposed_images"  # opted-in images without a current, finished replica there
     OLDEST_EXPOSURE_SECONDS = "oldest_exposure_seconds"  # how long the oldest of those gaps has been open
     FAILED_IMAGES = "failed_images"  # of those, the ones given up on (permanent failures)
+    # Per replica retention deleted (value 1; dimensions: source and target region, compartment).
+    REPLICAS_RETIRED = "replicas_retired"
     # Per reconcile pass and source region (value 1): the pass ran and reported.
     RECONCILE_PASSES = "reconcile_passes"
 

@@ -9,7 +9,7 @@ close rather than the data stop.
 from collections import defaultdict
 from datetime import datetime
 
-from ..protection import ImageProtection
+from ..protection import COVERED, ImageProtection
 from .catalog import Dimension, Metric
 from .points import Point, point
 
@@ -23,7 +23,7 @@ def exposure_points(source_region: str, protections: list[ImageProtection], now:
         for target in image.targets:
             key = (target.region, image.compartment_id or "")
             oldest[key] = max(oldest[key], target.exposure_seconds(now))
-            exposed[key] += target.state != "protected"
+            exposed[key] += target.state not in COVERED
             failed[key] += target.state == "failed"
     out = [point(Metric.RECONCILE_PASSES, 1, now, {Dimension.SOURCE_REGION: source_region})]
     for region, compartment in sorted(oldest):

@@ -11,6 +11,7 @@ from rich.console import Console
 from replicator import logs, ocids
 from replicator.errors import ReplicatorError
 from replicator.gateways.regions import is_region
+from replicator.protection import COVERED
 from replicator.reconcile.run import run_pass
 
 from ..inventory import plan as plan_images
@@ -268,7 +269,7 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
     runtime = operator.runtime()
     found = _guard(operator, lambda: protections(runtime, compartments))
     now, rpo_seconds = runtime.now(), rpo_hours * 3600
-    late = [p for p in found if p.state != "protected" and p.exposure_seconds(now) > rpo_seconds]
+    late = [p for p in found if p.state not in COVERED and p.exposure_seconds(now) > rpo_seconds]
     if as_json:
         doc = {
             "region": runtime.region,
@@ -283,7 +284,7 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
     else:
         for line in summary_lines(found, now, rpo_seconds):
             console.print(line, highlight=False, soft_wrap=True)  # one line per image, for grep and cron mail
-        counts = {s: sum(p.state == s for p in found) for s in ("protected", "lagging", "failed", "refused")}
+        counts = {s: sum(p.state == s for p in found) for s in ("protected", "retired", "lagging", "failed", "refused")}
         tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         console.print(
             f"{len(found)} opted-in image(s) in {runtime.region}: {tally or 'none'}; "

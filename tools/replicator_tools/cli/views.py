@@ -6,7 +6,7 @@ from rich.table import Table
 
 from replicator.decision import Decision
 from replicator.images import ImageFacts
-from replicator.protection import ImageProtection
+from replicator.protection import COVERED, ImageProtection
 from replicator.reconcile.run import PassReport
 
 from ..report import STAGES, ImageReport
@@ -149,7 +149,7 @@ def duration(seconds: float) -> str:
     return f"{hours}h{mins:02d}m" if hours else f"{mins}m"
 
 
-SUMMARY_STYLES = {"protected": "green", "lagging": "yellow", "failed": "red", "refused": "red"}
+SUMMARY_STYLES = {"protected": "green", "retired": "green", "lagging": "yellow", "failed": "red", "refused": "red"}
 
 
 def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> list[str]:
@@ -158,13 +158,17 @@ def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> lis
     lines = []
     for image in images:
         age = image.exposure_seconds(now)
-        late = " [bold red]past RPO[/bold red]" if image.state != "protected" and age > rpo_seconds else ""
-        if image.state == "protected":
-            detail = "in " + ", ".join(t.region for t in image.targets)
+        late = " [bold red]past RPO[/bold red]" if image.state not in COVERED and age > rpo_seconds else ""
+        if image.state in COVERED:
+            held = [t.region for t in image.targets if t.state == "protected"]
+            retired = [t.region for t in image.targets if t.state == "retired"]
+            detail = ("in " + ", ".join(held)) if held else ""
+            if retired:
+                detail += f"{'; ' if held else ''}retired in {', '.join(retired)} (a newer version is kept)"
         elif image.state == "refused":
             detail = f"for {duration(age)}: {image.reason}"
         else:
-            gaps = [t for t in image.targets if t.state != "protected"]
+            gaps = [t for t in image.targets if t.state not in COVERED]
             where = ", ".join(f"{t.region} for {duration(t.exposure_seconds(now))}" for t in gaps)
             why = "; ".join(dict.fromkeys(t.reason for t in gaps if t.reason))
             detail = where + (f": {why}" if why else "")

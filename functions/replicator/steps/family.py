@@ -1,0 +1,96 @@
+"""Target region: a family's replicas in one compartment get their latest mark, and retention runs.
+
+Reached when a replica of the family finishes, and from the pass when the region's listing
+shows the mark misplaced or more versions than the family keeps. The listing says who is in
+the family; each member's record says whether this product finished it (only those count as
+protected, carry the mark, or are ever deleted). The mark goes on the new latest before it
+leaves the old one; deletions are `retire` steps, each on its own record.
+"""
+
+from .. import logs
+from ..errors import ReplicatorError
+from ..families import Member, family_of, family_of_tags, keep_of, plan_family
+from ..images import ImageFacts
+from ..manifest import ReplicationManifest
+from ..naming import LATEST_TAG
+from ..records.replica import ReplicaRecord
+from ..runtime import Runtime
+from ..subjects import FamilyCheck, RetireReplica
+from . import retire
+from .engine import Step, StepContext, StepResult, execute
+
+
+def members(runtime: Runtime, check: FamilyCheck) -> tuple[list[Member], dict[str, ImageFacts]]:
+    """The family's replicas in the compartment, each with what its record says of it."""
+    config = runtime.config
+    listed = {
+        i.id: i
+        for i in runtime.compute.list_images(check.compartment_id)
+        if i.replica_of and i.lifecycle_state != "DELETED" and family_of(i, config) == check.family
+    }
+    found = []
+    for image in listed.values():
+        record = runtime.records.read("replica", image.replica_of or "").record
+        found.append(member(image, record))
+    return found, listed
+
+
+def member(image: ImageFacts, record: ReplicaRecord | None) -> Member:
+    ours = record is not None and record.import_.replica_image_id == image.id
+    protected = ours and record is not None and record.state == "done" and image.lifecycle_state == "AVAILABLE"
+    return Member.of(image, protected=protected, ours=ours)
+
+
+def run(ctx: StepContext, subject: FamilyCheck) -> StepResult:
+    runtime, config, compute = ctx.runtime, ctx.config, ctx.runtime.compute
+    found, images = members(runtime, subject)
+    newest = max((m for m in found if m.protected), key=lambda m: m.order, default=None)
+    keep, why = keep_of(images[newest.replica_id], config) if newest else (config.keep_versions, None)
+    plan = plan_family(found, keep, config.min_age_hours, ctx.now)
+    # The new latest is marked before any other loses the mark: a reader never finds none.
+    for m in plan.mark:
+        image = images[m.replica_id]
+        compute.update_tags(m.replica_id, {**image.freeform_tags, LATEST_TAG: "true"}, image.defined_tags)
+    for m in plan.unmark:
+        image = images[m.replica_id]
+        kept = {k: v for k, v in image.freeform_tags.items() if k != LATEST_TAG}
+        compute.update_tags(m.replica_id, kept, image.defined_tags)
+    deleted = []
+    latest = plan.latest.display_name if plan.latest else "none"
+    for m in plan.delete:
+        reason = f"family {subject.family} keeps {keep} version(s); {latest} is the latest"
+        outcome = execute(
+            retire.STEP, runtime, RetireReplica(m.source_id, m.replica_id, reason), rebuild=_rebuild, now=ctx.now
+        )
+        if outcome.result == "done":
+            deleted.append(m.display_name)
+    spared = f"; spared: {len(plan.spared)}" if plan.spared else ""
+    note = f"; {why}" if why else ""
+    return StepResult("done", f"family {subject.family}: {plan.describe()}{spared}{note}")
+
+
+def _rebuild(runtime: Runtime, source_id: str) -> ReplicaRecord | None:
+    from ..reconcile.observe import rebuild_replica  # only when a member's record is damaged
+
+    return rebuild_replica(runtime, source_id)
+
+
+def follow(ctx: StepContext, manifest: ReplicationManifest, replica: ImageFacts) -> None:
+    """After a replica of a family finished: its family's mark and retention, in the same invocation.
+
+    A failure here leaves the replica finished; the pass sees the family and tries again."""
+    family = family_of_tags(manifest.freeform_tags, manifest.defined_tags, ctx.config)
+    if family is None or replica.compartment_id is None:
+        return
+    check = FamilyCheck(family, replica.compartment_id, manifest.source_image_id)
+    try:
+        execute(STEP, ctx.runtime, check, rebuild=_rebuild, now=ctx.now)
+    except ReplicatorError as exc:
+        logs.warning("family step failed; the next pass tries again", family=family, reason=exc.reason)
+
+
+def new_record(runtime: Runtime, subject: FamilyCheck) -> ReplicaRecord:
+    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
+
+
+STEP = Step("family", "replica", lambda s: s.source_id, new_record, run)

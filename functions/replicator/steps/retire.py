@@ -1,0 +1,80 @@
+"""Target region: retention deletes a finished replica, a newer version of its family being kept.
+
+Only a replica this region's record names as the one the product finished is deleted; the
+record says `retired` (and the source is answered so) before the image goes, so that the pass
+never takes the deletion for a loss. A record already retired whose image still exists (the
+deletion did not happen) is deleted again, without a second answer.
+"""
+
+from contextlib import suppress
+from datetime import datetime
+
+from ..errors import NotFound, PermanentError
+from ..records.replica import ReplicaRecord
+from ..runtime import Runtime
+from ..subjects import RetireReplica
+from ..telemetry.catalog import Dimension, Metric
+from ..telemetry.points import point
+from .answer import answered, send
+from .engine import Step, StepContext, StepResult, chain
+
+
+def blocker(record: ReplicaRecord, subject: RetireReplica) -> str | None:
+    if record.import_.replica_image_id != subject.replica_id:
+        return "not the replica this region finished: never deleted by retention"
+    if record.state not in ("done", "retired"):
+        return f"the replica is {record.state}, not finished"
+    return None
+
+
+def retired(now: datetime, reason: str):
+    return lambda r: r.retire(now, reason)
+
+
+def run(ctx: StepContext, subject: RetireReplica) -> StepResult:
+    record: ReplicaRecord | None = ctx.record
+    if record is None:
+        return StepResult("ignored", "no record of this replica here: not made by the replicator, never deleted")
+    reason = blocker(record, subject)
+    if reason:
+        return StepResult("ignored", reason)
+    after = None
+    if record.state == "done":
+        key, prefix = ctx.runtime.signing_key(), ctx.config.object_prefix
+
+        def still_finished(r: ReplicaRecord) -> str | None:
+            return blocker(r, subject) or (None if r.state == "done" else f"already {r.state}")
+
+        refusal = ctx.claim(
+            chain(retired(ctx.now, subject.reason), answered("retired", prefix, ctx.now, key)), still_finished
+        )
+        if refusal:
+            return StepResult("ignored", refusal)
+        after = send
+    try:
+        ctx.runtime.compute.delete_image(subject.replica_id)
+    except NotFound:
+        # Gone already (a parallel invocation), or the deletion was refused: IAM answers a
+        # refused DeleteImage as 404 too. The image itself says which.
+        with suppress(NotFound):
+            still = ctx.runtime.compute.get_image(subject.replica_id)
+            if still.lifecycle_state not in ("DELETED", "DELETING"):
+                raise PermanentError(
+                    f"DeleteImage of {subject.replica_id} refused: the functions lack the 'delete-replicas' "
+                    "policy statement (Terraform grants it when retention is on)"
+                ) from None
+    if after is not None:  # counted once, by the invocation that retired it
+        dims = {
+            Dimension.SOURCE_REGION: record.source_region or None,
+            Dimension.TARGET_REGION: ctx.runtime.region,
+            Dimension.COMPARTMENT_ID: record.manifest.source_compartment_id if record.manifest else None,
+        }
+        ctx.runtime.metrics.add([point(Metric.REPLICAS_RETIRED, 1, ctx.now, dims)])
+    return StepResult("done", f"replica {subject.replica_id} deleted: {subject.reason}", after=after)
+
+
+def new_record(runtime: Runtime, subject: RetireReplica) -> ReplicaRecord:
+    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
+
+
+STEP = Step("retire", "replica", lambda s: s.source_id, new_record, run)
