@@ -43,6 +43,10 @@ class NotFound(PermanentError):
     """The resource does not exist (or the caller may not see it: OCI does not say which)."""
 
 
+class LimitExceeded(PermanentError):
+    """A service limit of the tenancy in the region (OCI's LimitExceeded): custom images, for one."""
+
+
 class Conflict(ReplicatorError):
     """The resource's state does not allow the request now (another operation holds it): neither
     permanent (later it may) nor worth an immediate retry of the same request."""

@@ -10,7 +10,17 @@ from datetime import timedelta
 import pytest
 
 from replicator.naming import LATEST_TAG
-from tests.helpers import FRANKFURT, PHOENIX, SOURCE, compute, record
+from tests.helpers import (
+    FRANKFURT,
+    PHOENIX,
+    SOURCE,
+    compute,
+    intermediate_objects,
+    leftover_pars,
+    record,
+    replicas,
+    target_states,
+)
 from tests.pipeline.test_adversarial import SEEDS, image, teardown, world  # noqa: F401  (teardown: a fixture)
 
 TARGETS = (PHOENIX, FRANKFURT)
@@ -84,3 +94,44 @@ def test_a_replica_the_replicator_did_not_make_and_a_young_one_are_never_deleted
     assert sorted(family_replicas(cloud, PHOENIX, compartment)) == ["web-0", "web-2", "web-3"]
     assert compute(cloud, PHOENIX).get_image(forged.id).data.lifecycle_state == "AVAILABLE"
     assert family_replicas(cloud, PHOENIX, compartment)["web-3"].get(LATEST_TAG) == "true"
+
+
+@pytest.mark.parametrize("seed", SEEDS[:1])
+def test_a_full_region_applies_retention_first_and_then_imports(seed, teardown):  # noqa: F811
+    cloud, compartment, sandbox, _ = world(seed, env={"IR_MIN_AGE_HOURS": "48", "IR_IMAGE_LIMIT": "2"})
+    teardown(cloud)
+    tags = {**FAMILY, "replicate-to": PHOENIX, "replicate-keep": "1"}
+    for n in (1, 2):
+        cloud.advance(3600)
+        image(cloud, compartment, f"web-{n}", tags=tags)
+        cloud.run_until_idle()
+    assert sorted(family_replicas(cloud, PHOENIX, compartment)) == ["web-1", "web-2"]  # web-1 too young to go
+    cloud.advance(timedelta(hours=49).total_seconds())
+    third = image(cloud, compartment, "web-3", tags=tags)
+    cloud.run_until_idle()
+    # The region held its limit of 2: retention removed web-1 so that web-3 could be imported,
+    # and once web-3 was protected, web-2 (keep 1, now old enough) went too.
+    assert target_states(cloud, sandbox, third.id) == {PHOENIX: "done"}
+    assert sorted(family_replicas(cloud, PHOENIX, compartment)) == ["web-3"]
+
+
+@pytest.mark.parametrize("where", ["the replicator's compartment", "a compartment it cannot see"])
+def test_a_region_without_room_fails_the_import_by_name_and_leaves_nothing_behind(where, teardown):  # noqa: F811
+    env = {"IR_IMAGE_LIMIT": "1"} if where == "the replicator's compartment" else {}
+    cloud, compartment, sandbox, _ = world(SEEDS[0], env=env)
+    teardown(cloud)
+    if where == "a compartment it cannot see":
+        cloud.compute(PHOENIX).custom_image_limit = 1  # OCI's own limit, counted over every compartment
+        elsewhere = cloud.create_compartment("someone-else")
+        cloud.create_image(PHOENIX, elsewhere, "their-own")
+    else:
+        cloud.create_image(PHOENIX, compartment, "their-own")
+    cloud.run_until_idle()
+    source = image(cloud, compartment, "web", tags={"replicate-to": PHOENIX})
+    cloud.run_until_idle()
+    sandbox.converge()
+    assert replicas(cloud, PHOENIX, source.id, compartment) == []
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "failed"}
+    error = record(cloud, sandbox, "replica", source.id, PHOENIX)["error"]
+    assert "custom image limit reached" in error and "custom-image-count" in error
+    assert leftover_pars(cloud, sandbox) == [] and intermediate_objects(cloud, sandbox) == []

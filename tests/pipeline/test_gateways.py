@@ -36,6 +36,7 @@ def test_listings_follow_every_page(cloud, compartment, gateways):
     for n in range(1205):
         backend.put_object(cloud.namespace, "b", f"p/{n:05d}", b"{}", {}, emit_event=False)
     assert len(objects.list_objects("b", "p/")) == 1205
+    cloud.compute(SOURCE).custom_image_limit = 200  # a tenancy whose limit was raised
     for n in range(130):
         cloud.create_image(SOURCE, compartment, f"img-{n}")
     assert len(gateways[0].list_images(compartment)) == 130

@@ -10,7 +10,15 @@ from typing import Any, TypeVar
 import oci
 
 from .. import logs
-from ..errors import Conflict, NotFound, PermanentError, PreconditionFailed, ReplicatorError, TransientError
+from ..errors import (
+    Conflict,
+    LimitExceeded,
+    NotFound,
+    PermanentError,
+    PreconditionFailed,
+    ReplicatorError,
+    TransientError,
+)
 
 T = TypeVar("T")
 
@@ -72,6 +80,8 @@ def translate(exc: oci.exceptions.ServiceError, operation: str) -> ReplicatorErr
         kind = PreconditionFailed
     elif exc.status == 409 and exc.code in CONFLICT_CODES:
         kind = Conflict
+    elif exc.status == 400 and exc.code == "LimitExceeded":
+        kind = LimitExceeded
     elif exc.status == 429 or (exc.status >= 500 and exc.status != 501):
         kind = TransientError
     else:

@@ -103,6 +103,19 @@ class ReplicaRecord(BaseModel):
             part.state, part.par_id, part.error = "none", None, reason
             self.state = "waiting"
 
+    def refused_before_import(
+        self, manifest: ReplicationManifest, name: str, now: datetime, attempt: int, reason: str
+    ) -> None:
+        """Attempt `attempt` could not start (the region has no room): used, refused, nothing made."""
+        self.note_manifest(manifest, name, now)
+        part = self.import_
+        if part.state in ("none", "failed") and part.attempt < attempt:
+            part.attempt = attempt
+            part.state, part.par_id, part.replica_image_id, part.work_request_id = "failed", None, None, None
+            part.error, part.permanent, part.ended_at = reason, True, now
+            part.failures += 1
+            self.state, self.error, self.gave_up = "failed", reason, True
+
     def import_refused(self, attempt: int, reason: str, now: datetime) -> None:
         part = self.import_
         if part.attempt == attempt:

@@ -80,11 +80,14 @@ def follow(ctx: StepContext, manifest: ReplicationManifest, replica: ImageFacts)
 
     A failure here leaves the replica finished; the pass sees the family and tries again."""
     family = family_of_tags(manifest.freeform_tags, manifest.defined_tags, ctx.config)
-    if family is None or replica.compartment_id is None:
-        return
-    check = FamilyCheck(family, replica.compartment_id, manifest.source_image_id)
+    if family is not None and replica.compartment_id is not None:
+        follow_family(ctx, family, replica.compartment_id, manifest.source_image_id)
+
+
+def follow_family(ctx: StepContext, family: str, compartment_id: str, source_id: str) -> None:
+    """The family step, from inside another step; its failure is logged and left to the pass."""
     try:
-        execute(STEP, ctx.runtime, check, rebuild=_rebuild, now=ctx.now)
+        execute(STEP, ctx.runtime, FamilyCheck(family, compartment_id, source_id), rebuild=_rebuild, now=ctx.now)
     except ReplicatorError as exc:
         logs.warning("family step failed; the next pass tries again", family=family, reason=exc.reason)
 

@@ -12,7 +12,8 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from .. import integrity, logs
-from ..errors import Conflict, NotFound, PermanentError, TransientError
+from ..errors import Conflict, LimitExceeded, NotFound, PermanentError, TransientError
+from ..families import family_of
 from ..gateways.compute import ImportRequest
 from ..images import ImageFacts
 from ..manifest import ReplicationManifest, replica_freeform
@@ -29,6 +30,7 @@ from ..naming import (
 )
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
+from . import family
 from .answer import answered, send
 from .common import lent_par, par_lifetime
 from .engine import LEASE, Step, StepContext, StepResult, chain
@@ -205,6 +207,18 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     if mismatch is not None and manifest.kind == "replicate":
         return refuse_landing(ctx, manifest, name, f"the landed image's {mismatch}")
 
+    full = make_room(ctx, compartment, source_id)
+    if full is not None:
+        return StepResult(
+            "failed",
+            full,
+            chain(
+                lambda r: r.refused_before_import(manifest, name, ctx.now, attempt, full),
+                answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key()),
+            ),
+            after=send,
+        )
+
     def find_replica() -> ImageFacts | None:
         found = [
             i
@@ -251,17 +265,13 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
             return StepResult(
                 "in_progress", f"the import was not accepted now: {exc.reason}", import_released(attempt, exc.reason)
             )
-        except PermanentError as exc:
-            why = f"import refused: {exc.reason}"
-            return StepResult(
-                "failed",
-                why,
-                chain(
-                    import_refused(attempt, why, ctx.now),
-                    answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key()),
-                ),
-                after=send,
+        except LimitExceeded as exc:
+            # OCI counts every compartment; the check above saw the replicas' one only.
+            return refuse_import(
+                ctx, attempt, f"{limit_reason(runtime.region, None, config.image_limit)} ({exc.reason})"
             )
+        except PermanentError as exc:
+            return refuse_import(ctx, attempt, f"import refused: {exc.reason}")
         except TransientError:
             # The answer was lost, not necessarily the request: look for the replica it would have made.
             made = find_replica()
@@ -277,6 +287,50 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
         lent.keep()
         logs.info("import started", replica_image_id=replica.id, attempt=attempt)
         return StepResult("continued", f"importing as {replica.id}")
+
+
+def refuse_import(ctx: StepContext, attempt: int, why: str) -> StepResult:
+    """The import cannot be made as is: recorded for good and answered; nothing was created."""
+    return StepResult(
+        "failed",
+        why,
+        chain(
+            import_refused(attempt, why, ctx.now),
+            answered("failed", ctx.config.object_prefix, ctx.now, ctx.runtime.signing_key()),
+        ),
+        after=send,
+    )
+
+
+def limit_reason(region: str, held: int | None, limit: int) -> str:
+    count = f"holds {held} custom images; " if held is not None else ""
+    return (
+        f"custom image limit reached: {region} {count}its limit is {limit} (IR_IMAGE_LIMIT, OCI's "
+        "custom-image-count); nothing imported, and retention freed no room"
+    )
+
+
+def make_room(ctx: StepContext, compartment: str, source_id: str) -> str | None:
+    """None when the region has room for one more custom image, after retention if it had none;
+    else why not. Counts the replicas' compartment (what the function may list)."""
+    runtime, config = ctx.runtime, ctx.config
+
+    def listed() -> list[ImageFacts]:
+        return [
+            i for i in runtime.compute.list_images(compartment) if not i.is_platform and i.lifecycle_state != "DELETED"
+        ]
+
+    images = listed()
+    if len(images) < config.image_limit:
+        return None
+    families = sorted({f for i in images if i.replica_of and (f := family_of(i, config))})
+    logs.warning("custom image limit reached; retention first", held=len(images), limit=config.image_limit)
+    for name in families:
+        family.follow_family(ctx, name, compartment, source_id)
+    images = listed()
+    if len(images) < config.image_limit:
+        return None
+    return limit_reason(runtime.region, len(images), config.image_limit)
 
 
 def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationManifest, name: str) -> StepResult:

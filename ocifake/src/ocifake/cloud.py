@@ -68,6 +68,9 @@ class Options:
     # Resource Scheduler documents daily, weekly and monthly iCalendar rules and cron; whether it
     # takes FREQ=HOURLY is unconfirmed, so it is refused unless this is set.
     scheduler_accepts_hourly_ical: bool = False
+    # Custom images per region (OCI's default with Universal Credits; `compute(region).custom_image_limit`
+    # sets one region's, as a tenancy's own limits may differ).
+    custom_image_limit: int = 100
 
     def __post_init__(self):
         if self.retry_token_reuse not in ("reject", "replay"):

@@ -124,6 +124,9 @@ class ComputeBackend:
         self.images: dict[str, Image] = {}
         self.work_requests: dict[str, WorkRequest] = {}
         self.shape_catalog: set[str] | None = None  # the shapes this region offers (None: any well-formed name)
+        # Custom images the tenancy may hold in this region (OCI: 100 with Universal Credits,
+        # 25 Pay As You Go, more on request); images being imported or deleted count until DELETED.
+        self.custom_image_limit = cloud.options.custom_image_limit
 
     # ----- helpers for tests ------------------------------------------------------------
     def create_image_from_instance(
@@ -147,6 +150,8 @@ class ComputeBackend:
             raise ValueError(f"launch_mode must be one of {LAUNCH_MODES}")
         self.cloud.tags.validate_freeform(freeform_tags or {})
         self.cloud.tags.validate_defined(defined_tags or {})
+        if kind != "platform":
+            self._within_custom_image_limit()
         image = Image(
             id=self.cloud.ids.ocid("image", self.region),
             compartment_id=None if kind == "platform" else compartment_id,
@@ -311,6 +316,7 @@ class ComputeBackend:
             )
         if not isinstance(source, dict):
             raise errors.MissingParameter("imageSourceDetails or instanceId is required.")
+        self._within_custom_image_limit()
         launch_mode = details.get("launchMode")
         if launch_mode is not None and launch_mode not in LAUNCH_MODES:
             raise errors.InvalidParameter(f"launchMode must be one of {', '.join(LAUNCH_MODES)}.")
@@ -345,6 +351,14 @@ class ComputeBackend:
         self._emit("com.oraclecloud.computeapi.createimage.begin", image)
         self.cloud.clock.call_later(wr.duration, lambda: self._finish_import(image, wr, location))
         return image, wr
+
+    def custom_images(self) -> int:
+        """What the region's custom-image limit counts: the tenancy's images here, not DELETED."""
+        return sum(1 for i in self.images.values() if i.kind != "platform" and i.lifecycle_state != "DELETED")
+
+    def _within_custom_image_limit(self) -> None:
+        if self.custom_images() >= self.custom_image_limit:
+            raise errors.LimitExceeded("custom-image-count")
 
     def _finish_import(self, image: Image, wr: WorkRequest, location: dict) -> None:
         failure = self.cloud.faults.take_work_request_failure(self.region, "ImportImage")

@@ -30,6 +30,18 @@ class CannotParseRequest(OciError):
     status, code = 400, "CannotParseRequest"
 
 
+class LimitExceeded(OciError):
+    """A service limit of the tenancy in the region would be passed (OCI answers 400)."""
+
+    status, code = 400, "LimitExceeded"
+
+    def __init__(self, limit: str):
+        super().__init__(
+            f"The following service limits were exceeded: {limit}. "
+            "Request a service limit increase from the service limits page in the console."
+        )
+
+
 class NotAuthenticated(OciError):
     status, code = 401, "NotAuthenticated"
 
