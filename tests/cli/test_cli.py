@@ -220,8 +220,11 @@ def test_a_dry_run_lists_nothing_for_replications_whose_listing_shows_no_change(
 def test_summary_gives_one_line_per_opted_in_image_and_exits_0_within_the_rpo(capsys, monkeypatch):
     code, out, err = run(capsys, monkeypatch, "--fake", "status", "--summary")
     assert (code, err) == (0, "")
-    lines = {line.split()[1]: line.split()[0] for line in out.splitlines() if line.split()[:1] != ["3"]}
+    lines = {
+        line.split()[1]: line.split()[0] for line in out.splitlines() if line.split()[:1] not in (["3"], ["FAMILY"])
+    }
     assert lines == {"batch-worker": "PROTECTED", "vendor-appliance": "FAILED", "web-server": "PROTECTED"}
+    assert f"FAMILY    web-server  {PHOENIX}: latest web-server (1 kept)" in out
     assert "Marketplace images cannot be exported" in out
     assert "0 exposed longer than the RPO (4h00m)" in out
 
@@ -420,3 +423,22 @@ def test_status_shows_the_progress_of_work_in_flight_and_watch_redraws_until_set
     assert (code, err) == (0, "") and waits == [30.0]
     assert out.rstrip().splitlines()[-1].endswith("until every region settles")
     assert any(line.split()[:3] == ["web", PHOENIX, "done"] for line in out.splitlines())
+
+
+def test_latest_prints_the_family_s_marked_replica_in_a_region_and_its_newest_image_at_the_source(capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "--fake", "latest", "web-server", "--region", PHOENIX)
+    replica = out.strip()
+    assert (code, err) == (0, "") and replica.startswith("ocid1.image.oc1.phx.")
+    code, out, _ = run(capsys, monkeypatch, "--fake", "latest", "web-server", "--region", PHOENIX, "--output", "json")
+    doc = json.loads(out)["data"]
+    assert (doc["image_id"], doc["kind"], doc["kept"]) == (replica, "replica", 1)
+    code, out, _ = run(capsys, monkeypatch, "--fake", "latest", "web-server", "--output", "json")
+    assert json.loads(out)["data"]["kind"] == "source"
+    code, _, err = run(capsys, monkeypatch, "--fake", "latest", "no-such-family")
+    assert code == 1 and err.startswith("error: no available version of family 'no-such-family'")
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "--summary", "--output", "json")
+    families = json.loads(out)["data"]["families"]
+    assert {(f["family"], f["region"], f["image_id"] == replica or f["region"] != PHOENIX) for f in families} == {
+        ("web-server", PHOENIX, True),
+        ("web-server", FRANKFURT, True),
+    }

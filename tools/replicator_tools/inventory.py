@@ -1,11 +1,15 @@
 """What the operator commands read, in every region they need: images, decisions, records."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict
 
 from replicator.decision import Decision, decide
 from replicator.errors import NotFound, ReplicatorError
+from replicator.families import family_of
 from replicator.images import ImageFacts
-from replicator.naming import AckName, acks_prefix, parse_ack, records_prefix, source_id_from_record
+from replicator.naming import LATEST_TAG, AckName, acks_prefix, parse_ack, records_prefix, source_id_from_record
 from replicator.protection import ImageProtection, protection
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
@@ -128,3 +132,75 @@ def with_progress(found: list[ImageReport], runtime_for: RuntimeFor, now) -> lis
                 continue
             region.progress, region.seconds_left = progress, progress.seconds_left(now)
     return found
+
+
+class FamilyVersion(BaseModel):
+    """A family's newest version in one region: its latest replica (or, in its source region, its newest image)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    family: str
+    region: str
+    image_id: str
+    display_name: str
+    time_created: datetime | None = None
+    kind: str  # "replica": the region's marked latest replica; "source": the newest source image there
+    kept: int = 0  # the family's live replicas (or source images) in the region
+
+
+def family_images(runtime: Runtime, compartments: list[str], family: str) -> list[ImageFacts]:
+    config = runtime.config
+    found: dict[str, ImageFacts] = {}
+    for compartment in compartments:
+        for image in runtime.compute.list_images(compartment):
+            if image.lifecycle_state == "AVAILABLE" and family_of(image, config) == family:
+                found[image.id] = image
+    return list(found.values())
+
+
+def latest(runtime: Runtime, compartments: list[str], family: str) -> FamilyVersion | None:
+    """What a pipeline launching from `family` in this region should use now.
+
+    The replica marked `image-family-latest=true`; if two carry the mark (a reader between the
+    two tag updates), the newer by creation time. In the family's source region, where there is
+    no replica, its newest image."""
+    images = family_images(runtime, compartments, family)
+    replicas = [i for i in images if i.replica_of]
+    marked = [i for i in replicas if i.freeform_tags.get(LATEST_TAG) == "true"]
+    kind, pool, kept = "replica", marked, len(replicas)
+    if not replicas:
+        kind, pool, kept = "source", images, len(images)
+    if not pool:
+        return None
+    newest = max(pool, key=lambda i: (i.time_created or datetime.min.replace(tzinfo=UTC), i.id))
+    return FamilyVersion(
+        family=family,
+        region=runtime.region,
+        image_id=newest.id,
+        display_name=newest.display_name,
+        time_created=newest.time_created,
+        kind=kind,
+        kept=kept,
+    )
+
+
+def family_summary(runtime: Runtime, runtime_for: RuntimeFor, compartments: list[str]) -> list[FamilyVersion]:
+    """Per family of the opted-in images, per target region: its latest version there and how many are kept.
+
+    A region holding no marked replica of the family yet has no line."""
+    config = runtime.config
+    wanted: dict[str, set[str]] = {}
+    for image, decision in plan(runtime, compartments):
+        family = family_of(image, config)
+        if family and decision.replicate:
+            wanted.setdefault(family, set()).update(decision.targets)
+    where = list(
+        dict.fromkeys([*([config.target_compartment_id] if config.target_compartment_id else []), *compartments])
+    )
+    out: list[FamilyVersion] = []
+    for family, regions in sorted(wanted.items()):
+        for region in sorted(regions):
+            version = latest(runtime_for(region), where, family)
+            if version is not None and version.kind == "replica":
+                out.append(version)
+    return out

@@ -10,12 +10,14 @@ from rich.console import Console
 
 from replicator import logs, ocids
 from replicator.errors import ReplicatorError
+from replicator.families import family_of, keep_of
 from replicator.gateways.regions import is_region
 from replicator.protection import COVERED
 from replicator.reconcile.run import run_pass
 
+from ..inventory import family_summary, protections, reports, with_progress
+from ..inventory import latest as latest_version
 from ..inventory import plan as plan_images
-from ..inventory import protections, reports, with_progress
 from ..operations import retry_region
 from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator
 from .permissions import explain
@@ -270,6 +272,7 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
     found = _guard(operator, lambda: protections(runtime, compartments))
     now, rpo_seconds = runtime.now(), rpo_hours * 3600
     late = [p for p in found if p.state not in COVERED and p.exposure_seconds(now) > rpo_seconds]
+    families = _guard(operator, lambda: family_summary(runtime, operator.runtime, compartments))
     if as_json:
         doc = {
             "region": runtime.region,
@@ -279,6 +282,7 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
                 for p in found
             ],
             "past_rpo": [p.source_image_id for p in late],
+            "families": [f.model_dump(mode="json") for f in families],
         }
         _emit(ctx, doc)
     else:
@@ -291,6 +295,13 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
             f"{len(late)} exposed longer than the RPO ({duration(rpo_seconds)})",
             highlight=False,
         )
+        for f in families:  # one line per family and region, as the image lines
+            console.print(
+                f"FAMILY    {f.family}  {f.region}: latest {f.display_name} ({f.kept} kept)",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
     return EXPOSED_EXIT if late else 0
 
 
@@ -315,6 +326,9 @@ def plan(
                 "opted_in": d.opted_in,
                 "targets": list(d.targets),
                 "reason": d.reason,
+                # Retention each target will apply to the image's family (keep: None = every version).
+                "family": family_of(i, runtime.config),
+                "keep": keep_of(i, runtime.config)[0] if family_of(i, runtime.config) else None,
             }
             for i, d in plans
         ]
@@ -339,6 +353,41 @@ def reconcile(
     console.print(steps_table(report))
     for line in [*report.cleaned, *report.problems]:
         console.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def latest(
+    ctx: typer.Context,
+    family: str = typer.Argument(..., metavar="FAMILY", show_default=False),
+    compartment: list[str] = typer.Option(
+        [],
+        "--compartment",
+        "-c",
+        metavar="OCID",
+        help="Where to look (default: IR_TARGET_COMPARTMENT_ID and IR_COMPARTMENTS).",
+    ),
+):
+    """The OCID of a family's latest version in the region (--region): its replica marked
+    image-family-latest=true, or in the family's source region its newest image.
+
+    FAMILY: the value of the family tag (image-family)."""
+    compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
+    operator = _operator(ctx)
+    runtime = operator.runtime()
+    config = runtime.config
+    where = compartments or [
+        *([config.target_compartment_id] if config.target_compartment_id else []),
+        *config.compartments,
+    ]
+    if not where:
+        raise CliError("no compartments to look in: pass --compartment or set IR_COMPARTMENTS")
+    found = _guard(operator, lambda: latest_version(runtime, list(dict.fromkeys(where)), family))
+    if found is None:
+        raise CliError(f"no available version of family {family!r} in {runtime.region}")
+    if ctx.obj["json"]:
+        _emit(ctx, found.model_dump(mode="json"))
+    else:
+        print(found.image_id)  # alone on its line, for $(image-replicator latest web --region R)
 
 
 @app.command()

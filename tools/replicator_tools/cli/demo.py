@@ -33,7 +33,7 @@ IMAGES = (
     DemoImage(
         "web-server",
         50,
-        {"replicate-to": f"{PHOENIX},{FRANKFURT}", "team": "web"},
+        {"replicate-to": f"{PHOENIX},{FRANKFURT}", "team": "web", "image-family": "web-server"},
         expected_replicas=(PHOENIX, FRANKFURT),
         defined_tags={"Operations": {"CostCenter": "1042"}},
         shapes={
