@@ -93,7 +93,7 @@ def intermediate_objects(cloud, sandbox) -> list[str]:
     found = []
     for region in sandbox.regions:
         for name in object_names(cloud, region, sandbox.config.staging_bucket, prefix):
-            if not name.startswith((f"{prefix}records/", f"{prefix}acks/")):
+            if not name.startswith((f"{prefix}records/", f"{prefix}acks/", f"{prefix}settled/")):
                 found.append(f"{region}/staging/{name}")
         found += [f"{region}/landing/{n}" for n in object_names(cloud, region, sandbox.config.landing_bucket, prefix)]
     return found

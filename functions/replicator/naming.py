@@ -181,3 +181,69 @@ def retry_token(step: str, source_id: str, region: str, *parts: str) -> str:
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ----- settled marks: what a pass needs of a settled record, in an object's name -----------------
+# A pass that finds a replication settled leaves a mark naming the record's version (a digest of
+# its etag) and the little the next passes need; while the record keeps that version and the
+# listings show nothing new, those passes plan from the mark and never read the record.
+
+
+def settled_prefix(prefix: str, side: str = "") -> str:
+    return f"{prefix}settled/{side}/" if side else f"{prefix}settled/"
+
+
+@dataclass(frozen=True)
+class SettledMark:
+    """side "source": `states` is target -> p (protected) or r (retired); `tags` the manifest's tags
+    fingerprint; `answers` a digest of the answers applied. side "replica": `state` and the replica."""
+
+    side: str
+    source_id: str
+    version: str  # digest of the record's etag
+    tags: str = ""
+    answers: str = ""
+    states: tuple[tuple[str, str], ...] = ()
+    state: str = ""
+    replica_id: str = ""
+    compartment_id: str = ""  # where the replica lives (listed by the pass even if no setting names it)
+
+    def object(self, prefix: str) -> str:
+        if self.side == "source":
+            targets = "+".join(f"{t}~{s}" for t, s in self.states)
+            body = f"{self.tags}.{self.answers}.{targets}"
+        else:
+            body = f"{self.state}.{self.compartment_id or '-'}~{self.replica_id or '-'}"
+        return f"{settled_prefix(prefix, self.side)}{self.source_id}/{self.version}.{body}"
+
+
+def etag_version(etag: str) -> str:
+    return digest(etag)[:16]
+
+
+def parse_settled(prefix: str, name: str) -> SettledMark | None:
+    for side in ("source", "replica"):
+        head = settled_prefix(prefix, side)
+        if not name.startswith(head):
+            continue
+        source_id, _, leaf = name[len(head) :].partition("/")
+        parts = leaf.split(".")
+        try:
+            if side == "source" and len(parts) == 4:
+                version, tags, answers, targets = parts
+                states = tuple(tuple(t.split("~", 1)) for t in targets.split("+") if "~" in t)
+                return SettledMark(side, source_id, version, tags, answers, states)  # type: ignore[arg-type]
+            if side == "replica":
+                version, state, rest = leaf.split(".", 2)
+                compartment, _, replica = rest.partition("~")
+                return SettledMark(
+                    side,
+                    source_id,
+                    version,
+                    state=state,
+                    replica_id="" if replica == "-" else replica,
+                    compartment_id="" if compartment == "-" else compartment,
+                )
+        except ValueError:
+            return None
+    return None

@@ -192,3 +192,46 @@ def test_a_deleted_source_whose_event_was_lost_is_closed_by_a_pass(cloud, compar
     compute(cloud, SOURCE).delete_image(source.id)
     replicator.converge()
     assert record(cloud, replicator, "source", source.id, SOURCE)["closed"] == "source image deleted"
+
+
+def _quiet_hour(cloud, image_ids) -> None:
+    """Move the clock to an hour at which none of the images has its daily look at shapes."""
+    from replicator.reconcile.settled import shapes_hour
+
+    busy = {shapes_hour(i) for i in image_ids}
+    while cloud.clock.now().hour in busy:
+        cloud.advance(3600)
+
+
+def test_a_pass_over_settled_replications_reads_no_record_yet_sees_what_changes(cloud, compartment):
+    from collections import Counter
+
+    sandbox = deploy(cloud, REGIONS, compartment)
+    tags = {"replicate-to": PHOENIX}
+    images = [cloud.create_image(SOURCE, compartment, f"web-{n}", freeform_tags=tags) for n in range(5)]
+    cloud.run_until_idle()
+    _quiet_hour(cloud, [i.id for i in images])
+    for region in (SOURCE, PHOENIX):
+        sandbox.reconcile(region)  # reads each record once, finds it settled, leaves its mark
+    before = len(cloud.calls)
+    for region in (SOURCE, PHOENIX):
+        report = sandbox.reconcile(region)
+        assert report.steps == [] and report.exposed == 0
+    done = Counter(c.operation for c in cloud.calls[before:])
+    assert done["GetObject"] == 0 and done["PutObject"] == 0, "a settled pass read or wrote a record"
+    assert set(done) <= {"ListImages", "ListObjects", "ListPreauthenticatedRequests", "PostMetricData"}
+    # What the listings show still counts: a source's tags changed while every event is lost.
+    cloud.events.drop()
+    client = compute(cloud, SOURCE)
+    client.update_image(images[0].id, oci.core.models.UpdateImageDetails(freeform_tags={**tags, "team": "web"}))
+    report = sandbox.reconcile(SOURCE)
+    assert [(s.source_image_id, s.action) for s in report.steps] == [(images[0].id, "refresh")]
+    cloud.run_until_idle()
+    sandbox.reconcile(PHOENIX)
+    (replica,) = replicas(cloud, PHOENIX, images[0].id, compartment)
+    assert replica.freeform_tags["team"] == "web"
+    # A replica deleted behind the replicator's back: the listing contradicts its mark.
+    (other,) = replicas(cloud, PHOENIX, images[1].id, compartment)
+    compute(cloud, PHOENIX).delete_image(other.id)
+    report = sandbox.reconcile(PHOENIX)
+    assert [(s.source_image_id, s.action) for s in report.steps] == [(images[1].id, "lost")]

@@ -28,6 +28,7 @@ class ObjectSummary:
     name: str
     size: int | None
     time_created: datetime | None
+    etag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,12 +122,12 @@ class Objects:
         found = self._call(
             "ListObjects",
             lambda: all_objects(
-                client.list_objects, self.namespace, bucket, prefix=prefix, fields="name,size,timeCreated"
+                client.list_objects, self.namespace, bucket, prefix=prefix, fields="name,size,timeCreated,etag"
             ),
             bucket=bucket,
             prefix=prefix,
         )
-        return [ObjectSummary(o.name, o.size, o.time_created) for o in found]
+        return [ObjectSummary(o.name, o.size, o.time_created, o.etag) for o in found]
 
     def delete(self, bucket: str, name: str) -> bool:
         try:

@@ -16,10 +16,13 @@ from ..images import ImageFacts
 from ..naming import (
     AckName,
     LandedObject,
+    SettledMark,
     acks_prefix,
+    etag_version,
     image_object,
     parse_ack,
     parse_landed,
+    parse_settled,
     source_id_from_record,
 )
 from ..records.replica import ReplicaRecord
@@ -28,6 +31,7 @@ from ..records.store import Read
 from ..runtime import Runtime
 from ..steps.acknowledge import genuine
 from ..steps.landed import newest_landed_manifest
+from .settled import replica_mark_holds, source_mark_holds, with_leftovers
 
 
 @dataclass
@@ -41,6 +45,10 @@ class Observed:
     replica_records: dict[str, Read] = field(default_factory=dict)
     acks: dict[str, list[AckName]] = field(default_factory=lambda: defaultdict(list))
     landed: dict[str, list[LandedObject]] = field(default_factory=lambda: defaultdict(list))
+    # Replications known settled from their marks (their records not read this pass).
+    settled_sources: dict[str, SettledMark] = field(default_factory=dict)
+    settled_replicas: dict[str, SettledMark] = field(default_factory=dict)
+    marks: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # every mark's name
     problems: list[str] = field(default_factory=list)  # what could not be looked at (the pass goes on)
 
     @property
@@ -91,29 +99,60 @@ def observe(runtime: Runtime) -> Observed:
         landed = parse_landed(config.object_prefix, name)
         if landed is not None:
             seen.landed[landed.source_id].append(landed)
-    for side, records in (("source", seen.source_records), ("replica", seen.replica_records)):
-        for name in seen.staging:
-            source_id = source_id_from_record(config.object_prefix, side, name)
-            if source_id is None:
-                continue
-            try:
-                records[source_id] = runtime.records.read(side, source_id)  # type: ignore[arg-type]
-            except ReplicatorError as exc:
-                seen.problems.append(f"record {name}: {exc.reason}")
+    marks: dict[tuple[str, str], dict[str, SettledMark]] = defaultdict(dict)
+    for name in seen.staging:
+        mark = parse_settled(config.object_prefix, name)
+        if mark is not None:
+            marks[(mark.side, mark.source_id)][mark.version] = mark
+            seen.marks[(mark.side, mark.source_id)].append(name)
+    sources = seen.sources
+    leftovers = with_leftovers(seen.staging, config.object_prefix)
+    for name, summary in seen.staging.items():
+        source_id = source_id_from_record(config.object_prefix, "source", name)
+        if source_id is None:
+            continue
+        mark = marks[("source", source_id)].get(etag_version(summary.etag)) if summary.etag else None
+        image = sources.get(source_id)
+        decision = decide(image, runtime.region, config) if image is not None else None
+        if mark is not None and source_mark_holds(
+            mark, image, decision, seen.acks.get(source_id, []), source_id in leftovers, config
+        ):
+            seen.settled_sources[source_id] = mark
+            continue
+        _read(runtime, "source", source_id, name, seen.source_records, seen)
+    replica_marks: dict[str, tuple[SettledMark, str]] = {}
+    for name, summary in seen.staging.items():
+        source_id = source_id_from_record(config.object_prefix, "replica", name)
+        if source_id is None:
+            continue
+        mark = marks[("replica", source_id)].get(etag_version(summary.etag)) if summary.etag else None
+        if mark is not None:
+            replica_marks[source_id] = (mark, name)  # judged once every compartment is listed
+        else:
+            _read(runtime, "replica", source_id, name, seen.replica_records, seen)
     # Replicas live in the target compartment, else in their source's: list any compartment a
-    # record names that the configuration does not.
-    extra = (
-        {
-            r.record.manifest.source_compartment_id
-            for r in seen.replica_records.values()
-            if r.record is not None and r.record.manifest is not None and not config.target_compartment_id
-        }
-        - set(compartments)
-        - {""}
-    )
+    # record or a mark names that the configuration does not.
+    named = {
+        r.record.manifest.source_compartment_id
+        for r in seen.replica_records.values()
+        if r.record is not None and r.record.manifest is not None
+    } | {m.compartment_id for m, _ in replica_marks.values()}
+    extra = (set() if config.target_compartment_id else named) - set(compartments) - {""}
     for compartment in sorted(extra):
         _list_images(runtime, compartment, seen)
+    for source_id, (mark, name) in replica_marks.items():
+        if replica_mark_holds(mark, seen.replicas.get(source_id), seen.landed.get(source_id, [])):
+            seen.settled_replicas[source_id] = mark
+        else:
+            _read(runtime, "replica", source_id, name, seen.replica_records, seen)
     return seen
+
+
+def _read(runtime: Runtime, side: str, source_id: str, name: str, records: dict[str, Read], seen: Observed) -> None:
+    try:
+        records[source_id] = runtime.records.read(side, source_id)  # type: ignore[arg-type]
+    except ReplicatorError as exc:
+        seen.problems.append(f"record {name}: {exc.reason}")
 
 
 # ----- rebuilding a damaged record from what is observed ---------------------------------------

@@ -8,7 +8,7 @@ from ..decision import Decision
 from ..families import family_of, keep_of, plan_family
 from ..images import ImageFacts
 from ..manifest import ReplicaSpec
-from ..naming import AckName, LandedObject, digest, image_object, manifests_prefix, newest_manifest, parse_ack
+from ..naming import AckName, LandedObject, image_object, manifests_prefix, newest_manifest, parse_ack
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..steps import deadline, settle
@@ -29,6 +29,7 @@ from ..subjects import (
     Subject,
 )
 from .actions import Action
+from .settled import shapes_hour
 
 ANSWER_CHECK_AFTER = timedelta(minutes=30)
 
@@ -164,15 +165,6 @@ def plan_source(
     return out
 
 
-def shapes_hour(source_id: str) -> int:
-    """The hour of the day at which a settled replication's shape compatibility is looked at.
-
-    A listing shows tags but not shapes; a shape change arrives as an event, and this daily look
-    (spread over the day by image) catches one whose event was lost, one call per image a day.
-    """
-    return int(digest(source_id)[:8], 16) % 24
-
-
 def drift(
     image: ImageFacts, decision: Decision, record: SourceRecord, now: datetime, config: ReplicatorConfig
 ) -> str | None:
@@ -281,7 +273,7 @@ def plan_replica(
 
 
 def plan_families(
-    replicas: list[ImageFacts], records: dict[str, ReplicaRecord | None], now: datetime, config: ReplicatorConfig
+    replicas: list[ImageFacts], records: dict[str, tuple[str, str | None]], now: datetime, config: ReplicatorConfig
 ) -> list[Planned]:
     """Each family whose replicas here show the latest mark misplaced or more versions than it keeps."""
     groups: dict[tuple[str, str], list[ImageFacts]] = {}

@@ -6,15 +6,16 @@ that ran.
 """
 
 import time
+from contextlib import suppress
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
 from .. import logs
 from ..decision import decide
-from ..errors import NotFound, ReplicatorError
+from ..errors import NotFound, PreconditionFailed, ReplicatorError
 from ..images import ImageFacts
-from ..naming import PAR_NAME_PREFIX, digest
+from ..naming import PAR_NAME_PREFIX, SettledMark, digest
 from ..protection import COVERED, ImageProtection, protection
 from ..runtime import Runtime
 from ..steps import (
@@ -36,11 +37,12 @@ from ..steps import (
     tombstone,
 )
 from ..steps.engine import Step, execute
-from ..subjects import Replica, ReplicaById
+from ..subjects import Replica, ReplicaById, SourceImage
 from ..telemetry.exposure import exposure_points
 from .actions import PASSIVE, Action
 from .observe import Observed, observe, rebuild_replica, rebuild_source
 from .plan import Planned, plan_families, plan_replica, plan_source, repairs
+from .settled import protection_of, replica_mark, settled_drift, source_mark, with_leftovers
 
 # What each planned action runs: the STEP of the module of the same name, the steps the events run.
 STEPS: dict[str, dict[Action, Step]] = {
@@ -104,6 +106,12 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
     opted = {i: decide(img, runtime.region, config) for i, img in sources.items()}
     source_ids = sorted({i for i, d in opted.items() if d.opted_in} | set(seen.source_records) | set(seen.acks))
     for source_id in source_ids:
+        if source_id in seen.settled_sources:  # its mark holds: only a drift the listing shows
+            why = settled_drift(seen.settled_sources[source_id], now)
+            if why:
+                subject = SourceImage(sources[source_id], opted[source_id], False)
+                plans.append(Planned("source", source_id, Action.REFRESH, why, subject))
+            continue
         found = seen.source_records.get(source_id)
         if found is not None and found.problem:
             plans.append(repairs(source_id, "source", found.problem))
@@ -125,8 +133,8 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
         if found is not None and found.problem:
             plans.append(repairs(source_id, "replica", found.problem))
             continue
-        if source_id in sources:
-            continue  # an image of this region cannot be a replica here
+        if source_id in sources or source_id in seen.settled_replicas:
+            continue  # an image of this region cannot be a replica here; a settled one needs nothing
         plans += plan_replica(
             source_id,
             found.record if found else None,
@@ -135,8 +143,13 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
             now,
             config,
         )
-    records = {i: found.record for i, found in seen.replica_records.items() if found is not None}
-    plans += plan_families(list(seen.replicas.values()), records, now, config)
+    known: dict[str, tuple[str, str | None]] = {
+        i: (found.record.state, found.record.import_.replica_image_id)
+        for i, found in seen.replica_records.items()
+        if found.record is not None
+    }
+    known.update({i: (m.state, m.replica_id) for i, m in seen.settled_replicas.items()})
+    plans += plan_families(list(seen.replicas.values()), known, now, config)
     return plans
 
 
@@ -144,6 +157,10 @@ def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImagePr
     """How well each opted-in source image of this region is protected, as the pass observed it."""
     out = []
     for image in seen.sources.values():
+        if image.id in seen.settled_sources:
+            decision = decide(image, runtime.region, runtime.config)
+            out.append(protection_of(seen.settled_sources[image.id], image, runtime.region, decision))
+            continue
         found = seen.source_records.get(image.id)
         decision = decide(image, runtime.region, runtime.config)
         record = found.record if found is not None else None
@@ -197,9 +214,46 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
         _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
     if not dry_run:
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
+        _leave_marks(runtime, seen, plans, report.problems)
         runtime.metrics.flush()
     logs.info("reconcile pass", exposed=report.exposed, oldest_exposure_seconds=round(report.oldest_exposure_seconds))
     return report
+
+
+def _leave_marks(runtime: Runtime, seen: Observed, plans: list[Planned], problems: list[str]) -> None:
+    """A mark for each record read this pass and found settled with nothing planned for it, so that
+    the next passes need not read it; a mark of an older version of it goes."""
+    config = runtime.config
+    busy = {(p.side, p.source_id) for p in plans}
+    sources = seen.sources
+    leftovers = with_leftovers(seen.staging, config.object_prefix)
+    marks: list[SettledMark] = []
+    for source_id, read in seen.source_records.items():
+        if ("source", source_id) in busy or read.record is None or read.etag is None:
+            continue
+        image = sources.get(source_id)
+        decision = decide(image, runtime.region, config) if image is not None else None
+        acks = seen.acks.get(source_id, [])
+        mark = source_mark(read.record, read.etag, image, decision, acks, source_id in leftovers, config)
+        if mark is not None:
+            marks.append(mark)
+    for source_id, read in seen.replica_records.items():
+        if ("replica", source_id) in busy or read.record is None or read.etag is None:
+            continue
+        mark = replica_mark(read.record, read.etag, seen.replicas.get(source_id), seen.landed.get(source_id, []))
+        if mark is not None:
+            marks.append(mark)
+    for mark in marks:
+        name = mark.object(config.object_prefix)
+        try:
+            if name not in seen.staging:
+                with suppress(PreconditionFailed):
+                    runtime.objects.put(config.staging_bucket, name, b"", if_none_match=True)
+            for old in seen.marks.get((mark.side, mark.source_id), []):
+                if old != name:
+                    runtime.objects.delete(config.staging_bucket, old)
+        except ReplicatorError as exc:  # a mark is an economy: without it the next pass reads the record
+            problems.append(f"settled mark of {mark.source_id}: {exc.reason}")
 
 
 def _run_steps(

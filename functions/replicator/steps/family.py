@@ -31,13 +31,15 @@ def members(runtime: Runtime, check: FamilyCheck) -> tuple[list[Member], dict[st
     found = []
     for image in listed.values():
         record = runtime.records.read("replica", image.replica_of or "").record
-        found.append(member(image, record))
+        known = (record.state, record.import_.replica_image_id) if record is not None else None
+        found.append(member(image, known))
     return found, listed
 
 
-def member(image: ImageFacts, record: ReplicaRecord | None) -> Member:
-    ours = record is not None and record.import_.replica_image_id == image.id
-    protected = ours and record is not None and record.state == "done" and image.lifecycle_state == "AVAILABLE"
+def member(image: ImageFacts, known: tuple[str, str | None] | None) -> Member:
+    """`known`: the state and replica its record (or settled mark) names, if any."""
+    ours = known is not None and known[1] == image.id
+    protected = ours and known is not None and known[0] == "done" and image.lifecycle_state == "AVAILABLE"
     return Member.of(image, protected=protected, ours=ours)
 
 

@@ -1,0 +1,176 @@
+"""Settled replications, known from a mark in the staging bucket instead of a read of their record.
+
+A pass that reads a record and finds its replication settled (every target protected or
+retired, the answers applied, nothing left over, the source's tags as the last manifest
+carried them; or, on a target, the replica finished and present) leaves a mark whose name
+holds the record's version and what later passes need. A later pass trusts the mark only
+while the record's listed version is that one and the listings show nothing it does not
+explain; otherwise it reads the record as before. So a pass over settled replications costs
+its listings, not a read per record.
+
+Pure: what to mark and whether a mark still holds are functions of the record or the mark and
+of what the listings show.
+"""
+
+from datetime import datetime
+
+from ..config import ReplicatorConfig
+from ..decision import Decision
+from ..images import ImageFacts
+from ..manifest import ReplicaSpec
+from ..naming import AckName, LandedObject, SettledMark, digest, etag_version, image_object, manifests_prefix
+from ..protection import ImageProtection, TargetProtection
+from ..records.replica import ReplicaRecord
+from ..records.source import SourceRecord
+
+PROTECTED, RETIRED = "p", "r"
+
+
+def shapes_hour(source_id: str) -> int:
+    """The hour of the day at which a settled replication's shape compatibility is looked at.
+
+    A listing shows tags but not shapes; a shape change arrives as an event, and this daily look
+    (spread over the day by image) catches one whose event was lost, one call per image a day.
+    """
+    return int(digest(source_id)[:8], 16) % 24
+
+
+def settled_drift(mark: SettledMark, now: datetime) -> str | None:
+    """What a settled replication still needs when its mark holds: the daily look at shapes."""
+    if now.hour == shapes_hour(mark.source_id):
+        return "daily look at the source's shape compatibility"
+    return None
+
+
+def protection_of(mark: SettledMark, image: ImageFacts, region: str, decision: Decision) -> ImageProtection:
+    """A settled replication's protection, as its mark records it: protected or retired everywhere."""
+    states = dict(mark.states)
+    targets = tuple(
+        TargetProtection(region=t, state="protected")
+        if states.get(t) == PROTECTED
+        else TargetProtection(region=t, state="retired", reason="a newer version of its family is kept")
+        for t in decision.targets
+    )
+    return ImageProtection(
+        source_image_id=image.id,
+        display_name=image.display_name,
+        source_region=region,
+        compartment_id=image.compartment_id,
+        state="retired" if targets and all(t.state == "retired" for t in targets) else "protected",
+        targets=targets,
+    )
+
+
+def listed_tags(image: ImageFacts, config: ReplicatorConfig) -> str:
+    return ReplicaSpec.of_source(image, [], config.opt_in_tag, config.opt_in_defined).tags_fingerprint()
+
+
+def answers_digest(names: list[str]) -> str:
+    return digest("|".join(sorted(names)))[:16]
+
+
+def newest_answers(acks: list[AckName], prefix: str) -> list[str]:
+    """The newest answer of each target, as the staging bucket lists them."""
+    newest: dict[str, AckName] = {}
+    for ack in acks:
+        if ack.target not in newest or ack.rank > newest[ack.target].rank:
+            newest[ack.target] = ack
+    return [a.object(prefix) for a in newest.values()]
+
+
+def with_leftovers(staged, prefix: str) -> set[str]:
+    """The source ids whose export or manifests the staging bucket still holds (one scan of its listing)."""
+    images, manifests = image_object(prefix, ""), manifests_prefix(prefix)
+    found = set()
+    for name in staged:
+        if name.startswith(manifests):
+            found.add(name[len(manifests) :].split("/", 1)[0])
+        elif name.startswith(images) and name.endswith(".oci"):
+            found.add(name[len(images) : -len(".oci")])
+    return found
+
+
+def source_mark(
+    record: SourceRecord,
+    etag: str,
+    image: ImageFacts | None,
+    decision: Decision | None,
+    acks: list[AckName],
+    leftovers: bool,
+    config: ReplicatorConfig,
+) -> SettledMark | None:
+    """The mark of a settled source record, or None if anything about it is still open."""
+    prefix = config.object_prefix
+    if image is None or decision is None or not decision.replicate or record.closed or record.lease is not None:
+        return None
+    if record.export.state != "done" or not record.answered or record.manifest_fingerprint is None:
+        return None
+    if any(t not in record.targets for t in decision.targets):
+        return None
+    if any(p.state not in ("done", "retired") for p in record.targets.values()):
+        return None
+    tags = listed_tags(image, config)
+    if record.tags_fingerprint != tags or leftovers:
+        return None
+    applied = [p.answer for p in record.targets.values() if p.answer]
+    if len(applied) != len(record.targets) or sorted(applied) != sorted(newest_answers(acks, prefix)):
+        return None
+    states = tuple((t, PROTECTED if p.state == "done" else RETIRED) for t, p in sorted(record.targets.items()))
+    return SettledMark("source", record.source_image_id, etag_version(etag), tags, answers_digest(applied), states)
+
+
+def source_mark_holds(
+    mark: SettledMark,
+    image: ImageFacts | None,
+    decision: Decision | None,
+    acks: list[AckName],
+    leftovers: bool,
+    config: ReplicatorConfig,
+) -> bool:
+    """Whether the listings show nothing the mark does not explain (else the record is read)."""
+    if image is None or decision is None or not decision.replicate:
+        return False
+    marked = {t for t, _ in mark.states}
+    if any(t not in marked for t in decision.targets):
+        return False
+    if listed_tags(image, config) != mark.tags or leftovers:
+        return False
+    return answers_digest(newest_answers(acks, config.object_prefix)) == mark.answers
+
+
+def replica_mark(
+    record: ReplicaRecord, etag: str, replica: ImageFacts | None, landed: list[LandedObject]
+) -> SettledMark | None:
+    if record.lease is not None or landed:
+        return None
+    replica_id = record.import_.replica_image_id or ""
+    if record.state == "done":
+        if record.answer is not None and not record.answer.delivered:
+            return None
+        if replica is None or replica.id != replica_id or replica.lifecycle_state != "AVAILABLE":
+            return None
+    elif record.state == "retired":
+        if replica is not None and replica.id == replica_id and replica.lifecycle_state != "DELETED":
+            return None
+    else:
+        return None
+    compartment = replica.compartment_id if replica is not None else None
+    if not compartment and record.manifest is not None:
+        compartment = record.manifest.source_compartment_id
+    return SettledMark(
+        "replica",
+        record.source_image_id,
+        etag_version(etag),
+        state=record.state,
+        replica_id=replica_id,
+        compartment_id=compartment or "",
+    )
+
+
+def replica_mark_holds(mark: SettledMark, replica: ImageFacts | None, landed: list[LandedObject]) -> bool:
+    if landed:
+        return False
+    present = replica is not None and replica.id == mark.replica_id and replica.lifecycle_state != "DELETED"
+    if mark.state == "done":
+        return present and replica is not None and replica.lifecycle_state == "AVAILABLE"
+    return mark.state == "retired" and not present
