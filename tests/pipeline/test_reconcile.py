@@ -235,3 +235,18 @@ def test_a_pass_over_settled_replications_reads_no_record_yet_sees_what_changes(
     compute(cloud, PHOENIX).delete_image(other.id)
     report = sandbox.reconcile(PHOENIX)
     assert [(s.source_image_id, s.action) for s in report.steps] == [(images[1].id, "lost")]
+
+
+def test_a_pass_answers_a_bounded_summary_and_logs_every_step(cloud, compartment):
+    from replicator.reconcile.run import run_pass
+
+    sandbox = deploy(cloud, REGIONS, compartment)
+    cloud.events.drop()
+    for n in range(5):
+        cloud.create_image(SOURCE, compartment, f"web-{n}", freeform_tags={"replicate-to": PHOENIX})
+    cloud.run_until_idle()
+    operator = Operator(
+        AuthOptions(fake=cloud.config(SOURCE), fake_env=sandbox.region_env[SOURCE], clock=cloud.clock.now)
+    )
+    report = run_pass(operator.runtime(), dry_run=True, report_limit=2)
+    assert (len(report.steps), report.steps_total, report.actions) == (2, 5, {"export": 5})

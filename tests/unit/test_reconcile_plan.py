@@ -228,3 +228,14 @@ def test_a_pass_removes_only_requests_no_running_attempt_can_use(name, current, 
 
 def test_expired_requests_of_ours_are_removed():
     assert orphaned("image-replicator-export-a2-us-ashburn-1-0123456789abcdef", T0, {}, T0)
+
+
+def test_a_pass_that_ran_out_of_time_is_resumed_where_it_stopped():
+    from replicator.reconcile.actions import Action
+    from replicator.reconcile.plan import Planned
+    from replicator.reconcile.run import resume
+
+    plans = [Planned("source", f"ocid1.image.oc1.iad.{c}", Action.EXPORT, "") for c in "abcde"]
+    order = [p.source_id[-1] for p in resume(plans, "ocid1.image.oc1.iad.c")]
+    assert order == ["c", "d", "e", "a", "b"]
+    assert resume(plans, None) == plans

@@ -6,6 +6,7 @@ that ran.
 """
 
 import time
+from collections import Counter
 from contextlib import suppress
 from datetime import datetime
 
@@ -95,6 +96,9 @@ class PassReport(BaseModel):
     cleaned: list[str] = []
     problems: list[str] = []  # what the pass could not look at or do (each also logged)
     unfinished: int = 0  # planned steps left for the next pass when the time budget ran out
+    steps_total: int = 0  # every planned step; `steps` holds the first ones (the answer stays small)
+    actions: dict[str, int] = {}  # planned steps per action
+    problems_total: int = 0
     exposed: int = 0  # opted-in source images of this region lacking a current replica somewhere
     oldest_exposure_seconds: float = 0.0
 
@@ -196,11 +200,18 @@ def _display_name(seen: Observed, source_id: str) -> str:
     return image.display_name if image else ""
 
 
-def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
-    """One reconcile pass over this region's own part of every replication."""
+REPORT_LIMIT = 100  # steps and problems a pass's answer lists; every one is logged
+
+
+def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | None = REPORT_LIMIT) -> PassReport:
+    """One reconcile pass over this region's own part of every replication.
+
+    The time budget counts from the start (observing included); a pass that runs out records
+    where it stopped, and the next one starts there."""
     now = runtime.now()
+    deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
     seen = observe(runtime)
-    plans = plan_region(seen, runtime, now)
+    plans = resume(plan_region(seen, runtime, now), _cursor(runtime, seen))
     report = PassReport(
         region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems)
     )
@@ -209,15 +220,51 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False) -> PassReport:
     report.oldest_exposure_seconds = max((p.exposure_seconds(now) for p in measured), default=0.0)
     if not dry_run:
         runtime.metrics.add(exposure_points(runtime.region, measured, now))
-    deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
     with runtime.metrics.held():
-        _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
+        stopped_at = _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
     if not dry_run:
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
         _leave_marks(runtime, seen, plans, report.problems)
+        _keep_cursor(runtime, seen, stopped_at, report.problems)
         runtime.metrics.flush()
+    report.steps_total, report.problems_total = len(report.steps), len(report.problems)
+    report.actions = dict(Counter(str(s.action) for s in report.steps))
+    if report_limit is not None:
+        report.steps, report.problems = report.steps[:report_limit], report.problems[:report_limit]
     logs.info("reconcile pass", exposed=report.exposed, oldest_exposure_seconds=round(report.oldest_exposure_seconds))
     return report
+
+
+def cursor_object(prefix: str) -> str:
+    return f"{prefix}reconcile/cursor"
+
+
+def _cursor(runtime: Runtime, seen: Observed) -> str | None:
+    """Where the last pass ran out of time (its name says it: no read needed), if it did."""
+    head = cursor_object(runtime.config.object_prefix) + "."
+    return next((n[len(head) :] for n in seen.staging if n.startswith(head)), None)
+
+
+def resume(plans: list[Planned], cursor: str | None) -> list[Planned]:
+    """The plans from the replication the last pass stopped at, then the ones before it."""
+    if cursor is None:
+        return plans
+    later = [p for p in plans if p.source_id >= cursor]
+    return later + [p for p in plans if p.source_id < cursor]
+
+
+def _keep_cursor(runtime: Runtime, seen: Observed, stopped_at: str | None, problems: list[str]) -> None:
+    config = runtime.config
+    head = cursor_object(config.object_prefix) + "."
+    old = [n for n in seen.staging if n.startswith(head)]
+    try:
+        if stopped_at is not None and head + stopped_at not in old:
+            runtime.objects.put(config.staging_bucket, head + stopped_at, b"")
+        for name in old:
+            if stopped_at is None or name != head + stopped_at:
+                runtime.objects.delete(config.staging_bucket, name)
+    except ReplicatorError as exc:
+        problems.append(f"reconcile cursor: {exc.reason}")
 
 
 def _leave_marks(runtime: Runtime, seen: Observed, plans: list[Planned], problems: list[str]) -> None:
@@ -264,7 +311,8 @@ def _run_steps(
     now: datetime,
     dry_run: bool,
     deadline: float,
-) -> None:
+) -> str | None:
+    """Run the planned steps until the budget is spent; the replication it stopped at, if it did."""
     acted: set[tuple[str, str]] = set()
     for n, planned in enumerate(plans):
         entry = PlannedStep(
@@ -283,7 +331,7 @@ def _run_steps(
             if time.monotonic() > deadline:
                 report.unfinished = len(plans) - n
                 logs.warning("reconcile budget spent", unfinished=report.unfinished)
-                break
+                return planned.source_id
             # The record as observed serves the first step on a replication; later ones read it again.
             reads = seen.source_records if planned.side == "source" else seen.replica_records
             known = None if (planned.side, planned.source_id) in acted else reads.get(planned.source_id)
@@ -307,6 +355,7 @@ def _run_steps(
                 entry.error = f"{type(exc).__name__}: {exc}"
                 report.problems.append(f"{planned.source_id} {planned.action}: {entry.error}")
                 logs.error("reconcile step crashed", reason=entry.error)
+    return None
 
 
 def _attempts(seen: Observed) -> dict[tuple[str, str], tuple[int, bool]]:

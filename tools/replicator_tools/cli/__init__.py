@@ -346,7 +346,7 @@ def reconcile(
     """Run one reconcile pass now over the region's own part (IR_COMPARTMENTS and its buckets)."""
     operator = _operator(ctx)
     runtime = operator.runtime()
-    report = _guard(operator, lambda: run_pass(runtime, dry_run=dry_run))
+    report = _guard(operator, lambda: run_pass(runtime, dry_run=dry_run, report_limit=None))
     if _json_wanted(ctx, as_json):
         _emit(ctx, report.model_dump(mode="json"))
         return
