@@ -203,6 +203,7 @@ class SettledMark:
     version: str  # digest of the record's etag
     tags: str = ""
     answers: str = ""
+    spec: str = ""  # the last manifest's fingerprint (tags and shapes): the daily shape look compares it
     states: tuple[tuple[str, str], ...] = ()
     state: str = ""
     replica_id: str = ""
@@ -211,7 +212,7 @@ class SettledMark:
     def object(self, prefix: str) -> str:
         if self.side == "source":
             targets = "+".join(f"{t}~{s}" for t, s in self.states)
-            body = f"{self.tags}.{self.answers}.{targets}"
+            body = f"{self.tags}.{self.spec}.{self.answers}.{targets}"
         else:
             body = f"{self.state}.{self.compartment_id or '-'}~{self.replica_id or '-'}"
         return f"{settled_prefix(prefix, self.side)}{self.source_id}/{self.version}.{body}"
@@ -229,10 +230,11 @@ def parse_settled(prefix: str, name: str) -> SettledMark | None:
         source_id, _, leaf = name[len(head) :].partition("/")
         parts = leaf.split(".")
         try:
-            if side == "source" and len(parts) == 4:
-                version, tags, answers, targets = parts
+            if side == "source" and len(parts) == 5:
+                version, tags, spec, answers, targets = parts
                 states = tuple(tuple(t.split("~", 1)) for t in targets.split("+") if "~" in t)
-                return SettledMark(side, source_id, version, tags, answers, states)  # type: ignore[arg-type]
+                pairs = tuple((t, s) for t, s in states)
+                return SettledMark(side, source_id, version, tags=tags, answers=answers, states=pairs, spec=spec)
             if side == "replica":
                 version, state, rest = leaf.split(".", 2)
                 compartment, _, replica = rest.partition("~")

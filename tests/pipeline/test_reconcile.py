@@ -250,3 +250,31 @@ def test_a_pass_answers_a_bounded_summary_and_logs_every_step(cloud, compartment
     )
     report = run_pass(operator.runtime(), dry_run=True, report_limit=2)
     assert (len(report.steps), report.steps_total, report.actions) == (2, 5, {"export": 5})
+
+
+def test_the_daily_look_at_a_settled_source_costs_one_call_and_finds_changed_shapes(cloud, compartment):
+    from collections import Counter
+
+    from replicator.reconcile.settled import shapes_hour
+
+    sandbox = deploy(cloud, REGIONS, compartment)
+    image = cloud.create_image(
+        SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX}, shapes={"VM.Standard3.Flex": {}}
+    )
+    cloud.run_until_idle()
+    _quiet_hour(cloud, [image.id])
+    sandbox.reconcile(SOURCE)  # leaves the mark
+    while cloud.clock.now().hour != shapes_hour(image.id):
+        cloud.advance(3600)
+    before = len(cloud.calls)
+    assert sandbox.reconcile(SOURCE).steps == []
+    done = Counter(c.operation for c in cloud.calls[before:])
+    assert done["ListImageShapeCompatibilityEntries"] == 1 and done["GetObject"] == 0
+    cloud.events.drop()  # the shape change's event is lost: the next daily look finds it
+    compute(cloud, SOURCE).add_image_shape_compatibility_entry(image.id, "VM.Standard.E4.Flex")
+    # The hourly schedules run while the day passes; the image's own hour looks and sends the change.
+    cloud.advance(24 * 3600)
+    cloud.run_until_idle()
+    sandbox.reconcile(PHOENIX)
+    (replica,) = replicas(cloud, PHOENIX, image.id, compartment)
+    assert set(shapes(cloud, PHOENIX, replica.id)) == {"VM.Standard3.Flex", "VM.Standard.E4.Flex"}

@@ -31,7 +31,7 @@ from ..records.store import Read
 from ..runtime import Runtime
 from ..steps.acknowledge import genuine
 from ..steps.landed import newest_landed_manifest
-from .settled import replica_mark_holds, source_mark_holds, with_leftovers
+from .settled import replica_mark_holds, shapes_changed, shapes_due, source_mark_holds, with_leftovers
 
 
 @dataclass
@@ -48,6 +48,7 @@ class Observed:
     # Replications known settled from their marks (their records not read this pass).
     settled_sources: dict[str, SettledMark] = field(default_factory=dict)
     settled_replicas: dict[str, SettledMark] = field(default_factory=dict)
+    shapes_changed: set[str] = field(default_factory=set)  # settled sources whose daily look found new shapes
     marks: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # every mark's name
     problems: list[str] = field(default_factory=list)  # what could not be looked at (the pass goes on)
 
@@ -82,7 +83,7 @@ def _list_bucket(runtime: Runtime, bucket: str, seen: Observed) -> dict[str, Obj
 
 
 def observe(runtime: Runtime) -> Observed:
-    config = runtime.config
+    config, now = runtime.config, runtime.now()
     seen = Observed(runtime.region)
     compartments = list(
         dict.fromkeys([*config.compartments, *([config.target_compartment_id] if config.target_compartment_id else [])])
@@ -114,10 +115,18 @@ def observe(runtime: Runtime) -> Observed:
         mark = marks[("source", source_id)].get(etag_version(summary.etag)) if summary.etag else None
         image = sources.get(source_id)
         decision = decide(image, runtime.region, config) if image is not None else None
-        if mark is not None and source_mark_holds(
+        held = mark is not None and source_mark_holds(
             mark, image, decision, seen.acks.get(source_id, []), source_id in leftovers, config
-        ):
+        )
+        if mark is not None and held and image is not None:
             seen.settled_sources[source_id] = mark
+            if shapes_due(mark, now):
+                # The daily look, one call: the source's shapes against the last manifest's.
+                try:
+                    if shapes_changed(mark, image, runtime.compute.list_shapes(source_id), config):
+                        seen.shapes_changed.add(source_id)
+                except ReplicatorError as exc:
+                    seen.problems.append(f"shapes of {source_id}: {exc.reason}")
             continue
         _read(runtime, "source", source_id, name, seen.source_records, seen)
     replica_marks: dict[str, tuple[SettledMark, str]] = {}

@@ -43,7 +43,7 @@ from ..telemetry.exposure import exposure_points
 from .actions import PASSIVE, Action
 from .observe import Observed, observe, rebuild_replica, rebuild_source
 from .plan import Planned, plan_families, plan_replica, plan_source, repairs
-from .settled import protection_of, replica_mark, settled_drift, source_mark, with_leftovers
+from .settled import protection_of, replica_mark, source_mark, with_leftovers
 
 # What each planned action runs: the STEP of the module of the same name, the steps the events run.
 STEPS: dict[str, dict[Action, Step]] = {
@@ -111,9 +111,9 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
     source_ids = sorted({i for i, d in opted.items() if d.opted_in} | set(seen.source_records) | set(seen.acks))
     for source_id in source_ids:
         if source_id in seen.settled_sources:  # its mark holds: only a drift the listing shows
-            why = settled_drift(seen.settled_sources[source_id], now)
-            if why:
+            if source_id in seen.shapes_changed:
                 subject = SourceImage(sources[source_id], opted[source_id], False)
+                why = "the source's shape compatibility changed (daily look)"
                 plans.append(Planned("source", source_id, Action.REFRESH, why, subject))
             continue
         found = seen.source_records.get(source_id)

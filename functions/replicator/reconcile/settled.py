@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ..config import ReplicatorConfig
 from ..decision import Decision
-from ..images import ImageFacts
+from ..images import ImageFacts, ShapeEntry
 from ..manifest import ReplicaSpec
 from ..naming import AckName, LandedObject, SettledMark, digest, etag_version, image_object, manifests_prefix
 from ..protection import ImageProtection, TargetProtection
@@ -35,11 +35,15 @@ def shapes_hour(source_id: str) -> int:
     return int(digest(source_id)[:8], 16) % 24
 
 
-def settled_drift(mark: SettledMark, now: datetime) -> str | None:
-    """What a settled replication still needs when its mark holds: the daily look at shapes."""
-    if now.hour == shapes_hour(mark.source_id):
-        return "daily look at the source's shape compatibility"
-    return None
+def shapes_due(mark: SettledMark, now: datetime) -> bool:
+    """Whether this pass is the settled replication's daily look at its source's shapes."""
+    return now.hour == shapes_hour(mark.source_id)
+
+
+def shapes_changed(mark: SettledMark, image: ImageFacts, shapes: list[ShapeEntry], config: ReplicatorConfig) -> bool:
+    """The look itself: the source's spec now against the one its last manifest carried."""
+    spec = ReplicaSpec.of_source(image, shapes, config.opt_in_tag, config.opt_in_defined)
+    return spec.fingerprint()[:16] != mark.spec
 
 
 def protection_of(mark: SettledMark, image: ImageFacts, region: str, decision: Decision) -> ImageProtection:
@@ -116,7 +120,16 @@ def source_mark(
     if len(applied) != len(record.targets) or sorted(applied) != sorted(newest_answers(acks, prefix)):
         return None
     states = tuple((t, PROTECTED if p.state == "done" else RETIRED) for t, p in sorted(record.targets.items()))
-    return SettledMark("source", record.source_image_id, etag_version(etag), tags, answers_digest(applied), states)
+    spec = record.manifest_fingerprint[:16]
+    return SettledMark(
+        "source",
+        record.source_image_id,
+        etag_version(etag),
+        tags=tags,
+        answers=answers_digest(applied),
+        states=states,
+        spec=spec,
+    )
 
 
 def source_mark_holds(

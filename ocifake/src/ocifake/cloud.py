@@ -71,6 +71,9 @@ class Options:
     # Custom images per region (OCI's default with Universal Credits; `compute(region).custom_image_limit`
     # sets one region's, as a tenancy's own limits may differ).
     custom_image_limit: int = 100
+    # Each API call's round trip, in real seconds (default none). A model parameter for benchmarks:
+    # same-region OCI calls are assumed to take 20-50 ms (not measured here).
+    call_latency_seconds: float = 0.0
 
     def __post_init__(self):
         if self.retry_token_reuse not in ("reject", "replay"):
@@ -695,6 +698,9 @@ class FakeCloud:
             raise SdkConnectionError(f"ocifake: no request leaves the machine ({parts.hostname})")
         request = Request(method.upper(), url, {k.lower(): v for k, v in headers.items()}, body, region=host["region"])
         request.service = host["service"]
+        if self.options.call_latency_seconds:
+            # Real time, outside the lock: concurrent callers wait side by side, as on a network.
+            time.sleep(self.options.call_latency_seconds)
         if self.interleaver.active and 'keyId="ST$' in request.headers.get("authorization", ""):
             self.interleaver.checkpoint(f"{request.method} {url}")
         with self.lock:

@@ -1,0 +1,164 @@
+"""A reconcile pass at scale: N replications from one source region to one target, all settled.
+
+The world is made directly in the fake's backends (what the pipeline would have left: images,
+replicas, records, signed answers), then each region's function runs its scheduled pass in
+its own process (`fdk functions/func.py handler`, as deployed), twice: the first pass reads
+every record and leaves its settled marks; the second is the steady state every later hourly
+pass sees. Measured per pass: calls, wall time with a per-call latency, the function process's
+CPU time and peak memory, and the size of its answer.
+
+Assumes: one compartment of images, one target region; ListImages pages of 100 (what the
+fake answers without a limit, as OCI's default is assumed to be), ListObjects pages of 1000;
+`latency` seconds per call on the steady pass, sequential (the pass makes its calls one after
+another); the first pass runs without latency, its cost given by its number of calls.
+"""
+
+import json
+import time
+
+from ocifake import FakeCloud, Options
+from replicator.config import ReplicatorConfig
+from replicator.gateways.clients import Clients
+from replicator.integrity import tagged
+from replicator.manifest import ReplicaSpec
+from replicator.naming import AckName, record_object
+from replicator.records.replica import AnswerPart, ReplicaRecord
+from replicator.records.source import SourceRecord
+from replicator.runtime import Runtime
+from replicator_tools.sandbox import RECONCILE_BODY, deploy
+
+from .coldstart import FUNC_ENTRY
+from .scenarios import SOURCE
+
+TARGET = "us-phoenix-1"
+
+
+def _settled_world(cloud: FakeCloud, images: int):
+    compartment = cloud.create_compartment("images")
+    sources, replicas = [], []
+    with cloud.lock:
+        for n in range(images):
+            sources.append(
+                cloud.compute(SOURCE).create_image_from_instance(
+                    compartment, f"image-{n}", freeform_tags={"replicate-to": TARGET}
+                )
+            )
+    cloud.run_until_idle()  # AVAILABLE before any rule exists: no event starts a replication
+    with cloud.lock:
+        for source in sources:
+            tags = {"replica-of": source.id, "replica-source-region": SOURCE, "replicated-at": "2026-01-01T00:00:00Z"}
+            replicas.append(
+                cloud.compute(TARGET).create_image_from_instance(compartment, source.display_name, freeform_tags=tags)
+            )
+    cloud.run_until_idle()
+    sandbox = deploy(cloud, [SOURCE, TARGET], compartment)
+    return compartment, sandbox, sources, replicas
+
+
+def _write_records(cloud: FakeCloud, sandbox, sources, replicas) -> None:
+    """What a finished replication leaves: both records and the target's signed answer."""
+    config: ReplicatorConfig = sandbox.config
+    prefix, bucket = config.object_prefix, config.staging_bucket
+    operator = Runtime(
+        ReplicatorConfig.from_env(sandbox.region_env[SOURCE]),
+        Clients(config, SOURCE, sdk_config=cloud.config(SOURCE)),
+        clock=cloud.clock.now,
+    )
+    key = operator.signing_key()
+    now = cloud.clock.now()
+    issued = int(now.timestamp() * 1000)
+    for source, replica in zip(sources, replicas, strict=True):
+        facts = operator.compute.get_image(source.id) if source is sources[0] else None
+        spec = ReplicaSpec(freeform_tags={}, defined_tags={})
+        if facts is not None:
+            spec = ReplicaSpec.of_source(facts, [], config.opt_in_tag, config.opt_in_defined)
+        ack = tagged(key, AckName(source.id, TARGET, "done", issued, 1, replica.id))
+        record = SourceRecord(source_image_id=source.id, source_region=SOURCE, display_name=source.display_name)
+        record.export.state, record.export.attempt = "done", 1
+        record.issue_manifest("initial", issued, spec.fingerprint(), spec.tags_fingerprint())
+        part = record.target(TARGET)
+        part.state, part.answer, part.applied_issued, part.replica_image_id = (
+            "done",
+            ack.object(prefix),
+            issued,
+            replica.id,
+        )
+        target = ReplicaRecord(source_image_id=source.id, source_region=SOURCE, target_region=TARGET, state="done")
+        target.display_name, target.applied_issued = source.display_name, issued
+        target.import_.state, target.import_.attempt, target.import_.replica_image_id = "done", 1, replica.id
+        target.answer = AnswerPart(object=ack.object(prefix), sent_at=now, delivered=True)
+        with cloud.lock:
+            put = cloud.objectstorage(SOURCE).put_object
+            put(
+                cloud.namespace,
+                bucket,
+                record_object(prefix, "source", source.id),
+                record.model_dump_json().encode(),
+                {},
+                emit_event=False,
+            )
+            put(
+                cloud.namespace,
+                bucket,
+                ack.object(prefix),
+                target.model_dump_json(by_alias=True).encode(),
+                {},
+                emit_event=False,
+            )
+            cloud.objectstorage(TARGET).put_object(
+                cloud.namespace,
+                bucket,
+                record_object(prefix, "replica", source.id),
+                target.model_dump_json(by_alias=True).encode(),
+                {},
+                emit_event=False,
+            )
+
+
+def passes(images: int, latency: float = 0.05) -> dict:
+    """Two scheduled passes in each region over `images` settled replications."""
+    options = Options(custom_image_limit=10 * images + 100)
+    with FakeCloud(regions=[SOURCE, TARGET], options=options) as cloud:
+        _compartment, sandbox, sources, replicas = _settled_world(cloud, images)
+        _write_records(cloud, sandbox, sources, replicas)
+        out: dict = {"images": images, "latency_seconds": latency}
+        for region in (SOURCE, TARGET):
+            fn = cloud.deploy_function(
+                region,
+                str(FUNC_ENTRY),
+                config=sandbox.region_env[region],
+                name="bench-reconcile",
+                compartment_id=sandbox.functions_compartment_id,
+            )
+            try:
+                for label in ("first", "steady"):
+                    # The first pass reads every record: timed without latency (its calls say
+                    # what it costs); the steady pass with it, as production would run it.
+                    cloud.options.call_latency_seconds = latency if label == "steady" else 0.0
+                    before, cpu = len(cloud.calls), fn.containers[0].cpu_seconds()
+                    started = time.perf_counter()
+                    reply = fn.deliver(RECONCILE_BODY)
+                    wall = time.perf_counter() - started
+                    calls = [c for c in cloud.calls[before:] if c.region == region]
+                    body = reply.json()
+                    out[f"{region}/{label}"] = {
+                        "calls": len(calls),
+                        "reads": sum(c.operation == "GetObject" for c in calls),
+                        "writes": sum(c.operation in ("PutObject", "DeleteObject") for c in calls),
+                        "wall_seconds": round(wall, 2),
+                        "cpu_seconds": round(fn.containers[0].cpu_seconds() - cpu, 2),
+                        "peak_rss_mb": round(fn.containers[0].peak_rss_mb(), 1),
+                        "answer_bytes": len(reply.body),
+                        "steps": body.get("steps_total"),
+                        "exposed": body.get("exposed"),
+                    }
+            finally:
+                cloud.options.call_latency_seconds = 0.0
+                fn.stop()
+        return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(passes(int(sys.argv[1]) if len(sys.argv) > 1 else 300), indent=2))
