@@ -192,9 +192,11 @@ def test_an_unreadable_record_is_rebuilt_and_fails_no_event_and_no_pass(damage, 
     cloud, compartment, sandbox, _topic = world(1)
     teardown(cloud)
     source = image(cloud, compartment)
-    cloud.advance(25 * 60)  # exported and copied; the imports are running
     region = SOURCE if side == "source" else PHOENIX
     name = f"{sandbox.config.object_prefix}records/{side}/{source.id}.json"
+    cloud.advance(8 * 60)  # exported; the copies run
+    while record(cloud, sandbox, side, source.id, region) is None:  # until the record to damage exists
+        cloud.advance(60)
     client = objects(cloud, region)
     found = client.get_object(cloud.namespace, sandbox.config.staging_bucket, name).data.content
     client.put_object(cloud.namespace, sandbox.config.staging_bucket, name, _damaged(found, damage, side))

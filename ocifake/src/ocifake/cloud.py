@@ -84,13 +84,21 @@ class Options:
 
 @dataclass
 class Durations:
-    """Simulated seconds per GB for the slow operations (50 GB: export 20 min, copy 15, import 30)."""
+    """Simulated seconds per GB for the slow operations (50 GB: export 20 min, copy 15, import 30).
+
+    Model parameters, none measured on OCI: the per-GB figures are assumptions of the order
+    users report for 50 GB images. `copy_shares_bandwidth`: the copies a region runs at once
+    share its bandwidth (each copy of 1 GB or more takes as many times longer as such copies are
+    running from that region when it starts, a coarse stand-in for processor sharing). `cross_region_import_per_gb`:
+    an import whose source PAR is in another region also pays for that transfer."""
 
     export_per_gb: float = 24.0
     copy_per_gb: float = 18.0
     import_per_gb: float = 36.0
     capture_per_gb: float = 6.0
     minimum: float = 60.0
+    copy_shares_bandwidth: bool = True
+    cross_region_import_per_gb: float = 18.0
 
     def export(self, gb: float) -> float:
         return max(self.minimum, gb * self.export_per_gb)

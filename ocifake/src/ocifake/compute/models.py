@@ -347,7 +347,10 @@ class ComputeBackend:
             defined_tags=self.cloud.tags.validate_defined(details.get("definedTags") or {}),
         )
         self.images[image.id] = image
-        wr = self._work_request("ImportImage", image, self.cloud.durations.import_(size_gb))
+        duration = self.cloud.durations.import_(size_gb)
+        if location["region"] != self.region:  # the image crosses regions as it is read
+            duration += size_gb * self.cloud.durations.cross_region_import_per_gb
+        wr = self._work_request("ImportImage", image, duration)
         self._emit("com.oraclecloud.computeapi.createimage.begin", image)
         self.cloud.clock.call_later(wr.duration, lambda: self._finish_import(image, wr, location))
         return image, wr

@@ -165,6 +165,7 @@ class CopyWorkRequest:
     time_finished: datetime | None = None
     error: str | None = None
     error_code: str = "CopyFailed"
+    size_gb: float = 0.0
 
     def to_json(self, clock) -> dict:
         if self.status == "ACCEPTED" and clock.seconds > self.accepted_at:
@@ -523,11 +524,19 @@ class ObjectStorageBackend:
         if meta is not None and any(not k.lower().startswith(_META_PREFIX) for k in meta):
             raise errors.InvalidParameter("destinationObjectMetadata keys must start with 'opc-meta-'.")
         snapshot = StoredObject(**{**source.__dict__})
+        size_gb = source.declared_size_gb or len(source.data) / 1e9
+        duration = self.cloud.durations.copy(size_gb)
+        if self.cloud.durations.copy_shares_bandwidth and size_gb >= 1:
+            # Large copies from this region share its bandwidth (small ones, manifests, do not count).
+            now = self.cloud.clock.seconds
+            running = sum(1 for w in self.work_requests.values() if w.size_gb >= 1 and w.accepted_at + w.duration > now)
+            duration *= 1 + running
         wr = CopyWorkRequest(
             id=self.cloud.ids.ocid("objectstorageworkrequest", self.region),
             compartment_id=bucket.compartment_id,
             accepted_at=self.cloud.clock.seconds,
-            duration=self.cloud.durations.copy(source.declared_size_gb or len(source.data) / 1e9),
+            duration=duration,
+            size_gb=size_gb,
             time_accepted=self.cloud.clock.now(),
             source=f"{self.region}/{bucket_name}/{source.name}",
             destination=f"{dest_region}/{details['destinationBucket']}/{details['destinationObjectName']}",
