@@ -68,10 +68,9 @@ def _write_records(cloud: FakeCloud, sandbox, sources, replicas) -> None:
     now = cloud.clock.now()
     issued = int(now.timestamp() * 1000)
     for source, replica in zip(sources, replicas, strict=True):
-        facts = operator.compute.get_image(source.id) if source is sources[0] else None
-        spec = ReplicaSpec(freeform_tags={}, defined_tags={})
-        if facts is not None:
-            spec = ReplicaSpec.of_source(facts, [], config.opt_in_tag, config.opt_in_defined)
+        # The manifest the pipeline would have sent: the source's tags and shapes as they are.
+        facts, shapes = operator.compute.get_image(source.id), operator.compute.list_shapes(source.id)
+        spec = ReplicaSpec.of_source(facts, shapes, config.opt_in_tag, config.opt_in_defined)
         ack = tagged(key, AckName(source.id, TARGET, "done", issued, 1, replica.id))
         record = SourceRecord(source_image_id=source.id, source_region=SOURCE, display_name=source.display_name)
         record.export.state, record.export.attempt = "done", 1

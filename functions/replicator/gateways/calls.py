@@ -43,29 +43,34 @@ def call(operation: str, region: str, fn: Callable[[], T], **fields: Any) -> T:
     return result
 
 
-def all_pages(list_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> list:
+def _same(item: Any) -> Any:
+    return item
+
+
+def all_pages(list_fn: Callable[..., Any], *args: Any, convert: Callable[[Any], Any] = _same, **kwargs: Any) -> list:
     """Every item of a paginated list call (opc-next-page), each page under the client's own retries.
 
     The SDK's pagination helpers retry each page with its DEFAULT_RETRY_STRATEGY (up to 600 s),
-    whatever the client's strategy says: longer than a function may run.
+    whatever the client's strategy says: longer than a function may run. Each page's items are
+    converted as it arrives, so the SDK's (large) objects of one page at most are held at once.
     """
     items: list = []
     page = None
     while True:
         reply = list_fn(*args, **({**kwargs, "page": page} if page else kwargs))
-        items.extend(reply.data)
+        items.extend(convert(i) for i in reply.data)
         page = reply.headers.get("opc-next-page")
         if not page:
             return items
 
 
-def all_objects(list_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> list:
-    """Every object of a ListObjects call, following `next_start_with`."""
+def all_objects(list_fn: Callable[..., Any], *args: Any, convert: Callable[[Any], Any] = _same, **kwargs: Any) -> list:
+    """Every object of a ListObjects call, following `next_start_with`, converted page by page."""
     objects: list = []
     start = None
     while True:
         reply = list_fn(*args, **({**kwargs, "start": start} if start else kwargs))
-        objects.extend(reply.data.objects)
+        objects.extend(convert(o) for o in reply.data.objects)
         start = reply.data.next_start_with
         if not start:
             return objects

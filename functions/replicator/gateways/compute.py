@@ -75,8 +75,9 @@ class Compute:
     def list_images(self, compartment_id: str, display_name: str | None = None) -> list[ImageFacts]:
         client = self._clients.compute()
         kwargs = {"display_name": display_name} if display_name else {}
-        found = self._call("ListImages", lambda: all_pages(client.list_images, compartment_id, **kwargs))
-        return [ImageFacts.from_sdk(i) for i in found]
+        return self._call(
+            "ListImages", lambda: all_pages(client.list_images, compartment_id, convert=ImageFacts.from_sdk, **kwargs)
+        )
 
     def list_shapes(self, image_id: str) -> list[ShapeEntry]:
         client = self._clients.compute()

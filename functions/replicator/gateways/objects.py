@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import oci
 
@@ -122,12 +123,17 @@ class Objects:
         found = self._call(
             "ListObjects",
             lambda: all_objects(
-                client.list_objects, self.namespace, bucket, prefix=prefix, fields="name,size,timeCreated,etag"
+                client.list_objects,
+                self.namespace,
+                bucket,
+                prefix=prefix,
+                fields="name,size,timeCreated,etag",
+                convert=lambda o: ObjectSummary(o.name, o.size, o.time_created, o.etag),
             ),
             bucket=bucket,
             prefix=prefix,
         )
-        return [ObjectSummary(o.name, o.size, o.time_created, o.etag) for o in found]
+        return found
 
     def delete(self, bucket: str, name: str) -> bool:
         try:
@@ -171,7 +177,7 @@ class Objects:
 
     def list_pars(self, bucket: str, prefix: str | None = None) -> list[ParInfo]:
         client = self._clients.objects()
-        kwargs = {"object_name_prefix": prefix} if prefix else {}
+        kwargs: dict[str, Any] = {"object_name_prefix": prefix} if prefix else {}
         found = self._call(
             "ListPreauthenticatedRequests",
             lambda: all_pages(client.list_preauthenticated_requests, self.namespace, bucket, **kwargs),
