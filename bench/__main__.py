@@ -19,7 +19,7 @@ from typing import Any
 
 from replicator import logs
 
-from . import coldstart, loader, reconcile_scale, scenarios
+from . import coldstart, loader, reconcile_scale, scenarios, steady
 
 RESULTS = Path(__file__).with_name("results.json")
 HEADER = ("Benchmark", "Ours", "Baseline (same run)", "Ratio")
@@ -209,6 +209,24 @@ def reconcile(results: dict, rows: list, sizes: tuple[int, ...]) -> None:
         )
 
 
+def steady_state(results: dict, rows: list, sizes: tuple[int, ...], latency: float = 0.05) -> None:
+    """Scheduled passes in the function's own process over N settled replications (bench/steady.py)."""
+    found = [steady.passes(n, latency) for n in sizes]
+    results["steady_state"] = found
+    for p in found:
+        for region in (steady.SOURCE, steady.TARGET):
+            first, then = p[f"{region}/first"], p[f"{region}/steady"]
+            rows.append(
+                (
+                    f"Scheduled pass, {p['images']} settled images, {region} ({latency * 1000:.0f} ms per call)",
+                    f"{then['calls']} calls ({then['reads']} record reads), {then['wall_seconds']:.1f} s, "
+                    f"{then['peak_rss_mb']:.0f} MB, answer {then['answer_bytes']} B",
+                    f"first pass (reads and marks every record): {first['calls']} calls",
+                    f"{then['calls'] / first['calls']:.3f}x the first pass's calls",
+                )
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller burst and reconcile sizes")
@@ -224,6 +242,7 @@ def main() -> int:
     overhead(results, rows, burst=40 if args.quick else 200)
     cold_start(results, rows, runs=3 if args.quick else 9)
     reconcile(results, rows, (10, 50) if args.quick else (10, 100, 1000))
+    steady_state(results, rows, (200,) if args.quick else (1000, 5000, 20000))
     results["total_seconds"] = time.perf_counter() - started
     RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
     width = [max(len(r[i]) for r in [*rows, HEADER]) for i in range(4)]
