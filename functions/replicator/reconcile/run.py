@@ -224,7 +224,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         stopped_at = _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
     if not dry_run:
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
-        _leave_marks(runtime, seen, plans, report.problems)
+        _leave_marks(runtime, seen, report.steps, report.problems)
         _keep_cursor(runtime, seen, stopped_at, report.problems)
         runtime.metrics.flush()
     report.steps_total, report.problems_total = len(report.steps), len(report.problems)
@@ -267,11 +267,12 @@ def _keep_cursor(runtime: Runtime, seen: Observed, stopped_at: str | None, probl
         problems.append(f"reconcile cursor: {exc.reason}")
 
 
-def _leave_marks(runtime: Runtime, seen: Observed, plans: list[Planned], problems: list[str]) -> None:
-    """A mark for each record read this pass and found settled with nothing planned for it, so that
-    the next passes need not read it; a mark of an older version of it goes."""
+def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], problems: list[str]) -> None:
+    """A mark for each record read this pass and found settled with nothing done to it (no step
+    planned, or only steps that changed nothing), so that the next passes need not read it; a
+    mark of an older version of it goes."""
     config = runtime.config
-    busy = {(p.side, p.source_id) for p in plans}
+    busy = {(s.side, s.source_image_id) for s in steps if s.result != "ignored" or s.error}
     sources = seen.sources
     leftovers = with_leftovers(seen.staging, config.object_prefix)
     marks: list[SettledMark] = []
