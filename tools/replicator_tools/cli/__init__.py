@@ -249,7 +249,7 @@ def status(
 
     def view(found):
         lines = [Text(line) for line in notes(found)]
-        stamp = Text(f"{runtime.now():%H:%M:%S} UTC; every {duration(interval)} until every region settles")
+        stamp = Text(f"{runtime.now():%H:%M:%S} UTC; again every {interval:g} s until every region settles")
         return Group(status_table(found, title=title, wide=wide), *lines, stamp)
 
     with Live(view(found), console=out, auto_refresh=False, transient=False) as live:
@@ -257,6 +257,7 @@ def status(
             operator.wait(interval)
             found = _guard(operator, look)
             live.update(view(found), refresh=True)
+    out.print()  # the live view leaves its cursor at the end of its last line
 
 
 def settled(found) -> bool:
