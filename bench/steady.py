@@ -2,10 +2,10 @@
 
 The world is made directly in the fake's backends (what the pipeline would have left: images,
 replicas, records, signed answers), then each region's function runs its scheduled pass in
-its own process (`fdk functions/func.py handler`, as deployed), twice: the first pass reads
-every record and leaves its settled marks; the second is the steady state every later hourly
-pass sees. Measured per pass: calls, wall time with a per-call latency, the function process's
-CPU time and peak memory, and the size of its answer.
+its own process (`fdk functions/func.py handler`, as deployed), twice, each in a fresh
+container: the first pass reads every record and leaves its settled marks; the second is the
+steady state every later hourly pass sees. Measured per pass: calls, wall time with a per-call
+latency, the function process's CPU time and peak memory, and the size of its answer.
 
 Assumes: one compartment of images, one target region; ListImages pages of 100 (what the
 fake answers without a limit, as OCI's default is assumed to be), ListObjects pages of 1000;
@@ -122,18 +122,19 @@ def passes(images: int, latency: float = 0.05) -> dict:
         _write_records(cloud, sandbox, sources, replicas)
         out: dict = {"images": images, "latency_seconds": latency}
         for region in (SOURCE, TARGET):
-            fn = cloud.deploy_function(
-                region,
-                str(FUNC_ENTRY),
-                config=sandbox.region_env[region],
-                name="bench-reconcile",
-                compartment_id=sandbox.functions_compartment_id,
-            )
-            try:
-                for label in ("first", "steady"):
-                    # The first pass reads every record: timed without latency (its calls say
-                    # what it costs); the steady pass with it, as production would run it.
-                    cloud.options.call_latency_seconds = latency if label == "steady" else 0.0
+            for label in ("first", "steady"):
+                # Each pass in a fresh container, so that its peak memory is its own. The first
+                # pass reads every record: timed without latency (its calls say what it costs);
+                # the steady pass with it, as production would run it.
+                fn = cloud.deploy_function(
+                    region,
+                    str(FUNC_ENTRY),
+                    config=sandbox.region_env[region],
+                    name=f"bench-reconcile-{label}",
+                    compartment_id=sandbox.functions_compartment_id,
+                )
+                cloud.options.call_latency_seconds = latency if label == "steady" else 0.0
+                try:
                     before, cpu = len(cloud.calls), fn.containers[0].cpu_seconds()
                     started = time.perf_counter()
                     reply = fn.deliver(RECONCILE_BODY)
@@ -151,9 +152,10 @@ def passes(images: int, latency: float = 0.05) -> dict:
                         "steps": body.get("steps_total"),
                         "exposed": body.get("exposed"),
                     }
-            finally:
-                cloud.options.call_latency_seconds = 0.0
-                fn.stop()
+                finally:
+                    cloud.options.call_latency_seconds = 0.0
+                    fn.stop()
+                    cloud.functions.remove(fn)
         return out
 
 
