@@ -1,0 +1,75 @@
+"""A settled replication's mark: what its name holds, and when a pass may trust it instead of the record."""
+
+from replicator.config import ReplicatorConfig
+from replicator.decision import Decision
+from replicator.images import ImageFacts
+from replicator.naming import AckName, SettledMark, etag_version, parse_settled
+from replicator.reconcile.settled import replica_mark, replica_mark_holds, source_mark, source_mark_holds
+from replicator.records.replica import AnswerPart, ReplicaRecord
+from replicator.records.source import SourceRecord
+
+CONFIG = ReplicatorConfig()
+P = CONFIG.object_prefix
+SOURCE_ID = "ocid1.image.oc1.iad.aaaaaaaasource"
+REPLICA_ID = "ocid1.image.oc1.phx.aaaaaaaareplica"
+COMPARTMENT = "ocid1.compartment.oc1..aaaaimages"
+IMAGE = ImageFacts(id=SOURCE_ID, compartment_id=COMPARTMENT, display_name="web", lifecycle_state="AVAILABLE")
+REPLICA = ImageFacts(
+    id=REPLICA_ID,
+    compartment_id=COMPARTMENT,
+    display_name="web",
+    lifecycle_state="AVAILABLE",
+    freeform_tags={"replica-of": SOURCE_ID},
+)
+DECISION = Decision(opted_in=True, targets=("us-phoenix-1",))
+ACK = AckName(SOURCE_ID, "us-phoenix-1", "done", 1, 1, REPLICA_ID, "0f" * 16)
+
+
+def settled_source() -> SourceRecord:
+    from replicator.manifest import ReplicaSpec
+
+    record = SourceRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1")
+    record.export.state = "done"
+    spec = ReplicaSpec.of_source(IMAGE, [], CONFIG.opt_in_tag, CONFIG.opt_in_defined)
+    record.issue_manifest("initial", 1, spec.fingerprint(), spec.tags_fingerprint())
+    part = record.target("us-phoenix-1")
+    part.state, part.answer, part.applied_issued, part.replica_image_id = "done", ACK.object(P), 1, REPLICA_ID
+    return record
+
+
+def test_a_mark_s_name_carries_what_the_pass_needs_and_reads_back():
+    mark = source_mark(settled_source(), '"etag-1"', IMAGE, DECISION, [ACK], False, CONFIG)
+    assert mark is not None and parse_settled(P, mark.object(P)) == mark
+    replica = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
+    replica.state, replica.import_.replica_image_id = "done", REPLICA_ID
+    replica.answer = AnswerPart(
+        object=ACK.object(P), sent_at=IMAGE.time_created or __import__("datetime").datetime(2026, 1, 1), delivered=True
+    )
+    mark = replica_mark(replica, '"etag-2"', REPLICA, [])
+    assert mark == SettledMark(
+        "replica", SOURCE_ID, etag_version('"etag-2"'), state="done", replica_id=REPLICA_ID, compartment_id=COMPARTMENT
+    )
+    assert parse_settled(P, mark.object(P)) == mark
+
+
+def test_a_replication_with_anything_open_gets_no_mark():
+    record = settled_source()
+    assert source_mark(record, "e", IMAGE, DECISION, [ACK], True, CONFIG) is None  # leftovers in staging
+    newer = AckName(SOURCE_ID, "us-phoenix-1", "lost", 1, 1, "-", "0f" * 16)
+    assert source_mark(record, "e", IMAGE, DECISION, [ACK, newer], False, CONFIG) is None  # an answer not applied
+    wider = Decision(opted_in=True, targets=("us-phoenix-1", "eu-frankfurt-1"))
+    assert source_mark(record, "e", IMAGE, wider, [ACK], False, CONFIG) is None  # a new target
+
+
+def test_a_mark_is_trusted_only_while_the_listings_agree_with_it():
+    mark = source_mark(settled_source(), "e", IMAGE, DECISION, [ACK], False, CONFIG)
+    assert mark is not None
+    assert source_mark_holds(mark, IMAGE, DECISION, [ACK], False, CONFIG)
+    retagged = IMAGE.model_copy(update={"freeform_tags": {"team": "web"}})
+    assert not source_mark_holds(mark, retagged, DECISION, [ACK], False, CONFIG)
+    lost = AckName(SOURCE_ID, "us-phoenix-1", "lost", 1, 1, "-", "0f" * 16)
+    assert not source_mark_holds(mark, IMAGE, DECISION, [ACK, lost], False, CONFIG)
+    assert not source_mark_holds(mark, None, None, [ACK], False, CONFIG)  # the source is gone
+    replica = SettledMark("replica", SOURCE_ID, "v", state="done", replica_id=REPLICA_ID, compartment_id=COMPARTMENT)
+    assert replica_mark_holds(replica, REPLICA, [])
+    assert not replica_mark_holds(replica, None, [])  # deleted behind the replicator's back
