@@ -215,14 +215,14 @@ def steady_state(results: dict, rows: list, sizes: tuple[int, ...], latency: flo
     results["steady_state"] = found
     for p in found:
         for region in (steady.SOURCE, steady.TARGET):
-            first, then = p[f"{region}/first"], p[f"{region}/steady"]
+            first, then = p[f"{region}/catch_up"], p[f"{region}/steady"]
             rows.append(
                 (
                     f"Scheduled pass, {p['images']} settled images, {region} ({latency * 1000:.0f} ms per call)",
                     f"{then['calls']} calls ({then['reads']} record reads), {then['wall_seconds']:.1f} s, "
                     f"{then['peak_rss_mb']:.0f} MB, answer {then['answer_bytes']} B",
-                    f"first pass (reads and marks every record): {first['calls']} calls",
-                    f"{then['calls'] / first['calls']:.3f}x the first pass's calls",
+                    f"catch-up: {first['passes']} passes, {first['calls']} calls, peak {first['peak_rss_mb']:.0f} MB",
+                    f"{then['calls'] / p['images']:.3f} calls per image",
                 )
             )
 

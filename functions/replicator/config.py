@@ -58,6 +58,9 @@ class ReplicatorConfig(BaseModel):
     target_deadline_hours: float = Field(24, gt=0, le=24 * 30)
     notification_topic_id: str | None = None
     reconcile_budget_seconds: int = Field(240, ge=10, le=3600)
+    # Records one pass reads at most (the others wait for the next passes): what bounds a pass's
+    # memory when many replications have no settled mark yet (a first pass over thousands).
+    reconcile_max_reads: int = Field(2000, ge=10, le=100000)
     # OCI Monitoring: both set, each invocation posts its metrics; either empty, none are sent.
     metrics_namespace: str = Field(DEFAULT_NAMESPACE, max_length=255)
     metrics_compartment_id: str | None = None

@@ -278,3 +278,21 @@ def test_the_daily_look_at_a_settled_source_costs_one_call_and_finds_changed_sha
     sandbox.reconcile(PHOENIX)
     (replica,) = replicas(cloud, PHOENIX, image.id, compartment)
     assert set(shapes(cloud, PHOENIX, replica.id)) == {"VM.Standard3.Flex", "VM.Standard.E4.Flex"}
+
+
+def test_a_pass_reads_at_most_its_share_of_records_and_the_next_pass_goes_on_from_there(cloud, compartment):
+    from collections import Counter
+
+    sandbox = deploy(cloud, REGIONS, compartment, {"IR_RECONCILE_MAX_READS": "10"})
+    images = [
+        cloud.create_image(SOURCE, compartment, f"web-{n}", freeform_tags={"replicate-to": PHOENIX}) for n in range(12)
+    ]
+    cloud.run_until_idle()
+    _quiet_hour(cloud, [i.id for i in images])
+    before = len(cloud.calls)
+    first = sandbox.reconcile(SOURCE)
+    reads = Counter(c.operation for c in cloud.calls[before:] if c.region == SOURCE)["GetObject"]
+    assert (first.deferred, reads) == (2, 10), "a pass read more records than its share"
+    second = sandbox.reconcile(SOURCE)  # the two left over, then nothing
+    third = sandbox.reconcile(SOURCE)
+    assert (second.deferred, third.deferred, third.exposed, third.steps) == (0, 0, 0, [])

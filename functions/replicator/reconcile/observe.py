@@ -49,6 +49,11 @@ class Observed:
     settled_sources: dict[str, SettledMark] = field(default_factory=dict)
     settled_replicas: dict[str, SettledMark] = field(default_factory=dict)
     shapes_changed: set[str] = field(default_factory=set)  # settled sources whose daily look found new shapes
+    # Records left unread this pass (past IR_RECONCILE_MAX_READS), by side: planned by a later pass.
+    deferred: dict[str, set[str]] = field(default_factory=lambda: {"source": set(), "replica": set()})
+    reads: int = 0
+    first_deferred: str | None = None  # where the next pass starts
+    cursor: str | None = None  # where this one started (the last pass's stop)
     marks: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # every mark's name
     problems: list[str] = field(default_factory=list)  # what could not be looked at (the pass goes on)
 
@@ -82,7 +87,8 @@ def _list_bucket(runtime: Runtime, bucket: str, seen: Observed) -> dict[str, Obj
         return {}
 
 
-def observe(runtime: Runtime) -> Observed:
+def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
+    """`start_at`: the replication the last pass stopped at; records are read from there on."""
     config, now = runtime.config, runtime.now()
     seen = Observed(runtime.region)
     compartments = list(
@@ -108,7 +114,11 @@ def observe(runtime: Runtime) -> Observed:
             seen.marks[(mark.side, mark.source_id)].append(name)
     sources = seen.sources
     leftovers = with_leftovers(seen.staging, config.object_prefix)
-    for name, summary in seen.staging.items():
+    seen.cursor = current_cursor(seen.staging, config.object_prefix)
+    # From where the last pass stopped: the records it could not read come first.
+    start = seen.cursor or ""
+    ordered = sorted(seen.staging.items(), key=lambda kv: (kv[0].rsplit("/", 1)[-1] < start, kv[0]))
+    for name, summary in ordered:
         source_id = source_id_from_record(config.object_prefix, "source", name)
         if source_id is None:
             continue
@@ -130,7 +140,7 @@ def observe(runtime: Runtime) -> Observed:
             continue
         _read(runtime, "source", source_id, name, seen.source_records, seen)
     replica_marks: dict[str, tuple[SettledMark, str]] = {}
-    for name, summary in seen.staging.items():
+    for name, summary in ordered:
         source_id = source_id_from_record(config.object_prefix, "replica", name)
         if source_id is None:
             continue
@@ -157,7 +167,22 @@ def observe(runtime: Runtime) -> Observed:
     return seen
 
 
+def cursor_object(prefix: str) -> str:
+    return f"{prefix}reconcile/cursor"
+
+
+def current_cursor(staged, prefix: str) -> str | None:
+    """Where the last pass ran out (of time or of reads): its name says it, no read needed."""
+    head = cursor_object(prefix) + "."
+    return next((n[len(head) :] for n in staged if n.startswith(head)), None)
+
+
 def _read(runtime: Runtime, side: str, source_id: str, name: str, records: dict[str, Read], seen: Observed) -> None:
+    if seen.reads >= runtime.config.reconcile_max_reads:
+        seen.deferred[side].add(source_id)
+        seen.first_deferred = seen.first_deferred or source_id
+        return
+    seen.reads += 1
     try:
         records[source_id] = runtime.records.read(side, source_id)  # type: ignore[arg-type]
     except ReplicatorError as exc:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from .. import logs
 from ..decision import decide
 from ..errors import NotFound, PreconditionFailed, ReplicatorError
+from ..families import family_of
 from ..images import ImageFacts
 from ..naming import PAR_NAME_PREFIX, SettledMark, digest
 from ..protection import COVERED, ImageProtection, protection
@@ -41,7 +42,7 @@ from ..steps.engine import Step, execute
 from ..subjects import Replica, ReplicaById, SourceImage
 from ..telemetry.exposure import exposure_points
 from .actions import PASSIVE, Action
-from .observe import Observed, observe, rebuild_replica, rebuild_source
+from .observe import Observed, cursor_object, observe, rebuild_replica, rebuild_source
 from .plan import Planned, plan_families, plan_replica, plan_source, repairs
 from .settled import protection_of, replica_mark, source_mark, with_leftovers
 
@@ -99,6 +100,7 @@ class PassReport(BaseModel):
     steps_total: int = 0  # every planned step; `steps` holds the first ones (the answer stays small)
     actions: dict[str, int] = {}  # planned steps per action
     problems_total: int = 0
+    deferred: int = 0  # records left unread for the next passes (IR_RECONCILE_MAX_READS)
     exposed: int = 0  # opted-in source images of this region lacking a current replica somewhere
     oldest_exposure_seconds: float = 0.0
 
@@ -110,6 +112,8 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
     opted = {i: decide(img, runtime.region, config) for i, img in sources.items()}
     source_ids = sorted({i for i, d in opted.items() if d.opted_in} | set(seen.source_records) | set(seen.acks))
     for source_id in source_ids:
+        if source_id in seen.deferred["source"]:
+            continue  # its record is read by a later pass
         if source_id in seen.settled_sources:  # its mark holds: only a drift the listing shows
             if source_id in seen.shapes_changed:
                 subject = SourceImage(sources[source_id], opted[source_id], False)
@@ -137,7 +141,7 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
         if found is not None and found.problem:
             plans.append(repairs(source_id, "replica", found.problem))
             continue
-        if source_id in sources or source_id in seen.settled_replicas:
+        if source_id in sources or source_id in seen.settled_replicas or source_id in seen.deferred["replica"]:
             continue  # an image of this region cannot be a replica here; a settled one needs nothing
         plans += plan_replica(
             source_id,
@@ -153,7 +157,10 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
         if found.record is not None
     }
     known.update({i: (m.state, m.replica_id) for i, m in seen.settled_replicas.items()})
-    plans += plan_families(list(seen.replicas.values()), known, now, config)
+    # A family with a member whose record is unread this pass waits: its latest is not known.
+    waiting = {family_of(i, config) for i in seen.replicas.values() if (i.replica_of or "") in seen.deferred["replica"]}
+    listed = [i for i in seen.replicas.values() if family_of(i, config) not in waiting]
+    plans += plan_families(listed, known, now, config)
     return plans
 
 
@@ -161,6 +168,8 @@ def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImagePr
     """How well each opted-in source image of this region is protected, as the pass observed it."""
     out = []
     for image in seen.sources.values():
+        if image.id in seen.deferred["source"]:
+            continue  # not measured this pass: its record is read by a later one (the report says how many)
         if image.id in seen.settled_sources:
             decision = decide(image, runtime.region, runtime.config)
             out.append(protection_of(seen.settled_sources[image.id], image, runtime.region, decision))
@@ -211,10 +220,14 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
     now = runtime.now()
     deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
     seen = observe(runtime)
-    plans = resume(plan_region(seen, runtime, now), _cursor(runtime, seen))
+    plans = resume(plan_region(seen, runtime, now), seen.cursor)
     report = PassReport(
         region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems)
     )
+    report.deferred = len(seen.deferred["source"]) + len(seen.deferred["replica"])
+    if report.deferred:
+        limit = runtime.config.reconcile_max_reads
+        report.problems.append(f"{report.deferred} record(s) left for the next passes (IR_RECONCILE_MAX_READS={limit})")
     measured = protections(seen, runtime, now)
     report.exposed = sum(p.state not in COVERED for p in measured)
     report.oldest_exposure_seconds = max((p.exposure_seconds(now) for p in measured), default=0.0)
@@ -225,7 +238,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
     if not dry_run:
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
         _leave_marks(runtime, seen, report.steps, report.problems)
-        _keep_cursor(runtime, seen, stopped_at, report.problems)
+        _keep_cursor(runtime, seen, stopped_at or seen.first_deferred, report.problems)
         runtime.metrics.flush()
     report.steps_total, report.problems_total = len(report.steps), len(report.problems)
     report.actions = dict(Counter(str(s.action) for s in report.steps))
@@ -233,16 +246,6 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         report.steps, report.problems = report.steps[:report_limit], report.problems[:report_limit]
     logs.info("reconcile pass", exposed=report.exposed, oldest_exposure_seconds=round(report.oldest_exposure_seconds))
     return report
-
-
-def cursor_object(prefix: str) -> str:
-    return f"{prefix}reconcile/cursor"
-
-
-def _cursor(runtime: Runtime, seen: Observed) -> str | None:
-    """Where the last pass ran out of time (its name says it: no read needed), if it did."""
-    head = cursor_object(runtime.config.object_prefix) + "."
-    return next((n[len(head) :] for n in seen.staging if n.startswith(head)), None)
 
 
 def resume(plans: list[Planned], cursor: str | None) -> list[Planned]:
