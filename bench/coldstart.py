@@ -103,6 +103,16 @@ def import_oci() -> dict:
     return {"seconds": time.perf_counter() - started, "peak_rss_mb": float(done.stderr.strip().splitlines()[-1])}
 
 
+def summary(values: list[dict]) -> dict:
+    """Median, minimum and maximum time and median peak memory of paired samples."""
+    return {
+        "seconds": statistics.median(v["seconds"] for v in values),
+        "seconds_min": min(v["seconds"] for v in values),
+        "seconds_max": max(v["seconds"] for v in values),
+        "peak_rss_mb": statistics.median(v["peak_rss_mb"] for v in values),
+    }
+
+
 def paired(runs: int = 7) -> dict:
     """A, B and C in turns, `runs` times each; medians and ratios."""
     with FakeCloud(regions=[SOURCE]) as cloud:
@@ -115,14 +125,7 @@ def paired(runs: int = 7) -> dict:
             samples["function"].append(first_answer(str(FUNC_ENTRY), env))
             samples["trivial"].append(first_answer(str(trivial), {}))
             samples["import_oci"].append(import_oci())
-    out: dict[str, Any] = {}
-    for name, values in samples.items():
-        out[name] = {
-            "seconds": statistics.median(v["seconds"] for v in values),
-            "seconds_min": min(v["seconds"] for v in values),
-            "seconds_max": max(v["seconds"] for v in values),
-            "peak_rss_mb": statistics.median(v["peak_rss_mb"] for v in values),
-        }
+    out: dict[str, Any] = {name: summary(values) for name, values in samples.items()}
     out["function"]["answered"] = samples["function"][0]["answered"]
     out["ratio_to_import_oci"] = out["function"]["seconds"] / out["import_oci"]["seconds"]
     out["ratio_to_trivial"] = out["function"]["seconds"] / out["trivial"]["seconds"]

@@ -14,7 +14,6 @@ with a warm file cache, as a container on a host that ran the image before.
 """
 
 import json
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 from ocifake import FakeCloud
 from replicator_tools.sandbox import deploy
 
-from .coldstart import FUNC_ENTRY, REPO
+from .coldstart import FUNC_ENTRY, REPO, summary
 from .scenarios import SOURCE
 
 PLAIN = "from replicator.handler import handler  # the SDK imported as it ships\n\n__all__ = ['handler']\n"
@@ -71,13 +70,7 @@ def verdict(runs: int = 7) -> dict:
                 samples[name].append(answer)
     out: dict = {"runs": runs}
     for name, values in samples.items():
-        out[name] = {
-            "seconds": statistics.median(v["seconds"] for v in values),
-            "seconds_min": min(v["seconds"] for v in values),
-            "seconds_max": max(v["seconds"] for v in values),
-            "peak_rss_mb": statistics.median(v["peak_rss_mb"] for v in values),
-            "results": sorted({str(v["result"]) for v in values}),
-        }
+        out[name] = {**summary(values), "results": sorted({str(v["result"]) for v in values})}
     out["ratio_loader_to_plain"] = out["loader"]["seconds"] / out["plain"]["seconds"]
     out["memory_ratio_loader_to_plain"] = out["loader"]["peak_rss_mb"] / out["plain"]["peak_rss_mb"]
     return out

@@ -24,6 +24,19 @@ class WorkProgress(BaseModel):
     time_finished: datetime | None = None
     observed_at: datetime | None = None  # the service's time of the reply (its Date header)
 
+    @classmethod
+    def from_sdk(cls, data, region: str, observed_at: datetime | None) -> WorkProgress:
+        """Compute's and Object Storage's work requests carry the same fields."""
+        return cls(
+            work_request_id=data.id,
+            region=region,
+            status=data.status,
+            percent_complete=data.percent_complete,
+            time_started=data.time_started,
+            time_finished=data.time_finished,
+            observed_at=observed_at,
+        )
+
     def seconds_left(self, now: datetime) -> float | None:
         """An estimate at the rate so far; None before any progress or once finished.
 

@@ -93,8 +93,13 @@ def reports(
     return sorted(found.values(), key=lambda r: (r.display_name, r.source_image_id))
 
 
-def protections(runtime: Runtime, compartments: list[str]) -> list[ImageProtection]:
-    """How well each opted-in source image of the compartments is protected now, as the pass measures it."""
+Planned = list[tuple[ImageFacts, Decision]]
+
+
+def protections(runtime: Runtime, compartments: list[str], planned: Planned | None = None) -> list[ImageProtection]:
+    """How well each opted-in source image of the compartments is protected now, as the pass measures it.
+
+    `planned`: the compartments' images with their decisions, if the caller has them already."""
     config, region, now = runtime.config, runtime.region, runtime.now()
     answers: dict[str, list[AckName]] = {}
     for summary in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix)):
@@ -102,7 +107,7 @@ def protections(runtime: Runtime, compartments: list[str]) -> list[ImageProtecti
         if ack is not None:
             answers.setdefault(ack.source_id, []).append(ack)
     out = []
-    for image, decision in plan(runtime, compartments):
+    for image, decision in plan(runtime, compartments) if planned is None else planned:
         if not decision.opted_in:
             continue
         record = source_record(runtime, image.id) if decision.replicate else None
@@ -184,13 +189,15 @@ def latest(runtime: Runtime, compartments: list[str], family: str) -> FamilyVers
     )
 
 
-def family_summary(runtime: Runtime, runtime_for: RuntimeFor, compartments: list[str]) -> list[FamilyVersion]:
+def family_summary(
+    runtime: Runtime, runtime_for: RuntimeFor, compartments: list[str], planned: Planned | None = None
+) -> list[FamilyVersion]:
     """Per family of the opted-in images, per target region: its latest version there and how many are kept.
 
     A region holding no marked replica of the family yet has no line."""
     config = runtime.config
     wanted: dict[str, set[str]] = {}
-    for image, decision in plan(runtime, compartments):
+    for image, decision in plan(runtime, compartments) if planned is None else planned:
         family = family_of(image, config)
         if family and decision.replicate:
             wanted.setdefault(family, set()).update(decision.targets)

@@ -39,7 +39,7 @@ class Compute:
     def work_progress(self, work_request_id: str) -> WorkProgress:
         """An export's or an import's work request, as OCI reports it now."""
         reply = self._call("GetWorkRequest", lambda: self._clients.work_requests().get_work_request(work_request_id))
-        return _progress(reply.data, self.region, reply.headers.get("date"))
+        return WorkProgress.from_sdk(reply.data, self.region, service_time(reply.headers.get("date")))
 
     def get_image(self, image_id: str) -> ImageFacts:
         reply = self._call("GetImage", lambda: self._clients.compute().get_image(image_id))
@@ -132,16 +132,4 @@ def _shape(entry) -> ShapeEntry:
         memory_max_gbs=memory.max_in_gbs if memory else None,
         ocpu_min=ocpu.min if ocpu else None,
         ocpu_max=ocpu.max if ocpu else None,
-    )
-
-
-def _progress(data, region: str, date: str | None) -> WorkProgress:
-    return WorkProgress(
-        observed_at=service_time(date),
-        work_request_id=data.id,
-        region=region,
-        status=data.status,
-        percent_complete=data.percent_complete,
-        time_started=data.time_started,
-        time_finished=data.time_finished,
     )

@@ -222,16 +222,7 @@ class Objects:
         """A copy's work request, as OCI reports it now (for the operator's status)."""
         client = self._clients.objects()
         reply = self._call("GetWorkRequest", lambda: client.get_work_request(work_request_id))
-        data = reply.data
-        return WorkProgress(
-            observed_at=service_time(reply.headers.get("date")),
-            work_request_id=data.id,
-            region=self._clients.region,
-            status=data.status,
-            percent_complete=data.percent_complete,
-            time_started=data.time_started,
-            time_finished=data.time_finished,
-        )
+        return WorkProgress.from_sdk(reply.data, self._clients.region, service_time(reply.headers.get("date")))
 
     def copy_status(self, work_request_id: str) -> CopyStatus:
         """Where a copy this region started stands; for a failed one, the first error."""

@@ -52,6 +52,7 @@ class Observed:
     # Records left unread this pass (past IR_RECONCILE_MAX_READS), by side: planned by a later pass.
     deferred: dict[str, set[str]] = field(default_factory=lambda: {"source": set(), "replica": set()})
     reads: int = 0
+    leftovers: set[str] = field(default_factory=set)  # source ids whose export or manifests staging still holds
     first_deferred: str | None = None  # where the next pass starts
     cursor: str | None = None  # where this one started (the last pass's stop)
     marks: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # every mark's name
@@ -113,7 +114,7 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
             marks[(mark.side, mark.source_id)][mark.version] = mark
             seen.marks[(mark.side, mark.source_id)].append(name)
     sources = seen.sources
-    leftovers = with_leftovers(seen.staging, config.object_prefix)
+    seen.leftovers = leftovers = with_leftovers(seen.staging, config.object_prefix)
     seen.cursor = current_cursor(seen.staging, config.object_prefix)
     # From where the last pass stopped: the records it could not read come first.
     start = seen.cursor or ""

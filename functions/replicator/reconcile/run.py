@@ -44,7 +44,7 @@ from ..telemetry.exposure import exposure_points
 from .actions import PASSIVE, Action
 from .observe import Observed, cursor_object, observe, rebuild_replica, rebuild_source
 from .plan import Planned, plan_families, plan_replica, plan_source, repairs
-from .settled import protection_of, replica_mark, source_mark, with_leftovers
+from .settled import protection_of, replica_mark, source_mark
 
 # What each planned action runs: the STEP of the module of the same name, the steps the events run.
 STEPS: dict[str, dict[Action, Step]] = {
@@ -277,7 +277,6 @@ def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], pro
     config = runtime.config
     busy = {(s.side, s.source_image_id) for s in steps if s.result != "ignored" or s.error}
     sources = seen.sources
-    leftovers = with_leftovers(seen.staging, config.object_prefix)
     marks: list[SettledMark] = []
     for source_id, read in seen.source_records.items():
         if ("source", source_id) in busy or read.record is None or read.etag is None:
@@ -285,7 +284,7 @@ def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], pro
         image = sources.get(source_id)
         decision = decide(image, runtime.region, config) if image is not None else None
         acks = seen.acks.get(source_id, [])
-        mark = source_mark(read.record, read.etag, image, decision, acks, source_id in leftovers, config)
+        mark = source_mark(read.record, read.etag, image, decision, acks, source_id in seen.leftovers, config)
         if mark is not None:
             marks.append(mark)
     for source_id, read in seen.replica_records.items():

@@ -270,10 +270,11 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
     if not compartments:
         raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
     runtime = operator.runtime()
-    found = _guard(operator, lambda: protections(runtime, compartments))
+    planned = _guard(operator, lambda: plan_images(runtime, compartments))  # one listing for both views
+    found = _guard(operator, lambda: protections(runtime, compartments, planned))
     now, rpo_seconds = runtime.now(), rpo_hours * 3600
     late = [p for p in found if p.state not in COVERED and p.exposure_seconds(now) > rpo_seconds]
-    families = _guard(operator, lambda: family_summary(runtime, operator.runtime, compartments))
+    families = _guard(operator, lambda: family_summary(runtime, operator.runtime, compartments, planned))
     if as_json:
         doc = {
             "region": runtime.region,
