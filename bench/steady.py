@@ -8,14 +8,16 @@ settled ones) until one reads none, then the steady state every later hourly pas
 Measured per pass: calls, wall time with a per-call latency, the function process's CPU time
 and peak memory, and the size of its answer.
 
-Assumes: one compartment of images, one target region; ListImages pages of 100 (what the
-fake answers without a limit, as OCI's default is assumed to be), ListObjects pages of 1000;
+Assumes: one compartment of images, one target region; ListImages pages of 1000 (the pass asks
+for 1000, the most the API reference gives; whether OCI fills such pages is unconfirmed: with
+pages of 100, add 9 calls per 1000 images), ListObjects pages of 1000;
 `latency` seconds per call on the steady pass, sequential (the pass makes its calls one after
 another); the catch-up passes run without latency, their cost given by their number of calls.
 """
 
 import json
 import time
+from collections import Counter
 
 from ocifake import FakeCloud, Options
 from replicator.config import ReplicatorConfig
@@ -134,6 +136,7 @@ def _pass(cloud: FakeCloud, sandbox, region: str, latency: float) -> dict:
         body = reply.json()
         return {
             "calls": len(calls),
+            "by_operation": dict(Counter(c.operation for c in calls).most_common()),
             "reads": sum(c.operation == "GetObject" for c in calls),
             "writes": sum(c.operation in ("PutObject", "DeleteObject") for c in calls),
             "wall_seconds": round(wall, 2),

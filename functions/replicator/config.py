@@ -61,6 +61,11 @@ class ReplicatorConfig(BaseModel):
     # Records one pass reads at most (the others wait for the next passes): what bounds a pass's
     # memory when many replications have no settled mark yet (a first pass over thousands).
     reconcile_max_reads: int = Field(2000, ge=10, le=100000)
+    # Settled replications whose source shapes one pass looks at, at most (one call each): a
+    # shape change arrives as an event, and these looks find one whose event was lost. Each
+    # settled image is looked at once a day up to 24 times this many, else once a cycle of
+    # (settled images / this) hours.
+    reconcile_shape_looks: int = Field(50, ge=1, le=10000)
     # OCI Monitoring: both set, each invocation posts its metrics; either empty, none are sent.
     metrics_namespace: str = Field(DEFAULT_NAMESPACE, max_length=255)
     metrics_compartment_id: str | None = None

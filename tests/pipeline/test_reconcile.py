@@ -196,11 +196,20 @@ def test_a_deleted_source_whose_event_was_lost_is_closed_by_a_pass(cloud, compar
 
 def _quiet_hour(cloud, image_ids) -> None:
     """Move the clock to an hour at which none of the images has its daily look at shapes."""
-    from replicator.reconcile.settled import shapes_hour
+    from replicator.reconcile.settled import shapes_due
 
-    busy = {shapes_hour(i) for i in image_ids}
-    while cloud.clock.now().hour in busy:
+    while any(shapes_due(i, cloud.clock.now()) for i in image_ids):
         cloud.advance(3600)
+
+
+def _settle(cloud, sandbox, image_ids) -> None:
+    """Let the answers' deliveries be confirmed (a pass checks them half an hour after sending),
+    then run a pass in each region at a quiet hour: it reads each record and leaves its mark."""
+    cloud.advance(3600)
+    cloud.run_until_idle()
+    _quiet_hour(cloud, image_ids)
+    for region in (SOURCE, PHOENIX):
+        sandbox.reconcile(region)
 
 
 def test_a_pass_over_settled_replications_reads_no_record_yet_sees_what_changes(cloud, compartment):
@@ -210,9 +219,7 @@ def test_a_pass_over_settled_replications_reads_no_record_yet_sees_what_changes(
     tags = {"replicate-to": PHOENIX}
     images = [cloud.create_image(SOURCE, compartment, f"web-{n}", freeform_tags=tags) for n in range(5)]
     cloud.run_until_idle()
-    _quiet_hour(cloud, [i.id for i in images])
-    for region in (SOURCE, PHOENIX):
-        sandbox.reconcile(region)  # reads each record once, finds it settled, leaves its mark
+    _settle(cloud, sandbox, [i.id for i in images])
     before = len(cloud.calls)
     for region in (SOURCE, PHOENIX):
         report = sandbox.reconcile(region)
@@ -237,6 +244,34 @@ def test_a_pass_over_settled_replications_reads_no_record_yet_sees_what_changes(
     assert [(s.source_image_id, s.action) for s in report.steps] == [(images[1].id, "lost")]
 
 
+def test_a_steady_pass_holds_nothing_of_a_settled_replication_and_caps_its_shape_looks(cloud, compartment):
+    from datetime import timedelta
+
+    from replicator.reconcile.observe import observe
+
+    sandbox = deploy(cloud, REGIONS, compartment, {"IR_RECONCILE_SHAPE_LOOKS": "1"})
+    images = [
+        cloud.create_image(SOURCE, compartment, f"web-{n}", freeform_tags={"replicate-to": PHOENIX}) for n in range(30)
+    ]
+    cloud.run_until_idle()
+    _settle(cloud, sandbox, [i.id for i in images])
+    start, at = cloud.clock.now(), [cloud.clock.now()]
+
+    def runtime(region):
+        env = sandbox.region_env[region]
+        return Operator(AuthOptions(fake=cloud.config(region), fake_env=env, clock=lambda: at[0])).runtime()
+
+    looks = []
+    for hour in range(48):  # two days of hourly passes, each with at most one look
+        at[0] = start + timedelta(hours=hour)
+        seen = observe(runtime(SOURCE))
+        assert (seen.images, seen.source_records, len(seen.settled_sources)) == ({}, {}, 30)
+        looks.append(seen.shape_looks)
+    assert max(looks) == 1 and sum(looks) >= 24
+    target = observe(runtime(PHOENIX))
+    assert (target.replicas, target.replica_records, len(target.settled_replicas)) == ({}, {}, 30)
+
+
 def test_a_pass_answers_a_bounded_summary_and_logs_every_step(cloud, compartment):
     from replicator.reconcile.run import run_pass
 
@@ -255,7 +290,7 @@ def test_a_pass_answers_a_bounded_summary_and_logs_every_step(cloud, compartment
 def test_the_daily_look_at_a_settled_source_costs_one_call_and_finds_changed_shapes(cloud, compartment):
     from collections import Counter
 
-    from replicator.reconcile.settled import shapes_hour
+    from replicator.reconcile.settled import shapes_due
 
     sandbox = deploy(cloud, REGIONS, compartment)
     image = cloud.create_image(
@@ -264,7 +299,7 @@ def test_the_daily_look_at_a_settled_source_costs_one_call_and_finds_changed_sha
     cloud.run_until_idle()
     _quiet_hour(cloud, [image.id])
     sandbox.reconcile(SOURCE)  # leaves the mark
-    while cloud.clock.now().hour != shapes_hour(image.id):
+    while not shapes_due(image.id, cloud.clock.now()):
         cloud.advance(3600)
     before = len(cloud.calls)
     assert sandbox.reconcile(SOURCE).steps == []
@@ -272,8 +307,9 @@ def test_the_daily_look_at_a_settled_source_costs_one_call_and_finds_changed_sha
     assert done["ListImageShapeCompatibilityEntries"] == 1 and done["GetObject"] == 0
     cloud.events.drop()  # the shape change's event is lost: the next daily look finds it
     compute(cloud, SOURCE).add_image_shape_compatibility_entry(image.id, "VM.Standard.E4.Flex")
-    # The hourly schedules run while the day passes; the image's own hour looks and sends the change.
-    cloud.advance(24 * 3600)
+    # The hourly schedules run while the days pass; the image's hour of the next day looks and
+    # sends the change (each day draws its hour afresh: within two days).
+    cloud.advance(48 * 3600)
     cloud.run_until_idle()
     sandbox.reconcile(PHOENIX)
     (replica,) = replicas(cloud, PHOENIX, image.id, compartment)

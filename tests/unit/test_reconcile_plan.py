@@ -9,8 +9,9 @@ from replicator.decision import Decision
 from replicator.images import ImageFacts
 from replicator.manifest import ReplicaSpec
 from replicator.naming import AckName, LandedObject, image_object, manifest_object
-from replicator.reconcile.plan import plan_replica, plan_source, shapes_hour
+from replicator.reconcile.plan import plan_replica, plan_source
 from replicator.reconcile.run import orphaned
+from replicator.reconcile.settled import shapes_hour
 from replicator.records.lease import Lease
 from replicator.records.replica import AnswerPart, ReplicaRecord
 from replicator.records.source import SourceRecord
@@ -94,20 +95,20 @@ def settled(image=IMAGE) -> SourceRecord:
 def test_a_finished_replication_cleans_up_and_keeps_following_its_source():
     # The manifest the targets applied is unknown (a settled record): send the current one.
     assert actions(source(target_state="done"), staged=[EXPORT]) == [("cleanup", None), ("refresh", None)]
-    quiet = T0.replace(hour=(shapes_hour(SOURCE_ID) + 1) % 24)
+    quiet = T0.replace(hour=(shapes_hour(SOURCE_ID, T0) + 1) % 24)
     assert actions(settled(), staged=[EXPORT], now=quiet) == [("cleanup", None)]
 
 
 def test_a_settled_replication_plans_nothing_until_the_listing_shows_a_change():
-    quiet = T0.replace(hour=(shapes_hour(SOURCE_ID) + 1) % 24)
+    quiet = T0.replace(hour=(shapes_hour(SOURCE_ID, T0) + 1) % 24)
     assert actions(settled(), now=quiet) == []
     retagged = IMAGE.model_copy(update={"freeform_tags": {"team": "web"}})
     assert actions(settled(), image=retagged, now=quiet) == [("refresh", None)]
     wider = Decision(opted_in=True, targets=("us-phoenix-1", "eu-frankfurt-1"))
     assert actions(settled(), decision=wider, now=quiet) == [("refresh", None)]
     # Shapes are not in a listing: once a day, at the image's own hour, they are looked at.
-    assert actions(settled(), now=T0.replace(hour=shapes_hour(SOURCE_ID))) == [("refresh", None)]
-    hours = {shapes_hour(f"ocid1.image.oc1.iad.{n:040d}") for n in range(200)}
+    assert actions(settled(), now=T0.replace(hour=shapes_hour(SOURCE_ID, T0))) == [("refresh", None)]
+    hours = {shapes_hour(f"ocid1.image.oc1.iad.{n:040d}", T0) for n in range(200)}
     assert len(hours) == 24  # spread over the day, not all at one pass
 
 

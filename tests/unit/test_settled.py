@@ -4,7 +4,13 @@ from replicator.config import ReplicatorConfig
 from replicator.decision import Decision
 from replicator.images import ImageFacts
 from replicator.naming import AckName, SettledMark, etag_version, parse_settled
-from replicator.reconcile.settled import replica_mark, replica_mark_holds, source_mark, source_mark_holds
+from replicator.reconcile.settled import (
+    listed_answers,
+    replica_mark,
+    replica_mark_holds,
+    source_mark,
+    source_mark_holds,
+)
 from replicator.records.replica import AnswerPart, ReplicaRecord
 from replicator.records.source import SourceRecord
 
@@ -23,6 +29,9 @@ REPLICA = ImageFacts(
 )
 DECISION = Decision(opted_in=True, targets=("us-phoenix-1",))
 ACK = AckName(SOURCE_ID, "us-phoenix-1", "done", 1, 1, REPLICA_ID, "0f" * 16)
+
+
+PREFIX = CONFIG.object_prefix
 
 
 def settled_source() -> SourceRecord:
@@ -64,12 +73,31 @@ def test_a_replication_with_anything_open_gets_no_mark():
 def test_a_mark_is_trusted_only_while_the_listings_agree_with_it():
     mark = source_mark(settled_source(), "e", IMAGE, DECISION, [ACK], False, CONFIG)
     assert mark is not None
-    assert source_mark_holds(mark, IMAGE, DECISION, [ACK], False, CONFIG)
+    assert source_mark_holds(mark, IMAGE, DECISION, listed_answers([ACK], PREFIX), False, CONFIG)
     retagged = IMAGE.model_copy(update={"freeform_tags": {"team": "web"}})
-    assert not source_mark_holds(mark, retagged, DECISION, [ACK], False, CONFIG)
+    assert not source_mark_holds(mark, retagged, DECISION, listed_answers([ACK], PREFIX), False, CONFIG)
     lost = AckName(SOURCE_ID, "us-phoenix-1", "lost", 1, 1, "-", "0f" * 16)
-    assert not source_mark_holds(mark, IMAGE, DECISION, [ACK, lost], False, CONFIG)
-    assert not source_mark_holds(mark, None, None, [ACK], False, CONFIG)  # the source is gone
+    assert not source_mark_holds(mark, IMAGE, DECISION, listed_answers([ACK, lost], PREFIX), False, CONFIG)
+    assert not source_mark_holds(mark, None, None, listed_answers([ACK], PREFIX), False, CONFIG)  # the source is gone
     replica = SettledMark("replica", SOURCE_ID, "v", state="done", replica_id=REPLICA_ID, compartment_id=COMPARTMENT)
     assert replica_mark_holds(replica, REPLICA, [])
     assert not replica_mark_holds(replica, None, [])  # deleted behind the replicator's back
+
+
+def test_settled_sources_are_looked_at_once_a_cycle_and_a_cycle_stretches_to_keep_passes_small():
+    from datetime import UTC, datetime, timedelta
+
+    from replicator.reconcile.settled import shape_cycle_hours, shapes_due
+
+    assert shape_cycle_hours(500, 50) == 24  # a day of hourly passes covers them
+    assert shape_cycle_hours(20_000, 50) == 500  # 40 a pass on average, never more than 50
+    ids = [f"ocid1.image.oc1.iad.{n:040d}" for n in range(2000)]
+    cycle = shape_cycle_hours(len(ids), 50)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    start = epoch + timedelta(hours=cycle * 1000)  # cycles count from the epoch
+    due = [[i for i in ids if shapes_due(i, start + timedelta(hours=h), cycle)] for h in range(cycle)]
+    assert sorted(i for hour in due for i in hour) == sorted(ids)  # each once a cycle
+    assert max(len(hour) for hour in due) < 2 * 50
+    # The next cycle draws the hours afresh: images sharing an hour do not share it again.
+    later = [[i for i in ids if shapes_due(i, start + timedelta(hours=cycle + h), cycle)] for h in range(cycle)]
+    assert due != later

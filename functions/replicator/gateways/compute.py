@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import oci
@@ -10,6 +11,8 @@ from ..images import ImageFacts, ShapeEntry
 from ..work import WorkProgress
 from .calls import all_pages, call, service_time
 from .clients import Clients
+
+LIST_IMAGES_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,25 @@ class Compute:
         return ImageFacts.from_sdk(reply.data), reply.headers.get("opc-work-request-id")
 
     def list_images(self, compartment_id: str, display_name: str | None = None) -> list[ImageFacts]:
+        return list(self.iter_images(compartment_id, display_name))
+
+    def iter_images(self, compartment_id: str, display_name: str | None = None) -> Iterator[ImageFacts]:
+        """The compartment's images page by page, each page converted as it arrives (a large
+        compartment is never held as SDK objects).
+
+        Pages of up to LIST_IMAGES_PAGE: the default page is 100, and the reference of the same
+        API gives 1000 as the most `limit` takes. A service that serves fewer per page answers
+        with a next-page token and the listing follows it: the same images, in more calls."""
         client = self._clients.compute()
-        kwargs = {"display_name": display_name} if display_name else {}
-        return self._call(
-            "ListImages", lambda: all_pages(client.list_images, compartment_id, convert=ImageFacts.from_sdk, **kwargs)
-        )
+        kwargs: dict = {"limit": LIST_IMAGES_PAGE, **({"display_name": display_name} if display_name else {})}
+        page = None
+        while True:
+            asked = {**kwargs, "page": page} if page else kwargs
+            reply = self._call("ListImages", lambda asked=asked: client.list_images(compartment_id, **asked))
+            yield from (ImageFacts.from_sdk(i) for i in reply.data)
+            page = reply.headers.get("opc-next-page")
+            if not page:
+                return
 
     def list_shapes(self, image_id: str) -> list[ShapeEntry]:
         client = self._clients.compute()

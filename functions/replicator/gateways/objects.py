@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,7 +24,7 @@ class ObjectInfo:
     metadata: dict[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectSummary:
     name: str
     size: int | None
@@ -117,6 +117,27 @@ class Objects:
             object=name,
         )
         return reply.headers.get("etag", "")
+
+    def iter_objects(self, bucket: str, prefix: str, end: str | None = None) -> Iterator[ObjectSummary]:
+        """The bucket's objects under `prefix` (and before `end`), page by page (1000 a page,
+        ListObjects' most), each page converted as it arrives: a large bucket is never held."""
+        client = self._clients.objects()
+        start = None
+        fields = "name,size,timeCreated,etag"
+        while True:
+            asked = {"prefix": prefix, "fields": fields, **({"end": end} if end else {})}
+            if start:
+                asked["start"] = start
+            reply = self._call(
+                "ListObjects",
+                lambda asked=asked: client.list_objects(self.namespace, bucket, **asked),
+                bucket=bucket,
+                prefix=prefix,
+            )
+            yield from (ObjectSummary(o.name, o.size, o.time_created, o.etag) for o in reply.data.objects)
+            start = reply.data.next_start_with
+            if not start:
+                return
 
     def list_objects(self, bucket: str, prefix: str) -> list[ObjectSummary]:
         client = self._clients.objects()

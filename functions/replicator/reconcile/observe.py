@@ -1,17 +1,21 @@
-"""One snapshot of this region's own part, taken with a bounded number of calls.
+"""One snapshot of this region's own part, taken with a bounded number of calls and memory.
 
-Per pass: the images of each configured compartment (sources and the replicas living
-here), one listing of the staging bucket and one of the landing bucket, and each record.
+Per pass: the staging bucket (its settled marks first, then the rest), the landing bucket,
+the images of each configured compartment (sources and the replicas living here), then the
+records no mark vouches for. Every listing is streamed page by page, and a replication whose
+mark holds leaves next to nothing behind (its id; its state if it is in a family): what a
+pass holds grows with the replications that need something, not with the settled ones.
 Nothing here calls another region.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .. import logs
 from ..decision import decide
 from ..errors import NotFound, ReplicatorError
-from ..gateways.objects import ObjectSummary
+from ..families import family_of
 from ..images import ImageFacts
 from ..naming import (
     AckName,
@@ -23,6 +27,7 @@ from ..naming import (
     parse_ack,
     parse_landed,
     parse_settled,
+    settled_prefix,
     source_id_from_record,
 )
 from ..records.replica import ReplicaRecord
@@ -31,31 +36,45 @@ from ..records.store import Read
 from ..runtime import Runtime
 from ..steps.acknowledge import genuine
 from ..steps.landed import newest_landed_manifest
-from .settled import replica_mark_holds, shapes_changed, shapes_due, source_mark_holds, with_leftovers
+from .settled import (
+    listed_answers,
+    replica_mark_holds,
+    shape_cycle_hours,
+    shapes_changed,
+    shapes_due,
+    source_mark_holds,
+    with_leftovers,
+)
+
+SIDES = ("source", "replica")
 
 
 @dataclass
 class Observed:
     region: str
-    images: dict[str, ImageFacts] = field(default_factory=dict)  # live images of the scanned compartments
+    # Images the pass plans for: sources not settled (opted in, or with a record or answers) and
+    # settled ones whose shape look found a change; replicas not settled, or in a family.
+    images: dict[str, ImageFacts] = field(default_factory=dict)
     replicas: dict[str, ImageFacts] = field(default_factory=dict)  # source id -> its replica here
-    staging: dict[str, ObjectSummary] = field(default_factory=dict)
-    landing: dict[str, ObjectSummary] = field(default_factory=dict)
+    staging: set[str] = field(default_factory=set)  # staging names but records, answers and marks
     source_records: dict[str, Read] = field(default_factory=dict)
     replica_records: dict[str, Read] = field(default_factory=dict)
-    acks: dict[str, list[AckName]] = field(default_factory=lambda: defaultdict(list))
+    acks: dict[str, list[AckName]] = field(default_factory=lambda: defaultdict(list))  # of the unsettled
     landed: dict[str, list[LandedObject]] = field(default_factory=lambda: defaultdict(list))
     # Replications known settled from their marks (their records not read this pass).
-    settled_sources: dict[str, SettledMark] = field(default_factory=dict)
-    settled_replicas: dict[str, SettledMark] = field(default_factory=dict)
-    shapes_changed: set[str] = field(default_factory=set)  # settled sources whose daily look found new shapes
+    settled_sources: set[str] = field(default_factory=set)
+    settled_replicas: set[str] = field(default_factory=set)
+    covered: set[tuple[str, str]] = field(default_factory=set)  # (target, compartment) of settled sources
+    family_states: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # settled family members
+    refresh_marks: dict[str, SettledMark] = field(default_factory=dict)  # settled sources whose shapes changed
+    shape_looks: int = 0
     # Records left unread this pass (past IR_RECONCILE_MAX_READS), by side: planned by a later pass.
     deferred: dict[str, set[str]] = field(default_factory=lambda: {"source": set(), "replica": set()})
     reads: int = 0
     leftovers: set[str] = field(default_factory=set)  # source ids whose export or manifests staging still holds
     first_deferred: str | None = None  # where the next pass starts
     cursor: str | None = None  # where this one started (the last pass's stop)
-    marks: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # every mark's name
+    marks: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # mark names of the unsettled
     problems: list[str] = field(default_factory=list)  # what could not be looked at (the pass goes on)
 
     @property
@@ -63,108 +82,259 @@ class Observed:
         return {i.id: i for i in self.images.values() if not i.replica_of}
 
 
-def _list_images(runtime: Runtime, compartment: str, seen: Observed) -> None:
+class _Vouch:
+    """One replication with a mark, while the pass decides whether the mark holds.
+
+    Small on purpose (one per settled replication): the marks' names without their common head,
+    the version of the record the listing shows when a mark names it, and for a source the
+    digest of the answers listed."""
+
+    __slots__ = ("answers", "tails", "version")
+
+    def __init__(self) -> None:
+        self.tails: list[str] = []
+        self.version: str | None = None
+        self.answers: str = ""
+
+
+@dataclass
+class _Index:
+    prefix: str
+    vouches: dict[str, dict[str, _Vouch]] = field(default_factory=lambda: {s: {} for s in SIDES})
+    unvouched: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SIDES})  # records to read
+
+    def names(self, side: str, source_id: str) -> list[str]:
+        head = f"{settled_prefix(self.prefix, side)}{source_id}/"
+        vouch = self.vouches[side].get(source_id)
+        return [head + t for t in vouch.tails] if vouch else []
+
+    def mark(self, side: str, source_id: str) -> SettledMark | None:
+        """The mark naming the version of the record the listing shows, if there is one."""
+        vouch = self.vouches[side].get(source_id)
+        if vouch is None or vouch.version is None:
+            return None
+        for name in self.names(side, source_id):
+            mark = parse_settled(self.prefix, name)
+            if mark is not None and mark.version == vouch.version:
+                return mark
+        return None
+
+
+def _index_staging(runtime: Runtime, seen: Observed) -> _Index:
+    """Marks first (their own listing), then the rest of the bucket in name order, so that each
+    record and each replication's answers (listed together) are judged as they stream by."""
+    config = runtime.config
+    prefix, bucket = config.object_prefix, config.staging_bucket
+    index = _Index(prefix)
+    marks_head = settled_prefix(prefix)
     try:
-        for image in runtime.compute.list_images(compartment):
+        for summary in runtime.objects.iter_objects(bucket, marks_head):
+            mark = parse_settled(prefix, summary.name)
+            if mark is None:
+                seen.staging.add(summary.name)
+                continue
+            head = f"{settled_prefix(prefix, mark.side)}{mark.source_id}/"
+            index.vouches[mark.side].setdefault(mark.source_id, _Vouch()).tails.append(summary.name[len(head) :])
+        group: list[AckName] = []
+        for summary in runtime.objects.iter_objects(bucket, prefix, end=marks_head):
+            ack = parse_ack(prefix, summary.name)
+            if ack is not None:
+                if group and group[0].source_id != ack.source_id:
+                    _answers(runtime, index, group, seen)
+                    group = []
+                group.append(ack)
+                continue
+            for side in SIDES:
+                source_id = source_id_from_record(prefix, side, summary.name)
+                if source_id is not None:
+                    _record(index, side, source_id, summary.etag)
+                    break
+            else:
+                seen.staging.add(summary.name)
+        if group:
+            _answers(runtime, index, group, seen)
+    except ReplicatorError as exc:
+        seen.problems.append(f"bucket {bucket}: {exc.reason}")
+        logs.warning("bucket not listed", bucket=bucket, reason=exc.reason)
+    return index
+
+
+def _record(index: _Index, side: str, source_id: str, etag: str | None) -> None:
+    vouch = index.vouches[side].get(source_id)
+    version = etag_version(etag) if etag else None
+    if vouch is not None and version is not None and any(t.startswith(version + ".") for t in vouch.tails):
+        vouch.version = version
+    else:
+        index.unvouched[side].add(source_id)
+
+
+def _answers(runtime: Runtime, index: _Index, group: list[AckName], seen: Observed) -> None:
+    """One replication's answers: a digest where a mark may vouch for it, else the answers."""
+    answers = [a for a in group if genuine(runtime, a)]
+    vouch = index.vouches["source"].get(group[0].source_id)
+    if vouch is not None:
+        vouch.answers = listed_answers(answers, index.prefix)
+    elif answers:
+        seen.acks[group[0].source_id] = answers
+
+
+def _listed_acks(runtime: Runtime, source_id: str) -> list[AckName]:
+    """A replication's answers, listed again: its mark did not hold after all (rare)."""
+    config = runtime.config
+    names = runtime.objects.iter_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))
+    return [a for a in (parse_ack(config.object_prefix, o.name) for o in names) if a and genuine(runtime, a)]
+
+
+def _list_landing(runtime: Runtime, seen: Observed) -> None:
+    config = runtime.config
+    try:
+        for summary in runtime.objects.iter_objects(config.landing_bucket, config.object_prefix):
+            landed = parse_landed(config.object_prefix, summary.name)
+            if landed is not None:
+                seen.landed[landed.source_id].append(landed)
+    except ReplicatorError as exc:
+        seen.problems.append(f"bucket {config.landing_bucket}: {exc.reason}")
+        logs.warning("bucket not listed", bucket=config.landing_bucket, reason=exc.reason)
+
+
+@dataclass
+class _Scan:
+    """What the image listings need while they stream: the shape looks this pass may make."""
+
+    now: datetime
+    cycle_hours: int
+    looks_left: int
+    replica_seen: set[str] = field(default_factory=set)  # settled replicas whose image is listed
+
+
+def _scan_images(runtime: Runtime, compartment: str, seen: Observed, index: _Index, scan: _Scan) -> None:
+    try:
+        for image in runtime.compute.iter_images(compartment):
             if image.lifecycle_state == "DELETED":
                 continue
-            seen.images[image.id] = image
             if image.replica_of:
-                known = seen.replicas.get(image.replica_of)
-                # The AVAILABLE one wins over an import still running or one that failed.
-                if known is None or (known.lifecycle_state != "AVAILABLE" and image.lifecycle_state == "AVAILABLE"):
-                    seen.replicas[image.replica_of] = image
+                _replica_image(runtime, image, seen, index, scan)
+            else:
+                _source_image(runtime, image, seen, index, scan)
     except ReplicatorError as exc:
         seen.problems.append(f"compartment {compartment}: {exc.reason}")
         logs.warning("compartment not listed", compartment=compartment, reason=exc.reason)
 
 
-def _list_bucket(runtime: Runtime, bucket: str, seen: Observed) -> dict[str, ObjectSummary]:
+def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _Index, scan: _Scan) -> None:
+    config, source_id = runtime.config, image.id
+    decision = decide(image, runtime.region, config)
+    vouch = index.vouches["source"].get(source_id)
+    mark = index.mark("source", source_id)
+    if mark is not None and vouch is not None:
+        leftover = source_id in seen.leftovers
+        if source_mark_holds(mark, image, decision, vouch.answers, leftover, config):
+            seen.settled_sources.add(source_id)
+            seen.covered.update((t, image.compartment_id or "") for t in decision.targets)
+            if scan.looks_left > 0 and shapes_due(source_id, scan.now, scan.cycle_hours):
+                scan.looks_left -= 1
+                seen.shape_looks += 1
+                try:  # the look, one call: the source's shapes against the last manifest's
+                    if shapes_changed(mark, image, runtime.compute.list_shapes(source_id), config):
+                        seen.refresh_marks[source_id] = mark
+                        seen.images[source_id] = image
+                except ReplicatorError as exc:
+                    seen.problems.append(f"shapes of {source_id}: {exc.reason}")
+            return
+    if vouch is not None:
+        _unsettle(runtime, index, source_id, seen)
+        seen.images[source_id] = image
+    elif decision.opted_in or source_id in seen.acks or source_id in index.unvouched["source"]:
+        seen.images[source_id] = image
+
+
+def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -> None:
+    """A source mark that does not hold: its record is read (if listed) and its answers listed."""
+    vouch = index.vouches["source"].pop(source_id)
+    if vouch.version is not None:
+        index.unvouched["source"].add(source_id)
+    head = f"{settled_prefix(index.prefix, 'source')}{source_id}/"
+    seen.marks[("source", source_id)] = [head + t for t in vouch.tails]
     try:
-        return {o.name: o for o in runtime.objects.list_objects(bucket, runtime.config.object_prefix)}
+        found = _listed_acks(runtime, source_id)
     except ReplicatorError as exc:
-        seen.problems.append(f"bucket {bucket}: {exc.reason}")
-        logs.warning("bucket not listed", bucket=bucket, reason=exc.reason)
-        return {}
+        seen.problems.append(f"answers of {source_id}: {exc.reason}")
+        found = []
+    if found:
+        seen.acks[source_id] = found
+
+
+def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _Index, scan: _Scan) -> None:
+    source_id, config = image.replica_of or "", runtime.config
+    mark = index.mark("replica", source_id)
+    if mark is not None and replica_mark_holds(mark, image, seen.landed.get(source_id, [])):
+        seen.settled_replicas.add(source_id)
+        scan.replica_seen.add(source_id)
+        if family_of(image, config) is not None:
+            seen.family_states[source_id] = (mark.state, mark.replica_id)
+            seen.replicas[source_id] = image
+        return
+    if mark is not None and mark.replica_id == image.id:
+        scan.replica_seen.add(source_id)  # the marked replica, not as the mark says: read the record
+    known = seen.replicas.get(source_id)
+    # The AVAILABLE one wins over an import still running or one that failed.
+    if known is None or (known.lifecycle_state != "AVAILABLE" and image.lifecycle_state == "AVAILABLE"):
+        seen.replicas[source_id] = image
 
 
 def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     """`start_at`: the replication the last pass stopped at; records are read from there on."""
-    config, now = runtime.config, runtime.now()
+    config = runtime.config
     seen = Observed(runtime.region)
+    index = _index_staging(runtime, seen)
+    seen.leftovers = with_leftovers(seen.staging, config.object_prefix)
+    seen.cursor = start_at or current_cursor(seen.staging, config.object_prefix)
+    _list_landing(runtime, seen)
+    looks = config.reconcile_shape_looks
+    scan = _Scan(runtime.now(), shape_cycle_hours(len(index.vouches["source"]), looks), looks)
     compartments = list(
         dict.fromkeys([*config.compartments, *([config.target_compartment_id] if config.target_compartment_id else [])])
     )
     for compartment in compartments:
-        _list_images(runtime, compartment, seen)
-    seen.staging = _list_bucket(runtime, config.staging_bucket, seen)
-    seen.landing = _list_bucket(runtime, config.landing_bucket, seen)
-    for name in seen.staging:
-        ack = parse_ack(config.object_prefix, name)
-        if ack is not None and genuine(runtime, ack):
-            seen.acks[ack.source_id].append(ack)
-    for name in seen.landing:
-        landed = parse_landed(config.object_prefix, name)
-        if landed is not None:
-            seen.landed[landed.source_id].append(landed)
-    marks: dict[tuple[str, str], dict[str, SettledMark]] = defaultdict(dict)
-    for name in seen.staging:
-        mark = parse_settled(config.object_prefix, name)
-        if mark is not None:
-            marks[(mark.side, mark.source_id)][mark.version] = mark
-            seen.marks[(mark.side, mark.source_id)].append(name)
-    sources = seen.sources
-    seen.leftovers = leftovers = with_leftovers(seen.staging, config.object_prefix)
-    seen.cursor = current_cursor(seen.staging, config.object_prefix)
-    # From where the last pass stopped: the records it could not read come first.
+        _scan_images(runtime, compartment, seen, index, scan)
     start = seen.cursor or ""
-    ordered = sorted(seen.staging.items(), key=lambda kv: (kv[0].rsplit("/", 1)[-1] < start, kv[0]))
-    for name, summary in ordered:
-        source_id = source_id_from_record(config.object_prefix, "source", name)
-        if source_id is None:
-            continue
-        mark = marks[("source", source_id)].get(etag_version(summary.etag)) if summary.etag else None
-        image = sources.get(source_id)
-        decision = decide(image, runtime.region, config) if image is not None else None
-        held = mark is not None and source_mark_holds(
-            mark, image, decision, seen.acks.get(source_id, []), source_id in leftovers, config
-        )
-        if mark is not None and held and image is not None:
-            seen.settled_sources[source_id] = mark
-            if shapes_due(mark, now):
-                # The daily look, one call: the source's shapes against the last manifest's.
-                try:
-                    if shapes_changed(mark, image, runtime.compute.list_shapes(source_id), config):
-                        seen.shapes_changed.add(source_id)
-                except ReplicatorError as exc:
-                    seen.problems.append(f"shapes of {source_id}: {exc.reason}")
-            continue
-        _read(runtime, "source", source_id, name, seen.source_records, seen)
-    replica_marks: dict[str, tuple[SettledMark, str]] = {}
-    for name, summary in ordered:
-        source_id = source_id_from_record(config.object_prefix, "replica", name)
-        if source_id is None:
-            continue
-        mark = marks[("replica", source_id)].get(etag_version(summary.etag)) if summary.etag else None
-        if mark is not None:
-            replica_marks[source_id] = (mark, name)  # judged once every compartment is listed
-        else:
-            _read(runtime, "replica", source_id, name, seen.replica_records, seen)
+
+    def ordered(ids) -> list[str]:
+        # From where the last pass stopped: the records it could not read come first.
+        return sorted(ids, key=lambda i: (i < start, i))
+
+    # Sources: a marked one whose image was not listed (deleted?) is not settled either.
+    for source_id in [i for i in index.vouches["source"] if i not in seen.settled_sources]:
+        _unsettle(runtime, index, source_id, seen)
+    for source_id in ordered(index.unvouched["source"]):
+        _read(runtime, "source", source_id, seen.source_records, seen)
     # Replicas live in the target compartment, else in their source's: list any compartment a
-    # record or a mark names that the configuration does not.
+    # record or a mark names that the configuration does not, once the unmarked records are read.
+    for source_id in ordered(index.unvouched["replica"]):
+        seen.marks[("replica", source_id)] = index.names("replica", source_id)
+        _read(runtime, "replica", source_id, seen.replica_records, seen)
+    pending = {
+        i: index.mark("replica", i)
+        for i, vouch in index.vouches["replica"].items()
+        if vouch.version is not None and i not in seen.settled_replicas
+    }
     named = {
         r.record.manifest.source_compartment_id
         for r in seen.replica_records.values()
         if r.record is not None and r.record.manifest is not None
-    } | {m.compartment_id for m, _ in replica_marks.values()}
+    } | {m.compartment_id for i, m in pending.items() if m is not None and i not in scan.replica_seen}
     extra = (set() if config.target_compartment_id else named) - set(compartments) - {""}
     for compartment in sorted(extra):
-        _list_images(runtime, compartment, seen)
-    for source_id, (mark, name) in replica_marks.items():
-        if replica_mark_holds(mark, seen.replicas.get(source_id), seen.landed.get(source_id, [])):
-            seen.settled_replicas[source_id] = mark
-        else:
-            _read(runtime, "replica", source_id, name, seen.replica_records, seen)
+        _scan_images(runtime, compartment, seen, index, scan)
+    for source_id in ordered(pending):
+        if source_id in seen.settled_replicas:
+            continue
+        mark = pending[source_id]
+        if mark is not None and replica_mark_holds(mark, seen.replicas.get(source_id), seen.landed.get(source_id, [])):
+            seen.settled_replicas.add(source_id)  # retired, and gone as the mark says
+            continue
+        seen.marks[("replica", source_id)] = index.names("replica", source_id)
+        _read(runtime, "replica", source_id, seen.replica_records, seen)
     return seen
 
 
@@ -178,7 +348,7 @@ def current_cursor(staged, prefix: str) -> str | None:
     return next((n[len(head) :] for n in staged if n.startswith(head)), None)
 
 
-def _read(runtime: Runtime, side: str, source_id: str, name: str, records: dict[str, Read], seen: Observed) -> None:
+def _read(runtime: Runtime, side: str, source_id: str, records: dict[str, Read], seen: Observed) -> None:
     if seen.reads >= runtime.config.reconcile_max_reads:
         seen.deferred[side].add(source_id)
         seen.first_deferred = seen.first_deferred or source_id
@@ -187,7 +357,7 @@ def _read(runtime: Runtime, side: str, source_id: str, name: str, records: dict[
     try:
         records[source_id] = runtime.records.read(side, source_id)  # type: ignore[arg-type]
     except ReplicatorError as exc:
-        seen.problems.append(f"record {name}: {exc.reason}")
+        seen.problems.append(f"{side} record of {source_id}: {exc.reason}")
 
 
 # ----- rebuilding a damaged record from what is observed ---------------------------------------

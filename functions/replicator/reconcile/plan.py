@@ -29,7 +29,7 @@ from ..subjects import (
     Subject,
 )
 from .actions import Action
-from .settled import shapes_hour
+from .settled import shapes_due
 
 ANSWER_CHECK_AFTER = timedelta(minutes=30)
 
@@ -177,7 +177,7 @@ def drift(
     listed = ReplicaSpec.of_source(image, [], config.opt_in_tag, config.opt_in_defined).tags_fingerprint()
     if record.tags_fingerprint is not None and listed != record.tags_fingerprint:
         return "the source's tags changed since its last manifest"
-    if now.hour == shapes_hour(record.source_image_id):
+    if shapes_due(record.source_image_id, now):
         return "daily look at the source's shape compatibility"
     return None
 

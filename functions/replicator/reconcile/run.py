@@ -115,7 +115,7 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
         if source_id in seen.deferred["source"]:
             continue  # its record is read by a later pass
         if source_id in seen.settled_sources:  # its mark holds: only a drift the listing shows
-            if source_id in seen.shapes_changed:
+            if source_id in seen.refresh_marks:
                 subject = SourceImage(sources[source_id], opted[source_id], False)
                 why = "the source's shape compatibility changed (daily look)"
                 plans.append(Planned("source", source_id, Action.REFRESH, why, subject))
@@ -131,7 +131,7 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
             opted.get(source_id),
             found.record if found else None,
             seen.acks.get(source_id, []),
-            set(seen.staging),
+            seen.staging,
             now,
             config,
         )
@@ -156,7 +156,7 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
         for i, found in seen.replica_records.items()
         if found.record is not None
     }
-    known.update({i: (m.state, m.replica_id) for i, m in seen.settled_replicas.items()})
+    known.update(seen.family_states)
     # A family with a member whose record is unread this pass waits: its latest is not known.
     waiting = {family_of(i, config) for i in seen.replicas.values() if (i.replica_of or "") in seen.deferred["replica"]}
     listed = [i for i in seen.replicas.values() if family_of(i, config) not in waiting]
@@ -170,9 +170,9 @@ def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImagePr
     for image in seen.sources.values():
         if image.id in seen.deferred["source"]:
             continue  # not measured this pass: its record is read by a later one (the report says how many)
-        if image.id in seen.settled_sources:
+        if image.id in seen.settled_sources:  # only those whose shapes changed are held
             decision = decide(image, runtime.region, runtime.config)
-            out.append(protection_of(seen.settled_sources[image.id], image, runtime.region, decision))
+            out.append(protection_of(seen.refresh_marks[image.id], image, runtime.region, decision))
             continue
         found = seen.source_records.get(image.id)
         decision = decide(image, runtime.region, runtime.config)
@@ -232,7 +232,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
     report.exposed = sum(p.state not in COVERED for p in measured)
     report.oldest_exposure_seconds = max((p.exposure_seconds(now) for p in measured), default=0.0)
     if not dry_run:
-        runtime.metrics.add(exposure_points(runtime.region, measured, now))
+        runtime.metrics.add(exposure_points(runtime.region, measured, now, covered=seen.covered))
     with runtime.metrics.held():
         stopped_at = _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
     if not dry_run:
@@ -296,7 +296,7 @@ def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], pro
     for mark in marks:
         name = mark.object(config.object_prefix)
         try:
-            if name not in seen.staging:
+            if name not in seen.marks.get((mark.side, mark.source_id), []):
                 with suppress(PreconditionFailed):
                     runtime.objects.put(config.staging_bucket, name, b"", if_none_match=True)
             for old in seen.marks.get((mark.side, mark.source_id), []):

@@ -26,18 +26,33 @@ from ..records.source import SourceRecord
 PROTECTED, RETIRED = "p", "r"
 
 
-def shapes_hour(source_id: str) -> int:
-    """The hour of the day at which a settled replication's shape compatibility is looked at.
-
-    A listing shows tags but not shapes; a shape change arrives as an event, and this daily look
-    (spread over the day by image) catches one whose event was lost, one call per image a day.
-    """
-    return int(digest(source_id)[:8], 16) % 24
+def shapes_slot(source_id: str, cycle_hours: int, cycle: int) -> int:
+    """The hour of cycle number `cycle` at which a settled replication's source shapes are looked
+    at. Drawn afresh each cycle, so images that share an hour (and may be cut by the cap on
+    looks per pass) do not share it again."""
+    return int(digest(f"{source_id}/{cycle}")[:8], 16) % cycle_hours
 
 
-def shapes_due(mark: SettledMark, now: datetime) -> bool:
-    """Whether this pass is the settled replication's daily look at its source's shapes."""
-    return now.hour == shapes_hour(mark.source_id)
+def shape_cycle_hours(settled: int, looks_per_pass: int) -> int:
+    """Hours over which every settled replication gets its look: a day, or longer when a day of
+    hourly passes cannot look at them all with four fifths of `looks_per_pass` on average (the
+    rest absorbs the hours that draw more than their share; a pass never exceeds the cap)."""
+    return max(24, -(-settled * 5 // (4 * looks_per_pass)))
+
+
+def shapes_due(source_id: str, now: datetime, cycle_hours: int = 24) -> bool:
+    """Whether the pass at `now` is the replication's look at its source's shapes.
+
+    A listing shows tags but not shapes; a shape change arrives as an event, and this look
+    (spread over the cycle by image) catches one whose event was lost, one call per image a cycle.
+    Hours are counted in UTC since the epoch, so a 24-hour cycle is a calendar day."""
+    hours = int(now.timestamp() // 3600)
+    return hours % cycle_hours == shapes_slot(source_id, cycle_hours, hours // cycle_hours)
+
+
+def shapes_hour(source_id: str, now: datetime) -> int:
+    """The hour of `now`'s day (UTC) at which the replication's look falls, on a 24-hour cycle."""
+    return shapes_slot(source_id, 24, int(now.timestamp() // 86400))
 
 
 def shapes_changed(mark: SettledMark, image: ImageFacts, shapes: list[ShapeEntry], config: ReplicatorConfig) -> bool:
@@ -71,6 +86,11 @@ def listed_tags(image: ImageFacts, config: ReplicatorConfig) -> str:
 
 def answers_digest(names: list[str]) -> str:
     return digest("|".join(sorted(names)))[:16]
+
+
+def listed_answers(acks: list[AckName], prefix: str) -> str:
+    """What a source mark's `answers` is compared with: the newest answer of each target, listed."""
+    return answers_digest(newest_answers(acks, prefix))
 
 
 def newest_answers(acks: list[AckName], prefix: str) -> list[str]:
@@ -136,11 +156,13 @@ def source_mark_holds(
     mark: SettledMark,
     image: ImageFacts | None,
     decision: Decision | None,
-    acks: list[AckName],
+    answers: str,
     leftovers: bool,
     config: ReplicatorConfig,
 ) -> bool:
-    """Whether the listings show nothing the mark does not explain (else the record is read)."""
+    """Whether the listings show nothing the mark does not explain (else the record is read).
+
+    `answers`: `answers_digest` of the newest answers the staging bucket lists."""
     if image is None or decision is None or not decision.replicate:
         return False
     marked = {t for t, _ in mark.states}
@@ -148,7 +170,7 @@ def source_mark_holds(
         return False
     if listed_tags(image, config) != mark.tags or leftovers:
         return False
-    return answers_digest(newest_answers(acks, config.object_prefix)) == mark.answers
+    return answers == mark.answers
 
 
 def replica_mark(

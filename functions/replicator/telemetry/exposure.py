@@ -7,6 +7,7 @@ close rather than the data stop.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from ..protection import COVERED, ImageProtection
@@ -14,11 +15,21 @@ from .catalog import Dimension, Metric
 from .points import Point, point
 
 
-def exposure_points(source_region: str, protections: list[ImageProtection], now: datetime) -> list[Point]:
-    """The pass's gauges, plus the one point that says the pass ran."""
+def exposure_points(
+    source_region: str,
+    protections: list[ImageProtection],
+    now: datetime,
+    covered: Iterable[tuple[str, str]] = (),
+) -> list[Point]:
+    """The pass's gauges, plus the one point that says the pass ran.
+
+    `covered`: the (target region, compartment) pairs of replications known protected without
+    their protection being built (settled): their gauges say 0 unless another image's says more."""
     exposed: dict[tuple[str, str], int] = defaultdict(int)
     failed: dict[tuple[str, str], int] = defaultdict(int)
     oldest: dict[tuple[str, str], float] = defaultdict(float)
+    for key in covered:
+        oldest[key] = max(oldest[key], 0.0)
     for image in protections:
         for target in image.targets:
             key = (target.region, image.compartment_id or "")

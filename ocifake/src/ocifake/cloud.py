@@ -74,6 +74,10 @@ class Options:
     # Each API call's round trip, in real seconds (default none). A model parameter for benchmarks:
     # same-region OCI calls are assumed to take 20-50 ms (not measured here).
     call_latency_seconds: float = 0.0
+    # The most images one ListImages page holds. The API takes `limit` up to 1000 (documented for
+    # the same API on Oracle's Private Cloud Appliance); whether OCI serves pages that large is
+    # unconfirmed. None: a page holds the limit asked; 100 models a service serving its default.
+    list_images_page_serves: int | None = None
 
     def __post_init__(self):
         if self.retry_token_reuse not in ("reject", "replay"):

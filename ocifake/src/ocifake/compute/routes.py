@@ -19,7 +19,7 @@ def get_image(req: Request) -> Response:
 def list_images(req: Request) -> Response:
     q = req.query
     images = _backend(req).list_images(q.get("compartmentId"), q.get("displayName"), q.get("lifecycleState"))
-    chunk, nxt = page(images, req)
+    chunk, nxt = page(images, req, serves=req.cloud_region.compute.cloud.options.list_images_page_serves)
     return json_response([i.to_json() for i in chunk], opc_next_page=nxt)
 
 

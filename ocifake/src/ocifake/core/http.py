@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .auth import Principal
-from .errors import CannotParseRequest
+from .errors import CannotParseRequest, InvalidParameter
 
 
 @dataclass
@@ -86,9 +86,26 @@ def match(routes: list[Route], request: Request) -> tuple[Route, dict[str, str]]
     return None
 
 
-def page(items: list, request: Request, default_limit: int = 100) -> tuple[list, str | None]:
-    """Slice a list the way OCI's `limit` / `page` tokens do; return the items and the next token."""
-    limit = int(request.query.get("limit") or default_limit)
+def page(
+    items: list, request: Request, default_limit: int = 100, max_limit: int = 1000, serves: int | None = None
+) -> tuple[list, str | None]:
+    """Slice a list the way OCI's `limit` / `page` tokens do; return the items and the next token.
+
+    `limit` outside 1..`max_limit` is refused with 400, as the Compute API reference of Oracle's
+    Private Cloud Appliance documents for the same API version (1 to 1000, default 100).
+    `serves`: the most one page holds whatever `limit` asks (None: the limit asked), a model of
+    a service that pages more finely than asked; a caller following the next-page token sees
+    the same items either way.
+    """
+    raw = request.query.get("limit")
+    try:
+        limit = int(raw) if raw else default_limit
+    except ValueError:
+        raise InvalidParameter(f"limit must be an integer, not {raw!r}") from None
+    if not 1 <= limit <= max_limit:
+        raise InvalidParameter(f"limit must be between 1 and {max_limit}")
+    if serves is not None:
+        limit = min(limit, serves)
     start = int(request.query.get("page") or 0)
     chunk = items[start : start + limit]
     nxt = str(start + limit) if start + limit < len(items) else None

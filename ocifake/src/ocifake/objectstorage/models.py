@@ -375,10 +375,15 @@ class ObjectStorageBackend:
         self._object_event("deleteobject", bucket, obj)
 
     def list_objects(
-        self, namespace: str, bucket_name: str, prefix: str, start: str | None, limit: int
+        self, namespace: str, bucket_name: str, prefix: str, start: str | None, limit: int, end: str | None = None
     ) -> tuple[list[StoredObject], str | None]:
+        """Names from `start` (inclusive) to `end` (exclusive), in order, as ListObjects pages them."""
         bucket = self.bucket(namespace, bucket_name)
-        names = sorted(n for n in bucket.objects if n.startswith(prefix) and (start is None or n >= start))
+        names = sorted(
+            n
+            for n in bucket.objects
+            if n.startswith(prefix) and (start is None or n >= start) and (end is None or n < end)
+        )
         chunk = names[:limit]
         nxt = names[limit] if len(names) > limit else None
         return [bucket.objects[n] for n in chunk], nxt

@@ -79,7 +79,9 @@ def delete_object(req: Request) -> Response:
 def list_objects(req: Request) -> Response:
     q = req.query
     limit = min(int(q.get("limit") or 1000), 1000)
-    objects, nxt = _os(req).list_objects(_ns(req), req.params["bucketName"], q.get("prefix", ""), q.get("start"), limit)
+    objects, nxt = _os(req).list_objects(
+        _ns(req), req.params["bucketName"], q.get("prefix", ""), q.get("start"), limit, q.get("end")
+    )
     wanted = set((q.get("fields") or "name").split(",")) | {"name"}
     return json_response(
         {
