@@ -179,3 +179,33 @@ def test_a_failing_subscriber_is_recorded_as_a_failed_delivery(cloud, compartmen
     cloud.run_until_idle()
     assert {d.outcome for d in cloud.events.deliveries} == {"failed"}
     assert "boom" in cloud.events.deliveries[0].detail
+
+
+def test_a_delivered_invocation_takes_its_duration_and_a_cold_container_its_start(cloud, compartment):
+    seen: list[float] = []
+
+    def factory():
+        def handler(ctx, data=None):
+            seen.append(cloud.clock.seconds)
+            return "{}"
+
+        return handler
+
+    fn = cloud.deploy_handler(SOURCE, factory, instances=2)
+    cloud.events.create_rule(SOURCE, {"eventType": "com.oraclecloud.computeapi.createimage.end"}, fn)
+    durations, delay = cloud.durations, cloud.events.delivery_delay
+
+    def deliver() -> float:
+        start = cloud.clock.seconds
+        cloud.events.emit(
+            SOURCE,
+            "com.oraclecloud.computeapi.createimage.end",
+            compartment_id=compartment,
+            resource_id="ocid1.image.oc1.iad.aaaa",
+            resource_name="web",
+        )
+        cloud.run_until_idle()
+        return seen[-1] - start
+
+    assert deliver() == delay + durations.cold_start + durations.invocation  # the first container starts cold
+    assert deliver() == delay + durations.invocation  # then it is warm

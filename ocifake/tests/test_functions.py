@@ -23,6 +23,19 @@ def test_an_event_reaches_a_function_over_the_fdk_contract_and_it_calls_back_as_
     assert fn.log_records() == [{"message": "looked up", "image": image.id}]
 
 
+def test_a_function_process_reads_the_simulated_time_from_memory_not_through_a_call(cloud):
+    from datetime import datetime
+
+    fn = cloud.deploy_function(SOURCE, LOOKUP)
+    asked = json.dumps({"time": True}).encode()
+    before = datetime.fromisoformat(fn.invoke(asked).json()["now"])
+    assert before == cloud.clock.now()
+    cloud.advance(3 * 3600)
+    after = datetime.fromisoformat(fn.invoke(asked).json()["now"])
+    assert after - before == cloud.clock.now() - before  # the jump, exactly
+    assert cloud.clock_round_trips == 0
+
+
 def test_a_function_that_raises_answers_502_as_the_fdk_does(cloud):
     fn = cloud.deploy_function(SOURCE, LOOKUP)
     assert fn.invoke(json.dumps({"fail": True}).encode()).status == 502

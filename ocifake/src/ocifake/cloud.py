@@ -94,7 +94,13 @@ class Durations:
     users report for 50 GB images. `copy_shares_bandwidth`: the copies a region runs at once
     share its bandwidth (each copy of 1 GB or more takes as many times longer as such copies are
     running from that region when it starts, a coarse stand-in for processor sharing). `cross_region_import_per_gb`:
-    an import whose source PAR is in another region also pays for that transfer."""
+    an import whose source PAR is in another region also pays for that transfer.
+
+    A function invocation an event delivers takes `invocation` seconds, and `cold_start` more on
+    a container's first one (Oracle documents a first invocation as "potentially several
+    seconds, or longer" and a hot start as "usually sub-second"; both figures are assumptions
+    within those words, not measurements). The cost is charged before the handler runs: what
+    it does takes effect when it ends, as if every call were made at its end."""
 
     export_per_gb: float = 24.0
     copy_per_gb: float = 18.0
@@ -103,6 +109,8 @@ class Durations:
     minimum: float = 60.0
     copy_shares_bandwidth: bool = True
     cross_region_import_per_gb: float = 18.0
+    invocation: float = 0.5
+    cold_start: float = 5.0
 
     def export(self, gb: float) -> float:
         return max(self.minimum, gb * self.export_per_gb)
@@ -283,6 +291,11 @@ class FakeCloud:
             "region": region,
         }
 
+    @property
+    def clock_round_trips(self) -> int:
+        """How often a function process asked the simulated time over HTTP (not from the shared file)."""
+        return self._loopback.clock_round_trips if self._loopback is not None else 0
+
     def process_env(self) -> dict[str, str]:
         """What another process needs in its environment for its oci SDK to reach this fake.
 
@@ -296,7 +309,11 @@ class FakeCloud:
             self._loopback = LoopbackServer(self)
             self._loopback.start()
         pythonpath = os.pathsep.join(p for p in (BOOTSTRAP_DIR, os.environ.get("PYTHONPATH")) if p)
-        return {"OCIFAKE_ENDPOINT": self._loopback.url, "PYTHONPATH": pythonpath}
+        return {
+            "OCIFAKE_ENDPOINT": self._loopback.url,
+            "OCIFAKE_CLOCK_FILE": self._loopback.clock.path,
+            "PYTHONPATH": pythonpath,
+        }
 
     def resource_principal_env(
         self, region: str, function_id: str | None = None, compartment_id: str | None = None
@@ -589,12 +606,28 @@ class FakeCloud:
                     later.append(delivery)
                     continue
                 used[id(delivery.subscriber)] = n + 1
+                cost = self._invocation_cost(delivery, n)
+                if cost > 0:  # the handler runs once its container has started and worked that long
+                    with self.lock:
+                        self.clock.call_later(cost, delivery)
+                    continue
                 batch.append((delivery, n))
             outcomes = self.interleaver.run([functools.partial(d, container=c) for d, c in batch])
             errors_seen = [o for o in outcomes if isinstance(o, BaseException)]
             if errors_seen and self.options.raise_subscriber_errors:
                 raise errors_seen[0]
             pending = later
+
+    def _invocation_cost(self, delivery, container: int) -> float:
+        """Simulated seconds before a delivered invocation's effects (Durations.invocation,
+        cold_start); charged once per delivery, 0 for a subscriber that is not a function."""
+        fn = delivery.subscriber
+        if getattr(delivery, "charged", True) or not hasattr(fn, "warm_containers"):
+            return 0.0
+        delivery.charged = True
+        cold = container >= fn.warm_containers
+        fn.warm_containers = max(fn.warm_containers, container + 1)
+        return self.durations.invocation + (self.durations.cold_start if cold else 0.0)
 
     def invoke_parallel(self, calls: list[tuple]) -> list:
         """Invoke functions at once, as a schedule firing in several containers would: [(function, body)]."""
@@ -638,10 +671,19 @@ class FakeCloud:
         from .functions.hosting import Function
 
         self.require_region(region)
-        endpoint = self.process_env()["OCIFAKE_ENDPOINT"]
+        reach = self.process_env()
         fn = Function(self, region, name, config or {}, app_name=app_name, egress=egress, compartment_id=compartment_id)
         fn.containers = [
-            FdkProcess(fn, n, entry, handler, endpoint, self._tmp or tempfile.gettempdir()) for n in range(instances)
+            FdkProcess(
+                fn,
+                n,
+                entry,
+                handler,
+                reach["OCIFAKE_ENDPOINT"],
+                self._tmp or tempfile.gettempdir(),
+                clock_file=reach["OCIFAKE_CLOCK_FILE"],
+            )
+            for n in range(instances)
         ]
         self.functions.append(fn)
         for container in fn.containers:

@@ -19,6 +19,19 @@ class SimClock:
         self._elapsed = 0.0
         self._queue: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = itertools.count()
+        self._watchers: list[Callable[[datetime], None]] = []
+
+    def watch(self, watcher: Callable[[datetime], None]) -> None:
+        """Call `watcher` with the time now, and again each time the clock moves."""
+        self._watchers.append(watcher)
+        watcher(self.now())
+
+    def _move(self, seconds: float) -> None:
+        if seconds > self._elapsed:
+            self._elapsed = seconds
+            now = self.now()
+            for watcher in self._watchers:
+                watcher(now)
 
     @property
     def seconds(self) -> float:
@@ -42,7 +55,7 @@ class SimClock:
         if not self._queue or self._queue[0][0] > until:
             return None
         due, _, action = heapq.heappop(self._queue)
-        self._elapsed = max(self._elapsed, due)
+        self._move(due)
         return action
 
     def pop_due_together(self, until: float) -> list[Callable[[], None]]:
@@ -53,11 +66,11 @@ class SimClock:
         actions = []
         while self._queue and self._queue[0][0] == due:
             actions.append(heapq.heappop(self._queue)[2])
-        self._elapsed = max(self._elapsed, due)
+        self._move(due)
         return actions
 
     def move_to(self, seconds: float) -> None:
-        self._elapsed = max(self._elapsed, seconds)
+        self._move(seconds)
 
 
 def iso(dt: datetime) -> str:

@@ -234,6 +234,7 @@ class _PendingDelivery:
 
     def __init__(self, bus: EventBus, rule: Rule, event: dict):
         self.bus, self.rule, self.event = bus, rule, event
+        self.charged = False  # the invocation's duration not yet charged on the clock
 
     @property
     def subscriber(self) -> Subscriber:

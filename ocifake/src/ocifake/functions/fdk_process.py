@@ -58,12 +58,23 @@ class Invocation:
 class FdkProcess:
     """A container: `fdk <entry> <handler>` listening on its own unix socket."""
 
-    def __init__(self, function: Function, index: int, entry: str, handler: str, endpoint: str, workdir: str):
+    def __init__(
+        self,
+        function: Function,
+        index: int,
+        entry: str,
+        handler: str,
+        endpoint: str,
+        workdir: str,
+        *,
+        clock_file: str | None = None,
+    ):
         self.function = function
         self.index = index
         self.entry = os.path.abspath(entry)
         self.handler = handler
         self._endpoint = endpoint
+        self._clock_file = clock_file
         self._dir = os.path.join(workdir, f"fn-{function.region}-{function.name}-{index}-{uuid.uuid4().hex[:6]}")
         self._socket = os.path.join(self._dir, "lsnr.sock")
         self.log_path = os.path.join(self._dir, "function.log")
@@ -87,6 +98,8 @@ class FdkProcess:
         )
         if self._endpoint:
             env["OCIFAKE_ENDPOINT"] = self._endpoint
+            if self._clock_file:
+                env["OCIFAKE_CLOCK_FILE"] = self._clock_file
             env["PYTHONPATH"] = os.pathsep.join(p for p in (BOOTSTRAP_DIR, env.get("PYTHONPATH")) if p)
         with open(self.log_path, "wb") as log:
             self._process = subprocess.Popen(

@@ -58,6 +58,7 @@ class Function:
         self.id = cloud.ids.ocid("fnfunc", region)
         self.app_id = cloud.ids.ocid("fnapp", region)
         self.containers: list[Container] = []
+        self.warm_containers = 0  # containers that have served an event delivery (no cold start left)
         self.invocations: list[Invocation] = []
         self._platform: dict[str, str] | None = None
 

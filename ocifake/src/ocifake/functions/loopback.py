@@ -2,14 +2,23 @@
 
 A function runs in its own process, so the test process's `responses` mock cannot see its
 requests. The function process's bootstrap forwards each SDK request here unchanged
-(method, full URL in a header, headers, body); the reply comes back the same way. The
-bootstrap also reads the simulated time here (`GET /clock`).
+(method, full URL in a header, headers, body); the reply comes back the same way.
+
+The simulated time is published in a small shared file (`clock_file`, mapped into memory by
+each function process): a function asks the time several times per call, and a round trip
+each time would be the harness's cost, not the function's. `GET /clock` answers it too, for
+a process that cannot map the file.
 """
 
 from __future__ import annotations
 
 import json
+import mmap
+import os
+import struct
+import tempfile
 import threading
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
@@ -22,16 +31,37 @@ if TYPE_CHECKING:
 URL_HEADER = "x-ocifake-url"
 FAULT_HEADER = "x-ocifake-transport-error"
 CLOCK_PATH = "/clock"
+CLOCK_FORMAT = "<d"  # seconds since the epoch, a little-endian double: one aligned 8-byte write
+
+
+class ClockFile:
+    """The simulated time as 8 bytes in a file that function processes map read-only."""
+
+    def __init__(self) -> None:
+        fd, self.path = tempfile.mkstemp(prefix="ocifake-clock-")
+        os.write(fd, b"\0" * struct.calcsize(CLOCK_FORMAT))
+        self._map = mmap.mmap(fd, struct.calcsize(CLOCK_FORMAT))
+        os.close(fd)
+
+    def publish(self, now: datetime) -> None:
+        struct.pack_into(CLOCK_FORMAT, self._map, 0, now.timestamp())
+
+    def close(self) -> None:
+        self._map.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
 
 
 class LoopbackServer:
     def __init__(self, cloud: FakeCloud):
-        cloud_ref = cloud
+        cloud_ref, server = cloud, self
+        self.clock_round_trips = 0  # times a process asked the time over HTTP instead of reading the file
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def _clock(self) -> None:
+                server.clock_round_trips += 1
                 payload = cloud_ref.clock.now().isoformat().encode()
                 self.send_response(200)
                 self.send_header("content-length", str(len(payload)))
@@ -80,6 +110,8 @@ class LoopbackServer:
             def log_message(self, *args) -> None:
                 pass
 
+        self.clock = ClockFile()
+        cloud.clock.watch(self.clock.publish)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="ocifake-loopback", daemon=True)
@@ -95,3 +127,4 @@ class LoopbackServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self.clock.close()
