@@ -93,8 +93,9 @@ class Durations:
     Model parameters, none measured on OCI: the per-GB figures are assumptions of the order
     users report for 50 GB images. `copy_shares_bandwidth`: the copies a region runs at once
     share its bandwidth (each copy of 1 GB or more takes as many times longer as such copies are
-    running from that region when it starts, a coarse stand-in for processor sharing). `cross_region_import_per_gb`:
-    an import whose source PAR is in another region also pays for that transfer.
+    running from that region when it starts, a coarse stand-in for processor sharing; an import
+    reading a PAR in another region is such a transfer too). `cross_region_import_per_gb`: an
+    import whose source PAR is in another region also pays for that transfer.
 
     A function invocation an event delivers takes `invocation` seconds, and `cold_start` more on
     a container's first one (Oracle documents a first invocation as "potentially several
@@ -204,6 +205,7 @@ class FakeCloud:
         self.auth = auth.Authenticator(self.tenancy_id, self.user_id)
         self.lock = threading.RLock()
         self.interleaver = Interleaver(interleave_seed)
+        self._egress: dict[str, list[float]] = {}  # region -> when each large transfer leaving it ends
         self.functions: list = []
         self._retry_replies: dict[tuple, _StoredReply] = {}
         self._mock: responses.RequestsMock | None = None
@@ -617,6 +619,19 @@ class FakeCloud:
             if errors_seen and self.options.raise_subscriber_errors:
                 raise errors_seen[0]
             pending = later
+
+    def share_egress(self, region: str, seconds: float) -> float:
+        """How long a transfer of 1 GB or more leaving `region` takes, `seconds` being its time
+        alone: as many times longer as such transfers (copies, or imports reading a PAR from
+        another region) are running from there when it starts (Durations.copy_shares_bandwidth).
+        The transfer then counts against the transfers that start after it."""
+        if not self.durations.copy_shares_bandwidth:
+            return seconds
+        now = self.clock.seconds
+        running = [end for end in self._egress.get(region, []) if end > now]
+        took = seconds * (1 + len(running))
+        self._egress[region] = [*running, now + took]
+        return took
 
     def _invocation_cost(self, delivery, container: int) -> float:
         """Simulated seconds before a delivered invocation's effects (Durations.invocation,

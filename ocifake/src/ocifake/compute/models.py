@@ -349,7 +349,8 @@ class ComputeBackend:
         self.images[image.id] = image
         duration = self.cloud.durations.import_(size_gb)
         if location["region"] != self.region:  # the image crosses regions as it is read
-            duration += size_gb * self.cloud.durations.cross_region_import_per_gb
+            transfer = size_gb * self.cloud.durations.cross_region_import_per_gb
+            duration += self.cloud.share_egress(location["region"], transfer) if size_gb >= 1 else transfer
         wr = self._work_request("ImportImage", image, duration)
         self._emit("com.oraclecloud.computeapi.createimage.begin", image)
         self.cloud.clock.call_later(wr.duration, lambda: self._finish_import(image, wr, location))

@@ -531,11 +531,8 @@ class ObjectStorageBackend:
         snapshot = StoredObject(**{**source.__dict__})
         size_gb = source.declared_size_gb or len(source.data) / 1e9
         duration = self.cloud.durations.copy(size_gb)
-        if self.cloud.durations.copy_shares_bandwidth and size_gb >= 1:
-            # Large copies from this region share its bandwidth (small ones, manifests, do not count).
-            now = self.cloud.clock.seconds
-            running = sum(1 for w in self.work_requests.values() if w.size_gb >= 1 and w.accepted_at + w.duration > now)
-            duration *= 1 + running
+        if size_gb >= 1:  # large copies share the region's bandwidth (small ones, manifests, do not count)
+            duration = self.cloud.share_egress(self.region, duration)
         wr = CopyWorkRequest(
             id=self.cloud.ids.ocid("objectstorageworkrequest", self.region),
             compartment_id=bucket.compartment_id,
