@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import oci
 
-from ocifake import Durations, FakeCloud
+from ocifake import Durations, FakeCloud, Options
 from ocifake.core.clock import parse_time
 from replicator import logs
 from replicator_tools.sandbox import deploy
@@ -69,10 +69,13 @@ def _done(cloud: FakeCloud, created: list, regions: list[str], compartment: str)
 def replicate_with_functions(n_targets: int, *, images: int = 1, fdk: bool = False, containers: int = 1) -> Replication:
     """Tagged images replicated by the event-driven pipeline: its calls, stage by stage, and its time."""
     regions = [SOURCE, *targets(n_targets)]
-    with FakeCloud(regions=regions) as cloud:
+    # A burst holds more custom images than OCI's default limit: a tenancy whose limit was raised.
+    limit = max(100, 2 * images + 10)
+    with FakeCloud(regions=regions, options=Options(custom_image_limit=limit)) as cloud:
         compartment = cloud.create_compartment("images")
         # IR_NAMESPACE as Terraform sets it; events only (no pass): the steady state.
-        sandbox = deploy(cloud, regions, compartment, {"IR_NAMESPACE": cloud.namespace}, fdk=fdk, containers=containers)
+        env = {"IR_NAMESPACE": cloud.namespace, "IR_IMAGE_LIMIT": str(limit)}
+        sandbox = deploy(cloud, regions, compartment, env, fdk=fdk, containers=containers)
         created = [
             cloud.create_image(
                 SOURCE,
