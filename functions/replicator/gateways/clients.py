@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -95,7 +96,10 @@ class Clients:
         self._signer = signer
         self._signer_from = signer_from
         self._sdk_config = sdk_config
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[str, Any] = {}  # the invocation's own thread's clients
+        self._threads = threading.local()  # a fan-out worker's own (fanout.py)
+        self._owner = threading.get_ident()
+        self._signing = threading.Lock()
 
     @classmethod
     def for_function(cls, config: ReplicatorConfig, env: Mapping[str, str]) -> Clients:
@@ -138,11 +142,13 @@ class Clients:
 
     def _client(self, cls, **options):
         name = cls.__name__
-        if name not in self._cache:
-            if self._signer is None and self._signer_from is not None:
-                self._signer = self._signer_from()
-            if self._signer is None and self._sdk_config is not None:
-                self._signer = api_key_signer(self._sdk_config)
+        cache = self._cache if threading.get_ident() == self._owner else self._thread_cache()
+        if name not in cache:
+            with self._signing:  # one signer for all threads: a resource principal's token is fetched once
+                if self._signer is None and self._signer_from is not None:
+                    self._signer = self._signer_from()
+                if self._signer is None and self._sdk_config is not None:
+                    self._signer = api_key_signer(self._sdk_config)
             auth = {"signer": self._signer} if self._signer is not None else {}
             client = cls(
                 {**(self._sdk_config or {}), "region": self.region},
@@ -150,5 +156,11 @@ class Clients:
                 **auth,
             )
             client.base_client.session.trust_env = self._config.http_trust_env
-            self._cache[name] = client
-        return self._cache[name]
+            cache[name] = client
+        return cache[name]
+
+    def _thread_cache(self) -> dict[str, Any]:
+        cache = getattr(self._threads, "cache", None)
+        if cache is None:
+            cache = self._threads.cache = {}
+        return cache

@@ -7,9 +7,11 @@ already there has nothing left to do. Each target's copy succeeds or fails on it
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from .. import logs
 from ..errors import NotFound, PermanentError, PreconditionFailed, TransientError
+from ..fanout import fan_out
 from ..images import ImageFacts
 from ..integrity import signed
 from ..manifest import ReplicaSpec, ReplicationManifest
@@ -188,16 +190,20 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     )
     manifest_name = manifest_object(config.object_prefix, image.id, manifest.name)
     runtime.objects.put(config.staging_bucket, manifest_name, signed(runtime.signing_key(), manifest).to_bytes())
-    results = {}
-    for target in needing:
+
+    def copy_one(target: str) -> CopyResult:
         with logs.bound(target_region=target):
             # The image first: the manifest lands sooner, and the target waits for both.
-            results[target] = copy_to(
+            result = copy_to(
                 runtime,
                 target,
                 [(object_name, {SOURCE_META: image.id, SOURCE_REGION_META: runtime.region}), (manifest_name, None)],
             )
-            logs.info("copy", state=results[target].state, reason=results[target].error)
+            logs.info("copy", state=result.state, reason=result.error)
+            return result
+
+    # The targets' copies do not depend on each other: they are requested together.
+    results = dict(zip(needing, fan_out([partial(copy_one, t) for t in needing]), strict=True))
     if manifest.issued > record.manifest_issued and record.manifest is not None:
         # The tags or shapes changed since the others got theirs: they follow too.
         publish(

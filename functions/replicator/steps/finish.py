@@ -5,6 +5,9 @@ worked. A failed import is an attempt used; the reconcile pass starts the next o
 to IR_MAX_ATTEMPTS, after which this region gives up and answers so.
 """
 
+from functools import partial
+
+from ..fanout import fan_out
 from ..manifest import ReplicationManifest
 from ..naming import image_object, manifest_object
 from ..records.replica import ReplicaRecord
@@ -32,8 +35,7 @@ def remove_landed(runtime: Runtime, record: ReplicaRecord | None, source_id: str
     for name in (manifest_name, record.manifest_object if record else None):
         if name:
             names.add(name)
-    for name in sorted(names):
-        runtime.objects.delete(config.landing_bucket, name)
+    fan_out([partial(runtime.objects.delete, config.landing_bucket, name) for name in sorted(names)])
 
 
 def run(ctx: StepContext, subject: Replica) -> StepResult:

@@ -5,9 +5,11 @@ recorded with the reason and skipped, so it never blocks the other shapes or the
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from .. import logs
 from ..errors import Conflict, PermanentError
+from ..fanout import fan_out
 from ..gateways.compute import Compute
 from ..images import ImageFacts, ShapeEntry
 from ..manifest import ReplicationManifest, replica_freeform
@@ -30,18 +32,22 @@ def apply_manifest(compute: Compute, replica: ImageFacts, manifest: ReplicationM
     applied = Applied()
     present: dict[str, ShapeEntry] = {} if fresh else {e.shape: e for e in compute.list_shapes(replica.id)}
     wanted = {e.shape: e for e in manifest.shapes}
-    for shape, entry in sorted(wanted.items()):
-        if present.get(shape) == entry:
-            continue
+
+    def put(entry: ShapeEntry) -> str | None:
         try:
             compute.put_shape(replica.id, entry)
-            applied.changed = True
+            return None
         except (PermanentError, Conflict) as exc:
-            applied.refused[shape] = exc.reason
-            logs.warning("shape refused by this region", shape=shape, reason=exc.reason)
-    for shape in sorted(present.keys() - wanted.keys()):
-        compute.remove_shape(replica.id, shape)
-        applied.changed = True
+            logs.warning("shape refused by this region", shape=entry.shape, reason=exc.reason)
+            return exc.reason
+
+    # One call per entry, none depending on another: they go out together.
+    puts = [entry for shape, entry in sorted(wanted.items()) if present.get(shape) != entry]
+    removals = sorted(present.keys() - wanted.keys())
+    refusals = fan_out([partial(put, entry) for entry in puts])
+    fan_out([partial(compute.remove_shape, replica.id, shape) for shape in removals])
+    applied.refused = {e.shape: why for e, why in zip(puts, refusals, strict=True) if why is not None}
+    applied.changed = len(applied.refused) < len(puts) or bool(removals)
     freeform = replica_freeform(manifest, replica.freeform_tags.get(REPLICATED_AT_TAG))
     if LATEST_TAG in replica.freeform_tags:
         freeform[LATEST_TAG] = replica.freeform_tags[LATEST_TAG]  # the region's mark, not the source's
