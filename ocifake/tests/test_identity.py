@@ -88,10 +88,63 @@ def test_a_policy_grants_only_below_its_own_compartment(bare, identity):
     assert e.value.status == 400
 
 
-def test_cross_tenancy_statements_fail_loudly_as_not_modelled(bare, identity):
+DR_TENANCY = "ocid1.tenancy.oc1..aaaaaaaadrtenancy"
+DR_GROUP = "ocid1.group.oc1..aaaaaaaadrcopiers"
+
+
+def test_cross_tenancy_statements_are_accepted_with_the_aliases_their_policy_defines(bare, identity):
+    source_side = [
+        f"Define tenancy DR as {DR_TENANCY}",
+        "Endorse group Copiers to {OBJECT_CREATE, OBJECT_INSPECT} in tenancy DR",
+        "Endorse dynamic-group replicator to manage objects in tenancy DR where target.bucket.name = 'landing'",
+    ]
+    policy = create_policy(identity, bare, source_side, name="to-dr")
+    assert policy.statements == source_side  # kept as written, in order
+    dr_side = [
+        f"Define tenancy Source as {DR_TENANCY}",
+        f"Define group Copiers as {DR_GROUP}",
+        "Admit group Copiers of tenancy Source to manage objects in tenancy where target.bucket.name = 'landing'",
+    ]
+    create_policy(identity, bare, dr_side, name="from-source")
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ["Endorse group G to manage objects in tenancy other"],  # the alias is not defined
+        [f"Define tenancy DR as {DR_TENANCY}", "Admit group G of tenancy DR to read objects in tenancy"],  # group G
+        [f"Define tenancy DR as {DR_GROUP}"],  # not a tenancy OCID
+        ["Define bucket B as ocid1.bucket.oc1..aaaa"],
+        [f"Define tenancy DR as {DR_TENANCY}", "Endorse group G to manage objects in tenancy"],  # which tenancy?
+    ],
+)
+def test_a_cross_tenancy_statement_oci_would_refuse_is_refused(bare, identity, statements):
     with pytest.raises(oci.exceptions.ServiceError) as e:
-        create_policy(identity, bare, ["Endorse group G to manage objects in tenancy other"])
-    assert (e.value.status, e.value.code) == (501, "NotImplemented")
+        create_policy(identity, bare, statements)
+    assert (e.value.status, e.value.code) == (400, "InvalidParameter")
+
+
+def test_endorse_and_admit_grant_nothing_within_one_tenancy(bare, monkeypatch):
+    c = bare.create_compartment("functions")
+    bare.create_bucket(SOURCE, "staging", c)
+    functions = bare.identity.create_dynamic_group(
+        {"name": "fns", "description": "fns", "matchingRule": f"resource.compartment.id = '{c}'"}
+    )
+    # The function's own dynamic group, admitted "from" its own tenancy: still no Allow.
+    bare.create_policy(
+        "no-grant-here",
+        [
+            f"Define tenancy Home as {bare.tenancy_id}",
+            f"Define dynamic-group Fns as {functions.id}",
+            "Admit dynamic-group Fns of tenancy Home to manage objects in tenancy",
+        ],
+    )
+    sdk = as_function(bare, monkeypatch, c)
+    with pytest.raises(oci.exceptions.ServiceError) as e:
+        sdk["objects"].put_object(bare.namespace, "staging", "x", b"x")
+    assert e.value.status == 404
+    bare.create_policy("grant", ["Allow dynamic-group fns to manage objects in tenancy"])  # the same group, allowed
+    sdk["objects"].put_object(bare.namespace, "staging", "x", b"x")
 
 
 def test_a_function_without_a_policy_is_refused_as_oci_refuses_each_service(bare, monkeypatch):

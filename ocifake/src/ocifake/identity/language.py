@@ -12,7 +12,14 @@ nested freely. Keywords and comparisons are case-insensitive, as OCI's are.
 
 Matching rules of dynamic groups use the same conditions (`ANY {resource.id = '…', …}`).
 
-Not modelled, and refused loudly (501): Endorse, Admit and Define (cross-tenancy policies).
+Cross-tenancy statements (Oracle's "Cross-Tenancy Access Policies"), parsed and checked:
+
+    Define tenancy|group|dynamic-group <alias> as <ocid>
+    Endorse <subject> to <verb> <resource-type> | {PERMISSION, ...} in tenancy <alias> | any-tenancy [where …]
+    Admit <subject> of tenancy <alias> to <verb> <resource-type> | {…} in <location> [where …]
+
+An Endorse or Admit names only aliases its own policy defines. They never grant within one
+tenancy (a request from the tenancy's own principals is decided by its Allow statements).
 """
 
 from __future__ import annotations
@@ -25,10 +32,6 @@ VERBS = ("inspect", "read", "use", "manage")
 
 class PolicySyntaxError(ValueError):
     """A statement OCI would refuse; the message says where."""
-
-
-class NotModelled(ValueError):
-    """A statement form OCI accepts that this fake does not evaluate."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,25 @@ class Statement:
     verb: str | None  # None when the statement grants permissions by name
     resource_type: str | None
     permissions: frozenset[str]
-    location_kind: str  # "tenancy", "compartment", "compartment-id"
-    location: str | None
+    location_kind: str  # "tenancy", "compartment", "compartment-id"; for Endorse "other-tenancy", "any-tenancy"
+    location: str | None  # for Endorse "other-tenancy": the tenancy's alias
     condition: Condition | None
+    kind: str = "allow"  # "allow", "endorse", "admit"
+    of_tenancy: str | None = None  # Admit: the alias of the tenancy its subjects come from
+
+
+@dataclass(frozen=True)
+class Definition:
+    """`Define tenancy|group|dynamic-group <alias> as <ocid>`: a name the policy's Endorse and
+    Admit statements use for another tenancy's OCIDs."""
+
+    text: str
+    kind: str
+    alias: str
+    ocid: str
+
+
+_DEFINED = {"tenancy": "ocid1.tenancy.", "group": "ocid1.group.", "dynamic-group": "ocid1.dynamicgroup."}
 
 
 _TOKEN = re.compile(
@@ -140,20 +159,63 @@ def _condition(cursor: _Cursor) -> Condition:
     raise PolicySyntaxError(f"the value of {token} must be in single quotes or a /pattern/: {value!r}")
 
 
-def parse_statement(text: str) -> Statement:
+def parse_statement(text: str) -> Statement | Definition:
     cursor = _Cursor(_tokens(text), text)
     first = cursor.take().lower()
-    if first in ("endorse", "admit", "define"):
-        raise NotModelled(f"{first.capitalize()} statements (cross-tenancy) are not modelled by ocifake")
-    if first != "allow":
-        raise PolicySyntaxError(f"a statement starts with Allow, not '{first}': {text!r}")
+    if first == "define":
+        return _definition(cursor)
+    if first not in ("allow", "endorse", "admit"):
+        raise PolicySyntaxError(f"a statement starts with Allow, Endorse, Admit or Define, not '{first}': {text!r}")
     subjects = [_subject(cursor)]
     while cursor.peek() == ",":
         cursor.take()
         subjects.append(_subject(cursor))
+    of_tenancy = None
+    if first == "admit":
+        cursor.expect("of")
+        cursor.expect("tenancy")
+        of_tenancy = cursor.take()
     cursor.expect("to")
-    verb = resource_type = None
-    permissions: frozenset[str] = frozenset()
+    verb, resource_type, permissions = _grant(cursor)
+    cursor.expect("in")
+    if first == "endorse":
+        word = cursor.take().lower()
+        if word == "any-tenancy":
+            kind, location = "any-tenancy", None
+        elif word == "tenancy" and not cursor.done() and cursor.peek() != "where":
+            kind, location = "other-tenancy", cursor.take()
+        else:
+            raise PolicySyntaxError(f"an Endorse names the other tenancy ('in tenancy <alias>'): {text!r}")
+    else:
+        kind, location = _location(cursor)
+    condition = None
+    if not cursor.done():
+        cursor.expect("where")
+        condition = _condition(cursor)
+    if not cursor.done():
+        raise PolicySyntaxError(f"unexpected '{cursor.peek()}' at the end of {text!r}")
+    return Statement(
+        text, tuple(subjects), verb, resource_type, permissions, kind, location, condition, first, of_tenancy
+    )
+
+
+def _definition(cursor: _Cursor) -> Definition:
+    kind = cursor.take().lower()
+    if kind not in _DEFINED:
+        raise PolicySyntaxError(f"Define names a tenancy, group or dynamic-group, not '{kind}': {cursor.text!r}")
+    alias = cursor.take()
+    cursor.expect("as")
+    ocid = cursor.take()
+    if not ocid.startswith(_DEFINED[kind]):
+        raise PolicySyntaxError(f"'{ocid}' is not a {kind} OCID in {cursor.text!r}")
+    if not cursor.done():
+        raise PolicySyntaxError(f"unexpected '{cursor.peek()}' at the end of {cursor.text!r}")
+    return Definition(cursor.text, kind, alias, ocid)
+
+
+def _grant(cursor: _Cursor) -> tuple[str | None, str | None, frozenset[str]]:
+    """`<verb> <resource-type>`, or `{PERMISSION, ...}`."""
+    text = cursor.text
     if cursor.peek() == "{":
         cursor.take()
         names = [cursor.take()]
@@ -164,23 +226,14 @@ def parse_statement(text: str) -> Statement:
             raise PolicySyntaxError(f"a permission list is not closed in {text!r}")
         if not all(re.fullmatch(r"[A-Z][A-Z0-9_]*", n) for n in names):
             raise PolicySyntaxError(f"permissions are written in capitals, such as OBJECT_READ: {text!r}")
-        permissions = frozenset(names)
-    else:
-        verb = cursor.take().lower()
-        if verb not in VERBS:
-            raise PolicySyntaxError(f"'{verb}' is not a verb (inspect, read, use, manage) in {text!r}")
-        resource_type = cursor.take().lower()
-        if not re.fullmatch(r"[a-z][a-z0-9\-]*", resource_type):
-            raise PolicySyntaxError(f"'{resource_type}' is not a resource type in {text!r}")
-    cursor.expect("in")
-    kind, location = _location(cursor)
-    condition = None
-    if not cursor.done():
-        cursor.expect("where")
-        condition = _condition(cursor)
-    if not cursor.done():
-        raise PolicySyntaxError(f"unexpected '{cursor.peek()}' at the end of {text!r}")
-    return Statement(text, tuple(subjects), verb, resource_type, permissions, kind, location, condition)
+        return None, None, frozenset(names)
+    verb = cursor.take().lower()
+    if verb not in VERBS:
+        raise PolicySyntaxError(f"'{verb}' is not a verb (inspect, read, use, manage) in {text!r}")
+    resource_type = cursor.take().lower()
+    if not re.fullmatch(r"[a-z][a-z0-9\-]*", resource_type):
+        raise PolicySyntaxError(f"'{resource_type}' is not a resource type in {text!r}")
+    return verb, resource_type, frozenset()
 
 
 def _subject(cursor: _Cursor) -> Subject:

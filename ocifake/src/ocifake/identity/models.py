@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..core import errors
 from . import language, permissions
-from .language import Condition, Statement
+from .language import Condition, Definition, Statement
 
 if TYPE_CHECKING:
     from ..cloud import FakeCloud
@@ -85,7 +85,7 @@ class Policy:
     name: str
     description: str
     compartment_id: str
-    statements: list[Statement]
+    statements: list[Statement | Definition]
     time_created: datetime
     version: int = 1
 
@@ -198,27 +198,49 @@ class IdentityBackend:
         with self._lock:
             self.policies.pop(self.policy(policy_id).id)
 
-    def _parse_statements(self, texts: list, compartment: str) -> list[Statement]:
+    def _parse_statements(self, texts: list, compartment: str) -> list[Statement | Definition]:
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
             raise errors.InvalidParameter("statements must be a list of strings.")
-        parsed = []
+        parsed: list[Statement | Definition] = []
         for text in texts:
             try:
-                statement = language.parse_statement(text)
-            except language.NotModelled as exc:
-                raise errors.NotImplementedByFake(str(exc)) from None
+                parsed.append(language.parse_statement(text))
             except language.PolicySyntaxError as exc:
                 raise errors.InvalidParameter(f"Invalid policy statement: {exc}") from None
+        defined = {(d.kind, d.alias.lower()) for d in parsed if isinstance(d, Definition)}
+        for statement in parsed:
+            if isinstance(statement, Definition):
+                continue
+            self._check_aliases(statement, defined)
+            if statement.kind == "endorse":
+                continue  # its location is in the other tenancy
             location = self._location_id(statement)
             if location is None:
-                raise errors.InvalidParameter(f"Invalid policy statement: no compartment {statement.location!r}.")
+                raise errors.InvalidParameter(
+                    f"Invalid policy statement: no compartment {statement.location!r}: {statement.text!r}"
+                )
             # A policy grants only in its own compartment's subtree.
             if not self.cloud.compartment_covers(compartment, location):
                 raise errors.InvalidParameter(
-                    f"Invalid policy statement: its location is outside the policy's compartment: {text!r}"
+                    f"Invalid policy statement: its location is outside the policy's compartment: {statement.text!r}"
                 )
-            parsed.append(statement)
         return parsed
+
+    @staticmethod
+    def _check_aliases(statement: Statement, defined: set[tuple[str, str]]) -> None:
+        """An Endorse or Admit names only what its own policy defines (Oracle: the Define goes in
+        the same policy)."""
+        wanted: list[tuple[str, str]] = []
+        if statement.kind == "endorse" and statement.location_kind == "other-tenancy":
+            wanted.append(("tenancy", statement.location or ""))
+        if statement.kind == "admit":
+            wanted.append(("tenancy", statement.of_tenancy or ""))
+            wanted += [(s.kind, s.name or "") for s in statement.subjects if s.kind in ("group", "dynamic-group")]
+        for kind, alias in wanted:
+            if (kind, alias.lower()) not in defined:
+                raise errors.InvalidParameter(
+                    f"Invalid policy statement: {kind} {alias!r} is not defined in this policy: {statement.text!r}"
+                )
 
     def _location_id(self, statement: Statement) -> str | None:
         if statement.location_kind == "tenancy":
@@ -267,6 +289,8 @@ class IdentityBackend:
             policies = list(self.policies.values())
         for policy in policies:
             for statement in policy.statements:
+                if not isinstance(statement, Statement) or statement.kind != "allow":
+                    continue  # a Define names; an Endorse or Admit grants across tenancies only
                 if (
                     self._subject_matches(statement, caller, dynamic_groups)
                     and self._grants(statement, need)
