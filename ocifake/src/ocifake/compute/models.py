@@ -332,10 +332,13 @@ class ComputeBackend:
         size_gb = meta.get("imageSizeInMBs", 1024) / 1024
         if size_gb > MAX_IMAGE_GB:
             raise errors.InvalidParameter(f"Images larger than {MAX_IMAGE_GB} GB cannot be imported.")
+        name = _display_name(details.get("displayName") or f"image-{self.cloud.clock.now():%Y%m%d-%H%M}")
+        # Imports may run at once (a function's calls in parallel): the OCID follows from what is imported.
+        basis = f"{compartment_id}/{name}/{location.get('object', '')}"
         image = Image(
-            id=self.cloud.ids.ocid("image", self.region),
+            id=self.cloud.ids.ocid("image", self.region, basis=basis),
             compartment_id=compartment_id,
-            display_name=_display_name(details.get("displayName") or f"image-{self.cloud.clock.now():%Y%m%d-%H%M}"),
+            display_name=name,
             operating_system=source.get("operatingSystem") or meta.get("operatingSystem", "Custom"),
             operating_system_version=source.get("operatingSystemVersion") or meta.get("operatingSystemVersion", ""),
             launch_mode=launch_mode or meta.get("launchMode", "PARAVIRTUALIZED"),

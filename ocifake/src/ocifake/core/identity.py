@@ -3,6 +3,7 @@
 import hashlib
 import itertools
 import re
+import threading
 
 import oci
 
@@ -22,11 +23,22 @@ class Ids:
     def __init__(self, seed: str):
         self._seed = seed
         self._counter = itertools.count(1)
+        self._made: dict[tuple[str, str | None, str], int] = {}
+        self._lock = threading.Lock()
 
-    def ocid(self, kind: str, region: str | None = None) -> str:
-        n = next(self._counter)
-        digest = hashlib.sha256(f"{self._seed}/{kind}/{n}".encode()).hexdigest()
-        unique = "aaaaaaaa" + digest[:52]
+    def ocid(self, kind: str, region: str | None = None, *, basis: str | None = None) -> str:
+        """The next OCID of `kind`. With `basis` (what the resource is: its compartment and
+        name, say), the OCID follows from it and from how many such were made before, not from
+        the order of every request: resources that requests running at once create get the
+        same OCIDs in every run."""
+        with self._lock:
+            if basis is None:
+                text = f"{self._seed}/{kind}/{next(self._counter)}"
+            else:
+                key = (kind, region, basis)
+                self._made[key] = self._made.get(key, 0) + 1
+                text = f"{self._seed}/{kind}/{region}/{basis}/{self._made[key]}"
+        unique = "aaaaaaaa" + hashlib.sha256(text.encode()).hexdigest()[:52]
         return f"ocid1.{kind}.oc1.{region_key(region)}.{unique}" if region else f"ocid1.{kind}.oc1..{unique}"
 
 
