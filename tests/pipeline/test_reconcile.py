@@ -326,3 +326,31 @@ def test_a_pass_reads_at_most_its_share_of_records_and_the_next_pass_goes_on_fro
     second = sandbox.reconcile(SOURCE)  # the two left over
     third = sandbox.reconcile(SOURCE)
     assert (second.deferred, third.deferred, third.exposed) == (0, 0, 0)
+
+
+def test_a_pass_that_runs_out_of_time_leaves_a_cursor_and_the_next_one_starts_there(cloud, compartment, monkeypatch):
+    from replicator.reconcile import run
+    from replicator.reconcile.observe import cursor_object
+
+    sandbox = deploy(cloud, REGIONS, compartment)
+    cloud.events.drop()
+    images = [
+        cloud.create_image(SOURCE, compartment, f"web-{n}", freeform_tags={"replicate-to": PHOENIX}) for n in range(5)
+    ]
+    cloud.run_until_idle()
+    operator = Operator(
+        AuthOptions(fake=cloud.config(SOURCE), fake_env=sandbox.region_env[SOURCE], clock=cloud.clock.now)
+    )
+    staging = cloud.objectstorage(SOURCE).bucket(cloud.namespace, sandbox.config.staging_bucket)
+    cursor = cursor_object(sandbox.config.object_prefix) + "."
+    started = run.time.monotonic()
+    ticks = iter([started])  # the pass's start; every later look at the time is past its budget
+    monkeypatch.setattr(run.time, "monotonic", lambda: next(ticks, started + 10_000))
+    spent = run.run_pass(operator.runtime())
+    assert (spent.unfinished, [s.result for s in spent.steps]) == (5, [None] * 5)
+    # Where the next pass starts is in an object's name: the first replication not done.
+    assert [n for n in staging.objects if n.startswith(cursor)] == [cursor + min(i.id for i in images)]
+    monkeypatch.undo()
+    resumed = run.run_pass(operator.runtime())
+    assert resumed.unfinished == 0 and {s.result for s in resumed.steps} == {"started"}
+    assert not [n for n in staging.objects if n.startswith(cursor)]

@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from contextlib import suppress
 from datetime import datetime
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,6 +17,7 @@ from .. import logs
 from ..decision import decide
 from ..errors import NotFound, PreconditionFailed, ReplicatorError
 from ..families import family_of
+from ..fanout import fan_out
 from ..images import ImageFacts
 from ..naming import PAR_NAME_PREFIX, SettledMark, digest
 from ..protection import COVERED, ImageProtection, protection
@@ -315,9 +317,12 @@ def _run_steps(
     dry_run: bool,
     deadline: float,
 ) -> str | None:
-    """Run the planned steps until the budget is spent; the replication it stopped at, if it did."""
-    acted: set[tuple[str, str]] = set()
-    for n, planned in enumerate(plans):
+    """Run the planned steps until the budget is spent; the replication it stopped at, if it did.
+
+    A replication's steps run in order, one after another; different replications' steps run
+    at once in a small pool (fanout.py): they share no record and no object."""
+    entries = []
+    for planned in plans:
         entry = PlannedStep(
             source_image_id=planned.source_id,
             display_name=_display_name(seen, planned.source_id),
@@ -327,38 +332,63 @@ def _run_steps(
             reason=planned.reason,
         )
         report.steps.append(entry)
+        entries.append((planned, entry))
         with logs.bound(source_image_id=planned.source_id, target_region=planned.target):
             logs.info("reconcile plan", side=planned.side, action=planned.action, reason=planned.reason)
-            if dry_run or planned.action in PASSIVE:
-                continue
+    if dry_run:
+        return None
+    groups: dict[tuple[str, str], list[tuple[Planned, PlannedStep]]] = {}
+    for planned, entry in entries:
+        if planned.action not in PASSIVE:
+            groups.setdefault((planned.side, planned.source_id), []).append((planned, entry))
+
+    def run_group(group: list[tuple[Planned, PlannedStep]]) -> int:
+        """The replication's steps in order; how many were left when the budget ran out."""
+        for n, (planned, entry) in enumerate(group):
             if time.monotonic() > deadline:
-                report.unfinished = len(plans) - n
-                logs.warning("reconcile budget spent", unfinished=report.unfinished)
-                return planned.source_id
-            # The record as observed serves the first step on a replication; later ones read it again.
-            reads = seen.source_records if planned.side == "source" else seen.replica_records
-            known = None if (planned.side, planned.source_id) in acted else reads.get(planned.source_id)
-            acted.add((planned.side, planned.source_id))
-            try:
-                step = STEPS[planned.side][planned.action]
-                outcome = execute(
-                    step,
-                    runtime,
-                    _resolve(runtime, planned.subject),
-                    rebuild=REBUILD[planned.side],
-                    now=now,
-                    known=known,
-                )
-                entry.result, entry.reason = outcome.result, outcome.reason or entry.reason
-            except ReplicatorError as exc:
-                entry.error = exc.reason
-                report.problems.append(f"{planned.source_id} {planned.action}: {exc.reason}")
-                logs.warning("reconcile step failed; the next pass tries again", reason=exc.reason)
-            except Exception as exc:  # one broken item must not stop the others
-                entry.error = f"{type(exc).__name__}: {exc}"
-                report.problems.append(f"{planned.source_id} {planned.action}: {entry.error}")
-                logs.error("reconcile step crashed", reason=entry.error)
-    return None
+                return len(group) - n
+            first = n == 0  # the record as observed serves the first step; later ones read it again
+            _run_one(runtime, seen, planned, entry, report, now, first)
+        return 0
+
+    left = fan_out([partial(run_group, g) for g in groups.values()])
+    report.unfinished = sum(left)
+    if report.unfinished:
+        logs.warning("reconcile budget spent", unfinished=report.unfinished)
+    return next((source_id for (_side, source_id), n in zip(groups, left, strict=True) if n), None)
+
+
+def _run_one(
+    runtime: Runtime,
+    seen: Observed,
+    planned: Planned,
+    entry: PlannedStep,
+    report: PassReport,
+    now: datetime,
+    first: bool,
+) -> None:
+    with logs.bound(source_image_id=planned.source_id, target_region=planned.target):
+        reads = seen.source_records if planned.side == "source" else seen.replica_records
+        known = reads.get(planned.source_id) if first else None
+        try:
+            step = STEPS[planned.side][planned.action]
+            outcome = execute(
+                step,
+                runtime,
+                _resolve(runtime, planned.subject),
+                rebuild=REBUILD[planned.side],
+                now=now,
+                known=known,
+            )
+            entry.result, entry.reason = outcome.result, outcome.reason or entry.reason
+        except ReplicatorError as exc:
+            entry.error = exc.reason
+            report.problems.append(f"{planned.source_id} {planned.action}: {exc.reason}")
+            logs.warning("reconcile step failed; the next pass tries again", reason=exc.reason)
+        except Exception as exc:  # one broken item must not stop the others
+            entry.error = f"{type(exc).__name__}: {exc}"
+            report.problems.append(f"{planned.source_id} {planned.action}: {entry.error}")
+            logs.error("reconcile step crashed", reason=entry.error)
 
 
 def _attempts(seen: Observed) -> dict[tuple[str, str], tuple[int, bool]]:
