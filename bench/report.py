@@ -196,10 +196,10 @@ def assumptions() -> str:
 
 def _replace(path: Path, marker: str, body: str) -> None:
     text = path.read_text()
-    pattern = re.compile(rf"(<!-- bench:{marker} -->\n).*?(\n<!-- /bench:{marker} -->)", re.S)
+    pattern = re.compile(rf"(<!-- bench:{marker} -->\n)(?:.*?\n)?(<!-- /bench:{marker} -->)", re.S)
     if not pattern.search(text):
         raise SystemExit(f"{path}: no <!-- bench:{marker} --> block")
-    path.write_text(pattern.sub(lambda m: m.group(1) + body + m.group(2), text))
+    path.write_text(pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text))
 
 
 def publish(results: dict) -> None:

@@ -207,6 +207,20 @@ class _Scan:
     replica_seen: set[str] = field(default_factory=set)  # settled replicas whose image is listed
 
 
+def _defer_beyond_reads(seen: Observed, index: _Index, ordered, budget: int) -> None:
+    """The records without a mark this pass reads (sources first, from the cursor on, at most
+    `budget`), chosen before the images are listed: the others are left for later passes, and
+    so are their images and answers (what a first pass over thousands would otherwise hold)."""
+    sources = ordered(index.unvouched["source"])
+    replicas = ordered(index.unvouched["replica"])
+    seen.deferred["source"] = set(sources[budget:])
+    seen.deferred["replica"] = set(replicas[max(0, budget - len(sources)) :])
+    first = [*sources[budget:], *replicas[max(0, budget - len(sources)) :]]
+    seen.first_deferred = first[0] if first else None
+    for source_id in seen.deferred["source"]:
+        seen.acks.pop(source_id, None)
+
+
 def _scan_images(runtime: Runtime, compartment: str, seen: Observed, index: _Index, scan: _Scan) -> None:
     try:
         for image in runtime.compute.iter_images(compartment):
@@ -223,6 +237,8 @@ def _scan_images(runtime: Runtime, compartment: str, seen: Observed, index: _Ind
 
 def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _Index, scan: _Scan) -> None:
     config, source_id = runtime.config, image.id
+    if source_id in seen.deferred["source"]:
+        return  # its record is read by a later pass, which plans for it
     decision = decide(image, runtime.region, config)
     vouch = index.vouches["source"].get(source_id)
     mark = index.mark("source", source_id)
@@ -276,6 +292,8 @@ def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _
         return
     if mark is not None and mark.replica_id == image.id:
         scan.replica_seen.add(source_id)  # the marked replica, not as the mark says: read the record
+    if source_id in seen.deferred["replica"] and family_of(image, config) is None:
+        return  # planned by the pass that reads its record (a family member is kept: its family waits)
     known = seen.replicas.get(source_id)
     # The AVAILABLE one wins over an import still running or one that failed.
     if known is None or (known.lifecycle_state != "AVAILABLE" and image.lifecycle_state == "AVAILABLE"):
@@ -290,6 +308,13 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     seen.leftovers = with_leftovers(seen.staging, config.object_prefix)
     seen.cursor = start_at or current_cursor(seen.staging, config.object_prefix)
     _list_landing(runtime, seen)
+    start = seen.cursor or ""
+
+    def ordered(ids) -> list[str]:
+        # From where the last pass stopped: the records it could not read come first.
+        return sorted(ids, key=lambda i: (i < start, i))
+
+    _defer_beyond_reads(seen, index, ordered, config.reconcile_max_reads)
     looks = config.reconcile_shape_looks
     scan = _Scan(runtime.now(), shape_cycle_hours(len(index.vouches["source"]), looks), looks)
     compartments = list(
@@ -297,20 +322,15 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     )
     for compartment in compartments:
         _scan_images(runtime, compartment, seen, index, scan)
-    start = seen.cursor or ""
-
-    def ordered(ids) -> list[str]:
-        # From where the last pass stopped: the records it could not read come first.
-        return sorted(ids, key=lambda i: (i < start, i))
 
     # Sources: a marked one whose image was not listed (deleted?) is not settled either.
     for source_id in [i for i in index.vouches["source"] if i not in seen.settled_sources]:
         _unsettle(runtime, index, source_id, seen)
-    for source_id in ordered(index.unvouched["source"]):
+    for source_id in ordered(index.unvouched["source"] - seen.deferred["source"]):
         _read(runtime, "source", source_id, seen.source_records, seen)
     # Replicas live in the target compartment, else in their source's: list any compartment a
     # record or a mark names that the configuration does not, once the unmarked records are read.
-    for source_id in ordered(index.unvouched["replica"]):
+    for source_id in ordered(index.unvouched["replica"] - seen.deferred["replica"]):
         seen.marks[("replica", source_id)] = index.names("replica", source_id)
         _read(runtime, "replica", source_id, seen.replica_records, seen)
     pending = {
