@@ -203,6 +203,7 @@ def _replace(path: Path, marker: str, body: str) -> None:
 
 
 def publish(results: dict) -> None:
+    results = json.loads(json.dumps(results, default=str))  # as results.json holds it (string keys)
     machine = results["machine"]
     run = (
         f"Measured {results['when']} on {machine['cpus']} CPUs, Python {machine['python']} "
