@@ -66,6 +66,7 @@ class Principal:
     id: str
     region: str | None = None
     compartment_id: str | None = None  # a resource principal's compartment
+    tenancy_id: str | None = None  # a resource principal's tenancy (None: the home tenancy)
 
     @property
     def is_resource_principal(self) -> bool:
@@ -86,6 +87,7 @@ class Authenticator:
         self.user_session_key = throwaway_key("user-session")
         self.user_key_id = f"{tenancy_id}/{user_id}/{fingerprint(self.user_key)}"
         self.other_users: dict[str, tuple[str, rsa.RSAPrivateKey]] = {}  # key id -> (user, key)
+        self.tenancies = {tenancy_id}  # whose resource principals' tokens are accepted
 
     def add_user(self, user_id: str) -> rsa.RSAPrivateKey:
         """Another API-key user of the tenancy (with a key of its own)."""
@@ -114,13 +116,14 @@ class Authenticator:
                     raise NotAuthenticated("The session token belongs to another tenancy or user.")
                 principal, key = Principal("session_token", self.user_id), self.user_session_key
             else:
-                if claims.get("res_tenant") != self.tenancy_id:
-                    raise NotAuthenticated("The session token belongs to another tenancy.")
+                if claims.get("res_tenant") not in self.tenancies:
+                    raise NotAuthenticated("The session token belongs to an unknown tenancy.")
                 principal = Principal(
                     "resource_principal",
                     claims.get("sub", ""),
                     claims.get("res_region"),
                     claims.get("res_compartment"),
+                    claims.get("res_tenant"),
                 )
                 key = self.session_key
         else:

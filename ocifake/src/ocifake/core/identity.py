@@ -43,10 +43,25 @@ class Ids:
 
 
 class Compartments:
+    """Every tenancy's compartment tree: each tenancy is the root compartment of its own."""
+
     def __init__(self, tenancy_id: str, tenancy_name: str):
-        self.tenancy_id = tenancy_id
+        self.tenancy_id = tenancy_id  # the home tenancy
         self._names = {tenancy_id: tenancy_name}
         self._parents: dict[str, str | None] = {tenancy_id: None}
+
+    def add_root(self, tenancy_id: str, tenancy_name: str) -> None:
+        self._names[tenancy_id] = tenancy_name
+        self._parents[tenancy_id] = None
+
+    def tenancy_of(self, compartment_id: str) -> str | None:
+        """The tenancy (the root) a compartment belongs to; None for an unknown one."""
+        if compartment_id not in self._parents:
+            return None
+        current = compartment_id
+        while (parent := self._parents.get(current)) is not None:
+            current = parent
+        return current
 
     def add(self, compartment_id: str, name: str, parent: str) -> None:
         self._names[compartment_id] = name
@@ -58,9 +73,9 @@ class Compartments:
     def name(self, compartment_id: str) -> str:
         return self._names.get(compartment_id, "")
 
-    def by_path(self, path: str) -> str | None:
+    def by_path(self, path: str, root: str | None = None) -> str | None:
         """The OCID of a compartment named by its name or `parent:child` path below the tenancy."""
-        current = self.tenancy_id
+        current = root or self.tenancy_id
         for name in path.split(":"):
             found = [c for c, parent in self._parents.items() if parent == current and self._names[c] == name]
             if len(found) != 1:

@@ -42,6 +42,7 @@ class Caller:
     groups: frozenset[str] = frozenset()  # group names, for users
     compartment_id: str | None = None  # for resources
     service_name: str | None = None  # for services
+    tenancy_id: str | None = None  # whose principal it is (None: the home tenancy)
 
 
 @dataclass(frozen=True)
@@ -102,16 +103,20 @@ class Policy:
 
 
 class IdentityBackend:
-    def __init__(self, cloud: FakeCloud):
+    """One tenancy's IAM: its groups, dynamic groups and policies."""
+
+    def __init__(self, cloud: FakeCloud, tenancy_id: str | None = None):
         self.cloud = cloud
-        self.groups: dict[str, set[str]] = {ADMINISTRATORS: {cloud.user_id}}
+        self.tenancy_id = tenancy_id or cloud.tenancy_id
+        home = self.tenancy_id == cloud.tenancy_id
+        self.groups: dict[str, set[str]] = {ADMINISTRATORS: {cloud.user_id} if home else set()}
         self.dynamic_groups: dict[str, DynamicGroup] = {}
         self.policies: dict[str, Policy] = {}
         self.denials: list[tuple[str, str, str]] = []  # (caller id, operation, compartment)
         self._lock = threading.RLock()
         self.create_policy(
             {
-                "compartmentId": cloud.tenancy_id,
+                "compartmentId": self.tenancy_id,
                 "name": "Tenant Admin Policy",
                 "description": "Tenant Admin Policy",
                 "statements": [f"ALLOW GROUP {ADMINISTRATORS} to manage all-resources IN TENANCY"],
@@ -139,7 +144,7 @@ class IdentityBackend:
                 details["description"],
                 rule,
                 parsed,
-                details.get("compartmentId") or self.cloud.tenancy_id,
+                details.get("compartmentId") or self.tenancy_id,
                 self.cloud.clock.now(),
             )
             self.dynamic_groups[group.id] = group
@@ -244,10 +249,11 @@ class IdentityBackend:
 
     def _location_id(self, statement: Statement) -> str | None:
         if statement.location_kind == "tenancy":
-            return self.cloud.tenancy_id
+            return self.tenancy_id
         if statement.location_kind == "compartment-id":
-            return statement.location if self.cloud.compartment_exists(statement.location or "") else None
-        return self.cloud.compartments.by_path(statement.location or "")
+            found = statement.location or ""
+            return found if self.cloud.compartments.tenancy_of(found) == self.tenancy_id else None
+        return self.cloud.compartments.by_path(statement.location or "", root=self.tenancy_id)
 
     # ----- decisions ------------------------------------------------------------------------------
     def member_of(self, caller: Caller) -> set[str]:
@@ -265,10 +271,10 @@ class IdentityBackend:
                 found |= {group.id, group.name.lower()}
         return found
 
-    def allows(self, caller: Caller, service: str, operation: str, target: Target, region: str) -> bool:
-        need = target.need or permissions.OPERATIONS.get((service, operation))
-        if need is None:
-            raise errors.NotImplementedByFake(f"ocifake knows no IAM permission for {service} {operation}")
+    def context(
+        self, caller: Caller, service: str, operation: str, target: Target, region: str, need: permissions.Need
+    ) -> dict[str, str | set[str]]:
+        """The variables a statement's condition may read for this request (those the service supports)."""
         supported = permissions.supported_variables(service)
         context: dict[str, str | set[str]] = {
             "request.operation": operation,
@@ -283,7 +289,11 @@ class IdentityBackend:
         if caller.type == "user":
             context["request.user.id"] = caller.id
         context.update(target.variables)
-        context = {k: v for k, v in context.items() if k in supported}
+        return {k: v for k, v in context.items() if k in supported}
+
+    def allows(self, caller: Caller, service: str, operation: str, target: Target, region: str) -> bool:
+        need = self.need_of(service, operation, target)
+        context = self.context(caller, service, operation, target, region, need)
         dynamic_groups = self.member_of(caller)
         with self._lock:
             policies = list(self.policies.values())
@@ -301,6 +311,65 @@ class IdentityBackend:
         with self._lock:
             self.denials.append((caller.id, operation, target.compartment_id))
         return False
+
+    # ----- across tenancies -------------------------------------------------------------------------
+    def need_of(self, service: str, operation: str, target: Target) -> permissions.Need:
+        need = target.need or permissions.OPERATIONS.get((service, operation))
+        if need is None:
+            raise errors.NotImplementedByFake(f"ocifake knows no IAM permission for {service} {operation}")
+        return need
+
+    def endorses(self, caller: Caller, need: permissions.Need, tenancy_id: str) -> bool:
+        """This (the caller's) tenancy lets `caller` do `need` in tenancy `tenancy_id`."""
+        dynamic_groups = self.member_of(caller)
+        for policy in self._snapshot():
+            aliases = _aliases(policy)
+            for statement in policy.statements:
+                if not isinstance(statement, Statement) or statement.kind != "endorse":
+                    continue
+                where = (
+                    statement.location_kind == "any-tenancy"
+                    or aliases.get(("tenancy", (statement.location or "").lower())) == tenancy_id
+                )
+                if where and self._subject_matches(statement, caller, dynamic_groups) and self._grants(statement, need):
+                    return True
+        return False
+
+    def admits(
+        self,
+        caller: Caller,
+        dynamic_groups: set[str],
+        need: permissions.Need,
+        target: Target,
+        context: dict[str, str | set[str]],
+    ) -> bool:
+        """This (the resource's) tenancy admits `caller` of its own tenancy; `dynamic_groups`: the
+        OCIDs of the caller's dynamic groups, as its own tenancy knows them. The Admit's condition
+        is evaluated here, on the resource's side."""
+        for policy in self._snapshot():
+            aliases = _aliases(policy)
+            for statement in policy.statements:
+                if not isinstance(statement, Statement) or statement.kind != "admit":
+                    continue
+                if aliases.get(("tenancy", (statement.of_tenancy or "").lower())) != caller.tenancy_id:
+                    continue
+                subject = any(
+                    s.kind == "any-user"
+                    or (s.kind == "dynamic-group" and aliases.get((s.kind, (s.name or "").lower())) in dynamic_groups)
+                    for s in statement.subjects
+                )
+                if (
+                    subject
+                    and self._grants(statement, need)
+                    and self._covers(statement, target.compartment_id)
+                    and language.evaluate(statement.condition, context)
+                ):
+                    return True
+        return False
+
+    def _snapshot(self) -> list[Policy]:
+        with self._lock:
+            return list(self.policies.values())
 
     def _subject_matches(self, statement: Statement, caller: Caller, dynamic_groups: set[str]) -> bool:
         for subject in statement.subjects:
@@ -333,3 +402,7 @@ class IdentityBackend:
     def _covers(self, statement: Statement, compartment_id: str) -> bool:
         location = self._location_id(statement)
         return location is not None and self.cloud.compartment_covers(location, compartment_id)
+
+
+def _aliases(policy: Policy) -> dict[tuple[str, str], str]:
+    return {(d.kind, d.alias.lower()): d.ocid for d in policy.statements if isinstance(d, Definition)}

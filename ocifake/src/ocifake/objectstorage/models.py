@@ -229,21 +229,32 @@ class ObjectStorageBackend:
     def __init__(self, cloud: FakeCloud, region: str):
         self.cloud = cloud
         self.region = region
-        self.buckets: dict[str, Bucket] = {}
+        self.buckets: dict[str, Bucket] = {}  # the home tenancy's namespace
+        self._other_namespaces: dict[str, dict[str, Bucket]] = {}  # another tenancy's (FakeCloud.add_tenancy)
         self.work_requests: dict[str, CopyWorkRequest] = {}
         self._etags = 0
 
     # ----- namespace and buckets --------------------------------------------------------
     def check_namespace(self, namespace: str) -> None:
-        if namespace != self.cloud.namespace:
+        if namespace not in self.cloud.namespaces:
             raise errors.OciError(
                 "You do not have authorization to perform this request, or the requested resource could not be found.",
                 status=404,
                 code="NamespaceNotFound",
             )
 
-    def create_bucket(self, namespace: str, details: dict) -> Bucket:
+    def buckets_of(self, namespace: str) -> dict[str, Bucket]:
+        """The buckets of one namespace (one tenancy) in this region."""
         self.check_namespace(namespace)
+        if namespace == self.cloud.namespace:
+            return self.buckets
+        return self._other_namespaces.setdefault(namespace, {})
+
+    def all_buckets(self) -> list[Bucket]:
+        return [*self.buckets.values(), *(b for found in self._other_namespaces.values() for b in found.values())]
+
+    def create_bucket(self, namespace: str, details: dict) -> Bucket:
+        buckets = self.buckets_of(namespace)
         name, compartment = details.get("name"), details.get("compartmentId")
         if not name or not compartment:
             raise errors.MissingParameter("name and compartmentId are required.")
@@ -251,7 +262,9 @@ class ObjectStorageBackend:
             raise errors.InvalidParameter("Bucket names may contain only letters, digits, '.', '-' and '_'.")
         if not self.cloud.compartment_exists(compartment):
             raise errors.NotAuthorizedOrNotFound()
-        if name in self.buckets:
+        if self.cloud.tenancy_of(compartment) != self.cloud.namespaces[namespace]:
+            raise errors.NotAuthorizedOrNotFound()  # a namespace holds its own tenancy's buckets only
+        if name in buckets:
             raise errors.BucketAlreadyExists(
                 f"Either the bucket '{name}' in namespace '{namespace}' already exists "
                 "or you are not authorized to create it."
@@ -269,12 +282,11 @@ class ObjectStorageBackend:
             public_access_type=access,
             freeform_tags=dict(details.get("freeformTags") or {}),
         )
-        self.buckets[name] = bucket
+        buckets[name] = bucket
         return bucket
 
     def bucket(self, namespace: str, name: str) -> Bucket:
-        self.check_namespace(namespace)
-        bucket = self.buckets.get(name)
+        bucket = self.buckets_of(namespace).get(name)
         if bucket is None:
             raise errors.BucketNotFound(
                 f"Either the bucket named '{name}' does not exist in the namespace '{namespace}' "
@@ -297,7 +309,7 @@ class ObjectStorageBackend:
             raise errors.OciError(
                 f"Bucket named '{name}' is not empty. Delete all objects first.", status=409, code="BucketNotEmpty"
             )
-        del self.buckets[name]
+        del self.buckets_of(namespace)[name]
 
     # ----- objects ----------------------------------------------------------------------
     def _object(self, bucket: Bucket, name: str) -> StoredObject:
@@ -452,12 +464,12 @@ class ObjectStorageBackend:
 
     def delete_par(self, namespace: str, bucket_name: str, par_id: str) -> None:
         self.get_par(namespace, bucket_name, par_id)
-        del self.buckets[bucket_name].pars[par_id]
+        del self.bucket(namespace, bucket_name).pars[par_id]
 
     def _par_by_token(self, token: str, namespace: str, bucket_name: str) -> PreauthenticatedRequest:
-        bucket = self.buckets.get(bucket_name)
+        bucket = self.buckets_of(namespace).get(bucket_name) if namespace in self.cloud.namespaces else None
         par = None
-        if bucket is not None and namespace == self.cloud.namespace:
+        if bucket is not None:
             par = next((p for p in bucket.pars.values() if p.token == token), None)
         if par is None or par.time_expires <= self.cloud.clock.now():
             raise errors.NotAuthorizedOrNotFound("The pre-authenticated request does not exist or has expired.")
@@ -492,7 +504,7 @@ class ObjectStorageBackend:
 
     def read_via_location(self, location: dict) -> bytes:
         self.check_location(location, "read")
-        return self.buckets[location["bucket"]].objects[location["object"]].data
+        return self.bucket(location["namespace"], location["bucket"]).objects[location["object"]].data
 
     # ----- cross-region copy ------------------------------------------------------------
     def copy_object(self, namespace: str, bucket_name: str, details: dict) -> CopyWorkRequest:
@@ -627,7 +639,7 @@ class ObjectStorageBackend:
         """
         removed = []
         now = self.cloud.clock.now()
-        for bucket in self.buckets.values():
+        for bucket in self.all_buckets():
             for rule in bucket.lifecycle_rules:
                 if (
                     rule.get("action") != "DELETE"
@@ -651,7 +663,10 @@ class ObjectStorageBackend:
     def _service_may_copy(self, details: dict) -> bool:
         """The copy runs as this region's Object Storage service, which a policy must allow to write."""
         dest_region = details["destinationRegion"]
-        bucket = self.cloud.objectstorage(dest_region).buckets.get(details["destinationBucket"])
+        namespace = details["destinationNamespace"]
+        if namespace not in self.cloud.namespaces:
+            return True  # the write fails on its own, with NamespaceNotFound
+        bucket = self.cloud.objectstorage(dest_region).buckets_of(namespace).get(details["destinationBucket"])
         if bucket is None:
             return True  # the write fails on its own, with BucketNotFound
         return self._service_may("PutObject", bucket, dest_region)

@@ -4,6 +4,7 @@ from ..core import errors
 from ..core.clock import iso
 from ..core.http import Request, Response, json_response, page, route
 from ..identity.models import Target
+from ..identity.permissions import Need
 from .models import ObjectStorageBackend
 
 
@@ -16,7 +17,10 @@ def _ns(req: Request) -> str:
 
 
 def get_namespace(req: Request) -> Response:
-    return json_response(req.cloud_region.cloud.namespace)
+    """The caller's tenancy's namespace."""
+    cloud = req.cloud_region.cloud
+    tenancy = req.principal.tenancy_id if req.principal is not None else None
+    return json_response(cloud.namespace_of(tenancy or cloud.tenancy_id))
 
 
 def create_bucket(req: Request) -> Response:
@@ -32,8 +36,7 @@ def list_buckets(req: Request) -> Response:
         raise errors.MissingParameter("compartmentId is required.")
     if not req.cloud_region.cloud.compartment_exists(compartment):
         raise errors.NotAuthorizedOrNotFound()
-    _os(req).check_namespace(_ns(req))
-    buckets = [b for b in _os(req).buckets.values() if b.compartment_id == compartment]
+    buckets = [b for b in _os(req).buckets_of(_ns(req)).values() if b.compartment_id == compartment]
     chunk, nxt = page(sorted(buckets, key=lambda b: b.name), req, default_limit=25)
     fields = ("namespace", "name", "compartmentId", "createdBy", "timeCreated", "etag", "freeformTags", "definedTags")
     return json_response([{k: b.to_json()[k] for k in fields} for b in chunk], opc_next_page=nxt)
@@ -147,7 +150,7 @@ def _par_location(req: Request) -> dict:
 def par_get_object(req: Request) -> Response:
     loc = _par_location(req)
     data = _os(req).read_via_location(loc)
-    obj = _os(req).buckets[loc["bucket"]].objects[loc["object"]]
+    obj = _os(req).bucket(loc["namespace"], loc["bucket"]).objects[loc["object"]]
     return Response(200, data if req.method == "GET" else b"", {**obj.headers(), "content-length": str(len(data))})
 
 
@@ -199,7 +202,8 @@ def targets(req: Request, operation: str) -> list[Target] | None:
     """What IAM checks an Object Storage request against; None: no such bucket (the handler says 404)."""
     cloud = req.cloud_region.cloud
     if operation == "GetNamespace":
-        return [Target(req.query.get("compartmentId") or cloud.tenancy_id)]
+        own = req.principal.tenancy_id if req.principal is not None else None
+        return [Target(req.query.get("compartmentId") or own or cloud.tenancy_id)]
     if operation == "ListBuckets":
         compartment = req.query.get("compartmentId")
         return [Target(compartment)] if compartment else None
@@ -211,13 +215,36 @@ def targets(req: Request, operation: str) -> list[Target] | None:
     if operation in ("GetWorkRequest", "ListWorkRequestErrors"):
         wr = _os(req).work_requests.get(req.params["workRequestId"])
         return [Target(wr.compartment_id)] if wr else None
-    bucket = _os(req).buckets.get(req.params.get("bucketName", ""))
+    namespace = req.params.get("namespaceName", "")
+    known = namespace in req.cloud_region.cloud.namespaces
+    bucket = _os(req).buckets_of(namespace).get(req.params.get("bucketName", "")) if known else None
     if bucket is None:
         return None
     variables = {"target.bucket.name": bucket.name}
     if "objectName" in req.params:
         variables["target.object.name"] = req.params["objectName"]
-    return [Target(bucket.compartment_id, variables)]
+    found = [Target(bucket.compartment_id, variables)]
+    if operation == "CopyObject":
+        found += _copy_destination(req, bucket)
+    return found
+
+
+def _copy_destination(req: Request, source) -> list[Target]:
+    """A copy into another tenancy's bucket is checked against the requester too (Endorse in its
+    tenancy, Admit in the destination's), as Oracle's cross-tenancy copy describes; within one
+    tenancy only the service's own policy decides (checked when the copy runs)."""
+    cloud = req.cloud_region.cloud
+    body = req.json()
+    if not isinstance(body, dict) or not cloud.options.cross_tenancy_copy_checks_requester:
+        return []
+    namespace, region = body.get("destinationNamespace"), body.get("destinationRegion")
+    if namespace not in cloud.namespaces or not cloud.knows_region(region or ""):
+        return []
+    bucket = cloud.objectstorage(region).buckets_of(namespace).get(body.get("destinationBucket", ""))
+    if bucket is None or cloud.tenancy_of(bucket.compartment_id) == cloud.tenancy_of(source.compartment_id):
+        return []
+    variables = {"target.bucket.name": bucket.name, "target.object.name": str(body.get("destinationObjectName", ""))}
+    return [Target(bucket.compartment_id, variables, need=Need("objects", "manage", "OBJECT_CREATE"))]
 
 
 def denied(req: Request, operation: str) -> errors.OciError:
