@@ -354,3 +354,18 @@ def test_a_pass_that_runs_out_of_time_leaves_a_cursor_and_the_next_one_starts_th
     resumed = run.run_pass(operator.runtime())
     assert resumed.unfinished == 0 and {s.result for s in resumed.steps} == {"started"}
     assert not [n for n in staging.objects if n.startswith(cursor)]
+
+
+def test_a_settled_source_deleted_while_its_events_are_lost_is_closed_despite_its_mark(cloud, compartment):
+    sandbox = deploy(cloud, REGIONS, compartment)
+    image = cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX})
+    cloud.run_until_idle()
+    _settle(cloud, sandbox, [image.id])
+    staging = cloud.objectstorage(SOURCE).bucket(cloud.namespace, sandbox.config.staging_bucket)
+    assert any("/settled/source/" in n for n in staging.objects), "the replication was not marked settled"
+    cloud.events.drop()
+    compute(cloud, SOURCE).delete_image(image.id)
+    first = sandbox.reconcile(SOURCE)  # the image is gone from the listing: the mark cannot vouch
+    assert [(s.source_image_id, s.action) for s in first.steps] == [(image.id, "tombstone")]
+    sandbox.converge()
+    assert record(cloud, sandbox, "source", image.id, SOURCE)["closed"] == "source image deleted"

@@ -266,11 +266,10 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
 
 def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -> None:
     """A source mark that does not hold: its record is read (if listed) and its answers listed."""
+    seen.marks[("source", source_id)] = index.names("source", source_id)
     vouch = index.vouches["source"].pop(source_id)
     if vouch.version is not None:
         index.unvouched["source"].add(source_id)
-    head = f"{settled_prefix(index.prefix, 'source')}{source_id}/"
-    seen.marks[("source", source_id)] = [head + t for t in vouch.tails]
     try:
         found = _listed_acks(runtime, source_id)
     except ReplicatorError as exc:
