@@ -321,6 +321,12 @@ def test_a_pass_reads_at_most_its_share_of_records_and_the_next_pass_goes_on_fro
     for n in range(12):
         cloud.create_image(SOURCE, compartment, f"web-{n}", freeform_tags={"replicate-to": PHOENIX})
     cloud.run_until_idle()  # no scheduled pass has run (the clock did not pass the hour): nothing is marked
+    from replicator.reconcile.observe import observe
+
+    env = sandbox.region_env[SOURCE]
+    seen = observe(Operator(AuthOptions(fake=cloud.config(SOURCE), fake_env=env, clock=cloud.clock.now)).runtime())
+    # What the pass holds is what it reads: the deferred replications' images wait for their pass.
+    assert (len(seen.source_records), len(seen.images), len(seen.deferred["source"])) == (10, 10, 2)
     first = sandbox.reconcile(SOURCE)
     assert first.deferred == 2, "a pass read more records than its share"
     second = sandbox.reconcile(SOURCE)  # the two left over
