@@ -15,6 +15,8 @@ from pathlib import Path
 
 from ocifake import Durations, Options
 
+from .scenarios import SOURCE
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).with_name("results.json")
 HEADER = ("Benchmark", "Ours", "Baseline (same run)", "Ratio")
@@ -222,7 +224,7 @@ def summary(results: dict) -> str:
     per = results["calls_per_additional_target"]
     three = results["replication"]["3"]
     largest = max(results["steady_state"], key=lambda p: p["images"])
-    source = next(v for k, v in largest.items() if k.endswith("/steady") and k.startswith("us-ashburn"))
+    source = largest[f"{SOURCE}/steady"]
     lazy = results["lazy_loader"]
     return "\n".join(
         [

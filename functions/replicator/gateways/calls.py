@@ -64,18 +64,6 @@ def all_pages(list_fn: Callable[..., Any], *args: Any, convert: Callable[[Any], 
             return items
 
 
-def all_objects(list_fn: Callable[..., Any], *args: Any, convert: Callable[[Any], Any] = _same, **kwargs: Any) -> list:
-    """Every object of a ListObjects call, following `next_start_with`, converted page by page."""
-    objects: list = []
-    start = None
-    while True:
-        reply = list_fn(*args, **({**kwargs, "start": start} if start else kwargs))
-        objects.extend(convert(o) for o in reply.data.objects)
-        start = reply.data.next_start_with
-        if not start:
-            return objects
-
-
 def translate(exc: oci.exceptions.ServiceError, operation: str) -> ReplicatorError:
     text = f"{operation}: {exc.status} {exc.code}: {exc.message}"
     kind: type[ReplicatorError]

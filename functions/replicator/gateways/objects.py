@@ -11,7 +11,7 @@ import oci
 
 from ..errors import NotFound
 from ..work import WorkProgress
-from .calls import all_objects, all_pages, call, service_time
+from .calls import all_pages, call, service_time
 from .clients import Clients
 from .regions import object_storage_endpoint
 
@@ -140,21 +140,7 @@ class Objects:
                 return
 
     def list_objects(self, bucket: str, prefix: str) -> list[ObjectSummary]:
-        client = self._clients.objects()
-        found = self._call(
-            "ListObjects",
-            lambda: all_objects(
-                client.list_objects,
-                self.namespace,
-                bucket,
-                prefix=prefix,
-                fields="name,size,timeCreated,etag",
-                convert=lambda o: ObjectSummary(o.name, o.size, o.time_created, o.etag),
-            ),
-            bucket=bucket,
-            prefix=prefix,
-        )
-        return found
+        return list(self.iter_objects(bucket, prefix))
 
     def delete(self, bucket: str, name: str) -> bool:
         try:
