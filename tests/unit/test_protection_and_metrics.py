@@ -205,6 +205,17 @@ def test_each_target_and_compartment_reports_its_gauges_zeros_included():
     }
 
 
+def test_settled_replications_report_zeros_for_their_target_and_compartment_without_a_protection_built():
+    now = CREATED + 6 * HOUR
+    lagging = protection(IMAGE, SOURCE, BOTH, source_record(**{PHOENIX: {"state": "done"}}), [], now)
+    covered = {(PHOENIX, IMAGE.compartment_id), ("uk-london-1", IMAGE.compartment_id)}
+    points = exposure_points(SOURCE, [lagging], now, covered=covered)
+    gauges = {(p.metric.value, dims(p).get("targetRegion")): p.value for p in points}
+    assert gauges[("exposed_images", "uk-london-1")] == 0.0  # a settled pair alone: zeros, not silence
+    assert gauges[("exposed_images", FRANKFURT)] == 1.0  # another image's gap still counts
+    assert gauges[("exposed_images", PHOENIX)] == 0.0
+
+
 def test_a_pass_with_nothing_opted_in_still_says_it_ran():
     (point,) = exposure_points(SOURCE, [], CREATED)
     assert point.metric == Metric.RECONCILE_PASSES and dims(point) == {"sourceRegion": SOURCE}
