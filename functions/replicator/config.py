@@ -162,17 +162,11 @@ class ReplicatorConfig(BaseModel):
 
     @property
     def family_defined(self) -> tuple[str, str] | None:
-        if self.family_defined_tag is None:
-            return None
-        namespace, _, key = self.family_defined_tag.partition(".")
-        return namespace, key
+        return _namespace_and_key(self.family_defined_tag)
 
     @property
     def opt_in_defined(self) -> tuple[str, str] | None:
-        if self.opt_in_defined_tag is None:
-            return None
-        namespace, _, key = self.opt_in_defined_tag.partition(".")
-        return namespace, key
+        return _namespace_and_key(self.opt_in_defined_tag)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "ReplicatorConfig":
@@ -189,6 +183,14 @@ class ReplicatorConfig(BaseModel):
                 for e in exc.errors()
             )
             raise ConfigError(f"invalid configuration: {problems}") from None
+
+
+def _namespace_and_key(tag: str | None) -> tuple[str, str] | None:
+    """A defined tag's `<namespace>.<key>` (validated), split."""
+    if tag is None:
+        return None
+    namespace, _, key = tag.partition(".")
+    return namespace, key
 
 
 def env_keys() -> dict[str, str]:
