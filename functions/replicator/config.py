@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import ocids
 from .errors import ConfigError
-from .gateways.regions import is_region
 from .telemetry.catalog import DEFAULT_NAMESPACE, namespace_problem
+from .tenancies import ALIAS, Peer, parse_aliased, parse_peers, place, place_problem
 
 ENV_PREFIX = "IR_"
 
@@ -22,7 +22,9 @@ def _region_list(value) -> tuple[str, ...]:
         return ()
     items = value.split(",") if isinstance(value, str) else list(value)
     regions = tuple(dict.fromkeys(r.strip().lower() for r in items if r.strip()))
-    unknown = [r for r in regions if not is_region(r)]
+    # A region of another tenancy (`dr:us-phoenix-1`) names its alias; whether it is configured
+    # is checked with the whole configuration.
+    unknown = [r for r in regions if place_problem(r, {a} if (a := place(r).alias) and ALIAS.fullmatch(a) else set())]
     if unknown:
         raise ValueError(f"not OCI region names: {', '.join(unknown)}")
     return regions
@@ -80,6 +82,13 @@ class ReplicatorConfig(BaseModel):
     min_age_hours: float = Field(24, ge=0, le=24 * 365)
     # Custom images a target region may hold (OCI's limit: 100 with Universal Credits, 25 Pay As You Go).
     image_limit: int = Field(100, ge=1, le=100000)
+    # Regions of other tenancies a source may name as targets (`<alias>:<region>`), and the
+    # tenancies this deployment accepts replications from: `<alias>=<tenancy OCID>@<namespace>,…`.
+    tenancies: tuple[Peer, ...] = ()
+    source_tenancies: tuple[Peer, ...] = ()
+    # The Vault secret (in the function's own region) holding the key shared with each of those
+    # tenancies: `<alias>=<secret OCID>,…`. What crosses tenancies is signed and checked with it.
+    peer_secret_ids: dict[str, str] = Field(default_factory=dict)
     # Off: the HTTP library stops reading proxy settings and .netrc from the environment on
     # every request (a tenth of the CPU of a call); leave on where a proxy is needed.
     http_trust_env: bool = True
@@ -88,6 +97,20 @@ class ReplicatorConfig(BaseModel):
     @classmethod
     def _regions(cls, value) -> tuple[str, ...]:
         return _region_list(value)
+
+    @field_validator("tenancies", "source_tenancies", mode="before")
+    @classmethod
+    def _peers(cls, value) -> tuple[Peer, ...]:
+        return parse_peers(value)
+
+    @field_validator("peer_secret_ids", mode="before")
+    @classmethod
+    def _peer_secrets(cls, value) -> dict[str, str]:
+        secrets = parse_aliased(value)
+        bad = [alias for alias, secret in secrets.items() if not ocids.is_ocid(secret, "vaultsecret")]
+        if bad:
+            raise ValueError(f"not Vault secret OCIDs: {', '.join(bad)}")
+        return secrets
 
     @field_validator("compartments", mode="before")
     @classmethod
@@ -153,6 +176,25 @@ class ReplicatorConfig(BaseModel):
         return value
 
     @model_validator(mode="after")
+    def _peers_are_whole(self):
+        aliases = {p.alias for p in self.tenancies}
+        for name in (*self.default_regions, *self.allowed_regions):
+            problem = place_problem(name, aliases)
+            if problem:
+                raise ValueError(f"{name}: {problem} (IR_TENANCIES)")
+        both = {p.alias: p for p in self.tenancies}
+        for peer in self.source_tenancies:
+            if peer.alias in both and both[peer.alias] != peer:
+                raise ValueError(f"{peer.alias} names different tenancies in tenancies and source_tenancies")
+        missing = sorted({p.alias for p in (*self.tenancies, *self.source_tenancies)} - set(self.peer_secret_ids))
+        if missing:
+            raise ValueError(f"no signing key for tenancies {', '.join(missing)} (IR_PEER_SECRET_IDS)")
+        if self.source_tenancies and not self.target_compartment_id:
+            # A source's compartment is in its own tenancy: replicas of another's need one here.
+            raise ValueError("source_tenancies needs target_compartment_id (where their replicas go)")
+        return self
+
+    @model_validator(mode="after")
     def _defaults_are_allowed(self):
         if self.allowed_regions:
             outside = [r for r in self.default_regions if r not in self.allowed_regions]
@@ -167,6 +209,14 @@ class ReplicatorConfig(BaseModel):
     @property
     def opt_in_defined(self) -> tuple[str, str] | None:
         return _namespace_and_key(self.opt_in_defined_tag)
+
+    def peer(self, alias: str) -> Peer | None:
+        """The configured other tenancy `alias` (as a target's, or as a source's)."""
+        return next((p for p in (*self.tenancies, *self.source_tenancies) if p.alias == alias), None)
+
+    def source_peer(self, namespace: str) -> Peer | None:
+        """The tenancy with Object Storage namespace `namespace` that may send replications here."""
+        return next((p for p in self.source_tenancies if p.namespace == namespace), None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "ReplicatorConfig":
@@ -197,8 +247,10 @@ def env_keys() -> dict[str, str]:
     """Every configuration variable with its default, as func.yaml lists them."""
     out = {}
     for name, field in ReplicatorConfig.model_fields.items():
-        default = field.default
-        if isinstance(default, tuple):
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, dict):
+            default = ",".join(f"{k}={v}" for k, v in default.items())
+        elif isinstance(default, tuple):
             default = ",".join(default)
         elif isinstance(default, bool):
             default = str(default).lower()

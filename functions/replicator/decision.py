@@ -3,8 +3,8 @@
 from pydantic import BaseModel, ConfigDict
 
 from .config import ReplicatorConfig
-from .gateways.regions import is_region
 from .images import ImageFacts
+from .tenancies import place_problem
 
 MAX_EXPORT_MB = 400 * 1024
 DEFAULT_KEYWORD = "default"
@@ -70,9 +70,13 @@ def _parse_targets(value: str, source_region: str, config: ReplicatorConfig) -> 
     unique = list(dict.fromkeys(expanded))
     if len(unique) > config.max_targets + 1:
         return (), f"tag names {len(unique)} regions; at most {config.max_targets} targets are allowed"
-    unknown = [r for r in unique if not is_region(r)]
+    # `dr:us-phoenix-1`: a region of another tenancy, accepted only if IR_TENANCIES names it.
+    aliases = {peer.alias for peer in config.tenancies}
+    unknown = [(r, problem) for r in unique if (problem := place_problem(r, aliases))]
     if unknown:
-        return (), f"unknown region name(s): {', '.join(_short(r) for r in unknown[:5])}"
+        if any(":" in r for r, _ in unknown):
+            return (), "; ".join(f"{_short(r)}: {problem}" for r, problem in unknown[:5])
+        return (), f"unknown region name(s): {', '.join(_short(r) for r, _ in unknown[:5])}"
     if config.allowed_regions:
         refused = [r for r in unique if r not in config.allowed_regions and r != source_region]
         if refused:

@@ -1,5 +1,8 @@
 """What crosses regions is signed by the deployment's key, and checked before it is trusted.
 
+What crosses tenancies is signed the same way with the key the two tenancies share (each
+holds it in its own Vault: IR_PEER_SECRET_IDS), so neither side's own key ever leaves it.
+
 Anyone who may write objects into a landing bucket (or a staging bucket's `acks/`) can drop
 an object under the replicator's names. Manifests carry an HMAC-SHA256 of their content,
 answers one of what their name says; both are made with a key only the replicator's
@@ -25,6 +28,11 @@ def _mac(key: bytes, payload: bytes) -> str:
 def manifest_payload(manifest: ReplicationManifest) -> bytes:
     """The manifest's content as signed: canonical JSON of every field but the signature."""
     body = manifest.model_dump(mode="json", exclude={"signature"})
+    # Fields added for other tenancies are signed only when set: a manifest issued before them
+    # keeps its signature.
+    for added in ("source_namespace", "target_namespaces"):
+        if not body[added]:
+            del body[added]
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 

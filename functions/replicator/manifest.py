@@ -68,6 +68,11 @@ class ReplicationManifest(BaseModel):
     object_md5: str | None = None  # the exported object's checksum (multipart MD5 for a multipart object)
     export_attempt: int = 0
     source_time_created: datetime | None = None  # orders a family's versions in every region
+    # Across tenancies: the source's Object Storage namespace, and the namespace of each other
+    # tenancy among the targets by the source's alias for it (how a destination knows the name
+    # the source gives it). Empty within one tenancy.
+    source_namespace: str = ""
+    target_namespaces: dict[str, str] = Field(default_factory=dict)
     signature: str | None = None  # HMAC-SHA256 of the rest, with the deployment's key (integrity.py)
 
     @property

@@ -11,6 +11,12 @@ same name (copies use `if-none-match: *`) instead of making a second one.
       records/source/<source>.json  source part
       records/replica/<source>.json target part
       acks/<source>/<target>/<ack>.json  a target's answer, copied from the target
+
+Across tenancies (tenancies.py) only landing buckets are written: the source stages one
+manifest per other tenancy, `manifests/<source>/<name>.<alias>.json`, signed with the key
+that tenancy shares, and copies it under the usual name; the destination's answers land as
+`acks/<source>/<alias>:<region>/<ack>.json` in the source's landing bucket and are moved
+into staging once their signature is checked.
 """
 
 import hashlib
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import ocids
-from .gateways.regions import is_region
+from .tenancies import ALIAS, place, place_problem
 
 PROVENANCE_TAG = "replica-of"
 SOURCE_REGION_TAG = "replica-source-region"
@@ -57,6 +63,11 @@ def manifests_prefix(prefix: str, source_id: str = "") -> str:
 
 def manifest_object(prefix: str, source_id: str, name: str = INITIAL_MANIFEST) -> str:
     return f"{manifests_prefix(prefix, source_id)}{name}.json"
+
+
+def peer_manifest_object(prefix: str, source_id: str, name: str, alias: str) -> str:
+    """A manifest as staged for the other tenancy `alias` (signed with its key): never landed under this name."""
+    return f"{manifests_prefix(prefix, source_id)}{name}.{alias}.json"
 
 
 def records_prefix(prefix: str, side: str) -> str:
@@ -156,8 +167,9 @@ def parse_ack(prefix: str, name: str) -> AckName | None:
         or not (replica == "-" or re.fullmatch(r"r\d{1,6}", replica) or ocids.is_image(replica))
     ):
         return None
-    if not is_region(target):
-        return None
+    alias = place(target).alias
+    if (alias is not None and not ALIAS.fullmatch(alias)) or place_problem(target, {alias} if alias else set()):
+        return None  # a region of this tenancy, or `<alias>:<region>` of another
     return AckName(source_id, target, outcome, int(issued), int(attempt), replica, tag)
 
 

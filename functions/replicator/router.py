@@ -21,7 +21,8 @@ from .steps.engine import Outcome, Step, execute
 
 if TYPE_CHECKING:
     from .reconcile.run import PassReport
-from .subjects import DeletedSource, LostReplica, Replica, SourceImage
+from .subjects import DeletedSource, InboundAnswer, LostReplica, Replica, SourceImage
+from .tenancies import place
 
 # Each event kind and what it turned out to be about -> the step (a module of steps/, loaded
 # when an event first needs it: a container's first answer pays for one step, not all).
@@ -34,6 +35,7 @@ ROUTES: dict[tuple[EventKind, type], str] = {
     (EventKind.IMAGE_DELETED, LostReplica): "lost",  # one of our replicas, in this (target) region
     (EventKind.OBJECT_WRITTEN, LandedObject): "landed",  # in the landing bucket
     (EventKind.OBJECT_WRITTEN, AckName): "acknowledge",  # a target's answer, in the staging bucket
+    (EventKind.OBJECT_WRITTEN, InboundAnswer): "inbox",  # another tenancy's answer, in the landing bucket
 }
 
 
@@ -78,9 +80,16 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
         config, name = runtime.config, event.data.resource_name
         if details.bucket_name == config.landing_bucket:
             found = parse_landed(config.object_prefix, name)
-            if found is None:
+            if found is not None:
+                return found
+            inbound = parse_ack(config.object_prefix, name)
+            if inbound is None or place(inbound.target).alias is None:
                 raise Ignored("not an image or manifest of this project")
-            return found
+            from .steps.acknowledge import genuine
+
+            if not genuine(runtime, inbound, config.landing_bucket):
+                raise Ignored("an answer not signed with the key of its tenancy (quarantined)")
+            return InboundAnswer(inbound)
         if details.bucket_name == config.staging_bucket:
             ack = parse_ack(config.object_prefix, name)
             if ack is None:

@@ -14,6 +14,7 @@ from .gateways.notifications import Notifier
 from .gateways.objects import Objects
 from .gateways.secrets import Secrets
 from .records.store import RecordStore
+from .tenancies import place
 
 
 def wall_clock() -> datetime:
@@ -34,7 +35,7 @@ class Runtime:
         self.records = RecordStore(self.objects, config.staging_bucket, config.object_prefix)
         self.metrics = MetricsSink(clients, config)
         self.secrets = Secrets(clients)
-        self._signing_key: bytes | None = None
+        self._keys: dict[str | None, bytes] = {}  # alias (None: this tenancy's) -> key
 
     @classmethod
     def for_function(cls, env: Mapping[str, str], *, clock: Callable[[], datetime] = wall_clock) -> "Runtime":
@@ -63,16 +64,34 @@ class Runtime:
     def now(self) -> datetime:
         return self.clock()
 
-    def signing_key(self) -> bytes:
-        """The deployment's key for what crosses regions, read once per container from the region's Vault."""
-        if self._signing_key is None:
-            if not self.config.signing_secret_id:
+    def signing_key(self, alias: str | None = None) -> bytes:
+        """The key for what crosses regions (alias None) or is exchanged with the tenancy `alias`,
+        read once per container from the region's Vault."""
+        if alias not in self._keys:
+            secret_id = self.config.signing_secret_id if alias is None else self.config.peer_secret_ids.get(alias)
+            if not secret_id:
                 raise ConfigError(
                     "IR_SIGNING_SECRET_ID is not set: nothing can cross regions unsigned (set it to the Vault "
                     "secret Terraform creates in this region)"
+                    if alias is None
+                    else f"no signing key for tenancy {alias} (IR_PEER_SECRET_IDS)"
                 )
-            key = self.secrets.read(self.config.signing_secret_id)
+            key = self.secrets.read(secret_id)
             if len(key) < 16:
                 raise ConfigError("the signing secret is shorter than 16 bytes")
-            self._signing_key = key
-        return self._signing_key
+            self._keys[alias] = key
+        return self._keys[alias]
+
+    def key_for(self, where: str) -> bytes:
+        """The key shared with a place (`us-phoenix-1`, or `dr:us-phoenix-1` of another tenancy)."""
+        return self.signing_key(place(where).alias)
+
+    def destination(self, where: str) -> tuple[str | None, str]:
+        """A place's Object Storage namespace (None: this tenancy's) and region."""
+        found = place(where)
+        if found.alias is None:
+            return None, found.region
+        peer = self.config.peer(found.alias)
+        if peer is None:
+            raise ConfigError(f"{found.alias} is not a configured tenancy (IR_TENANCIES, IR_SOURCE_TENANCIES)")
+        return peer.namespace, found.region

@@ -121,12 +121,24 @@ class RetireReplica:
     reason: str
 
 
+@dataclass(frozen=True)
+class InboundAnswer:
+    """A target's answer from another tenancy, in this (source) region's landing bucket."""
+
+    ack: AckName
+
+    @property
+    def source_id(self) -> str:
+        return self.ack.source_id
+
+
 Subject = (
     SourceImage
     | Replica
     | DeletedSource
     | LandedObject
     | AckName
+    | InboundAnswer
     | CopyCheck
     | AnswerCheck
     | ReplicaById

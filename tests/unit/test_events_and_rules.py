@@ -97,6 +97,7 @@ def test_every_route_names_a_step_of_the_right_side():
         "refresh": "source",
         "tombstone": "source",
         "acknowledge": "source",
+        "inbox": "source",
         "landed": "replica",
         "finish": "replica",
         "lost": "replica",

@@ -200,16 +200,19 @@ class Objects:
         dest_bucket: str,
         dest_name: str,
         metadata: dict[str, str] | None = None,
+        *,
+        dest_namespace: str | None = None,
     ) -> str | None:
         """Start a server-side copy that never overwrites; the work request ID.
 
         Requested in this region (the copy's source); PreconditionFailed if the destination
-        object exists (when OCI checks that at request time).
+        object exists (when OCI checks that at request time). `dest_namespace` is another
+        tenancy's (its policies must admit the copy); by default this tenancy's.
         """
         details = oci.object_storage.models.CopyObjectDetails(
             source_object_name=name,
             destination_region=dest_region,
-            destination_namespace=self.namespace,
+            destination_namespace=dest_namespace or self.namespace,
             destination_bucket=dest_bucket,
             destination_object_name=dest_name,
             destination_object_if_none_match_e_tag="*",
@@ -222,6 +225,7 @@ class Objects:
             bucket=bucket,
             object=name,
             destination=dest_region,
+            **({"destination_namespace": dest_namespace} if dest_namespace else {}),
         )
         return reply.headers.get("opc-work-request-id")
 

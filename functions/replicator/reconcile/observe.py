@@ -36,6 +36,7 @@ from ..records.store import Read
 from ..runtime import Runtime
 from ..steps.acknowledge import genuine
 from ..steps.landed import newest_landed_manifest
+from ..tenancies import place
 from .settled import (
     listed_answers,
     replica_mark_holds,
@@ -61,6 +62,7 @@ class Observed:
     replica_records: dict[str, Read] = field(default_factory=dict)
     acks: dict[str, list[AckName]] = field(default_factory=lambda: defaultdict(list))  # of the unsettled
     landed: dict[str, list[LandedObject]] = field(default_factory=lambda: defaultdict(list))
+    inbox: list[AckName] = field(default_factory=list)  # answers of other tenancies, in landing
     # Replications known settled from their marks (their records not read this pass).
     settled_sources: set[str] = field(default_factory=set)
     settled_replicas: set[str] = field(default_factory=set)
@@ -192,6 +194,8 @@ def _list_landing(runtime: Runtime, seen: Observed) -> None:
             landed = parse_landed(config.object_prefix, summary.name)
             if landed is not None:
                 seen.landed[landed.source_id].append(landed)
+            elif (ack := parse_ack(config.object_prefix, summary.name)) is not None and place(ack.target).alias:
+                seen.inbox.append(ack)
     except ReplicatorError as exc:
         seen.problems.append(f"bucket {config.landing_bucket}: {exc.reason}")
         logs.warning("bucket not listed", bucket=config.landing_bucket, reason=exc.reason)

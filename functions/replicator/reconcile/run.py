@@ -32,6 +32,7 @@ from ..steps import (
     export,
     family,
     finish,
+    inbox,
     landed,
     lost,
     refresh,
@@ -41,7 +42,7 @@ from ..steps import (
     tombstone,
 )
 from ..steps.engine import Step, execute
-from ..subjects import Replica, ReplicaById, SourceImage
+from ..subjects import InboundAnswer, Replica, ReplicaById, SourceImage
 from ..telemetry.exposure import exposure_points
 from .actions import PASSIVE, Action
 from .observe import Observed, cursor_object, observe, rebuild_replica, rebuild_source
@@ -222,6 +223,8 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
     now = runtime.now()
     deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
     seen = observe(runtime)
+    if not dry_run:
+        _take_inbox(runtime, seen)
     plans = resume(plan_region(seen, runtime, now), seen.cursor)
     report = PassReport(
         region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems)
@@ -248,6 +251,18 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         report.steps, report.problems = report.steps[:report_limit], report.problems[:report_limit]
     logs.info("reconcile pass", exposed=report.exposed, oldest_exposure_seconds=round(report.oldest_exposure_seconds))
     return report
+
+
+def _take_inbox(runtime: Runtime, seen: Observed) -> None:
+    """Answers of other tenancies whose events were lost: checked and moved into staging, where
+    their events (or the next pass) record them."""
+    for ack in seen.inbox:
+        with logs.bound(source_image_id=ack.source_id, target_region=ack.target):
+            try:
+                if acknowledge.genuine(runtime, ack, runtime.config.landing_bucket):
+                    inbox.move(runtime, InboundAnswer(ack))
+            except ReplicatorError as exc:
+                seen.problems.append(f"answer of {ack.target} for {ack.source_id} not moved: {exc.reason}")
 
 
 def resume(plans: list[Planned], cursor: str | None) -> list[Planned]:

@@ -13,6 +13,7 @@ from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..records.store import parse
 from ..runtime import Runtime
+from ..tenancies import place
 from .engine import Step, StepContext, StepResult
 
 
@@ -21,15 +22,22 @@ def current_answer(record: SourceRecord, target: str, prefix: str) -> AckName | 
     return parse_ack(prefix, part.answer) if part and part.answer else None
 
 
-def genuine(runtime: Runtime, ack: AckName) -> bool:
-    """Whether a target of this deployment wrote the answer; one that it did not is quarantined."""
-    if integrity.genuine_ack(runtime.signing_key(), ack):
+def genuine(runtime: Runtime, ack: AckName, bucket: str | None = None) -> bool:
+    """Whether a target of this deployment wrote the answer (one of another tenancy: with the key
+    that tenancy shares); one that it did not is quarantined (removed from `bucket`, staging by default)."""
+    alias = place(ack.target).alias
+    known = alias is None or any(p.alias == alias for p in runtime.config.tenancies)
+    if known and integrity.genuine_ack(runtime.key_for(ack.target), ack):
         return True
     name = ack.object(runtime.config.object_prefix)
     logs.warning(
-        "answer not signed by this deployment; quarantined", answer=name.rsplit("/", 1)[-1], target_region=ack.target
+        "answer not signed by this deployment; quarantined"
+        if known
+        else "answer from a tenancy not configured here; quarantined",
+        answer=name.rsplit("/", 1)[-1],
+        target_region=ack.target,
     )
-    runtime.objects.delete(runtime.config.staging_bucket, name)
+    runtime.objects.delete(bucket or runtime.config.staging_bucket, name)
     return False
 
 

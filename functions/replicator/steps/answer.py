@@ -2,7 +2,9 @@
 
 The copy lands in the source's staging bucket under a name that says the outcome, so the
 source learns it from the object event alone; the body (this record) gives the details.
-Requested here, in the target region: the function never calls the source region.
+Requested here, in the target region: the function never calls the source region. A source
+in another tenancy gets it in its landing bucket (all that tenancy admits us to write),
+named as that source names this region and signed with the key the two tenancies share.
 """
 
 from datetime import datetime
@@ -14,26 +16,55 @@ from ..naming import AckName, AckOutcome
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import AnswerCheck
+from ..tenancies import as_target, place
 from .engine import Step, StepContext, StepResult
 
 
-def answer_name(record: ReplicaRecord, outcome: AckOutcome, key: bytes) -> AckName:
+def answering_as(record: ReplicaRecord, runtime: Runtime) -> str:
+    """This region's name in the source's terms: its own, or `<alias>:<region>` for a source of
+    another tenancy (the alias its manifest gives this tenancy's namespace)."""
+    if place(record.source_region).alias is None or record.manifest is None:
+        return record.target_region
+    return as_target(record.manifest.target_namespaces, runtime.namespace, runtime.region) or record.target_region
+
+
+def answer_name(record: ReplicaRecord, outcome: AckOutcome, runtime: Runtime) -> AckName:
     replica = record.import_.replica_image_id if outcome == "done" and record.import_.replica_image_id else "-"
     if outcome == "refused":
         replica = f"r{record.refusals}"
     ack = AckName(
-        record.source_image_id, record.target_region, outcome, record.applied_issued, record.import_.attempt, replica
+        record.source_image_id,
+        answering_as(record, runtime),
+        outcome,
+        record.applied_issued,
+        record.import_.attempt,
+        replica,
     )
-    return tagged(key, ack)
+    return tagged(runtime.key_for(record.source_region), ack)
 
 
-def answered(outcome: AckOutcome, prefix: str, now: datetime, key: bytes):
+def answered(outcome: AckOutcome, prefix: str, now: datetime, runtime: Runtime):
     """The change that marks the answer as due; `send` copies it once the record is written."""
 
     def change(record: ReplicaRecord) -> None:
-        record.answer_due(answer_name(record, outcome, key).object(prefix), now)
+        record.answer_due(answer_name(record, outcome, runtime).object(prefix), now)
 
     return change
+
+
+def copy_answer(runtime: Runtime, record: ReplicaRecord, name: str) -> str | None:
+    """Copy this record to the source as the answer `name`: into its staging bucket, or into the
+    landing bucket of a source in another tenancy."""
+    config = runtime.config
+    namespace, region = runtime.destination(record.source_region)
+    return runtime.objects.copy(
+        config.staging_bucket,
+        runtime.records.name("replica", record.source_image_id),
+        region,
+        config.staging_bucket if namespace is None else config.landing_bucket,
+        name,
+        dest_namespace=namespace,
+    )
 
 
 def send(ctx: StepContext) -> None:
@@ -41,16 +72,10 @@ def send(ctx: StepContext) -> None:
     record: ReplicaRecord | None = ctx.record
     if record is None or record.answer is None:
         return
-    config, runtime = ctx.config, ctx.runtime
+    runtime = ctx.runtime
     with logs.bound(target_region=record.target_region):
         try:
-            runtime.objects.copy(
-                config.staging_bucket,
-                runtime.records.name("replica", record.source_image_id),
-                record.source_region,
-                config.staging_bucket,
-                record.answer.object,
-            )
+            copy_answer(runtime, record, record.answer.object)
             logs.info("answer sent", answer=record.answer.object.rsplit("/", 1)[-1])
         except PreconditionFailed:
             logs.info("answer already delivered")
@@ -73,20 +98,14 @@ def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
     record: ReplicaRecord | None = ctx.record
     if record is None or record.answer is None or record.answer.delivered:
         return StepResult("ignored", "no answer is due")
-    config, runtime = ctx.config, ctx.runtime
+    runtime = ctx.runtime
     if record.answer.work_request_id:
         # A resent answer whose copy may have failed only because the first one was there.
         status = runtime.objects.copy_status(record.answer.work_request_id)
         if status.status == "COMPLETED" or status.error_code in ("IfNoneMatchFailed", "PreconditionFailed"):
             return StepResult("done", "answer delivered", delivered)
     try:
-        work_request = runtime.objects.copy(
-            config.staging_bucket,
-            runtime.records.name("replica", record.source_image_id),
-            record.source_region,
-            config.staging_bucket,
-            record.answer.object,
-        )
+        work_request = copy_answer(runtime, record, record.answer.object)
     except PreconditionFailed:
         return StepResult("done", "answer already delivered", delivered)
     except ReplicatorError as exc:

@@ -13,17 +13,17 @@ from .. import logs
 from ..errors import NotFound, PermanentError, PreconditionFailed, TransientError
 from ..fanout import fan_out
 from ..images import ImageFacts
-from ..integrity import signed
 from ..manifest import ReplicaSpec, ReplicationManifest
-from ..naming import INITIAL_MANIFEST, SOURCE_META, SOURCE_REGION_META, image_object, manifest_object
+from ..naming import INITIAL_MANIFEST, SOURCE_META, SOURCE_REGION_META, image_object
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import SourceImage
+from ..tenancies import place
 from .common import EXPORT_LOST_OBJECT
 from .engine import Step, StepContext, StepResult
 from .export import failed as export_failed
 from .export import new_record
-from .publish import publish
+from .publish import addressed, publish, stage
 
 
 @dataclass(frozen=True)
@@ -127,18 +127,28 @@ def current_manifest(record: SourceRecord, fresh: ReplicationManifest) -> Replic
     return fresh.model_copy(update={"name": str(fresh.issued)})
 
 
-def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, dict[str, str] | None]]) -> CopyResult:
-    """Copy `objects` (the image, then its manifest) from staging to `target`'s landing bucket.
+def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, str, dict[str, str] | None]]) -> CopyResult:
+    """Copy `objects` (staged name, landed name, metadata: the image, then its manifest) from
+    staging to `target`'s landing bucket (of another tenancy for `<alias>:<region>`).
 
     Each copy that starts is tracked by its work request, so that a failed one is noticed; one
     refused because its object is already there has landed.
     """
     config = runtime.config
+    namespace, region = runtime.destination(target)
     started: list[str | None] = []
-    for name, metadata in objects:
+    for name, landed, metadata in objects:
         try:
             started.append(
-                runtime.objects.copy(config.staging_bucket, name, target, config.landing_bucket, name, metadata)
+                runtime.objects.copy(
+                    config.staging_bucket,
+                    name,
+                    region,
+                    config.landing_bucket,
+                    landed,
+                    metadata,
+                    dest_namespace=namespace,
+                )
             )
         except PreconditionFailed:
             started.append(None)  # already there: an earlier copy finished
@@ -185,11 +195,11 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         )
     targets = tuple(sorted(record.targets))
     needing = needs_copy(record, subject.only)
-    manifest = current_manifest(
-        record, build_manifest(ctx, image, targets, exported.size, exported.md5, export.attempt)
+    manifest = addressed(
+        runtime,
+        current_manifest(record, build_manifest(ctx, image, targets, exported.size, exported.md5, export.attempt)),
     )
-    manifest_name = manifest_object(config.object_prefix, image.id, manifest.name)
-    runtime.objects.put(config.staging_bucket, manifest_name, signed(runtime.signing_key(), manifest).to_bytes())
+    staged = stage(runtime, manifest)
 
     def copy_one(target: str) -> CopyResult:
         with logs.bound(target_region=target):
@@ -197,7 +207,10 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
             result = copy_to(
                 runtime,
                 target,
-                [(object_name, {SOURCE_META: image.id, SOURCE_REGION_META: runtime.region}), (manifest_name, None)],
+                [
+                    (object_name, object_name, {SOURCE_META: image.id, SOURCE_REGION_META: runtime.region}),
+                    (staged[place(target).alias], staged[None], None),
+                ],
             )
             logs.info("copy", state=result.state, reason=result.error)
             return result

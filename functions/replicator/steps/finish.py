@@ -68,7 +68,7 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
 
     def finished(r: ReplicaRecord) -> None:
         r.finished(manifest, name or "", ctx.now, replica.id, applied.refused)
-        answered("done", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
+        answered("done", config.object_prefix, ctx.now, ctx.runtime)(r)
 
     refused = f"; refused here: {', '.join(sorted(applied.refused))}" if applied.refused else ""
 
@@ -100,7 +100,7 @@ def failed(
 
     def change(r: ReplicaRecord) -> None:
         if r.import_failed(attempt, replica.id, why, ctx.now, config.max_attempts):
-            answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
+            answered("failed", config.object_prefix, ctx.now, ctx.runtime)(r)
 
     if gives_up:
         return StepResult("failed", f"gave up after {record.import_.failures + 1} attempts: {why}", change, after=send)

@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from .. import integrity, logs
+from ..config import ReplicatorConfig
 from ..errors import Conflict, LimitExceeded, NotFound, PermanentError, TransientError
 from ..families import family_of
 from ..gateways.compute import ImportRequest
@@ -19,6 +20,7 @@ from ..images import ImageFacts
 from ..manifest import ReplicationManifest, replica_freeform
 from ..naming import (
     INITIAL_MANIFEST,
+    KEEP_TAG,
     LandedObject,
     image_object,
     manifest_object,
@@ -30,6 +32,7 @@ from ..naming import (
 )
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
+from ..tenancies import Peer, Place, as_target
 from . import family
 from .answer import answered, send
 from .common import lent_par, par_lifetime
@@ -38,7 +41,12 @@ from .replica_spec import apply_manifest
 
 
 def read_manifest(runtime: Runtime, name: str) -> ReplicationManifest | None:
-    """The landed manifest `name`, if its source issued it; anything else is quarantined (removed)."""
+    """The landed manifest `name`, if its source issued it; anything else is quarantined (removed).
+
+    One from another tenancy must come from a tenancy of IR_SOURCE_TENANCIES, carry the key
+    shared with it, and name this tenancy among its targets; it is then read in this
+    tenancy's terms (`from_peer`).
+    """
     found = runtime.objects.get(runtime.config.landing_bucket, name)
     if found is None:
         return None
@@ -47,11 +55,41 @@ def read_manifest(runtime: Runtime, name: str) -> ReplicationManifest | None:
     except (ValidationError, ValueError, RecursionError) as exc:
         logs.error("manifest unreadable", manifest=name, reason=str(exc)[:200])
         return None
-    if not integrity.genuine_manifest(runtime.signing_key(), manifest):
-        logs.warning("manifest not signed by this deployment; quarantined", manifest=name.rsplit("/", 1)[-1])
-        runtime.objects.delete(runtime.config.landing_bucket, name)
+    peer = None
+    if manifest.source_namespace and manifest.source_namespace != runtime.namespace:
+        peer = runtime.config.source_peer(manifest.source_namespace)
+        if peer is None:
+            quarantine(runtime, name, "manifest from a tenancy not in IR_SOURCE_TENANCIES")
+            return None
+    if not integrity.genuine_manifest(runtime.signing_key(peer.alias if peer else None), manifest):
+        quarantine(runtime, name, "manifest not signed by this deployment")
         return None
-    return manifest
+    if peer is None:
+        return manifest
+    if as_target(manifest.target_namespaces, runtime.namespace, runtime.region) not in manifest.targets:
+        quarantine(runtime, name, "manifest not addressed to this tenancy's region")
+        return None
+    return from_peer(manifest, peer, runtime.config)
+
+
+def quarantine(runtime: Runtime, name: str, why: str) -> None:
+    logs.warning(f"{why}; quarantined", manifest=name.rsplit("/", 1)[-1])
+    runtime.objects.delete(runtime.config.landing_bucket, name)
+
+
+def from_peer(manifest: ReplicationManifest, peer: Peer, config: ReplicatorConfig) -> ReplicationManifest:
+    """A checked manifest of another tenancy, in this one's terms: its source region is
+    `<alias>:<region>`; its replica goes to IR_TARGET_COMPARTMENT_ID; the source's defined tags
+    (of that tenancy's namespaces) and its versions-to-keep tag are left out, so retention here
+    follows this deployment's IR_KEEP_VERSIONS alone."""
+    return manifest.model_copy(
+        update={
+            "source_region": Place(peer.alias, manifest.source_region).name,
+            "source_compartment_id": config.target_compartment_id or "",
+            "defined_tags": {},
+            "freeform_tags": {k: v for k, v in manifest.freeform_tags.items() if k != KEEP_TAG},
+        }
+    )
 
 
 def newest_landed_manifest(runtime: Runtime, source_id: str) -> tuple[ReplicationManifest, str] | None:
@@ -135,9 +173,11 @@ def refuse_landing(ctx: StepContext, manifest: ReplicationManifest, name: str, w
     runtime, config = ctx.runtime, ctx.config
     logs.warning("landed image does not match its manifest; quarantined", reason=why)
     runtime.objects.delete(config.landing_bucket, image_object(config.object_prefix, manifest.source_image_id))
-    key = runtime.signing_key()
     reason = ctx.claim(
-        chain(refused_landing(manifest, name, why, ctx.now), answered("refused", config.object_prefix, ctx.now, key)),
+        chain(
+            refused_landing(manifest, name, why, ctx.now),
+            answered("refused", config.object_prefix, ctx.now, runtime),
+        ),
         lambda r: f"replica already {r.state}" if r.state in ("done", "deleted") else None,
         exclusive=False,
     )
@@ -214,7 +254,7 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
             full,
             chain(
                 lambda r: r.refused_before_import(manifest, name, ctx.now, attempt, full),
-                answered("failed", config.object_prefix, ctx.now, ctx.runtime.signing_key()),
+                answered("failed", config.object_prefix, ctx.now, ctx.runtime),
             ),
             after=send,
         )
@@ -296,7 +336,7 @@ def refuse_import(ctx: StepContext, attempt: int, why: str) -> StepResult:
         why,
         chain(
             import_refused(attempt, why, ctx.now),
-            answered("failed", ctx.config.object_prefix, ctx.now, ctx.runtime.signing_key()),
+            answered("failed", ctx.config.object_prefix, ctx.now, ctx.runtime),
         ),
         after=send,
     )
@@ -365,7 +405,7 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
 
     def change(r: ReplicaRecord) -> None:
         r.applied_newer(manifest.issued, applied.refused)
-        answered("done", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
+        answered("done", config.object_prefix, ctx.now, ctx.runtime)(r)
 
     return StepResult(
         "done",
@@ -392,7 +432,7 @@ def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, r
 
     def change(r: ReplicaRecord) -> None:
         r.source_deleted(manifest.issued)
-        answered("deleted", config.object_prefix, ctx.now, ctx.runtime.signing_key())(r)
+        answered("deleted", config.object_prefix, ctx.now, ctx.runtime)(r)
 
     return StepResult("done", f"source deleted: {outcome}", change, after=send)
 

@@ -44,8 +44,9 @@ def run(ctx: StepContext, subject: LostReplica) -> StepResult:
     if image is not None and image.lifecycle_state != "DELETED":
         return StepResult("ignored", f"the replica exists ({image.lifecycle_state})")
     prefix = ctx.config.object_prefix
-    key = ctx.runtime.signing_key()
-    reason = ctx.claim(chain(lost(ctx.now), answered("lost", prefix, ctx.now, key)), lambda r: blocker(r, subject))
+    reason = ctx.claim(
+        chain(lost(ctx.now), answered("lost", prefix, ctx.now, ctx.runtime)), lambda r: blocker(r, subject)
+    )
     if reason:
         return StepResult("ignored", reason)
     return StepResult("done", f"replica {subject.replica_id} is gone; the source region is told", after=send)

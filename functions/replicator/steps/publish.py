@@ -1,31 +1,65 @@
-"""Source region: send a newer manifest to every target that has (or will have) a replica.
+"""Source region: write a manifest in staging and send it to every target that has (or will have) a replica.
 
-Shared by refresh.py (tags or shapes changed) and tombstone.py (the source was deleted).
+Shared by distribute.py (the first manifest, with the image), refresh.py (tags or shapes
+changed) and tombstone.py (the source was deleted). A target in another tenancy gets the
+manifest signed with the key that tenancy shares, staged under a name of its own and copied
+under the usual one into that tenancy's landing bucket.
 """
 
 from .. import logs
 from ..errors import ReplicatorError
 from ..integrity import signed
 from ..manifest import ReplicationManifest
-from ..naming import manifest_object
+from ..naming import manifest_object, peer_manifest_object
 from ..records.source import SourceRecord
 from ..runtime import Runtime
+from ..tenancies import place
 
 RECEIVING = ("copying", "landed", "done", "failed")
+
+
+def addressed(runtime: Runtime, manifest: ReplicationManifest) -> ReplicationManifest:
+    """The manifest with the namespaces a destination in another tenancy needs (none within one)."""
+    aliases = sorted({a for t in manifest.targets if (a := place(t).alias)})
+    if not aliases:
+        return manifest
+    namespaces = {alias: runtime.destination(f"{alias}:{runtime.region}")[0] or "" for alias in aliases}
+    return manifest.model_copy(update={"source_namespace": runtime.namespace, "target_namespaces": namespaces})
+
+
+def stage(runtime: Runtime, manifest: ReplicationManifest) -> dict[str | None, str]:
+    """Write the manifest in staging once per key it travels under; tenancy alias (None: this one's) -> object."""
+    config = runtime.config
+    name = manifest_object(config.object_prefix, manifest.source_image_id, manifest.name)
+    staged: dict[str | None, str] = {None: name}
+    runtime.objects.put(config.staging_bucket, name, signed(runtime.signing_key(), manifest).to_bytes())
+    for alias in sorted(manifest.target_namespaces):
+        variant = peer_manifest_object(config.object_prefix, manifest.source_image_id, manifest.name, alias)
+        runtime.objects.put(config.staging_bucket, variant, signed(runtime.signing_key(alias), manifest).to_bytes())
+        staged[alias] = variant
+    return staged
 
 
 def publish(runtime: Runtime, record: SourceRecord, manifest: ReplicationManifest) -> dict[str, str | None]:
     """Write `manifest` in staging and copy it to each receiving target; per target, None or the error."""
     config = runtime.config
-    name = manifest_object(config.object_prefix, manifest.source_image_id, manifest.name)
-    runtime.objects.put(config.staging_bucket, name, signed(runtime.signing_key(), manifest).to_bytes())
+    manifest = addressed(runtime, manifest)
+    staged = stage(runtime, manifest)
     sent: dict[str, str | None] = {}
     for target, part in sorted(record.targets.items()):
         if part.state not in RECEIVING or (part.state == "failed" and part.gave_up and part.replica_image_id is None):
             continue
         with logs.bound(target_region=target):
+            namespace, region = runtime.destination(target)
             try:
-                runtime.objects.copy(config.staging_bucket, name, target, config.landing_bucket, name)
+                runtime.objects.copy(
+                    config.staging_bucket,
+                    staged[place(target).alias],
+                    region,
+                    config.landing_bucket,
+                    staged[None],
+                    dest_namespace=namespace,
+                )
                 sent[target] = None
             except ReplicatorError as exc:
                 if exc.code in ("IfNoneMatchFailed", "PreconditionFailed") or exc.status == 412:

@@ -40,13 +40,13 @@ def run(ctx: StepContext, subject: RetireReplica) -> StepResult:
         return StepResult("ignored", reason)
     after = None
     if record.state == "done":
-        key, prefix = ctx.runtime.signing_key(), ctx.config.object_prefix
+        prefix = ctx.config.object_prefix
 
         def still_finished(r: ReplicaRecord) -> str | None:
             return blocker(r, subject) or (None if r.state == "done" else f"already {r.state}")
 
         refusal = ctx.claim(
-            chain(retired(ctx.now, subject.reason), answered("retired", prefix, ctx.now, key)), still_finished
+            chain(retired(ctx.now, subject.reason), answered("retired", prefix, ctx.now, ctx.runtime)), still_finished
         )
         if refusal:
             return StepResult("ignored", refusal)

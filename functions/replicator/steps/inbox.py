@@ -1,0 +1,37 @@
+"""Source region: a target of another tenancy answered into this region's landing bucket.
+
+That tenancy may write nowhere else here. Its answer is checked with the key the two
+tenancies share (in the router, or by the pass's listing) and moved into the staging
+bucket under the same name, where the answers of this tenancy's own targets are; from there
+`acknowledge` records it. The move writes no record: a repeated move finds nothing left.
+"""
+
+from ..records.source import SourceRecord
+from ..runtime import Runtime
+from ..subjects import InboundAnswer
+from .engine import Step, StepContext, StepResult
+
+
+def move(runtime: Runtime, inbound: InboundAnswer) -> bool:
+    """Move a checked answer from landing to staging; False if it is no longer in landing."""
+    config = runtime.config
+    name = inbound.ack.object(config.object_prefix)
+    found = runtime.objects.get(config.landing_bucket, name)
+    if found is None:
+        return False
+    runtime.objects.put(config.staging_bucket, name, found[0])
+    runtime.objects.delete(config.landing_bucket, name)
+    return True
+
+
+def run(ctx: StepContext, inbound: InboundAnswer) -> StepResult:
+    if not move(ctx.runtime, inbound):
+        return StepResult("ignored", "the answer was already moved")
+    return StepResult("done", f"answer of {inbound.ack.target} moved to staging")
+
+
+def new_record(runtime: Runtime, inbound: InboundAnswer) -> SourceRecord:
+    return SourceRecord(source_image_id=inbound.source_id, source_region=runtime.region)
+
+
+STEP = Step("inbox", "source", lambda s: s.source_id, new_record, run)
