@@ -55,9 +55,15 @@ def test_the_landing_rule_ignores_other_buckets_and_other_objects():
     assert not matches(landing.condition, event)
 
 
-def test_the_answer_rule_sees_only_answers_in_the_staging_bucket():
+def test_the_answer_rule_sees_only_answers_in_the_staging_or_landing_bucket():
+    """Staging: this tenancy's targets' answers; landing: another tenancy's, all it may write here."""
     answers = next(r for r in rules() if r.name == "answer-arrived")
     assert matches(answers.condition, load_event("answer-arrived"))
+    event = load_event("answer-arrived")
+    event["data"]["additionalDetails"]["bucketName"] = "image-replicator-landing"
+    assert matches(answers.condition, event)
+    event["data"]["additionalDetails"]["bucketName"] = "someone-elses"
+    assert not matches(answers.condition, event)
     event = load_event("answer-arrived")
     event["data"]["resourceName"] = "image-replicator/images/x.oci"
     assert not matches(answers.condition, event)

@@ -2,9 +2,10 @@
 
 The same file Terraform reads (`templatefile` with `${...}` values, then each statement
 repeated over its `each` list with `{region}`, `{compartment}` and `{key_id}` replaced, and
-kept only where its `when` holds); infra/home renders the policies of scope `home`,
-infra/region the ones of scope `region`. The sandbox renders it the same way, so the tests
-run under the statements a tenancy gets.
+kept only where its `when` holds); infra/home renders the policies of scope `home`, and
+those of scope `peer` once per other tenancy (`{peer}`, `{peer_tenancy_id}`,
+`{peer_dynamic_group_id}` replaced); infra/region renders the ones of scope `region`. The
+sandbox renders it the same way, so the tests run under the statements a tenancy gets.
 """
 
 import json
@@ -45,6 +46,16 @@ class IamSpec:
 
 
 @dataclass(frozen=True)
+class PeerGrant:
+    """Another tenancy this deployment exchanges objects with (IR_TENANCIES, IR_SOURCE_TENANCIES)."""
+
+    alias: str  # this deployment's name for it
+    tenancy_id: str
+    dynamic_group_id: str  # its replicator functions' dynamic group
+    regions: Sequence[str]  # its participating regions (their Object Storage copies into ours)
+
+
+@dataclass(frozen=True)
 class Deployment:
     """The values Terraform passes to the file (infra/shared/variables.tf's, resolved)."""
 
@@ -62,6 +73,7 @@ class Deployment:
     retention: bool = True  # retention may delete replicas beyond a family's kept versions
     region: str = ""  # the region root's own region; "" for the home root
     schedule_id: str = ""  # the region's reconcile schedule
+    peers: Sequence[PeerGrant] = ()
 
 
 def render(deployment: Deployment, path: Path = POLICIES_FILE) -> IamSpec:
@@ -77,30 +89,49 @@ def render(deployment: Deployment, path: Path = POLICIES_FILE) -> IamSpec:
         "schedule_id": deployment.schedule_id,
     }
     doc = json.loads(Template(path.read_text()).substitute(values))
-    blank = {"region": "", "compartment": "", "key_id": ""}
-    items: dict[str, list[dict[str, str]]] = {
-        "once": [blank],
-        "region": [{**blank, "region": r} for r in deployment.regions],
-        "image_compartment": [{**blank, "compartment": c} for c in deployment.image_compartment_ids],
-        "kms_key": [{**blank, "region": r, "key_id": k} for r, k in deployment.kms_key_ids.items()],
-    }
     # Replicas are deleted by the function only if they follow their deleted source or retention is on.
     deletes = deployment.on_source_deleted == "delete" or deployment.retention
     switches = {"replicas_deleted": "yes" if deletes else "no"}
     policies = []
     for policy in doc["policies"]:
-        statements = []
-        for entry in policy["statements"]:
-            if any(switches[k] != v for k, v in entry.get("when", {}).items()):
-                continue
-            for item in items[entry.get("each", "once")]:
-                text = entry["statement"]
-                for key in ("region", "compartment", "key_id"):
-                    text = text.replace("{" + key + "}", item[key])
-                statements.append(Statement(entry["id"], text, tuple(entry["operations"])))
-        policies.append(PolicySpec(policy["name"], policy["scope"], policy["description"], tuple(statements)))
+        for peer in deployment.peers if policy["scope"] == "peer" else [None]:
+            items = _items(deployment, peer)
+            statements = []
+            for entry in policy["statements"]:
+                if any(switches[k] != v for k, v in entry.get("when", {}).items()):
+                    continue
+                for item in items[entry.get("each", "once")]:
+                    statements.append(
+                        Statement(entry["id"], _filled(entry["statement"], item), tuple(entry["operations"]))
+                    )
+            name, description = (_filled(policy[k], items["once"][0]) for k in ("name", "description"))
+            policies.append(PolicySpec(name, policy["scope"], description, tuple(statements)))
     group = doc["dynamicGroup"]
     return IamSpec(group["name"], group["description"], group["matchingRule"], tuple(policies))
+
+
+PLACEHOLDERS = ("region", "compartment", "key_id", "peer", "peer_tenancy_id", "peer_dynamic_group_id")
+
+
+def _items(deployment: Deployment, peer: PeerGrant | None) -> dict[str, list[dict[str, str]]]:
+    """What each `each` repeats a statement over, with the values of its placeholders."""
+    blank = dict.fromkeys(PLACEHOLDERS, "")
+    if peer is not None:
+        blank.update(peer=peer.alias, peer_tenancy_id=peer.tenancy_id, peer_dynamic_group_id=peer.dynamic_group_id)
+    return {
+        "once": [blank],
+        "region": [{**blank, "region": r} for r in deployment.regions],
+        "image_compartment": [{**blank, "compartment": c} for c in deployment.image_compartment_ids],
+        "kms_key": [{**blank, "region": r, "key_id": k} for r, k in deployment.kms_key_ids.items()],
+        "peer": [blank] if peer is not None else [],
+        "peer_region": [{**blank, "region": r} for r in peer.regions] if peer is not None else [],
+    }
+
+
+def _filled(text: str, item: dict[str, str]) -> str:
+    for key in PLACEHOLDERS:
+        text = text.replace("{" + key + "}", item[key])
+    return text
 
 
 def table(path: Path = POLICIES_FILE) -> list[tuple[str, str, str]]:
@@ -115,7 +146,10 @@ def table(path: Path = POLICIES_FILE) -> list[tuple[str, str, str]]:
 
 def markdown_table(path: Path = POLICIES_FILE) -> str:
     """README's IAM table, made from policies.json (a test keeps README's copy equal to it)."""
-    rows = ["| statement (`{…}` repeats it per region, compartment or key) | for | covers |", "|---|---|---|"]
+    rows = [
+        "| statement (`{…}` repeats it per region, compartment, key or other tenancy) | for | covers |",
+        "|---|---|---|",
+    ]
     for statement, principal, covers in table(path):
         rows.append(f"| `{statement}` | {principal} | {covers} |")
     return "\n".join(rows) + "\n"

@@ -27,7 +27,7 @@ from replicator.handler import make_handler
 from replicator.reconcile.run import PassReport
 
 from .alarms import DEFAULT_RPO_HOURS, DEFAULT_WINDOW, load_alarms
-from .policies import Deployment, PolicySpec, render
+from .policies import Deployment, PeerGrant, PolicySpec, render
 from .rules import load_rules
 
 # What functions/func.py holds, for fdk processes wherever the packages are installed.
@@ -64,6 +64,10 @@ class Sandbox:
     alarms: dict = field(default_factory=dict)  # region -> {alarm name: alarm}
     region_env: dict = field(default_factory=dict)  # region -> its function's settings (its own secret, topic)
     records: list[dict] = field(default_factory=list)  # log lines of in-process containers
+    tenancy_id: str = ""  # the tenancy it is deployed in
+    namespace: str = ""  # that tenancy's Object Storage namespace
+    dynamic_group_id: str = ""  # its functions' dynamic group (what another tenancy's Admit names)
+    iam: Deployment | None = None  # the values its policies were rendered from
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def capture(self, record: dict) -> None:
@@ -137,29 +141,42 @@ def deploy(
     rpo_hours: float = DEFAULT_RPO_HOURS,
     alarm_window: str = DEFAULT_WINDOW,
     without_statements: frozenset[str] = frozenset(),
+    tenancy: str | None = None,
+    peer_keys: dict[str, bytes] | None = None,
 ) -> Sandbox:
     """The replicator in every region of `regions`; images are expected in `compartment_id`.
 
     Each region gets a topic of its own for notices and alarms, unless `env` names one.
     `without_statements` leaves out the statements of those entries of policies.json (by id),
-    to show what each one is needed for.
+    to show what each one is needed for. `tenancy` deploys into another tenancy of the fake
+    (`cloud.add_tenancy`); `peer_keys` are the keys shared with other tenancies, by alias (a
+    Vault secret each per region, IR_PEER_SECRET_IDS), and `grant_peer` adds what the two
+    tenancies grant each other once both are deployed.
     """
-    buckets = cloud.create_compartment("replicator-buckets")
-    functions = cloud.create_compartment("replicator-functions")
+    tenancy = tenancy or cloud.tenancy_id
+    namespace = cloud.namespace_of(tenancy)
+    buckets = cloud.create_compartment("replicator-buckets", tenancy=tenancy)
+    functions = cloud.create_compartment("replicator-functions", tenancy=tenancy)
     # Metrics go where Terraform puts them by default: the functions' compartment. Terraform
     # also hands each function its namespace and the participating regions.
     defaults = {
         "IR_COMPARTMENTS": compartment_id,
         "IR_METRICS_COMPARTMENT_ID": functions,
-        "IR_NAMESPACE": cloud.namespace,
+        "IR_NAMESPACE": namespace,
     }
     if not fdk:
         # In process the containers share the test's environment, whose proxy settings they
         # would otherwise read on every request; the fdk processes keep the default.
         defaults["IR_HTTP_TRUST_ENV"] = "false"
+    if peer_keys:
+        # Each region's function is handed its own region's secrets below; the settings shared by
+        # every region are checked with a stand-in of the same form.
+        defaults["IR_PEER_SECRET_IDS"] = ",".join(f"{alias}=ocid1.vaultsecret.oc1..perregion" for alias in peer_keys)
     env = {**defaults, **(env or {})}
     config = ReplicatorConfig.from_env(env)
-    sandbox = Sandbox(cloud, list(regions), compartment_id, buckets, functions, config, env)
+    sandbox = Sandbox(
+        cloud, list(regions), compartment_id, buckets, functions, config, env, tenancy_id=tenancy, namespace=namespace
+    )
     image_compartments = [
         *config.compartments,
         *([config.target_compartment_id] if config.target_compartment_id else []),
@@ -179,9 +196,16 @@ def deploy(
         retention=config.retention,
     )
     grants = render(iam)
-    cloud.create_dynamic_group(grants.dynamic_group_name, grants.matching_rule, grants.dynamic_group_description)
+    sandbox.iam = iam
+    if tenancy == cloud.tenancy_id:
+        group = cloud.create_dynamic_group(
+            grants.dynamic_group_name, grants.matching_rule, grants.dynamic_group_description
+        )
+    else:
+        group = cloud.create_tenancy_dynamic_group(tenancy, grants.dynamic_group_name, grants.matching_rule)
+    sandbox.dynamic_group_id = group.id
     for policy in grants.scope("home"):
-        sandbox.policies[policy.name] = _create_policy(cloud, policy, without_statements)
+        sandbox.policies[policy.name] = _create_policy(cloud, policy, without_statements, tenancy)
     specs = load_rules(config, image_compartments=image_compartments, bucket_compartments=[buckets])
     alarm_specs = load_alarms(rpo_hours=rpo_hours, window=alarm_window)
     if not fdk:
@@ -193,12 +217,18 @@ def deploy(
             cloud.create_bucket(region, bucket, buckets, object_events=True)
             # As Terraform's: leftover exports and manifests expire (records and answers stay).
             cloud.objectstorage(region).put_lifecycle_policy(
-                cloud.namespace, bucket, {"items": [intermediate_expiry(config.object_prefix)]}
+                namespace, bucket, {"items": [intermediate_expiry(config.object_prefix)]}
             )
         region_env = dict(env)
         if "IR_SIGNING_SECRET_ID" not in env:
             region_env["IR_SIGNING_SECRET_ID"] = cloud.create_secret(
                 region, functions, "image-replicator-signing-key", signing_key
+            )
+        if peer_keys:
+            # As Terraform's peer_signing_keys: a secret per other tenancy, holding the key both share.
+            region_env["IR_PEER_SECRET_IDS"] = ",".join(
+                f"{alias}={cloud.create_secret(region, functions, f'image-replicator-peer-{alias}', key)}"
+                for alias, key in sorted(peer_keys.items())
             )
         if "IR_NOTIFICATION_TOPIC_ID" not in env:
             topic = cloud.create_topic(region, f"image-replicator-{region}", functions)
@@ -254,12 +284,10 @@ def deploy(
         sandbox.schedules[region] = schedule
         regional = render(dataclasses.replace(iam, region=region, schedule_id=schedule.id))
         for policy in regional.scope("region"):
-            sandbox.policies[policy.name] = _create_policy(cloud, policy, without_statements)
+            sandbox.policies[policy.name] = _create_policy(cloud, policy, without_statements, tenancy)
         for spec in specs:
             # Where Terraform puts them: a compartment over the images and buckets (the tenancy).
-            cloud.events.create_rule(
-                region, spec.condition, fn, compartment_id=cloud.tenancy_id, display_name=spec.display_name
-            )
+            cloud.events.create_rule(region, spec.condition, fn, compartment_id=tenancy, display_name=spec.display_name)
     for fn in sandbox.functions.values():
         fn.wait_ready()
     return sandbox
@@ -280,6 +308,18 @@ def intermediate_expiry(prefix: str) -> dict:
     }
 
 
-def _create_policy(cloud: FakeCloud, policy: PolicySpec, without: frozenset[str]):
+def grant_peer(sandbox: Sandbox, other: Sandbox, alias: str, *, without: frozenset[str] = frozenset()) -> None:
+    """What `sandbox`'s tenancy grants `other`'s (its alias there: `alias`), as infra/home's `peers`
+    makes it: rendered from the peer policy of policies.json. Each side grants its own."""
+    assert sandbox.iam is not None
+    peer = PeerGrant(alias, other.tenancy_id, other.dynamic_group_id, other.regions)
+    grants = render(dataclasses.replace(sandbox.iam, peers=[peer]))
+    for policy in grants.scope("peer"):
+        sandbox.policies[policy.name] = _create_policy(sandbox.cloud, policy, without, sandbox.tenancy_id)
+
+
+def _create_policy(cloud: FakeCloud, policy: PolicySpec, without: frozenset[str], tenancy: str | None = None):
     statements = [s.text for s in policy.statements if s.id not in without]
-    return cloud.create_policy(policy.name, statements, description=policy.description) if statements else None
+    if not statements:
+        return None
+    return cloud.create_policy(policy.name, statements, description=policy.description, compartment_id=tenancy)

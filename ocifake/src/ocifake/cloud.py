@@ -143,6 +143,8 @@ class ApiCall:
     at: float
     caller_region: str | None = None  # a resource principal's own region
     caller_id: str | None = None  # the principal's OCID (a function's, for a resource principal)
+    caller_tenancy: str | None = None  # the principal's tenancy
+    namespace: str | None = None  # the Object Storage namespace the request names (whose tenancy it reaches)
 
 
 class RegionState:
@@ -830,6 +832,8 @@ class FakeCloud:
                     self.clock.seconds,
                     principal.region if principal and principal.is_resource_principal else None,
                     principal.id if principal else None,
+                    (principal.tenancy_id or self.tenancy_id) if principal else None,
+                    request.params.get("namespaceName"),
                 )
             )
         if fault == "blocked":
@@ -916,7 +920,10 @@ class FakeCloud:
         Endorse in its own tenancy and an Admit in the resource's. A service acting on its own is
         decided by the resource's tenancy."""
         home = self.tenancy_of(target.compartment_id)
-        theirs = caller.tenancy_id or self.tenancy_id
+        # A resource (a function, a schedule) belongs to the tenancy of its compartment.
+        theirs = caller.tenancy_id or (
+            self.tenancy_of(caller.compartment_id) if caller.compartment_id else self.tenancy_id
+        )
         if caller.type == "service" or theirs == home:
             return self.identities[home].allows(caller, service, operation, target, region)
         own, resource = self.identities[theirs], self.identities[home]
