@@ -10,6 +10,7 @@ policy says, and nothing more.
 import contextlib
 import json
 import secrets
+import sys
 
 import oci
 import pytest
@@ -19,6 +20,7 @@ from ocifake.core.errors import OciError
 from replicator.integrity import signed
 from replicator.manifest import ReplicationManifest
 from replicator.naming import AckName, image_object, manifest_object
+from replicator_tools.cli import main
 from replicator_tools.policies import POLICIES_FILE
 from replicator_tools.sandbox import deploy, grant_peer
 from tests.helpers import FRANKFURT, PHOENIX, SOURCE, compute, cross_region_calls, replicas, start_time, target_states
@@ -224,3 +226,24 @@ def test_every_cross_tenancy_statement_is_needed(statement):
             world.prod.converge(max_passes=4)
         protected = world.protected(image.id)
         assert protected[PHOENIX] and not all(protected[t] for t in DR_TARGETS)
+
+
+def test_status_the_protection_report_and_the_gauges_show_a_dr_region_like_any_region(
+    world, tmp_path, capsys, monkeypatch
+):
+    image = world.source()
+    world.cloud.run_until_idle()
+    world.prod.reconcile(SOURCE)
+    config = tmp_path / "config"
+    config.write_text("[DEFAULT]\n" + "".join(f"{k}={v}\n" for k, v in world.cloud.config(SOURCE).items()))
+    for key, value in world.prod.region_env[SOURCE].items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys, "argv", ["image-replicator", "--config-file", str(config), "status", image.id, "--json"])
+    with contextlib.suppress(SystemExit):
+        main()
+    (doc,) = json.loads(capsys.readouterr().out)["data"]
+    assert {r["region"]: r["state"] for r in doc["regions"]} == {PHOENIX: "done", **dict.fromkeys(DR_TARGETS, "done")}
+    dr = next(r for r in doc["regions"] if r["region"] == DR_TARGETS[0])
+    assert dr["replica_image_id"] and dr["note"] == "in tenancy dr: as its answers say"
+    exposed = world.cloud.metrics(SOURCE, name="exposed_images", targetRegion=DR_TARGETS[1])
+    assert exposed and exposed[-1].value == 0

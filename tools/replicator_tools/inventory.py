@@ -14,6 +14,7 @@ from replicator.protection import ImageProtection, protection
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
 from replicator.runtime import Runtime
+from replicator.tenancies import place
 
 from .report import ImageReport, from_decision, merged
 
@@ -47,6 +48,11 @@ def replica_records(
     found: dict[str, ReplicaRecord | None] = {}
     notes: dict[str, str] = {}
     for region in sorted(record.targets):
+        alias = place(region).alias
+        if alias is not None:
+            # Another tenancy: its records are its own; what it answered is what this one knows.
+            found[region], notes[region] = None, f"in tenancy {alias}: as its answers say"
+            continue
         try:
             read = runtime_for(region).records.read("replica", record.source_image_id)
         except ReplicatorError as exc:
@@ -206,7 +212,7 @@ def family_summary(
     )
     out: list[FamilyVersion] = []
     for family, regions in sorted(wanted.items()):
-        for region in sorted(regions):
+        for region in sorted(r for r in regions if place(r).alias is None):  # other tenancies list their own
             version = latest(runtime_for(region), where, family)
             if version is not None and version.kind == "replica":
                 out.append(version)
