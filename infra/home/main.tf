@@ -1,6 +1,7 @@
 # The tenancy-wide part, applied once in the home region before any region root: the
 # dynamic group of the replicator's functions, their policy, and Object Storage's own
-# policy (the buckets' lifecycle rules and copies need it before the buckets are used).
+# policy (the buckets' lifecycle rules and copies need it before the buckets are used), and
+# what this tenancy grants each other tenancy of var.peers (which grants the same in return).
 # Every statement comes from iam/policies.json, the file the local sandbox renders too.
 
 provider "oci" {
@@ -30,6 +31,27 @@ locals {
     kms_key           = [for r, k in var.kms_key_ids : { region = r, compartment = "", key_id = k }]
   }
   switches = { replicas_deleted = var.on_source_deleted == "delete" || var.retention ? "yes" : "no" }
+  # The peer policy, once per other tenancy: its placeholders are the peer's.
+  peer_items = {
+    for alias, peer in var.peers : alias => {
+      once        = [{ region = "", compartment = "", key_id = "", peer = alias, peer_tenancy_id = peer.tenancy_ocid, peer_dynamic_group_id = peer.dynamic_group_ocid }]
+      peer        = [{ region = "", compartment = "", key_id = "", peer = alias, peer_tenancy_id = peer.tenancy_ocid, peer_dynamic_group_id = peer.dynamic_group_ocid }]
+      peer_region = [for r in peer.regions : { region = r, compartment = "", key_id = "", peer = alias, peer_tenancy_id = peer.tenancy_ocid, peer_dynamic_group_id = peer.dynamic_group_ocid }]
+    }
+  }
+  peer_policies = merge([
+    for p in local.iam.policies : {
+      for alias, items in local.peer_items : replace(p.name, "{peer}", alias) => {
+        description = replace(p.description, "{peer}", alias)
+        statements = flatten([
+          for s in p.statements : [
+            for item in items[try(s.each, "once")] :
+            replace(replace(replace(replace(replace(replace(s.statement, "{region}", item.region), "{compartment}", item.compartment), "{key_id}", item.key_id), "{peer_tenancy_id}", item.peer_tenancy_id), "{peer_dynamic_group_id}", item.peer_dynamic_group_id), "{peer}", item.peer)
+          ] if alltrue([for k, v in try(s.when, {}) : local.switches[k] == v])
+        ])
+      }
+    } if p.scope == "peer"
+  ]...)
   policies = {
     for p in local.iam.policies : p.name => {
       description = p.description
@@ -51,7 +73,7 @@ resource "oci_identity_dynamic_group" "replicator" {
 }
 
 resource "oci_identity_policy" "this" {
-  for_each       = local.policies
+  for_each       = merge(local.policies, local.peer_policies)
   compartment_id = var.tenancy_ocid
   name           = each.key
   description    = each.value.description

@@ -10,5 +10,5 @@ output "policy_ids" {
 
 output "statements" {
   description = "Every statement granted, by policy name (README's IAM table lists what each covers)."
-  value       = { for name, policy in local.policies : name => policy.statements }
+  value       = { for name, policy in merge(local.policies, local.peer_policies) : name => policy.statements }
 }

@@ -18,13 +18,15 @@ locals {
   metrics_compartment_ocid = var.metrics_compartment_ocid == null ? var.functions_compartment_ocid : var.metrics_compartment_ocid
   events_compartment_ocid  = var.events_compartment_ocid == null ? var.tenancy_ocid : var.events_compartment_ocid
   image_compartment_ids    = distinct(concat(var.images_compartment_ocids, var.target_compartment_ocid == null ? [] : [var.target_compartment_ocid]))
+  # Regions of other tenancies this one replicates to, as a source tags them: <alias>:<region>.
+  peer_targets = flatten([for alias, peer in var.peers : [for r in peer.regions : "${alias}:${r}"] if peer.role != "source"])
   # The function's configuration: the same IR_* keys func.yaml lists with their defaults.
   function_config = {
     IR_STAGING_BUCKET              = var.staging_bucket
     IR_LANDING_BUCKET              = var.landing_bucket
     IR_OBJECT_PREFIX               = var.object_prefix
     IR_DEFAULT_REGIONS             = join(",", var.default_regions)
-    IR_ALLOWED_REGIONS             = join(",", length(var.allowed_regions) == 0 ? var.regions : var.allowed_regions)
+    IR_ALLOWED_REGIONS             = join(",", length(var.allowed_regions) == 0 ? concat(var.regions, local.peer_targets) : var.allowed_regions)
     IR_OPT_IN_DEFINED_TAG          = var.opt_in_defined_tag
     IR_TARGET_COMPARTMENT_ID       = var.target_compartment_ocid == null ? "" : var.target_compartment_ocid
     IR_COMPARTMENTS                = join(",", var.images_compartment_ocids)
@@ -36,6 +38,8 @@ locals {
     IR_DELETE_INTERMEDIATE_OBJECTS = "true"
     IR_METRICS_NAMESPACE           = var.metrics_namespace
     IR_METRICS_COMPARTMENT_ID      = local.metrics_compartment_ocid
+    IR_TENANCIES                   = join(",", [for alias, peer in var.peers : "${alias}=${peer.tenancy_ocid}@${peer.namespace}" if peer.role != "source"])
+    IR_SOURCE_TENANCIES            = join(",", [for alias, peer in var.peers : "${alias}=${peer.tenancy_ocid}@${peer.namespace}" if peer.role != "target"])
   }
   settings = {
     staging_bucket              = var.staging_bucket
@@ -67,6 +71,8 @@ module "region" {
   function_image           = var.function_images[var.region]
   kms_key_id               = lookup(var.kms_key_ids, var.region, null)
   signing_key              = var.signing_key
+  peer_aliases             = sort(keys(var.peers))
+  peer_signing_keys        = var.peer_signing_keys
   vault_id                 = lookup(var.vault_ids, var.region, null)
   vault_key_id             = lookup(var.vault_key_ids, var.region, null)
   function_config          = local.function_config

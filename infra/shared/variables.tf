@@ -260,3 +260,39 @@ variable "function_memory_mb" {
   type        = number
   default     = 128
 }
+
+variable "peers" {
+  description = "Other tenancies this deployment exchanges images with, by this deployment's alias for each (a target there is <alias>:<region>). role: target (a DR tenancy this one replicates to), source (a tenancy that replicates here) or both. Each side names the other, with the other's dynamic group (its output dynamic_group_id) and participating regions."
+  type = map(object({
+    tenancy_ocid       = string
+    namespace          = string
+    dynamic_group_ocid = string
+    regions            = list(string)
+    role               = string
+  }))
+  default = {}
+  validation {
+    condition     = alltrue([for alias, peer in var.peers : can(regex("^[a-z][a-z0-9-]{0,30}$", alias)) && contains(["target", "source", "both"], peer.role)])
+    error_message = "Each peer's alias is a-z, 0-9 and - (starting with a letter, at most 31), and its role is target, source or both."
+  }
+  validation {
+    condition     = alltrue([for peer in var.peers : startswith(peer.tenancy_ocid, "ocid1.tenancy.") && startswith(peer.dynamic_group_ocid, "ocid1.dynamicgroup.") && length(peer.regions) > 0])
+    error_message = "Each peer names its tenancy OCID, its functions' dynamic group OCID and at least one region."
+  }
+  validation {
+    # A source's compartment is in its own tenancy: the replicas of another's need one here.
+    condition     = var.target_compartment_ocid != null || alltrue([for peer in var.peers : peer.role == "target"])
+    error_message = "A peer with role source or both needs target_compartment_ocid (where its replicas go)."
+  }
+}
+
+variable "peer_signing_keys" {
+  description = "Per peer alias, the key the two tenancies share to sign and check what they exchange: at least 32 random characters, the same value in both deployments (each stores it in its own Vault)."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+  validation {
+    condition     = alltrue([for alias in keys(var.peers) : length(lookup(var.peer_signing_keys, alias, "")) >= 32])
+    error_message = "Every peer needs a key of at least 32 characters in peer_signing_keys."
+  }
+}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from replicator_tools.policies import POLICIES_FILE, Deployment, render
+from replicator_tools.policies import POLICIES_FILE, Deployment, PeerGrant, render
 from tests.infra.test_terraform import HOME, INFRA, REGION, SHARED
 
 pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
@@ -144,3 +144,84 @@ def test_values_oci_would_refuse_fail_at_plan_time(tmp_path, var, value):
 @pytest.mark.parametrize("window", ["1m", "60m", "1h", "24h", "1d"])
 def test_every_interval_mql_accepts_is_accepted(tmp_path, window):
     evaluate(HOME, tmp_path, f"-var-file={EXAMPLE}", f"-var=alarm_window={window}")
+
+
+PEERS = {
+    "dr": {
+        "tenancy_ocid": "ocid1.tenancy.oc1..aaaaaaaadrtenancy",
+        "namespace": "acmedr",
+        "dynamic_group_ocid": "ocid1.dynamicgroup.oc1..aaaaaaaadrfunctions",
+        "regions": ["us-phoenix-1", "eu-frankfurt-1"],
+        "role": "target",
+    }
+}
+PEER_KEYS = {"dr": "a-key-shared-with-the-dr-tenancy-of-32+"}
+
+
+def test_the_home_root_renders_each_peer_policy_the_sandbox_renders(tmp_path):
+    got = evaluate(
+        HOME,
+        tmp_path,
+        f"-var-file={EXAMPLE}",
+        f"-var=peers={json.dumps(PEERS)}",
+        f"-var=peer_signing_keys={json.dumps(PEER_KEYS)}",
+    )
+    example = _example()
+    expected = render(
+        Deployment(
+            dynamic_group="image-replicator-functions",
+            functions_compartment_id=example["functions_compartment_ocid"],
+            buckets_compartment_id=example["buckets_compartment_ocid"],
+            metrics_compartment_id=example["functions_compartment_ocid"],
+            metrics_namespace="image_replicator",
+            staging_bucket="image-replicator-staging",
+            landing_bucket="image-replicator-landing",
+            regions=example["regions"],
+            image_compartment_ids=example["images_compartment_ocids"],
+            kms_key_ids={},
+            peers=[
+                PeerGrant("dr", PEERS["dr"]["tenancy_ocid"], PEERS["dr"]["dynamic_group_ocid"], PEERS["dr"]["regions"])
+            ],
+        )
+    )
+    assert {name: p["statements"] for name, p in got["peer_policies"].items()} == {
+        p.name: [s.text for s in p.statements] for p in expected.scope("peer")
+    }
+    (statements,) = got["peer_policies"].values()
+    assert statements["statements"][0] == "Define tenancy dr as ocid1.tenancy.oc1..aaaaaaaadrtenancy"
+
+
+def test_a_region_root_hands_its_function_the_peers_and_allows_their_regions(tmp_path):
+    region = _example()["regions"][0]
+    got = evaluate(
+        REGION,
+        tmp_path,
+        f"-var-file={EXAMPLE}",
+        f"-var=region={region}",
+        f"-var=peers={json.dumps(PEERS)}",
+        f"-var=peer_signing_keys={json.dumps(PEER_KEYS)}",
+    )
+    config = got["function_config"]
+    assert config["IR_TENANCIES"] == "dr=ocid1.tenancy.oc1..aaaaaaaadrtenancy@acmedr"
+    assert config["IR_SOURCE_TENANCIES"] == ""
+    assert config["IR_ALLOWED_REGIONS"].endswith(",dr:us-phoenix-1,dr:eu-frankfurt-1")
+
+
+@pytest.mark.parametrize(
+    ("peers", "keys"),
+    [
+        ({"dr": {**PEERS["dr"], "role": "source"}}, PEER_KEYS),  # no target compartment for its replicas
+        (PEERS, {}),  # no shared key
+        ({"DR!": PEERS["dr"]}, {"DR!": PEER_KEYS["dr"]}),
+    ],
+    ids=["source-without-target-compartment", "no-key", "bad-alias"],
+)
+def test_a_peer_oci_or_the_function_would_refuse_fails_at_plan_time(tmp_path, peers, keys):
+    with pytest.raises(AssertionError, match="Invalid value for variable"):
+        evaluate(
+            HOME,
+            tmp_path,
+            f"-var-file={EXAMPLE}",
+            f"-var=peers={json.dumps(peers)}",
+            f"-var=peer_signing_keys={json.dumps(keys)}",
+        )

@@ -186,6 +186,21 @@ resource "oci_vault_secret" "signing_key" {
   freeform_tags = { "managed-by" = "image-replicator" }
 }
 
+# One secret per other tenancy: the key both deployments hold for what they exchange.
+resource "oci_vault_secret" "peer" {
+  for_each       = toset(var.peer_aliases)
+  compartment_id = var.functions_compartment_id
+  vault_id       = var.vault_id == null ? oci_kms_vault.this[0].id : var.vault_id
+  key_id         = var.vault_id == null ? oci_kms_key.this[0].id : var.vault_key_id
+  secret_name    = "image-replicator-peer-${each.key}"
+  description    = "The key image-replicator shares with the tenancy it calls ${each.key}."
+  secret_content {
+    content_type = "BASE64"
+    content      = base64encode(var.peer_signing_keys[each.key])
+  }
+  freeform_tags = { "managed-by" = "image-replicator" }
+}
+
 # ----- the function -----------------------------------------------------------------------------
 
 resource "oci_functions_application" "this" {
@@ -206,6 +221,7 @@ resource "oci_functions_function" "this" {
     IR_NAMESPACE             = data.oci_objectstorage_namespace.this.namespace
     IR_NOTIFICATION_TOPIC_ID = oci_ons_notification_topic.this.id
     IR_SIGNING_SECRET_ID     = oci_vault_secret.signing_key.id
+    IR_PEER_SECRET_IDS       = join(",", [for alias in var.peer_aliases : "${alias}=${oci_vault_secret.peer[alias].id}"])
   })
   freeform_tags = { "managed-by" = "image-replicator" }
 }

@@ -58,6 +58,19 @@ variable "signing_key" {
   sensitive   = true
 }
 
+variable "peer_aliases" {
+  description = "The other tenancies this deployment exchanges images with (var.peers' aliases)."
+  type        = list(string)
+  default     = []
+}
+
+variable "peer_signing_keys" {
+  description = "Per peer alias, the key shared with that tenancy."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
+
 variable "vault_id" {
   description = "An existing Vault for the signing secret; null makes one (DEFAULT) with a software key."
   type        = string
