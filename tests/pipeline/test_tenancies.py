@@ -42,7 +42,7 @@ class World:
         self.dr = cloud.add_tenancy("acme-dr", namespace="acmedr")
         self.images = cloud.create_compartment("images")
         self.recovery = cloud.create_compartment("recovery", tenancy=self.dr)
-        key = secrets.token_bytes(32)
+        key = self.key = secrets.token_bytes(32)  # the key the two tenancies share
         self.prod = deploy(
             cloud,
             [SOURCE, PHOENIX],
@@ -198,6 +198,33 @@ def test_a_manifest_not_signed_with_the_shared_key_is_refused_by_the_dr_tenancy(
     assert name not in landing.objects  # quarantined
 
 
+def test_a_manifest_from_the_dr_tenancy_is_refused_by_production_which_accepts_no_source_there(world, monkeypatch):
+    """Even signed with the key the two share: production lists the DR as a target, not a source."""
+    world.cloud.events.drop()
+    image = world.cloud.create_image(PHOENIX, world.images, "never-tagged")
+    forged = ReplicationManifest(
+        name="initial",
+        issued_at=world.cloud.clock.now(),
+        source_image_id=image.id,
+        source_region=PHOENIX,
+        source_compartment_id=world.recovery,
+        display_name="forged",
+        targets=(f"prod:{SOURCE}",),
+        source_namespace="acmedr",
+        target_namespaces={"prod": world.cloud.namespace},
+        object_name=image_object("image-replicator/", image.id),
+    )
+    dr = as_function(world, monkeypatch, world.recover, PHOENIX)
+    landing = world.cloud.namespace, "image-replicator-landing"
+    dr.put_object(*landing, image_object("image-replicator/", image.id), b"disk")
+    dr.put_object(*landing, manifest_object("image-replicator/", image.id), signed(world.key, forged).to_bytes())
+    world.prod.reconcile(SOURCE)
+    world.cloud.run_until_idle()
+    assert [c for c in world.cloud.calls if c.operation == "CreateImage" and c.region == SOURCE] == []
+    held_here = world.cloud.objectstorage(SOURCE).buckets_of(world.cloud.namespace)["image-replicator-landing"]
+    assert manifest_object("image-replicator/", image.id) not in held_here.objects
+
+
 def test_an_answer_not_signed_with_the_shared_key_is_refused_by_production(world, monkeypatch):
     world.cloud.events.drop()
     image = world.source("answered")
@@ -247,3 +274,13 @@ def test_status_the_protection_report_and_the_gauges_show_a_dr_region_like_any_r
     assert dr["replica_image_id"] and dr["note"] == "in tenancy dr: as its answers say"
     exposed = world.cloud.metrics(SOURCE, name="exposed_images", targetRegion=DR_TARGETS[1])
     assert exposed and exposed[-1].value == 0
+
+
+def test_the_replication_completes_whether_or_not_oci_checks_the_copy_s_requester_across_tenancies():
+    """Unconfirmed for a copy into another region of another tenancy: the peer policy grants both."""
+    with FakeCloud(regions=[SOURCE, PHOENIX, FRANKFURT], start=start_time()) as cloud:
+        cloud.options.cross_tenancy_copy_checks_requester = False
+        world = World(cloud)
+        image = world.source()
+        cloud.run_until_idle()
+        assert all(world.protected(image.id).values())
