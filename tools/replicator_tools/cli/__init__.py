@@ -14,6 +14,7 @@ from replicator.families import family_of, keep_of
 from replicator.gateways.regions import is_region
 from replicator.protection import COVERED
 from replicator.reconcile.run import run_pass
+from replicator.tenancies import place
 
 from ..inventory import family_summary, protections, reports, with_progress
 from ..inventory import latest as latest_version
@@ -403,7 +404,7 @@ def retry(
 
     IMAGE: the source image OCID."""
     image = _ocid(image, "an image", "image")
-    if not is_region(region):
+    if not is_region(place(region).region):  # a region here, or <alias>:<region> of another tenancy
         raise CliError(f"unknown region {ocids.shown(region, 40)}")
     operator = _operator(ctx)
     runtime = operator.runtime()
