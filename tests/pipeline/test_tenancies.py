@@ -92,6 +92,21 @@ def held(cloud: FakeCloud, region: str, source_id: str, compartment: str) -> lis
     ]
 
 
+def left_over(world: World) -> list[str]:
+    """Exports, manifests and answers a finished replication must not leave, in either tenancy."""
+    found = []
+    for sandbox in (world.prod, world.recover):
+        for region in sandbox.regions:
+            buckets = world.cloud.objectstorage(region).buckets_of(sandbox.namespace)
+            for name in buckets["image-replicator-staging"].objects:
+                if not name.startswith(
+                    ("image-replicator/records/", "image-replicator/acks/", "image-replicator/settled/")
+                ):
+                    found.append(f"{sandbox.namespace}/{region}/staging/{name}")
+            found += [f"{sandbox.namespace}/{region}/landing/{n}" for n in buckets["image-replicator-landing"].objects]
+    return found
+
+
 def cross_tenancy_calls(cloud: FakeCloud) -> list:
     """Calls a function made to an Object Storage namespace of a tenancy other than its own."""
     return [
@@ -112,6 +127,7 @@ def test_events_alone_replicate_into_this_tenancy_and_two_regions_of_the_dr_tena
     world.cloud.run_until_idle()
     assert world.protected(image.id) == {PHOENIX: True, DR_TARGETS[0]: True, DR_TARGETS[1]: True}
     assert cross_region_calls(world.cloud) == [] and cross_tenancy_calls(world.cloud) == []
+    assert left_over(world) == []
     replica = held(world.cloud, FRANKFURT, image.id, world.recovery)[0]
     # Named in the DR tenancy's terms; the source's versions-to-keep and defined tags stay behind.
     assert replica.freeform_tags["replica-source-region"] == f"prod:{SOURCE}"
@@ -125,6 +141,7 @@ def test_reconcile_passes_alone_replicate_across_tenancies(world):
     world.prod.converge(max_passes=12)
     assert world.protected(image.id) == {PHOENIX: True, DR_TARGETS[0]: True, DR_TARGETS[1]: True}
     assert cross_region_calls(world.cloud) == [] and cross_tenancy_calls(world.cloud) == []
+    assert left_over(world) == []
 
 
 def test_a_deleted_source_never_deletes_the_dr_replicas_unless_the_dr_opts_in():
