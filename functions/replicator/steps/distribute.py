@@ -156,8 +156,8 @@ def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, str, dict[st
             return CopyResult(
                 "failed",
                 error=(
-                    f"no landing bucket {config.landing_bucket} in {target} "
-                    f"(is the replicator deployed there?): {exc.reason}"
+                    f"no landing bucket {config.landing_bucket} in {target} (is the replicator deployed there"
+                    f"{', and does that tenancy admit this one' if namespace else ''}?): {exc.reason}"
                 ),
             )
         except PermanentError as exc:
