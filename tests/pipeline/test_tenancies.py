@@ -301,3 +301,15 @@ def test_the_replication_completes_whether_or_not_oci_checks_the_copy_s_requeste
         image = world.source()
         cloud.run_until_idle()
         assert all(world.protected(image.id).values())
+
+
+def test_a_dr_replica_deleted_in_its_tenancy_is_replicated_again_on_the_same_terms(world):
+    """The DR answers `lost` to production, which counts the region exposed and copies again."""
+    image = world.source()
+    world.cloud.run_until_idle()
+    (lost,) = held(world.cloud, FRANKFURT, image.id, world.recovery)
+    world.cloud.compute(FRANKFURT).delete_image(lost.id)  # as the DR tenancy's own administrator would
+    world.cloud.run_until_idle()
+    world.prod.converge(max_passes=8)
+    (again,) = held(world.cloud, FRANKFURT, image.id, world.recovery)
+    assert again.id != lost.id and all(world.protected(image.id).values())
