@@ -313,3 +313,15 @@ def test_a_dr_replica_deleted_in_its_tenancy_is_replicated_again_on_the_same_ter
     world.prod.converge(max_passes=8)
     (again,) = held(world.cloud, FRANKFURT, image.id, world.recovery)
     assert again.id != lost.id and all(world.protected(image.id).values())
+
+
+def test_duplicated_and_reordered_events_replicate_across_tenancies_once(world):
+    world.cloud.events.duplicate(3)
+    world.cloud.events.shuffle(120)
+    image = world.source()
+    world.cloud.run_until_idle()
+    world.prod.converge(max_passes=6)
+    assert all(world.protected(image.id).values())
+    for region in (PHOENIX, FRANKFURT):
+        assert len(held(world.cloud, region, image.id, world.recovery)) == 1
+    assert left_over(world) == [] and cross_tenancy_calls(world.cloud) == []
