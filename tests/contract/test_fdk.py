@@ -79,3 +79,15 @@ def test_a_failure_answers_502_and_anything_else_200_as_the_fdk_enforces(cloud, 
     assert (reply.status, reply.json()["result"]) == (200, "failed")
     assert "IR_DEFAULT_REGIONS" in reply.json()["reason"]
     assert cloud.calls == []
+
+
+def test_a_replication_into_another_tenancy_through_the_real_fdk(cloud):
+    """Both tenancies' functions as fdk processes: each signs in with its own tenancy's resource
+    principal, reads its own Vault's copy of the shared key and reaches its own region only."""
+    from tests.pipeline.test_tenancies import DR_TARGETS, World, cross_tenancy_calls, left_over
+
+    world = World(cloud, fdk=True)
+    image = world.source()
+    cloud.run_until_idle()
+    assert world.protected(image.id) == {PHOENIX: True, **dict.fromkeys(DR_TARGETS, True)}
+    assert cross_region_calls(cloud) == [] and cross_tenancy_calls(cloud) == [] and left_over(world) == []

@@ -37,7 +37,15 @@ def peer_statement_ids() -> list[str]:
 class World:
     """Both tenancies deployed and granting each other the peer policy (less `without`, on both sides)."""
 
-    def __init__(self, cloud: FakeCloud, without: frozenset[str] = frozenset(), prod_env: dict | None = None):
+    def __init__(
+        self,
+        cloud: FakeCloud,
+        without: frozenset[str] = frozenset(),
+        prod_env: dict | None = None,
+        *,
+        fdk: bool = False,
+    ):
+        processes = {"fdk": True, "containers": 2} if fdk else {}
         self.cloud = cloud
         self.dr = cloud.add_tenancy("acme-dr", namespace="acmedr")
         self.images = cloud.create_compartment("images")
@@ -49,6 +57,7 @@ class World:
             self.images,
             {"IR_TENANCIES": f"dr={self.dr}@acmedr", **(prod_env or {})},
             peer_keys={"dr": key},
+            **processes,
         )
         self.recover = deploy(
             cloud,
@@ -60,6 +69,7 @@ class World:
             },
             tenancy=self.dr,
             peer_keys={"prod": key},
+            **processes,
         )
         grant_peer(self.prod, self.recover, "dr", without=without)
         grant_peer(self.recover, self.prod, "prod", without=without)
