@@ -43,6 +43,7 @@ class World:
         without: frozenset[str] = frozenset(),
         prod_env: dict | None = None,
         *,
+        dr_env: dict | None = None,
         fdk: bool = False,
     ):
         processes = {"fdk": True, "containers": 2} if fdk else {}
@@ -66,6 +67,7 @@ class World:
             {
                 "IR_SOURCE_TENANCIES": f"prod={cloud.tenancy_id}@{cloud.namespace}",
                 "IR_TARGET_COMPARTMENT_ID": self.recovery,
+                **(dr_env or {}),
             },
             tenancy=self.dr,
             peer_keys={"prod": key},
@@ -168,6 +170,17 @@ def test_a_deleted_source_never_deletes_the_dr_replicas_unless_the_dr_opts_in():
         assert all(held(cloud, t.split(":")[1], image.id, world.recovery) for t in DR_TARGETS)
         answered = target_states(cloud, world.prod, image.id)
         assert answered == {PHOENIX: "deleted", **dict.fromkeys(DR_TARGETS, "deleted")}
+
+
+def test_the_dr_tenancy_deletes_its_replicas_with_their_source_only_if_it_opts_in():
+    with FakeCloud(regions=[SOURCE, PHOENIX, FRANKFURT], start=start_time()) as cloud:
+        world = World(cloud, dr_env={"IR_ON_SOURCE_DELETED": "delete"})
+        image = world.source()
+        cloud.run_until_idle()
+        compute(cloud, SOURCE).delete_image(image.id)
+        cloud.run_until_idle()
+        assert all(held(cloud, t.split(":")[1], image.id, world.recovery) == [] for t in DR_TARGETS)
+        assert replicas(cloud, PHOENIX, image.id, world.images) != []  # production keeps its own (its default)
 
 
 def as_function(world: World, monkeypatch, sandbox, region: str) -> oci.object_storage.ObjectStorageClient:
