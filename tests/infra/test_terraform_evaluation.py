@@ -90,6 +90,24 @@ def test_readme_s_example_values_evaluate_in_every_region_root(tmp_path):
         assert policy["statements"][0]["statement"].endswith(f"request.principal.id = '{SCHEDULE}'}}")
 
 
+def example_deployment(**overrides) -> Deployment:
+    """What Terraform renders for the example values file, as the sandbox's renderer takes it."""
+    example = _example()
+    values = dict(
+        dynamic_group="image-replicator-functions",
+        functions_compartment_id=example["functions_compartment_ocid"],
+        buckets_compartment_id=example["buckets_compartment_ocid"],
+        metrics_compartment_id=example["functions_compartment_ocid"],
+        metrics_namespace="image_replicator",
+        staging_bucket="image-replicator-staging",
+        landing_bucket="image-replicator-landing",
+        regions=example["regions"],
+        image_compartment_ids=example["images_compartment_ocids"],
+        kms_key_ids={},
+    )
+    return Deployment(**{**values, **overrides})
+
+
 @pytest.mark.parametrize("regions", [FIVE[:2], FIVE[:3], FIVE], ids=["2", "3", "5"])
 def test_the_home_root_renders_the_statements_the_sandbox_renders(tmp_path, regions):
     keys = {regions[-1]: "ocid1.key.oc1..examplekey"}
@@ -104,14 +122,7 @@ def test_the_home_root_renders_the_statements_the_sandbox_renders(tmp_path, regi
     )
     example = _example()
     expected = render(
-        Deployment(
-            dynamic_group="image-replicator-functions",
-            functions_compartment_id=example["functions_compartment_ocid"],
-            buckets_compartment_id=example["buckets_compartment_ocid"],
-            metrics_compartment_id=example["functions_compartment_ocid"],
-            metrics_namespace="image_replicator",
-            staging_bucket="image-replicator-staging",
-            landing_bucket="image-replicator-landing",
+        example_deployment(
             regions=regions,
             image_compartment_ids=[*example["images_compartment_ocids"], "ocid1.compartment.oc1..aaaaaaaareplicas"],
             kms_key_ids=keys,
@@ -166,19 +177,8 @@ def test_the_home_root_renders_each_peer_policy_the_sandbox_renders(tmp_path):
         f"-var=peers={json.dumps(PEERS)}",
         f"-var=peer_signing_keys={json.dumps(PEER_KEYS)}",
     )
-    example = _example()
     expected = render(
-        Deployment(
-            dynamic_group="image-replicator-functions",
-            functions_compartment_id=example["functions_compartment_ocid"],
-            buckets_compartment_id=example["buckets_compartment_ocid"],
-            metrics_compartment_id=example["functions_compartment_ocid"],
-            metrics_namespace="image_replicator",
-            staging_bucket="image-replicator-staging",
-            landing_bucket="image-replicator-landing",
-            regions=example["regions"],
-            image_compartment_ids=example["images_compartment_ocids"],
-            kms_key_ids={},
+        example_deployment(
             peers=[
                 PeerGrant("dr", PEERS["dr"]["tenancy_ocid"], PEERS["dr"]["dynamic_group_ocid"], PEERS["dr"]["regions"])
             ],

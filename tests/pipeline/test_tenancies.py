@@ -209,22 +209,27 @@ def test_each_side_may_write_into_the_others_landing_bucket_and_nowhere_else(wor
     dr.put_object(world.cloud.namespace, "image-replicator-landing", "image-replicator/anything", b"x")
 
 
+def forged_manifest(world: World, source_id: str, region: str, namespace: str, targets: dict) -> ReplicationManifest:
+    """A well-formed initial manifest from `namespace` to the tenancies `targets` (alias: namespace)."""
+    return ReplicationManifest(
+        name="initial",
+        issued_at=world.cloud.clock.now(),
+        source_image_id=source_id,
+        source_region=region,
+        source_compartment_id=world.images,
+        display_name="forged",
+        targets=tuple(f"{alias}:{PHOENIX}" for alias in targets),
+        source_namespace=namespace,
+        target_namespaces=targets,
+        object_name=image_object("image-replicator/", source_id),
+    )
+
+
 def test_a_manifest_not_signed_with_the_shared_key_is_refused_by_the_dr_tenancy(world, monkeypatch):
     """Production's functions may write into the DR's landing bucket; what they write is imported only
     if signed with the key the DR holds for production (a compromised production's own key is not it)."""
     image = world.cloud.create_image(SOURCE, world.images, "never-tagged")
-    forged = ReplicationManifest(
-        name="initial",
-        issued_at=world.cloud.clock.now(),
-        source_image_id=image.id,
-        source_region=SOURCE,
-        source_compartment_id=world.images,
-        display_name="forged",
-        targets=DR_TARGETS,
-        source_namespace=world.cloud.namespace,
-        target_namespaces={"dr": "acmedr"},
-        object_name=image_object("image-replicator/", image.id),
-    )
+    forged = forged_manifest(world, image.id, SOURCE, world.cloud.namespace, {"dr": "acmedr"})
     prod = as_function(world, monkeypatch, world.prod, PHOENIX)
     name = manifest_object("image-replicator/", image.id)
     prod.put_object("acmedr", "image-replicator-landing", image_object("image-replicator/", image.id), b"disk")
@@ -242,18 +247,7 @@ def test_a_manifest_from_the_dr_tenancy_is_refused_by_production_which_accepts_n
     """Even signed with the key the two share: production lists the DR as a target, not a source."""
     world.cloud.events.drop()
     image = world.cloud.create_image(PHOENIX, world.images, "never-tagged")
-    forged = ReplicationManifest(
-        name="initial",
-        issued_at=world.cloud.clock.now(),
-        source_image_id=image.id,
-        source_region=PHOENIX,
-        source_compartment_id=world.recovery,
-        display_name="forged",
-        targets=(f"prod:{SOURCE}",),
-        source_namespace="acmedr",
-        target_namespaces={"prod": world.cloud.namespace},
-        object_name=image_object("image-replicator/", image.id),
-    )
+    forged = forged_manifest(world, image.id, PHOENIX, "acmedr", {"prod": world.cloud.namespace})
     dr = as_function(world, monkeypatch, world.recover, PHOENIX)
     landing = world.cloud.namespace, "image-replicator-landing"
     dr.put_object(*landing, image_object("image-replicator/", image.id), b"disk")
