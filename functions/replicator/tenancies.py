@@ -55,6 +55,18 @@ def place_problem(name: str, aliases: "set[str] | frozenset[str]") -> str | None
     return None
 
 
+def _entries(value: str, shape: str):
+    """The `<alias>=<rest>` items of a comma-separated setting: (alias, rest); ValueError naming `shape`."""
+    for item in (i.strip() for i in value.split(",")):
+        if not item:
+            continue
+        alias, eq, rest = item.partition("=")
+        alias = alias.strip().lower()
+        if not eq or not ALIAS.fullmatch(alias) or not rest.strip():
+            raise ValueError(f"'{item[:60]}' is not {shape} (alias: a-z, 0-9, -)")
+        yield alias, rest.strip()
+
+
 def parse_peers(value) -> tuple[Peer, ...]:
     """`alias=<tenancy OCID>@<namespace>,…` (IR_TENANCIES, IR_SOURCE_TENANCIES); raises ValueError."""
     if value is None or value == "":
@@ -62,14 +74,10 @@ def parse_peers(value) -> tuple[Peer, ...]:
     if not isinstance(value, str):
         return tuple(value)
     peers: dict[str, Peer] = {}
-    for item in (i.strip() for i in value.split(",")):
-        if not item:
-            continue
-        alias, eq, rest = item.partition("=")
+    for alias, rest in _entries(value, "<alias>=<tenancy OCID>@<namespace>"):
         tenancy_id, at, namespace = rest.partition("@")
-        alias = alias.strip().lower()
-        if not eq or not at or not ALIAS.fullmatch(alias):
-            raise ValueError(f"'{item[:60]}' is not <alias>=<tenancy OCID>@<namespace> (alias: a-z, 0-9, -)")
+        if not at:
+            raise ValueError(f"{alias}: '{rest[:60]}' is not <tenancy OCID>@<namespace>")
         if not ocids.is_ocid(tenancy_id.strip(), "tenancy"):
             raise ValueError(f"{alias}: {ocids.shown(tenancy_id, 40)} is not a tenancy OCID")
         if not re.fullmatch(r"[a-z0-9-]{1,128}", namespace.strip()):
@@ -86,15 +94,7 @@ def parse_aliased(value) -> dict[str, str]:
         return {}
     if not isinstance(value, str):
         return dict(value)
-    out: dict[str, str] = {}
-    for item in (i.strip() for i in value.split(",")):
-        if not item:
-            continue
-        alias, eq, rest = item.partition("=")
-        if not eq or not ALIAS.fullmatch(alias.strip().lower()) or not rest.strip():
-            raise ValueError(f"'{item[:60]}' is not <alias>=<value>")
-        out[alias.strip().lower()] = rest.strip()
-    return out
+    return dict(_entries(value, "<alias>=<value>"))
 
 
 def as_target(target_namespaces: dict[str, str], own_namespace: str, region: str) -> str | None:

@@ -156,31 +156,33 @@ def test_reconcile_passes_alone_replicate_across_tenancies(world):
     assert left_over(world) == []
 
 
-def test_a_deleted_source_never_deletes_the_dr_replicas_unless_the_dr_opts_in():
-    """Production deletes its own replicas with its source (its IR_ON_SOURCE_DELETED); the DR
-    tenancy keeps its copies: only its own setting could delete them, and it reports by default."""
+@contextlib.contextmanager
+def source_deleted(**settings):
+    """A World (`prod_env`, `dr_env`) whose replicated source image was then deleted; yields it and the image."""
     with FakeCloud(regions=[SOURCE, PHOENIX, FRANKFURT], start=start_time()) as cloud:
-        world = World(cloud, prod_env={"IR_ON_SOURCE_DELETED": "delete"})
+        world = World(cloud, **settings)
         image = world.source()
         cloud.run_until_idle()
         compute(cloud, SOURCE).delete_image(image.id)
         cloud.run_until_idle()
+        yield world, image
+
+
+def test_a_deleted_source_never_deletes_the_dr_replicas_unless_the_dr_opts_in():
+    """Production deletes its own replicas with its source (its IR_ON_SOURCE_DELETED); the DR
+    tenancy keeps its copies: only its own setting could delete them, and it reports by default."""
+    with source_deleted(prod_env={"IR_ON_SOURCE_DELETED": "delete"}) as (world, image):
         world.prod.converge(max_passes=6)
-        assert replicas(cloud, PHOENIX, image.id, world.images) == []
-        assert all(held(cloud, t.split(":")[1], image.id, world.recovery) for t in DR_TARGETS)
-        answered = target_states(cloud, world.prod, image.id)
+        assert replicas(world.cloud, PHOENIX, image.id, world.images) == []
+        assert all(held(world.cloud, t.split(":")[1], image.id, world.recovery) for t in DR_TARGETS)
+        answered = target_states(world.cloud, world.prod, image.id)
         assert answered == {PHOENIX: "deleted", **dict.fromkeys(DR_TARGETS, "deleted")}
 
 
 def test_the_dr_tenancy_deletes_its_replicas_with_their_source_only_if_it_opts_in():
-    with FakeCloud(regions=[SOURCE, PHOENIX, FRANKFURT], start=start_time()) as cloud:
-        world = World(cloud, dr_env={"IR_ON_SOURCE_DELETED": "delete"})
-        image = world.source()
-        cloud.run_until_idle()
-        compute(cloud, SOURCE).delete_image(image.id)
-        cloud.run_until_idle()
-        assert all(held(cloud, t.split(":")[1], image.id, world.recovery) == [] for t in DR_TARGETS)
-        assert replicas(cloud, PHOENIX, image.id, world.images) != []  # production keeps its own (its default)
+    with source_deleted(dr_env={"IR_ON_SOURCE_DELETED": "delete"}) as (world, image):
+        assert all(held(world.cloud, t.split(":")[1], image.id, world.recovery) == [] for t in DR_TARGETS)
+        assert replicas(world.cloud, PHOENIX, image.id, world.images) != []  # production's default: keep
 
 
 def as_function(world: World, monkeypatch, sandbox, region: str) -> oci.object_storage.ObjectStorageClient:

@@ -39,7 +39,7 @@ def test_tenancies_are_configured_with_their_ocid_namespace_and_key():
     ("env", "message"),
     [
         ({"IR_TENANCIES": "dr=ocid1.compartment.oc1..aaaa@acmedr"}, "not a tenancy OCID"),
-        ({"IR_TENANCIES": f"dr={DR}"}, "<alias>=<tenancy OCID>@<namespace>"),
+        ({"IR_TENANCIES": f"dr={DR}"}, "is not <tenancy OCID>@<namespace>"),
         ({"IR_TENANCIES": f"dr={DR}@acmedr"}, "no signing key for tenancies dr"),
         ({"IR_DEFAULT_REGIONS": "dr:us-phoenix-1"}, "dr is not a configured tenancy"),
         ({**PEERED, "IR_PEER_SECRET_IDS": "dr=ocid1.compartment.oc1..aaaa"}, "not Vault secret OCIDs"),
