@@ -8,6 +8,7 @@ and the fdk still serves an invocation over its unix socket from that directory 
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -29,7 +30,11 @@ def image_dir(tmp_path_factory):
     target = tmp_path_factory.mktemp("python")
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-cache-dir", "--no-deps", "--target", str(target)]
     subprocess.run([*pip, "--require-hashes", "-r", str(LOCK)], check=True, capture_output=True, timeout=600)
-    subprocess.run([*pip, str(ROOT / "functions")], check=True, capture_output=True, timeout=600)
+    # From a copy: pip builds in the source tree, and parallel workers building the same tree
+    # collide on its build/ directory.
+    source = tmp_path_factory.mktemp("source") / "functions"
+    shutil.copytree(ROOT / "functions", source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    subprocess.run([*pip, str(source)], check=True, capture_output=True, timeout=600)
     return target
 
 
