@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import ocids
 from .errors import ConfigError
 from .telemetry.catalog import DEFAULT_NAMESPACE, namespace_problem
-from .tenancies import ALIAS, Peer, parse_aliased, parse_peers, place, place_problem
+from .tenancies import Peer, parse_aliased, parse_peers, place_problem, well_formed
 
 ENV_PREFIX = "IR_"
 
@@ -24,7 +24,7 @@ def _region_list(value) -> tuple[str, ...]:
     regions = tuple(dict.fromkeys(r.strip().lower() for r in items if r.strip()))
     # A region of another tenancy (`dr:us-phoenix-1`) names its alias; whether it is configured
     # is checked with the whole configuration.
-    unknown = [r for r in regions if place_problem(r, {a} if (a := place(r).alias) and ALIAS.fullmatch(a) else set())]
+    unknown = [r for r in regions if not well_formed(r)]
     if unknown:
         raise ValueError(f"not OCI region names: {', '.join(unknown)}")
     return regions

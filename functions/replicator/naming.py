@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import ocids
-from .tenancies import ALIAS, place, place_problem
+from .tenancies import well_formed
 
 PROVENANCE_TAG = "replica-of"
 SOURCE_REGION_TAG = "replica-source-region"
@@ -167,8 +167,7 @@ def parse_ack(prefix: str, name: str) -> AckName | None:
         or not (replica == "-" or re.fullmatch(r"r\d{1,6}", replica) or ocids.is_image(replica))
     ):
         return None
-    alias = place(target).alias
-    if (alias is not None and not ALIAS.fullmatch(alias)) or place_problem(target, {alias} if alias else set()):
+    if not well_formed(target):
         return None  # a region of this tenancy, or `<alias>:<region>` of another
     return AckName(source_id, target, outcome, int(issued), int(attempt), replica, tag)
 

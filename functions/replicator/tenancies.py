@@ -45,6 +45,12 @@ def place(name: str) -> Place:
     return Place(alias, region) if separator else Place(None, name)
 
 
+def well_formed(name: str) -> bool:
+    """A region name, or `<alias>:<region>` with an alias of the allowed form (configured or not)."""
+    where = place(name)
+    return (where.alias is None or ALIAS.fullmatch(where.alias) is not None) and is_region(where.region)
+
+
 def place_problem(name: str, aliases: "set[str] | frozenset[str]") -> str | None:
     """Why `name` is not a region of this tenancy or of a configured one, or None."""
     where = place(name)

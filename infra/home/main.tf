@@ -32,11 +32,14 @@ locals {
   }
   switches = { replicas_deleted = var.on_source_deleted == "delete" || var.retention ? "yes" : "no" }
   # The peer policy, once per other tenancy: its placeholders are the peer's.
+  peer_values = {
+    for alias, peer in var.peers : alias => { region = "", compartment = "", key_id = "", peer = alias, peer_tenancy_id = peer.tenancy_ocid, peer_dynamic_group_id = peer.dynamic_group_ocid }
+  }
   peer_items = {
     for alias, peer in var.peers : alias => {
-      once        = [{ region = "", compartment = "", key_id = "", peer = alias, peer_tenancy_id = peer.tenancy_ocid, peer_dynamic_group_id = peer.dynamic_group_ocid }]
-      peer        = [{ region = "", compartment = "", key_id = "", peer = alias, peer_tenancy_id = peer.tenancy_ocid, peer_dynamic_group_id = peer.dynamic_group_ocid }]
-      peer_region = [for r in peer.regions : { region = r, compartment = "", key_id = "", peer = alias, peer_tenancy_id = peer.tenancy_ocid, peer_dynamic_group_id = peer.dynamic_group_ocid }]
+      once        = [local.peer_values[alias]]
+      peer        = [local.peer_values[alias]]
+      peer_region = [for r in peer.regions : merge(local.peer_values[alias], { region = r })]
     }
   }
   peer_policies = merge([

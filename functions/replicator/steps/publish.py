@@ -23,7 +23,7 @@ def addressed(runtime: Runtime, manifest: ReplicationManifest) -> ReplicationMan
     aliases = sorted({a for t in manifest.targets if (a := place(t).alias)})
     if not aliases:
         return manifest
-    namespaces = {alias: runtime.destination(f"{alias}:{runtime.region}")[0] or "" for alias in aliases}
+    namespaces = {alias: peer.namespace for alias in aliases if (peer := runtime.config.peer(alias))}
     return manifest.model_copy(update={"source_namespace": runtime.namespace, "target_namespaces": namespaces})
 
 
