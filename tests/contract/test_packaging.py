@@ -1,10 +1,14 @@
 """What each distribution ships: the function image carries the function and nothing else."""
 
+import fcntl
+import hashlib
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from email.parser import Parser
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
@@ -15,12 +19,18 @@ pytestmark = pytest.mark.contract
 
 
 def built_wheel(project: str, into) -> zipfile.ZipFile:
-    """The wheel `python -m build` makes of `project` (a folder of the repository)."""
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(into), str(ROOT / project)],
-        check=True,
-        capture_output=True,
-    )
+    """The wheel `python -m build` makes of `project` (a folder of the repository).
+
+    One build of the repository at a time: a build writes into its source tree (build/,
+    *.egg-info), and parallel workers building the same tree collide there."""
+    lock = Path(tempfile.gettempdir()) / f"image-replicator-build-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]}"
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        subprocess.run(
+            [sys.executable, "-m", "build", "--wheel", "--outdir", str(into), str(ROOT / project)],
+            check=True,
+            capture_output=True,
+        )
     (wheel,) = into.glob("*.whl")
     return zipfile.ZipFile(wheel)
 
