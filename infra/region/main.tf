@@ -80,6 +80,10 @@ module "region" {
 }
 
 locals {
+  # The schedule's OCID exists only after apply, and a for_each needs its keys at plan time: the
+  # template is rendered with a placeholder, so the policies' names are known on a fresh
+  # workspace, and the OCID goes into the statements' text, which may stay unknown until apply.
+  schedule_placeholder = "{schedule_id}"
   iam = jsondecode(templatefile("${path.module}/../../iam/policies.json", {
     dynamic_group            = var.dynamic_group_name
     functions_compartment_id = var.functions_compartment_ocid
@@ -89,9 +93,12 @@ locals {
     staging_bucket           = var.staging_bucket
     landing_bucket           = var.landing_bucket
     region_name              = var.region
-    schedule_id              = module.region.schedule_id
+    schedule_id              = local.schedule_placeholder
   }))
   policies = { for p in local.iam.policies : p.name => p if p.scope == "region" }
+  statements = {
+    for name, p in local.policies : name => [for s in p.statements : replace(s.statement, local.schedule_placeholder, module.region.schedule_id)]
+  }
 }
 
 resource "oci_identity_policy" "region" {
@@ -100,7 +107,7 @@ resource "oci_identity_policy" "region" {
   compartment_id = var.tenancy_ocid
   name           = each.key
   description    = each.value.description
-  statements     = [for s in each.value.statements : s.statement]
+  statements     = local.statements[each.key]
 }
 
 check "a_subnet" {

@@ -138,6 +138,13 @@ variable "vault_key_ids" {
   description = "Per region, the key of vault_ids' vault that encrypts the signing secret."
   type        = map(string)
   default     = {}
+
+  # A secret in an existing vault needs that vault's key; without it the provider fails late,
+  # on the secret's missing key_id, after the region's other resources were planned.
+  validation {
+    condition     = alltrue([for region in keys(var.vault_ids) : contains(keys(var.vault_key_ids), region)])
+    error_message = "Every region of vault_ids needs its key in vault_key_ids (the key of that vault that encrypts the signing secret)."
+  }
 }
 
 variable "kms_key_ids" {

@@ -86,8 +86,11 @@ def test_readme_s_example_values_evaluate_in_every_region_root(tmp_path):
         assert config["IR_TARGET_COMPARTMENT_ID"] == ""
         assert config["IR_ALLOWED_REGIONS"] == ",".join(example["regions"])
         assert got["default_cidr"] == f"10.{70 + n}.0.0/16"
-        (policy,) = got["policies"].values()
-        assert policy["statements"][0]["statement"].endswith(f"request.principal.id = '{SCHEDULE}'}}")
+        # The policies' names are known before the schedule exists (a fresh workspace plans);
+        # its OCID is written into the statements' text.
+        (name,) = got["policies"]
+        assert "{schedule_id}" in got["policies"][name]["statements"][0]["statement"]
+        assert got["statements"][name][0].endswith(f"request.principal.id = '{SCHEDULE}'}}")
 
 
 def example_deployment(**overrides) -> Deployment:
@@ -145,6 +148,7 @@ def test_the_home_root_renders_the_statements_the_sandbox_renders(tmp_path, regi
         ("alarm_window", "90m"),
         ("alarm_window", "25h"),
         ("reconcile_schedule", "FREQ=HOURLY;INTERVAL=1"),
+        ("vault_ids", '{"us-phoenix-1":"ocid1.vault.oc1.phx.examplevault"}'),
     ],
 )
 def test_values_oci_would_refuse_fail_at_plan_time(tmp_path, var, value):
