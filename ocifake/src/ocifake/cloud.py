@@ -25,7 +25,7 @@ from .compute.models import ComputeBackend, Image
 from .core import auth, errors
 from .core.clock import SimClock
 from .core.errors import OciError
-from .core.faults import Faults
+from .core.faults import ContainerDied, Faults
 from .core.http import Request, Response, json_response, match
 from .core.identity import Compartments, Ids, Tags
 from .core.interleave import Interleaver
@@ -843,6 +843,13 @@ class FakeCloud:
             )
         if fault == "timeout":
             raise ReadTimeout(f"ocifake: injected timeout on {operation}")
+        if (
+            principal is not None
+            and principal.is_resource_principal
+            and reply.status < 300
+            and self.faults.dies_after(operation, request.region)
+        ):
+            raise ContainerDied(f"ocifake: the container died right after {operation}")
         reply.headers.setdefault("opc-request-id", request_id)
         # Every OCI reply carries the service's time; here it is the simulated clock's.
         reply.headers.setdefault("date", format_datetime(self.clock.now(), usegmt=True))

@@ -1,6 +1,16 @@
-"""Fault injection: API calls that fail, work requests that fail, exports that lose their object."""
+"""Fault injection: API calls that fail, work requests that fail, exports that lose their object,
+containers that die between two calls."""
 
 from dataclasses import dataclass
+
+
+class ContainerDied(BaseException):
+    """Raised into a function's container right after a call did its work: the container died there.
+
+    A BaseException, so no `except Exception` in the function catches it: like a killed process,
+    the invocation ends between two calls, with no answer; the fake's hosting restarts the
+    container cold.
+    """
 
 
 @dataclass
@@ -26,6 +36,7 @@ class Faults:
         self._calls: list[_CallFault] = []
         self._work_requests: list[_Countdown] = []
         self._lost_exports: list[_Countdown] = []
+        self._deaths: list[_CallFault] = []
 
     def fail_call(
         self, operation: str, status: int | str = 500, *, nth: int = 1, times: int = 1, region: str | None = None
@@ -57,6 +68,18 @@ class Faults:
         """
         self._lost_exports.append(_Countdown(image_id or "*", times))
 
+    def kill_after(self, operation: str, *, nth: int = 1, region: str | None = None) -> None:
+        """Kill the function container whose call is the `nth` of `operation`, right after the call did
+        its work (its answer is lost with the container). Calls made by anyone else do not die."""
+        self._deaths.append(_CallFault(operation, "died", nth, nth, region))
+
+    def clear(self) -> None:
+        """No more injected faults from now on (those already under way run their course)."""
+        self._calls.clear()
+        self._work_requests.clear()
+        self._lost_exports.clear()
+        self._deaths.clear()
+
     # ----- consulted by the fake ----------------------------------------------------------
     def call_fault(self, operation: str, region: str) -> int | str | None:
         for fault in self._calls:
@@ -65,6 +88,14 @@ class Faults:
                 if fault.first <= fault.seen <= fault.last:
                     return fault.status
         return None
+
+    def dies_after(self, operation: str, region: str) -> bool:
+        for fault in self._deaths:
+            if fault.operation == operation and fault.region in (None, region):
+                fault.seen += 1
+                if fault.seen == fault.first:
+                    return True
+        return False
 
     def take_work_request_failure(self, region: str, operation: str) -> str | None:
         for c in self._work_requests:

@@ -118,6 +118,10 @@ class EventBus:
         """Deliver matching events `seconds` late."""
         self._policies.append(_Policy("delay", event_type, times, seconds, region))
 
+    def clear_faults(self) -> None:
+        """Deliver every event from now on once and on time (deliveries already scheduled keep theirs)."""
+        self._policies.clear()
+
     def shuffle(self, window_seconds: float, event_type: str = "*", seed: int = 7) -> None:
         """Add a random delay in [0, window) to each delivery, so events overtake each other."""
         self._random.seed(seed)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from fdk import constants, context, errors, response
 
 from ..core.clock import iso
+from ..core.faults import ContainerDied
 from .fdk_process import Invocation
 
 if TYPE_CHECKING:
@@ -66,6 +67,10 @@ class InProcess:
             result = self._handler(ctx, data=io.BytesIO(body))
             if not isinstance(result, response.Response):
                 result = response.Response(ctx, response_data=result, status_code=200)
+        except ContainerDied as exc:
+            # The process is gone: the platform answers 502 and starts a new container, cold.
+            self.launch()
+            result = errors.DispatchException(ctx, 502, str(exc)).response()
         except TimeoutError as exc:
             result = errors.DispatchException(ctx, 504, str(exc)).response()
         except Exception as exc:  # the fdk answers any exception with a 502 carrying its message
