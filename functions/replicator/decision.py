@@ -8,6 +8,9 @@ from .tenancies import place_problem
 
 MAX_EXPORT_MB = 400 * 1024
 DEFAULT_KEYWORD = "default"
+# An image in these states is on its way to AVAILABLE (or back to it, after an export): not
+# replicated now, but exposed in the regions it asks for, and reported so.
+IN_MOTION = ("PROVISIONING", "IMPORTING", "EXPORTING")
 
 
 class Decision(BaseModel):
@@ -16,6 +19,8 @@ class Decision(BaseModel):
     opted_in: bool
     targets: tuple[str, ...] = ()
     reason: str = ""
+    # The targets it asks for while it is IN_MOTION: nothing is done for them now, and each is a gap.
+    pending: tuple[str, ...] = ()
 
     @property
     def replicate(self) -> bool:
@@ -46,6 +51,10 @@ def decide(image: ImageFacts, source_region: str, config: ReplicatorConfig) -> D
         return Decision(opted_in=True, reason=problem)
     if image.is_platform:
         return Decision(opted_in=True, reason="platform images cannot be exported")
+    if image.lifecycle_state in IN_MOTION and targets:
+        return Decision(
+            opted_in=True, pending=targets, reason=f"image is {image.lifecycle_state}; replicated once AVAILABLE"
+        )
     if image.lifecycle_state != "AVAILABLE":
         return Decision(opted_in=True, reason=f"image is {image.lifecycle_state}, not AVAILABLE")
     if image.size_in_mbs is not None and image.size_in_mbs > MAX_EXPORT_MB:

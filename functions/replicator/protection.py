@@ -108,7 +108,7 @@ def protection(
     now: datetime,
 ) -> ImageProtection | None:
     """The image's protection in each target it asks for; None if it does not ask or does not exist yet."""
-    if not decision.opted_in or image.lifecycle_state != "AVAILABLE" or image.replica_of:
+    if not decision.opted_in or image.replica_of:
         return None
     created = image.time_created or now
     common = {
@@ -117,6 +117,19 @@ def protection(
         "source_region": source_region,
         "compartment_id": image.compartment_id,
     }
+    if decision.pending:
+        # Being created or exported (hours for a large image): no target holds this version yet.
+        targets = tuple(
+            _target(region, record.targets.get(region) if record else None, record, answers, created, now)
+            for region in decision.pending
+        )
+        worst = next(s for s in _WORST if s in {t.state for t in targets} or s == "protected")
+        gaps = [t.since for t in targets if t.since is not None]
+        return ImageProtection(
+            **common, state=worst, reason=decision.reason, since=min(gaps) if gaps else None, targets=targets
+        )
+    if image.lifecycle_state != "AVAILABLE":
+        return None
     if not decision.replicate:
         return ImageProtection(**common, state="refused", reason=decision.reason, since=created)
     targets = tuple(

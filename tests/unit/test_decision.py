@@ -67,7 +67,8 @@ def test_source_region_and_duplicates_are_dropped():
         ({"freeform_tags": {"replicate-to": "us-phoenix-1,moon-base-1"}}, "unknown region name(s): moon-base-1"),
         ({"freeform_tags": {"replicate-to": "us-ashburn-1"}}, "no target region other than the source region"),
         ({"freeform_tags": {"replicate-to": ""}}, "is empty"),
-        ({"lifecycle_state": "PROVISIONING"}, "image is PROVISIONING, not AVAILABLE"),
+        ({"lifecycle_state": "PROVISIONING"}, "image is PROVISIONING; replicated once AVAILABLE"),
+        ({"lifecycle_state": "DISABLED"}, "image is DISABLED, not AVAILABLE"),
         ({"size_in_mbs": 401 * 1024}, "OCI exports at most 400 GB"),
         ({"compartment_id": None}, "platform images cannot be exported"),
     ],
@@ -109,3 +110,10 @@ def test_custom_opt_in_tag_key():
     config = ReplicatorConfig(opt_in_tag="dr-regions")
     assert decide(image(freeform_tags={"dr-regions": "us-phoenix-1"}), SOURCE, config).targets == ("us-phoenix-1",)
     assert not decide(image(), SOURCE, config).opted_in
+
+
+@pytest.mark.parametrize("state", ["PROVISIONING", "EXPORTING", "IMPORTING"])
+def test_an_image_on_its_way_to_available_is_not_replicated_now_but_its_targets_are_pending(state):
+    decision = decide(image(lifecycle_state=state), SOURCE, CONFIG)
+    assert not decision.replicate
+    assert decision.pending == ("us-phoenix-1", "eu-frankfurt-1")

@@ -56,6 +56,17 @@ def test_an_image_with_no_record_is_exposed_in_every_target_since_it_was_created
     assert found.exposure_seconds(CREATED + 3 * HOUR) == 3 * 3600
 
 
+def test_an_image_being_exported_is_exposed_in_every_target_it_asks_for_since_it_was_created():
+    """Regression (simulator, 'visibility'): an image mid-export was in neither the report nor the gauges."""
+    exporting = IMAGE.model_copy(update={"lifecycle_state": "EXPORTING"})
+    decision = Decision(opted_in=True, pending=(PHOENIX, FRANKFURT), reason="image is EXPORTING")
+    found = protection(exporting, SOURCE, decision, None, [], CREATED + 3 * HOUR)
+    assert found is not None and found.state == "lagging" and found.since == CREATED
+    assert regions(found) == {PHOENIX: ("lagging", CREATED), FRANKFURT: ("lagging", CREATED)}
+    points = exposure_points(SOURCE, [found], CREATED + 3 * HOUR)
+    assert sum(p.value for p in points if p.metric == Metric.EXPOSED_IMAGES) == 2
+
+
 def test_a_done_target_is_protected_and_the_other_lags():
     record = source_record(**{PHOENIX: {"state": "done"}, FRANKFURT: {"state": "copying"}})
     found = protection(IMAGE, SOURCE, BOTH, record, [], CREATED + HOUR)

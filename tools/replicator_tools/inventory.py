@@ -14,6 +14,7 @@ from replicator.protection import ImageProtection, protection
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
 from replicator.runtime import Runtime
+from replicator.steps.acknowledge import signed_by_its_target
 from replicator.tenancies import place
 
 from .report import ImageReport, from_decision, merged
@@ -110,7 +111,7 @@ def protections(runtime: Runtime, compartments: list[str], planned: Planned | No
     answers: dict[str, list[AckName]] = {}
     for summary in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix)):
         ack = parse_ack(config.object_prefix, summary.name)
-        if ack is not None:
+        if ack is not None and believed(runtime, ack):
             answers.setdefault(ack.source_id, []).append(ack)
     out = []
     for image, decision in plan(runtime, compartments) if planned is None else planned:
@@ -121,6 +122,16 @@ def protections(runtime: Runtime, compartments: list[str], planned: Planned | No
         if found is not None:
             out.append(found)
     return sorted(out, key=lambda p: (p.display_name, p.source_image_id))
+
+
+def believed(runtime: Runtime, ack: AckName) -> bool:
+    """The pass's check of an answer, without its quarantine: the operator's view changes nothing. An
+    answer that cannot be checked (the key unreadable with the operator's rights) is not believed:
+    the record, which the pass writes only from checked answers, then speaks alone."""
+    try:
+        return signed_by_its_target(runtime, ack)
+    except ReplicatorError:
+        return False
 
 
 def with_progress(found: list[ImageReport], runtime_for: RuntimeFor, now) -> list[ImageReport]:

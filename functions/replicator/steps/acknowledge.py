@@ -22,13 +22,20 @@ def current_answer(record: SourceRecord, target: str, prefix: str) -> AckName | 
     return parse_ack(prefix, part.answer) if part and part.answer else None
 
 
-def genuine(runtime: Runtime, ack: AckName, bucket: str | None = None) -> bool:
-    """Whether a target of this deployment wrote the answer (one of another tenancy: with the key
-    that tenancy shares); one that it did not is quarantined (removed from `bucket`, staging by default)."""
+def signed_by_its_target(runtime: Runtime, ack: AckName) -> bool:
+    """Whether a target of this deployment wrote the answer (one of another tenancy: with the key that
+    tenancy shares). The one check of an answer, for the pass, the router and the operator's views."""
     alias = place(ack.target).alias
     known = alias is None or any(p.alias == alias for p in runtime.config.tenancies)
-    if known and integrity.genuine_ack(runtime.key_for(ack.target), ack):
+    return known and integrity.genuine_ack(runtime.key_for(ack.target), ack)
+
+
+def genuine(runtime: Runtime, ack: AckName, bucket: str | None = None) -> bool:
+    """`signed_by_its_target`; an answer that is not is quarantined (removed from `bucket`, staging by default)."""
+    if signed_by_its_target(runtime, ack):
         return True
+    alias = place(ack.target).alias
+    known = alias is None or any(p.alias == alias for p in runtime.config.tenancies)
     name = ack.object(runtime.config.object_prefix)
     logs.warning(
         "answer not signed by this deployment; quarantined"

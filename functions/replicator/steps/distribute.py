@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from pydantic import ValidationError
+
 from .. import logs
 from ..errors import NotFound, PermanentError, PreconditionFailed, TransientError
 from ..fanout import fan_out
 from ..images import ImageFacts
+from ..integrity import genuine_manifest
 from ..manifest import ReplicaSpec, ReplicationManifest
-from ..naming import INITIAL_MANIFEST, SOURCE_META, SOURCE_REGION_META, image_object
+from ..naming import INITIAL_MANIFEST, SOURCE_META, SOURCE_REGION_META, image_object, manifest_object
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import SourceImage
@@ -127,6 +130,33 @@ def current_manifest(record: SourceRecord, fresh: ReplicationManifest) -> Replic
     return fresh.model_copy(update={"name": str(fresh.issued)})
 
 
+def reissued(runtime: Runtime, fresh: ReplicationManifest) -> ReplicationManifest:
+    """`fresh`, or the same version again if an earlier try of this step staged it for this export.
+
+    A try that died after staging and copying but before its record was written left the initial
+    manifest in staging and maybe at the targets, which answer about its version; a new version
+    would meet that copy (412, counted as landed) and wait for answers that never come. So the
+    staged one is reused when it is genuine and describes the same export and the same spec."""
+    config = runtime.config
+    found = runtime.objects.get(config.staging_bucket, manifest_object(config.object_prefix, fresh.source_image_id))
+    if found is None:
+        return fresh
+    try:
+        staged = ReplicationManifest.from_bytes(found[0])
+    except (ValidationError, ValueError, RecursionError):
+        return fresh
+    same = (
+        staged.kind == "replicate"
+        and staged.export_attempt == fresh.export_attempt
+        and staged.object_md5 == fresh.object_md5
+        and staged.object_size == fresh.object_size
+        and staged.spec.fingerprint() == fresh.spec.fingerprint()
+    )
+    if not same or not genuine_manifest(runtime.signing_key(), staged):
+        return fresh
+    return fresh.model_copy(update={"issued_at": staged.issued_at})
+
+
 def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, str, dict[str, str] | None]]) -> CopyResult:
     """Copy `objects` (staged name, landed name, metadata: the image, then its manifest) from
     staging to `target`'s landing bucket (of another tenancy for `<alias>:<region>`).
@@ -195,10 +225,10 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         )
     targets = tuple(sorted(record.targets))
     needing = needs_copy(record, subject.only)
-    manifest = addressed(
-        runtime,
-        current_manifest(record, build_manifest(ctx, image, targets, exported.size, exported.md5, export.attempt)),
-    )
+    fresh = build_manifest(ctx, image, targets, exported.size, exported.md5, export.attempt)
+    if record.manifest is None:
+        fresh = reissued(runtime, fresh)
+    manifest = addressed(runtime, current_manifest(record, fresh))
     staged = stage(runtime, manifest)
 
     def copy_one(target: str) -> CopyResult:

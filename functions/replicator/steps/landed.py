@@ -64,12 +64,21 @@ def read_manifest(runtime: Runtime, name: str) -> ReplicationManifest | None:
     if not integrity.genuine_manifest(runtime.signing_key(peer.alias if peer else None), manifest):
         quarantine(runtime, name, "manifest not signed by this deployment")
         return None
-    if peer is None:
-        return manifest
-    if as_target(manifest.target_namespaces, runtime.namespace, runtime.region) not in manifest.targets:
-        quarantine(runtime, name, "manifest not addressed to this tenancy's region")
+    # A genuine manifest copied by someone else into a region it does not name (a replay) is
+    # refused like a forged one: the source decides where its image goes.
+    addressed_as = (
+        runtime.region if peer is None else as_target(manifest.target_namespaces, runtime.namespace, runtime.region)
+    )
+    if addressed_as not in manifest.targets:
+        quarantine(runtime, name, "manifest not addressed to this region")
+        # Its source never sent its image here either: an image object of that source with no
+        # replication of it in this region came with the replay, and goes with it.
+        if runtime.records.read("replica", manifest.source_image_id).record is None:
+            runtime.objects.delete(
+                runtime.config.landing_bucket, image_object(runtime.config.object_prefix, manifest.source_image_id)
+            )
         return None
-    return from_peer(manifest, peer, runtime.config)
+    return manifest if peer is None else from_peer(manifest, peer, runtime.config)
 
 
 def quarantine(runtime: Runtime, name: str, why: str) -> None:

@@ -1,0 +1,378 @@
+"""What happens to a world: one small frozen dataclass per action, drawn from a seed, applied in order.
+
+Four actors: users (images created, retagged, deleted; replicas deleted), the cloud (events
+dropped, duplicated, delayed; calls failing at their n-th occurrence; work requests failing;
+a container dying right after a call; scheduled passes; hours passing), operators (the
+replicator's bookkeeping objects deleted by hand) and an adversary with create-only rights
+on the buckets (genuine objects replayed where they were not sent, answers forged). An action
+names its images by script key (`img0`), never by OCID, so a script replays on any seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from replicator.naming import AckName, acks_prefix, image_object, manifest_object, records_prefix, settled_prefix
+
+from .world import SHAPE, World
+
+if TYPE_CHECKING:
+    from ocifake.compute.models import Image
+
+EVENT_PATTERNS = (
+    "*",
+    "*createimage.end",
+    "*exportimage.end",
+    "com.oraclecloud.objectstorage.*",
+    "*updateimage",
+    "*deleteimage",
+)
+FAULTY_CALLS = (
+    "PutObject",
+    "CopyObject",
+    "GetObject",
+    "ExportImage",
+    "CreateImage",
+    "UpdateImage",
+    "DeleteObject",
+    "ListObjects",
+    "ListImages",
+    "CreatePreauthenticatedRequest",
+)
+STATUSES: tuple[int | str, ...] = (429, 500, 503, "timeout")
+WORK = ("ExportImage", "ImportImage", "CopyObject")
+BOOKKEEPING = ("source-record", "replica-record", "acks", "settled")
+
+
+class Action:
+    """One thing that happens; `apply` changes the world, `__str__` says what, in a script's words."""
+
+    def apply(self, world: World) -> None:
+        raise NotImplementedError
+
+    # The invariants only judge truth once every region's pass has seen what changed.
+    resets_truth = False
+    # After the action the cloud runs until nothing is pending; an action that does not settle
+    # leaves work in flight, so the invariants look at the world mid-way.
+    settles = True
+
+
+def _source(world: World, key: str) -> Image | None:
+    image = world.ledger.images.get(key)
+    if image is None or image.lifecycle_state == "DELETED":
+        return None
+    return image
+
+
+def _targets(world: World, targets: tuple[str, ...]) -> str:
+    return ",".join(targets) if targets else "default"
+
+
+# ----- users ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CreateImage(Action):
+    key: str
+    targets: tuple[str, ...]  # () = the deployment's default set
+    family: str | None = None
+    # By default the next action meets the image on its way (PROVISIONING, then exported); with
+    # `settle` the cloud first runs until nothing is pending.
+    settle: bool = False
+
+    @property
+    def settles(self) -> bool:  # type: ignore[override]
+        return self.settle
+
+    def apply(self, world: World) -> None:
+        tags = {"replicate-to": _targets(world, self.targets)}
+        if self.family:
+            tags["image-family"] = self.family
+        with world.cloud.lock:
+            image = world.cloud.compute(world.spec.source).create_image_from_instance(
+                world.compartment, self.key, size_gb=2, freeform_tags=tags, shapes={SHAPE: {}}
+            )
+        world.ledger.images[self.key] = image
+        wanted = set(self.targets or world.spec.default_regions)
+        world.ledger.requested[image.id] = wanted
+
+
+@dataclass(frozen=True)
+class Retag(Action):
+    key: str
+    targets: tuple[str, ...]
+    resets_truth = True
+
+    def apply(self, world: World) -> None:
+        image = _source(world, self.key)
+        if image is None or image.lifecycle_state != "AVAILABLE":
+            return
+        tags = {**image.freeform_tags, "replicate-to": _targets(world, self.targets)}
+        with world.cloud.lock:
+            world.cloud.compute(world.spec.source).update_image(image.id, {"freeformTags": tags}, None)
+        world.ledger.requested[image.id] |= set(self.targets or world.spec.default_regions)
+
+
+@dataclass(frozen=True)
+class DeleteSource(Action):
+    key: str
+    resets_truth = True
+
+    def apply(self, world: World) -> None:
+        image = _source(world, self.key)
+        if image is None or image.lifecycle_state != "AVAILABLE":
+            return
+        with world.cloud.lock:
+            world.cloud.compute(world.spec.source).delete_image(image.id)
+
+
+@dataclass(frozen=True)
+class DeleteReplica(Action):
+    key: str
+    region: str
+    resets_truth = True
+
+    def apply(self, world: World) -> None:
+        image = world.ledger.images.get(self.key)
+        if image is None or self.region not in world.spec.regions:
+            return
+        with world.cloud.lock:
+            compute = world.cloud.compute(self.region)
+            for replica in list(compute.images.values()):
+                if replica.freeform_tags.get("replica-of") == image.id and replica.lifecycle_state == "AVAILABLE":
+                    compute.delete_image(replica.id)
+                    return
+
+
+# ----- the cloud --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DropEvents(Action):
+    pattern: str
+    times: int
+    region: str | None = None
+
+    def apply(self, world: World) -> None:
+        world.cloud.events.drop(self.pattern, self.times, region=self.region)
+
+
+@dataclass(frozen=True)
+class DuplicateEvents(Action):
+    pattern: str
+    copies: int
+    times: int
+
+    def apply(self, world: World) -> None:
+        world.cloud.events.duplicate(self.copies, self.pattern, self.times)
+
+
+@dataclass(frozen=True)
+class DelayEvents(Action):
+    pattern: str
+    seconds: int
+    times: int
+
+    def apply(self, world: World) -> None:
+        world.cloud.events.delay(self.seconds, self.pattern, self.times)
+
+
+@dataclass(frozen=True)
+class FailCall(Action):
+    operation: str
+    status: int | str
+    nth: int
+    region: str | None = None
+
+    def apply(self, world: World) -> None:
+        world.cloud.faults.fail_call(self.operation, self.status, nth=self.nth, region=self.region)
+
+
+@dataclass(frozen=True)
+class FailWork(Action):
+    operation: str
+
+    def apply(self, world: World) -> None:
+        world.cloud.faults.fail_work_request(self.operation)
+
+
+@dataclass(frozen=True)
+class KillAfter(Action):
+    """The container making the n-th call of `operation` dies right after the call did its work."""
+
+    operation: str
+    nth: int
+
+    def apply(self, world: World) -> None:
+        world.cloud.faults.kill_after(self.operation, nth=self.nth)
+
+
+@dataclass(frozen=True)
+class Pass(Action):
+    """Time moves to the next full hour: every region's scheduled pass runs."""
+
+    def apply(self, world: World) -> None:
+        world.cloud.advance_to_next_schedule()
+        world.ledger.checked_after += 1
+
+
+@dataclass(frozen=True)
+class Wait(Action):
+    """Simulated minutes pass with work in flight (exports, copies, imports, deliveries not yet due)."""
+
+    minutes: int
+    settles = False
+
+    def apply(self, world: World) -> None:
+        world.cloud.advance(self.minutes * 60)
+
+
+@dataclass(frozen=True)
+class Jump(Action):
+    hours: int
+
+    def apply(self, world: World) -> None:
+        world.cloud.advance(self.hours * 3600)
+        world.ledger.checked_after += self.hours
+
+
+# ----- operators --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeleteBookkeeping(Action):
+    """An operator "tidies" the staging bucket: a record, the answers or the settled marks of an image."""
+
+    key: str
+    kind: str  # one of BOOKKEEPING
+    region: str
+
+    def apply(self, world: World) -> None:
+        image = world.ledger.images.get(self.key)
+        if image is None or self.region not in world.spec.regions:
+            return
+        config = world.sandbox.config
+        prefix = {
+            "source-record": records_prefix(config.object_prefix, "source") + image.id,
+            "replica-record": records_prefix(config.object_prefix, "replica") + image.id,
+            "acks": acks_prefix(config.object_prefix, image.id),
+            "settled": settled_prefix(config.object_prefix),
+        }[self.kind]
+        with world.cloud.lock:
+            store = world.cloud.objectstorage(self.region)
+            bucket = store.bucket(world.sandbox.namespace, config.staging_bucket)
+            for name in [n for n in bucket.objects if n.startswith(prefix) and image.id in n]:
+                store.delete_object(world.sandbox.namespace, config.staging_bucket, name, {})
+
+
+# ----- an adversary with create-only rights on the buckets --------------------------------------
+@dataclass(frozen=True)
+class ReplayPair(Action):
+    """A genuine manifest and image object, as they landed somewhere, written into a region's landing bucket
+    (another target's, or one the image never targeted)."""
+
+    key: str
+    region: str
+
+    def apply(self, world: World) -> None:
+        image = world.ledger.images.get(self.key)
+        if image is None or self.region not in world.spec.regions:
+            return
+        config = world.sandbox.config
+        names = (image_object(config.object_prefix, image.id), manifest_object(config.object_prefix, image.id))
+        if any(n not in world.ledger.tapped for n in names):
+            return  # nothing genuine seen yet to replay
+        with world.cloud.lock:
+            store = world.cloud.objectstorage(self.region)
+            landing = store.bucket(world.sandbox.namespace, config.landing_bucket)
+            for name in names:
+                if name in landing.objects:
+                    continue  # create-only: what is there stays
+                data, size_gb, multipart_md5 = world.ledger.tapped[name]
+                store.put_object(
+                    world.sandbox.namespace,
+                    config.landing_bucket,
+                    name,
+                    data,
+                    {"if-none-match": "*"},
+                    declared_size_gb=size_gb,
+                    multipart_md5=multipart_md5,
+                )
+                world.ledger.replays.append((self.region, name))
+
+
+@dataclass(frozen=True)
+class ForgeAnswer(Action):
+    """An unsigned `done` answer for a target, written into the source region's staging bucket."""
+
+    key: str
+    region: str
+
+    def apply(self, world: World) -> None:
+        image = world.ledger.images.get(self.key)
+        if image is None:
+            return
+        config = world.sandbox.config
+        forged = AckName(image.id, self.region, "done", 2**40, 99, "-", "0" * 64)
+        with world.cloud.lock:
+            world.cloud.objectstorage(world.spec.source).put_object(
+                world.sandbox.namespace, config.staging_bucket, forged.object(config.object_prefix), b"{}", {}
+            )
+
+
+# ----- drawing a script -------------------------------------------------------------------------
+def draw(world_rng: random.Random, spec_regions: tuple[str, ...], steps: int) -> list[Action]:
+    """A random script of `steps` actions over `spec_regions` (the first is the source)."""
+    rng = world_rng
+    source, targets = spec_regions[0], spec_regions[1:]
+    keys: list[str] = []
+    script: list[Action] = []
+
+    def some_targets() -> tuple[str, ...]:
+        if rng.random() < 0.25:
+            return ()
+        return tuple(sorted(rng.sample(targets, rng.randint(1, len(targets)))))
+
+    def key() -> str:
+        return rng.choice(keys)
+
+    for _ in range(steps):
+        if not keys or (len(keys) < 6 and rng.random() < 0.2):
+            k = f"img{len(keys)}"
+            keys.append(k)
+            script.append(CreateImage(k, some_targets(), rng.choice([None, None, "web", "db"])))
+            if rng.random() < 0.4:
+                script.append(Wait(rng.choice([1, 5, 20, 45])))
+            continue
+        roll = rng.random()
+        if roll < 0.22:
+            script.append(Pass())
+        elif roll < 0.30:
+            script.append(DropEvents(rng.choice(EVENT_PATTERNS), rng.randint(1, 6), rng.choice([None, *spec_regions])))
+        elif roll < 0.36:
+            script.append(DuplicateEvents(rng.choice(EVENT_PATTERNS), rng.randint(2, 4), rng.randint(1, 4)))
+        elif roll < 0.40:
+            script.append(DelayEvents(rng.choice(EVENT_PATTERNS), rng.choice([60, 600, 3600, 7200]), rng.randint(1, 4)))
+        elif roll < 0.48:
+            script.append(
+                FailCall(rng.choice(FAULTY_CALLS), rng.choice(STATUSES), rng.randint(1, 6), rng.choice([None, source]))
+            )
+        elif roll < 0.51:
+            script.append(FailWork(rng.choice(WORK)))
+        elif roll < 0.57:
+            script.append(KillAfter(rng.choice(FAULTY_CALLS), rng.randint(1, 5)))
+        elif roll < 0.61:
+            script.append(Jump(rng.choice([2, 6, 25])))
+        elif roll < 0.66:
+            script.append(Retag(key(), some_targets()))
+        elif roll < 0.70:
+            script.append(DeleteSource(key()))
+        elif roll < 0.76:
+            script.append(DeleteReplica(key(), rng.choice(targets)))
+        elif roll < 0.82:
+            script.append(DeleteBookkeeping(key(), rng.choice(BOOKKEEPING), rng.choice(spec_regions)))
+        elif roll < 0.88:
+            script.append(ReplayPair(key(), rng.choice(targets)))
+        elif roll < 0.92:
+            script.append(ForgeAnswer(key(), rng.choice(targets)))
+        else:
+            k = f"img{len(keys)}"
+            keys.append(k)
+            script.append(CreateImage(k, some_targets(), rng.choice([None, "web"])))
+    return script

@@ -1,0 +1,130 @@
+"""What must hold at every quiescent point, judged from what an operator sees and what the cloud holds.
+
+The protection report is read with the operator tools' own code (`inventory.protections`, which
+`image-replicator status --summary` prints and whose `protection` the pass turns into gauges);
+images and objects are read from the cloud. Nothing here reads the replicator's records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from replicator.decision import decide
+from replicator.images import ImageFacts
+from replicator.protection import COVERED, ImageProtection
+from replicator_tools.inventory import protections
+
+from .world import World
+
+LIVE = ("PROVISIONING", "IMPORTING", "AVAILABLE", "EXPORTING")
+BOOKKEEPING = ("records/", "acks/", "settled/")
+
+
+@dataclass(frozen=True)
+class Violation:
+    invariant: str  # truth | visibility | duplicates | misdirection | notices | convergence | leftovers | crash
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.invariant}: {self.detail}"
+
+
+def replicas(world: World, source_id: str) -> dict[str, list]:
+    """Per region, the live images that carry `replica-of = source_id`."""
+    found: dict[str, list] = {}
+    with world.cloud.lock:
+        for region in world.spec.regions:
+            found[region] = [
+                i
+                for i in world.cloud.compute(region).images.values()
+                if i.freeform_tags.get("replica-of") == source_id and i.lifecycle_state in LIVE
+            ]
+    return found
+
+
+def _operator_view(world: World) -> dict[str, ImageProtection]:
+    runtime = world.operator.runtime()
+    return {p.source_image_id: p for p in protections(runtime, [world.compartment])}
+
+
+def check(world: World) -> list[Violation]:
+    """The invariants that hold at any quiescent point, faults or not."""
+    out: list[Violation] = []
+    view = _operator_view(world)
+    for key, image in world.ledger.images.items():
+        found = replicas(world, image.id)
+        for region, images in found.items():
+            if len(images) > 1:
+                out.append(Violation("duplicates", f"{key} has {len(images)} replicas in {region}"))
+            if images and region not in world.ledger.requested.get(image.id, set()):
+                out.append(Violation("misdirection", f"{key} has a replica in {region}, which it never targeted"))
+        live = image.lifecycle_state in LIVE
+        opted_in = "replicate-to" in image.freeform_tags
+        if live and opted_in and image.id not in view:
+            out.append(Violation("visibility", f"{key} ({image.lifecycle_state}) is missing from status --summary"))
+        shown = view.get(image.id)
+        if shown is None or world.ledger.checked_after < 2:
+            continue  # truth is judged once every region's pass has seen the last change
+        for target in shown.targets:
+            if target.state == "protected" and not any(i.lifecycle_state == "AVAILABLE" for i in found[target.region]):
+                out.append(
+                    Violation("truth", f"{key} is reported protected in {target.region}, which holds no replica")
+                )
+    counts = Counter((m.title, m.body) for topic in world.sandbox.topics.values() for m in topic.messages)
+    out += [Violation("notices", f"sent {n} times: {title}") for (title, _), n in counts.items() if n > 1]
+    return out
+
+
+def check_converged(world: World) -> list[Violation]:
+    """Once faults stop and passes ran: every opted-in image protected everywhere it asks, nothing left over."""
+    out = check(world)
+    view = _operator_view(world)
+    config = world.sandbox.config
+    for key, image in world.ledger.images.items():
+        if image.lifecycle_state != "AVAILABLE":
+            continue
+        decision = decide(ImageFacts.model_validate(_facts(image)), world.spec.source, config)
+        if not decision.replicate:
+            continue
+        shown = view.get(image.id)
+        found = replicas(world, image.id)
+        for region in decision.targets:
+            state = next((t.state for t in shown.targets if t.region == region), None) if shown else None
+            if state not in COVERED:
+                out.append(Violation("convergence", f"{key} is {state or 'not shown'} in {region} after the passes"))
+            elif state == "protected" and not found[region]:
+                out.append(Violation("truth", f"{key} is reported protected in {region}, which holds no replica"))
+    out += [Violation("leftovers", name) for name in leftovers(world)]
+    return out
+
+
+def _facts(image) -> dict:
+    return {
+        "id": image.id,
+        "display_name": image.display_name,
+        "compartment_id": image.compartment_id,
+        "lifecycle_state": image.lifecycle_state,
+        "freeform_tags": dict(image.freeform_tags),
+        "defined_tags": {k: dict(v) for k, v in image.defined_tags.items()},
+        "time_created": image.time_created,
+    }
+
+
+def leftovers(world: World) -> list[str]:
+    """Exports, manifests and landed objects, and pre-authenticated requests, still there."""
+    config, namespace = world.sandbox.config, world.sandbox.namespace
+    found = []
+    with world.cloud.lock:
+        for region in world.spec.regions:
+            store = world.cloud.objectstorage(region)
+            for bucket_name in (config.staging_bucket, config.landing_bucket):
+                bucket = store.bucket(namespace, bucket_name)
+                for name in bucket.objects:
+                    kept = bucket_name == config.staging_bucket and name.startswith(
+                        tuple(config.object_prefix + p for p in BOOKKEEPING)
+                    )
+                    if not kept:
+                        found.append(f"{region}/{bucket_name}/{name}")
+                found += [f"{region}/{bucket_name}/PAR {p.name}" for p in bucket.pars.values()]
+    return found

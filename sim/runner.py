@@ -1,0 +1,76 @@
+"""One run: a world from a seed, a script (drawn from the seed, or given), invariants after each action.
+
+Then the faults stop (events and calls behave, every grant in place) and the schedules run
+passes until none has anything to do; the world must then have converged. The first
+violation ends the run: what it needs to be replayed is the seed and the script.
+"""
+
+from __future__ import annotations
+
+import random
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .actions import Action, draw
+from .invariants import Violation, check, check_converged
+from .world import World, WorldSpec
+
+MAX_PASSES = 12  # convergence: passes after the faults stop, each region's schedule firing once per hour
+
+
+@dataclass
+class RunResult:
+    seed: int
+    script: list[Action]
+    steps: int = 0  # actions applied before the run ended
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def first(self) -> Violation | None:
+        return self.violations[0] if self.violations else None
+
+
+def script_for(seed: int, steps: int) -> list[Action]:
+    spec = WorldSpec.draw(seed)
+    return draw(random.Random(f"script-{seed}"), spec.regions, steps)
+
+
+def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -> RunResult:
+    """Run `script` (default: the seed's own of `steps` actions) in the seed's world."""
+    spec = WorldSpec.draw(seed)
+    actions = list(script) if script is not None else script_for(seed, steps)
+    result = RunResult(seed, actions)
+    world = World.build(spec)
+    try:
+        for action in actions:
+            if action.resets_truth:
+                world.ledger.checked_after = 0
+            action.apply(world)
+            if action.settles:
+                world.cloud.run_until_idle()
+            result.steps += 1
+            result.violations = check(world)
+            if result.violations:
+                return result
+        world.cloud.faults.clear()
+        world.cloud.events.clear_faults()
+        world.cloud.run_until_idle()
+        try:
+            world.sandbox.converge(MAX_PASSES)
+        except AssertionError as exc:
+            result.violations = [Violation("convergence", str(exc).splitlines()[0][:300])]
+            return result
+        world.ledger.checked_after = MAX_PASSES
+        result.violations = check_converged(world)
+    except Exception as exc:  # the harness or the product raised where nothing should
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        detail = f"{type(exc).__name__}: {str(exc)[:200]} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}"
+        result.violations = [Violation("crash", detail)]
+    finally:
+        world.close()
+    return result

@@ -1,0 +1,131 @@
+"""A world drawn from a seed: regions, containers, settings, and the replicator deployed on ocifake."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ocifake import FakeCloud
+from ocifake.compute.models import Image
+from replicator import logs
+from replicator_tools.cli.auth import AuthOptions, Operator
+from replicator_tools.sandbox import Sandbox, deploy
+
+REGION_POOL = ("us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1", "uk-london-1")
+SHAPE = "VM.Standard3.Flex"
+# Where every world's clock starts: seven minutes past an hour (schedules fire on the hour), in
+# the future of any wall clock this runs on, so expiries the code stamps are never in the past.
+START = datetime(2030, 1, 1, 0, 7, tzinfo=UTC)
+_LANDING_CREATED = {
+    "eventType": ["com.oraclecloud.objectstorage.createobject"],
+    "data": {"additionalDetails": {"bucketName": ["image-replicator-landing"]}},
+}
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """What a seed decides before the script starts."""
+
+    seed: int
+    regions: tuple[str, ...]  # the first is where images are created
+    containers: int
+    default_regions: tuple[str, ...]
+    keep_versions: int | None  # retention: None keeps every version
+
+    @classmethod
+    def draw(cls, seed: int) -> WorldSpec:
+        rng = random.Random(f"world-{seed}")
+        regions = tuple(REGION_POOL[: rng.randint(2, len(REGION_POOL))])
+        others = list(regions[1:])
+        defaults = tuple(sorted(rng.sample(others, rng.randint(1, len(others)))))
+        return cls(
+            seed=seed,
+            regions=regions,
+            containers=rng.randint(1, 3),
+            default_regions=defaults,
+            keep_versions=rng.choice([None, None, 1, 2]),
+        )
+
+    @property
+    def source(self) -> str:
+        return self.regions[0]
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return self.regions[1:]
+
+
+@dataclass
+class Ledger:
+    """What the script did, as the invariants need to judge what they see."""
+
+    images: dict[str, Image] = field(default_factory=dict)  # script key -> source image
+    requested: dict[str, set[str]] = field(default_factory=dict)  # source OCID -> every region ever asked for
+    # Passes since the last change a pass must first see (a deletion, a retag); truth is judged from the
+    # second on. Nothing has changed yet when a world starts.
+    checked_after: int = 2
+    replays: list[tuple[str, str]] = field(default_factory=list)  # (region, object) the adversary planted
+    # What the adversary saw land, as it landed: object name -> (bytes, size in GB, multipart MD5).
+    tapped: dict[str, tuple[bytes, float | None, str | None]] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    spec: WorldSpec
+    cloud: FakeCloud
+    sandbox: Sandbox
+    compartment: str
+    ledger: Ledger = field(default_factory=Ledger)
+    _operator: Operator | None = None
+
+    @classmethod
+    def build(cls, spec: WorldSpec) -> World:
+        cloud = FakeCloud(regions=list(spec.regions), interleave_seed=spec.seed, start=START).__enter__()
+        try:
+            compartment = cloud.create_compartment("images")
+            env = {"IR_DEFAULT_REGIONS": ",".join(spec.default_regions)}
+            if spec.keep_versions is not None:
+                env |= {"IR_KEEP_VERSIONS": str(spec.keep_versions), "IR_MIN_AGE_HOURS": "1"}
+            sandbox = deploy(cloud, list(spec.regions), compartment, env, containers=spec.containers)
+        except BaseException:
+            cloud.__exit__(None, None, None)
+            raise
+        logs.enable(False)  # thousands of runs: the log lines are not what is checked
+        world = cls(spec, cloud, sandbox, compartment)
+        for region in spec.regions:
+            # The adversary reads what lands (it may not delete or overwrite): a rule of its own.
+            cloud.events.create_rule(region, _LANDING_CREATED, world._tap, display_name="adversary-tap")
+        return world
+
+    def _tap(self, event: dict) -> None:
+        name = event["data"]["resourceName"]
+        region = next(r["region"] for r in reversed(self.cloud.events.emitted) if r["eventID"] == event["eventID"])
+        with self.cloud.lock:
+            bucket = self.cloud.objectstorage(region).bucket(self.sandbox.namespace, self.sandbox.config.landing_bucket)
+            found = bucket.objects.get(name)
+            if found is not None and name not in self.ledger.tapped:
+                self.ledger.tapped[name] = (found.data, found.declared_size_gb, found.multipart_md5)
+
+    def close(self) -> None:
+        self.cloud.__exit__(None, None, None)
+        logs.enable(True)
+
+    @property
+    def operator(self) -> Operator:
+        """The operator's view of the source region, as `image-replicator --fake` builds it."""
+        if self._operator is None:
+            source = self.spec.source
+            options = AuthOptions(
+                fake=self.cloud.config(source),
+                fake_env=dict(self.sandbox.region_env[source]),
+                clock=self.cloud.clock.now,
+            )
+            self._operator = Operator(options, env={})
+        return self._operator
+
+    def now(self) -> datetime:
+        return self.cloud.clock.now()
+
+    def age(self, image: Image) -> timedelta:
+        return self.now() - image.time_created

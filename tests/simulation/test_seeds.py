@@ -1,0 +1,76 @@
+"""The simulator's seed set, run on every change: each seed's world and script, every invariant held.
+
+A seed that fails prints its shrunk script; keep it below as a regression test, named after
+what it broke, with the script as the simulator printed it.
+"""
+
+import pytest
+
+from sim.__main__ import CI_SEEDS, KNOWN_OPEN, describe
+from sim.actions import CreateImage, DropEvents, ForgeAnswer, KillAfter, Pass, ReplayPair, Wait
+from sim.runner import run
+from sim.world import WorldSpec
+
+STEPS = 20
+
+
+@pytest.mark.parametrize("seed", list(CI_SEEDS))
+def test_a_seeded_run_holds_every_invariant(seed):
+    result = run(seed, steps=STEPS)
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize("seed", sorted(KNOWN_OPEN))
+@pytest.mark.xfail(strict=True, reason="an open violation the simulator found (sim.__main__.KNOWN_OPEN)")
+def test_a_known_open_seed_still_breaks_its_invariant(seed):
+    result = run(seed, steps=STEPS)
+    assert result.ok, describe(result)
+
+
+# ----- regressions: scripts the simulator found, shrunk --------------------------------------------
+# Seed 0's world: us-ashburn-1 (source), us-phoenix-1 and eu-frankfurt-1, two containers each.
+THREE_REGIONS = 0
+
+
+def test_the_world_of_the_regression_seed_has_three_regions():
+    assert WorldSpec.draw(THREE_REGIONS).regions == ("us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1")
+
+
+def test_a_genuine_pair_replayed_into_a_region_the_image_never_targeted_is_not_imported_and_is_removed():
+    """'misdirection', then 'leftovers': a signed manifest and its image, copied from Phoenix's landing
+    bucket into Frankfurt's, made a replica there; refused, its image object stayed behind."""
+    result = run(
+        THREE_REGIONS,
+        [CreateImage("img0", ("us-phoenix-1",), settle=True), ReplayPair("img0", "eu-frankfurt-1"), Pass(), Pass()],
+    )
+    assert result.ok, describe(result)
+
+
+def test_status_does_not_believe_a_forged_answer_whose_event_was_lost():
+    """'truth': an unsigned `done` answer in staging, its event lost, made status --summary say protected."""
+    result = run(
+        THREE_REGIONS,
+        [
+            DropEvents("*", 1000),
+            CreateImage("img0", ("us-phoenix-1",), settle=True),
+            ForgeAnswer("img0", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_an_image_on_its_way_to_available_is_in_the_report():
+    """'visibility': an image not yet AVAILABLE (or being exported) was missing from status --summary."""
+    result = run(THREE_REGIONS, [CreateImage("img0", ("us-phoenix-1",)), Wait(1)])
+    assert result.ok, describe(result)
+
+
+def test_a_container_dying_right_after_a_copy_does_not_wedge_the_replication():
+    """'convergence': the step died after its third CopyObject, before its record was written; the retry
+    issued a new manifest version, whose copy met the first one (412, counted as landed), and the
+    targets' answers about the first version were waited past for ever ("lagging", RPO alarm)."""
+    assert len(WorldSpec.draw(16).regions) == 4
+    result = run(
+        16, [KillAfter("CopyObject", 3), CreateImage("img3", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"))]
+    )
+    assert result.ok, describe(result)
