@@ -22,7 +22,7 @@ from oci._vendor.requests.exceptions import ConnectionError as SdkConnectionErro
 from oci._vendor.requests.exceptions import ConnectTimeout, ReadTimeout
 
 from .compute.models import ComputeBackend, Image
-from .core import auth, errors
+from .core import auth, backoff, errors
 from .core.clock import SimClock
 from .core.errors import OciError
 from .core.faults import ContainerDied, Faults
@@ -231,6 +231,8 @@ class FakeCloud:
             target="oci._vendor.requests.adapters.HTTPAdapter.send", assert_all_requests_are_fired=False
         )
         self._mock.__enter__()
+        self._no_sleep = backoff.without_sleeping()
+        self._no_sleep.__enter__()
         for method in ("GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"):
             self._mock.add_callback(method, re.compile(r".*"), callback=self._responses_callback, content_type=None)
         return self
@@ -242,6 +244,7 @@ class FakeCloud:
             self._loopback.stop()
         if self._mock is not None:
             self._mock.__exit__(*exc)
+            self._no_sleep.__exit__(None, None, None)
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
 
