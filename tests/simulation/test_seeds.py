@@ -7,7 +7,19 @@ what it broke, with the script as the simulator printed it.
 import pytest
 
 from sim.__main__ import CI_SEEDS, KNOWN_OPEN, describe
-from sim.actions import CreateImage, DropEvents, ForgeAnswer, KillAfter, Pass, ReplayPair, Wait
+from sim.actions import (
+    CreateImage,
+    DeleteBookkeeping,
+    DeleteReplica,
+    DeleteSource,
+    DropEvents,
+    FailCall,
+    ForgeAnswer,
+    KillAfter,
+    Pass,
+    ReplayPair,
+    Wait,
+)
 from sim.runner import run
 from sim.world import WorldSpec
 
@@ -73,4 +85,62 @@ def test_a_container_dying_right_after_a_copy_does_not_wedge_the_replication():
     result = run(
         16, [KillAfter("CopyObject", 3), CreateImage("img3", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"))]
     )
+    assert result.ok, describe(result)
+
+
+def test_deleting_a_source_whose_replicas_were_all_retired_leaves_no_manifest_in_staging():
+    """'leftovers' (seed 1): retention retired the only replica of an older family version; its
+    source's deletion staged a deletion manifest for no receiving target, which no answer would
+    ever clear."""
+    result = run(
+        1,
+        [
+            CreateImage("img1", ("us-phoenix-1",), "web"),
+            FailCall("ListImages", 503, 5),
+            Wait(20),
+            CreateImage("img3", (), "db"),
+            Wait(20),
+            CreateImage("img4", ("us-phoenix-1",)),
+            FailCall("ListImages", 500, 6, "us-ashburn-1"),
+            CreateImage("img5", ("us-phoenix-1",), "db"),
+            Wait(5),
+            Pass(),
+            DeleteSource("img3"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_source_record_removed_by_hand_after_completion_is_rebuilt_not_started_again():
+    """'notices' (seed 116): with its record gone, the pass started the replication afresh: an export
+    tried again, a second "replicated" notice, a needless refresh."""
+    result = run(
+        116,
+        [
+            CreateImage("img2", ("eu-frankfurt-1", "us-phoenix-1")),
+            Wait(45),
+            DeleteBookkeeping("img2", "source-record", "us-ashburn-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize("deletion_event", ["delivered", "lost"])
+def test_a_replica_deleted_after_its_finish_died_is_made_again(deletion_event):
+    """'convergence' (seed 104): the finish died after its first landing removal, before its record
+    was written; the replica was then deleted. The record stayed `importing` for ever: the deletion
+    was ignored (not finished) and the pass found nothing to do (no image, nothing landed)."""
+    drop = [DropEvents("*deleteimage", 10)] if deletion_event == "lost" else []
+    result = run(
+        104,
+        [CreateImage("img4", (), "db"), KillAfter("DeleteObject", 1), *drop, DeleteReplica("img4", "eu-frankfurt-1")],
+    )
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize("seed", [124, 127])
+def test_two_deletions_of_successive_replicas_send_two_notices_that_read_apart(seed):
+    """'notices' (seeds 124, 127): a replica deleted, made again, and deleted again gave two notices
+    with the same title and body; each now names the import attempt whose replica was deleted."""
+    result = run(seed, steps=STEPS)
     assert result.ok, describe(result)

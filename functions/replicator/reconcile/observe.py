@@ -31,7 +31,7 @@ from ..naming import (
     source_id_from_record,
 )
 from ..records.replica import ReplicaRecord
-from ..records.source import SourceRecord
+from ..records.source import COMPLETE, REPLICATED, SourceRecord
 from ..records.store import Read
 from ..runtime import Runtime
 from ..steps.acknowledge import genuine
@@ -423,6 +423,10 @@ def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
             on_replica_deleted=config.on_replica_deleted,
             max_attempts=config.max_attempts,
         )
+    if exported is not None:
+        # Whoever completes a replication sends its notices and then removes the export: with the
+        # export still there, they are still due (the next answer, or the pass, sends them).
+        record.notices = [n for n in record.notices if n != REPLICATED and not n.startswith(COMPLETE)]
     if image is None and record.targets and all(p.state == "deleted" for p in record.targets.values()):
         record.close("source image deleted")
     return record

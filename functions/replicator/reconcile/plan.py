@@ -32,6 +32,8 @@ from .actions import Action
 from .settled import shapes_due
 
 ANSWER_CHECK_AFTER = timedelta(minutes=30)
+# Longer than a listing may lag behind a CreateImage: the import's image is listed by then.
+IMPORT_VANISHED_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,11 @@ def plan_source(
             out.append(planned(Action.REFRESH, f"no longer opted in: {decision.reason}", subject))
         return out
     if record is None:
+        if acks:
+            # Targets answered a replication whose record is gone (removed by hand): rebuilt from
+            # what is observed, it goes on where it was; started afresh, it would export, notify
+            # and refresh again.
+            return [*out, repairs(source_id, "source", "missing, though its targets answered")]
         return [planned(Action.EXPORT, "opted in, not exported", subject)] if decision.replicate else out
     if record.closed:
         return out
@@ -261,6 +268,11 @@ def plan_replica(
             ]
         if image is not None:
             return [*out, planned(Action.LANDED, "the import's start was not recorded", image)]
+        if part.started_at is not None and now - part.started_at > IMPORT_VANISHED_AFTER:
+            # An import makes its image at once: none listed, none recorded and nothing landed
+            # to import again means its image went before its finish was recorded.
+            lost = LostReplica(source_id, "")
+            return [*out, planned(Action.LOST, "the import left no image and nothing landed", lost)]
         return out
     if image is not None and (newest is not None or record.manifest is not None):
         reason = (

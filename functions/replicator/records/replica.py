@@ -166,7 +166,12 @@ class ReplicaRecord(BaseModel):
 
     def mark_lost(self, now: datetime) -> None:
         self.state, self.lost_at = "lost", now
-        self.error = f"replica {self.import_.replica_image_id} was deleted in this region"
+        replica = self.import_.replica_image_id
+        self.error = (
+            f"replica {replica} was deleted in this region"
+            if replica
+            else "the import's image was deleted in this region before it was finished"
+        )
 
     def count_afresh(self) -> None:
         """An operator's retry."""

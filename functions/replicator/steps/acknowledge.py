@@ -101,6 +101,8 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
                 "source_image_id": ack.source_id,
                 "source_region": runtime.region,
                 "target_region": ack.target,
+                # Which replica: each new one there is a new import attempt, so two deletions read apart.
+                "import_attempt": ack.attempt,
                 "action": "replicating again" if config.on_replica_deleted == "recreate" else "reported only",
             },
         )

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -231,6 +231,10 @@ class Step(Generic[I, R]):
     source_id: Callable[[I], str]
     new_record: Callable[[Runtime, I], R]
     run: Callable[[StepContext, I], StepResult]
+    # A step that only ever follows earlier ones (an answer arriving) finds its record missing only
+    # when it was lost: it then rebuilds it from what is observed instead of starting afresh, so
+    # what the lost record had done (notices sent, cleanup owned) is not done twice.
+    rebuilds_missing: bool = False
 
 
 def execute(
@@ -248,11 +252,16 @@ def execute(
     stale one costs a retry of the write, never a wrong write, as every write is conditional.
     """
     source_id = step.source_id(subject)
+
+    def new() -> Any:
+        found = rebuild(runtime, source_id) if step.rebuilds_missing else None
+        return found if found is not None else step.new_record(runtime, subject)
+
     ctx = StepContext(
         runtime,
         step.side,
         source_id,
-        lambda: step.new_record(runtime, subject),
+        new,
         now or runtime.now(),
         step.name,
         rebuild,

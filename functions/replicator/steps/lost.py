@@ -4,7 +4,9 @@ The region no longer protects the image: the record says so and the source is an
 `lost`, so that it counts the region exposed from now on and, unless configured to only
 report (`IR_ON_REPLICA_DELETED=report`), replicates again. The next copy that lands is
 imported as a new attempt. Reached from the replica's `deleteimage` event and from the
-pass, which sees the replica missing from the region's image listing.
+pass, which sees the replica missing from the region's image listing. An import whose image
+is gone before its finish was recorded (a finish that died, then a deletion) is lost alike:
+nothing else would ever end it.
 """
 
 from datetime import datetime
@@ -18,6 +20,8 @@ from .engine import Step, StepContext, StepResult, chain
 
 
 def blocker(record: ReplicaRecord, subject: LostReplica) -> str | None:
+    if record.state == "importing" and record.import_.replica_image_id in (None, subject.replica_id or None):
+        return None  # the import's image went before its finish was recorded (a finish that died, say)
     if record.state != "done":
         return f"the replica is {record.state}, not finished"
     if record.import_.replica_image_id != subject.replica_id:
@@ -38,7 +42,7 @@ def run(ctx: StepContext, subject: LostReplica) -> StepResult:
         return StepResult("ignored", reason)
     # The listing or an event says it is gone; the image itself decides (a listing can lag).
     try:
-        image = ctx.runtime.compute.get_image(subject.replica_id)
+        image = ctx.runtime.compute.get_image(subject.replica_id) if subject.replica_id else None
     except NotFound:
         image = None
     if image is not None and image.lifecycle_state != "DELETED":

@@ -11,7 +11,7 @@ from ..errors import ReplicatorError
 from ..integrity import signed
 from ..manifest import ReplicationManifest
 from ..naming import manifest_object, peer_manifest_object
-from ..records.source import SourceRecord
+from ..records.source import SourceRecord, TargetPart
 from ..runtime import Runtime
 from ..tenancies import place
 
@@ -40,15 +40,23 @@ def stage(runtime: Runtime, manifest: ReplicationManifest) -> dict[str | None, s
     return staged
 
 
+def receives(part: TargetPart) -> bool:
+    """Whether a target has (or will have) a replica that a newer manifest applies to."""
+    return part.state in RECEIVING and not (part.state == "failed" and part.gave_up and part.replica_image_id is None)
+
+
 def publish(runtime: Runtime, record: SourceRecord, manifest: ReplicationManifest) -> dict[str, str | None]:
     """Write `manifest` in staging and copy it to each receiving target; per target, None or the error."""
     config = runtime.config
+    receiving = [t for t, part in sorted(record.targets.items()) if receives(part)]
+    if not receiving:
+        # Staged for nobody, it would wait in staging for answers that never come (a deletion of
+        # an image whose replicas were all retired, say).
+        return {}
     manifest = addressed(runtime, manifest)
     staged = stage(runtime, manifest)
     sent: dict[str, str | None] = {}
-    for target, part in sorted(record.targets.items()):
-        if part.state not in RECEIVING or (part.state == "failed" and part.gave_up and part.replica_image_id is None):
-            continue
+    for target in receiving:
         with logs.bound(target_region=target):
             namespace, region = runtime.destination(target)
             try:

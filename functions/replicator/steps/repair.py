@@ -1,4 +1,5 @@
-"""Either side (reconcile): a record that cannot be read is rebuilt from what is observed."""
+"""Either side (reconcile): a record that cannot be read, or that is missing while the cloud shows its
+replication, is rebuilt from what is observed."""
 
 from ..subjects import RecordRepair
 from .cleanup import new_replica, new_source
@@ -6,12 +7,19 @@ from .engine import Step, StepContext, StepResult
 
 
 def repaired(ctx: StepContext, repair: RecordRepair) -> StepResult:
-    """Loading the record rebuilt it (see StepContext.load); nothing else to do."""
-    rebuilt = ctx.record is not None and ctx.record.rebuilt_at is not None
+    """Loading the record rebuilt it (see StepContext.load); a missing one is rebuilt by claiming it."""
+    if ctx.record is None:
+        reason = ctx.claim(lambda record: None)
+        return (
+            StepResult("ignored", reason)
+            if reason
+            else StepResult("done", "missing record rebuilt from what is observed")
+        )
+    rebuilt = ctx.record.rebuilt_at is not None
     return StepResult(
         "done" if rebuilt else "ignored", "record rebuilt from what is observed" if rebuilt else "record readable"
     )
 
 
-SOURCE = Step("repair", "source", lambda s: s.source_id, new_source, repaired)
-REPLICA = Step("repair", "replica", lambda s: s.source_id, new_replica, repaired)
+SOURCE = Step("repair", "source", lambda s: s.source_id, new_source, repaired, rebuilds_missing=True)
+REPLICA = Step("repair", "replica", lambda s: s.source_id, new_replica, repaired, rebuilds_missing=True)
