@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=len(CI_SEEDS), help="how many seeds (default: CI's set)")
     parser.add_argument("--first-seed", type=int, default=0, help="the first seed; the others follow it")
-    parser.add_argument("--steps", type=int, default=20, help="actions per script")
+    parser.add_argument("--steps", type=int, default=16, help="actions per script (CI's seed set plays 20)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes")
     parser.add_argument("--seed", type=int, help="replay one seed (with --script: that script)")
     parser.add_argument("--script", type=Path, help="a script file, one action per line")
@@ -71,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     failed: list[RunResult] = []
     by_invariant: Counter[str] = Counter()
     interactive = sys.stderr.isatty()
-    with multiprocessing.get_context("spawn").Pool(max(args.jobs, 1)) as pool:
+    # Forked workers start with the modules this process imported (the SDK takes seconds to load);
+    # no thread runs here yet. Elsewhere, spawned ones.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(max(args.jobs, 1)) as pool:
         for result in pool.imap_unordered(run_and_shrink, jobs):
             done += 1
             steps += result.steps

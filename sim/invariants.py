@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from replicator.decision import decide
-from replicator.images import ImageFacts
 from replicator.protection import COVERED, ImageProtection
-from replicator_tools.inventory import protections
+from replicator_tools.inventory import plan, protections
 
 from .world import World
 
@@ -80,12 +78,11 @@ def check_converged(world: World) -> list[Violation]:
     """Once faults stop and passes ran: every opted-in image protected everywhere it asks, nothing left over."""
     out = check(world)
     view = _operator_view(world)
-    config = world.sandbox.config
-    for key, image in world.ledger.images.items():
-        if image.lifecycle_state != "AVAILABLE":
-            continue
-        decision = decide(ImageFacts.model_validate(_facts(image)), world.spec.source, config)
-        if not decision.replicate:
+    keys = {image.id: key for key, image in world.ledger.images.items()}
+    # Which images should replicate where: the operator's `plan` (the function's own decision).
+    for image, decision in plan(world.operator.runtime(), [world.compartment]):
+        key = keys.get(image.id)
+        if key is None or image.lifecycle_state != "AVAILABLE" or not decision.replicate:
             continue
         shown = view.get(image.id)
         found = replicas(world, image.id)
@@ -97,18 +94,6 @@ def check_converged(world: World) -> list[Violation]:
                 out.append(Violation("truth", f"{key} is reported protected in {region}, which holds no replica"))
     out += [Violation("leftovers", name) for name in leftovers(world)]
     return out
-
-
-def _facts(image) -> dict:
-    return {
-        "id": image.id,
-        "display_name": image.display_name,
-        "compartment_id": image.compartment_id,
-        "lifecycle_state": image.lifecycle_state,
-        "freeform_tags": dict(image.freeform_tags),
-        "defined_tags": {k: dict(v) for k, v in image.defined_tags.items()},
-        "time_created": image.time_created,
-    }
 
 
 def leftovers(world: World) -> list[str]:

@@ -69,7 +69,7 @@ def _target(
     now: datetime,
 ) -> TargetProtection:
     current = record.manifest_issued if record is not None else 0
-    mine = [a for a in answers if a.target == region and a.issued >= current]
+    mine = [a for a in answers if a.target == region and a.issued >= current and (record is None or record.takes(a))]
     newest = max(mine, key=lambda a: a.rank) if mine else None
     if (newest is not None and newest.outcome == "retired") or (part is not None and part.state == "retired"):
         return TargetProtection(region=region, state="retired", reason="a newer version of its family is kept")

@@ -12,7 +12,7 @@ from . import logs, ocids
 from .cloudevents import CloudEvent, EventKind, parse_event, parse_json
 from .decision import decide
 from .errors import Conflict, InvalidEvent, NotFound, PermanentError, TransientError
-from .naming import AckName, LandedObject, parse_ack, parse_landed
+from .naming import SOURCE_REGION_TAG, AckName, LandedObject, parse_ack, parse_landed
 from .reconcile.request import ReconcileRequest
 from .records.replica import ReplicaRecord
 from .records.source import SourceRecord
@@ -117,7 +117,8 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
         if replica_of:
             if not ocids.is_image(replica_of):
                 raise Ignored("a deleted image whose replica-of tag names no image")
-            return LostReplica(replica_of, image_id)
+            tags = image.freeform_tags if image else event.data.freeform_tags
+            return LostReplica(replica_of, image_id, tags.get(SOURCE_REGION_TAG, ""))
         return DeletedSource(image_id, image.display_name if image else event.data.resource_name)
     if image is not None and image.replica_of:
         return Replica(image)  # a DELETED replica is an import that failed: the finish records it

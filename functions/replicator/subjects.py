@@ -73,6 +73,7 @@ class LostReplica:
 
     source_id: str
     replica_id: str
+    source_region: str = ""  # its replica-source-region tag: where to answer without a record here
 
 
 @dataclass(frozen=True)

@@ -144,3 +144,35 @@ def test_two_deletions_of_successive_replicas_send_two_notices_that_read_apart(s
     with the same title and body; each now names the import attempt whose replica was deleted."""
     result = run(seed, steps=STEPS)
     assert result.ok, describe(result)
+
+
+def test_a_replica_deleted_after_its_record_was_removed_by_hand_is_answered_lost():
+    """'truth' (seed 114): the target's record was removed, then the replica deleted; the loss was
+    ignored for want of a record, and the source said protected for ever. The deleted replica's
+    tags now say whose it was, and its loss is answered naming it."""
+    result = run(
+        114,
+        [
+            CreateImage("img1", ("eu-frankfurt-1", "us-phoenix-1")),
+            FailCall("ListImages", "timeout", 2, "us-ashburn-1"),
+            DeleteBookkeeping("img1", "replica-record", "us-phoenix-1"),
+            DeleteReplica("img1", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_replica_whose_record_was_removed_by_hand_is_adopted_and_its_later_loss_seen_by_the_pass():
+    """Item 3's class: a finished replica without a record was never adopted, so its deletion, with
+    the event lost, went unseen. The pass adopts it from its tags; the next one sees it gone."""
+    result = run(
+        114,
+        [
+            CreateImage("img1", ("eu-frankfurt-1", "us-phoenix-1"), settle=True),
+            DeleteBookkeeping("img1", "replica-record", "us-phoenix-1"),
+            Pass(),
+            DropEvents("*deleteimage", 10),
+            DeleteReplica("img1", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

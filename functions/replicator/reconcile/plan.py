@@ -8,7 +8,7 @@ from ..decision import Decision
 from ..families import family_of, keep_of, plan_family
 from ..images import ImageFacts
 from ..manifest import ReplicaSpec
-from ..naming import AckName, LandedObject, image_object, manifests_prefix, newest_manifest, parse_ack
+from ..naming import AckName, LandedObject, image_object, manifests_prefix, newest_manifest
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..steps import deadline, settle
@@ -69,10 +69,10 @@ def plan_source(
     out: list[Planned] = []
     if record is not None:
         for target in sorted({a.target for a in acks}):
-            newest = max((a for a in acks if a.target == target), key=lambda a: a.rank)
-            part = record.targets.get(target)
-            current = parse_ack(prefix, part.answer) if part and part.answer else None
-            if current is None or newest.rank > current.rank:
+            newest = max(
+                (a for a in acks if a.target == target and record.takes(a)), key=lambda a: a.rank, default=None
+            )
+            if newest is not None:
                 out.append(
                     planned(
                         Action.ACKNOWLEDGE,

@@ -164,6 +164,12 @@ class ReplicaRecord(BaseModel):
         if self.state == "done":
             self.state, self.retired_at, self.retired_reason = "retired", now, reason
 
+    def adopted(self, replica_id: str) -> None:
+        """A record this region had lost, rebuilt from the replica its tags say it made: finished."""
+        part = self.import_
+        part.attempt, part.state, part.replica_image_id = max(part.attempt, 1), "done", replica_id
+        self.state = "done"
+
     def mark_lost(self, now: datetime) -> None:
         self.state, self.lost_at = "lost", now
         replica = self.import_.replica_image_id

@@ -5,7 +5,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..naming import AckName
+from ..naming import AckName, parse_ack
 from .lease import Lease
 
 SCHEMA_VERSION: Final = 2
@@ -252,6 +252,33 @@ class SourceRecord(BaseModel):
                 part.state, part.applied_issued = "deleted", issued
         if all(p.state == "deleted" for p in self.targets.values()):
             self.closed = "source image deleted"
+
+    def recorded_answer(self, target: str) -> AckName | None:
+        """The answer recorded for `target`, read back from its object name."""
+        part = self.targets.get(target)
+        if part is None or not part.answer:
+            return None
+        marker = f"acks/{self.source_image_id}/"
+        at = part.answer.rfind(marker)
+        return parse_ack(part.answer[:at], part.answer) if at >= 0 else None
+
+    def takes(self, ack: AckName) -> bool:
+        """Whether `ack` is news for its target: newer than the answer recorded, or the loss of the
+        very replica recorded done there (a target that lost its own record answers a loss without
+        knowing which version it had answered: it names the replica instead). After such a loss,
+        the earlier `done` of that replica is old news, whatever its rank."""
+        part = self.targets.get(ack.target)
+        current = self.recorded_answer(ack.target)
+        if current is None:
+            return True
+        same_replica = ack.replica != "-" and ack.replica == current.replica
+        if current.outcome == "lost" and ack.outcome == "done" and same_replica:
+            return False
+        if ack.rank > current.rank:
+            return True
+        return (
+            ack.outcome == "lost" and part is not None and part.state == "done" and ack.replica == part.replica_image_id
+        )
 
     def apply_answer(
         self, ack: AckName, name: str, now: datetime, *, on_replica_deleted: str = "recreate", max_attempts: int = 3

@@ -8,18 +8,13 @@ source reads its body only to report a failure's reason.
 from datetime import datetime
 
 from .. import integrity, logs
-from ..naming import AckName, acks_prefix, image_object, manifests_prefix, parse_ack
+from ..naming import AckName, acks_prefix, image_object, manifests_prefix
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..records.store import parse
 from ..runtime import Runtime
 from ..tenancies import place
 from .engine import Step, StepContext, StepResult
-
-
-def current_answer(record: SourceRecord, target: str, prefix: str) -> AckName | None:
-    part = record.targets.get(target)
-    return parse_ack(prefix, part.answer) if part and part.answer else None
 
 
 def signed_by_its_target(runtime: Runtime, ack: AckName) -> bool:
@@ -48,9 +43,8 @@ def genuine(runtime: Runtime, ack: AckName, bucket: str | None = None) -> bool:
     return False
 
 
-def blocker(record: SourceRecord, ack: AckName, prefix: str) -> str | None:
-    known = current_answer(record, ack.target, prefix)
-    if known is not None and known.rank >= ack.rank:
+def blocker(record: SourceRecord, ack: AckName) -> str | None:
+    if not record.takes(ack):
         return "this answer (or a newer one) is already recorded"
     return None
 
@@ -87,7 +81,7 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
     # Not exclusive: an answer is recorded whatever else is under way on the replication.
     reason = ctx.claim(
         applied(ack, name, ctx.now, owner, config.on_replica_deleted, config.max_attempts),
-        lambda r: blocker(r, ack, config.object_prefix),
+        lambda r: blocker(r, ack),
         exclusive=False,
     )
     if reason:

@@ -8,8 +8,9 @@ to IR_MAX_ATTEMPTS, after which this region gives up and answers so.
 from functools import partial
 
 from ..fanout import fan_out
+from ..images import ImageFacts
 from ..manifest import ReplicationManifest
-from ..naming import image_object, manifest_object
+from ..naming import SOURCE_REGION_TAG, image_object, manifest_object
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import Replica
@@ -51,6 +52,8 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
     if manifest is None:
         found = newest_landed_manifest(runtime, subject.source_id)
         if found is None:
+            if record is None and replica.lifecycle_state == "AVAILABLE" and source_region(replica):
+                return adopt(ctx, replica)
             return StepResult("ignored", "no record and no manifest of this replication here")
         manifest, name = found
     if record is not None:
@@ -107,10 +110,24 @@ def failed(
     return StepResult("failed", f"{why}; the next pass tries again", change)
 
 
+def source_region(replica: ImageFacts) -> str:
+    return replica.freeform_tags.get(SOURCE_REGION_TAG, "")
+
+
+def adopt(ctx: StepContext, replica: ImageFacts) -> StepResult:
+    """A finished replica whose record is gone (removed by hand): its tags say it is ours and whose it
+    is, so the record is made again as finished, without answering (the source has its answer).
+    A later loss of it is then seen, and answered, as any other's."""
+    reason = ctx.claim(lambda r: r.adopted(replica.id), lambda r: None if r.state == "waiting" else r.state)
+    if reason:
+        return StepResult("ignored", f"already recorded ({reason})")
+    return StepResult("done", f"replica {replica.id} adopted: its record was missing")
+
+
 def new_record(runtime: Runtime, subject: Replica) -> ReplicaRecord:
     return ReplicaRecord(
         source_image_id=subject.source_id,
-        source_region="",
+        source_region=source_region(subject.image),
         target_region=runtime.region,
         display_name=subject.image.display_name,
     )

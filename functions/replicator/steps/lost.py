@@ -33,11 +33,26 @@ def lost(now: datetime):
     return lambda r: r.mark_lost(now)
 
 
+def adopted(subject: LostReplica):
+    return lambda r: r.adopted(subject.replica_id)
+
+
+def unrecorded(record: ReplicaRecord, subject: LostReplica) -> str | None:
+    """A record made just now for a replica this region no longer has a record of (see run)."""
+    if record.state == "waiting" and record.import_.replica_image_id is None:
+        return None
+    return blocker(record, subject)
+
+
 def run(ctx: StepContext, subject: LostReplica) -> StepResult:
     record: ReplicaRecord | None = ctx.record
-    if record is None:
+    # Without a record (removed by hand), the deleted replica's own tags still say it was ours and
+    # where its source is: the loss is answered all the same, naming the replica, which the
+    # source recognises as the one it holds done.
+    adopt = record is None and bool(subject.source_region and subject.replica_id)
+    if record is None and not adopt:
         return StepResult("ignored", "no replication of this image is recorded in this region")
-    reason = blocker(record, subject)
+    reason = blocker(record, subject) if record is not None else None
     if reason:
         return StepResult("ignored", reason)
     # The listing or an event says it is gone; the image itself decides (a listing can lag).
@@ -48,16 +63,19 @@ def run(ctx: StepContext, subject: LostReplica) -> StepResult:
     if image is not None and image.lifecycle_state != "DELETED":
         return StepResult("ignored", f"the replica exists ({image.lifecycle_state})")
     prefix = ctx.config.object_prefix
-    reason = ctx.claim(
-        chain(lost(ctx.now), answered("lost", prefix, ctx.now, ctx.runtime)), lambda r: blocker(r, subject)
-    )
+    change = chain(lost(ctx.now), answered("lost", prefix, ctx.now, ctx.runtime))
+    if adopt:
+        change = chain(adopted(subject), change)
+    reason = ctx.claim(change, lambda r: (unrecorded if adopt else blocker)(r, subject))
     if reason:
         return StepResult("ignored", reason)
     return StepResult("done", f"replica {subject.replica_id} is gone; the source region is told", after=send)
 
 
 def new_record(runtime: Runtime, subject: LostReplica) -> ReplicaRecord:
-    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
+    return ReplicaRecord(
+        source_image_id=subject.source_id, source_region=subject.source_region, target_region=runtime.region
+    )
 
 
 STEP = Step("lost", "replica", lambda s: s.source_id, new_record, run)
