@@ -14,10 +14,13 @@ from sim.actions import (
     DeleteSource,
     DropEvents,
     FailCall,
+    FailWork,
     ForgeAnswer,
+    Jump,
     KillAfter,
     Pass,
     ReplayPair,
+    Retag,
     Wait,
 )
 from sim.runner import run
@@ -173,6 +176,51 @@ def test_a_replica_whose_record_was_removed_by_hand_is_adopted_and_its_later_los
             Pass(),
             DropEvents("*deleteimage", 10),
             DeleteReplica("img1", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_region_dropped_from_the_tags_after_its_replica_was_deleted_is_not_waited_for():
+    """'convergence' (seed 272): the replica was deleted (answered lost, to be made again), then the
+    tags dropped its region; the pass planned an export the export step refused, for ever."""
+    result = run(
+        272,
+        [
+            CreateImage("img0", ()),
+            DeleteBookkeeping("img0", "source-record", "us-ashburn-1"),
+            DeleteReplica("img0", "us-phoenix-1"),
+            Retag("img0", ("eu-frankfurt-1", "uk-london-1")),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_source_record_rebuilt_from_a_retired_answer_knows_its_export_happened():
+    """'convergence' (seed 237): the record, removed by hand, was rebuilt from the answers, but a
+    `retired` answer did not count as proof of the export; the pass planned exports for ever."""
+    result = run(
+        237,
+        [
+            CreateImage("img1", (), "web"),
+            Pass(),
+            DeleteBookkeeping("img1", "source-record", "us-ashburn-1"),
+            CreateImage("img6", (), "web"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_newer_manifest_whose_copy_failed_is_sent_again():
+    """'convergence' (seed 338): a retag sent a newer manifest to a finished target; its copy failed,
+    and the target stayed on the older version, reported lagging for ever."""
+    result = run(
+        338,
+        [
+            CreateImage("img1", (), "web"),
+            Jump(25),
+            FailWork("CopyObject"),
+            Retag("img1", ("eu-frankfurt-1", "us-phoenix-1")),
         ],
     )
     assert result.ok, describe(result)

@@ -1,7 +1,7 @@
 """The next step for each replication as this region sees it: a pure function of what exists."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..config import ReplicatorConfig
 from ..decision import Decision
@@ -34,6 +34,8 @@ from .settled import shapes_due
 ANSWER_CHECK_AFTER = timedelta(minutes=30)
 # Longer than a listing may lag behind a CreateImage: the import's image is listed by then.
 IMPORT_VANISHED_AFTER = timedelta(hours=1)
+# A manifest is a small object: its copy lands within minutes, and the target answers once it applied it.
+RESEND_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,13 @@ def plan_source(
         return [*out, planned(Action.EXPORT, f"attempt {export.attempt} failed: {export.error}", subject)]
     if export.state == "none":
         return [*out, planned(Action.EXPORT, "not exported", subject)] if decision.replicate else out
+    # A region the source no longer asks for is not given a replica again (one lost there after
+    # its tags dropped it waits for nothing).
+    asked = set(decision.targets)
     needing = tuple(
-        t for t, p in sorted(record.targets.items()) if p.state == "pending" or (p.state == "failed" and not p.gave_up)
+        t
+        for t, p in sorted(record.targets.items())
+        if t in asked and (p.state == "pending" or (p.state == "failed" and not p.gave_up))
     )
     if needing:
         if export_object:
@@ -162,14 +169,23 @@ def plan_source(
             )
     if record.answered and leftovers and not needing:
         out.append(planned(Action.CLEANUP, "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
-    settled = not needing and all(p.state in ANSWERED for p in record.targets.values())
+    settled = not needing and all(p.state in ANSWERED or t not in asked for t, p in record.targets.items())
     if settled:
-        why = drift(image, decision, record, now, config)
+        why = drift(image, decision, record, now, config) or behind(record, asked, now)
         if why:
             out.append(planned(Action.REFRESH, why, subject))
     elif not out:
         out.append(planned(Action.WAIT, "copies and imports under way"))
     return out
+
+
+def behind(record: SourceRecord, asked: set[str], now: datetime) -> str | None:
+    """Why the newest manifest must be sent again: a finished target still on an older one long after
+    it was sent (its copy failed on the way, say), or None."""
+    if not record.manifest_issued or now - datetime.fromtimestamp(record.manifest_issued / 1000, UTC) < RESEND_AFTER:
+        return None
+    late = record.behind(asked)
+    return f"the newest manifest has not reached {', '.join(late)}" if late else None
 
 
 def drift(

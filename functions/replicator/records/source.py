@@ -253,6 +253,14 @@ class SourceRecord(BaseModel):
         if all(p.state == "deleted" for p in self.targets.values()):
             self.closed = "source image deleted"
 
+    def behind(self, asked: set[str] | None = None) -> list[str]:
+        """The finished targets (of `asked`, default all) whose replica applies an older manifest than the newest."""
+        return sorted(
+            t
+            for t, p in self.targets.items()
+            if (asked is None or t in asked) and p.state == "done" and p.applied_issued < self.manifest_issued
+        )
+
     def recorded_answer(self, target: str) -> AckName | None:
         """The answer recorded for `target`, read back from its object name."""
         part = self.targets.get(target)

@@ -8,6 +8,8 @@ source reads its body only to report a failure's reason.
 from datetime import datetime
 
 from .. import integrity, logs
+from ..decision import decide
+from ..errors import NotFound
 from ..naming import AckName, acks_prefix, image_object, manifests_prefix
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
@@ -70,6 +72,16 @@ def failure_reason(ctx: StepContext, name: str) -> str:
     return "unknown"
 
 
+def still_asked(runtime: Runtime, ack: AckName) -> bool:
+    """Whether the source still asks for the region whose replica was deleted (read now: its tags
+    may have changed since the replication began)."""
+    try:
+        image = runtime.compute.get_image(ack.source_id)
+    except NotFound:
+        return False
+    return ack.target in decide(image, runtime.region, runtime.config).targets
+
+
 def run(ctx: StepContext, ack: AckName) -> StepResult:
     config, runtime = ctx.config, ctx.runtime
     name = ack.object(config.object_prefix)
@@ -78,9 +90,12 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
     if ack.target not in ctx.record.targets:
         return StepResult("ignored", f"{ack.target} is not a target of this replication")
     owner: dict = {}
+    on_deleted = config.on_replica_deleted
+    if ack.outcome == "lost" and on_deleted == "recreate" and not still_asked(runtime, ack):
+        on_deleted = "report"  # a region the source no longer asks for is not given a replica again
     # Not exclusive: an answer is recorded whatever else is under way on the replication.
     reason = ctx.claim(
-        applied(ack, name, ctx.now, owner, config.on_replica_deleted, config.max_attempts),
+        applied(ack, name, ctx.now, owner, on_deleted, config.max_attempts),
         lambda r: blocker(r, ack),
         exclusive=False,
     )
@@ -97,10 +112,10 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
                 "target_region": ack.target,
                 # Which replica: each new one there is a new import attempt, so two deletions read apart.
                 "import_attempt": ack.attempt,
-                "action": "replicating again" if config.on_replica_deleted == "recreate" else "reported only",
+                "action": "replicating again" if on_deleted == "recreate" else "reported only",
             },
         )
-        return StepResult("continued", f"{ack.target}'s replica was deleted; {config.on_replica_deleted}")
+        return StepResult("continued", f"{ack.target}'s replica was deleted; {on_deleted}")
     if owner.get("failed"):
         error = failure_reason(ctx, name)
         runtime.notifier.publish(

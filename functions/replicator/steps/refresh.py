@@ -5,7 +5,7 @@ its replicas follow: a newer manifest goes to every target. An image that no lon
 in closes its replication; its replicas stay as they are.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from ..manifest import ReplicaSpec
 from ..records.source import SourceRecord
@@ -30,6 +30,24 @@ def closed(reason: str):
     return lambda r: r.close(reason)
 
 
+def resend(ctx: StepContext, subject: SourceImage, record: SourceRecord, behind: list[str]) -> StepResult:
+    """The newest manifest, unchanged, again to the finished targets still on an older one (its copy
+    did not land): the same version, so nothing else is sent or recorded."""
+    assert record.manifest is not None
+    manifest = build_manifest(
+        ctx,
+        subject.image,
+        tuple(sorted(record.targets)),
+        record.export.object_size or 0,
+        None,
+        record.export.attempt,
+        name=record.manifest,
+    ).model_copy(update={"issued_at": datetime.fromtimestamp(record.manifest_issued / 1000, UTC)})
+    only = record.model_copy(update={"targets": {t: p for t, p in record.targets.items() if t in behind}})
+    sent = publish(ctx.runtime, only, manifest)
+    return StepResult("continued", f"the newest manifest sent again to {', '.join(sent) or 'none'}")
+
+
 def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     record: SourceRecord | None = ctx.record
     decision, image, config = subject.decision, subject.image, ctx.config
@@ -47,6 +65,9 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         image, ctx.runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined
     )
     new_targets = [t for t in decision.targets if t not in record.targets]
+    behind = record.behind(set(decision.targets))
+    if behind and not new_targets and record.manifest and record.manifest_fingerprint == spec.fingerprint():
+        return resend(ctx, subject, record, behind)
     reason = ctx.claim(with_targets(new_targets, ctx.now), lambda r: blocker(r, spec.fingerprint(), new_targets))
     if reason:
         return StepResult("ignored", reason)

@@ -21,7 +21,7 @@ def unsettled(record: SourceRecord) -> bool:
     return (
         record.answered
         and record.export.state != "done"
-        and any(p.state in ("done", "lost", "deleted") for p in record.targets.values())
+        and any(p.state in ("done", "lost", "deleted", "retired") for p in record.targets.values())
     )
 
 
