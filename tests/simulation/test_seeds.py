@@ -224,3 +224,19 @@ def test_a_newer_manifest_whose_copy_failed_is_sent_again():
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_region_dropped_from_the_tags_does_not_keep_the_export_and_manifests_for_ever():
+    """'leftovers' (seed 371): a retag dropped a region whose copy of the newer manifest failed; the
+    cleanup waited for that region's answer to the newest version, which never came."""
+    result = run(
+        371,
+        [
+            CreateImage("img0", (), "web"),
+            Wait(45),
+            DeleteReplica("img0", "eu-frankfurt-1"),
+            FailWork("CopyObject"),
+            Retag("img0", ("eu-frankfurt-1", "uk-london-1")),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -127,9 +127,14 @@ class SourceRecord(BaseModel):
     @property
     def answered(self) -> bool:
         """Every target has answered for the newest manifest (done, given up, or deleted)."""
-        return bool(self.targets) and all(
-            t.state in ANSWERED and (t.state == "failed" or t.applied_issued >= self.manifest_issued)
-            for t in self.targets.values()
+        return self.answered_by(None)
+
+    def answered_by(self, asked: set[str] | None) -> bool:
+        """Every target of `asked` (default: all) has answered for the newest manifest; a region the
+        source no longer asks for may keep an older one."""
+        wanted = [p for t, p in self.targets.items() if asked is None or t in asked]
+        return bool(wanted) and all(
+            p.state in ANSWERED and (p.state == "failed" or p.applied_issued >= self.manifest_issued) for p in wanted
         )
 
     @property
