@@ -240,3 +240,18 @@ def test_a_region_dropped_from_the_tags_does_not_keep_the_export_and_manifests_f
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_genuine_pair_replayed_into_a_target_that_lost_its_record_adopts_the_replica_there():
+    """'duplicates' (seed 35): the target's record was removed by hand and the adversary replayed the
+    genuine pair into that target: a second replica was imported beside the first."""
+    result = run(
+        35,
+        [
+            CreateImage("img0", ("us-phoenix-1",), "web"),
+            KillAfter("ListObjects", 5),
+            DeleteBookkeeping("img0", "replica-record", "us-phoenix-1"),
+            ReplayPair("img0", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

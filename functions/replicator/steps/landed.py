@@ -32,6 +32,7 @@ from ..naming import (
 )
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
+from ..subjects import Replica
 from ..tenancies import Peer, Place, as_target
 from . import family
 from .answer import answered, send
@@ -275,6 +276,15 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
             if i.replica_of == source_id and i.lifecycle_state in ("IMPORTING", "AVAILABLE")
         ]
         return found[0] if found else None
+
+    if known is None or known.import_.state == "none":
+        found = find_replica()
+        if found is not None and found.lifecycle_state == "AVAILABLE":
+            # A replica of this source is here though no import is recorded (its record was removed
+            # by hand, and its objects landed again): the finish adopts it with what landed.
+            from . import finish  # finish reads landed manifests through this module
+
+            return finish.run(ctx, Replica(found))
 
     def guard(record: ReplicaRecord) -> str | None:
         reason = import_blocker(record, ctx.now, config.max_attempts, find_replica)
