@@ -117,8 +117,10 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
         if replica_of:
             if not ocids.is_image(replica_of):
                 raise Ignored("a deleted image whose replica-of tag names no image")
-            tags = image.freeform_tags if image else event.data.freeform_tags
-            return LostReplica(replica_of, image_id, tags.get(SOURCE_REGION_TAG, ""))
+            # Where to answer without a record here comes from the deleted image as the cloud still
+            # shows it, never from the event's copy of its tags (an event proves nothing).
+            answer_to = image.freeform_tags.get(SOURCE_REGION_TAG, "") if image is not None else ""
+            return LostReplica(replica_of, image_id, answer_to)
         return DeletedSource(image_id, image.display_name if image else event.data.resource_name)
     if image is not None and image.replica_of:
         return Replica(image)  # a DELETED replica is an import that failed: the finish records it

@@ -167,7 +167,7 @@ def plan_source(
             out.append(
                 planned(Action.CHECK_COPY, "the copy should have landed by now", CopyCheck(source_id, target), target)
             )
-    if (record.answered or record.answered_by(asked)) and leftovers and not needing:
+    if record.answered_by(asked or None) and leftovers and not needing:
         out.append(planned(Action.CLEANUP, "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
     settled = not needing and all(p.state in ANSWERED or t not in asked for t, p in record.targets.items())
     if settled:

@@ -231,9 +231,9 @@ class Step(Generic[I, R]):
     source_id: Callable[[I], str]
     new_record: Callable[[Runtime, I], R]
     run: Callable[[StepContext, I], StepResult]
-    # A step that only ever follows earlier ones (an answer arriving) finds its record missing only
+    # A step that is planned only for a record that should exist (the repair) finds it missing only
     # when it was lost: it then rebuilds it from what is observed instead of starting afresh, so
-    # what the lost record had done (notices sent, cleanup owned) is not done twice.
+    # what the lost record had done (an export, notices sent, cleanup owned) is not done twice.
     rebuilds_missing: bool = False
 
 

@@ -1,7 +1,7 @@
 """The SDK's retry back-off, without sleeping: calls answered by the fake take no real time.
 
-The SDK's retry strategies wait between attempts with `time.sleep` (up to 10 s each with the
-replicator's settings). Against the fake, whose time is the simulated clock, those waits only
+The SDK's retry strategies wait between attempts with `time.sleep` (seconds each, growing
+with every attempt). Against the fake, whose time is the simulated clock, those waits only
 cost the tests real seconds: while a fake cloud is entered, the retry module's `time` sleeps
 not at all and counts what it was asked to wait. Everything else of `time` is the real one,
 so the SDK's own bound on the total elapsed time still holds. Functions served by fdk
