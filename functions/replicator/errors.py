@@ -58,3 +58,13 @@ class PreconditionFailed(Conflict):
 
 class TransientError(ReplicatorError):
     """Throttling, a 5xx, a timeout or a state that will settle: raise so the platform retries."""
+
+
+class Unreachable(TransientError):
+    """The endpoint did not answer at all (refused, unresolvable, timed out, TLS failed): `host`
+    is the endpoint's host, `cause` the network's own words."""
+
+    def __init__(self, reason: str, *, operation: str, host: str | None, cause: str):
+        super().__init__(reason, operation=operation)
+        self.host = host
+        self.cause = cause

@@ -307,7 +307,7 @@ def test_status_the_protection_report_and_the_gauges_show_a_dr_region_like_any_r
     (doc,) = json.loads(capsys.readouterr().out)["data"]
     assert {r["region"]: r["state"] for r in doc["regions"]} == {PHOENIX: "done", **dict.fromkeys(DR_TARGETS, "done")}
     dr = next(r for r in doc["regions"] if r["region"] == DR_TARGETS[0])
-    assert dr["replica_image_id"] and dr["note"] == "in tenancy dr: as its answers say"
+    assert dr["replica-image-id"] and dr["note"] == "in tenancy dr: as its answers say"
     exposed = world.cloud.metrics(SOURCE, name="exposed_images", targetRegion=DR_TARGETS[1])
     assert exposed and exposed[-1].value == 0
 

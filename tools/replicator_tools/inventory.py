@@ -32,6 +32,18 @@ def source_images(runtime: Runtime, compartments: list[str]) -> list[ImageFacts]
     return images
 
 
+def images_named(runtime: Runtime, compartments: list[str], name: str) -> list[ImageFacts]:
+    """Source images of the compartments whose display name is `name` (a filtered listing each)."""
+    found = []
+    for compartment in compartments:
+        found += [
+            i
+            for i in runtime.compute.list_images(compartment, display_name=name)
+            if i.lifecycle_state != "DELETED" and not i.replica_of and i.display_name == name
+        ]
+    return found
+
+
 def plan(runtime: Runtime, compartments: list[str]) -> list[tuple[ImageFacts, Decision]]:
     """Each source image with the decision the function would take for it now."""
     return [(image, decide(image, runtime.region, runtime.config)) for image in source_images(runtime, compartments)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -18,6 +19,7 @@ from ..errors import (
     PreconditionFailed,
     ReplicatorError,
     TransientError,
+    Unreachable,
 )
 
 T = TypeVar("T")
@@ -38,9 +40,38 @@ def call(operation: str, region: str, fn: Callable[[], T], **fields: Any) -> T:
         oci._vendor.requests.exceptions.RequestException,
     ) as exc:
         logs.info("api", operation=operation, api_region=region, status="transport-error", **fields)
-        raise TransientError(f"{operation} did not answer: {type(exc).__name__}", operation=operation) from None
+        host, cause = transport_cause(exc)
+        reason = f"{operation} did not answer: {host or 'the endpoint'} unreachable: {cause}"
+        raise Unreachable(reason, operation=operation, host=host, cause=cause) from None
     logs.info("api", operation=operation, api_region=region, status=getattr(result, "status", 200), **fields)
     return result
+
+
+# The texts nest reprs of reprs: quotes may come escaped.
+_HOST = re.compile(r"host=\\*'([^'\\]+)\\*'(?:, port=(\d+))?")
+_CAUSES = (
+    (re.compile(r"Failed to establish a new connection: ([^\"'()\\]+(?:\)[^\"'()\\]*)?)"), "{0}"),
+    (re.compile(r"(Name or service not known|Temporary failure in name resolution|nodename nor servname)"), "{0}"),
+    (re.compile(r"(certificate verify failed[^\"')]*)", re.IGNORECASE), "TLS: {0}"),
+    (re.compile(r"(Read timed out|Connect timeout|timed out)"), "{0}"),
+    (re.compile(r"(Connection reset by peer|Connection aborted|RemoteDisconnected[^\"')]*)"), "{0}"),
+)
+
+
+def transport_cause(exc: BaseException) -> tuple[str | None, str]:
+    """The endpoint's host and, in the network's own words, why it did not answer.
+
+    The SDK's transport errors carry both only in their text (`host='…'`, then the innermost
+    cause): read them there, and fall back to the exception's type.
+    """
+    text = " ".join(str(a) for a in getattr(exc, "args", ())) or str(exc)
+    hosts = _HOST.findall(text)
+    host = hosts[0][0] if hosts else None
+    cause = next((fmt.format(m.group(1).strip()) for pattern, fmt in _CAUSES if (m := pattern.search(text))), "")
+    if "Unable to connect to proxy" in text or "ProxyError" in text:
+        proxy = ":".join(hosts[1]) if len(hosts) > 1 else "the proxy"
+        cause = f"proxy {proxy.rstrip(':')} refused or unreachable" + (f" ({cause})" if cause else "")
+    return host, cause or type(exc).__name__
 
 
 def _same(item: Any) -> Any:

@@ -122,6 +122,12 @@ class Clients:
 
         return self._client(oci.work_requests.WorkRequestClient)
 
+    def identity(self) -> oci.identity.IdentityClient:
+        """Identity, read by the operator's tools only (which compartments a bucket may be in)."""
+        import oci.identity
+
+        return self._client(oci.identity.IdentityClient)
+
     def notifications(self) -> oci.ons.NotificationDataPlaneClient:
         return self._client(oci.ons.NotificationDataPlaneClient)
 

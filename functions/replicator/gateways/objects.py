@@ -248,5 +248,13 @@ class Objects:
             status, reply.data.time_finished, first.code if first else None, first.message if first else None
         )
 
+    def bucket_names(self, compartment_id: str) -> list[str]:
+        """The names of the buckets in a compartment (ListBuckets): what the caller may inspect."""
+        client = self._clients.objects()
+        return self._call(
+            "ListBuckets",
+            lambda: all_pages(client.list_buckets, self.namespace, compartment_id, convert=lambda b: b.name),
+        )
+
     def get_namespace(self) -> str:
         return self._call("GetNamespace", lambda: self._clients.objects().get_namespace()).data

@@ -16,20 +16,20 @@ from replicator.protection import COVERED
 from replicator.reconcile.run import run_pass
 from replicator.tenancies import place
 
-from ..inventory import family_summary, protections, reports, with_progress
+from ..inventory import family_summary, images_named, protections, reports, with_progress
 from ..inventory import latest as latest_version
 from ..inventory import plan as plan_images
 from ..operations import retry_region
-from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator
-from .permissions import explain
+from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator, UsageError
+from .causes import explain
 from .rc import DEFAULT_RC_FILE, Param, RcError, RcFile, chosen_profile, default_map, load
-from .views import duration, notes, plan_table, status_table, steps_table, summary_lines
+from .views import duration, notes, plan_table, query_table, status_table, steps_table, summary_lines
 
 EXPOSED_EXIT = 3  # status --summary: an image has been exposed longer than the RPO
 USAGE_EXIT = 2  # the command line itself is off
 
 app = typer.Typer(
-    help="Replicate custom OCI compute images across regions: status, plan, reconcile, retry, demo.",
+    help="Replicate custom OCI compute images across regions: status, plan, reconcile, retry, latest, demo.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -93,7 +93,7 @@ def options(
         help="The oci CLI's settings file: default profile, option defaults, canned queries.",
     ),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False, "--version", "-v", callback=_version, is_eager=True, help="Print the version and exit."
     ),
     fake: bool = typer.Option(
         False, "--fake", help="Work against the embedded fake cloud, seeded with the demo's replications."
@@ -104,7 +104,9 @@ def options(
 ):
     # --debug is read by main() before the app runs, so that it also covers startup errors.
     if output not in OUTPUTS:
-        raise CliError(f"--output must be one of: {', '.join(OUTPUTS)}")
+        raise UsageError(f"--output must be one of: {', '.join(OUTPUTS)}")
+    if auth not in AUTH_MODES:
+        raise UsageError(f"--auth must be one of: {', '.join(AUTH_MODES)}")
     rc: RcFile = (ctx.obj or {}).get("rc") or RcFile()  # read by main(), before the line is parsed
     try:
         query = rc.query(query)
@@ -116,24 +118,53 @@ def options(
         try:
             jmespath.compile(query)
         except jmespath.exceptions.JMESPathError as exc:
-            raise CliError(f"--query is not a JMESPath expression: {' '.join(str(exc).split())}") from None
+            raise UsageError(f"--query is not a JMESPath expression: {' '.join(str(exc).split())}") from None
     options = AuthOptions(config_file, profile, region, auth)
     if fake and ctx.invoked_subcommand != "demo":
         options = _seeded_fake(ctx, options)
-    ctx.obj = {"auth": options, "json": output == "json" or query is not None, "query": query}
+    # --query alone means JSON, as in the oci CLI; with an explicit --output table, the query's
+    # result is drawn as a table.
+    table = output == "table" and _given("--output", ctx)
+    ctx.obj = {"auth": options, "json": output == "json" or (query is not None and not table), "query": query}
+    ctx.obj["table_query"] = query is not None and table
+
+
+def _given(option: str, ctx: typer.Context) -> bool:
+    """Whether the line (or the oci_cli_rc file's defaults) set `option`, rather than its default."""
+    source = ctx.get_parameter_source(option.lstrip("-"))
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT", "DEFAULT_MAP")
 
 
 def _json_wanted(ctx: typer.Context, flag: bool) -> bool:
-    return flag or ctx.obj["json"]
+    return flag or ctx.obj["json"] or ctx.obj["table_query"]
+
+
+def kebab(value):
+    """The oci CLI's key style: every key of the document in kebab-case (`display-name`).
+
+    Keys inside tag maps are the user's own and stay as they are.
+    """
+    if isinstance(value, dict):
+        return {
+            (k.replace("_", "-") if isinstance(k, str) else k): (v if str(k).endswith("tags") else kebab(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [kebab(v) for v in value]
+    return value
 
 
 def _emit(ctx: typer.Context, data) -> None:
-    """One JSON document, as the oci CLI prints it: {"data": ...}, narrowed by --query if given."""
-    doc = {"data": data}
+    """One JSON document, as the oci CLI prints it: {"data": ...} with kebab-case keys, narrowed by
+    --query if given; with --output table and --query, the query's result as a table."""
+    doc = {"data": kebab(json.loads(json.dumps(data, default=str)))}
     if ctx.obj.get("query"):
         import jmespath
 
         doc = jmespath.search(ctx.obj["query"], doc)
+    if ctx.obj.get("table_query"):
+        console.print(query_table(doc))
+        return
     print(json.dumps(doc, indent=2, default=str))
 
 
@@ -171,6 +202,31 @@ def fake_cloud():
 
 def _operator(ctx: typer.Context) -> Operator:
     return Operator(ctx.obj["auth"])
+
+
+def _image_ids(operator: Operator, values: list[str], compartments: list[str]) -> list[str]:
+    """Each IMAGE as its OCID: an OCID as given, a display name looked up among the source images
+    of the compartments (default IR_COMPARTMENTS). A name that matches no image is an error; one
+    that matches several lists them and is a usage error (exit 2)."""
+    out = []
+    where = compartments or list(operator.config.compartments)
+    runtime = operator.runtime()
+    for value in values:
+        if value.startswith("ocid1."):
+            out.append(_ocid(value, "an image", "image"))
+            continue
+        if not where:
+            raise CliError(f"{value!r} is a name: pass -c COMPARTMENT (or set IR_COMPARTMENTS), or give its OCID")
+        found = _guard(operator, lambda name=value: images_named(runtime, where, name))
+        if not found:
+            raise CliError(
+                f"no source image named {value!r} in {runtime.region} ({len(where)} compartment(s) looked in)"
+            )
+        if len(found) > 1:
+            listed = "; ".join(f"{i.id} created {i.time_created:%Y-%m-%d %H:%M}" for i in found)
+            raise UsageError(f"{len(found)} images are named {value!r}: give one OCID: {listed}")
+        out.append(found[0].id)
+    return out
 
 
 def _ocid(value: str, what: str, *kinds: str) -> str:
@@ -216,14 +272,14 @@ def status(
 ):
     """Each source image, each target region: stage, state, timings, attempts, last error.
 
-    IMAGE: source image OCIDs (default: every replication in the region)."""
-    image_ids = [_ocid(i, "an image", "image") for i in images or []]
+    IMAGE: source images, by display name or OCID (default: every replication in the region)."""
     compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
     operator = _operator(ctx)
     runtime = operator.runtime()
+    image_ids = _image_ids(operator, images or [], compartments)
     as_json = _json_wanted(ctx, as_json)
     if summary:
-        raise typer.Exit(_summary(ctx, operator, compartments or list(runtime.config.compartments), rpo, as_json))
+        raise typer.Exit(_summary(ctx, operator, compartments or list(runtime.config.compartments), rpo, as_json, wide))
     if watch and as_json:
         raise CliError("--watch redraws the table: it cannot be combined with JSON output")
 
@@ -240,18 +296,18 @@ def status(
     out = Console(width=max(console.width, 300)) if wide else console
     title = f"Replication status (source region {runtime.region})"
     if not watch:
-        out.print(status_table(found, title=title, wide=wide))
-        for line in notes(found):
-            console.print(line, markup=False, highlight=False)
+        out.print(status_table(found, title=title, wide=wide, width=out.width))
+        print_lines(out, notes(found), whole=wide)
         return
     from rich.console import Group
     from rich.live import Live
     from rich.text import Text
 
     def view(found):
-        lines = [Text(line) for line in notes(found)]
+        cut = not wide and out.is_terminal
+        lines = [Text(line, no_wrap=cut, overflow="ellipsis" if cut else None) for line in notes(found)]
         stamp = Text(f"{runtime.now():%H:%M:%S} UTC; again every {interval:g} s until every region settles")
-        return Group(status_table(found, title=title, wide=wide), *lines, stamp)
+        return Group(status_table(found, title=title, wide=wide, width=out.width), *lines, stamp)
 
     with Live(view(found), console=out, auto_refresh=False, transient=False) as live:
         while not settled(found):
@@ -261,13 +317,30 @@ def status(
     out.print()  # the live view leaves its cursor at the end of its last line
 
 
+def print_lines(out: Console, lines: list[str], *, whole: bool, markup: bool = False) -> None:
+    """One line each: at a terminal cut to its width (the whole text with --wide or JSON); piped
+    (grep, cron mail) always whole."""
+    cut = not whole and out.is_terminal
+    for line in lines:
+        out.print(
+            line,
+            markup=markup,
+            highlight=False,
+            soft_wrap=not cut,
+            no_wrap=cut,
+            overflow="ellipsis" if cut else None,
+        )
+
+
 def settled(found) -> bool:
     """Nothing left moving: every image and region done, failed, deleted, skipped or closed."""
     moving = ("in_progress", "pending")
     return all(r.state not in moving and all(g.state not in moving for g in r.regions) for r in found)
 
 
-def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rpo_hours: float, as_json: bool) -> int:
+def _summary(
+    ctx: typer.Context, operator: Operator, compartments: list[str], rpo_hours: float, as_json: bool, wide: bool
+) -> int:
     if not compartments:
         raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
     runtime = operator.runtime()
@@ -289,8 +362,8 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
         }
         _emit(ctx, doc)
     else:
-        for line in summary_lines(found, now, rpo_seconds):
-            console.print(line, highlight=False, soft_wrap=True)  # one line per image, for grep and cron mail
+        # One line per image, for grep and cron mail: the name, the state and the regions first.
+        print_lines(console, summary_lines(found, now, rpo_seconds), whole=wide, markup=True)
         counts = {s: sum(p.state == s for p in found) for s in ("protected", "retired", "lagging", "failed", "refused")}
         tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         console.print(
@@ -298,13 +371,8 @@ def _summary(ctx: typer.Context, operator: Operator, compartments: list[str], rp
             f"{len(late)} exposed longer than the RPO ({duration(rpo_seconds)})",
             highlight=False,
         )
-        for f in families:  # one line per family and region, as the image lines
-            console.print(
-                f"FAMILY    {f.family}  {f.region}: latest {f.display_name} ({f.kept} kept)",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
+        lines = [f"FAMILY    {f.family}  {f.region}: latest {f.display_name} ({f.kept} kept)" for f in families]
+        print_lines(console, lines, whole=wide)  # one line per family and region, as the image lines
     return EXPOSED_EXIT if late else 0
 
 
@@ -315,6 +383,7 @@ def plan(
         ..., "--compartment", "-c", metavar="OCID", help="Compartment OCIDs to look at."
     ),
     as_json: bool = typer.Option(False, "--json", help="The same as --output json."),
+    wide: bool = typer.Option(False, "--wide", help="Add each image's OCID, and show reasons whole."),
 ):
     """Dry run: which images would replicate where, which are skipped and why."""
     compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
@@ -337,7 +406,7 @@ def plan(
         ]
         _emit(ctx, doc)
     else:
-        console.print(plan_table(runtime.region, plans))
+        console.print(plan_table(runtime.region, plans, wide=wide))
 
 
 @app.command()
@@ -399,15 +468,19 @@ def retry(
     image: str = typer.Argument(..., metavar="IMAGE", show_default=False, hidden=True),
     region: str = typer.Option(..., "--target", metavar="REGION", help="The target region that gave up."),
     force: bool = typer.Option(False, "--force", help="Try again even after a permanent refusal."),
+    compartment: list[str] = typer.Option(
+        [], "--compartment", "-c", metavar="OCID", help="Where to look IMAGE up by name (default: IR_COMPARTMENTS)."
+    ),
 ):
     """Count a target region's attempts afresh, so the next passes try it again.
 
-    IMAGE: the source image OCID."""
-    image = _ocid(image, "an image", "image")
+    IMAGE: the source image, by display name or OCID."""
     if not is_region(place(region).region):  # a region here, or <alias>:<region> of another tenancy
         raise CliError(f"unknown region {ocids.shown(region, 40)}")
+    compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
     operator = _operator(ctx)
     runtime = operator.runtime()
+    (image,) = _image_ids(operator, [image], compartments)
     found = _guard(operator, lambda: runtime.records.read("source", image).record)
     part = found.targets.get(region) if found is not None else None
     if part is None:
@@ -427,7 +500,7 @@ def _guard(operator: Operator, action):
     try:
         return action()
     except ReplicatorError as exc:
-        raise CliError(explain(exc, operator.config.staging_bucket)) from exc
+        raise CliError(explain(exc, operator)) from exc
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
@@ -502,5 +575,5 @@ def main() -> None:
         message = str(exc) if isinstance(exc, CliError) else f"{type(exc).__name__}: {exc}"
         hint = "" if debug or isinstance(exc, CliError) else " (run with --debug for the traceback)"
         print(f"error: {' '.join(message.split())}{hint}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(exc.exit_code if isinstance(exc, CliError) else 1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -21,6 +21,14 @@ DEFAULT_CONFIG_FILE = "~/.oci/config"
 class CliError(Exception):
     """A problem a person can act on: printed as one line, exit code 1."""
 
+    exit_code = 1
+
+
+class UsageError(CliError):
+    """The command line itself is off (a bad option value, an ambiguous name): exit code 2."""
+
+    exit_code = 2
+
 
 @dataclass(frozen=True)
 class AuthOptions:
@@ -89,7 +97,7 @@ def credentials(options: AuthOptions) -> tuple[dict[str, Any], str | None]:
         except (OSError, ValueError) as exc:
             raise CliError(f"resource principal unavailable: {exc}") from None
         return {"signer": signer}, options.region or signer.region
-    raise CliError(f"--auth must be one of {', '.join(AUTH_MODES)}")
+    raise UsageError(f"--auth must be one of {', '.join(AUTH_MODES)}")
 
 
 class Operator:
@@ -105,6 +113,7 @@ class Operator:
             self._auth, region = {"sdk_config": options.fake}, options.region or options.fake["region"]
         else:
             self._auth, region = credentials(options)
+        self.options = options
         if not region:
             raise CliError("no region: pass --region or set region in the profile")
         if not oci.regions.is_region(region):
@@ -113,6 +122,31 @@ class Operator:
         self._clock = options.clock
         self.wait = options.wait
         self._runtimes: dict[str, Runtime] = {}
+
+    @property
+    def tenancy(self) -> str | None:
+        """The tenancy the credentials belong to, where they say."""
+        sdk = self._auth.get("sdk_config") or {}
+        return sdk.get("tenancy") or getattr(self._auth.get("signer"), "tenancy_id", None)
+
+    def who(self) -> str:
+        """Which credentials the service refused, and what to check about them."""
+        options = self.options
+        where = f"profile {options.profile!r} of {options.config_file}"
+        if options.auth == "api_key":
+            sdk = self._auth.get("sdk_config") or {}
+            return (
+                f"the tenancy does not accept the API key of {where}: check that key_file "
+                f"({sdk.get('key_file', '?')}) is the private key whose fingerprint is {sdk.get('fingerprint', '?')}, "
+                f"that this key is uploaded for user {sdk.get('user', '?')}, and the tenancy OCID "
+                f"{sdk.get('tenancy', '?')}"
+            )
+        if options.auth == "security_token":
+            return (
+                f"the session token of {where} was refused (expired?): run 'oci session refresh "
+                f"--profile {options.profile}' or 'oci session authenticate'"
+            )
+        return f"the {options.auth.replace('_', ' ')} was refused: check its dynamic group's matching rule"
 
     def runtime(self, region: str | None = None) -> Runtime:
         """The runtime of `region` (default: the one the operator works in)."""

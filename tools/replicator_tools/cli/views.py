@@ -1,7 +1,12 @@
 """Tables for people; the same data goes out as JSON for scripts."""
 
+import json
+from collections.abc import Callable, Sequence
+
 from rich import box
+from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
 
 from replicator.decision import Decision
@@ -33,48 +38,76 @@ def _table(title: str) -> Table:
     return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
 
 
-def status_table(reports: list[ImageReport], title: str = "Replication status", *, wide: bool = False) -> Table:
-    """One row per image and target region; reasons go to `notes`, so the table fits 80 columns.
+# Columns a narrow terminal may leave out, least wanted last: the image's name, the region and the
+# state always show; then the attempts, the import's and the export's times, then the rest.
+OPTIONAL_COLUMNS = ("Tries", "Import", "Export", "Copy", "Finish")
 
-    `wide` adds the source image's and the replica's OCIDs, whole, for `retry` and the console.
+
+def fitted(build: Callable[[tuple[str, ...]], Table], optional: Sequence[str], width: int | None) -> Table:
+    """`build`'s table with as many of the optional columns (most wanted first) as fit in `width`.
+
+    rich measures each candidate: a table fits when its natural width (every cell whole, on one
+    line) is no more than `width`. With every optional column gone, the table is what rich
+    makes of it at that width.
     """
-    table = _table(title)
-    table.add_column("Image", no_wrap=True, overflow="ellipsis", max_width=None if wide else 18)
-    if wide:
-        table.add_column("Image OCID", no_wrap=True)
-    table.add_column("Target", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    for column in (*[s.capitalize() for s in STAGES], "Tries"):
-        table.add_column(column, no_wrap=True, justify="right", min_width=len(column))
-    if wide:
-        table.add_column("Replica OCID", no_wrap=True)
-    for report in reports:
-        ocid = [report.source_image_id] if wide else []
-        if not report.regions:
-            table.add_row(
-                report.display_name,
-                *ocid,
-                "-",
-                _styled(report.state, report.state),
-                "",
-                "",
-                "",
-                "",
-                "",
-                *([""] if wide else []),
-            )
-        for n, region in enumerate(report.regions):
-            durations = [minutes(region.durations[s]) if s in region.durations else "-" for s in STAGES]
-            table.add_row(
-                report.display_name if n == 0 else "",
-                *(ocid if n == 0 else [""] * len(ocid)),
-                region.region,
-                _status(region.stage, region.state, _progress(region)),
-                *durations,
-                str(region.attempts),
-                *([region.replica_image_id or "-"] if wide else []),
-            )
+    if width is None:
+        return build(tuple(optional))
+    console = Console(width=10_000)  # room enough that rich reports the natural width, not the limit
+    for keep in range(len(optional), -1, -1):
+        table = build(tuple(optional[:keep]))
+        if Measurement.get(console, console.options, table).maximum <= width:
+            return table
     return table
+
+
+def status_table(
+    reports: list[ImageReport], title: str = "Replication status", *, wide: bool = False, width: int | None = None
+) -> Table:
+    """One row per image and target region: name, region and state always; the stage times and
+    attempts as the width allows (`width`: None keeps every column). Reasons go to `notes`.
+
+    `wide` adds the source image's and the replica's OCIDs, whole, for the console and scripts.
+    """
+    timed = [s.capitalize() for s in STAGES]
+
+    def build(optional: tuple[str, ...]) -> Table:
+        table = _table(title)
+        table.add_column("Image", no_wrap=True)
+        if wide:
+            table.add_column("Image OCID", no_wrap=True)
+        table.add_column("Target", no_wrap=True)
+        table.add_column("Status", no_wrap=True)
+        shown = [c for c in (*timed, "Tries") if c in optional]
+        for column in shown:
+            table.add_column(column, no_wrap=True, justify="right", min_width=len(column))
+        if wide:
+            table.add_column("Replica OCID", no_wrap=True)
+        for report in reports:
+            ocid = [report.source_image_id] if wide else []
+            if not report.regions:
+                cells = dict.fromkeys(shown, "")
+                table.add_row(
+                    report.display_name,
+                    *ocid,
+                    "-",
+                    _styled(report.state, report.state),
+                    *cells.values(),
+                    *([""] if wide else []),
+                )
+            for n, region in enumerate(report.regions):
+                cells = {s.capitalize(): minutes(region.durations[s]) if s in region.durations else "-" for s in STAGES}
+                cells["Tries"] = str(region.attempts)
+                table.add_row(
+                    report.display_name if n == 0 else "",
+                    *(ocid if n == 0 else [""] * len(ocid)),
+                    region.region,
+                    _status(region.stage, region.state, _progress(region)),
+                    *(cells[c] for c in shown),
+                    *([region.replica_image_id or "-"] if wide else []),
+                )
+        return table
+
+    return build(OPTIONAL_COLUMNS) if wide else fitted(build, OPTIONAL_COLUMNS, width)
 
 
 def _status(stage: str, state: str, progress: str = "") -> str:
@@ -115,15 +148,19 @@ def _styled(state: str, text: str) -> str:
     return f"[{style}]{text}[/{style}]" if style else text
 
 
-def plan_table(region: str, plans: list[tuple[ImageFacts, Decision]]) -> Table:
+def plan_table(region: str, plans: list[tuple[ImageFacts, Decision]], *, wide: bool = False) -> Table:
+    """Name, decision, and the targets or the reason; the image's OCID, whole, only when `wide`."""
     table = _table(f"Plan for {region}")
-    table.add_column("Image", overflow="fold")
-    table.add_column("OCID", no_wrap=True)  # whole, on one line: it is for copying
-    for column in ("Decision", "Targets / reason"):
-        table.add_column(column, overflow="fold")
+    table.add_column("Image", no_wrap=True)
+    if wide:
+        table.add_column("OCID", no_wrap=True)  # whole, on one line: it is for copying
+    table.add_column("Decision", no_wrap=True)
+    # Targets wrap between regions; a long reason is cut to its line (all of it with --wide or JSON).
+    table.add_column("Targets / reason", overflow="fold" if wide else "ellipsis", no_wrap=not wide)
     for image, decision in plans:
         verdict = "replicate" if decision.replicate else ("skip" if decision.opted_in else "not opted in")
-        table.add_row(image.display_name, image.id, verdict, ", ".join(decision.targets) or decision.reason)
+        what = ", ".join(decision.targets) or decision.reason
+        table.add_row(image.display_name, *([image.id] if wide else []), verdict, what)
     return table
 
 
@@ -176,3 +213,29 @@ def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> lis
         label = f"[{style}]{image.state.upper():<9}[/{style}]"
         lines.append(f"{label} {escape(image.display_name):<{width}}  {escape(detail)}{late}")
     return lines
+
+
+def query_table(result) -> Table:
+    """A --query's result drawn as the oci CLI's `--output table` draws it: a list of objects as
+    rows under their keys, one object as one row, anything else one cell per value."""
+    table = _table("")
+    rows = result if isinstance(result, list) else [result]
+    if rows and all(isinstance(r, dict) for r in rows):
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for r in rows:
+            table.add_row(*(_cell(r.get(c)) for c in columns))
+        return table
+    table.add_column("Column1", overflow="fold")
+    for r in rows:
+        table.add_row(_cell(r))
+    return table
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return escape(json.dumps(value, default=str))
+    return escape(str(value))
