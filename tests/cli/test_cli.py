@@ -284,6 +284,9 @@ def test_version_and_short_help(capsys, monkeypatch):
     assert code == 0 and out.startswith("image-replicator 0.1.0")
     code, out, _ = run(capsys, monkeypatch, "status", "-h")
     assert code == 0 and "--summary" in out
+    code, out, _ = run(capsys, monkeypatch, "-h")
+    commands = ("status", "plan", "reconcile", "retry", "latest", "demo")
+    assert code == 0 and all(c in out.split("Commands", 1)[0] for c in commands)  # the summary names each
 
 
 def test_a_global_option_s_value_is_never_taken_for_a_subcommand():
@@ -375,10 +378,30 @@ def test_without_the_fake_extra_fake_and_demo_name_the_extra(capsys, monkeypatch
         assert len(err.strip().splitlines()) == 1
 
 
-def test_the_demo_s_legend_and_event_lines_keep_their_brackets(capsys, monkeypatch):
+def test_the_demo_s_legend_and_event_lines_keep_their_brackets_and_show_a_long_import_s_progress(capsys, monkeypatch):
     code, out, err = run(capsys, monkeypatch, "demo")
     assert code == 0, out[-3000:] + err
     assert "[hh:mm] simulated time" in out
+    imports = [line.split() for line in out.splitlines() if line.startswith("[") and " import " in line]
+    assert any(words[4].endswith("%,") and words[-1] == "left" for words in imports if words[1] == "web-server"), out
+    # The times the demo prints agree: the summary comes after the hourly pass, and says when.
+    table = next(line for line in out.splitlines() if line.startswith("Replication status after "))
+    summary = next(line for line in out.splitlines() if line.startswith("Protection at "))
+    assert table.split()[4] == "simulated" and summary.split()[3] == "simulated,"
+
+
+def test_fake_in_flight_starts_with_work_under_way_and_watch_shows_it_move_until_settled(capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "--fake", "--in-flight", "status")
+    moving = [line for line in out.splitlines() if "%" in line and "left" in line]
+    assert (code, err) == (0, "") and moving, out
+    code, out, err = run(capsys, monkeypatch, "--fake", "--in-flight", "status", "--watch", "--interval", "300")
+    assert (code, err) == (0, "") and out.rstrip().endswith("until every region settles")
+    rows = [line.split() for line in out.split("Replication status")[-1].splitlines()]
+    assert [r[:3] for r in rows if r[:1] == ["web-server"]] == [
+        ["web-server", r[1], "done"] for r in rows if r[:1] == ["web-server"]
+    ]
+    code, _, err = run(capsys, monkeypatch, "--in-flight", "status")
+    assert code == 2 and "--in-flight is for the embedded fake cloud" in err
 
 
 def test_wide_status_shows_whole_ocids_for_retry_and_plan_keeps_each_ocid_on_one_line(capsys, monkeypatch):

@@ -153,10 +153,19 @@ def with_progress(found: list[ImageReport], runtime_for: RuntimeFor, now) -> lis
     """
     for report in found:
         for region in report.regions:
-            if not region.work_request_id or not region.work_request_region:
+            if not region.work_request_region:
                 continue
             runtime = runtime_for(region.work_request_region)
             try:
+                if region.work_request_id is None and region.import_lookup is not None:
+                    compartment, name = region.import_lookup
+                    compartment = runtime.config.target_compartment_id or compartment
+                    seen = runtime.compute.import_in_flight(compartment, name, report.source_image_id)
+                    if seen is not None:
+                        region.replica_image_id = region.replica_image_id or seen[0]
+                        region.work_request_id = seen[1]
+                if region.work_request_id is None:
+                    continue
                 if region.stage == "copy":
                     progress = runtime.objects.work_progress(region.work_request_id)
                 else:

@@ -7,7 +7,7 @@ finish). Built on an operator's machine, which may read every region.
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from replicator.decision import Decision
 from replicator.images import ImageFacts
@@ -35,6 +35,9 @@ class RegionReport(BaseModel):
     work_request_region: str | None = None
     progress: WorkProgress | None = None  # read on demand by the operator's status
     seconds_left: float | None = None  # an estimate from the progress so far
+    # An import whose work request the record does not hold: where to look for it (compartment,
+    # display name), read on demand too.
+    import_lookup: tuple[str, str] | None = Field(None, exclude=True)
 
 
 class ImageReport(BaseModel):
@@ -99,6 +102,7 @@ def region_report(
     elif export.state == "failed":
         state = "failed" if part.gave_up else "in_progress"
     work: tuple[str | None, str | None] = (None, None)
+    lookup = None
     if state == "in_progress":
         if stage == "export" and export.state == "running":
             work = (export.work_request_id, source.source_region)
@@ -106,12 +110,15 @@ def region_report(
             work = (part.copy_work_request_id, source.source_region)
         elif stage == "import" and replica is not None and replica.state == "importing":
             work = (replica.import_.work_request_id, region)
+            if work[0] is None and replica.manifest is not None:
+                lookup = (replica.manifest.source_compartment_id, replica.manifest.display_name)
     return RegionReport(
         region=region,
         stage=stage,
         state=state,
         work_request_id=work[0],
-        work_request_region=work[1] if work[0] else None,
+        work_request_region=work[1] if work[0] or lookup else None,
+        import_lookup=lookup,
         started_at=export.started_at,
         durations=durations,
         attempts=attempts,

@@ -44,6 +44,24 @@ class Compute:
         reply = self._call("GetWorkRequest", lambda: self._clients.work_requests().get_work_request(work_request_id))
         return WorkProgress.from_sdk(reply.data, self.region, service_time(reply.headers.get("date")))
 
+    def import_in_flight(self, compartment_id: str, display_name: str, source_id: str) -> tuple[str, str | None] | None:
+        """The replica of `source_id` being imported here and its import's work request, found by
+        listing (for the operator's status: the import step does not write them down)."""
+        importing = [
+            i
+            for i in self.list_images(compartment_id, display_name)
+            if i.replica_of == source_id and i.lifecycle_state == "IMPORTING"
+        ]
+        if not importing:
+            return None
+        replica = importing[0].id
+        reply = self._call(
+            "ListWorkRequests",
+            lambda: self._clients.work_requests().list_work_requests(compartment_id, resource_id=replica),
+        )
+        running = [w.id for w in reply.data if w.status not in ("SUCCEEDED", "FAILED", "CANCELED")]
+        return replica, (running[-1] if running else None)
+
     def get_image(self, image_id: str) -> ImageFacts:
         reply = self._call("GetImage", lambda: self._clients.compute().get_image(image_id))
         return ImageFacts.from_sdk(reply.data)

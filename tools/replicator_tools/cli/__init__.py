@@ -40,7 +40,10 @@ app = typer.Typer(
 # with a value, then the flags.
 GLOBAL_VALUED = ("--config-file", "--profile", "--region", "--auth", "--output", "--query", "--cli-rc-file")
 OUTPUTS = ("table", "json")
-GLOBAL_FLAGS = ("--fake", "--debug")
+GLOBAL_FLAGS = ("--fake", "--in-flight", "--debug")
+# With --fake --in-flight: how far into the demo's replications the fake starts (simulated seconds):
+# one image replicated, one refused, the largest one's copy and import under way.
+IN_FLIGHT_AT = 42 * 60
 
 
 def _version(value: bool) -> None:
@@ -98,6 +101,11 @@ def options(
     fake: bool = typer.Option(
         False, "--fake", help="Work against the embedded fake cloud, seeded with the demo's replications."
     ),
+    in_flight: bool = typer.Option(
+        False,
+        "--in-flight",
+        help="With --fake: start with the replications under way (status --watch shows them move), not settled.",
+    ),
     debug: bool = typer.Option(
         False, help="Show tracebacks and the pipeline's JSON log lines (accepted anywhere on the line)."
     ),
@@ -120,8 +128,10 @@ def options(
         except jmespath.exceptions.JMESPathError as exc:
             raise UsageError(f"--query is not a JMESPath expression: {' '.join(str(exc).split())}") from None
     options = AuthOptions(config_file, profile, region, auth)
+    if in_flight and not fake:
+        raise UsageError("--in-flight is for the embedded fake cloud: add --fake")
     if fake and ctx.invoked_subcommand != "demo":
-        options = _seeded_fake(ctx, options)
+        options = _seeded_fake(ctx, options, in_flight)
     # --query alone means JSON, as in the oci CLI; with an explicit --output table, the query's
     # result is drawn as a table.
     table = output == "table" and _given("--output", ctx)
@@ -168,15 +178,19 @@ def _emit(ctx: typer.Context, data) -> None:
     print(json.dumps(doc, indent=2, default=str))
 
 
-def _seeded_fake(ctx: typer.Context, options: AuthOptions) -> AuthOptions:
-    """Start the fake cloud for the command's lifetime, with the demo's images replicated."""
+def _seeded_fake(ctx: typer.Context, options: AuthOptions, in_flight: bool = False) -> AuthOptions:
+    """Start the fake cloud for the command's lifetime, with the demo's images replicated (or,
+    `in_flight`, part of the way)."""
     FakeCloud = fake_cloud()
 
     from .demo import REGIONS, SOURCE, seed
 
     cloud = ctx.with_resource(FakeCloud(regions=REGIONS))
     _, sandbox, _ = seed(cloud)
-    cloud.run_until_idle()
+    if in_flight:
+        cloud.advance(IN_FLIGHT_AT)
+    else:
+        cloud.run_until_idle()
     logs.enable("--debug" in sys.argv)
     region = options.region if options.region in sandbox.region_env else SOURCE
     # The settings of the region worked in, as its function has them (its signing secret, its topic).

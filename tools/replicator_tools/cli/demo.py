@@ -7,14 +7,15 @@ from rich.live import Live
 from rich.text import Text
 
 from ..alarms import DEFAULT_RPO_HOURS
-from ..inventory import protections, reports
+from ..inventory import protections, reports, with_progress
 from ..report import ImageReport
 from .auth import AuthOptions, Operator
-from .views import notes, status_table, summary_lines
+from .views import duration, minutes, notes, status_table, summary_lines
 
 SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
 REGIONS = [SOURCE, PHOENIX, FRANKFURT]
 STEP_SECONDS = 60.0
+LOOK_EVERY = 5 * 60.0  # simulated seconds between the operator's reads of the work in flight
 
 
 @dataclass(frozen=True)
@@ -54,17 +55,26 @@ DEMO_ENV = {"IR_DEFAULT_REGIONS": PHOENIX}
 
 
 def _transitions(before: dict, current: list[ImageReport], elapsed: float) -> list[str]:
+    """A line per stage or state a region entered, and per quarter of a stage's work passed
+    (its percent and the time left, as `status` shows them)."""
     lines = []
+    clock = f"{int(elapsed // 3600):02d}:{int(elapsed % 3600 // 60):02d}"
     for report in current:
         for region in report.regions:
             key = (report.source_image_id, region.region)
             now = (region.stage, region.state)
+            head = f"[{clock}] {report.display_name:<17} {region.region:<15} {region.stage:<7}"
             if before.get(key) != now:
                 before[key] = now
-                clock = f"{int(elapsed // 3600):02d}:{int(elapsed % 3600 // 60):02d}"
-                lines.append(
-                    f"[{clock}] {report.display_name:<17} {region.region:<15} {region.stage:<7} {region.state}"
-                )
+                lines.append(f"{head} {region.state}")
+            percent = region.progress.percent_complete if region.progress else None
+            if region.state != "in_progress" or percent is None:
+                continue
+            quarter = (*now, int(percent // 25))
+            if 0 < percent < 100 and before.get((*key, "quarter")) != quarter:
+                before[(*key, "quarter")] = quarter
+                left = f", ~{minutes(region.seconds_left)} left" if region.seconds_left else ""
+                lines.append(f"{head} {percent:.0f}%{left}")
     return lines
 
 
@@ -174,27 +184,33 @@ def run(console: Console) -> int:
 
         seen: dict = {}
         current: list[ImageReport] = []
-        delivered = 0
+        delivered, looked = 0, 0.0
         with Live(status_table(current), console=console, transient=True, auto_refresh=False) as live:
             while cloud.clock.pending():
                 cloud.advance(STEP_SECONDS)
-                if len(cloud.events.deliveries) == delivered:
-                    continue  # nothing reached a function this minute: the status cannot have moved
-                delivered = len(cloud.events.deliveries)
-                current = reports(runtime, operator.runtime, [compartment], [])
+                # The status moves when an event reaches a function; the work in flight, between
+                # them: the operator looks at its progress every few minutes, as status --watch does.
+                if len(cloud.events.deliveries) == delivered and cloud.clock.seconds - looked < LOOK_EVERY:
+                    continue
+                delivered, looked = len(cloud.events.deliveries), cloud.clock.seconds
+                current = with_progress(
+                    reports(runtime, operator.runtime, [compartment], []), operator.runtime, runtime.now()
+                )
                 for line in _transitions(seen, current, cloud.clock.seconds):
                     live.console.print(line, markup=False, highlight=False)
-                live.update(status_table(current), refresh=True)
+                live.update(status_table(current, width=console.width), refresh=True)
         console.print()
-        console.print(
-            status_table(current, title=f"Replication status after {cloud.clock.seconds / 60:.0f} simulated minutes")
-        )
+        title = f"Replication status after {duration(cloud.clock.seconds)} simulated"
+        console.print(status_table(current, title=title, width=console.width))
         for line in notes(current):
             console.print(line, markup=False, highlight=False)
         # The hourly reconcile pass measures each region's exposure for Monitoring and its alarms.
         sandbox.reconcile_everywhere()
         cloud.run_until_idle()
-        console.print(f"\nProtection (image-replicator status --summary, RPO {DEFAULT_RPO_HOURS} h):")
+        console.print(
+            f"\nProtection at {duration(cloud.clock.seconds)} simulated, after each region's hourly reconcile pass "
+            f"(image-replicator status --summary, RPO {DEFAULT_RPO_HOURS} h):"
+        )
         summary = protections(runtime, [compartment])
         for line in summary_lines(summary, runtime.now(), DEFAULT_RPO_HOURS * 3600):
             console.print(line, highlight=False, soft_wrap=True)

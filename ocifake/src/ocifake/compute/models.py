@@ -500,6 +500,16 @@ class ComputeBackend:
             raise errors.NotAuthorizedOrNotFound()
         return wr
 
+    def list_work_requests(self, compartment_id: str | None, resource_id: str | None) -> list[WorkRequest]:
+        """ListWorkRequests: a compartment's, optionally those acting on one resource, oldest first."""
+        if not compartment_id:
+            raise errors.MissingParameter("compartmentId is required")
+        return [
+            wr
+            for wr in self.work_requests.values()
+            if wr.compartment_id == compartment_id and (resource_id is None or wr.resource_id == resource_id)
+        ]
+
 
 def _display_name(value) -> str:
     if not isinstance(value, str) or not 1 <= len(value) <= 255:

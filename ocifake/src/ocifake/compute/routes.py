@@ -66,6 +66,29 @@ def get_work_request(req: Request) -> Response:
     return json_response(wr.to_json(req.cloud_region.cloud.clock))
 
 
+_SUMMARY = (
+    "id",
+    "operationType",
+    "status",
+    "compartmentId",
+    "percentComplete",
+    "timeAccepted",
+    "timeStarted",
+    "timeFinished",
+)
+
+
+def list_work_requests(req: Request) -> Response:
+    q = req.query
+    found = _backend(req).list_work_requests(q.get("compartmentId"), q.get("resourceId"))
+    chunk, nxt = page(found, req)
+    clock = req.cloud_region.cloud.clock
+    # A summary carries no resources: only WorkRequestSummary's fields.
+    return json_response(
+        [{k: v for k, v in wr.to_json(clock).items() if k in _SUMMARY} for wr in chunk], opc_next_page=nxt
+    )
+
+
 ROUTES = [
     route("GET", BASE + "/images", "ListImages", list_images),
     route("POST", BASE + "/images", "CreateImage", create_image),
@@ -78,6 +101,7 @@ ROUTES = [
     route("GET", BASE + "/images/{imageId}/shapes/{shapeName}", "GetImageShapeCompatibilityEntry", get_shape),
     route("DELETE", BASE + "/images/{imageId}/shapes/{shapeName}", "RemoveImageShapeCompatibilityEntry", remove_shape),
     route("GET", BASE + "/workRequests/{workRequestId}", "GetWorkRequest", get_work_request),
+    route("GET", BASE + "/workRequests", "ListWorkRequests", list_work_requests),
 ]
 
 # Operations whose requests honour `opc-retry-token`.
@@ -87,7 +111,7 @@ RETRY_TOKEN_OPERATIONS = {"CreateImage", "ExportImage", "UpdateImage"}
 def targets(req: Request, operation: str) -> list[Target] | None:
     """What IAM checks a Compute request against; None: no such resource (the handler says 404)."""
     backend = _backend(req)
-    if operation == "ListImages":
+    if operation in ("ListImages", "ListWorkRequests"):
         compartment = req.query.get("compartmentId")
         return [Target(compartment)] if compartment else None
     body = req.json() if operation in ("CreateImage", "UpdateImage") else {}

@@ -79,6 +79,7 @@ OPERATIONS: dict[tuple[str, str], Need] = {
     ("compute", "AddImageShapeCompatibilityEntry"): Need("instance-images", "manage", None, confirmed=False),
     ("compute", "RemoveImageShapeCompatibilityEntry"): Need("instance-images", "manage", None, confirmed=False),
     ("compute", "GetWorkRequest"): Need("instance-images", "read", None, confirmed=False),
+    ("compute", "ListWorkRequests"): Need("instance-images", "read", None, confirmed=False),
     # Object Storage
     ("objectstorage", "GetNamespace"): Need("objectstorage-namespaces", "read", "OBJECTSTORAGE_NAMESPACE_READ"),
     ("objectstorage", "ListBuckets"): Need("buckets", "inspect", "BUCKET_INSPECT"),
