@@ -23,7 +23,7 @@ from ..operations import retry_region
 from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator, UsageError
 from .causes import explain
 from .rc import DEFAULT_RC_FILE, Param, RcError, RcFile, chosen_profile, default_map, load
-from .views import duration, notes, plan_table, query_table, status_table, steps_table, summary_lines
+from .views import duration, notes, plan_table, print_lines, query_table, status_table, steps_table, summary_lines
 
 EXPOSED_EXIT = 3  # status --summary: an image has been exposed longer than the RPO
 USAGE_EXIT = 2  # the command line itself is off
@@ -42,8 +42,8 @@ GLOBAL_VALUED = ("--config-file", "--profile", "--region", "--auth", "--output",
 OUTPUTS = ("table", "json")
 GLOBAL_FLAGS = ("--fake", "--in-flight", "--debug")
 # With --fake --in-flight: how far into the demo's replications the fake starts (simulated seconds):
-# one image replicated, one refused, the largest one's copy and import under way.
-IN_FLIGHT_AT = 42 * 60
+# one image replicated, one refused, the largest one copying to both its regions.
+IN_FLIGHT_AT = 30 * 60
 
 
 def _version(value: bool) -> None:
@@ -183,9 +183,9 @@ def _seeded_fake(ctx: typer.Context, options: AuthOptions, in_flight: bool = Fal
     `in_flight`, part of the way)."""
     FakeCloud = fake_cloud()
 
-    from .demo import REGIONS, SOURCE, seed
+    from .demo import REGIONS, SOURCE, seed, start_time
 
-    cloud = ctx.with_resource(FakeCloud(regions=REGIONS))
+    cloud = ctx.with_resource(FakeCloud(regions=REGIONS, start=start_time()))
     _, sandbox, _ = seed(cloud)
     if in_flight:
         cloud.advance(IN_FLIGHT_AT)
@@ -331,21 +331,6 @@ def status(
     out.print()  # the live view leaves its cursor at the end of its last line
 
 
-def print_lines(out: Console, lines: list[str], *, whole: bool, markup: bool = False) -> None:
-    """One line each: at a terminal cut to its width (the whole text with --wide or JSON); piped
-    (grep, cron mail) always whole."""
-    cut = not whole and out.is_terminal
-    for line in lines:
-        out.print(
-            line,
-            markup=markup,
-            highlight=False,
-            soft_wrap=not cut,
-            no_wrap=cut,
-            overflow="ellipsis" if cut else None,
-        )
-
-
 def settled(found) -> bool:
     """Nothing left moving: every image and region done, failed, deleted, skipped or closed."""
     moving = ("in_progress", "pending")
@@ -394,7 +379,7 @@ def _summary(
 def plan(
     ctx: typer.Context,
     compartment: list[str] = typer.Option(
-        ..., "--compartment", "-c", metavar="OCID", help="Compartment OCIDs to look at."
+        [], "--compartment", "-c", metavar="OCID", help="Compartment OCIDs to look at (default: IR_COMPARTMENTS)."
     ),
     as_json: bool = typer.Option(False, "--json", help="The same as --output json."),
     wide: bool = typer.Option(False, "--wide", help="Add each image's OCID, and show reasons whole."),
@@ -403,6 +388,9 @@ def plan(
     compartments = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment]
     operator = _operator(ctx)
     runtime = operator.runtime()
+    compartments = compartments or list(runtime.config.compartments)
+    if not compartments:
+        raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
     plans = _guard(operator, lambda: plan_images(runtime, compartments))
     if _json_wanted(ctx, as_json):
         doc = [

@@ -1,6 +1,7 @@
 """The demo: a full replication on the embedded fake cloud, watched as an operator would."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from rich.console import Console, Group
 from rich.live import Live
@@ -10,7 +11,7 @@ from ..alarms import DEFAULT_RPO_HOURS
 from ..inventory import protections, reports, with_progress
 from ..report import ImageReport
 from .auth import AuthOptions, Operator
-from .views import duration, minutes, notes, status_table, summary_lines
+from .views import duration, minutes, notes, print_lines, status_table, summary_lines
 
 SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
 REGIONS = [SOURCE, PHOENIX, FRANKFURT]
@@ -140,6 +141,13 @@ def check(cloud, final: list[ImageReport], images: dict, operator: Operator) -> 
     return results
 
 
+def start_time() -> datetime:
+    """Where the demo's clock starts: seven minutes past the next full hour. The hourly passes
+    then fall at the same point of every run, so two runs print the same times."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    return now + timedelta(hours=1, minutes=7)
+
+
 def seed(cloud, console: Console | None = None):
     """The demo's tenancy on `cloud`: the replicator in every region and the four images."""
     from ..sandbox import deploy
@@ -171,7 +179,7 @@ def run(console: Console) -> int:
     """Run the demo; 0 only if every expected replica is AVAILABLE and every expected refusal happened."""
     from ocifake import FakeCloud
 
-    with FakeCloud(regions=REGIONS) as cloud:
+    with FakeCloud(regions=REGIONS, start=start_time()) as cloud:
         compartment, sandbox, images = seed(cloud, console)
         # The view a person has: the tenancy user's API key, reading every region through the real SDK.
         operator = Operator(AuthOptions(fake=cloud.config(SOURCE), fake_env=sandbox.env, clock=cloud.clock.now))
@@ -202,8 +210,7 @@ def run(console: Console) -> int:
         console.print()
         title = f"Replication status after {duration(cloud.clock.seconds)} simulated"
         console.print(status_table(current, title=title, width=console.width))
-        for line in notes(current):
-            console.print(line, markup=False, highlight=False)
+        print_lines(console, notes(current), whole=False)
         # The hourly reconcile pass measures each region's exposure for Monitoring and its alarms.
         sandbox.reconcile_everywhere()
         cloud.run_until_idle()
@@ -212,8 +219,7 @@ def run(console: Console) -> int:
             f"(image-replicator status --summary, RPO {DEFAULT_RPO_HOURS} h):"
         )
         summary = protections(runtime, [compartment])
-        for line in summary_lines(summary, runtime.now(), DEFAULT_RPO_HOURS * 3600):
-            console.print(line, highlight=False, soft_wrap=True)
+        print_lines(console, summary_lines(summary, runtime.now(), DEFAULT_RPO_HOURS * 3600), whole=False, markup=True)
         for region in REGIONS:
             states = ", ".join(
                 f"{name} {'FIRING' if sandbox.firing(region, name) else 'OK'}"

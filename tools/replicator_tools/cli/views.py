@@ -98,7 +98,7 @@ def status_table(
                 cells = {s.capitalize(): minutes(region.durations[s]) if s in region.durations else "-" for s in STAGES}
                 cells["Tries"] = str(region.attempts)
                 table.add_row(
-                    report.display_name if n == 0 else "",
+                    report.display_name,  # on every row: a row read alone (grep, a narrow screen) says whose it is
                     *(ocid if n == 0 else [""] * len(ocid)),
                     region.region,
                     _status(region.stage, region.state, _progress(region)),
@@ -239,3 +239,18 @@ def _cell(value) -> str:
     if isinstance(value, dict | list):
         return escape(json.dumps(value, default=str))
     return escape(str(value))
+
+
+def print_lines(out: Console, lines: list[str], *, whole: bool, markup: bool = False) -> None:
+    """One line each: at a terminal cut to its width (the whole text with --wide or JSON); piped
+    (grep, cron mail) always whole."""
+    cut = not whole and out.is_terminal
+    for line in lines:
+        out.print(
+            line,
+            markup=markup,
+            highlight=False,
+            soft_wrap=not cut,
+            no_wrap=cut,
+            overflow="ellipsis" if cut else None,
+        )
