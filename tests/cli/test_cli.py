@@ -483,3 +483,24 @@ def test_latest_prints_the_family_s_marked_replica_in_a_region_and_its_newest_im
         ("web-server", PHOENIX, True),
         ("web-server", FRANKFURT, True),
     }
+
+
+def test_retry_and_status_take_an_image_s_display_name(capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "--fake", "retry", "vendor-appliance", "--target", FRANKFURT)
+    assert code == 1 and "refused for good" in err  # found by its name, then refused as by its OCID
+    code, out, err = run(capsys, monkeypatch, "--fake", "retry", "vendor-appliance", "--target", FRANKFURT, "--force")
+    assert (code, err) == (0, "") and out.startswith(f"vendor-appliance -> {FRANKFURT}: attempts count afresh")
+    code, out, _ = run(capsys, monkeypatch, "--fake", "status", "web-server", "--json")
+    assert code == 0 and [d["display-name"] for d in json.loads(out)["data"]] == ["web-server"]
+    code, _, err = run(capsys, monkeypatch, "--fake", "status", "no-such-image")
+    assert code == 1 and err.startswith(f"error: no source image named 'no-such-image' in {SOURCE}")
+
+
+def test_a_name_several_images_carry_lists_them_and_exits_2(cloud, compartment, oci_config, capsys, monkeypatch):
+    deploy(cloud, REGIONS, compartment)
+    twins = [cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX}) for _ in range(2)]
+    cloud.run_until_idle()
+    env = {"IR_COMPARTMENTS": compartment}
+    code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "retry", "web", "--target", PHOENIX, env=env)
+    assert code == 2 and err.startswith("error: 2 images are named 'web': give one OCID:")
+    assert all(t.id in err for t in twins) and len(err.strip().splitlines()) == 1
