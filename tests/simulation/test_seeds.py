@@ -255,3 +255,18 @@ def test_a_genuine_pair_replayed_into_a_target_that_lost_its_record_adopts_the_r
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_deletion_whose_copy_failed_is_sent_again():
+    """'leftovers' (seed 148): the source was deleted; the copy of its deletion to one finished target
+    failed, that target never answered it, and the deletion manifest stayed in staging for ever."""
+    result = run(
+        148,
+        [
+            CreateImage("img0", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "web"),
+            KillAfter("GetObject", 2),
+            FailWork("CopyObject"),
+            DeleteSource("img0"),
+        ],
+    )
+    assert result.ok, describe(result)

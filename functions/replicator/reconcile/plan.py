@@ -99,6 +99,10 @@ def plan_source(
                         Leftovers(source_id, "source", tuple(leftovers)),
                     )
                 )
+            elif not record.closed and (why := behind(record, set(record.targets), now)):
+                # The deletion's copy failed on the way to a finished target: it is sent again.
+                subject = DeletedSource(source_id, record.display_name)
+                out.append(planned(Action.TOMBSTONE, why.replace("manifest", "deletion"), subject))
             return out
         return [
             *out,

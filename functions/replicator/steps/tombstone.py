@@ -1,7 +1,7 @@
 """Source region: the source image was deleted. A deletion manifest goes to every target,
 and each applies its own IR_ON_SOURCE_DELETED to its replica."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from ..manifest import ReplicationManifest
 from ..naming import image_object
@@ -18,6 +18,17 @@ def blocker(record: SourceRecord) -> str | None:
     if record.manifest and record.manifest_fingerprint == "deleted":
         return "the deletion was already sent"
     return None
+
+
+def resend(ctx: StepContext, record: SourceRecord, late: list[str]) -> StepResult:
+    """The deletion, unchanged, again to the finished targets it has not reached (its copy failed
+    on the way): the same version, so nothing is recorded."""
+    assert record.manifest is not None
+    issued_at = datetime.fromtimestamp(record.manifest_issued / 1000, UTC)
+    manifest = tombstone(record, record.manifest, issued_at, ctx.config.object_prefix)
+    only = record.model_copy(update={"targets": {t: p for t, p in record.targets.items() if t in late}})
+    sent = publish(ctx.runtime, only, manifest)
+    return StepResult("continued", f"the deletion sent again to {', '.join(sent) or 'none'}")
 
 
 def tombstone(record: SourceRecord, name: str, now: datetime, config_prefix: str) -> ReplicationManifest:
@@ -37,6 +48,11 @@ def tombstone(record: SourceRecord, name: str, now: datetime, config_prefix: str
 def run(ctx: StepContext, subject: DeletedSource) -> StepResult:
     if ctx.record is None:
         return StepResult("ignored", "no replication of this image is recorded in this region")
+    sent_before: SourceRecord = ctx.record
+    if not sent_before.closed and sent_before.manifest_fingerprint == "deleted" and sent_before.manifest:
+        late = sent_before.behind()
+        if late:
+            return resend(ctx, sent_before, late)
     reason = ctx.claim(lambda r: None, blocker)
     if reason:
         return StepResult("ignored", reason)
