@@ -19,6 +19,12 @@ from .config import ReplicatorConfig
 from .images import ImageFacts
 from .naming import KEEP_TAG, LATEST_TAG, SOURCE_CREATED_TAG
 
+# How long a retired replica stays after its `retired` answer was sent, before it is deleted: the
+# source stops reporting the version protected there when the answer arrives (its event, or the
+# source's next hourly pass if the event is lost), so the deletion must not come first. Two
+# hours cover a lost event and one failed pass. Only the custom-image limit deletes at once.
+RETIRE_GRACE = timedelta(hours=2)
+
 
 def family_of(image: ImageFacts, config: ReplicatorConfig) -> str | None:
     """The image's family: the defined tag when configured, else the freeform tag; None if untagged."""

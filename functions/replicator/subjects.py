@@ -111,6 +111,7 @@ class FamilyCheck:
     family: str
     compartment_id: str
     source_id: str
+    at_once: bool = False  # its retirements delete at once (RetireReplica.at_once)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class RetireReplica:
     source_id: str
     replica_id: str
     reason: str
+    # Delete now, without waiting for the source to hear of it: the custom-image limit needs the room.
+    at_once: bool = False
 
 
 @dataclass(frozen=True)

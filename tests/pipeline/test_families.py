@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from replicator.families import RETIRE_GRACE
 from replicator.naming import LATEST_TAG
 from tests.helpers import (
     FRANKFURT,
@@ -61,16 +62,20 @@ def test_five_builds_with_keep_2_leave_the_two_newest_in_every_region_and_mark_t
     for n in range(1, 6):
         sources.append(build(cloud, compartment, n))
         settle(cloud, sandbox, events)
-    for region in TARGETS:
-        kept = family_replicas(cloud, region, compartment)
-        assert sorted(kept) == ["web-4", "web-5"], region
-        assert kept["web-5"].get(LATEST_TAG) == "true" and LATEST_TAG not in kept["web-4"]
-    # The source learns why the old versions are gone: retired, not lost; nothing is exposed.
+    # The source hears of each retirement before the replica goes: the old versions are retired
+    # there, not lost, and not reported protected; nothing is exposed.
     for old in sources[:3]:
         states = {r: record(cloud, sandbox, "source", old.id, SOURCE)["targets"][r]["state"] for r in TARGETS}
         assert states == {PHOENIX: "retired", FRANKFURT: "retired"}
     report = sandbox.reconcile(SOURCE)
     assert report.exposed == 0
+    # The retired replicas are deleted once the grace is over.
+    cloud.advance(RETIRE_GRACE.total_seconds())
+    sandbox.converge(max_passes=12, parallel=3)
+    for region in TARGETS:
+        kept = family_replicas(cloud, region, compartment)
+        assert sorted(kept) == ["web-4", "web-5"], region
+        assert kept["web-5"].get(LATEST_TAG) == "true" and LATEST_TAG not in kept["web-4"]
     assert all(compute(cloud, SOURCE).get_image(s.id).data.lifecycle_state == "AVAILABLE" for s in sources)
 
 
@@ -109,9 +114,13 @@ def test_a_full_region_applies_retention_first_and_then_imports(seed, teardown):
     cloud.advance(timedelta(hours=49).total_seconds())
     third = image(cloud, compartment, "web-3", tags=tags)
     cloud.run_until_idle()
-    # The region held its limit of 2: retention removed web-1 so that web-3 could be imported,
-    # and once web-3 was protected, web-2 (keep 1, now old enough) went too.
+    # The region held its limit of 2: retention removed web-1 at once so that web-3 could be
+    # imported; once web-3 was protected, web-2 (keep 1, now old enough) was retired, and goes
+    # when the grace is over.
     assert target_states(cloud, sandbox, third.id) == {PHOENIX: "done"}
+    assert sorted(family_replicas(cloud, PHOENIX, compartment)) == ["web-2", "web-3"]
+    cloud.advance(RETIRE_GRACE.total_seconds())
+    sandbox.converge()
     assert sorted(family_replicas(cloud, PHOENIX, compartment)) == ["web-3"]
 
 

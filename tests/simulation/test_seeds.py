@@ -270,3 +270,91 @@ def test_a_deletion_whose_copy_failed_is_sent_again():
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_deletion_sent_twice_after_a_death_leaves_no_manifest_when_the_replication_closes():
+    """'leftovers' (seed 82): a container died while sending the deletion, before the record said so; the
+    pass sent a second one. The targets answered the first, the record closed, and the first deletion's
+    manifest stayed: the cleanup waited for answers to the second."""
+    result = run(
+        82,
+        [
+            CreateImage("img1", ("eu-frankfurt-1", "us-phoenix-1"), "web"),
+            Pass(),
+            KillAfter("CopyObject", 5),
+            CreateImage("img3", ("eu-frankfurt-1",)),
+            ReplayPair("img3", "eu-frankfurt-1"),
+            DeleteSource("img1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_region_whose_replica_was_retired_before_a_retag_does_not_keep_the_export_for_ever():
+    """'leftovers' (seed 112): retention retired a replica in Frankfurt; a retag then issued a newer
+    manifest, which a retired region never answers; the cleanup waited for that answer."""
+    result = run(
+        112,
+        [
+            CreateImage("img2", ("eu-frankfurt-1",), "db"),
+            DeleteSource("img1"),
+            CreateImage("img3", ("eu-frankfurt-1", "us-phoenix-1"), "db"),
+            Pass(),
+            Pass(),
+            Retag("img2", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1")),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_deletion_that_a_lost_region_never_received_does_not_keep_its_manifest_for_ever():
+    """'leftovers' (seed 148, 20 actions): the deletion's copy to London failed, then London's replica
+    was deleted and answered lost. A region holding no replica has nothing to apply; the cleanup
+    waited for its answer to the deletion."""
+    result = run(
+        148,
+        [
+            CreateImage("img0", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "web"),
+            Pass(),
+            DeleteReplica("img0", "eu-frankfurt-1"),
+            FailWork("CopyObject"),
+            DeleteSource("img0"),
+            DeleteReplica("img0", "uk-london-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_retired_replica_is_deleted_only_after_the_source_has_stopped_reporting_it_protected():
+    """'truth' (seeds 205, 393, 38): retention deleted the older version's replica as soon as the newer
+    one finished there, and answered `retired`; until the answer reached the source (a copy, then an
+    event), the report said the older version was protected in a region that no longer held it."""
+    result = run(
+        205,
+        [
+            Pass(),
+            CreateImage("img1", ("us-phoenix-1",), "db"),
+            Pass(),
+            CreateImage("img5", ("us-phoenix-1",), "db"),
+            Wait(5),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_the_retirement_of_a_replica_whose_record_was_removed_by_hand_reaches_the_source():
+    """'truth' (seed 131): London's record of img2 was removed; the pass adopted the replica without
+    knowing the version it had answered, retention retired it, and the source took the answer for an
+    older version's: img2 stayed protected there after the replica was gone."""
+    result = run(
+        131,
+        [
+            CreateImage("img1", ("uk-london-1", "us-phoenix-1"), "web"),
+            CreateImage("img2", ("uk-london-1", "us-phoenix-1"), "web"),
+            CreateImage("img3", ("eu-frankfurt-1",), "web"),
+            Pass(),
+            DeleteBookkeeping("img2", "replica-record", "uk-london-1"),
+            Retag("img3", ()),
+        ],
+    )
+    assert result.ok, describe(result)

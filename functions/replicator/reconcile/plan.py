@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..config import ReplicatorConfig
 from ..decision import Decision
-from ..families import family_of, keep_of, plan_family
+from ..families import RETIRE_GRACE, family_of, keep_of, plan_family
 from ..images import ImageFacts
 from ..manifest import ReplicaSpec
 from ..naming import AckName, LandedObject, image_object, manifests_prefix, newest_manifest
@@ -91,7 +91,10 @@ def plan_source(
         if record is None:
             return out
         if record.closed or record.manifest_fingerprint == "deleted":
-            if record.answered and leftovers:
+            # A closed replication sends nothing more: once no copy reads from staging, what it left
+            # there has no use (its targets may have answered an earlier deletion than the newest).
+            over = record.closed and not any(p.state == "copying" for p in record.targets.values())
+            if (record.answered or record.deletion_answered or over) and leftovers:
                 out.append(
                     planned(
                         Action.CLEANUP,
@@ -101,8 +104,8 @@ def plan_source(
                 )
             elif not record.closed and (why := behind(record, set(record.targets), now)):
                 # The deletion's copy failed on the way to a finished target: it is sent again.
-                subject = DeletedSource(source_id, record.display_name)
-                out.append(planned(Action.TOMBSTONE, why.replace("manifest", "deletion"), subject))
+                deletion = DeletedSource(source_id, record.display_name)
+                out.append(planned(Action.TOMBSTONE, why.replace("manifest", "deletion"), deletion))
             return out
         return [
             *out,
@@ -254,6 +257,8 @@ def plan_replica(
             and replica.lifecycle_state != "DELETED"
         ):
             why = record.retired_reason or "retired by retention"
+            if record.retired_at is not None and now - record.retired_at < RETIRE_GRACE:
+                return [*out, planned(Action.WAIT, "retired; deleted once the source has heard of it")]
             return [*out, planned(Action.RETIRE, "retired, not yet deleted", RetireReplica(source_id, replica.id, why))]
         if leftovers:
             out.append(planned(Action.CLEANUP, "replica retired", Leftovers(source_id, "replica", leftovers)))

@@ -129,12 +129,29 @@ class SourceRecord(BaseModel):
         """Every target has answered for the newest manifest (done, given up, or deleted)."""
         return self.answered_by(None)
 
+    @property
+    def deletion_answered(self) -> bool:
+        """The source was deleted and every target answered what the deletion can still change: a
+        finished replica must have applied it; a region holding none (given up, retired, lost,
+        deleted) has nothing to apply."""
+        return (
+            self.manifest_fingerprint == "deleted"
+            and bool(self.targets)
+            and all(
+                p.state in ANSWERED and (p.state != "done" or p.applied_issued >= self.manifest_issued)
+                for p in self.targets.values()
+            )
+        )
+
     def answered_by(self, asked: set[str] | None) -> bool:
         """Every target of `asked` (default: all) has answered for the newest manifest; a region the
         source no longer asks for may keep an older one."""
         wanted = [p for t, p in self.targets.items() if asked is None or t in asked]
+        # A given-up region answers no newer version; nor does one whose replica retention retired
+        # (a newer version of the family is kept there: a newer manifest of this one changes nothing).
         return bool(wanted) and all(
-            p.state in ANSWERED and (p.state == "failed" or p.applied_issued >= self.manifest_issued) for p in wanted
+            p.state in ANSWERED and (p.state in ("failed", "retired") or p.applied_issued >= self.manifest_issued)
+            for p in wanted
         )
 
     @property
@@ -276,21 +293,24 @@ class SourceRecord(BaseModel):
         return parse_ack(part.answer[:at], part.answer) if at >= 0 else None
 
     def takes(self, ack: AckName) -> bool:
-        """Whether `ack` is news for its target: newer than the answer recorded, or the loss of the
-        very replica recorded done there (a target that lost its own record answers a loss without
-        knowing which version it had answered: it names the replica instead). After such a loss,
-        the earlier `done` of that replica is old news, whatever its rank."""
+        """Whether `ack` is news for its target: newer than the answer recorded, or the loss or the
+        retirement of the very replica recorded done there (a target that lost its own record answers
+        without knowing which version it had answered: it names the replica instead). After such a loss or
+        retirement, the earlier `done` of that replica is old news, whatever its rank."""
         part = self.targets.get(ack.target)
         current = self.recorded_answer(ack.target)
         if current is None:
             return True
         same_replica = ack.replica != "-" and ack.replica == current.replica
-        if current.outcome == "lost" and ack.outcome == "done" and same_replica:
+        if current.outcome in ("lost", "retired") and ack.outcome == "done" and same_replica:
             return False
         if ack.rank > current.rank:
             return True
         return (
-            ack.outcome == "lost" and part is not None and part.state == "done" and ack.replica == part.replica_image_id
+            ack.outcome in ("lost", "retired")
+            and part is not None
+            and part.state == "done"
+            and ack.replica == part.replica_image_id
         )
 
     def apply_answer(

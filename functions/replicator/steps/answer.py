@@ -29,11 +29,11 @@ def answering_as(record: ReplicaRecord, runtime: Runtime) -> str:
 
 
 def answer_name(record: ReplicaRecord, outcome: AckOutcome, runtime: Runtime) -> AckName:
-    # A done answer names its replica, and so does a loss: the source recognises the replica it
-    # holds even when this region had lost its record and cannot say which version it answered.
-    replica = (
-        record.import_.replica_image_id if outcome in ("done", "lost") and record.import_.replica_image_id else "-"
-    )
+    # A done answer names its replica, and so do a loss and a retirement: the source recognises the
+    # replica it holds even when this region had lost its record and cannot say which version it
+    # answered.
+    named = outcome in ("done", "lost", "retired") and record.import_.replica_image_id
+    replica = record.import_.replica_image_id if named else "-"
     if outcome == "refused":
         replica = f"r{record.refusals}"
     ack = AckName(

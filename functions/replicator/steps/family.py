@@ -62,7 +62,11 @@ def run(ctx: StepContext, subject: FamilyCheck) -> StepResult:
     for m in plan.delete:
         reason = f"family {subject.family} keeps {keep} version(s); {latest} is the latest"
         outcome = execute(
-            retire.STEP, runtime, RetireReplica(m.source_id, m.replica_id, reason), rebuild=_rebuild, now=ctx.now
+            retire.STEP,
+            runtime,
+            RetireReplica(m.source_id, m.replica_id, reason, subject.at_once),
+            rebuild=_rebuild,
+            now=ctx.now,
         )
         if outcome.result == "done":
             deleted.append(m.display_name)
@@ -86,10 +90,11 @@ def follow(ctx: StepContext, manifest: ReplicationManifest, replica: ImageFacts)
         follow_family(ctx, family, replica.compartment_id, manifest.source_image_id)
 
 
-def follow_family(ctx: StepContext, family: str, compartment_id: str, source_id: str) -> None:
+def follow_family(ctx: StepContext, family: str, compartment_id: str, source_id: str, *, at_once: bool = False) -> None:
     """The family step, from inside another step; its failure is logged and left to the pass."""
+    check = FamilyCheck(family, compartment_id, source_id, at_once)
     try:
-        execute(STEP, ctx.runtime, FamilyCheck(family, compartment_id, source_id), rebuild=_rebuild, now=ctx.now)
+        execute(STEP, ctx.runtime, check, rebuild=_rebuild, now=ctx.now)
     except ReplicatorError as exc:
         logs.warning("family step failed; the next pass tries again", family=family, reason=exc.reason)
 

@@ -385,7 +385,7 @@ def make_room(ctx: StepContext, compartment: str, source_id: str) -> str | None:
     families = sorted({f for i in images if i.replica_of and (f := family_of(i, config))})
     logs.warning("custom image limit reached; retention first", held=len(images), limit=config.image_limit)
     for name in families:
-        family.follow_family(ctx, name, compartment, source_id)
+        family.follow_family(ctx, name, compartment, source_id, at_once=True)
     images = listed()
     if len(images) < config.image_limit:
         return None

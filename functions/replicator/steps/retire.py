@@ -2,14 +2,17 @@
 
 Only a replica this region's record names as the one the product finished is deleted; the
 record says `retired` (and the source is answered so) before the image goes, so that the pass
-never takes the deletion for a loss. A record already retired whose image still exists (the
-deletion did not happen) is deleted again, without a second answer.
+never takes the deletion for a loss, and the image goes only `RETIRE_GRACE` later, so that the
+source has stopped reporting the version protected here before it is gone (the custom-image
+limit, which needs the room, deletes at once). A record already retired whose image still
+exists is deleted by the pass once the grace is over, without a second answer.
 """
 
 from contextlib import suppress
 from datetime import datetime
 
 from ..errors import NotFound, PermanentError
+from ..families import RETIRE_GRACE
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import RetireReplica
@@ -51,6 +54,14 @@ def run(ctx: StepContext, subject: RetireReplica) -> StepResult:
         if refusal:
             return StepResult("ignored", refusal)
         after = send
+    retired_at = record.retired_at if record.state == "retired" else ctx.now
+    if not subject.at_once and (retired_at is None or ctx.now - retired_at < RETIRE_GRACE):
+        return StepResult(
+            "in_progress",
+            f"retired ({subject.reason}); the source is answered now, the replica deleted once "
+            f"{RETIRE_GRACE.total_seconds() / 3600:g} h have passed",
+            after=after,
+        )
     try:
         ctx.runtime.compute.delete_image(subject.replica_id)
     except NotFound:
