@@ -44,6 +44,8 @@ FAULTY_CALLS = (
 STATUSES: tuple[int | str, ...] = (429, 500, 503, "timeout")
 WORK = ("ExportImage", "ImportImage", "CopyObject")
 BOOKKEEPING = ("source-record", "replica-record", "acks", "settled")
+# Statements of iam/policies.json an administrator may remove from the functions' policy.
+GRANTS = ("read-buckets", "metrics", "signing-key", "objects", "pars", "read-images", "change-images", "notices")
 
 
 class Action:
@@ -207,11 +209,16 @@ class KillAfter(Action):
 
 @dataclass(frozen=True)
 class Pass(Action):
-    """Time moves to the next full hour: every region's scheduled pass runs."""
+    """Time moves to the next full hour: every region's scheduled pass runs. The calls IAM refused
+    the functions meanwhile are noted: the pass must have made them visible."""
 
     def apply(self, world: World) -> None:
+        start = len(world.cloud.calls)
         world.cloud.advance_to_next_schedule()
         world.ledger.checked_after += 1
+        for call in world.cloud.calls[start:]:
+            if call.denied and call.principal == "resource_principal" and call.caller_region:
+                world.ledger.denied.setdefault(call.caller_region, set()).add(call.operation)
 
 
 @dataclass(frozen=True)
@@ -316,6 +323,26 @@ class ForgeAnswer(Action):
             )
 
 
+@dataclass(frozen=True)
+class RemoveGrant(Action):
+    """An administrator removes one statement of the functions' policy (put back when the faults stop)."""
+
+    statement: str
+
+    def apply(self, world: World) -> None:
+        world.ledger.withheld.add(self.statement)
+        world.sandbox.withhold(frozenset(world.ledger.withheld))
+
+
+@dataclass(frozen=True)
+class RestoreGrants(Action):
+    """Every statement removed is put back."""
+
+    def apply(self, world: World) -> None:
+        world.ledger.withheld.clear()
+        world.sandbox.withhold(frozenset())
+
+
 # ----- drawing a script -------------------------------------------------------------------------
 def draw(world_rng: random.Random, spec_regions: tuple[str, ...], steps: int) -> list[Action]:
     """A random script of `steps` actions over `spec_regions` (the first is the source)."""
@@ -371,6 +398,10 @@ def draw(world_rng: random.Random, spec_regions: tuple[str, ...], steps: int) ->
             script.append(ReplayPair(key(), rng.choice(targets)))
         elif roll < 0.92:
             script.append(ForgeAnswer(key(), rng.choice(targets)))
+        elif roll < 0.955:
+            script.append(RemoveGrant(rng.choice(GRANTS)))
+        elif roll < 0.97:
+            script.append(RestoreGrants())
         else:
             k = f"img{len(keys)}"
             keys.append(k)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from replicator.health import PassHealth
 from replicator.protection import COVERED, ImageProtection
-from replicator_tools.inventory import plan, protections
+from replicator_tools.inventory import pass_health, plan, protections
+from replicator_tools.policies import statements_for
 
 from .world import World
 
 LIVE = ("PROVISIONING", "IMPORTING", "AVAILABLE", "EXPORTING")
-BOOKKEEPING = ("records/", "acks/", "settled/")
+BOOKKEEPING = ("records/", "acks/", "settled/", "health/")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def replicas(world: World, source_id: str) -> dict[str, list]:
 
 def _operator_view(world: World) -> dict[str, ImageProtection]:
     runtime = world.operator.runtime()
-    return {p.source_image_id: p for p in protections(runtime, [world.compartment])}
+    return {p.source_image_id: p for p in protections(runtime, [world.compartment], runtime_for=world.operator.runtime)}
 
 
 def check(world: World) -> list[Violation]:
@@ -69,8 +71,33 @@ def check(world: World) -> list[Violation]:
                 out.append(
                     Violation("truth", f"{key} is reported protected in {target.region}, which holds no replica")
                 )
+    out += unseen_refusals(world)
     counts = Counter((m.title, m.body) for topic in world.sandbox.topics.values() for m in topic.messages)
     out += [Violation("notices", f"sent {n} times: {title}") for (title, _), n in counts.items() if n > 1]
+    return out
+
+
+def unseen_refusals(world: World) -> list[Violation]:
+    """After a pass during which IAM refused the functions a call, an operator can read it: the
+    region's pass report in `status --summary` (a refused call that a removed statement grants), an
+    image's reason there, or the `calls-refused` alarm firing for a refused operation."""
+    if not world.ledger.denied:
+        return []
+    found = pass_health(world.operator.runtime, sorted(world.ledger.denied))
+    reasons = " ".join(" ".join([p.reason, *(t.reason for t in p.targets)]) for p in _operator_view(world).values())
+    out = []
+    for region, operations in sorted(world.ledger.denied.items()):
+        health = found.get(region)
+        named = {r.operation for r in health.refusals} if isinstance(health, PassHealth) else set()
+        if {g for op in named for g in statements_for(op)} & world.ledger.withheld:
+            continue
+        if any(op in reasons for op in operations):
+            continue
+        if {f.get("operation") for f in world.sandbox.firing(region, "calls-refused")} & operations:
+            continue
+        withheld = ", ".join(sorted(world.ledger.withheld)) or "none"
+        detail = f"{region}: IAM refused {', '.join(sorted(operations))} (statements removed: {withheld})"
+        out.append(Violation("visibility", f"{detail}; nothing status --summary shows names it"))
     return out
 
 

@@ -1,6 +1,6 @@
 """One run: a world from a seed, a script (drawn from the seed, or given), invariants after each action.
 
-Then the faults stop (events and calls behave, every grant in place) and the schedules run
+Then the faults stop (events and calls behave, every statement removed is put back) and the schedules run
 passes until none has anything to do; the world must then have converged. The first
 violation ends the run: what it needs to be replayed is the seed and the script.
 """
@@ -50,6 +50,7 @@ def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -
         for action in actions:
             if action.resets_truth:
                 world.ledger.checked_after = 0
+            world.ledger.denied = {}
             action.apply(world)
             if action.settles:
                 world.cloud.run_until_idle()
@@ -59,6 +60,10 @@ def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -
                 return result
         world.cloud.faults.clear()
         world.cloud.events.clear_faults()
+        world.ledger.denied = {}  # judged after each pass of the script, not after the convergence
+        if world.ledger.withheld:
+            world.ledger.withheld.clear()
+            world.sandbox.withhold(frozenset())
         world.cloud.run_until_idle()
         try:
             world.sandbox.converge(MAX_PASSES)

@@ -66,6 +66,9 @@ class Ledger:
     # second on. Nothing has changed yet when a world starts.
     checked_after: int = 2
     replays: list[tuple[str, str]] = field(default_factory=list)  # (region, object) the adversary planted
+    withheld: set[str] = field(default_factory=set)  # statements an administrator removed
+    # Per region, the operations IAM refused the functions during the last action's pass.
+    denied: dict[str, set[str]] = field(default_factory=dict)
     # What the adversary saw land, as it landed: object name -> (bytes, size in GB, multipart MD5).
     tapped: dict[str, tuple[bytes, float | None, str | None]] = field(default_factory=dict)
 

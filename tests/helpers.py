@@ -88,12 +88,13 @@ def leftover_pars(cloud, sandbox) -> list[str]:
 
 
 def intermediate_objects(cloud, sandbox) -> list[str]:
-    """Objects a finished replication must not leave: exports, manifests, anything in landing."""
+    """Objects a finished replication must not leave: exports, manifests, anything in landing (the
+    bookkeeping stays: records, answers, settled marks, the passes' reports)."""
     prefix = sandbox.config.object_prefix
     found = []
     for region in sandbox.regions:
         for name in object_names(cloud, region, sandbox.config.staging_bucket, prefix):
-            if not name.startswith((f"{prefix}records/", f"{prefix}acks/", f"{prefix}settled/")):
+            if not name.startswith((f"{prefix}records/", f"{prefix}acks/", f"{prefix}settled/", f"{prefix}health/")):
                 found.append(f"{region}/staging/{name}")
         found += [f"{region}/landing/{n}" for n in object_names(cloud, region, sandbox.config.landing_bucket, prefix)]
     return found

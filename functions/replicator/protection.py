@@ -10,7 +10,7 @@ yet applied to it: the reconcile pass turns it into metrics, the operator's repo
 lines, and both therefore agree.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -35,6 +35,7 @@ class TargetProtection(BaseModel):
     state: TargetState
     since: datetime | None = None  # when the gap opened; None when protected
     reason: str = ""
+    answered_at: datetime | None = None  # protected: when the source recorded the region's answer
 
     def exposure_seconds(self, now: datetime) -> float:
         return 0.0 if self.since is None else max(0.0, (now - self.since).total_seconds())
@@ -79,7 +80,8 @@ def _target(
         (newest is not None and newest.outcome == "done")
         or (part is not None and part.state == "done" and part.applied_issued >= current)
     ):
-        return TargetProtection(region=region, state="protected")
+        answered = part.answered_at if part is not None and part.state == "done" else None
+        return TargetProtection(region=region, state="protected", answered_at=answered)
     since = created
     if part is not None and part.requested_at is not None:
         since = max(since, part.requested_at)
@@ -96,7 +98,11 @@ def _target(
         return TargetProtection(region=region, state="failed", since=since, reason=f"export: {export.error}")
     if any(a.outcome == "failed" for a in mine) and not any(a.outcome == "done" for a in mine):
         return TargetProtection(region=region, state="failed", since=since, reason="the target region gave up")
-    return TargetProtection(region=region, state="lagging", since=since)
+    # Still tried: the last attempt's error, if one failed (a refused call, a secret unreadable).
+    why = (export.error if export is not None and export.state == "failed" else None) or (
+        part.error if part is not None and part.state in ("failed", "pending") else None
+    )
+    return TargetProtection(region=region, state="lagging", since=since, reason=why or "")
 
 
 def protection(
@@ -144,3 +150,36 @@ def protection(
     gaps = [t.since for t in targets if t.since is not None]
     reason = next((f"{t.region}: {t.reason}" for t in targets if t.state == "failed"), "")
     return ImageProtection(**common, state=state, reason=reason, since=min(gaps) if gaps else None, targets=targets)
+
+
+def unconfirmed(
+    image: ImageProtection, silent: dict[str, datetime | None], now: datetime, grace: timedelta
+) -> ImageProtection:
+    """`image` as far as the regions still report: a region whose passes stopped reporting (since
+    `silent[region]`, or None: it never reported, though its answer is older than `grace`)
+    cannot have said that it lost its replica, so it is not claimed protected."""
+
+    def doubted(t: TargetProtection) -> bool:
+        if t.state != "protected" or t.region not in silent:
+            return False
+        return silent[t.region] is not None or (t.answered_at is not None and now - t.answered_at > grace)
+
+    def lagging(t: TargetProtection) -> TargetProtection:
+        last = silent[t.region]
+        when = f"since {last:%Y-%m-%d %H:%M} UTC" if last is not None else "ever"
+        return TargetProtection(
+            region=t.region,
+            state="lagging",
+            since=last or t.answered_at,
+            reason=f"no reconcile pass has reported in {t.region} {when}: its replica cannot be confirmed",
+        )
+
+    changed = [lagging(t) if doubted(t) else t for t in image.targets]
+    if changed == list(image.targets):
+        return image
+    states = {t.state for t in changed}
+    state: ImageState = "retired"
+    if states != {"retired"}:
+        state = next(s for s in _WORST if s in states or s == "protected")
+    gaps = [t.since for t in changed if t.since is not None]
+    return image.model_copy(update={"targets": tuple(changed), "state": state, "since": min(gaps) if gaps else None})

@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -504,3 +505,47 @@ def test_a_name_several_images_carry_lists_them_and_exits_2(cloud, compartment, 
     code, _, err = run(capsys, monkeypatch, "--config-file", oci_config, "retry", "web", "--target", PHOENIX, env=env)
     assert code == 2 and err.startswith("error: 2 images are named 'web': give one OCID:")
     assert all(t.id in err for t in twins) and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("statement", "operation"),
+    [
+        ("metrics", "PostMetricData"),
+        ("read-buckets", "ListPreauthenticatedRequests"),
+        ("signing-key", "GetSecretBundle"),
+    ],
+)
+def test_a_grant_the_functions_lack_is_named_by_the_summary_after_one_pass(
+    cloud, compartment, oci_config, capsys, monkeypatch, statement, operation
+):
+    """Missing grants change no record: Monitoring cannot show the refusal of its own PostMetricData,
+    a PAR listing refused leaves no trace, a signing key that cannot be read only slows the
+    replication. The pass's report names the call and the statement that grants it."""
+    sandbox = deploy(
+        cloud, REGIONS, compartment, {"IR_DEFAULT_REGIONS": PHOENIX}, without_statements=frozenset({statement})
+    )
+    cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX})
+    cloud.run_until_idle()
+    sandbox.reconcile_everywhere()
+    cloud.run_until_idle()
+    env = {"IR_COMPARTMENTS": compartment}
+    _, out, err = run(capsys, monkeypatch, "--config-file", oci_config, "status", "--summary", env=env)
+    passes = [line for line in out.splitlines() if line.startswith("PASSES")]
+    assert err == "" and passes, out
+    assert any(f"{operation} refused (404 " in line and f"grant '{statement}'" in line for line in passes), passes
+
+
+def test_regions_whose_passes_stopped_reporting_or_never_reported_are_named():
+    from replicator.health import PassHealth
+    from replicator_tools.cli.views import pass_lines
+
+    now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+    found = {
+        SOURCE: PassHealth(region=SOURCE, at=now - timedelta(minutes=50)),
+        PHOENIX: PassHealth(region=PHOENIX, at=now - timedelta(hours=3, minutes=5)),
+        FRANKFURT: None,
+    }
+    lines = pass_lines(found, now)
+    assert len(lines) == 2  # a region whose last pass is recent and found nothing says nothing
+    assert f"{PHOENIX}: no reconcile pass since 2030-01-01 08:55 UTC (3h05m)" in lines[1]
+    assert f"{FRANKFURT}: no reconcile pass has reported yet" in lines[0]

@@ -55,7 +55,7 @@ def test_alarms_are_read_from_monitoring_alarms_with_only_the_values_terraform_p
 
 def test_every_alarm_reads_a_metric_the_function_emits_and_parses_as_mql():
     alarms = load_alarms()
-    assert {a.name for a in alarms} == {"rpo-exceeded", "replication-failed", "reconcile-silent"}
+    assert {a.name for a in alarms} == {"rpo-exceeded", "replication-failed", "reconcile-silent", "calls-refused"}
     for alarm in alarms:
         assert alarm.metric in {m.value for m in Metric}, alarm.name
         mql.parse(alarm.query)

@@ -148,7 +148,18 @@ def test_every_metric_an_alarm_reads_is_posted_by_a_replication_and_a_pass(cloud
     cloud.run_until_idle()
     replicator.reconcile_everywhere()
     posted = {p.name for p in cloud.metrics()}
-    assert {a.metric for a in load_alarms()} <= posted
+    # A refused call is counted only when one happens: see the next test.
+    assert {a.metric for a in load_alarms()} - {"refused_calls"} <= posted
+
+
+def test_a_call_refused_to_the_functions_is_counted_and_the_calls_refused_alarm_fires(cloud, compartment):
+    sandbox = deploy(cloud, REGIONS, compartment, without_statements=frozenset({"read-buckets"}))
+    _image(cloud, compartment)
+    cloud.run_until_idle()
+    sandbox.reconcile_everywhere()
+    refused = {p.dimensions["operation"] for p in cloud.metrics(SOURCE, name="refused_calls")}
+    assert refused == {"ListPreauthenticatedRequests"}
+    assert sandbox.firing(SOURCE, "calls-refused") == [{"operation": "ListPreauthenticatedRequests"}]
 
 
 def test_metrics_that_cannot_be_posted_never_fail_a_replication(cloud, compartment, replicator):

@@ -112,7 +112,12 @@ def left_over(world: World) -> list[str]:
             buckets = world.cloud.objectstorage(region).buckets_of(sandbox.namespace)
             for name in buckets["image-replicator-staging"].objects:
                 if not name.startswith(
-                    ("image-replicator/records/", "image-replicator/acks/", "image-replicator/settled/")
+                    (
+                        "image-replicator/records/",
+                        "image-replicator/acks/",
+                        "image-replicator/settled/",
+                        "image-replicator/health/",
+                    )
                 ):
                     found.append(f"{sandbox.namespace}/{region}/staging/{name}")
             found += [f"{sandbox.namespace}/{region}/landing/{n}" for n in buckets["image-replicator-landing"].objects]

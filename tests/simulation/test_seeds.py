@@ -13,12 +13,14 @@ from sim.actions import (
     DeleteReplica,
     DeleteSource,
     DropEvents,
+    DuplicateEvents,
     FailCall,
     FailWork,
     ForgeAnswer,
     Jump,
     KillAfter,
     Pass,
+    RemoveGrant,
     ReplayPair,
     Retag,
     Wait,
@@ -355,6 +357,81 @@ def test_the_retirement_of_a_replica_whose_record_was_removed_by_hand_reaches_th
             Pass(),
             DeleteBookkeeping("img2", "replica-record", "uk-london-1"),
             Retag("img3", ()),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+# ----- grants an administrator removed -----------------------------------------------------------
+def test_a_pass_whose_image_listing_is_refused_takes_no_image_for_deleted():
+    """'convergence' (seed 19): without 'read-images' every ListImages was refused; the source's pass
+    took each image for deleted and sent its deletion, and every target closed its replication."""
+    result = run(
+        19,
+        [
+            CreateImage("img2", ("eu-frankfurt-1",), "db"),
+            Retag("img2", ("us-phoenix-1",)),
+            RemoveGrant("read-images"),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_target_whose_image_listing_is_refused_takes_no_replica_for_lost():
+    """'convergence' (seed 4): the same refusal in a target made its pass take the replica for lost."""
+    result = run(
+        4, [CreateImage("img5", ("us-phoenix-1",), "db"), FailWork("ImportImage"), RemoveGrant("read-images"), Pass()]
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_refused_export_is_tried_again_once_the_grant_is_back_not_given_up():
+    """'convergence' (seed 11): without 'change-images' ExportImage answered 404, taken for "cannot be
+    exported" and given up for good; the grant put back changed nothing."""
+    result = run(
+        11,
+        [
+            Pass(),
+            CreateImage("img3", ("eu-frankfurt-1", "us-phoenix-1")),
+            KillAfter("CreatePreauthenticatedRequest", 1),
+            KillAfter("ListImages", 1),
+            Pass(),
+            RemoveGrant("change-images"),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_signing_key_the_functions_may_not_read_is_seen_by_the_operator():
+    """'visibility' (seed 27): GetSecretBundle refused in London; the replication went on with a warm
+    container's key, and nothing an operator reads said the key was unreadable."""
+    result = run(
+        27,
+        [
+            CreateImage("img1", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "web"),
+            Jump(25),
+            RemoveGrant("signing-key"),
+            CreateImage("img3", ("uk-london-1", "us-phoenix-1")),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_region_that_can_no_longer_report_is_not_claimed_protected():
+    """'truth' (seed 34): without 'objects' Phoenix could neither answer the loss of its replica nor
+    write its pass report; the source went on saying protected there."""
+    result = run(
+        34,
+        [
+            CreateImage("img0", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1")),
+            DuplicateEvents("*", 2, 2),
+            RemoveGrant("objects"),
+            DeleteReplica("img0", "us-phoenix-1"),
+            Pass(),
+            Pass(),
         ],
     )
     assert result.ok, describe(result)

@@ -8,9 +8,10 @@ from pydantic import BaseModel, ConfigDict
 from replicator.decision import Decision, decide
 from replicator.errors import NotFound, ReplicatorError
 from replicator.families import family_of
+from replicator.health import STALE_AFTER, PassHealth, health_object
 from replicator.images import ImageFacts
 from replicator.naming import LATEST_TAG, AckName, acks_prefix, parse_ack, records_prefix, source_id_from_record
-from replicator.protection import ImageProtection, protection
+from replicator.protection import ImageProtection, protection, unconfirmed
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
 from replicator.runtime import Runtime
@@ -115,8 +116,15 @@ def reports(
 Planned = list[tuple[ImageFacts, Decision]]
 
 
-def protections(runtime: Runtime, compartments: list[str], planned: Planned | None = None) -> list[ImageProtection]:
-    """How well each opted-in source image of the compartments is protected now, as the pass measures it.
+def protections(
+    runtime: Runtime,
+    compartments: list[str],
+    planned: Planned | None = None,
+    *,
+    runtime_for: RuntimeFor | None = None,
+) -> list[ImageProtection]:
+    """How well each opted-in source image of the compartments is protected now, as the pass measures it;
+    with `runtime_for`, also as far as each target region's passes still report (`silent_regions`).
 
     `planned`: the compartments' images with their decisions, if the caller has them already."""
     config, region, now = runtime.config, runtime.region, runtime.now()
@@ -133,7 +141,21 @@ def protections(runtime: Runtime, compartments: list[str], planned: Planned | No
         found = protection(image, region, decision, record, answers.get(image.id, []), now)
         if found is not None:
             out.append(found)
+    if runtime_for is not None:
+        targets = sorted({t.region for p in out for t in p.targets if place(t.region).alias is None})
+        silent = silent_regions(pass_health(runtime_for, targets), now)
+        out = [unconfirmed(p, silent, now, STALE_AFTER) for p in out]
     return sorted(out, key=lambda p: (p.display_name, p.source_image_id))
+
+
+def silent_regions(found: dict[str, PassHealth | str | None], now) -> dict[str, datetime | None]:
+    """The regions whose passes have stopped reporting, each with its last report's time, or None
+    for a region that never reported."""
+    silent: dict[str, datetime | None] = {
+        r: h.at for r, h in found.items() if isinstance(h, PassHealth) and h.stale(now)
+    }
+    silent.update({r: None for r, h in found.items() if h is None})
+    return silent
 
 
 def believed(runtime: Runtime, ack: AckName) -> bool:
@@ -144,6 +166,28 @@ def believed(runtime: Runtime, ack: AckName) -> bool:
         return signed_by_its_target(runtime, ack)
     except ReplicatorError:
         return False
+
+
+def pass_health(runtime_for: RuntimeFor, regions: list[str]) -> dict[str, PassHealth | str | None]:
+    """Each region's last pass report (`health/<region>.json` in its staging bucket), None where no
+    pass has reported yet, or why it could not be read."""
+    found: dict[str, PassHealth | str | None] = {}
+    for region in regions:
+        runtime = runtime_for(region)
+        config = runtime.config
+        try:
+            got = runtime.objects.get(config.staging_bucket, health_object(config.object_prefix, region))
+        except ReplicatorError as exc:
+            found[region] = f"not readable: {exc.reason}"
+            continue
+        if got is None:
+            found[region] = None
+            continue
+        try:
+            found[region] = PassHealth.model_validate_json(got[0])
+        except ValueError as exc:
+            found[region] = f"unreadable report: {' '.join(str(exc).split())[:120]}"
+    return found
 
 
 def with_progress(found: list[ImageReport], runtime_for: RuntimeFor, now) -> list[ImageReport]:

@@ -144,6 +144,18 @@ def table(path: Path = POLICIES_FILE) -> list[tuple[str, str, str]]:
     ]
 
 
+def statements_for(operation: str, path: Path = POLICIES_FILE) -> list[str]:
+    """The ids of the functions' statements that grant `operation` (what a refusal of it asks for)."""
+    doc = json.loads(path.read_text())
+    return [
+        entry["id"]
+        for policy in doc["policies"]
+        for entry in policy["statements"]
+        if entry["principal"] == "function"
+        and any(covers.split()[0].rstrip(":,") == operation for covers in entry["operations"] if covers.split())
+    ]
+
+
 def markdown_table(path: Path = POLICIES_FILE) -> str:
     """README's IAM table, made from policies.json (a test keeps README's copy equal to it)."""
     rows = [

@@ -112,6 +112,23 @@ class Sandbox:
         """The dimension sets for which alarm `alarm` (its file's name) fires in `region` now."""
         return self.cloud.alarm_firing(self.alarms[region][alarm])
 
+    def withhold(self, statements: frozenset[str]) -> None:
+        """The tenancy's policies (scope `home`) as Terraform renders them, less `statements` (ids of
+        policies.json): an administrator removed them, or (with none) put every one back."""
+        assert self.iam is not None
+        identity = self.cloud.identity_of(self.tenancy_id)
+        for policy in render(self.iam).scope("home"):
+            texts = [s.text for s in policy.statements if s.id not in statements]
+            current = self.policies.get(policy.name)
+            with self.cloud.lock:
+                if current is not None and texts:
+                    identity.update_policy(current.id, {"statements": texts})
+                elif current is not None:
+                    identity.delete_policy(current.id)
+                    self.policies[policy.name] = None
+            if current is None and texts:
+                self.policies[policy.name] = _create_policy(self.cloud, policy, statements, self.tenancy_id)
+
     def converge(self, max_passes: int = 12, *, parallel: int = 1) -> int:
         """Let the schedules run passes in every region until none has anything to do."""
         for n in range(1, max_passes + 1):

@@ -33,6 +33,7 @@ class MetricsSink:
         self._pending: list[Point] = []
         self._held = 0
         self.region = clients.region
+        self.failure: ReplicatorError | None = None  # why the last flush posted nothing, if it did not
 
     @property
     def enabled(self) -> bool:
@@ -59,6 +60,7 @@ class MetricsSink:
         pending, self._pending = self._pending, []
         if not pending:
             return 0
+        self.failure = None
         streams: dict[tuple, list[Point]] = defaultdict(list)
         for p in pending:
             streams[p.stream].append(p)
@@ -88,6 +90,7 @@ class MetricsSink:
             answer = call("PostMetricData", self.region, lambda: self._clients.metrics().post_metric_data(details)).data
         except ReplicatorError as exc:
             logs.warning("metrics not posted", reason=exc.reason, points=sent)
+            self.failure = exc
             return 0
         except Exception as exc:
             logs.error("metrics not posted", reason=f"{type(exc).__name__}: {exc}", points=sent)

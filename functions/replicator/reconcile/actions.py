@@ -34,3 +34,5 @@ class Action(StrEnum):
 
 
 PASSIVE = (Action.NONE, Action.WAIT)
+# What a pass concludes from an image's absence from the region's listing.
+ABSENCE = (Action.TOMBSTONE, Action.LOST)

@@ -16,6 +16,7 @@ from .. import logs
 from ..decision import decide
 from ..errors import NotFound, ReplicatorError
 from ..families import family_of
+from ..health import Refusal, refused
 from ..images import ImageFacts
 from ..naming import (
     AckName,
@@ -78,6 +79,9 @@ class Observed:
     cursor: str | None = None  # where this one started (the last pass's stop)
     marks: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # mark names of the unsettled
     problems: list[str] = field(default_factory=list)  # what could not be looked at (the pass goes on)
+    refusals: list[Refusal] = field(default_factory=list)  # of those, the calls refused
+    # Compartments whose listing failed: an image missing from them may well exist.
+    unlisted: set[str] = field(default_factory=set)
 
     @property
     def sources(self) -> dict[str, ImageFacts]:
@@ -157,6 +161,7 @@ def _index_staging(runtime: Runtime, seen: Observed) -> _Index:
             _answers(runtime, index, group, seen)
     except ReplicatorError as exc:
         seen.problems.append(f"bucket {bucket}: {exc.reason}")
+        seen.refusals += refused(exc)
         logs.warning("bucket not listed", bucket=bucket, reason=exc.reason)
     return index
 
@@ -198,6 +203,7 @@ def _list_landing(runtime: Runtime, seen: Observed) -> None:
                 seen.inbox.append(ack)
     except ReplicatorError as exc:
         seen.problems.append(f"bucket {config.landing_bucket}: {exc.reason}")
+        seen.refusals += refused(exc)
         logs.warning("bucket not listed", bucket=config.landing_bucket, reason=exc.reason)
 
 
@@ -236,6 +242,8 @@ def _scan_images(runtime: Runtime, compartment: str, seen: Observed, index: _Ind
                 _source_image(runtime, image, seen, index, scan)
     except ReplicatorError as exc:
         seen.problems.append(f"compartment {compartment}: {exc.reason}")
+        seen.refusals += refused(exc)
+        seen.unlisted.add(compartment)
         logs.warning("compartment not listed", compartment=compartment, reason=exc.reason)
 
 
@@ -260,6 +268,7 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
                         seen.images[source_id] = image
                 except ReplicatorError as exc:
                     seen.problems.append(f"shapes of {source_id}: {exc.reason}")
+                    seen.refusals += refused(exc)
             return
     if vouch is not None:
         _unsettle(runtime, index, source_id, seen)
@@ -278,6 +287,7 @@ def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -
         found = _listed_acks(runtime, source_id)
     except ReplicatorError as exc:
         seen.problems.append(f"answers of {source_id}: {exc.reason}")
+        seen.refusals += refused(exc)
         found = []
     if found:
         seen.acks[source_id] = found
@@ -381,6 +391,7 @@ def _read(runtime: Runtime, side: str, source_id: str, records: dict[str, Read],
         records[source_id] = runtime.records.read(side, source_id)  # type: ignore[arg-type]
     except ReplicatorError as exc:
         seen.problems.append(f"{side} record of {source_id}: {exc.reason}")
+        seen.refusals += refused(exc)
 
 
 # ----- rebuilding a damaged record from what is observed ---------------------------------------

@@ -18,6 +18,7 @@ from ..decision import decide
 from ..errors import NotFound, PreconditionFailed, ReplicatorError
 from ..families import family_of
 from ..fanout import fan_out
+from ..health import KEPT, PassHealth, Refusal, health_object, refusal, refusal_points, refused
 from ..images import ImageFacts
 from ..naming import PAR_NAME_PREFIX, SettledMark, digest
 from ..protection import COVERED, ImageProtection, protection
@@ -44,7 +45,7 @@ from ..steps import (
 from ..steps.engine import Step, execute
 from ..subjects import InboundAnswer, Replica, ReplicaById, SourceImage
 from ..telemetry.exposure import exposure_points
-from .actions import PASSIVE, Action
+from .actions import ABSENCE, PASSIVE, Action
 from .observe import Observed, cursor_object, observe, rebuild_replica, rebuild_source
 from .plan import Planned, plan_families, plan_replica, plan_source, repairs
 from .settled import protection_of, replica_mark, source_mark
@@ -99,6 +100,7 @@ class PassReport(BaseModel):
     steps: list[PlannedStep] = []
     cleaned: list[str] = []
     problems: list[str] = []  # what the pass could not look at or do (each also logged)
+    refusals: list[Refusal] = []  # of those, the calls refused (a grant or a secret missing, most often)
     unfinished: int = 0  # planned steps left for the next pass when the time budget ran out
     steps_total: int = 0  # every planned step; `steps` holds the first ones (the answer stays small)
     actions: dict[str, int] = {}  # planned steps per action
@@ -164,6 +166,13 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
     waiting = {family_of(i, config) for i in seen.replicas.values() if (i.replica_of or "") in seen.deferred["replica"]}
     listed = [i for i in seen.replicas.values() if family_of(i, config) not in waiting]
     plans += plan_families(listed, known, now, config)
+    if seen.unlisted:
+        # An image missing from a listing that failed is not gone: nothing this pass concludes a
+        # deletion (a source's, a replica's) from its absence.
+        why = f"not concluded: {len(seen.unlisted)} compartment(s) could not be listed"
+        plans = [
+            Planned(p.side, p.source_id, Action.WAIT, f"{p.reason}: {why}") if p.action in ABSENCE else p for p in plans
+        ]
     return plans
 
 
@@ -236,7 +245,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
     measured = protections(seen, runtime, now)
     report.exposed = sum(p.state not in COVERED for p in measured)
     report.oldest_exposure_seconds = max((p.exposure_seconds(now) for p in measured), default=0.0)
-    if not dry_run:
+    if not dry_run and not seen.unlisted:  # images a failed listing hid would read as no exposure
         runtime.metrics.add(exposure_points(runtime.region, measured, now, covered=seen.covered))
     with runtime.metrics.held():
         stopped_at = _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
@@ -244,13 +253,44 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
         _leave_marks(runtime, seen, report.steps, report.problems)
         _keep_cursor(runtime, seen, stopped_at or seen.first_deferred, report.problems)
+        # The pass's own refusals (its steps' are counted as they fail), where an alarm sees them.
+        runtime.metrics.add(refusal_points(runtime.region, seen.refusals, now))
         runtime.metrics.flush()
+        denied = refusal(runtime.metrics.failure) if runtime.metrics.failure is not None else None
+        if denied is not None:  # a missing grant, which nothing in Monitoring can show (a 5xx is only logged)
+            report.problems.append(f"metrics not posted: {denied.reason}")
+            report.refusals.append(denied)
+        report.refusals = list(dict.fromkeys([*seen.refusals, *report.refusals]))
+        _report_health(runtime, report, now)
     report.steps_total, report.problems_total = len(report.steps), len(report.problems)
     report.actions = dict(Counter(str(s.action) for s in report.steps))
     if report_limit is not None:
         report.steps, report.problems = report.steps[:report_limit], report.problems[:report_limit]
     logs.info("reconcile pass", exposed=report.exposed, oldest_exposure_seconds=round(report.oldest_exposure_seconds))
     return report
+
+
+def _report_health(runtime: Runtime, report: PassReport, now: datetime) -> None:
+    """What this pass could not do, where the operator's status reads it (every pass: its time
+    says the passes run)."""
+    name = health_object(runtime.config.object_prefix, runtime.region)
+    try:
+        got = runtime.objects.get(runtime.config.staging_bucket, name)
+        previous = PassHealth.model_validate_json(got[0]).at if got else None
+    except (ReplicatorError, ValueError):
+        previous = None
+    health = PassHealth(
+        region=runtime.region,
+        at=now,
+        previous_at=previous if previous is not None and previous < now else None,
+        problems=report.problems[:KEPT],
+        problems_total=len(report.problems),
+        refusals=report.refusals[:KEPT],
+    )
+    try:
+        runtime.objects.put(runtime.config.staging_bucket, name, health.model_dump_json().encode())
+    except ReplicatorError as exc:
+        logs.warning("pass health not written", reason=exc.reason)
 
 
 def _take_inbox(runtime: Runtime, seen: Observed) -> None:
@@ -263,6 +303,7 @@ def _take_inbox(runtime: Runtime, seen: Observed) -> None:
                     inbox.move(runtime, InboundAnswer(ack))
             except ReplicatorError as exc:
                 seen.problems.append(f"answer of {ack.target} for {ack.source_id} not moved: {exc.reason}")
+                seen.refusals += refused(exc)
 
 
 def resume(plans: list[Planned], cursor: str | None) -> list[Planned]:
@@ -285,6 +326,7 @@ def _keep_cursor(runtime: Runtime, seen: Observed, stopped_at: str | None, probl
                 runtime.objects.delete(config.staging_bucket, name)
     except ReplicatorError as exc:
         problems.append(f"reconcile cursor: {exc.reason}")
+        seen.refusals += refused(exc)
 
 
 def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], problems: list[str]) -> None:
@@ -321,6 +363,7 @@ def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], pro
                     runtime.objects.delete(config.staging_bucket, old)
         except ReplicatorError as exc:  # a mark is an economy: without it the next pass reads the record
             problems.append(f"settled mark of {mark.source_id}: {exc.reason}")
+            seen.refusals += refused(exc)
 
 
 def _run_steps(
@@ -399,6 +442,7 @@ def _run_one(
         except ReplicatorError as exc:
             entry.error = exc.reason
             report.problems.append(f"{planned.source_id} {planned.action}: {exc.reason}")
+            report.refusals += refused(exc)
             logs.warning("reconcile step failed; the next pass tries again", reason=exc.reason)
         except Exception as exc:  # one broken item must not stop the others
             entry.error = f"{type(exc).__name__}: {exc}"
@@ -449,6 +493,7 @@ def _expired_or_orphaned_pars(runtime: Runtime, seen: Observed, now: datetime, p
             # Reported, not only logged: a PAR nobody can clean up is a live write or read URL.
             logs.warning("pre-authenticated requests not listed", bucket=bucket, reason=exc.reason)
             problems.append(f"pre-authenticated requests of {bucket} not listed: {exc.reason}")
+            seen.refusals += refused(exc)
             continue
         for par in pars:
             if orphaned(par.name, par.time_expires, current, now) and runtime.objects.delete_par(bucket, par.id):

@@ -206,9 +206,18 @@ class SourceRecord(BaseModel):
             export.state, export.error, export.par_id = "none", reason, None
 
     def export_failed(
-        self, attempt: int, reason: str, now: datetime, *, permanent: bool, max_attempts: int, notice: str | None
+        self,
+        attempt: int,
+        reason: str,
+        now: datetime,
+        *,
+        permanent: bool,
+        max_attempts: int,
+        notice: str | None,
+        counted: bool = True,
     ) -> None:
-        """An attempt failed; at the limit (or at once, if permanent) the waiting targets are given up."""
+        """An attempt failed; at the limit (or at once, if permanent) the waiting targets are given up.
+        A refusal (`counted=False`) is tried again at every pass until a grant makes it work."""
         export = self.export
         if export.attempt != attempt:
             return
@@ -219,7 +228,7 @@ class SourceRecord(BaseModel):
             now,
             None,
         )
-        export.failures += 1
+        export.failures += 1 if counted else 0
         if permanent or export.failures >= max_attempts:
             for part in self.targets.values():
                 if part.state not in ANSWERED:

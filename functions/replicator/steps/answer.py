@@ -32,8 +32,8 @@ def answer_name(record: ReplicaRecord, outcome: AckOutcome, runtime: Runtime) ->
     # A done answer names its replica, and so do a loss and a retirement: the source recognises the
     # replica it holds even when this region had lost its record and cannot say which version it
     # answered.
-    named = outcome in ("done", "lost", "retired") and record.import_.replica_image_id
-    replica = record.import_.replica_image_id if named else "-"
+    named = outcome in ("done", "lost", "retired")
+    replica = (record.import_.replica_image_id or "-") if named else "-"
     if outcome == "refused":
         replica = f"r{record.refusals}"
     ack = AckName(

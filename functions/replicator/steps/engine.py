@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import logs
 from ..errors import PreconditionFailed, ReplicatorError, TransientError
+from ..health import refusal_points, refused
 from ..records.lease import Lease
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
@@ -271,8 +272,10 @@ def execute(
         try:
             try:
                 result = step.run(ctx, subject)
-            except BaseException:
+            except BaseException as exc:
                 ctx.release()
+                # A refused call changes no record: counted where an alarm sees it.
+                runtime.metrics.add(refusal_points(runtime.region, refused(exc), ctx.now))
                 raise
             if result.change is not None or ctx.holds_lease():
                 ctx.commit(result.change or (lambda record: None))

@@ -8,7 +8,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from .. import logs
-from ..errors import Conflict, PermanentError, TransientError
+from ..errors import Conflict, NotFound, PermanentError, TransientError
+from ..health import refusal_points, refused
 from ..naming import image_object, par_name, retry_token
 from ..records.source import SourceRecord
 from ..runtime import Runtime
@@ -60,9 +61,18 @@ def released(attempt: int, reason: str):
     return lambda r: r.export_released(attempt, reason)
 
 
-def failed(attempt: int, reason: str, now: datetime, *, permanent: bool, max_attempts: int, notice: str | None = None):
+def failed(
+    attempt: int,
+    reason: str,
+    now: datetime,
+    *,
+    permanent: bool,
+    max_attempts: int,
+    notice: str | None = None,
+    counted: bool = True,
+):
     return lambda r: r.export_failed(
-        attempt, reason, now, permanent=permanent, max_attempts=max_attempts, notice=notice
+        attempt, reason, now, permanent=permanent, max_attempts=max_attempts, notice=notice, counted=counted
     )
 
 
@@ -109,6 +119,16 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         except Conflict as exc:
             return StepResult(
                 "in_progress", f"another export of the image holds it: {exc.reason}", released(attempt, exc.reason)
+            )
+        except NotFound as exc:
+            # The image was just seen: a 404 here is IAM's refusal (OCI answers both alike). Not the
+            # image's fault, so not counted: each pass tries again until the grant is there.
+            ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
+            why = f"ExportImage refused, tried again at each pass (is 'change-images' granted?): {exc.reason}"
+            return StepResult(
+                "failed",
+                why,
+                failed(attempt, why, ctx.now, permanent=False, max_attempts=config.max_attempts, counted=False),
             )
         except PermanentError as exc:
             why = f"image cannot be exported: {exc.reason}"

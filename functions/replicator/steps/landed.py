@@ -16,6 +16,7 @@ from ..config import ReplicatorConfig
 from ..errors import Conflict, LimitExceeded, NotFound, PermanentError, TransientError
 from ..families import family_of
 from ..gateways.compute import ImportRequest
+from ..health import refusal_points, refused
 from ..images import ImageFacts
 from ..manifest import ReplicationManifest, replica_freeform
 from ..naming import (
@@ -329,6 +330,12 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
             return refuse_import(
                 ctx, attempt, f"{limit_reason(runtime.region, None, config.image_limit)} ({exc.reason})"
             )
+        except NotFound as exc:
+            # Its compartment exists (the listing above read it): a 404 is IAM's refusal. Released,
+            # not counted: the next pass (or delivery) tries again until the grant is there.
+            ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
+            why = f"CreateImage refused, tried again at each pass (is 'change-images' granted?): {exc.reason}"
+            return StepResult("failed", why, import_released(attempt, why))
         except PermanentError as exc:
             return refuse_import(ctx, attempt, f"import refused: {exc.reason}")
         except TransientError:

@@ -23,6 +23,9 @@ class Metric(StrEnum):
     REPLICAS_RETIRED = "replicas_retired"
     # Per reconcile pass and source region (value 1): the pass ran and reported.
     RECONCILE_PASSES = "reconcile_passes"
+    # Per call a service refused the functions, most often for want of a grant (value 1;
+    # dimensions: the function's own region, the operation).
+    REFUSED_CALLS = "refused_calls"
 
 
 class Dimension(StrEnum):
@@ -31,6 +34,8 @@ class Dimension(StrEnum):
     COMPARTMENT_ID = "compartmentId"
     STAGE = "stage"
     OUTCOME = "outcome"
+    REGION = "region"
+    OPERATION = "operation"
 
 
 STAGES = ("export", "copy", "import", "finish")

@@ -145,6 +145,7 @@ class ApiCall:
     caller_id: str | None = None  # the principal's OCID (a function's, for a resource principal)
     caller_tenancy: str | None = None  # the principal's tenancy
     namespace: str | None = None  # the Object Storage namespace the request names (whose tenancy it reaches)
+    denied: bool = False  # IAM refused it (the answer is the service's usual 404 or 401)
 
 
 class RegionState:
@@ -837,6 +838,7 @@ class FakeCloud:
                     principal.id if principal else None,
                     (principal.tenancy_id or self.tenancy_id) if principal else None,
                     request.params.get("namespaceName"),
+                    request.denied,
                 )
             )
         if fault == "blocked":
@@ -885,7 +887,11 @@ class FakeCloud:
             if self._blocked(request):
                 return operation, Response(599), "blocked"
             if request.principal is not auth.ANONYMOUS:
-                self._authorize(service, request, operation)
+                try:
+                    self._authorize(service, request, operation)
+                except OciError:
+                    request.denied = True
+                    raise
             fault = self.faults.call_fault(operation, request.region)
             if fault in errors.FAULT_ERRORS:
                 raise errors.FAULT_ERRORS[fault](f"Injected fault on {operation}.")

@@ -12,18 +12,29 @@ from replicator import logs, ocids
 from replicator.errors import ReplicatorError
 from replicator.families import family_of, keep_of
 from replicator.gateways.regions import is_region
+from replicator.health import PassHealth
 from replicator.protection import COVERED
 from replicator.reconcile.run import run_pass
 from replicator.tenancies import place
 
-from ..inventory import family_summary, images_named, protections, reports, with_progress
+from ..inventory import family_summary, images_named, pass_health, protections, reports, with_progress
 from ..inventory import latest as latest_version
 from ..inventory import plan as plan_images
 from ..operations import retry_region
 from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator, UsageError
 from .causes import explain
 from .rc import DEFAULT_RC_FILE, Param, RcError, RcFile, chosen_profile, default_map, load
-from .views import duration, notes, plan_table, print_lines, query_table, status_table, steps_table, summary_lines
+from .views import (
+    duration,
+    notes,
+    pass_lines,
+    plan_table,
+    print_lines,
+    query_table,
+    status_table,
+    steps_table,
+    summary_lines,
+)
 
 EXPOSED_EXIT = 3  # status --summary: an image has been exposed longer than the RPO
 USAGE_EXIT = 2  # the command line itself is off
@@ -191,6 +202,8 @@ def _seeded_fake(ctx: typer.Context, options: AuthOptions, in_flight: bool = Fal
         cloud.advance(IN_FLIGHT_AT)
     else:
         cloud.run_until_idle()
+        sandbox.reconcile_everywhere()  # each region's pass has reported once, as its schedule does hourly
+        cloud.run_until_idle()
     logs.enable("--debug" in sys.argv)
     region = options.region if options.region in sandbox.region_env else SOURCE
     # The settings of the region worked in, as its function has them (its signing secret, its topic).
@@ -344,10 +357,14 @@ def _summary(
         raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
     runtime = operator.runtime()
     planned = _guard(operator, lambda: plan_images(runtime, compartments))  # one listing for both views
-    found = _guard(operator, lambda: protections(runtime, compartments, planned))
+    # As far as each target region's passes still report: a silent region cannot say it lost a replica.
+    found = _guard(operator, lambda: protections(runtime, compartments, planned, runtime_for=operator.runtime))
     now, rpo_seconds = runtime.now(), rpo_hours * 3600
     late = [p for p in found if p.state not in COVERED and p.exposure_seconds(now) > rpo_seconds]
     families = _guard(operator, lambda: family_summary(runtime, operator.runtime, compartments, planned))
+    # Every region these images' replications run in: the source's and each target of this tenancy.
+    regions = sorted({runtime.region} | {t.region for p in found for t in p.targets if ":" not in t.region})
+    passes = _guard(operator, lambda: pass_health(operator.runtime, regions))
     if as_json:
         doc = {
             "region": runtime.region,
@@ -358,6 +375,15 @@ def _summary(
             ],
             "past_rpo": [p.source_image_id for p in late],
             "families": [f.model_dump(mode="json") for f in families],
+            "passes": [
+                {
+                    "region": region,
+                    "report": health.model_dump(mode="json") if isinstance(health, PassHealth) else None,
+                    "stale": health.stale(now) if isinstance(health, PassHealth) else None,
+                    "problem": health if isinstance(health, str) else None,
+                }
+                for region, health in passes.items()
+            ],
         }
         _emit(ctx, doc)
     else:
@@ -372,6 +398,7 @@ def _summary(
         )
         lines = [f"FAMILY    {f.family}  {f.region}: latest {f.display_name} ({f.kept} kept)" for f in families]
         print_lines(console, lines, whole=wide)  # one line per family and region, as the image lines
+        print_lines(console, pass_lines(passes, now), whole=wide, markup=True)
     return EXPOSED_EXIT if late else 0
 
 
@@ -391,7 +418,9 @@ def plan(
     compartments = compartments or list(runtime.config.compartments)
     if not compartments:
         raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
-    plans = _guard(operator, lambda: plan_images(runtime, compartments))
+    plans = sorted(
+        _guard(operator, lambda: plan_images(runtime, compartments)), key=lambda p: (p[0].display_name, p[0].id)
+    )
     if _json_wanted(ctx, as_json):
         doc = [
             {

@@ -218,7 +218,7 @@ def run(console: Console) -> int:
             f"\nProtection at {duration(cloud.clock.seconds)} simulated, after each region's hourly reconcile pass "
             f"(image-replicator status --summary, RPO {DEFAULT_RPO_HOURS} h):"
         )
-        summary = protections(runtime, [compartment])
+        summary = protections(runtime, [compartment], runtime_for=operator.runtime)
         print_lines(console, summary_lines(summary, runtime.now(), DEFAULT_RPO_HOURS * 3600), whole=False, markup=True)
         for region in REGIONS:
             states = ", ".join(

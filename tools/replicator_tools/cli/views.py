@@ -189,6 +189,42 @@ def duration(seconds: float) -> str:
 SUMMARY_STYLES = {"protected": "green", "retired": "green", "lagging": "yellow", "failed": "red", "refused": "red"}
 
 
+def pass_lines(found: dict, now) -> list[str]:
+    """One line per region whose passes need an operator: what the last one could not do (a refused
+    call names the statement of iam/policies.json that grants it), or that none reports any more."""
+    from ..policies import statements_for
+
+    lines = []
+    for region, health in sorted(found.items()):
+        label = "[red]PASSES[/red]   "
+        if health is None:
+            lines.append(f"{label} {region}: no reconcile pass has reported yet")
+            continue
+        if isinstance(health, str):
+            lines.append(f"{label} {region}: the last pass's report is {escape(health)}")
+            continue
+        if health.stale(now):
+            lines.append(
+                f"{label} {region}: no reconcile pass since {health.at:%Y-%m-%d %H:%M} UTC "
+                f"({duration((now - health.at).total_seconds())}): the schedule or the function is not "
+                "running, or cannot write to staging"
+            )
+            continue
+        if not health.problems:
+            continue
+        refused = []
+        for r in dict.fromkeys((r.operation, r.status, r.code) for r in health.refusals):
+            grants = ", ".join(f"'{g}'" for g in statements_for(r[0])) or "none known"
+            refused.append(f"{r[0]} refused ({r[1]} {r[2]}): grant {grants} of iam/policies.json")
+        others = health.problems_total - len(health.refusals)
+        detail = "; ".join(refused) if refused else health.problems[0]
+        more = f"; {others} other problem(s) (reconcile --dry-run, or the pass's log)" if refused and others > 0 else ""
+        if not refused and health.problems_total > 1:
+            more = f"; {health.problems_total - 1} more"
+        lines.append(f"{label} {region} at {health.at:%H:%M} UTC: {escape(detail)}{more}")
+    return lines
+
+
 def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> list[str]:
     """One line per opted-in image: protected everywhere, lagging (for how long), failed or refused (why)."""
     width = max((len(i.display_name) for i in images), default=0)

@@ -22,6 +22,7 @@ class Request:
     principal: Principal | None = None
     params: dict[str, str] = field(default_factory=dict)
     cloud_region: Any = None  # the RegionState the request was addressed to
+    denied: bool = False  # IAM refused it
 
     @property
     def path(self) -> str:
