@@ -435,3 +435,37 @@ def test_a_region_that_can_no_longer_report_is_not_claimed_protected():
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_loss_answered_while_the_source_may_not_be_read_is_made_again():
+    """'convergence' (seed 135): without 'read-images' the source's GetImage was refused while it
+    recorded a replica's loss; taken for a deleted source, the region was given up (report only)."""
+    result = run(
+        135, [CreateImage("img0", (), "web"), Pass(), RemoveGrant("read-images"), DeleteReplica("img0", "us-phoenix-1")]
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_first_manifest_issued_anew_after_the_source_lost_its_record_is_applied_not_awaited():
+    """'convergence' (seed 286): the source's record was removed mid-flight; it exported again and
+    issued a second `initial` manifest, later than the one Phoenix had finished with. Phoenix waited
+    for an image that was not coming, and the source sent the manifest again at every pass."""
+    result = run(
+        286,
+        [
+            CreateImage("img1", (), "db"),
+            FailWork("CopyObject"),
+            DeleteBookkeeping("img1", "source-record", "us-ashburn-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_notice_the_functions_may_not_publish_is_counted_for_the_calls_refused_alarm():
+    """'visibility' (seed 51): without 'notices' every PublishMessage was refused; a notice is best
+    effort, so the refusal was only logged."""
+    result = run(
+        51,
+        [RemoveGrant("notices"), CreateImage("img2", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "web"), Pass()],
+    )
+    assert result.ok, describe(result)

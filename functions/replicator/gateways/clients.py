@@ -97,6 +97,9 @@ class Clients:
         self._signer_from = signer_from
         self._sdk_config = sdk_config
         self._cache: dict[str, Any] = {}  # the invocation's own thread's clients
+        # Failures a gateway logged and went on from (a notice, metrics, a PAR's deletion): a
+        # refusal among them is counted and reported by whoever drains them (the step, the pass).
+        self.swallowed: list[Exception] = []
         self._threads = threading.local()  # a fan-out worker's own (fanout.py)
         self._owner = threading.get_ident()
         self._signing = threading.Lock()

@@ -90,7 +90,7 @@ class MetricsSink:
             answer = call("PostMetricData", self.region, lambda: self._clients.metrics().post_metric_data(details)).data
         except ReplicatorError as exc:
             logs.warning("metrics not posted", reason=exc.reason, points=sent)
-            self.failure = exc
+            self.failure = exc  # the pass reports it; a step's cannot be counted where it was refused
             return 0
         except Exception as exc:
             logs.error("metrics not posted", reason=f"{type(exc).__name__}: {exc}", points=sent)

@@ -9,7 +9,7 @@ from typing import Any
 
 import oci
 
-from ..errors import NotFound
+from ..errors import NotFound, ReplicatorError
 from ..work import WorkProgress
 from .calls import all_pages, call, service_time
 from .clients import Clients
@@ -178,7 +178,14 @@ class Objects:
                 lambda: client.delete_preauthenticated_request(self.namespace, bucket, par_id),
                 bucket=bucket,
             )
-        except NotFound:
+        except NotFound as exc:
+            # Gone already (a parallel invocation), or the deletion refused (OCI answers both
+            # alike): the bucket's listing tells. A refusal leaves a live URL: it is reported.
+            try:
+                if any(p.id == par_id for p in self.list_pars(bucket)):
+                    self._clients.swallowed.append(exc)
+            except ReplicatorError as listing:
+                self._clients.swallowed.append(listing)
             return False
         return True
 

@@ -8,7 +8,15 @@ from ..decision import Decision
 from ..families import RETIRE_GRACE, family_of, keep_of, plan_family
 from ..images import ImageFacts
 from ..manifest import ReplicaSpec
-from ..naming import AckName, LandedObject, image_object, manifests_prefix, newest_manifest
+from ..naming import (
+    INITIAL_MANIFEST,
+    AckName,
+    LandedObject,
+    image_object,
+    manifest_rank,
+    manifests_prefix,
+    newest_manifest,
+)
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..steps import deadline, settle
@@ -264,9 +272,16 @@ def plan_replica(
             out.append(planned(Action.CLEANUP, "replica retired", Leftovers(source_id, "replica", leftovers)))
         return out
     if record.state in ("done", "deleted"):
-        newer = [m for m in manifests if m.manifest.isdigit() and int(m.manifest) > record.applied_issued]
+        # A first manifest issued anew (the source lost its record) says its version inside: read it.
+        newer = [
+            m
+            for m in manifests
+            if (m.manifest.isdigit() and int(m.manifest) > record.applied_issued) or m.manifest == INITIAL_MANIFEST
+        ]
         if newer and record.state == "done":
-            out.append(planned(Action.LANDED, "a newer manifest landed", max(newer, key=lambda m: int(m.manifest))))
+            out.append(
+                planned(Action.LANDED, "a newer manifest landed", max(newer, key=lambda m: manifest_rank(m.manifest)))
+            )
         elif leftovers:
             out.append(planned(Action.CLEANUP, f"replica {record.state}", Leftovers(source_id, "replica", leftovers)))
         return out

@@ -253,6 +253,11 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
         _leave_marks(runtime, seen, report.steps, report.problems)
         _keep_cursor(runtime, seen, stopped_at or seen.first_deferred, report.problems)
+        swallowed, runtime.clients.swallowed[:] = list(runtime.clients.swallowed), []
+        for exc in swallowed:
+            for r in refused(exc):
+                seen.refusals.append(r)
+                report.problems.append(f"{r.operation} refused: {r.reason}")
         # The pass's own refusals (its steps' are counted as they fail), where an alarm sees them.
         runtime.metrics.add(refusal_points(runtime.region, seen.refusals, now))
         runtime.metrics.flush()
@@ -496,6 +501,8 @@ def _expired_or_orphaned_pars(runtime: Runtime, seen: Observed, now: datetime, p
             seen.refusals += refused(exc)
             continue
         for par in pars:
-            if orphaned(par.name, par.time_expires, current, now) and runtime.objects.delete_par(bucket, par.id):
+            if not orphaned(par.name, par.time_expires, current, now):
+                continue
+            if runtime.objects.delete_par(bucket, par.id):  # a refusal is reported where it is drained
                 removed.append(f"{bucket}/par:{par.name}")
     return removed

@@ -78,7 +78,9 @@ def still_asked(runtime: Runtime, ack: AckName) -> bool:
     try:
         image = runtime.compute.get_image(ack.source_id)
     except NotFound:
-        return False
+        # Deleted, or the read refused (OCI answers both alike): asked still. A deleted source is
+        # not replicated again anyway (its pass sends the deletion instead).
+        return True
     return ack.target in decide(image, runtime.region, runtime.config).targets
 
 

@@ -198,12 +198,20 @@ def refuse_landing(ctx: StepContext, manifest: ReplicationManifest, name: str, w
 
 
 # ----- the step -------------------------------------------------------------------------------
+def _finished(record: ReplicaRecord | None) -> bool:
+    return record is not None and record.state in ("done", "deleted")
+
+
 def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     runtime, config = ctx.runtime, ctx.config
     image_name = image_object(config.object_prefix, landed.source_id)
+    # A first manifest for a replica already finished: the source lost its record and issued it
+    # anew (a later issue time); it is a later version, not a new replication.
+    again = landed.kind == "manifest" and landed.manifest == INITIAL_MANIFEST and _finished(ctx.record)
     if (
         landed.kind == "manifest"
         and landed.manifest == INITIAL_MANIFEST
+        and not again
         and runtime.objects.head(config.landing_bucket, image_name) is None
     ):
         # The first manifest lands before its (much larger) image: the image's landing goes on.
@@ -225,11 +233,13 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
         return StepResult("ignored", "manifest gone or unreadable")
     if manifest.source_image_id != landed.source_id or manifest.source_region == runtime.region:
         return StepResult("rejected", "manifest names another replication")
-    if landed.manifest == INITIAL_MANIFEST:
+    if landed.manifest == INITIAL_MANIFEST and not again:
         return start_import(ctx, manifest, landed.name)
     # A later version: the replica may be finished, importing, or not there yet.
     record = ctx.record
     if record is not None and (record.state in ("done", "deleted") or record.import_.state == "running"):
+        if again:  # the image that came with it (if any) has nothing to do here: the replica is finished
+            runtime.objects.delete(config.landing_bucket, image_name)
         return apply_newer(ctx, record, manifest, landed.name)
     if manifest.kind == "delete":
         return deleted_before_import(ctx, manifest, landed.name)
