@@ -62,6 +62,18 @@ def test_the_fake_ships_nothing_of_the_product(tmp_path):
     sources = [wheel.read(n).decode() for n in wheel.namelist() if n.endswith(".py")]
     assert sources and not [s for s in sources if "replicator" in s.lower() or "IR_" in s]
     assert "oci" in requirements(wheel) and "pydantic" not in requirements(wheel)
+    # It stands alone: the fdk (and what it pulls in) only for serving functions in process; the
+    # SDK bounded above, as its next major release may change what the fake answers.
+    (metadata,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    required = [Requirement(r) for r in Parser().parsestr(wheel.read(metadata).decode()).get_all("Requires-Dist")]
+    fdk = next(r for r in required if r.name == "fdk")
+    assert (
+        fdk.marker is not None
+        and not fdk.marker.evaluate({"extra": ""})
+        and fdk.marker.evaluate({"extra": "functions"})
+    )
+    oci = next(r for r in required if r.name == "oci")
+    assert not oci.specifier.contains("3.0.0") and oci.specifier.contains("2.189.0")
 
 
 def test_the_tools_ship_the_events_rules_and_the_alarms_as_package_data(tmp_path):

@@ -771,7 +771,13 @@ class FakeCloud:
     ):
         """Deploy a function whose containers run in this process: `factory()` gives each one its handler."""
         from .functions.hosting import Function
-        from .functions.in_process import InProcess
+
+        try:
+            from .functions.in_process import InProcess
+        except ImportError as exc:  # the fdk is an extra: pip install 'ocifake[functions]'
+            raise ImportError(
+                f"serving a function in process needs the fdk: pip install 'ocifake[functions]' ({exc})"
+            ) from exc
 
         self.require_region(region)
         fn = Function(self, region, name, config or {}, app_name=app_name, egress=egress, compartment_id=compartment_id)
