@@ -80,7 +80,8 @@ def check(world: World) -> list[Violation]:
 def unseen_refusals(world: World) -> list[Violation]:
     """After a pass during which IAM refused the functions a call, an operator can read it: the
     region's pass report in `status --summary` (a refused call that a removed statement grants), an
-    image's reason there, or the `calls-refused` alarm firing for a refused operation."""
+    image's reason there, or the `calls-refused` alarm firing (or about to: its metric posted) for a
+    refused operation."""
     if not world.ledger.denied:
         return []
     found = pass_health(world.operator.runtime, sorted(world.ledger.denied))
@@ -94,6 +95,10 @@ def unseen_refusals(world: World) -> list[Violation]:
         if any(op in reasons for op in operations):
             continue
         if {f.get("operation") for f in world.sandbox.firing(region, "calls-refused")} & operations:
+            continue
+        # Posted as it happened: the alarm reads it and fires once its pending minute is over.
+        counted = {p.dimensions.get("operation") for p in world.cloud.metrics(region, name="refused_calls")}
+        if counted & operations:
             continue
         withheld = ", ".join(sorted(world.ledger.withheld)) or "none"
         detail = f"{region}: IAM refused {', '.join(sorted(operations))} (statements removed: {withheld})"

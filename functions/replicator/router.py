@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from . import logs, ocids
 from .cloudevents import CloudEvent, EventKind, parse_event, parse_json
 from .decision import decide
-from .errors import Conflict, InvalidEvent, NotFound, PermanentError, TransientError
+from .errors import Conflict, InvalidEvent, NotFound, PermanentError, ReplicatorError, TransientError
+from .health import refusal_points, refused
 from .naming import SOURCE_REGION_TAG, AckName, LandedObject, parse_ack, parse_landed
 from .reconcile.request import ReconcileRequest
 from .records.replica import ReplicaRecord
@@ -181,6 +182,11 @@ def _dispatch(kind: EventKind | None, event: CloudEvent, runtime: Runtime, hint:
         return answer("ignored", exc.reason)
     except InvalidEvent as exc:
         return answer("rejected", exc.reason, level=logs.warning)
+    except ReplicatorError as exc:
+        # Resolving the event read the cloud (the image, the signing key): a refusal is counted.
+        runtime.metrics.add(refusal_points(runtime.region, refused(exc), runtime.now()))
+        runtime.metrics.flush()
+        raise
     name = ROUTES.get((kind, type(subject)))
     if name is None:
         return answer("ignored", NOT_ROUTED.get((kind, type(subject)), f"{kind.value} of a {type(subject).__name__}"))

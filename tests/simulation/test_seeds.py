@@ -469,3 +469,21 @@ def test_a_notice_the_functions_may_not_publish_is_counted_for_the_calls_refused
         [RemoveGrant("notices"), CreateImage("img2", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "web"), Pass()],
     )
     assert result.ok, describe(result)
+
+
+def test_a_genuine_pair_replayed_into_a_region_that_retired_its_replica_is_not_imported_again():
+    """'duplicates' (seed 146): retention had retired img0's replica in Phoenix (deleted two hours
+    later); its genuine pair, replayed there meanwhile, was imported as a second replica."""
+    result = run(
+        146,
+        [
+            CreateImage("img0", ("us-phoenix-1",), "db"),
+            Wait(45),
+            CreateImage("img2", (), "db"),
+            Wait(45),
+            DropEvents("com.oraclecloud.objectstorage.*", 2),
+            Pass(),
+            ReplayPair("img0", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

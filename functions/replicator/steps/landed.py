@@ -205,6 +205,14 @@ def _finished(record: ReplicaRecord | None) -> bool:
 def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     runtime, config = ctx.runtime, ctx.config
     image_name = image_object(config.object_prefix, landed.source_id)
+    known = ctx.record
+    if known is not None and known.state == "retired":
+        # Retention retired this version here (a newer one of its family is kept): whatever lands
+        # for it again (a replay, a late copy) is removed, never imported a second time.
+        runtime.objects.delete(config.landing_bucket, landed.name)
+        if landed.kind == "manifest":
+            runtime.objects.delete(config.landing_bucket, image_name)
+        return StepResult("ignored", "replica retired by retention; what landed again was removed")
     # A first manifest for a replica already finished: the source lost its record and issued it
     # anew (a later issue time); it is a later version, not a new replication.
     again = landed.kind == "manifest" and landed.manifest == INITIAL_MANIFEST and _finished(ctx.record)
