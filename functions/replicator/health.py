@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ReplicatorError
+from .telemetry.catalog import Dimension, Metric
+from .telemetry.points import Point, point
 
 # A report is stale once one pass more than the schedule's rhythm is missing: past 1.5 times the
 # interval between the last two reports (never under 1 h), or, before a second report, past
@@ -71,11 +73,8 @@ def refused(exc: BaseException) -> list[Refusal]:
     return [found] if found else []
 
 
-def refusal_points(region: str, refusals: list[Refusal], at: datetime) -> list:
+def refusal_points(region: str, refusals: list[Refusal], at: datetime) -> list[Point]:
     """A `refused_calls` point per refusal: Monitoring (and its alarm) see what no record says."""
-    from .telemetry.catalog import Dimension, Metric
-    from .telemetry.points import point
-
     return [
         point(Metric.REFUSED_CALLS, 1, at, {Dimension.REGION: region, Dimension.OPERATION: r.operation})
         for r in refusals

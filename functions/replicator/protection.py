@@ -105,6 +105,14 @@ def _target(
     return TargetProtection(region=region, state="lagging", since=since, reason=why or "")
 
 
+def _worst(targets) -> ImageState:
+    """An image's state from its targets': retired only if every one is; else the worst of them."""
+    states = {t.state for t in targets}
+    if states == {"retired"}:
+        return "retired"
+    return next(s for s in _WORST if s in states or s == "protected")
+
+
 def protection(
     image: ImageFacts,
     source_region: str,
@@ -142,11 +150,7 @@ def protection(
         _target(region, record.targets.get(region) if record else None, record, answers, created, now)
         for region in decision.targets
     )
-    states = {t.state for t in targets}
-    if states == {"retired"}:
-        state: ImageState = "retired"
-    else:
-        state = next(s for s in _WORST if s in states or s == "protected")
+    state = _worst(targets)
     gaps = [t.since for t in targets if t.since is not None]
     reason = next((f"{t.region}: {t.reason}" for t in targets if t.state == "failed"), "")
     return ImageProtection(**common, state=state, reason=reason, since=min(gaps) if gaps else None, targets=targets)
@@ -177,9 +181,6 @@ def unconfirmed(
     changed = [lagging(t) if doubted(t) else t for t in image.targets]
     if changed == list(image.targets):
         return image
-    states = {t.state for t in changed}
-    state: ImageState = "retired"
-    if states != {"retired"}:
-        state = next(s for s in _WORST if s in states or s == "protected")
     gaps = [t.since for t in changed if t.since is not None]
-    return image.model_copy(update={"targets": tuple(changed), "state": state, "since": min(gaps) if gaps else None})
+    update = {"targets": tuple(changed), "state": _worst(changed), "since": min(gaps) if gaps else None}
+    return image.model_copy(update=update)

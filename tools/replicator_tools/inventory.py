@@ -1,6 +1,6 @@
 """What the operator commands read, in every region they need: images, decisions, records."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -122,9 +122,11 @@ def protections(
     planned: Planned | None = None,
     *,
     runtime_for: RuntimeFor | None = None,
+    health: Mapping[str, PassHealth | str | None] | None = None,
 ) -> list[ImageProtection]:
     """How well each opted-in source image of the compartments is protected now, as the pass measures it;
-    with `runtime_for`, also as far as each target region's passes still report (`silent_regions`).
+    with `runtime_for` (or the regions' pass reports, `health`, if the caller read them already), also
+    as far as each target region's passes still report (`silent_regions`).
 
     `planned`: the compartments' images with their decisions, if the caller has them already."""
     config, region, now = runtime.config, runtime.region, runtime.now()
@@ -141,14 +143,16 @@ def protections(
         found = protection(image, region, decision, record, answers.get(image.id, []), now)
         if found is not None:
             out.append(found)
-    if runtime_for is not None:
+    if health is None and runtime_for is not None:
         targets = sorted({t.region for p in out for t in p.targets if place(t.region).alias is None})
-        silent = silent_regions(pass_health(runtime_for, targets), now)
+        health = pass_health(runtime_for, targets)
+    if health is not None:
+        silent = silent_regions(health, now)
         out = [unconfirmed(p, silent, now, STALE_AFTER) for p in out]
     return sorted(out, key=lambda p: (p.display_name, p.source_image_id))
 
 
-def silent_regions(found: dict[str, PassHealth | str | None], now) -> dict[str, datetime | None]:
+def silent_regions(found: Mapping[str, PassHealth | str | None], now) -> dict[str, datetime | None]:
     """The regions whose passes have stopped reporting, each with its last report's time, or None
     for a region that never reported."""
     silent: dict[str, datetime | None] = {

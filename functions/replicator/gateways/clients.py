@@ -100,6 +100,7 @@ class Clients:
         # Failures a gateway logged and went on from (a notice, metrics, a PAR's deletion): a
         # refusal among them is counted and reported by whoever drains them (the step, the pass).
         self.swallowed: list[Exception] = []
+        self._swallowing = threading.Lock()
         self._threads = threading.local()  # a fan-out worker's own (fanout.py)
         self._owner = threading.get_ident()
         self._signing = threading.Lock()
@@ -112,6 +113,16 @@ class Clients:
             signer = resource_principal_signer(env)
             return cls(config, signer.region, signer=signer)
         return cls(config, region, signer_from=lambda: resource_principal_signer(env))
+
+    def swallow(self, exc: Exception) -> None:
+        with self._swallowing:
+            self.swallowed.append(exc)
+
+    def take_swallowed(self) -> list[Exception]:
+        """The failures gateways went on from since the last take (a pass's steps run in threads)."""
+        with self._swallowing:
+            taken, self.swallowed = self.swallowed, []
+        return taken
 
     def compute(self) -> oci.core.ComputeClient:
         return self._client(oci.core.ComputeClient)

@@ -38,6 +38,6 @@ class Notifier:
             )
         except ReplicatorError as exc:
             logs.warning("notification not sent", reason=exc.reason)
-            self._clients.swallowed.append(exc)
+            self._clients.swallow(exc)
             return False
         return True

@@ -183,9 +183,9 @@ class Objects:
             # alike): the bucket's listing tells. A refusal leaves a live URL: it is reported.
             try:
                 if any(p.id == par_id for p in self.list_pars(bucket)):
-                    self._clients.swallowed.append(exc)
+                    self._clients.swallow(exc)
             except ReplicatorError as listing:
-                self._clients.swallowed.append(listing)
+                self._clients.swallow(listing)
             return False
         return True
 

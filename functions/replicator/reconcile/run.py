@@ -253,8 +253,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
         _leave_marks(runtime, seen, report.steps, report.problems)
         _keep_cursor(runtime, seen, stopped_at or seen.first_deferred, report.problems)
-        swallowed, runtime.clients.swallowed[:] = list(runtime.clients.swallowed), []
-        for exc in swallowed:
+        for exc in runtime.clients.take_swallowed():
             for r in refused(exc):
                 seen.refusals.append(r)
                 report.problems.append(f"{r.operation} refused: {r.reason}")

@@ -283,7 +283,7 @@ def execute(
                 result.after(ctx)
         finally:
             # Refusals the gateways went on from (a notice, a PAR): counted where the alarm sees them.
-            swallowed, runtime.clients.swallowed[:] = list(runtime.clients.swallowed), []
+            swallowed = runtime.clients.take_swallowed()
             runtime.metrics.add(refusal_points(runtime.region, [r for e in swallowed for r in refused(e)], ctx.now))
             runtime.metrics.flush()  # what the step's writes measured, even if a later part failed
         logs.info("outcome", result=result.result, reason=result.reason or None)

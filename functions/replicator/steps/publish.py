@@ -45,6 +45,14 @@ def receives(part: TargetPart) -> bool:
     return part.state in RECEIVING and not (part.state == "failed" and part.gave_up and part.replica_image_id is None)
 
 
+def publish_again(
+    runtime: Runtime, record: SourceRecord, manifest: ReplicationManifest, targets: list[str]
+) -> dict[str, str | None]:
+    """`manifest`, already issued, sent again to `targets` only (their copy of it did not land)."""
+    only = record.model_copy(update={"targets": {t: p for t, p in record.targets.items() if t in targets}})
+    return publish(runtime, only, manifest)
+
+
 def publish(runtime: Runtime, record: SourceRecord, manifest: ReplicationManifest) -> dict[str, str | None]:
     """Write `manifest` in staging and copy it to each receiving target; per target, None or the error."""
     config = runtime.config

@@ -13,7 +13,7 @@ from ..subjects import SourceImage
 from . import export
 from .distribute import build_manifest
 from .engine import Step, StepContext, StepResult
-from .publish import issued, publish
+from .publish import issued, publish, publish_again
 
 
 def blocker(record: SourceRecord, fingerprint: str, new_targets: list[str]) -> str | None:
@@ -43,8 +43,7 @@ def resend(ctx: StepContext, subject: SourceImage, record: SourceRecord, behind:
         record.export.attempt,
         name=record.manifest,
     ).model_copy(update={"issued_at": datetime.fromtimestamp(record.manifest_issued / 1000, UTC)})
-    only = record.model_copy(update={"targets": {t: p for t, p in record.targets.items() if t in behind}})
-    sent = publish(ctx.runtime, only, manifest)
+    sent = publish_again(ctx.runtime, record, manifest, behind)
     return StepResult("continued", f"the newest manifest sent again to {', '.join(sent) or 'none'}")
 
 

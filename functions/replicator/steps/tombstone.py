@@ -9,7 +9,7 @@ from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import DeletedSource
 from .engine import Step, StepContext, StepResult
-from .publish import publish
+from .publish import publish, publish_again
 
 
 def blocker(record: SourceRecord) -> str | None:
@@ -26,8 +26,7 @@ def resend(ctx: StepContext, record: SourceRecord, late: list[str]) -> StepResul
     assert record.manifest is not None
     issued_at = datetime.fromtimestamp(record.manifest_issued / 1000, UTC)
     manifest = tombstone(record, record.manifest, issued_at, ctx.config.object_prefix)
-    only = record.model_copy(update={"targets": {t: p for t, p in record.targets.items() if t in late}})
-    sent = publish(ctx.runtime, only, manifest)
+    sent = publish_again(ctx.runtime, record, manifest, late)
     return StepResult("continued", f"the deletion sent again to {', '.join(sent) or 'none'}")
 
 

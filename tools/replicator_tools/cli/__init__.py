@@ -357,14 +357,14 @@ def _summary(
         raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
     runtime = operator.runtime()
     planned = _guard(operator, lambda: plan_images(runtime, compartments))  # one listing for both views
+    # Every region these images' replications run in: the source's and each target of this tenancy.
+    asked = {t for _, d in planned if d.opted_in for t in (*d.targets, *d.pending) if place(t).alias is None}
+    passes = _guard(operator, lambda: pass_health(operator.runtime, sorted({runtime.region} | asked)))
     # As far as each target region's passes still report: a silent region cannot say it lost a replica.
-    found = _guard(operator, lambda: protections(runtime, compartments, planned, runtime_for=operator.runtime))
+    found = _guard(operator, lambda: protections(runtime, compartments, planned, health=passes))
     now, rpo_seconds = runtime.now(), rpo_hours * 3600
     late = [p for p in found if p.state not in COVERED and p.exposure_seconds(now) > rpo_seconds]
     families = _guard(operator, lambda: family_summary(runtime, operator.runtime, compartments, planned))
-    # Every region these images' replications run in: the source's and each target of this tenancy.
-    regions = sorted({runtime.region} | {t.region for p in found for t in p.targets if ":" not in t.region})
-    passes = _guard(operator, lambda: pass_health(operator.runtime, regions))
     if as_json:
         doc = {
             "region": runtime.region,
