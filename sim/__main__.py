@@ -22,13 +22,7 @@ from .shrink import run_and_shrink
 
 # Seeds whose run still breaks an invariant, with what it breaks: kept out of CI's set and tracked,
 # each by a test that expects it to fail until it is fixed (tests/simulation).
-KNOWN_OPEN: dict[int, str] = {
-    166: "visibility: without 'pars', the deletion of a pre-authenticated request that had expired is refused; "
-    "OCI answers it as it answers one already gone (404), the listing no longer shows it, so nothing names "
-    "the missing statement until a request is next created (no URL stays live)",
-    76: "leftovers: an import's pre-authenticated request whose creation answer was lost, the replica's record "
-    "then removed by hand: no record names its attempt, so the pass leaves it until it expires",
-}
+KNOWN_OPEN: dict[int, str] = {}
 CI_SEEDS = [seed for seed in range(25) if seed not in KNOWN_OPEN]  # what CI runs on every change
 
 

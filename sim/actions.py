@@ -19,6 +19,7 @@ from replicator.naming import AckName, acks_prefix, image_object, manifest_objec
 from .world import SHAPE, World
 
 if TYPE_CHECKING:
+    from ocifake.cloud import ApiCall
     from ocifake.compute.models import Image
 
 EVENT_PATTERNS = (
@@ -217,8 +218,19 @@ class Pass(Action):
         world.cloud.advance_to_next_schedule()
         world.ledger.checked_after += 1
         for call in world.cloud.calls[start:]:
-            if call.denied and call.principal == "resource_principal" and call.caller_region:
+            if call.denied and call.principal == "resource_principal" and call.caller_region and _mattered(world, call):
                 world.ledger.denied.setdefault(call.caller_region, set()).add(call.operation)
+
+
+def _mattered(world: World, call: ApiCall) -> bool:
+    """Whether a refusal changed anything: a deletion refused of what is gone already answered the
+    404 it would have answered with the grant, so neither the function nor an operator could tell."""
+    if call.operation != "DeletePreauthenticatedRequest":
+        return True
+    with world.cloud.lock:
+        store = world.cloud.objectstorage(call.region)
+        bucket = store.buckets_of(call.params.get("namespaceName", "")).get(call.params.get("bucketName", ""))
+        return bucket is not None and call.params.get("parId") in bucket.pars
 
 
 @dataclass(frozen=True)

@@ -487,3 +487,43 @@ def test_a_genuine_pair_replayed_into_a_region_that_retired_its_replica_is_not_i
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_an_import_request_whose_creation_answer_was_lost_is_removed_once_no_claim_can_come():
+    """'leftovers' (seed 76): the answer to the import's CreatePreauthenticatedRequest timed out, so
+    no claim recorded it; the replica's record then removed by hand. The request stayed until it
+    expired: no record named its attempt."""
+    result = run(
+        76,
+        [
+            FailCall(operation="CreatePreauthenticatedRequest", status="timeout", nth=6, region=None),
+            CreateImage(key="img2", targets=(), family="web", settle=False),
+            DeleteBookkeeping(key="img2", kind="replica-record", region="us-phoenix-1"),
+            CreateImage(key="img3", targets=("us-phoenix-1",), family="db", settle=False),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_an_import_request_whose_container_died_before_the_claim_is_removed():
+    """'leftovers' (seed 227): the container died right after creating the import's request; the
+    record kept the earlier attempt, so the request's newer attempt read as a claim under way."""
+    result = run(
+        227,
+        [
+            CreateImage(key="img1", targets=("eu-frankfurt-1", "us-phoenix-1"), family="db", settle=False),
+            Pass(),
+            KillAfter(operation="CreatePreauthenticatedRequest", nth=1),
+            ReplayPair(key="img1", region="eu-frankfurt-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_refused_deletion_of_a_request_already_gone_is_not_asked_to_be_seen():
+    """'visibility' (seed 166): without 'pars', the function deleted an import request a second time;
+    OCI answers that 404 with or without the grant, so nothing could have been seen: the simulator
+    only asks to see refusals that changed something."""
+    result = run(166, steps=STEPS)
+    assert result.ok, describe(result)

@@ -10,7 +10,7 @@ from replicator.images import ImageFacts
 from replicator.manifest import ReplicaSpec
 from replicator.naming import AckName, LandedObject, image_object, manifest_object
 from replicator.reconcile.plan import plan_replica, plan_source
-from replicator.reconcile.run import orphaned
+from replicator.reconcile.run import ParOwners, orphaned
 from replicator.reconcile.settled import shapes_hour
 from replicator.records.lease import Lease
 from replicator.records.replica import AnswerPart, ReplicaRecord
@@ -224,11 +224,29 @@ def test_an_unconfirmed_answer_is_sent_again_once_it_is_overdue():
     ],
 )
 def test_a_pass_removes_only_requests_no_running_attempt_can_use(name, current, expected):
-    assert orphaned(name, T0 + timedelta(hours=1), current, T0) is expected
+    assert orphaned(name, T0 + timedelta(hours=1), ParOwners(current), T0) is expected
 
 
 def test_expired_requests_of_ours_are_removed():
-    assert orphaned("image-replicator-export-a2-us-ashburn-1-0123456789abcdef", T0, {}, T0)
+    assert orphaned("image-replicator-export-a2-us-ashburn-1-0123456789abcdef", T0, ParOwners({}), T0)
+
+
+IMPORT_PAR = "image-replicator-import-a1-us-phoenix-1-0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("listed", "created", "expected"),
+    [
+        ({"export": set(), "import": set()}, T0 - timedelta(hours=1), True),  # its record removed by hand
+        ({"export": set(), "import": set()}, T0 - timedelta(minutes=5), False),  # a claim may be on its way
+        ({"export": set(), "import": {"0123456789abcdef"}}, T0 - timedelta(hours=1), False),  # listed, not read
+        (None, T0 - timedelta(hours=1), False),  # the listing failed: a record may well exist
+        ({"export": set(), "import": set()}, None, False),  # no creation time to judge by
+    ],
+)
+def test_a_request_no_record_names_is_removed_once_no_claim_can_be_on_its_way(listed, created, expected):
+    owners = ParOwners({}, listed, T0)
+    assert orphaned(IMPORT_PAR, T0 + timedelta(hours=2), owners, T0, created) is expected
 
 
 def test_a_pass_that_ran_out_of_time_is_resumed_where_it_stopped():
@@ -240,3 +258,11 @@ def test_a_pass_that_ran_out_of_time_is_resumed_where_it_stopped():
     order = [p.source_id[-1] for p in resume(plans, "ocid1.image.oc1.iad.c")]
     assert order == ["c", "d", "e", "a", "b"]
     assert resume(plans, None) == plans
+
+
+def test_a_request_for_an_attempt_whose_claim_never_came_is_removed_once_it_could_have():
+    owners = ParOwners({("import", "0123456789abcdef"): (1, False)}, {"export": set(), "import": set()}, T0)
+    newer = "image-replicator-import-a2-us-phoenix-1-0123456789abcdef"
+    assert orphaned(newer, T0 + timedelta(hours=2), owners, T0, T0 - timedelta(hours=1))
+    assert not orphaned(newer, T0 + timedelta(hours=2), owners, T0, T0 - timedelta(minutes=1))
+    assert not orphaned(newer, T0 + timedelta(hours=2), owners, T0)

@@ -46,6 +46,7 @@ class ParInfo:
     name: str
     object_name: str | None
     time_expires: datetime
+    time_created: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class Objects:
             lambda: all_pages(client.list_preauthenticated_requests, self.namespace, bucket, **kwargs),
             bucket=bucket,
         )
-        return [ParInfo(p.id, p.name, p.object_name, p.time_expires) for p in found]
+        return [ParInfo(p.id, p.name, p.object_name, p.time_expires, p.time_created) for p in found]
 
     def copy(
         self,

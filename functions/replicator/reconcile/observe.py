@@ -82,6 +82,10 @@ class Observed:
     refusals: list[Refusal] = field(default_factory=list)  # of those, the calls refused
     # Compartments whose listing failed: an image missing from them may well exist.
     unlisted: set[str] = field(default_factory=set)
+    # Per side, the sources whose record the staging listing showed; None when it failed (then a
+    # record missing from it may well exist).
+    records_listed: dict[str, set[str]] | None = None
+    started: datetime | None = None  # when the observation began: what exists since was not seen
 
     @property
     def sources(self) -> dict[str, ImageFacts]:
@@ -108,6 +112,8 @@ class _Index:
     prefix: str
     vouches: dict[str, dict[str, _Vouch]] = field(default_factory=lambda: {s: {} for s in SIDES})
     unvouched: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SIDES})  # records to read
+    listed: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SIDES})  # every record seen
+    complete: bool = False  # the listing ran to its end
 
     def names(self, side: str, source_id: str) -> list[str]:
         head = f"{settled_prefix(self.prefix, side)}{source_id}/"
@@ -159,6 +165,7 @@ def _index_staging(runtime: Runtime, seen: Observed) -> _Index:
                 seen.staging.add(summary.name)
         if group:
             _answers(runtime, index, group, seen)
+        index.complete = True
     except ReplicatorError as exc:
         seen.problems.append(f"bucket {bucket}: {exc.reason}")
         seen.refusals += refused(exc)
@@ -167,6 +174,7 @@ def _index_staging(runtime: Runtime, seen: Observed) -> _Index:
 
 
 def _record(index: _Index, side: str, source_id: str, etag: str | None) -> None:
+    index.listed[side].add(source_id)
     vouch = index.vouches[side].get(source_id)
     version = etag_version(etag) if etag else None
     if vouch is not None and version is not None and any(t.startswith(version + ".") for t in vouch.tails):
@@ -317,7 +325,9 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     """`start_at`: the replication the last pass stopped at; records are read from there on."""
     config = runtime.config
     seen = Observed(runtime.region)
+    seen.started = runtime.now()
     index = _index_staging(runtime, seen)
+    seen.records_listed = index.listed if index.complete else None
     seen.leftovers = with_leftovers(seen.staging, config.object_prefix)
     seen.cursor = start_at or current_cursor(seen.staging, config.object_prefix)
     _list_landing(runtime, seen)

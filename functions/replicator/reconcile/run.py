@@ -8,7 +8,8 @@ that ran.
 import time
 from collections import Counter
 from contextlib import suppress
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
 from pydantic import BaseModel, ConfigDict
@@ -468,12 +469,36 @@ def _attempts(seen: Observed) -> dict[tuple[str, str], tuple[int, bool]]:
     return current
 
 
-def orphaned(name: str, expires: datetime, current: dict[tuple[str, str], tuple[int, bool]], now: datetime) -> bool:
+# An import lends its PAR a moment before its claim records it: a request younger than this, before
+# the observation began, may belong to a claim the listing did not yet show.
+CLAIM_MARGIN = timedelta(minutes=15)
+_STEP_SIDE = {"export": "source", "import": "replica"}
+
+
+@dataclass(frozen=True)
+class ParOwners:
+    """What a pass knows of the attempts its pre-authenticated requests may serve."""
+
+    current: dict[tuple[str, str], tuple[int, bool]]  # (step, owner digest) -> (attempt, running)
+    # Per step, the owners whose record the staging listing showed; None when the listing failed.
+    listed: dict[str, set[str]] | None = None
+    observed_at: datetime | None = None
+
+    @classmethod
+    def of(cls, seen: Observed) -> "ParOwners":
+        listed = None
+        if seen.records_listed is not None:
+            listed = {step: {digest(i)[:16] for i in seen.records_listed[side]} for step, side in _STEP_SIDE.items()}
+        return cls(_attempts(seen), listed, seen.started)
+
+
+def orphaned(name: str, expires: datetime, owners: ParOwners, now: datetime, created: datetime | None = None) -> bool:
     """Whether one of our pre-authenticated requests serves no attempt that may still be running.
 
     Expired, or made for an attempt older than the one observed, or for the observed attempt
-    once it has ended. A request for an attempt newer than the observation (claimed since)
-    is left alone.
+    once it has ended. A request made well before the observation began for an attempt no record
+    shows (its claim never came: the step died, or the record was removed by hand) serves nothing
+    either; a younger one may belong to a claim under way, and is left alone.
     """
     if not name.startswith(PAR_NAME_PREFIX):
         return False
@@ -482,14 +507,22 @@ def orphaned(name: str, expires: datetime, current: dict[tuple[str, str], tuple[
     step, _, rest = name[len(PAR_NAME_PREFIX) :].partition("-a")
     attempt, _, rest = rest.partition("-")
     owner = rest.rsplit("-", 1)[-1]
-    if not attempt.isdigit() or (step, owner) not in current:
+    if not attempt.isdigit():
         return False
-    observed, running = current[(step, owner)]
-    return int(attempt) < observed or (int(attempt) == observed and not running)
+    unclaimed_for_long = (
+        created is not None and owners.observed_at is not None and created < owners.observed_at - CLAIM_MARGIN
+    )
+    if (step, owner) not in owners.current:
+        listed = owners.listed
+        return unclaimed_for_long and listed is not None and step in listed and owner not in listed[step]
+    observed, running = owners.current[(step, owner)]
+    if int(attempt) > observed:
+        return unclaimed_for_long
+    return int(attempt) < observed or not running
 
 
 def _expired_or_orphaned_pars(runtime: Runtime, seen: Observed, now: datetime, problems: list[str]) -> list[str]:
-    config, removed, current = runtime.config, [], _attempts(seen)
+    config, removed, owners = runtime.config, [], ParOwners.of(seen)
     for bucket in (config.staging_bucket, config.landing_bucket):
         try:
             pars = runtime.objects.list_pars(bucket)
@@ -500,7 +533,7 @@ def _expired_or_orphaned_pars(runtime: Runtime, seen: Observed, now: datetime, p
             seen.refusals += refused(exc)
             continue
         for par in pars:
-            if not orphaned(par.name, par.time_expires, current, now):
+            if not orphaned(par.name, par.time_expires, owners, now, par.time_created):
                 continue
             if runtime.objects.delete_par(bucket, par.id):  # a refusal is reported where it is drained
                 removed.append(f"{bucket}/par:{par.name}")

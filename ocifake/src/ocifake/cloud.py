@@ -10,7 +10,8 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
@@ -146,6 +147,8 @@ class ApiCall:
     caller_tenancy: str | None = None  # the principal's tenancy
     namespace: str | None = None  # the Object Storage namespace the request names (whose tenancy it reaches)
     denied: bool = False  # IAM refused it (the answer is the service's usual 404 or 401)
+    # The path's parameters (namespaceName, bucketName, parId, …): which resource the request named.
+    params: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 class RegionState:
@@ -845,6 +848,7 @@ class FakeCloud:
                     (principal.tenancy_id or self.tenancy_id) if principal else None,
                     request.params.get("namespaceName"),
                     request.denied,
+                    dict(request.params),
                 )
             )
         if fault == "blocked":
