@@ -10,13 +10,17 @@ names its images by script key (`img0`), never by OCID, so a script replays on a
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from replicator.errors import ReplicatorError
 from replicator.naming import AckName, acks_prefix, image_object, manifest_object, records_prefix, settled_prefix
+from replicator_tools.operations import retry_region
 
-from .world import SHAPE, World
+from .world import OPT_IN_DEFINED, SHAPE, World
 
 if TYPE_CHECKING:
     from ocifake.cloud import ApiCall
@@ -45,6 +49,7 @@ FAULTY_CALLS = (
 STATUSES: tuple[int | str, ...] = (429, 500, 503, "timeout")
 WORK = ("ExportImage", "ImportImage", "CopyObject")
 BOOKKEEPING = ("source-record", "replica-record", "acks", "settled")
+SHAPES = ("VM.Standard.E4.Flex", "VM.Standard.E5.Flex", SHAPE)
 # Statements of iam/policies.json an administrator may remove from the functions' policy.
 GRANTS = ("read-buckets", "metrics", "signing-key", "objects", "pars", "read-images", "change-images", "notices")
 
@@ -82,18 +87,23 @@ class CreateImage(Action):
     # By default the next action meets the image on its way (PROVISIONING, then exported); with
     # `settle` the cloud first runs until nothing is pending.
     settle: bool = False
+    defined: bool = False  # opted in with the defined tag (OPT_IN_DEFINED) instead of the freeform one
 
     @property
     def settles(self) -> bool:  # type: ignore[override]
         return self.settle
 
     def apply(self, world: World) -> None:
-        tags = {"replicate-to": _targets(world, self.targets)}
+        tags, defined = {"team": "blue"}, {}
+        if self.defined:
+            defined = {OPT_IN_DEFINED[0]: {OPT_IN_DEFINED[1]: _targets(world, self.targets)}}
+        else:
+            tags["replicate-to"] = _targets(world, self.targets)
         if self.family:
             tags["image-family"] = self.family
         with world.cloud.lock:
             image = world.cloud.compute(world.spec.source).create_image_from_instance(
-                world.compartment, self.key, size_gb=2, freeform_tags=tags, shapes={SHAPE: {}}
+                world.compartment, self.key, size_gb=2, freeform_tags=tags, defined_tags=defined, shapes={SHAPE: {}}
             )
         world.ledger.images[self.key] = image
         wanted = set(self.targets or world.spec.default_regions)
@@ -110,10 +120,54 @@ class Retag(Action):
         image = _source(world, self.key)
         if image is None or image.lifecycle_state != "AVAILABLE":
             return
-        tags = {**image.freeform_tags, "replicate-to": _targets(world, self.targets)}
+        if "replicate-to" in image.freeform_tags:
+            details: dict = {"freeformTags": {**image.freeform_tags, "replicate-to": _targets(world, self.targets)}}
+        else:
+            namespace, key = OPT_IN_DEFINED
+            defined = {ns: dict(v) for ns, v in image.defined_tags.items()}
+            defined.setdefault(namespace, {})[key] = _targets(world, self.targets)
+            details = {"definedTags": defined}
         with world.cloud.lock:
-            world.cloud.compute(world.spec.source).update_image(image.id, {"freeformTags": tags}, None)
+            world.cloud.compute(world.spec.source).update_image(image.id, details, None)
         world.ledger.requested[image.id] |= set(self.targets or world.spec.default_regions)
+
+
+@dataclass(frozen=True)
+class Relabel(Action):
+    """A user changes a tag the replicas carry too (not the opt-in one)."""
+
+    key: str
+    team: str
+    resets_truth = True
+
+    def apply(self, world: World) -> None:
+        image = _source(world, self.key)
+        if image is None or image.lifecycle_state != "AVAILABLE":
+            return
+        with world.cloud.lock:
+            tags = {**image.freeform_tags, "team": self.team}
+            world.cloud.compute(world.spec.source).update_image(image.id, {"freeformTags": tags}, None)
+
+
+@dataclass(frozen=True)
+class Reshape(Action):
+    """A user adds or removes a shape compatibility entry of a source."""
+
+    key: str
+    shape: str
+    add: bool
+    resets_truth = True
+
+    def apply(self, world: World) -> None:
+        image = _source(world, self.key)
+        if image is None or image.lifecycle_state != "AVAILABLE":
+            return
+        with world.cloud.lock:
+            compute = world.cloud.compute(world.spec.source)
+            if self.add:
+                compute.put_shape(image.id, self.shape, {"ocpuConstraints": {"min": 1, "max": 8}})
+            elif self.shape in image.shapes:
+                compute.remove_shape(image.id, self.shape)
 
 
 @dataclass(frozen=True)
@@ -198,6 +252,22 @@ class FailWork(Action):
 
 
 @dataclass(frozen=True)
+class ImageLimit(Action):
+    """A target region's custom-image limit is reached but for `room` images (raised again when the
+    faults stop, as a limit request would)."""
+
+    region: str
+    room: int
+
+    def apply(self, world: World) -> None:
+        if self.region not in world.spec.regions:
+            return
+        with world.cloud.lock:
+            compute = world.cloud.compute(self.region)
+            compute.custom_image_limit = compute.custom_images() + self.room
+
+
+@dataclass(frozen=True)
 class KillAfter(Action):
     """The container making the n-th call of `operation` dies right after the call did its work."""
 
@@ -218,7 +288,11 @@ class Pass(Action):
         world.cloud.advance_to_next_schedule()
         world.ledger.checked_after += 1
         for call in world.cloud.calls[start:]:
-            if call.denied and call.principal == "resource_principal" and call.caller_region and _mattered(world, call):
+            if call.principal != "resource_principal" or not call.caller_region:
+                continue
+            # A signing secret deleted answers 404 like a refused read: the same must be seen.
+            missing = call.operation == "GetSecretBundle" and call.status == 404
+            if (call.denied and _mattered(world, call)) or missing:
                 world.ledger.denied.setdefault(call.caller_region, set()).add(call.operation)
 
 
@@ -278,6 +352,48 @@ class DeleteBookkeeping(Action):
             bucket = store.bucket(world.sandbox.namespace, config.staging_bucket)
             for name in [n for n in bucket.objects if n.startswith(prefix) and image.id in n]:
                 store.delete_object(world.sandbox.namespace, config.staging_bucket, name, {})
+
+
+@dataclass(frozen=True)
+class BreakSigningKey(Action):
+    """An operator deletes a region's signing secret, or gives it new content in that region only
+    (put back when the faults stop)."""
+
+    region: str
+    how: str  # "delete" | "rotate"
+
+    def apply(self, world: World) -> None:
+        if self.region not in world.spec.regions:
+            return
+        secret_id = world.sandbox.region_env[self.region]["IR_SIGNING_SECRET_ID"]
+        with world.cloud.lock:
+            vault = world.cloud.require_region(self.region).vault
+            secret = vault.secrets.get(secret_id) or world.ledger.secrets.get(secret_id)
+            if secret is None:
+                return
+            world.ledger.secrets.setdefault(secret_id, dataclasses.replace(secret))
+            if self.how == "delete":
+                vault.secrets.pop(secret_id, None)
+            else:
+                vault.secrets[secret_id] = dataclasses.replace(
+                    secret, content=bytes(b ^ 0x5A for b in secret.content), version=secret.version + 1
+                )
+
+
+@dataclass(frozen=True)
+class OperatorRetry(Action):
+    """`image-replicator retry IMAGE --target REGION`, whatever state the replication is in."""
+
+    key: str
+    region: str
+
+    def apply(self, world: World) -> None:
+        image = world.ledger.images.get(self.key)
+        if image is None:
+            return
+        operator = world.operator
+        with contextlib.suppress(ReplicatorError):  # the CLI prints it and exits 1
+            retry_region(operator.runtime(), operator.runtime, image.id, self.region)
 
 
 # ----- an adversary with create-only rights on the buckets --------------------------------------
@@ -375,9 +491,24 @@ def draw(world_rng: random.Random, spec_regions: tuple[str, ...], steps: int) ->
         if not keys or (len(keys) < 6 and rng.random() < 0.2):
             k = f"img{len(keys)}"
             keys.append(k)
-            script.append(CreateImage(k, some_targets(), rng.choice([None, None, "web", "db"])))
+            script.append(
+                CreateImage(k, some_targets(), rng.choice([None, None, "web", "db"]), defined=rng.random() < 0.3)
+            )
             if rng.random() < 0.4:
                 script.append(Wait(rng.choice([1, 5, 20, 45])))
+            continue
+        if rng.random() < 0.15:  # what users and operators change besides the opt-in
+            script.append(
+                rng.choice(
+                    [
+                        lambda: Relabel(key(), rng.choice(["red", "green"])),
+                        lambda: Reshape(key(), rng.choice(SHAPES), rng.random() < 0.6),
+                        lambda: ImageLimit(rng.choice(targets), rng.randint(0, 2)),
+                        lambda: BreakSigningKey(rng.choice(spec_regions), rng.choice(["delete", "rotate"])),
+                        lambda: OperatorRetry(key(), rng.choice(targets)),
+                    ]
+                )()
+            )
             continue
         roll = rng.random()
         if roll < 0.22:

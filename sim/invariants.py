@@ -15,7 +15,7 @@ from replicator.protection import COVERED, ImageProtection
 from replicator_tools.inventory import pass_health, plan, protections
 from replicator_tools.policies import statements_for
 
-from .world import World
+from .world import OPT_IN_DEFINED, World
 
 LIVE = ("PROVISIONING", "IMPORTING", "AVAILABLE", "EXPORTING")
 BOOKKEEPING = ("records/", "acks/", "settled/", "health/")
@@ -60,7 +60,9 @@ def check(world: World) -> list[Violation]:
             if images and region not in world.ledger.requested.get(image.id, set()):
                 out.append(Violation("misdirection", f"{key} has a replica in {region}, which it never targeted"))
         live = image.lifecycle_state in LIVE
-        opted_in = "replicate-to" in image.freeform_tags
+        opted_in = "replicate-to" in image.freeform_tags or OPT_IN_DEFINED[1] in image.defined_tags.get(
+            OPT_IN_DEFINED[0], {}
+        )
         if live and opted_in and image.id not in view:
             out.append(Violation("visibility", f"{key} ({image.lifecycle_state}) is missing from status --summary"))
         shown = view.get(image.id)
@@ -90,7 +92,7 @@ def unseen_refusals(world: World) -> list[Violation]:
     for region, operations in sorted(world.ledger.denied.items()):
         health = found.get(region)
         named = {r.operation for r in health.refusals} if isinstance(health, PassHealth) else set()
-        if {g for op in named for g in statements_for(op)} & world.ledger.withheld:
+        if {g for op in named for g in statements_for(op)} & world.ledger.withheld or named & operations:
             continue
         if any(op in reasons for op in operations):
             continue
@@ -124,7 +126,25 @@ def check_converged(world: World) -> list[Violation]:
                 out.append(Violation("convergence", f"{key} is {state or 'not shown'} in {region} after the passes"))
             elif state == "protected" and not found[region]:
                 out.append(Violation("truth", f"{key} is reported protected in {region}, which holds no replica"))
+            elif state == "protected":
+                out += [
+                    Violation("truth", f"{key} is reported protected in {region}, {d}")
+                    for d in stale(world.ledger.images[key], found[region])
+                ]
     out += [Violation("leftovers", name) for name in leftovers(world)]
+    return out
+
+
+def stale(source, replicas: list) -> list[str]:
+    """How the replicas differ from the newest version of their source: the tags a user sets, the shapes."""
+    out = []
+    for replica in replicas:
+        if replica.freeform_tags.get("team") != source.freeform_tags.get("team"):
+            out.append(
+                f"whose replica has team={replica.freeform_tags.get('team')}, not {source.freeform_tags.get('team')}"
+            )
+        if set(replica.shapes) != set(source.shapes):
+            out.append(f"whose replica's shapes are {sorted(replica.shapes)}, not {sorted(source.shapes)}")
     return out
 
 

@@ -58,12 +58,8 @@ def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -
             result.violations = check(world)
             if result.violations:
                 return result
-        world.cloud.faults.clear()
-        world.cloud.events.clear_faults()
+        world.repair()
         world.ledger.denied = {}  # judged after each pass of the script, not after the convergence
-        if world.ledger.withheld:
-            world.ledger.withheld.clear()
-            world.sandbox.withhold(frozenset())
         world.cloud.run_until_idle()
         try:
             world.sandbox.converge(MAX_PASSES)

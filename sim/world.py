@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ocifake import FakeCloud
 from ocifake.compute.models import Image
+from ocifake.vault.models import Secret
 from replicator import logs
 from replicator_tools.cli.auth import AuthOptions, Operator
 from replicator_tools.sandbox import Sandbox, deploy
 
 REGION_POOL = ("us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1", "uk-london-1")
 SHAPE = "VM.Standard3.Flex"
+OPT_IN_DEFINED = ("Ops", "Replicate")  # the defined tag that opts an image in, besides `replicate-to`
 # Where every world's clock starts: seven minutes past an hour (schedules fire on the hour), in
 # the future of any wall clock this runs on, so expiries the code stamps are never in the past.
 START = datetime(2030, 1, 1, 0, 7, tzinfo=UTC)
@@ -71,6 +74,7 @@ class Ledger:
     denied: dict[str, set[str]] = field(default_factory=dict)
     # What the adversary saw land, as it landed: object name -> (bytes, size in GB, multipart MD5).
     tapped: dict[str, tuple[bytes, float | None, str | None]] = field(default_factory=dict)
+    secrets: dict[str, Secret] = field(default_factory=dict)  # signing secrets an operator broke, as they were
 
 
 @dataclass
@@ -87,7 +91,11 @@ class World:
         cloud = FakeCloud(regions=list(spec.regions), interleave_seed=spec.seed, start=START).__enter__()
         try:
             compartment = cloud.create_compartment("images")
-            env = {"IR_DEFAULT_REGIONS": ",".join(spec.default_regions)}
+            cloud.create_tag_namespace(OPT_IN_DEFINED[0], [OPT_IN_DEFINED[1]])
+            env = {
+                "IR_DEFAULT_REGIONS": ",".join(spec.default_regions),
+                "IR_OPT_IN_DEFINED_TAG": ".".join(OPT_IN_DEFINED),
+            }
             if spec.keep_versions is not None:
                 env |= {"IR_KEEP_VERSIONS": str(spec.keep_versions), "IR_MIN_AGE_HOURS": "1"}
             sandbox = deploy(cloud, list(spec.regions), compartment, env, containers=spec.containers)
@@ -109,6 +117,28 @@ class World:
             found = bucket.objects.get(name)
             if found is not None and name not in self.ledger.tapped:
                 self.ledger.tapped[name] = (found.data, found.declared_size_gb, found.multipart_md5)
+
+    def repair(self) -> None:
+        """The faults stop: events and calls behave, every statement removed is put back, every signing
+        secret is as it was, every custom-image limit is raised back."""
+        self.cloud.faults.clear()
+        self.cloud.events.clear_faults()
+        if self.ledger.withheld:
+            self.ledger.withheld.clear()
+            self.sandbox.withhold(frozenset())
+        with self.cloud.lock:
+            for secret_id, secret in self.ledger.secrets.items():
+                region = next(
+                    r for r in self.spec.regions if self.sandbox.region_env[r]["IR_SIGNING_SECRET_ID"] == secret_id
+                )
+                vault = self.cloud.require_region(region).vault
+                current = vault.secrets.get(secret_id)
+                # As an operator puts it back: a new version holding the old content.
+                version = (current.version if current else secret.version) + 1
+                vault.secrets[secret_id] = dataclasses.replace(secret, version=version)
+            self.ledger.secrets.clear()
+            for region in self.spec.regions:
+                self.cloud.compute(region).custom_image_limit = self.cloud.options.custom_image_limit
 
     def close(self) -> None:
         self.cloud.__exit__(None, None, None)

@@ -86,6 +86,7 @@ class Observed:
     # record missing from it may well exist).
     records_listed: dict[str, set[str]] | None = None
     started: datetime | None = None  # when the observation began: what exists since was not seen
+    custom_images: int = 0  # in the compartments listed (OCI's limit counts every one)
 
     @property
     def sources(self) -> dict[str, ImageFacts]:
@@ -244,6 +245,7 @@ def _scan_images(runtime: Runtime, compartment: str, seen: Observed, index: _Ind
         for image in runtime.compute.iter_images(compartment):
             if image.lifecycle_state == "DELETED":
                 continue
+            seen.custom_images += not image.is_platform
             if image.replica_of:
                 _replica_image(runtime, image, seen, index, scan)
             else:

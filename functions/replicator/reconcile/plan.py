@@ -325,9 +325,15 @@ def plan_replica(
 
 
 def plan_families(
-    replicas: list[ImageFacts], records: dict[str, tuple[str, str | None]], now: datetime, config: ReplicatorConfig
+    replicas: list[ImageFacts],
+    records: dict[str, tuple[str, str | None]],
+    now: datetime,
+    config: ReplicatorConfig,
+    *,
+    at_once: bool = False,
 ) -> list[Planned]:
-    """Each family whose replicas here show the latest mark misplaced or more versions than it keeps."""
+    """Each family whose replicas here show the latest mark misplaced or more versions than it keeps;
+    `at_once`: the region is at its custom-image cap, and retirements delete without the grace."""
     groups: dict[tuple[str, str], list[ImageFacts]] = {}
     for image in replicas:
         family = family_of(image, config)
@@ -342,7 +348,7 @@ def plan_families(
         keep, _ = keep_of(next(i for i in images if i.id == newest.replica_id), config)
         plan = plan_family(members, keep, config.min_age_hours, now)
         if not plan.empty:
-            check = FamilyCheck(family, compartment, newest.source_id)
+            check = FamilyCheck(family, compartment, newest.source_id, at_once)
             out.append(
                 Planned("replica", newest.source_id, Action.FAMILY, f"family {family}: {plan.describe()}", check)
             )

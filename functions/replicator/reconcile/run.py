@@ -166,7 +166,10 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
     # A family with a member whose record is unread this pass waits: its latest is not known.
     waiting = {family_of(i, config) for i in seen.replicas.values() if (i.replica_of or "") in seen.deferred["replica"]}
     listed = [i for i in seen.replicas.values() if family_of(i, config) not in waiting]
-    plans += plan_families(listed, known, now, config)
+    # At the soft cap (IR_IMAGE_LIMIT, OCI's limit as configured) retention does not wait for the
+    # grace: the room is needed before an import is refused for want of it.
+    full = seen.custom_images >= config.image_limit
+    plans += plan_families(listed, known, now, config, at_once=full)
     if seen.unlisted:
         # An image missing from a listing that failed is not gone: nothing this pass concludes a
         # deletion (a source's, a replica's) from its absence.

@@ -276,18 +276,6 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     if mismatch is not None and manifest.kind == "replicate":
         return refuse_landing(ctx, manifest, name, f"the landed image's {mismatch}")
 
-    full = make_room(ctx, compartment, source_id)
-    if full is not None:
-        return StepResult(
-            "failed",
-            full,
-            chain(
-                lambda r: r.refused_before_import(manifest, name, ctx.now, attempt, full),
-                answered("failed", config.object_prefix, ctx.now, ctx.runtime),
-            ),
-            after=send,
-        )
-
     def find_replica() -> ImageFacts | None:
         found = [
             i
@@ -335,19 +323,27 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
             freeform_tags=replica_freeform(manifest),
             defined_tags=manifest.defined_tags,
         )
+        token = retry_token("import", source_id, runtime.region, compartment, str(attempt))
         try:
-            replica, _work_request = runtime.compute.import_image(
-                request, retry_token("import", source_id, runtime.region, compartment, str(attempt))
-            )
+            try:
+                replica, _work_request = runtime.compute.import_image(request, token)
+            except LimitExceeded:
+                # No room in the region (OCI counts every compartment): retention first, the versions
+                # families no longer keep going at once; then once more, as a new request.
+                if not make_room(ctx, compartment, source_id):
+                    raise
+                replica, _work_request = runtime.compute.import_image(
+                    request, retry_token("import", source_id, runtime.region, compartment, str(attempt), "room")
+                )
         except Conflict as exc:
             return StepResult(
                 "in_progress", f"the import was not accepted now: {exc.reason}", import_released(attempt, exc.reason)
             )
         except LimitExceeded as exc:
-            # OCI counts every compartment; the check above saw the replicas' one only.
-            return refuse_import(
-                ctx, attempt, f"{limit_reason(runtime.region, None, config.image_limit)} ({exc.reason})"
-            )
+            # Released, not counted: room comes back (a limit raised, images deleted) without anyone
+            # here knowing; each pass tries again, and the reason stays on the record meanwhile.
+            why = f"{limit_reason(runtime.region, config.image_limit)} ({exc.reason})"
+            return StepResult("failed", why, import_released(attempt, why))
         except NotFound as exc:
             # Its compartment exists (the listing above read it): a 404 is IAM's refusal. Released,
             # not counted: the next pass (or delivery) tries again until the grant is there.
@@ -386,17 +382,17 @@ def refuse_import(ctx: StepContext, attempt: int, why: str) -> StepResult:
     )
 
 
-def limit_reason(region: str, held: int | None, limit: int) -> str:
-    count = f"holds {held} custom images; " if held is not None else ""
+def limit_reason(region: str, limit: int) -> str:
     return (
-        f"custom image limit reached: {region} {count}its limit is {limit} (IR_IMAGE_LIMIT, OCI's "
-        "custom-image-count); nothing imported, and retention freed no room"
+        f"custom image limit reached: {region} refused the import (IR_IMAGE_LIMIT is {limit}; OCI's "
+        "custom-image-count) and retention freed no room; tried again at each pass"
     )
 
 
-def make_room(ctx: StepContext, compartment: str, source_id: str) -> str | None:
-    """None when the region has room for one more custom image, after retention if it had none;
-    else why not. Counts the replicas' compartment (what the function may list)."""
+def make_room(ctx: StepContext, compartment: str, source_id: str) -> bool:
+    """Whether retention freed room for one more custom image: the families of the compartment's
+    replicas lose at once the versions they no longer keep. Only after OCI refused an import for
+    want of room, so that an import lists nothing."""
     runtime, config = ctx.runtime, ctx.config
 
     def listed() -> list[ImageFacts]:
@@ -405,16 +401,11 @@ def make_room(ctx: StepContext, compartment: str, source_id: str) -> str | None:
         ]
 
     images = listed()
-    if len(images) < config.image_limit:
-        return None
     families = sorted({f for i in images if i.replica_of and (f := family_of(i, config))})
     logs.warning("custom image limit reached; retention first", held=len(images), limit=config.image_limit)
     for name in families:
         family.follow_family(ctx, name, compartment, source_id, at_once=True)
-    images = listed()
-    if len(images) < config.image_limit:
-        return None
-    return limit_reason(runtime.region, len(images), config.image_limit)
+    return bool(families) and len(listed()) < len(images)
 
 
 def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationManifest, name: str) -> StepResult:
