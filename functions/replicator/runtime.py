@@ -1,7 +1,7 @@
 """The composition root: one region's configuration, clock and gateways, reused by warm invocations."""
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from . import logs
 from .config import ReplicatorConfig
@@ -21,6 +21,14 @@ def wall_clock() -> datetime:
     return datetime.now(UTC)
 
 
+# A key read from Vault is used this long by a warm container: a secret an operator rotated (in
+# every region, one after the other) or put back is taken up without a redeployment.
+KEY_LIFETIME = timedelta(minutes=15)
+# What fails to verify with a key read longer ago than this is checked once more with the key as it
+# is now: one Vault read per such object at most, never a loop.
+KEY_RECHECK_AFTER = timedelta(minutes=1)
+
+
 class Runtime:
     """Everything a step needs in one region: nothing here can reach another region."""
 
@@ -35,7 +43,7 @@ class Runtime:
         self.records = RecordStore(self.objects, config.staging_bucket, config.object_prefix)
         self.metrics = MetricsSink(clients, config)
         self.secrets = Secrets(clients)
-        self._keys: dict[str | None, bytes] = {}  # alias (None: this tenancy's) -> key
+        self._keys: dict[str | None, tuple[bytes, datetime]] = {}  # alias (None: this tenancy's) -> key, read at
 
     @classmethod
     def for_function(cls, env: Mapping[str, str], *, clock: Callable[[], datetime] = wall_clock) -> "Runtime":
@@ -64,10 +72,13 @@ class Runtime:
     def now(self) -> datetime:
         return self.clock()
 
-    def signing_key(self, alias: str | None = None) -> bytes:
-        """The key for what crosses regions (alias None) or is exchanged with the tenancy `alias`,
-        read once per container from the region's Vault."""
-        if alias not in self._keys:
+    def signing_key(self, alias: str | None = None, *, fresh: bool = False) -> bytes:
+        """The key for what crosses regions (alias None) or is exchanged with the tenancy `alias`, read
+        from the region's Vault and kept for KEY_LIFETIME (`fresh`: read again unless just read)."""
+        cached = self._keys.get(alias)
+        now = self.now()
+        limit = KEY_RECHECK_AFTER if fresh else KEY_LIFETIME
+        if cached is None or now - cached[1] >= limit:
             secret_id = self.config.signing_secret_id if alias is None else self.config.peer_secret_ids.get(alias)
             if not secret_id:
                 raise ConfigError(
@@ -79,8 +90,13 @@ class Runtime:
             key = self.secrets.read(secret_id)
             if len(key) < 16:
                 raise ConfigError("the signing secret is shorter than 16 bytes")
-            self._keys[alias] = key
-        return self._keys[alias]
+            cached = self._keys[alias] = (key, now)
+        return cached[0]
+
+    def verified(self, alias: str | None, check: Callable[[bytes], bool]) -> bool:
+        """Whether `check` holds with the key of `alias`: with the key kept, else once more with the key
+        as Vault holds it now (it may have been rotated or put back since it was read)."""
+        return check(self.signing_key(alias)) or check(self.signing_key(alias, fresh=True))
 
     def key_for(self, where: str) -> bytes:
         """The key shared with a place (`us-phoenix-1`, or `dr:us-phoenix-1` of another tenancy)."""

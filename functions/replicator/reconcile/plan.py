@@ -182,6 +182,12 @@ def plan_source(
             out.append(
                 planned(Action.CHECK_COPY, "the copy should have landed by now", CopyCheck(source_id, target), target)
             )
+    silent = [
+        t for t in record.silent(asked, now) if not deadline.overdue(record, t, now, config.target_deadline_hours)
+    ]
+    if silent and export_object:
+        why = f"no answer from {', '.join(silent)} since its copy landed: its manifest again"
+        out.append(planned(Action.REFRESH, why, subject))
     if record.answered_by(asked or None) and leftovers and not needing:
         out.append(planned(Action.CLEANUP, "every target answered", Leftovers(source_id, "source", tuple(leftovers))))
     settled = not needing and all(p.state in ANSWERED or t not in asked for t, p in record.targets.items())

@@ -1,6 +1,6 @@
 """The source region's record of one replication: the export, and each target's copy and answer."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +11,10 @@ from .lease import Lease
 SCHEMA_VERSION: Final = 2
 
 COMPLETE = "complete"  # notices key: every target answered for a manifest version (cleanup owner)
+# A target whose copy landed this long ago and that has not answered is sent its manifest again at
+# each pass, until its deadline: its copy may have been refused there (signed with a key that
+# region no longer held, since put back) or removed; an answer still under way loses nothing.
+SILENT_AFTER = timedelta(hours=2)
 REPLICATED = "notice:replicated"  # sent once, when every target first answered, whatever the version
 
 
@@ -283,6 +287,17 @@ class SourceRecord(BaseModel):
                 part.state, part.applied_issued = "deleted", issued
         if all(p.state == "deleted" for p in self.targets.values()):
             self.closed = "source image deleted"
+
+    def silent(self, asked: set[str], now: datetime) -> list[str]:
+        """The targets (of `asked`) whose copy landed longer than SILENT_AFTER ago, with no answer since."""
+        return sorted(
+            t
+            for t, p in self.targets.items()
+            if t in asked
+            and p.state == "landed"
+            and p.copy_ended_at is not None
+            and now - p.copy_ended_at > SILENT_AFTER
+        )
 
     def behind(self, asked: set[str] | None = None) -> list[str]:
         """The finished targets (of `asked`, default all) whose replica applies an older manifest than the newest."""

@@ -24,7 +24,7 @@ def signed_by_its_target(runtime: Runtime, ack: AckName) -> bool:
     tenancy shares). The one check of an answer, for the pass, the router and the operator's views."""
     alias = place(ack.target).alias
     known = alias is None or any(p.alias == alias for p in runtime.config.tenancies)
-    return known and integrity.genuine_ack(runtime.key_for(ack.target), ack)
+    return known and runtime.verified(alias, lambda key: integrity.genuine_ack(key, ack))
 
 
 def genuine(runtime: Runtime, ack: AckName, bucket: str | None = None) -> bool:

@@ -63,8 +63,14 @@ def read_manifest(runtime: Runtime, name: str) -> ReplicationManifest | None:
         if peer is None:
             quarantine(runtime, name, "manifest from a tenancy not in IR_SOURCE_TENANCIES")
             return None
-    if not integrity.genuine_manifest(runtime.signing_key(peer.alias if peer else None), manifest):
-        quarantine(runtime, name, "manifest not signed by this deployment")
+    if not runtime.verified(peer.alias if peer else None, lambda key: integrity.genuine_manifest(key, manifest)):
+        secret = f"IR_PEER_SECRET_IDS[{peer.alias}]" if peer else "IR_SIGNING_SECRET_ID"
+        quarantine(
+            runtime,
+            name,
+            f"manifest not signed with the key of {secret} in this region: forged, or that key differs from the "
+            "source region's (rotated on one side only?)",
+        )
         return None
     # A genuine manifest copied by someone else into a region it does not name (a replay) is
     # refused like a forged one: the source decides where its image goes.

@@ -64,7 +64,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         image, ctx.runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined
     )
     new_targets = [t for t in decision.targets if t not in record.targets]
-    behind = record.behind(set(decision.targets))
+    behind = sorted({*record.behind(set(decision.targets)), *record.silent(set(decision.targets), ctx.now)})
     if behind and not new_targets and record.manifest and record.manifest_fingerprint == spec.fingerprint():
         return resend(ctx, subject, record, behind)
     reason = ctx.claim(with_targets(new_targets, ctx.now), lambda r: blocker(r, spec.fingerprint(), new_targets))
