@@ -61,6 +61,13 @@ def _from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
 
+# A target whose answers this region cannot verify cannot be taken as protected, whatever it said before.
+DOUBTED = (
+    "its answers do not verify with IR_SIGNING_SECRET_ID here: a forgery, or that region's signing key differs "
+    "(rotated on one side only?)"
+)
+
+
 def _target(
     region: str,
     part: TargetPart | None,
@@ -68,6 +75,7 @@ def _target(
     answers: list[AckName],
     created: datetime,
     now: datetime,
+    doubted: bool = False,
 ) -> TargetProtection:
     current = record.manifest_issued if record is not None else 0
     mine = [a for a in answers if a.target == region and a.issued >= current and (record is None or record.takes(a))]
@@ -81,6 +89,8 @@ def _target(
         or (part is not None and part.state == "done" and part.applied_issued >= current)
     ):
         answered = part.answered_at if part is not None and part.state == "done" else None
+        if doubted:
+            return TargetProtection(region=region, state="lagging", since=answered or created, reason=DOUBTED)
         return TargetProtection(region=region, state="protected", answered_at=answered)
     since = created
     if part is not None and part.requested_at is not None:
@@ -102,7 +112,7 @@ def _target(
     why = (export.error if export is not None and export.state == "failed" else None) or (
         part.error if part is not None and part.state in ("failed", "pending") else None
     )
-    return TargetProtection(region=region, state="lagging", since=since, reason=why or "")
+    return TargetProtection(region=region, state="lagging", since=since, reason=why or (DOUBTED if doubted else ""))
 
 
 def _worst(targets) -> ImageState:
@@ -120,6 +130,7 @@ def protection(
     record: SourceRecord | None,
     answers: list[AckName],
     now: datetime,
+    doubted: frozenset[str] | set[str] = frozenset(),
 ) -> ImageProtection | None:
     """The image's protection in each target it asks for; None if it does not ask or does not exist yet."""
     if not decision.opted_in or image.replica_of:
@@ -134,7 +145,9 @@ def protection(
     if decision.pending:
         # Being created or exported (hours for a large image): no target holds this version yet.
         targets = tuple(
-            _target(region, record.targets.get(region) if record else None, record, answers, created, now)
+            _target(
+                region, record.targets.get(region) if record else None, record, answers, created, now, region in doubted
+            )
             for region in decision.pending
         )
         worst = next(s for s in _WORST if s in {t.state for t in targets} or s == "protected")
@@ -147,7 +160,9 @@ def protection(
     if not decision.replicate:
         return ImageProtection(**common, state="refused", reason=decision.reason, since=created)
     targets = tuple(
-        _target(region, record.targets.get(region) if record else None, record, answers, created, now)
+        _target(
+            region, record.targets.get(region) if record else None, record, answers, created, now, region in doubted
+        )
         for region in decision.targets
     )
     state = _worst(targets)

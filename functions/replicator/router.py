@@ -100,7 +100,7 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
             from .steps.acknowledge import genuine
 
             if not genuine(runtime, ack):
-                raise Ignored("an answer not signed by this deployment (quarantined)")
+                raise Ignored("an answer not signed by its target (left for the pass to judge)")
             return ack
         raise Ignored(f"object event for bucket {ocids.shown(details.bucket_name, 60)}, not ours")
     image_id = event.image_id()

@@ -8,6 +8,7 @@ import pytest
 
 from sim.__main__ import CI_SEEDS, KNOWN_OPEN, describe
 from sim.actions import (
+    BreakSigningKey,
     CreateImage,
     DeleteBookkeeping,
     DeleteReplica,
@@ -17,6 +18,7 @@ from sim.actions import (
     FailCall,
     FailWork,
     ForgeAnswer,
+    ImageLimit,
     Jump,
     KillAfter,
     Pass,
@@ -526,4 +528,99 @@ def test_a_refused_deletion_of_a_request_already_gone_is_not_asked_to_be_seen():
     OCI answers that 404 with or without the grant, so nothing could have been seen: the simulator
     only asks to see refusals that changed something."""
     result = run(166, steps=STEPS)
+    assert result.ok, describe(result)
+
+
+def test_an_import_refused_for_want_of_room_goes_on_by_itself_once_the_limit_is_raised():
+    """'convergence' (seed 4): a region at its custom-image limit failed the import for good; once the
+    limit was raised nothing tried again."""
+    result = run(
+        4,
+        [
+            ImageLimit(region="us-phoenix-1", room=1),
+            CreateImage(key="img3", targets=("us-phoenix-1",), family=None, settle=False),
+            CreateImage(key="img4", targets=("us-phoenix-1",), family=None, settle=False, defined=True),
+            DeleteSource(key="img0"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize(
+    ("seed", "script"),
+    [
+        (
+            10,  # the target's key differs: its copy of the manifest is refused, then the key is put back
+            [
+                BreakSigningKey(region="us-phoenix-1", how="rotate"),
+                CreateImage(key="img2", targets=("us-phoenix-1",), family=None, settle=False),
+                ImageLimit(region="us-phoenix-1", room=2),
+            ],
+        ),
+        (
+            52,
+            [
+                CreateImage(key="img1", targets=("eu-frankfurt-1", "us-phoenix-1"), family="db", settle=False),
+                BreakSigningKey(region="eu-frankfurt-1", how="rotate"),
+            ],
+        ),
+    ],
+)
+def test_a_manifest_refused_under_a_key_since_put_back_is_sent_again(seed, script):
+    """'convergence': the source waited for ever for a target that had quarantined its manifest."""
+    result = run(seed, script)
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize(
+    ("seed", "script"),
+    [
+        (
+            135,  # the source's secret deleted: the target's answer of the loss could not be checked
+            [
+                CreateImage(key="img0", targets=(), family="web", settle=False, defined=True),
+                Wait(minutes=20),
+                BreakSigningKey(region="us-ashburn-1", how="delete"),
+                DeleteReplica(key="img0", region="us-phoenix-1"),
+                Pass(),
+                Pass(),
+            ],
+        ),
+        (
+            138,  # the target's key rotated: its answer of the loss was taken for a forgery and removed
+            [
+                CreateImage(
+                    key="img0",
+                    targets=("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"),
+                    family=None,
+                    settle=False,
+                    defined=True,
+                ),
+                Wait(minutes=45),
+                BreakSigningKey(region="uk-london-1", how="rotate"),
+                DeleteReplica(key="img0", region="uk-london-1"),
+            ],
+        ),
+    ],
+)
+def test_a_loss_answered_under_a_key_the_source_does_not_hold_keeps_the_region_unprotected(seed, script):
+    """'truth': the region stayed protected with no replica there; once the keys agree, the target
+    signs its answer again and the replica is made again."""
+    result = run(seed, script)
+    assert result.ok, describe(result)
+
+
+def test_a_forged_answer_does_not_keep_a_pass_busy_for_ever():
+    """'convergence' (seed 136): an unsigned `done` kept as doubted was reported at every pass."""
+    result = run(
+        136, [CreateImage(key="img1", targets=(), family="db", settle=False), ForgeAnswer("img1", "eu-frankfurt-1")]
+    )
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize("seed", [106, 144])
+def test_seeds_of_the_key_and_shape_classes_hold(seed):
+    """106 ('truth'): the source's key rotated, a replica deleted; 144 ('visibility'): a shape entry
+    refused by IAM was recorded as refused by the region, and nothing counted the refusal."""
+    result = run(seed, steps=STEPS)
     assert result.ok, describe(result)

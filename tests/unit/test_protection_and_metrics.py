@@ -74,6 +74,17 @@ def test_a_done_target_is_protected_and_the_other_lags():
     assert found.state == "lagging"
 
 
+def test_a_target_whose_answers_do_not_verify_here_is_not_protected_whatever_its_record_says():
+    """Regression (simulator, 'truth', seed 106): with the source's key rotated on its side only, a
+    target's answer that its replica was deleted read as forged and was removed; the record's old
+    'done' kept the region protected with no replica there."""
+    record = source_record(**{PHOENIX: {"state": "done"}, FRANKFURT: {"state": "done"}})
+    found = protection(IMAGE, SOURCE, BOTH, record, [], CREATED + HOUR, doubted={PHOENIX})
+    assert found.state == "lagging"
+    phoenix = next(t for t in found.targets if t.region == PHOENIX)
+    assert phoenix.state == "lagging" and "IR_SIGNING_SECRET_ID" in phoenix.reason
+
+
 def test_an_answer_not_yet_applied_already_protects():
     record = source_record(**{PHOENIX: {"state": "copying"}, FRANKFURT: {"state": "done"}})
     answer = AckName(IMAGE_ID, PHOENIX, "done", 0, 1, "ocid1.image.oc1.phx.aaaa")

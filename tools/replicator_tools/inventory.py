@@ -15,7 +15,7 @@ from replicator.protection import ImageProtection, protection, unconfirmed
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
 from replicator.runtime import Runtime
-from replicator.steps.acknowledge import signed_by_its_target
+from replicator.steps.acknowledge import WARNING_OUTCOMES, Judged, judged
 from replicator.tenancies import place
 
 from .report import ImageReport, from_decision, merged
@@ -130,17 +130,30 @@ def protections(
 
     `planned`: the compartments' images with their decisions, if the caller has them already."""
     config, region, now = runtime.config, runtime.region, runtime.now()
-    answers: dict[str, list[AckName]] = {}
+    listed: dict[str, list[AckName]] = {}
     for summary in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix)):
         ack = parse_ack(config.object_prefix, summary.name)
-        if ack is not None and believed(runtime, ack):
-            answers.setdefault(ack.source_id, []).append(ack)
+        if ack is not None:
+            listed.setdefault(ack.source_id, []).append(ack)
+    answers: dict[str, list[AckName]] = {}
+    doubted: dict[str, set[str]] = {}
+    unchecked: dict[str, list[AckName]] = {}
+    for source_id, group in listed.items():
+        checked = believed(runtime, group)
+        answers[source_id], doubted[source_id] = checked.believed, checked.doubted_targets
+        unchecked[source_id] = checked.unchecked
     out = []
     for image, decision in plan(runtime, compartments) if planned is None else planned:
         if not decision.opted_in:
             continue
         record = source_record(runtime, image.id) if decision.replicate else None
-        found = protection(image, region, decision, record, answers.get(image.id, []), now)
+        # Answers nobody could check that the record has not taken may report a replica gone.
+        unsure = doubted.get(image.id, set()) | {
+            a.target
+            for a in unchecked.get(image.id, [])
+            if a.outcome in WARNING_OUTCOMES and (record is None or record.takes(a))
+        }
+        found = protection(image, region, decision, record, answers.get(image.id, []), now, unsure)
         if found is not None:
             out.append(found)
     if health is None and runtime_for is not None:
@@ -162,14 +175,14 @@ def silent_regions(found: Mapping[str, PassHealth | str | None], now) -> dict[st
     return silent
 
 
-def believed(runtime: Runtime, ack: AckName) -> bool:
-    """The pass's check of an answer, without its quarantine: the operator's view changes nothing. An
-    answer that cannot be checked (the key unreadable with the operator's rights) is not believed:
-    the record, which the pass writes only from checked answers, then speaks alone."""
+def believed(runtime: Runtime, answers: list[AckName]) -> Judged:
+    """The pass's check of a replication's answers, without its quarantine: the operator's view changes
+    nothing. Answers that cannot be checked (the key unreadable with the operator's rights) are not
+    believed: the record, which the pass writes only from checked answers, then speaks alone."""
     try:
-        return signed_by_its_target(runtime, ack)
+        return judged(runtime, answers, remove=False)
     except ReplicatorError:
-        return False
+        return Judged(unchecked=list(answers))
 
 
 def pass_health(runtime_for: RuntimeFor, regions: list[str]) -> dict[str, PassHealth | str | None]:

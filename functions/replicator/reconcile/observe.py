@@ -31,11 +31,12 @@ from ..naming import (
     settled_prefix,
     source_id_from_record,
 )
+from ..protection import DOUBTED
 from ..records.replica import ReplicaRecord
 from ..records.source import COMPLETE, REPLICATED, SourceRecord
 from ..records.store import Read
 from ..runtime import Runtime
-from ..steps.acknowledge import genuine
+from ..steps.acknowledge import judged
 from ..steps.landed import newest_landed_manifest
 from ..tenancies import place
 from .settled import (
@@ -87,6 +88,7 @@ class Observed:
     records_listed: dict[str, set[str]] | None = None
     started: datetime | None = None  # when the observation began: what exists since was not seen
     custom_images: int = 0  # in the compartments listed (OCI's limit counts every one)
+    doubted: dict[str, set[str]] = field(default_factory=dict)  # source id -> targets whose answers do not verify
 
     @property
     def sources(self) -> dict[str, ImageFacts]:
@@ -186,7 +188,14 @@ def _record(index: _Index, side: str, source_id: str, etag: str | None) -> None:
 
 def _answers(runtime: Runtime, index: _Index, group: list[AckName], seen: Observed) -> None:
     """One replication's answers: a digest where a mark may vouch for it, else the answers."""
-    answers = [a for a in group if genuine(runtime, a)]
+    found = judged(runtime, group)
+    answers = found.believed
+    if found.doubted:
+        seen.doubted[group[0].source_id] = found.doubted_targets
+        targets = ", ".join(sorted(found.doubted_targets))
+        seen.problems.append(
+            f"{group[0].source_id}: answers from {targets} that {DOUBTED.removeprefix('its answers ')}"
+        )
     vouch = index.vouches["source"].get(group[0].source_id)
     if vouch is not None:
         vouch.answers = listed_answers(answers, index.prefix)
@@ -198,7 +207,7 @@ def _listed_acks(runtime: Runtime, source_id: str) -> list[AckName]:
     """A replication's answers, listed again: its mark did not hold after all (rare)."""
     config = runtime.config
     names = runtime.objects.iter_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))
-    return [a for a in (parse_ack(config.object_prefix, o.name) for o in names) if a and genuine(runtime, a)]
+    return judged(runtime, [a for a in (parse_ack(config.object_prefix, o.name) for o in names) if a]).believed
 
 
 def _list_landing(runtime: Runtime, seen: Observed) -> None:
@@ -428,14 +437,8 @@ def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
         record.observed_export("done", exported.size)
     elif image is not None and image.lifecycle_state == "EXPORTING":
         record.observed_export("running")
-    answers = [
-        a
-        for a in (
-            parse_ack(config.object_prefix, o.name)
-            for o in runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))
-        )
-        if a and genuine(runtime, a)
-    ]
+    listed = runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))
+    answers = judged(runtime, [a for a in (parse_ack(config.object_prefix, o.name) for o in listed) if a]).believed
     record.manifest_issued = max((a.issued for a in answers), default=0)
     now = runtime.now()
     for ack in sorted(answers, key=lambda a: a.rank):

@@ -216,6 +216,8 @@ def drift(
     new = [t for t in decision.targets if t not in record.targets]
     if new:
         return f"new target region(s): {', '.join(new)}"
+    if record.refresh_undone():
+        return "a change of the source's tags or shapes was not sent: send it"
     if record.manifest_fingerprint is None:
         return "the manifest the targets applied is not known: send the current one"
     listed = ReplicaSpec.of_source(image, [], config.opt_in_tag, config.opt_in_defined).tags_fingerprint()

@@ -44,7 +44,7 @@ from ..steps import (
     tombstone,
 )
 from ..steps.engine import Step, execute
-from ..subjects import InboundAnswer, Replica, ReplicaById, SourceImage
+from ..subjects import AnswerCheck, InboundAnswer, Replica, ReplicaById, SourceImage
 from ..telemetry.exposure import exposure_points
 from .actions import ABSENCE, PASSIVE, Action
 from .observe import Observed, cursor_object, observe, rebuild_replica, rebuild_source
@@ -157,6 +157,7 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
             now,
             config,
         )
+    plans += _signed_anew(runtime, seen, {p.source_id for p in plans if p.side == "replica"})
     known: dict[str, tuple[str, str | None]] = {
         i: (found.record.state, found.record.import_.replica_image_id)
         for i, found in seen.replica_records.items()
@@ -193,9 +194,29 @@ def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImagePr
         found = seen.source_records.get(image.id)
         decision = decide(image, runtime.region, runtime.config)
         record = found.record if found is not None else None
-        image_protection = protection(image, runtime.region, decision, record, seen.acks.get(image.id, []), now)
+        answers, doubted = seen.acks.get(image.id, []), seen.doubted.get(image.id, set())
+        image_protection = protection(image, runtime.region, decision, record, answers, now, doubted)
         if image_protection is not None:
             out.append(image_protection)
+    return out
+
+
+def _signed_anew(runtime: Runtime, seen: Observed, planned: set[str]) -> list[Planned]:
+    """Answers delivered under a key this region no longer holds: the source cannot believe them."""
+    out = []
+    for source_id, found in sorted(seen.replica_records.items()):
+        record = found.record
+        if source_id in planned or record is None or record.answer is None or not record.answer.delivered:
+            continue
+        try:
+            stale = answer.signed_anew(record, runtime) is not None
+        except ReplicatorError as exc:
+            seen.problems.append(f"answer of {source_id} not checked: {exc.reason}")
+            seen.refusals += refused(exc)
+            continue
+        if stale:
+            why = "its answer was signed with a key this region no longer holds"
+            out.append(Planned("replica", source_id, Action.ANSWER, why, AnswerCheck(source_id)))
     return out
 
 

@@ -123,6 +123,9 @@ class SourceRecord(BaseModel):
     manifest_issued: int = 0
     manifest_fingerprint: str | None = None
     tags_fingerprint: str | None = None  # the newest manifest's tags alone: what a listing can compare
+    # The replica spec a refresh set out to send (recorded before its manifest is made): while it
+    # differs from the newest manifest's, that refresh did not go out, and the pass sends it.
+    refresh_wanted: str | None = None
     closed: str | None = None  # why the replication ended: source deleted, no longer opted in
     notices: list[str] = Field(default_factory=list)
     updated_at: datetime | None = None
@@ -270,9 +273,13 @@ class SourceRecord(BaseModel):
             export.state, export.failures, export.permanent, export.error = "none", 0, False, None
         self.closed = None
 
-    def add_targets(self, targets, now: datetime) -> None:
+    def add_targets(self, targets, now: datetime, wanted: str | None = None) -> None:
         for target in targets:
             self.target(target, now)
+        self.refresh_wanted = wanted or self.refresh_wanted
+
+    def refresh_undone(self) -> bool:
+        return self.refresh_wanted is not None and self.refresh_wanted != self.manifest_fingerprint
 
     def close(self, reason: str) -> None:
         self.closed = self.closed or reason

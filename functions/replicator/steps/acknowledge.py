@@ -5,6 +5,8 @@ The answer's object name says what it is (outcome, manifest, attempt, replica), 
 source reads its body only to report a failure's reason.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .. import integrity, logs
@@ -19,30 +21,114 @@ from ..tenancies import place
 from .engine import Step, StepContext, StepResult
 
 
+def _known(runtime: Runtime, ack: AckName) -> bool:
+    """Whether the answer names a target of this deployment, or of a tenancy configured here."""
+    alias = place(ack.target).alias
+    return alias is None or any(p.alias == alias for p in runtime.config.tenancies)
+
+
 def signed_by_its_target(runtime: Runtime, ack: AckName) -> bool:
     """Whether a target of this deployment wrote the answer (one of another tenancy: with the key that
     tenancy shares). The one check of an answer, for the pass, the router and the operator's views."""
-    alias = place(ack.target).alias
-    known = alias is None or any(p.alias == alias for p in runtime.config.tenancies)
-    return known and runtime.verified(alias, lambda key: integrity.genuine_ack(key, ack))
+    return _known(runtime, ack) and runtime.verified(
+        place(ack.target).alias, lambda key: integrity.genuine_ack(key, ack)
+    )
+
+
+# What an answer that cannot be believed may still mean for the region: a replica gone, or never made.
+# A `done` that does not verify promises something; not believing it is enough.
+WARNING_OUTCOMES = ("failed", "refused", "lost", "deleted", "retired")
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A replication's answers, checked.
+
+    `believed`: signed by their target. `doubted`: from a target of this deployment, reporting a replica
+    missing or refused, but unsigned with the key here: forged, or signed while that region held
+    another key (a secret rotated on one side only). They are kept, never acted on, and the target
+    counts as unprotected meanwhile; the target signs its answer again once the keys agree, and then
+    the doubted one, whose signed twin is believed, is `superseded`. `forged`: from a tenancy not
+    configured here, or an unsigned `done` (it promises what nothing vouches for; if genuine, its
+    target signs it again once the keys agree). `unchecked`: none could be checked (the key unreadable)."""
+
+    believed: list[AckName] = field(default_factory=list)
+    doubted: list[AckName] = field(default_factory=list)
+    forged: list[AckName] = field(default_factory=list)
+    superseded: list[AckName] = field(default_factory=list)
+    unchecked: list[AckName] = field(default_factory=list)
+
+    @property
+    def doubted_targets(self) -> set[str]:
+        """The targets a doubted answer may report a replica missing in: not protected while it is."""
+        return {a.target for a in self.doubted}
+
+
+def _content(ack: AckName) -> tuple:
+    return (ack.target, ack.outcome, ack.issued, ack.attempt, ack.replica)
+
+
+def judge(answers: list[AckName], known: Callable[[AckName], bool], signed: Callable[[AckName], bool]) -> Judged:
+    """Sort `answers` as `Judged` says, from `known` (its target is ours) and `signed` (it verifies)."""
+    out = Judged()
+    unsigned: list[AckName] = []
+    for ack in answers:
+        if not known(ack):
+            out.forged.append(ack)
+        elif signed(ack):
+            out.believed.append(ack)
+        else:
+            unsigned.append(ack)
+    twins = {_content(a) for a in out.believed}
+    for ack in unsigned:
+        if _content(ack) in twins:
+            out.superseded.append(ack)
+        elif ack.outcome in WARNING_OUTCOMES:
+            out.doubted.append(ack)
+        else:
+            out.forged.append(ack)
+    return out
+
+
+def judged(runtime: Runtime, answers: list[AckName], *, bucket: str | None = None, remove: bool = True) -> Judged:
+    """`judge` with this region's keys; with `remove`, the forgeries and the superseded are removed
+    from `bucket` (staging by default). The operator's views pass `remove=False`: they change nothing."""
+    found = judge(answers, lambda a: _known(runtime, a), lambda a: signed_by_its_target(runtime, a))
+    for ack in found.doubted:
+        logs.warning(
+            "answer does not verify with the signing key here: kept, not acted on (a forgery, or its target "
+            "signed it with another key: compare IR_SIGNING_SECRET_ID in both regions)",
+            answer=ack.object(runtime.config.object_prefix).rsplit("/", 1)[-1],
+            target_region=ack.target,
+        )
+    if remove:
+        for ack in [*found.forged, *found.superseded]:
+            _quarantine(runtime, ack, bucket)
+    return found
 
 
 def genuine(runtime: Runtime, ack: AckName, bucket: str | None = None) -> bool:
-    """`signed_by_its_target`; an answer that is not is quarantined (removed from `bucket`, staging by default)."""
+    """`signed_by_its_target`, for one answer alone (its event). In staging, one from a tenancy not
+    configured here is quarantined (removed); another that does not verify is left for the pass, which
+    judges it with its replication's other answers (`judged`). In `bucket` (the landing bucket, where
+    another tenancy's answers arrive before they are moved) whatever does not verify is quarantined."""
     if signed_by_its_target(runtime, ack):
         return True
-    alias = place(ack.target).alias
-    known = alias is None or any(p.alias == alias for p in runtime.config.tenancies)
+    if bucket is not None or not _known(runtime, ack):
+        _quarantine(runtime, ack, bucket)
+    return False
+
+
+def _quarantine(runtime: Runtime, ack: AckName, bucket: str | None) -> None:
     name = ack.object(runtime.config.object_prefix)
     logs.warning(
-        "answer not signed by this deployment; quarantined"
-        if known
+        "answer not signed by its target; quarantined"
+        if _known(runtime, ack)
         else "answer from a tenancy not configured here; quarantined",
         answer=name.rsplit("/", 1)[-1],
         target_region=ack.target,
     )
     runtime.objects.delete(bucket or runtime.config.staging_bucket, name)
-    return False
 
 
 def blocker(record: SourceRecord, ack: AckName) -> str | None:

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from .. import logs
 from ..errors import PreconditionFailed, ReplicatorError
-from ..integrity import tagged
-from ..naming import AckName, AckOutcome
+from ..integrity import genuine_ack, tagged
+from ..naming import AckName, AckOutcome, parse_ack
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import AnswerCheck
@@ -97,12 +97,39 @@ def resent(now: datetime, work_request_id: str | None):
     return lambda r: r.answer_resent(now, work_request_id)
 
 
+def signed_anew(record: ReplicaRecord, runtime: Runtime) -> AckName | None:
+    """The recorded answer signed with the key this region holds now, if it was signed with another
+    (the secret was rotated, or put back after a rotation on one side): the source could not believe
+    it. None when its signature holds, or it is not one of ours."""
+    if record.answer is None:
+        return None
+    sent = parse_ack(record.answer.object[: record.answer.object.rfind("acks/")], record.answer.object)
+    if sent is None:
+        return None
+    alias = place(record.source_region).alias
+    if runtime.verified(alias, lambda key: genuine_ack(key, sent)):
+        return None
+    return tagged(runtime.key_for(record.source_region), sent)
+
+
 def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
-    """Send the answer again, never overwriting: if it is already there, it was delivered."""
+    """Send the answer again, never overwriting: if it is already there, it was delivered. One signed
+    with a key this region no longer holds goes again under its new signature."""
     record: ReplicaRecord | None = ctx.record
+    runtime = ctx.runtime
+    if record is not None and record.answer is not None and record.answer.delivered:
+        anew = signed_anew(record, runtime)
+        if anew is None:
+            return StepResult("ignored", "the answer was delivered, under the key held now")
+        name = anew.object(record.answer.object[: record.answer.object.rfind("acks/")])
+        return StepResult(
+            "continued",
+            "the answer signed again with the key held now",
+            lambda r: r.answer_due(name, ctx.now),
+            after=send,
+        )
     if record is None or record.answer is None or record.answer.delivered:
         return StepResult("ignored", "no answer is due")
-    runtime = ctx.runtime
     if record.answer.work_request_id:
         # A resent answer whose copy may have failed only because the first one was there.
         status = runtime.objects.copy_status(record.answer.work_request_id)

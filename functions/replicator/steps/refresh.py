@@ -22,8 +22,8 @@ def blocker(record: SourceRecord, fingerprint: str, new_targets: list[str]) -> s
     return None
 
 
-def with_targets(new_targets: list[str], now: datetime):
-    return lambda r: r.add_targets(new_targets, now)
+def with_targets(new_targets: list[str], now: datetime, wanted: str | None = None):
+    return lambda r: r.add_targets(new_targets, now, wanted)
 
 
 def closed(reason: str):
@@ -67,7 +67,9 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     behind = sorted({*record.behind(set(decision.targets)), *record.silent(set(decision.targets), ctx.now)})
     if behind and not new_targets and record.manifest and record.manifest_fingerprint == spec.fingerprint():
         return resend(ctx, subject, record, behind)
-    reason = ctx.claim(with_targets(new_targets, ctx.now), lambda r: blocker(r, spec.fingerprint(), new_targets))
+    reason = ctx.claim(
+        with_targets(new_targets, ctx.now, spec.fingerprint()), lambda r: blocker(r, spec.fingerprint(), new_targets)
+    )
     if reason:
         return StepResult("ignored", reason)
     record = ctx.record

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from .. import logs
-from ..errors import Conflict, PermanentError
+from ..errors import Conflict, NotFound, PermanentError
 from ..fanout import fan_out
 from ..gateways.compute import Compute
 from ..images import ImageFacts, ShapeEntry
@@ -37,6 +37,10 @@ def apply_manifest(compute: Compute, replica: ImageFacts, manifest: ReplicationM
         try:
             compute.put_shape(replica.id, entry)
             return None
+        except NotFound:
+            # The replica was just read: a 404 is IAM refusing the call, not this region refusing the
+            # shape. The step fails (counted as a refusal) and is tried again, never recorded as done.
+            raise
         except (PermanentError, Conflict) as exc:
             logs.warning("shape refused by this region", shape=entry.shape, reason=exc.reason)
             return exc.reason
