@@ -186,17 +186,22 @@ class DeleteSource(Action):
 @dataclass(frozen=True)
 class DeleteReplica(Action):
     key: str
-    region: str
+    region: str  # a place: `dr:<region>` for the DR tenancy's replica
     resets_truth = True
 
     def apply(self, world: World) -> None:
         image = world.ledger.images.get(self.key)
-        if image is None or self.region not in world.spec.regions:
+        region = self.region.rpartition(":")[2]
+        if image is None or region not in world.spec.regions:
             return
         with world.cloud.lock:
-            compute = world.cloud.compute(self.region)
+            compute = world.cloud.compute(region)
             for replica in list(compute.images.values()):
-                if replica.freeform_tags.get("replica-of") == image.id and replica.lifecycle_state == "AVAILABLE":
+                if (
+                    replica.freeform_tags.get("replica-of") == image.id
+                    and replica.lifecycle_state == "AVAILABLE"
+                    and world.place_of(replica) == self.region
+                ):
                     compute.delete_image(replica.id)
                     return
 
@@ -284,12 +289,16 @@ class Pass(Action):
     the functions meanwhile are noted: the pass must have made them visible."""
 
     def apply(self, world: World) -> None:
-        start = len(world.cloud.calls)
+        start, deaths = len(world.cloud.calls), len(world.cloud.faults.died)
         world.cloud.advance_to_next_schedule()
         world.ledger.checked_after += 1
+        # A region whose container died meanwhile may not have reported: its next pass does.
+        died = set(world.cloud.faults.died[deaths:])
         for call in world.cloud.calls[start:]:
-            if call.principal != "resource_principal" or not call.caller_region:
+            if call.principal != "resource_principal" or not call.caller_region or call.caller_region in died:
                 continue
+            if call.caller_tenancy != world.sandbox.tenancy_id:
+                continue  # the DR tenancy's own passes report there; its grants are not withheld
             # A signing secret deleted answers 404 like a refused read: the same must be seen.
             missing = call.operation == "GetSecretBundle" and call.status == 404
             if (call.denied and _mattered(world, call)) or missing:
@@ -407,21 +416,25 @@ class ReplayPair(Action):
 
     def apply(self, world: World) -> None:
         image = world.ledger.images.get(self.key)
-        if image is None or self.region not in world.spec.regions:
+        if image is None:
             return
         config = world.sandbox.config
         names = (image_object(config.object_prefix, image.id), manifest_object(config.object_prefix, image.id))
         if any(n not in world.ledger.tapped for n in names):
             return  # nothing genuine seen yet to replay
+        region = self.region.rpartition(":")[2]
+        deployment = world.recover if ":" in self.region else world.sandbox
+        if region not in world.spec.regions or deployment is None:
+            return
         with world.cloud.lock:
-            store = world.cloud.objectstorage(self.region)
-            landing = store.bucket(world.sandbox.namespace, config.landing_bucket)
+            store = world.cloud.objectstorage(region)
+            landing = store.bucket(deployment.namespace, config.landing_bucket)
             for name in names:
                 if name in landing.objects:
                     continue  # create-only: what is there stays
                 data, size_gb, multipart_md5 = world.ledger.tapped[name]
                 store.put_object(
-                    world.sandbox.namespace,
+                    deployment.namespace,
                     config.landing_bucket,
                     name,
                     data,
@@ -472,17 +485,21 @@ class RestoreGrants(Action):
 
 
 # ----- drawing a script -------------------------------------------------------------------------
-def draw(world_rng: random.Random, spec_regions: tuple[str, ...], steps: int) -> list[Action]:
-    """A random script of `steps` actions over `spec_regions` (the first is the source)."""
+def draw(
+    world_rng: random.Random, spec_regions: tuple[str, ...], steps: int, places: tuple[str, ...] = ()
+) -> list[Action]:
+    """A random script of `steps` actions over `spec_regions` (the first is the source); images may be
+    sent to `places` (default: the other regions; `dr:<region>` names one of the DR tenancy)."""
     rng = world_rng
     source, targets = spec_regions[0], spec_regions[1:]
+    places = places or targets
     keys: list[str] = []
     script: list[Action] = []
 
     def some_targets() -> tuple[str, ...]:
         if rng.random() < 0.25:
             return ()
-        return tuple(sorted(rng.sample(targets, rng.randint(1, len(targets)))))
+        return tuple(sorted(rng.sample(places, rng.randint(1, len(places)))))
 
     def key() -> str:
         return rng.choice(keys)
@@ -534,11 +551,11 @@ def draw(world_rng: random.Random, spec_regions: tuple[str, ...], steps: int) ->
         elif roll < 0.70:
             script.append(DeleteSource(key()))
         elif roll < 0.76:
-            script.append(DeleteReplica(key(), rng.choice(targets)))
+            script.append(DeleteReplica(key(), rng.choice(places)))
         elif roll < 0.82:
             script.append(DeleteBookkeeping(key(), rng.choice(BOOKKEEPING), rng.choice(spec_regions)))
         elif roll < 0.88:
-            script.append(ReplayPair(key(), rng.choice(targets)))
+            script.append(ReplayPair(key(), rng.choice(places)))
         elif roll < 0.92:
             script.append(ForgeAnswer(key(), rng.choice(targets)))
         elif roll < 0.955:

@@ -31,15 +31,14 @@ class Violation:
 
 
 def replicas(world: World, source_id: str) -> dict[str, list]:
-    """Per region, the live images that carry `replica-of = source_id`."""
-    found: dict[str, list] = {}
+    """Per place (a region, or `dr:<region>` of the DR tenancy), the live images that carry
+    `replica-of = source_id`."""
+    found: dict[str, list] = {place: [] for place in (*world.spec.regions, *world.spec.places)}
     with world.cloud.lock:
         for region in world.spec.regions:
-            found[region] = [
-                i
-                for i in world.cloud.compute(region).images.values()
-                if i.freeform_tags.get("replica-of") == source_id and i.lifecycle_state in LIVE
-            ]
+            for i in world.cloud.compute(region).images.values():
+                if i.freeform_tags.get("replica-of") == source_id and i.lifecycle_state in LIVE:
+                    found.setdefault(world.place_of(i), []).append(i)
     return found
 
 
@@ -150,18 +149,20 @@ def stale(source, replicas: list) -> list[str]:
 
 def leftovers(world: World) -> list[str]:
     """Exports, manifests and landed objects, and pre-authenticated requests, still there."""
-    config, namespace = world.sandbox.config, world.sandbox.namespace
+    config = world.sandbox.config
     found = []
     with world.cloud.lock:
-        for region in world.spec.regions:
-            store = world.cloud.objectstorage(region)
-            for bucket_name in (config.staging_bucket, config.landing_bucket):
-                bucket = store.bucket(namespace, bucket_name)
-                for name in bucket.objects:
-                    kept = bucket_name == config.staging_bucket and name.startswith(
-                        tuple(config.object_prefix + p for p in BOOKKEEPING)
-                    )
-                    if not kept:
-                        found.append(f"{region}/{bucket_name}/{name}")
-                found += [f"{region}/{bucket_name}/PAR {p.name}" for p in bucket.pars.values()]
+        for deployment in world.deployments():
+            where = "" if deployment is world.sandbox else "dr:"
+            for region in deployment.regions:
+                store = world.cloud.objectstorage(region)
+                for bucket_name in (config.staging_bucket, config.landing_bucket):
+                    bucket = store.bucket(deployment.namespace, bucket_name)
+                    for name in bucket.objects:
+                        kept = bucket_name == config.staging_bucket and name.startswith(
+                            tuple(config.object_prefix + p for p in BOOKKEEPING)
+                        )
+                        if not kept:
+                            found.append(f"{where}{region}/{bucket_name}/{name}")
+                    found += [f"{where}{region}/{bucket_name}/PAR {p.name}" for p in bucket.pars.values()]
     return found

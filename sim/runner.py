@@ -37,7 +37,7 @@ class RunResult:
 
 def script_for(seed: int, steps: int) -> list[Action]:
     spec = WorldSpec.draw(seed)
-    return draw(random.Random(f"script-{seed}"), spec.regions, steps)
+    return draw(random.Random(f"script-{seed}"), spec.regions, steps, spec.places)
 
 
 def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -> RunResult:

@@ -12,11 +12,12 @@ from ocifake.compute.models import Image
 from ocifake.vault.models import Secret
 from replicator import logs
 from replicator_tools.cli.auth import AuthOptions, Operator
-from replicator_tools.sandbox import Sandbox, deploy
+from replicator_tools.sandbox import Sandbox, deploy, grant_peer
 
 REGION_POOL = ("us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1", "uk-london-1")
 SHAPE = "VM.Standard3.Flex"
-OPT_IN_DEFINED = ("Ops", "Replicate")  # the defined tag that opts an image in, besides `replicate-to`
+OPT_IN_DEFINED = ("Ops", "Replicate")
+DR_ALIAS, DR_NAMESPACE = "dr", "acmedr"  # the defined tag that opts an image in, besides `replicate-to`
 # Where every world's clock starts: seven minutes past an hour (schedules fire on the hour), in
 # the future of any wall clock this runs on, so expiries the code stamps are never in the past.
 START = datetime(2030, 1, 1, 0, 7, tzinfo=UTC)
@@ -35,6 +36,8 @@ class WorldSpec:
     containers: int
     default_regions: tuple[str, ...]
     keep_versions: int | None  # retention: None keeps every version
+    # Regions of a disaster-recovery tenancy with its own deployment (`dr:<region>` as a target).
+    dr_regions: tuple[str, ...] = ()
 
     @classmethod
     def draw(cls, seed: int) -> WorldSpec:
@@ -42,13 +45,21 @@ class WorldSpec:
         regions = tuple(REGION_POOL[: rng.randint(2, len(REGION_POOL))])
         others = list(regions[1:])
         defaults = tuple(sorted(rng.sample(others, rng.randint(1, len(others)))))
+        containers, keep = rng.randint(1, 3), rng.choice([None, None, 1, 2])
+        dr = tuple(sorted(rng.sample(others, rng.randint(1, len(others))))) if rng.random() < 0.3 else ()
         return cls(
             seed=seed,
             regions=regions,
-            containers=rng.randint(1, 3),
+            containers=containers,
             default_regions=defaults,
-            keep_versions=rng.choice([None, None, 1, 2]),
+            keep_versions=keep,
+            dr_regions=dr,
         )
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Where an image may be sent: the other regions of its tenancy, and the DR tenancy's."""
+        return (*self.targets, *(f"{DR_ALIAS}:{r}" for r in self.dr_regions))
 
     @property
     def source(self) -> str:
@@ -84,6 +95,7 @@ class World:
     sandbox: Sandbox
     compartment: str
     ledger: Ledger = field(default_factory=Ledger)
+    recover: Sandbox | None = None  # the DR tenancy's deployment, if the world has one
     _operator: Operator | None = None
 
     @classmethod
@@ -98,12 +110,37 @@ class World:
             }
             if spec.keep_versions is not None:
                 env |= {"IR_KEEP_VERSIONS": str(spec.keep_versions), "IR_MIN_AGE_HOURS": "1"}
-            sandbox = deploy(cloud, list(spec.regions), compartment, env, containers=spec.containers)
+            dr = None
+            if spec.dr_regions:
+                # A DR tenancy with its own deployment, as README's "Another tenancy" sets it up: the two
+                # share a key, and each grants the other what policies.json's peer policy says.
+                dr = cloud.add_tenancy("acme-dr", namespace=DR_NAMESPACE)
+                recovery = cloud.create_compartment("recovery", tenancy=dr)
+                key = random.Random(f"peer-key-{spec.seed}").randbytes(32)
+                env["IR_TENANCIES"] = f"{DR_ALIAS}={dr}@{DR_NAMESPACE}"
+            peers = {DR_ALIAS: key} if dr else None
+            sandbox = deploy(cloud, list(spec.regions), compartment, env, containers=spec.containers, peer_keys=peers)
+            recover = None
+            if dr:
+                recover = deploy(
+                    cloud,
+                    list(spec.dr_regions),
+                    recovery,
+                    {
+                        "IR_SOURCE_TENANCIES": f"prod={cloud.tenancy_id}@{cloud.namespace}",
+                        "IR_TARGET_COMPARTMENT_ID": recovery,
+                    },
+                    tenancy=dr,
+                    peer_keys={"prod": key},
+                    containers=spec.containers,
+                )
+                grant_peer(sandbox, recover, DR_ALIAS)
+                grant_peer(recover, sandbox, "prod")
         except BaseException:
             cloud.__exit__(None, None, None)
             raise
         logs.enable(False)  # thousands of runs: the log lines are not what is checked
-        world = cls(spec, cloud, sandbox, compartment)
+        world = cls(spec, cloud, sandbox, compartment, recover=recover)
         for region in spec.regions:
             # The adversary reads what lands (it may not delete or overwrite): a rule of its own.
             cloud.events.create_rule(region, _LANDING_CREATED, world._tap, display_name="adversary-tap")
@@ -111,12 +148,23 @@ class World:
 
     def _tap(self, event: dict) -> None:
         name = event["data"]["resourceName"]
+        namespace = event["data"]["additionalDetails"].get("namespace", self.sandbox.namespace)
         region = next(r["region"] for r in reversed(self.cloud.events.emitted) if r["eventID"] == event["eventID"])
         with self.cloud.lock:
-            bucket = self.cloud.objectstorage(region).bucket(self.sandbox.namespace, self.sandbox.config.landing_bucket)
+            bucket = self.cloud.objectstorage(region).bucket(namespace, self.sandbox.config.landing_bucket)
             found = bucket.objects.get(name)
             if found is not None and name not in self.ledger.tapped:
                 self.ledger.tapped[name] = (found.data, found.declared_size_gb, found.multipart_md5)
+
+    def place_of(self, image) -> str:
+        """An image's place: its region, as `dr:<region>` in the DR tenancy."""
+        region = next(r for r in self.spec.regions if image.id in self.cloud.compute(r).images)
+        if self.recover is not None and self.cloud.tenancy_of(image.compartment_id) == self.recover.tenancy_id:
+            return f"{DR_ALIAS}:{region}"
+        return region
+
+    def deployments(self) -> list[Sandbox]:
+        return [self.sandbox, *([self.recover] if self.recover else [])]
 
     def repair(self) -> None:
         """The faults stop: events and calls behave, every statement removed is put back, every signing

@@ -22,6 +22,7 @@ from sim.actions import (
     Jump,
     KillAfter,
     Pass,
+    Relabel,
     RemoveGrant,
     ReplayPair,
     Retag,
@@ -623,4 +624,78 @@ def test_seeds_of_the_key_and_shape_classes_hold(seed):
     """106 ('truth'): the source's key rotated, a replica deleted; 144 ('visibility'): a shape entry
     refused by IAM was recorded as refused by the region, and nothing counted the refusal."""
     result = run(seed, steps=STEPS)
+    assert result.ok, describe(result)
+
+
+def test_a_deletion_reaches_a_target_whose_image_copy_failed_after_its_manifest_landed():
+    """'convergence' (seed 15): the image's copy failed, its manifest landed; the source, deleted,
+    sent its deletion only to targets holding a copy, and the manifest waited for its image for ever."""
+    result = run(
+        15,
+        [
+            CreateImage(key="img1", targets=(), family=None, settle=False),
+            CreateImage(key="img2", targets=("uk-london-1", "us-phoenix-1"), family=None, settle=False),
+            FailWork(operation="CopyObject"),
+            Pass(),
+            RemoveGrant(statement="signing-key"),
+            Jump(hours=6),
+            DeleteSource(key="img2"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_pass_whose_container_died_is_not_asked_to_have_reported():
+    """'visibility' (seed 109): the pass died right after a write; its refusals are the next pass's to
+    report (the simulator judges a region whose container died at its next pass)."""
+    result = run(
+        109,
+        [
+            CreateImage(key="img1", targets=("us-phoenix-1",), family=None, settle=False),
+            Wait(minutes=45),
+            BreakSigningKey(region="us-ashburn-1", how="delete"),
+            Pass(),
+            RemoveGrant(statement="signing-key"),
+            KillAfter(operation="PutObject", nth=2),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        [  # a replica lost while its region could not read its key: the deletion landed after
+            CreateImage(
+                key="img0",
+                targets=("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"),
+                family="db",
+                settle=False,
+                defined=True,
+            ),
+            Relabel(key="img0", team="green"),
+            BreakSigningKey(region="us-phoenix-1", how="delete"),
+            Pass(),
+            DeleteSource(key="img0"),
+            DeleteReplica(key="img0", region="us-phoenix-1"),
+        ],
+        [  # the source's record removed by hand after its image was deleted
+            CreateImage(
+                key="img0",
+                targets=("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"),
+                family="db",
+                settle=False,
+                defined=True,
+            ),
+            BreakSigningKey(region="us-phoenix-1", how="delete"),
+            DeleteSource(key="img0"),
+            DeleteBookkeeping(key="img0", kind="source-record", region="us-ashburn-1"),
+        ],
+    ],
+)
+def test_what_a_deleted_source_left_is_cleaned_up(script):
+    """'leftovers' (seed 118): a target whose replica was lost never applied the deletion that landed
+    after; a source whose record was removed by hand after its image kept its manifest in staging."""
+    result = run(118, script)
     assert result.ok, describe(result)

@@ -97,6 +97,10 @@ def plan_source(
 
     if image is None:
         if record is None:
+            if leftovers and acks:
+                # The image and its record are gone (the record removed by hand), not what the
+                # replication left in staging: rebuilt from the answers, the record closes it.
+                return [*out, repairs(source_id, "source", "missing, though its targets answered")]
             return out
         if record.closed or record.manifest_fingerprint == "deleted":
             # A closed replication sends nothing more: once no copy reads from staging, what it left
@@ -110,10 +114,13 @@ def plan_source(
                         Leftovers(source_id, "source", tuple(leftovers)),
                     )
                 )
-            elif not record.closed and (why := behind(record, set(record.targets), now)):
-                # The deletion's copy failed on the way to a finished target: it is sent again.
+            elif not record.closed and (why := deletion_behind(record, now)):
+                # The deletion did not reach a target (its copy failed on the way, or the target refused
+                # it under a key since put back): it is sent again.
                 deletion = DeletedSource(source_id, record.display_name)
-                out.append(planned(Action.TOMBSTONE, why.replace("manifest", "deletion"), deletion))
+                out.append(planned(Action.TOMBSTONE, why, deletion))
+            elif not record.closed and record.awaiting_deletion():
+                out.append(planned(Action.WAIT, "the deletion's answers are awaited"))
             return out
         return [
             *out,
@@ -209,6 +216,14 @@ def behind(record: SourceRecord, asked: set[str], now: datetime) -> str | None:
     return f"the newest manifest has not reached {', '.join(late)}" if late else None
 
 
+def deletion_behind(record: SourceRecord, now: datetime) -> str | None:
+    """Why the deletion must be sent again: targets it went to have not answered it long after, or None."""
+    if not record.manifest_issued or now - datetime.fromtimestamp(record.manifest_issued / 1000, UTC) < RESEND_AFTER:
+        return None
+    late = record.awaiting_deletion()
+    return f"the deletion has not reached {', '.join(late)}" if late else None
+
+
 def drift(
     image: ImageFacts, decision: Decision, record: SourceRecord, now: datetime, config: ReplicatorConfig
 ) -> str | None:
@@ -279,13 +294,19 @@ def plan_replica(
         if leftovers:
             out.append(planned(Action.CLEANUP, "replica retired", Leftovers(source_id, "replica", leftovers)))
         return out
-    if record.state in ("done", "deleted"):
-        # A first manifest issued anew (the source lost its record) says its version inside: read it.
-        newer = [
-            m
-            for m in manifests
-            if (m.manifest.isdigit() and int(m.manifest) > record.applied_issued) or m.manifest == INITIAL_MANIFEST
+    # A first manifest issued anew (the source lost its record) says its version inside: read it.
+    newer = [
+        m
+        for m in manifests
+        if (m.manifest.isdigit() and int(m.manifest) > record.applied_issued) or m.manifest == INITIAL_MANIFEST
+    ]
+    if record.state == "lost" and any(m.manifest.isdigit() and int(m.manifest) > record.applied_issued for m in newer):
+        # A replica lost here still takes what the source sent since: its deletion, or its next version.
+        return [
+            *out,
+            planned(Action.LANDED, "a newer manifest landed", max(newer, key=lambda m: manifest_rank(m.manifest))),
         ]
+    if record.state in ("done", "deleted"):
         if newer and record.state == "done":
             out.append(
                 planned(Action.LANDED, "a newer manifest landed", max(newer, key=lambda m: manifest_rank(m.manifest)))

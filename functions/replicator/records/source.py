@@ -284,13 +284,14 @@ class SourceRecord(BaseModel):
     def close(self, reason: str) -> None:
         self.closed = self.closed or reason
 
-    def tombstoned(self, name: str, issued: int, sent) -> None:
-        """The source was deleted: its deletion manifest went to `sent`; the rest have nothing to follow."""
+    def tombstoned(self, name: str, issued: int) -> None:
+        """The source was deleted: its deletion manifest went out. A target holding no replica
+        (pending, failed) has nothing to follow: what went there only cleans what may wait in it."""
         self.issue_manifest(name, issued, "deleted")
         self.manifest_fingerprint = "deleted"
         self.export.par_id = None
-        for target, part in self.targets.items():
-            if target not in sent and part.state in ("pending", "failed"):
+        for part in self.targets.values():
+            if part.state in ("pending", "failed"):
                 part.state, part.applied_issued = "deleted", issued
         if all(p.state == "deleted" for p in self.targets.values()):
             self.closed = "source image deleted"
@@ -304,6 +305,17 @@ class SourceRecord(BaseModel):
             and p.state == "landed"
             and p.copy_ended_at is not None
             and now - p.copy_ended_at > SILENT_AFTER
+        )
+
+    def awaiting_deletion(self) -> list[str]:
+        """The source was deleted: the targets its deletion went to that have not answered it (a
+        finished replica not applying it, or a copy under way or landed with no answer since)."""
+        if self.manifest_fingerprint != "deleted":
+            return []
+        return sorted(
+            t
+            for t, p in self.targets.items()
+            if (p.state == "done" and p.applied_issued < self.manifest_issued) or p.state in ("copying", "landed")
         )
 
     def behind(self, asked: set[str] | None = None) -> list[str]:

@@ -71,6 +71,7 @@ def read_manifest(runtime: Runtime, name: str) -> ReplicationManifest | None:
             f"manifest not signed with the key of {secret} in this region: forged, or that key differs from the "
             "source region's (rotated on one side only?)",
         )
+        _drop_unclaimed_image(runtime, manifest.source_image_id)
         return None
     # A genuine manifest copied by someone else into a region it does not name (a replay) is
     # refused like a forged one: the source decides where its image goes.
@@ -79,14 +80,17 @@ def read_manifest(runtime: Runtime, name: str) -> ReplicationManifest | None:
     )
     if addressed_as not in manifest.targets:
         quarantine(runtime, name, "manifest not addressed to this region")
-        # Its source never sent its image here either: an image object of that source with no
-        # replication of it in this region came with the replay, and goes with it.
-        if runtime.records.read("replica", manifest.source_image_id).record is None:
-            runtime.objects.delete(
-                runtime.config.landing_bucket, image_object(runtime.config.object_prefix, manifest.source_image_id)
-            )
+        _drop_unclaimed_image(runtime, manifest.source_image_id)
         return None
     return manifest if peer is None else from_peer(manifest, peer, runtime.config)
+
+
+def _drop_unclaimed_image(runtime: Runtime, source_id: str) -> None:
+    """An image object that came with a refused manifest, of a source with no replication here, goes
+    with it (a replay, a forgery). A genuine one refused under a key since put back is sent again with
+    its manifest by the source."""
+    if runtime.records.read("replica", source_id).record is None:
+        runtime.objects.delete(runtime.config.landing_bucket, image_object(runtime.config.object_prefix, source_id))
 
 
 def quarantine(runtime: Runtime, name: str, why: str) -> None:

@@ -53,10 +53,18 @@ def publish_again(
     return publish(runtime, only, manifest)
 
 
+def reached(part: TargetPart) -> bool:
+    """Whether anything of the replication may have landed in a target: a deletion goes there too. A
+    copy that failed may have failed for the image alone, its manifest landed and waiting for it."""
+    return receives(part) or part.error is not None or part.copy_started_at is not None
+
+
 def publish(runtime: Runtime, record: SourceRecord, manifest: ReplicationManifest) -> dict[str, str | None]:
-    """Write `manifest` in staging and copy it to each receiving target; per target, None or the error."""
+    """Write `manifest` in staging and copy it to each receiving target (for a deletion, each target
+    something may have reached); per target, None or the error."""
     config = runtime.config
-    receiving = [t for t, part in sorted(record.targets.items()) if receives(part)]
+    to = reached if manifest.kind == "delete" else receives
+    receiving = [t for t, part in sorted(record.targets.items()) if to(part)]
     if not receiving:
         # Staged for nobody, it would wait in staging for answers that never come (a deletion of
         # an image whose replicas were all retired, say).

@@ -5,13 +5,16 @@ its replicas follow: a newer manifest goes to every target. An image that no lon
 in closes its replication; its replicas stay as they are.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from .. import logs
 from ..manifest import ReplicaSpec
+from ..naming import SOURCE_META, SOURCE_REGION_META, image_object
 from ..records.source import SourceRecord
 from ..subjects import SourceImage
 from . import export
-from .distribute import build_manifest
+from .distribute import build_manifest, copy_to
 from .engine import Step, StepContext, StepResult
 from .publish import issued, publish, publish_again
 
@@ -30,10 +33,20 @@ def closed(reason: str):
     return lambda r: r.close(reason)
 
 
-def resend(ctx: StepContext, subject: SourceImage, record: SourceRecord, behind: list[str]) -> StepResult:
+def resend(
+    ctx: StepContext, subject: SourceImage, record: SourceRecord, behind: list[str], silent: Sequence[str] = ()
+) -> StepResult:
     """The newest manifest, unchanged, again to the finished targets still on an older one (its copy
-    did not land): the same version, so nothing else is sent or recorded."""
+    did not land): the same version, so nothing else is sent or recorded. A `silent` target (its copy
+    landed, no answer came) gets the image first, unless it still holds it: a target that refused
+    the manifest removed the image that came with it."""
     assert record.manifest is not None
+    runtime, object_name = ctx.runtime, image_object(ctx.config.object_prefix, subject.image.id)
+    metadata = {SOURCE_META: subject.image.id, SOURCE_REGION_META: runtime.region}
+    for target in silent:
+        with logs.bound(target_region=target):
+            result = copy_to(runtime, target, [(object_name, object_name, metadata)])
+            logs.info("image sent again", state=result.state, reason=result.error)
     manifest = build_manifest(
         ctx,
         subject.image,
@@ -64,9 +77,10 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         image, ctx.runtime.compute.list_shapes(image.id), config.opt_in_tag, config.opt_in_defined
     )
     new_targets = [t for t in decision.targets if t not in record.targets]
-    behind = sorted({*record.behind(set(decision.targets)), *record.silent(set(decision.targets), ctx.now)})
+    silent = record.silent(set(decision.targets), ctx.now)
+    behind = sorted({*record.behind(set(decision.targets)), *silent})
     if behind and not new_targets and record.manifest and record.manifest_fingerprint == spec.fingerprint():
-        return resend(ctx, subject, record, behind)
+        return resend(ctx, subject, record, behind, silent)
     reason = ctx.claim(
         with_targets(new_targets, ctx.now, spec.fingerprint()), lambda r: blocker(r, spec.fingerprint(), new_targets)
     )
@@ -96,4 +110,6 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     return StepResult("continued", f"newer tags and shapes sent to {', '.join(sent) or 'no target yet'}", change)
 
 
-STEP = Step("refresh", "source", lambda s: s.image.id, export.new_record, run)
+# A change seen for an image whose record is missing is a late opt-in, or the record was removed by hand
+# after the replication ran: rebuilt from what is observed, it goes on where it was.
+STEP = Step("refresh", "source", lambda s: s.image.id, export.new_record, run, rebuilds_missing=True)

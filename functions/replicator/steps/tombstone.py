@@ -49,7 +49,7 @@ def run(ctx: StepContext, subject: DeletedSource) -> StepResult:
         return StepResult("ignored", "no replication of this image is recorded in this region")
     sent_before: SourceRecord = ctx.record
     if not sent_before.closed and sent_before.manifest_fingerprint == "deleted" and sent_before.manifest:
-        late = sent_before.behind()
+        late = sent_before.awaiting_deletion()
         if late:
             return resend(ctx, sent_before, late)
     reason = ctx.claim(lambda r: None, blocker)
@@ -65,7 +65,7 @@ def run(ctx: StepContext, subject: DeletedSource) -> StepResult:
         ctx.config.staging_bucket, image_object(ctx.config.object_prefix, record.source_image_id)
     )
 
-    change = lambda r: r.tombstoned(manifest.name, manifest.issued, sent)  # noqa: E731
+    change = lambda r: r.tombstoned(manifest.name, manifest.issued)  # noqa: E731
     return StepResult("continued", f"deletion sent to {', '.join(sent) or 'no target'}", change)
 
 

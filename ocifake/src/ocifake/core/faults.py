@@ -37,6 +37,7 @@ class Faults:
         self._work_requests: list[_Countdown] = []
         self._lost_exports: list[_Countdown] = []
         self._deaths: list[_CallFault] = []
+        self.died: list[str] = []  # the region of each container killed so far, in order
 
     def fail_call(
         self, operation: str, status: int | str = 500, *, nth: int = 1, times: int = 1, region: str | None = None
@@ -94,6 +95,7 @@ class Faults:
             if fault.operation == operation and fault.region in (None, region):
                 fault.seen += 1
                 if fault.seen == fault.first:
+                    self.died.append(region)
                     return True
         return False
 
