@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 from dataclasses import dataclass, field
@@ -11,7 +12,10 @@ from ocifake import FakeCloud
 from ocifake.compute.models import Image
 from ocifake.vault.models import Secret
 from replicator import logs
+from replicator.errors import ReplicatorError
 from replicator_tools.cli.auth import AuthOptions, Operator
+from replicator_tools.inventory import protections
+from replicator_tools.operations import retry_region
 from replicator_tools.sandbox import Sandbox, deploy, grant_peer
 
 REGION_POOL = ("us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1", "uk-london-1")
@@ -187,6 +191,17 @@ class World:
             self.ledger.secrets.clear()
             for region in self.spec.regions:
                 self.cloud.compute(region).custom_image_limit = self.cloud.options.custom_image_limit
+        self.retry_given_up()
+
+    def retry_given_up(self) -> None:
+        """What README asks of an operator once a region given up for its silence works again (its
+        notice says so): `image-replicator retry IMAGE --target REGION` for each such region."""
+        runtime = self.operator.runtime()
+        for image in protections(runtime, [self.compartment]):
+            for target in image.targets:
+                if target.state == "failed" and target.reason.startswith("no answer from"):
+                    with contextlib.suppress(ReplicatorError):
+                        retry_region(runtime, self.operator.runtime, image.source_image_id, target.region)
 
     def close(self) -> None:
         self.cloud.__exit__(None, None, None)

@@ -1,6 +1,6 @@
 """What an operator can ask for besides reading: another go for a region that gave up."""
 
-from replicator.errors import NotFound, TransientError
+from replicator.errors import NotFound, PermanentError, TransientError
 from replicator.records.source import SourceRecord
 from replicator.router import REBUILD
 from replicator.runtime import Runtime
@@ -22,6 +22,8 @@ def retry_region(runtime: Runtime, runtime_for: RuntimeFor, source_image_id: str
     outcome = execute(retry.SOURCE, runtime, request, rebuild=REBUILD["source"])
     if outcome.result == "in_progress":
         raise TransientError(f"not now: {outcome.reason}; try again in a few minutes")
+    if outcome.result == "ignored":
+        raise PermanentError(f"nothing to retry: {outcome.reason}")
     if place(region).alias is None:
         # A region of another tenancy counts its own attempts: its operators retry there.
         execute(retry.REPLICA, runtime_for(region), request, rebuild=REBUILD["replica"])

@@ -14,6 +14,13 @@ from ..runtime import Runtime
 from ..subjects import RetryRequest
 from .engine import Step, StepContext, StepResult
 
+# A region in one of these states has nothing to try again.
+SETTLED_STATES = {
+    "done": "its replica is there",
+    "retired": "retention retired its replica, as a newer version of its family is kept there",
+    "deleted": "the source was deleted",
+}
+
 
 def counted_afresh(region: str):
     return lambda r: r.count_afresh(region)
@@ -27,6 +34,11 @@ def run_source(ctx: StepContext, request: RetryRequest) -> StepResult:
     record: SourceRecord | None = ctx.record
     if record is None or request.region not in record.targets:
         return StepResult("ignored", f"no replication to {request.region} is recorded here")
+    state = record.targets[request.region].state
+    if state in SETTLED_STATES:
+        # Its answers are what the record stands on: removing them would unlearn a replica (or its
+        # retirement by retention, its deletion with the source) for nothing to try again.
+        return StepResult("ignored", f"{request.region} is {state}: {SETTLED_STATES[state]}")
     reason = ctx.claim(counted_afresh(request.region))
     if reason:
         return StepResult("in_progress", reason)
