@@ -21,10 +21,12 @@ from sim.actions import (
     ImageLimit,
     Jump,
     KillAfter,
+    OperatorRetry,
     Pass,
     Relabel,
     RemoveGrant,
     ReplayPair,
+    Reshape,
     Retag,
     Wait,
 )
@@ -698,4 +700,66 @@ def test_what_a_deleted_source_left_is_cleaned_up(script):
     """'leftovers' (seed 118): a target whose replica was lost never applied the deletion that landed
     after; a source whose record was removed by hand after its image kept its manifest in staging."""
     result = run(118, script)
+    assert result.ok, describe(result)
+
+
+def test_a_genuine_pair_replayed_into_a_dr_region_not_targeted_leaves_nothing_there():
+    """'leftovers' (seed 250, DR tenancy): a pair from this tenancy's landing bucket, replayed into the DR
+    tenancy's: its manifest did not verify there and went, its image stayed."""
+    result = run(
+        250,
+        [
+            CreateImage(
+                key="img2", targets=("dr:uk-london-1", "eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), family=None
+            ),
+            Pass(),
+            ReplayPair(key="img2", region="dr:eu-frankfurt-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_deletion_refused_under_a_key_since_put_back_is_sent_again():
+    """'leftovers' (seed 205): the target, holding another key, refused the deletion; nothing sent it
+    again, and the pass read as idle before the hour after which it would be."""
+    script = [
+        CreateImage(key="img1", targets=(), family="db", defined=True),
+        BreakSigningKey(region="us-phoenix-1", how="rotate"),
+        DeleteSource(key="img1"),
+    ]
+    result = run(205, script)
+    assert result.ok, describe(result)
+
+
+def test_a_shape_change_nothing_could_send_reaches_the_replicas_within_a_day():
+    """'truth' (seed 225, DR tenancy): the shape change's refresh failed (no grant to write); the daily
+    look of the source's shapes sends it once the grants are back."""
+    result = run(
+        225,
+        [
+            CreateImage(key="img0", targets=("dr:us-phoenix-1", "us-phoenix-1"), family=None, defined=True),
+            RemoveGrant(statement="read-buckets"),
+            RemoveGrant(statement="objects"),
+            Reshape(key="img0", shape="VM.Standard.E5.Flex", add=True),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_retry_of_a_retired_region_is_refused_and_changes_nothing():
+    """'convergence' (seed 237): `retry` removed the answers of a region whose replica retention had
+    retired; sent again, the replication met the retired record there, which answered nothing."""
+    result = run(
+        237,
+        [
+            CreateImage(key="img0", targets=(), family=None, defined=True),
+            Reshape(key="img0", shape="VM.Standard3.Flex", add=True),
+            CreateImage(key="img1", targets=("us-phoenix-1",), family="db"),
+            Wait(minutes=5),
+            Wait(minutes=45),
+            CreateImage(key="img5", targets=("us-phoenix-1",), family="db", defined=True),
+            Pass(),
+            OperatorRetry(key="img1", region="us-phoenix-1"),
+        ],
+    )
     assert result.ok, describe(result)

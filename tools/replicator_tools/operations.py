@@ -6,10 +6,13 @@ from replicator.router import REBUILD
 from replicator.runtime import Runtime
 from replicator.steps import retry
 from replicator.steps.engine import execute
+from replicator.steps.retry import SETTLED_STATES
 from replicator.subjects import RetryRequest
 from replicator.tenancies import place
 
 from .inventory import RuntimeFor
+
+__all__ = ["SETTLED_STATES", "retry_region"]
 
 
 def retry_region(runtime: Runtime, runtime_for: RuntimeFor, source_image_id: str, region: str) -> SourceRecord:

@@ -20,7 +20,7 @@ from replicator.tenancies import place
 from ..inventory import family_summary, images_named, pass_health, protections, reports, with_progress
 from ..inventory import latest as latest_version
 from ..inventory import plan as plan_images
-from ..operations import retry_region
+from ..operations import SETTLED_STATES, retry_region
 from .auth import AUTH_MODES, DEFAULT_CONFIG_FILE, AuthOptions, CliError, Operator, UsageError
 from .causes import explain
 from .rc import DEFAULT_RC_FILE, Param, RcError, RcFile, chosen_profile, default_map, load
@@ -516,7 +516,7 @@ def retry(
     part = found.targets.get(region) if found is not None else None
     if part is None:
         raise CliError(f"no replication of {image} to {region} is recorded in {runtime.region}")
-    if part.state in ("done", "deleted"):
+    if part.state in SETTLED_STATES:
         console.print(f"nothing to retry: {region} is {part.state}", highlight=False)
         return
     permanent = part.permanent or found.export.permanent
