@@ -89,6 +89,8 @@ class Observed:
     started: datetime | None = None  # when the observation began: what exists since was not seen
     custom_images: int = 0  # in the compartments listed (OCI's limit counts every one)
     doubted: dict[str, set[str]] = field(default_factory=dict)  # source id -> targets whose answers do not verify
+    unchecked: set[str] = field(default_factory=set)  # source ids whose answers could not be checked this pass
+    key_problem: str | None = None  # why the answers could not be checked
 
     @property
     def sources(self) -> dict[str, ImageFacts]:
@@ -187,8 +189,21 @@ def _record(index: _Index, side: str, source_id: str, etag: str | None) -> None:
 
 
 def _answers(runtime: Runtime, index: _Index, group: list[AckName], seen: Observed) -> None:
-    """One replication's answers: a digest where a mark may vouch for it, else the answers."""
-    found = judged(runtime, group)
+    """One replication's answers: a digest where a mark may vouch for it, else the answers. Answers that
+    cannot be checked (the key unreadable) are neither believed nor taken for absent: the replication
+    is `unchecked` this pass, and the key is not asked for again."""
+    source_id = group[0].source_id
+    if seen.key_problem is not None:
+        seen.unchecked.add(source_id)
+        return
+    try:
+        found = judged(runtime, group)
+    except ReplicatorError as exc:
+        seen.key_problem = exc.reason
+        seen.unchecked.add(source_id)
+        seen.problems.append(f"answers not checked: {exc.reason}")
+        seen.refusals += refused(exc)
+        return
     answers = found.believed
     if found.doubted:
         seen.doubted[group[0].source_id] = found.doubted_targets

@@ -69,8 +69,11 @@ def plan_source(
     staged: set[str],
     now: datetime,
     config: ReplicatorConfig,
+    *,
+    unchecked: bool = False,
 ) -> list[Planned]:
-    """This region as the source: export, copies, answers, newer manifests, deletion, cleanup."""
+    """This region as the source: export, copies, answers, newer manifests, deletion, cleanup.
+    `unchecked`: its answers were listed but could not be checked (the signing key unreadable)."""
     prefix = config.object_prefix
 
     def planned(action: Action, reason: str, subject: Subject | None = None, target: str | None = None) -> Planned:
@@ -95,6 +98,9 @@ def plan_source(
     manifests = sorted(n for n in staged if n.startswith(manifests_prefix(prefix, source_id)))
     leftovers = ([image_object(prefix, source_id)] if export_object else []) + manifests
 
+    if record is None and unchecked:
+        # Without its record, only the answers tell a replication that ran from one never started.
+        return [*out, planned(Action.WAIT, "no record, and its answers could not be checked")]
     if image is None:
         if record is None:
             if leftovers and acks:
