@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from ocifake import FakeCloud
+from ocifake import FakeCloud, Options
 from ocifake.compute.models import Image
 from ocifake.vault.models import Secret
 from replicator import logs
@@ -104,7 +104,11 @@ class World:
 
     @classmethod
     def build(cls, spec: WorldSpec) -> World:
-        cloud = FakeCloud(regions=list(spec.regions), interleave_seed=spec.seed, start=START).__enter__()
+        # 1024-bit throwaway keys: signing is half of a run's CPU, and nothing checked depends on the size.
+        options = Options(key_bits=1024)
+        cloud = FakeCloud(
+            regions=list(spec.regions), interleave_seed=spec.seed, start=START, options=options
+        ).__enter__()
         try:
             compartment = cloud.create_compartment("images")
             cloud.create_tag_namespace(OPT_IN_DEFINED[0], [OPT_IN_DEFINED[1]])

@@ -72,6 +72,10 @@ class Options:
     # Custom images per region (OCI's default with Universal Credits; `compute(region).custom_image_limit`
     # sets one region's, as a tenancy's own limits may differ).
     custom_image_limit: int = 100
+    # The size of the throwaway RSA keys the fake gives its principals (API key, resource principal,
+    # session). 2048 bits as OCI asks of API keys; nothing a client does depends on the size, and
+    # signing is half of a long simulation's CPU: a caller may ask for 1024 there.
+    key_bits: int = 2048
     # Each API call's round trip, in real seconds (default none). A model parameter for benchmarks:
     # same-region OCI calls are assumed to take 20-50 ms (not measured here).
     call_latency_seconds: float = 0.0
@@ -216,7 +220,7 @@ class FakeCloud:
         self.events = EventBus(self)
         self.regions: dict[str, RegionState] = {r: RegionState(self, r) for r in regions}
         self.calls: list[ApiCall] = []
-        self.auth = auth.Authenticator(self.tenancy_id, self.user_id)
+        self.auth = auth.Authenticator(self.tenancy_id, self.user_id, self.options.key_bits)
         self.auth.tenancies = self.identities.keys()  # type: ignore[assignment]  # a live view
         self.lock = threading.RLock()
         self.interleaver = Interleaver(interleave_seed)

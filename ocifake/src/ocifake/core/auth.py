@@ -25,9 +25,9 @@ _SIG_FIELD = re.compile(r'(\w+)="([^"]*)"')
 
 
 @cache
-def throwaway_key(purpose: str) -> rsa.RSAPrivateKey:
-    """One RSA key per purpose per process: key generation is the slowest part of setup."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def throwaway_key(purpose: str, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """One RSA key per purpose (and size) per process: key generation is the slowest part of setup."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def pem(key: rsa.RSAPrivateKey) -> bytes:
@@ -79,19 +79,20 @@ ANONYMOUS = Principal("anonymous", "anonymous")
 class Authenticator:
     """Knows the keys of the tenancy's principals and checks each request's signature."""
 
-    def __init__(self, tenancy_id: str, user_id: str):
+    def __init__(self, tenancy_id: str, user_id: str, key_bits: int = 2048):
         self.tenancy_id = tenancy_id
         self.user_id = user_id
-        self.user_key = throwaway_key("api-key")
-        self.session_key = throwaway_key("resource-principal")
-        self.user_session_key = throwaway_key("user-session")
+        self.key_bits = key_bits
+        self.user_key = throwaway_key("api-key", key_bits)
+        self.session_key = throwaway_key("resource-principal", key_bits)
+        self.user_session_key = throwaway_key("user-session", key_bits)
         self.user_key_id = f"{tenancy_id}/{user_id}/{fingerprint(self.user_key)}"
         self.other_users: dict[str, tuple[str, rsa.RSAPrivateKey]] = {}  # key id -> (user, key)
         self.tenancies = {tenancy_id}  # whose resource principals' tokens are accepted
 
     def add_user(self, user_id: str) -> rsa.RSAPrivateKey:
         """Another API-key user of the tenancy (with a key of its own)."""
-        key = throwaway_key(f"user:{user_id}")
+        key = throwaway_key(f"user:{user_id}", self.key_bits)
         self.other_users[f"{self.tenancy_id}/{user_id}/{fingerprint(key)}"] = (user_id, key)
         return key
 
