@@ -10,16 +10,16 @@ def answer(target: str, outcome: str = "done", rank: int = 1, tag: str = "0" * 6
     return AckName(SOURCE, target, outcome, 1_700_000_000_000, rank, "-", tag)
 
 
-def test_answers_reporting_a_replica_missing_that_do_not_verify_are_kept_and_doubted_never_believed():
-    """A key rotated on one side only, or a forgery: nothing tells them apart. A loss is kept (believed
-    once its target signs it again with the key both hold) and keeps the target from counting as
-    protected meanwhile; an unsigned `done` promises nothing and goes."""
+def test_answers_that_do_not_verify_are_kept_and_doubted_never_believed():
+    """A key rotated on one side only, or a forgery: nothing tells them apart. Kept, they verify again
+    once the keys agree (or their target signs them again); a loss among them keeps the target from
+    counting as protected meanwhile, a `done` among them promises nothing."""
     done, lost = answer("us-phoenix-1", rank=1), answer("us-phoenix-1", "lost", rank=2)
     forged = answer("eu-frankfurt-1", rank=99)
     genuine = answer("eu-frankfurt-1", rank=1, tag="1" * 64)
     found = judge([done, lost, forged, genuine], known=lambda a: True, signed=lambda a: a is genuine)
     assert found.believed == [genuine]
-    assert found.doubted == [lost] and found.forged == [done, forged] and found.superseded == []
+    assert found.doubted == [done, lost, forged] and found.forged == found.superseded == []
     assert found.doubted_targets == {"us-phoenix-1"}
 
 

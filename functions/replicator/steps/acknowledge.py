@@ -44,13 +44,13 @@ WARNING_OUTCOMES = ("failed", "refused", "lost", "deleted", "retired")
 class Judged:
     """A replication's answers, checked.
 
-    `believed`: signed by their target. `doubted`: from a target of this deployment, reporting a replica
-    missing or refused, but unsigned with the key here: forged, or signed while that region held
-    another key (a secret rotated on one side only). They are kept, never acted on, and the target
-    counts as unprotected meanwhile; the target signs its answer again once the keys agree, and then
-    the doubted one, whose signed twin is believed, is `superseded`. `forged`: from a tenancy not
-    configured here, or an unsigned `done` (it promises what nothing vouches for; if genuine, its
-    target signs it again once the keys agree). `unchecked`: none could be checked (the key unreadable)."""
+    `believed`: signed by their target. `doubted`: from a target of this deployment but unsigned with the
+    key here: forged, or signed under another key than this region holds now (a secret rotated on one
+    side only, this one or the target's). They are kept, never acted on; one reporting a replica
+    missing keeps its target from counting as protected meanwhile. Once the keys agree they verify
+    again, or their target signs them again and the doubted one, whose signed twin is believed, is
+    `superseded`. `forged`: from a tenancy not configured here. `unchecked`: none could be checked
+    (the key unreadable)."""
 
     believed: list[AckName] = field(default_factory=list)
     doubted: list[AckName] = field(default_factory=list)
@@ -61,7 +61,7 @@ class Judged:
     @property
     def doubted_targets(self) -> set[str]:
         """The targets a doubted answer may report a replica missing in: not protected while it is."""
-        return {a.target for a in self.doubted}
+        return {a.target for a in self.doubted if a.outcome in WARNING_OUTCOMES}
 
 
 def _content(ack: AckName) -> tuple:
@@ -81,12 +81,7 @@ def judge(answers: list[AckName], known: Callable[[AckName], bool], signed: Call
             unsigned.append(ack)
     twins = {_content(a) for a in out.believed}
     for ack in unsigned:
-        if _content(ack) in twins:
-            out.superseded.append(ack)
-        elif ack.outcome in WARNING_OUTCOMES:
-            out.doubted.append(ack)
-        else:
-            out.forged.append(ack)
+        (out.superseded if _content(ack) in twins else out.doubted).append(ack)
     return out
 
 
