@@ -22,7 +22,21 @@ from .shrink import run_and_shrink
 
 # Seeds whose run still breaks an invariant, with what it breaks: kept out of CI's set and tracked,
 # each by a test that expects it to fail until it is fixed (tests/simulation).
-KNOWN_OPEN: dict[int, str] = {}
+KNOWN_OPEN: dict[int, str] = {
+    350: "notices: a target waiting for room in a full region says nothing to the source; its deadline gives it "
+    "up with a notice, the operator retries while the region is still full, and the same notice goes again",
+    461: "leftovers: the source's key rotated on its side only, the image deleted, then retried by the operator: "
+    "its first manifest stays in staging",
+    491: "convergence: a region dropped from the tags after its image's copy failed keeps the manifest that landed, "
+    "waiting for its image, until the landing bucket's lifecycle rule expires it (7 days)",
+    503: "notices: the source's key rotated on its side only and its record removed by hand: its answers do not "
+    "verify, so the replication starts again; its replica is adopted, the 'replicated' notice repeats",
+    504: "convergence: not converged after 12 passes (not yet shrunk)",
+    506: "notices: a source's record and its answers both removed by hand after completion: nothing in the source "
+    "region tells the replication ran; it starts again, its replica is adopted, the 'replicated' notice repeats",
+    592: "convergence: a DR tenancy's replica deleted while the object events of the source region were lost, "
+    "after a retag: the DR region stays failed",
+}
 CI_SEEDS = [seed for seed in range(25) if seed not in KNOWN_OPEN]  # what CI runs on every change
 
 

@@ -90,7 +90,6 @@ class Observed:
     custom_images: int = 0  # in the compartments listed (OCI's limit counts every one)
     doubted: dict[str, set[str]] = field(default_factory=dict)  # source id -> targets whose answers do not verify
     unchecked: set[str] = field(default_factory=set)  # source ids whose answers could not be checked this pass
-    doubting: set[str] = field(default_factory=set)  # source ids with answers that do not verify
     key_problem: str | None = None  # why the answers could not be checked
 
     @property
@@ -206,8 +205,6 @@ def _answers(runtime: Runtime, index: _Index, group: list[AckName], seen: Observ
         seen.refusals += refused(exc)
         return
     answers = found.believed
-    if found.doubted:
-        seen.doubting.add(source_id)
     if found.doubted_targets:
         seen.doubted[group[0].source_id] = found.doubted_targets
         targets = ", ".join(sorted(found.doubted_targets))

@@ -73,8 +73,9 @@ def plan_source(
     unchecked: bool = False,
 ) -> list[Planned]:
     """This region as the source: export, copies, answers, newer manifests, deletion, cleanup.
-    `unchecked`: answers were listed that could not be checked (the signing key unreadable) or do not
-    verify: without its record, they may be all that tells a replication that ran."""
+    `unchecked`: answers were listed that could not be checked (the signing key unreadable): without its
+    record, they may be all that tells a replication that ran. (Answers that do not verify do not hold a
+    replication back: anyone who may write in staging could stop one with a forgery.)"""
     prefix = config.object_prefix
 
     def planned(action: Action, reason: str, subject: Subject | None = None, target: str | None = None) -> Planned:
@@ -101,7 +102,7 @@ def plan_source(
 
     if record is None and unchecked:
         # Without its record, only the answers tell a replication that ran from one never started.
-        return [*out, planned(Action.WAIT, "no record, and its answers could not be checked or do not verify")]
+        return [*out, planned(Action.WAIT, "no record, and its answers could not be checked")]
     if image is None:
         if record is None:
             if leftovers and acks:

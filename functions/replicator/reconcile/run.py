@@ -140,7 +140,7 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
             seen.staging,
             now,
             config,
-            unchecked=source_id in seen.unchecked or source_id in seen.doubting,
+            unchecked=source_id in seen.unchecked,
         )
     replica_ids = sorted(set(seen.replica_records) | set(seen.landed) | set(seen.replicas))
     for source_id in replica_ids:
