@@ -199,3 +199,20 @@ def unconfirmed(
     gaps = [t.since for t in changed if t.since is not None]
     update = {"targets": tuple(changed), "state": _worst(changed), "since": min(gaps) if gaps else None}
     return image.model_copy(update=update)
+
+
+def unheard(image: ImageProtection, mute: dict[str, str]) -> ImageProtection:
+    """`image` as far as its regions can still answer: a region whose last pass could not read its
+    signing key (`mute[region]`, why) could not have answered that it lost its replica, so it is not
+    claimed protected."""
+
+    def lagging(t: TargetProtection) -> TargetProtection:
+        why = f"{t.region} cannot sign its answers ({mute[t.region]}): a loss there would not be heard"
+        return TargetProtection(region=t.region, state="lagging", since=t.answered_at, reason=why)
+
+    changed = [lagging(t) if t.state == "protected" and t.region in mute else t for t in image.targets]
+    if changed == list(image.targets):
+        return image
+    gaps = [t.since for t in changed if t.since is not None]
+    update = {"targets": tuple(changed), "state": _worst(changed), "since": min(gaps) if gaps else None}
+    return image.model_copy(update=update)

@@ -763,3 +763,20 @@ def test_retry_of_a_retired_region_is_refused_and_changes_nothing():
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_region_that_cannot_sign_its_answers_is_not_claimed_protected():
+    """'truth' (seed 779): the target's signing secret deleted, its replica deleted with the event lost;
+    its pass saw the loss but could not sign the answer, and the source kept saying protected."""
+    result = run(
+        779,
+        [
+            CreateImage(key="img0", targets=(), family=None),
+            DropEvents(pattern="*deleteimage", times=4, region="us-phoenix-1"),
+            BreakSigningKey(region="us-phoenix-1", how="delete"),
+            DeleteReplica(key="img0", region="us-phoenix-1"),
+            Pass(),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)

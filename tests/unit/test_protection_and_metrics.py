@@ -85,6 +85,17 @@ def test_a_target_whose_answers_do_not_verify_here_is_not_protected_whatever_its
     assert phoenix.state == "lagging" and "IR_SIGNING_SECRET_ID" in phoenix.reason
 
 
+def test_a_region_that_cannot_sign_its_answers_is_not_claimed_protected():
+    """Regression (simulator, 'truth', seed 779): a region whose signing secret was deleted lost its
+    replica; its answer could not be signed, and the source kept reporting it protected."""
+    from replicator.protection import unheard
+
+    record = source_record(**{PHOENIX: {"state": "done"}, FRANKFURT: {"state": "done"}})
+    found = unheard(protection(IMAGE, SOURCE, BOTH, record, [], CREATED + HOUR), {PHOENIX: "secret not found"})
+    assert regions(found)[PHOENIX][0] == "lagging" and regions(found)[FRANKFURT][0] == "protected"
+    assert "cannot sign its answers (secret not found)" in found.targets[0].reason + found.targets[1].reason
+
+
 def test_an_answer_not_yet_applied_already_protects():
     record = source_record(**{PHOENIX: {"state": "copying"}, FRANKFURT: {"state": "done"}})
     answer = AckName(IMAGE_ID, PHOENIX, "done", 0, 1, "ocid1.image.oc1.phx.aaaa")

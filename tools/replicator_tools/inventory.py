@@ -11,7 +11,7 @@ from replicator.families import family_of
 from replicator.health import STALE_AFTER, PassHealth, health_object
 from replicator.images import ImageFacts
 from replicator.naming import LATEST_TAG, AckName, acks_prefix, parse_ack, records_prefix, source_id_from_record
-from replicator.protection import ImageProtection, protection, unconfirmed
+from replicator.protection import ImageProtection, protection, unconfirmed, unheard
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
 from replicator.runtime import Runtime
@@ -162,6 +162,8 @@ def protections(
     if health is not None:
         silent = silent_regions(health, now)
         out = [unconfirmed(p, silent, now, STALE_AFTER) for p in out]
+        mute = mute_regions(health)
+        out = [unheard(p, mute) for p in out]
     return sorted(out, key=lambda p: (p.display_name, p.source_image_id))
 
 
@@ -173,6 +175,17 @@ def silent_regions(found: Mapping[str, PassHealth | str | None], now) -> dict[st
     }
     silent.update({r: None for r, h in found.items() if h is None})
     return silent
+
+
+def mute_regions(found: Mapping[str, PassHealth | str | None]) -> dict[str, str]:
+    """The regions whose last pass could not read the signing key they answer with, and why."""
+    mute = {}
+    for region, health in found.items():
+        if isinstance(health, PassHealth):
+            refusal = next((r for r in health.refusals if r.operation == "GetSecretBundle"), None)
+            if refusal is not None:
+                mute[region] = refusal.reason or f"GetSecretBundle answered {refusal.status}"
+    return mute
 
 
 def believed(runtime: Runtime, answers: list[AckName]) -> Judged:
