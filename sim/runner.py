@@ -73,8 +73,10 @@ def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -
         world.cloud.run_until_idle()
         result.violations = _converged(world)
         if result.violations:
-            # What only a daily look (a shape change whose event was lost) or a daily resend (to a
-            # target given up on) catches gets one day more of hourly passes.
+            # What only the daily look at shapes catches (a change whose event was lost) gets one day
+            # more of hourly passes; a region given up meanwhile for its silence is retried, as the
+            # operator its notice reached would.
+            world.retry_given_up()
             world.cloud.advance(DAY_HOURS * 3600)
             world.cloud.run_until_idle()
             result.violations = _converged(world)

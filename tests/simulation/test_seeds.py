@@ -43,7 +43,9 @@ def test_a_seeded_run_holds_every_invariant(seed):
 
 
 @pytest.mark.parametrize("seed", sorted(KNOWN_OPEN))
-@pytest.mark.xfail(strict=True, reason="an open violation the simulator found (sim.__main__.KNOWN_OPEN)")
+# Not strict: a run whose threads meet in another order under a loaded machine may pass; a fix shows
+# as XPASS in the summary, and the seed then leaves KNOWN_OPEN with a regression test of its own.
+@pytest.mark.xfail(strict=False, reason="an open violation the simulator found (sim.__main__.KNOWN_OPEN)")
 def test_a_known_open_seed_still_breaks_its_invariant(seed):
     result = run(seed, steps=STEPS)
     assert result.ok, describe(result)
