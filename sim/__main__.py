@@ -34,8 +34,6 @@ KNOWN_OPEN: dict[int, str] = {
     504: "convergence: not converged after 12 passes (not yet shrunk)",
     506: "notices: a source's record and its answers both removed by hand after completion: nothing in the source "
     "region tells the replication ran; it starts again, its replica is adopted, the 'replicated' notice repeats",
-    592: "convergence: a DR tenancy's replica deleted while the object events of the source region were lost, "
-    "after a retag: the DR region stays failed",
     873: "visibility: without 'objects' and 'metrics' a region's pass can neither write its report nor post the "
     "refused_calls metric; status --summary names the region only once its report is stale (1 h 30 min)",
     997: "notices: as 506 (a source's record and answers removed by hand), with a forged answer beside them",

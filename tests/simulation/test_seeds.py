@@ -782,3 +782,20 @@ def test_a_region_that_cannot_sign_its_answers_is_not_claimed_protected():
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_replica_lost_while_its_source_is_exported_again_is_made_again():
+    """'convergence' (seed 592, DR tenancy): a DR replica deleted while a retag had its source exported
+    again; the source, reading the image EXPORTING, took the region for one it no longer asked for and
+    only reported the loss."""
+    result = run(
+        592,
+        [
+            CreateImage(key="img1", targets=("dr:us-phoenix-1",), family="web", defined=True),
+            Jump(hours=2),
+            DropEvents(pattern="com.oraclecloud.objectstorage.*", times=4, region="us-ashburn-1"),
+            Retag(key="img1", targets=("dr:eu-frankfurt-1", "dr:us-phoenix-1", "us-phoenix-1")),
+            DeleteReplica(key="img1", region="dr:us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -162,7 +162,9 @@ def still_asked(runtime: Runtime, ack: AckName) -> bool:
         # Deleted, or the read refused (OCI answers both alike): asked still. A deleted source is
         # not replicated again anyway (its pass sends the deletion instead).
         return True
-    return ack.target in decide(image, runtime.region, runtime.config).targets
+    decision = decide(image, runtime.region, runtime.config)
+    # An image being exported again (for a new target, say) asks for its targets all the same.
+    return ack.target in (*decision.targets, *decision.pending)
 
 
 def run(ctx: StepContext, ack: AckName) -> StepResult:
