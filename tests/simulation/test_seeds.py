@@ -799,3 +799,20 @@ def test_a_replica_lost_while_its_source_is_exported_again_is_made_again():
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_retry_of_a_deleted_source_s_region_is_refused_and_leaves_nothing_behind():
+    """'leftovers' (seed 461): `retry` after the source was deleted set its region pending again; no
+    export could follow, and the deletion, already sent, was never answered for it: its manifests
+    stayed in staging."""
+    result = run(
+        461,
+        [
+            BreakSigningKey(region="us-ashburn-1", how="rotate"),
+            CreateImage(key="img1", targets=(), family="web"),
+            DeleteReplica(key="img0", region="us-phoenix-1"),
+            DeleteSource(key="img1"),
+            OperatorRetry(key="img1", region="us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -34,6 +34,8 @@ def run_source(ctx: StepContext, request: RetryRequest) -> StepResult:
     record: SourceRecord | None = ctx.record
     if record is None or request.region not in record.targets:
         return StepResult("ignored", f"no replication to {request.region} is recorded here")
+    if record.manifest_fingerprint == "deleted":
+        return StepResult("ignored", "the source image was deleted: its deletion is all that is sent")
     state = record.targets[request.region].state
     if state in SETTLED_STATES:
         # Its answers are what the record stands on: removing them would unlearn a replica (or its
