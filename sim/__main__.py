@@ -25,8 +25,6 @@ from .shrink import run_and_shrink
 KNOWN_OPEN: dict[int, str] = {
     350: "notices: a target waiting for room in a full region says nothing to the source; its deadline gives it "
     "up with a notice, the operator retries while the region is still full, and the same notice goes again",
-    491: "convergence: a region dropped from the tags after its image's copy failed keeps the manifest that landed, "
-    "waiting for its image, until the landing bucket's lifecycle rule expires it (7 days)",
     503: "notices: the source's key rotated on its side only and its record removed by hand: its answers do not "
     "verify, so the replication starts again; its replica is adopted, the 'replicated' notice repeats",
     504: "convergence: not converged after 12 passes (not yet shrunk)",

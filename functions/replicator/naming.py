@@ -22,6 +22,7 @@ into staging once their signature is checked.
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from . import ocids
@@ -119,6 +120,7 @@ class LandedObject:
     kind: Literal["image", "manifest"]
     name: str  # the object name
     manifest: str = ""  # the manifest's own name (`initial` or issue time), for a manifest
+    landed_at: datetime | None = None  # as the bucket's listing says (None when not listed)
 
 
 def manifest_rank(manifest: str) -> tuple[bool, str]:

@@ -816,3 +816,18 @@ def test_retry_of_a_deleted_source_s_region_is_refused_and_leaves_nothing_behind
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_manifest_whose_image_never_came_waits_no_longer_than_the_deadline():
+    """'convergence' (seed 491): the image's copy failed, its manifest landed; the region was then dropped
+    from the tags, and the manifest waited for its image until the bucket's lifecycle rule (7 days)."""
+    result = run(
+        491,
+        [
+            FailWork(operation="CopyObject"),
+            CreateImage(key="img1", targets=("us-phoenix-1",), family=None),
+            OperatorRetry(key="img0", region="us-phoenix-1"),
+            Retag(key="img1", targets=("dr:us-phoenix-1", "eu-frankfurt-1")),
+        ],
+    )
+    assert result.ok, describe(result)

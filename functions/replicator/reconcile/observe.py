@@ -8,6 +8,7 @@ pass holds grows with the replications that need something, not with the settled
 Nothing here calls another region.
 """
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -231,7 +232,7 @@ def _list_landing(runtime: Runtime, seen: Observed) -> None:
         for summary in runtime.objects.iter_objects(config.landing_bucket, config.object_prefix):
             landed = parse_landed(config.object_prefix, summary.name)
             if landed is not None:
-                seen.landed[landed.source_id].append(landed)
+                seen.landed[landed.source_id].append(dataclasses.replace(landed, landed_at=summary.time_created))
             elif (ack := parse_ack(config.object_prefix, summary.name)) is not None and place(ack.target).alias:
                 seen.inbox.append(ack)
     except ReplicatorError as exc:
