@@ -171,6 +171,15 @@ def protection(
     return ImageProtection(**common, state=state, reason=reason, since=min(gaps) if gaps else None, targets=targets)
 
 
+def _retargeted(image: ImageProtection, changed: list[TargetProtection]) -> ImageProtection:
+    """`image` with its targets as `changed`, its state and exposure following them."""
+    if changed == list(image.targets):
+        return image
+    gaps = [t.since for t in changed if t.since is not None]
+    update = {"targets": tuple(changed), "state": _worst(changed), "since": min(gaps) if gaps else None}
+    return image.model_copy(update=update)
+
+
 def unconfirmed(
     image: ImageProtection, silent: dict[str, datetime | None], now: datetime, grace: timedelta
 ) -> ImageProtection:
@@ -194,11 +203,7 @@ def unconfirmed(
         )
 
     changed = [lagging(t) if doubted(t) else t for t in image.targets]
-    if changed == list(image.targets):
-        return image
-    gaps = [t.since for t in changed if t.since is not None]
-    update = {"targets": tuple(changed), "state": _worst(changed), "since": min(gaps) if gaps else None}
-    return image.model_copy(update=update)
+    return _retargeted(image, changed)
 
 
 def unheard(image: ImageProtection, mute: dict[str, str]) -> ImageProtection:
@@ -211,8 +216,4 @@ def unheard(image: ImageProtection, mute: dict[str, str]) -> ImageProtection:
         return TargetProtection(region=t.region, state="lagging", since=t.answered_at, reason=why)
 
     changed = [lagging(t) if t.state == "protected" and t.region in mute else t for t in image.targets]
-    if changed == list(image.targets):
-        return image
-    gaps = [t.since for t in changed if t.since is not None]
-    update = {"targets": tuple(changed), "state": _worst(changed), "since": min(gaps) if gaps else None}
-    return image.model_copy(update=update)
+    return _retargeted(image, changed)

@@ -667,17 +667,15 @@ def test_a_pass_whose_container_died_is_not_asked_to_have_reported():
     assert result.ok, describe(result)
 
 
+# Seed 118's image, sent to every other region.
+EVERYWHERE = CreateImage("img0", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "db", defined=True)
+
+
 @pytest.mark.parametrize(
     "script",
     [
         [  # a replica lost while its region could not read its key: the deletion landed after
-            CreateImage(
-                key="img0",
-                targets=("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"),
-                family="db",
-                settle=False,
-                defined=True,
-            ),
+            EVERYWHERE,
             Relabel(key="img0", team="green"),
             BreakSigningKey(region="us-phoenix-1", how="delete"),
             Pass(),
@@ -685,13 +683,7 @@ def test_a_pass_whose_container_died_is_not_asked_to_have_reported():
             DeleteReplica(key="img0", region="us-phoenix-1"),
         ],
         [  # the source's record removed by hand after its image was deleted
-            CreateImage(
-                key="img0",
-                targets=("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"),
-                family="db",
-                settle=False,
-                defined=True,
-            ),
+            EVERYWHERE,
             BreakSigningKey(region="us-phoenix-1", how="delete"),
             DeleteSource(key="img0"),
             DeleteBookkeeping(key="img0", kind="source-record", region="us-ashburn-1"),

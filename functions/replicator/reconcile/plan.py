@@ -215,10 +215,16 @@ def plan_source(
     return out
 
 
+def _resend_due(record: SourceRecord, now: datetime) -> bool:
+    """Whether the newest manifest (or deletion) was issued long enough ago to be sent again."""
+    issued = record.manifest_issued
+    return bool(issued) and now - datetime.fromtimestamp(issued / 1000, UTC) >= RESEND_AFTER
+
+
 def behind(record: SourceRecord, asked: set[str], now: datetime) -> str | None:
     """Why the newest manifest must be sent again: a finished target still on an older one long after
     it was sent (its copy failed on the way, say), or None."""
-    if not record.manifest_issued or now - datetime.fromtimestamp(record.manifest_issued / 1000, UTC) < RESEND_AFTER:
+    if not _resend_due(record, now):
         return None
     late = record.behind(asked)
     return f"the newest manifest has not reached {', '.join(late)}" if late else None
@@ -226,7 +232,7 @@ def behind(record: SourceRecord, asked: set[str], now: datetime) -> str | None:
 
 def deletion_behind(record: SourceRecord, now: datetime) -> str | None:
     """Why the deletion must be sent again: targets it went to have not answered it long after, or None."""
-    if not record.manifest_issued or now - datetime.fromtimestamp(record.manifest_issued / 1000, UTC) < RESEND_AFTER:
+    if not _resend_due(record, now):
         return None
     late = record.awaiting_deletion()
     return f"the deletion has not reached {', '.join(late)}" if late else None

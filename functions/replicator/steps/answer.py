@@ -103,7 +103,7 @@ def signed_anew(record: ReplicaRecord, runtime: Runtime) -> AckName | None:
     it. None when its signature holds, or it is not one of ours."""
     if record.answer is None:
         return None
-    sent = parse_ack(record.answer.object[: record.answer.object.rfind("acks/")], record.answer.object)
+    sent = parse_ack(runtime.config.object_prefix, record.answer.object)
     if sent is None:
         return None
     alias = place(record.source_region).alias
@@ -121,7 +121,7 @@ def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
         anew = signed_anew(record, runtime)
         if anew is None:
             return StepResult("ignored", "the answer was delivered, under the key held now")
-        name = anew.object(record.answer.object[: record.answer.object.rfind("acks/")])
+        name = anew.object(ctx.config.object_prefix)
         return StepResult(
             "continued",
             "the answer signed again with the key held now",

@@ -157,6 +157,12 @@ def reissued(runtime: Runtime, fresh: ReplicationManifest) -> ReplicationManifes
     return fresh.model_copy(update={"issued_at": staged.issued_at})
 
 
+def image_entry(runtime: Runtime, source_id: str) -> tuple[str, str, dict[str, str]]:
+    """The exported image as `copy_to` takes it: staged and landed under one name, with its source."""
+    name = image_object(runtime.config.object_prefix, source_id)
+    return name, name, {SOURCE_META: source_id, SOURCE_REGION_META: runtime.region}
+
+
 def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, str, dict[str, str] | None]]) -> CopyResult:
     """Copy `objects` (staged name, landed name, metadata: the image, then its manifest) from
     staging to `target`'s landing bucket (of another tenancy for `<alias>:<region>`).
@@ -238,7 +244,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
                 runtime,
                 target,
                 [
-                    (object_name, object_name, {SOURCE_META: image.id, SOURCE_REGION_META: runtime.region}),
+                    image_entry(runtime, image.id),
                     (staged[place(target).alias], staged[None], None),
                 ],
             )

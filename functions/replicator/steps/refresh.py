@@ -10,11 +10,10 @@ from datetime import UTC, datetime
 
 from .. import logs
 from ..manifest import ReplicaSpec
-from ..naming import SOURCE_META, SOURCE_REGION_META, image_object
 from ..records.source import SourceRecord
 from ..subjects import SourceImage
 from . import export
-from .distribute import build_manifest, copy_to
+from .distribute import build_manifest, copy_to, image_entry
 from .engine import Step, StepContext, StepResult
 from .publish import issued, publish, publish_again
 
@@ -41,11 +40,10 @@ def resend(
     landed, no answer came) gets the image first, unless it still holds it: a target that refused
     the manifest removed the image that came with it."""
     assert record.manifest is not None
-    runtime, object_name = ctx.runtime, image_object(ctx.config.object_prefix, subject.image.id)
-    metadata = {SOURCE_META: subject.image.id, SOURCE_REGION_META: runtime.region}
+    runtime = ctx.runtime
     for target in silent:
         with logs.bound(target_region=target):
-            result = copy_to(runtime, target, [(object_name, object_name, metadata)])
+            result = copy_to(runtime, target, [image_entry(runtime, subject.image.id)])
             logs.info("image sent again", state=result.state, reason=result.error)
     manifest = build_manifest(
         ctx,
