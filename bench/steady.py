@@ -27,6 +27,7 @@ from replicator.manifest import ReplicaSpec
 from replicator.naming import AckName, record_object
 from replicator.records.replica import AnswerPart, ReplicaRecord
 from replicator.records.source import SourceRecord
+from replicator.records.states import ExportState, ImportState, TargetState
 from replicator.runtime import Runtime
 from replicator_tools.sandbox import RECONCILE_BODY, deploy
 
@@ -76,18 +77,18 @@ def _write_records(cloud: FakeCloud, sandbox, sources, replicas) -> None:
         spec = ReplicaSpec.of_source(facts, shapes, config.opt_in_tag, config.opt_in_defined)
         ack = tagged(key, AckName(source.id, TARGET, "done", issued, 1, replica.id))
         record = SourceRecord(source_image_id=source.id, source_region=SOURCE, display_name=source.display_name)
-        record.export.state, record.export.attempt = "done", 1
+        record.export.state, record.export.attempt = ExportState.DONE, 1
         record.issue_manifest("initial", issued, spec.fingerprint(), spec.tags_fingerprint())
         part = record.target(TARGET)
         part.state, part.answer, part.applied_issued, part.replica_image_id = (
-            "done",
+            TargetState.DONE,
             ack.object(prefix),
             issued,
             replica.id,
         )
         target = ReplicaRecord(source_image_id=source.id, source_region=SOURCE, target_region=TARGET, state="done")
         target.display_name, target.applied_issued = source.display_name, issued
-        target.import_.state, target.import_.attempt, target.import_.replica_image_id = "done", 1, replica.id
+        target.import_.state, target.import_.attempt, target.import_.replica_image_id = ImportState.DONE, 1, replica.id
         target.answer = AnswerPart(object=ack.object(prefix), sent_at=now, delivered=True)
         with cloud.lock:
             put = cloud.objectstorage(SOURCE).put_object

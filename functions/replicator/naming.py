@@ -43,6 +43,8 @@ SOURCE_REGION_META = "opc-meta-source-region"
 INITIAL_MANIFEST = "initial"
 # "lost": a finished replica was deleted in the target region (not by the replicator);
 # "refused": the image that landed is not the one the manifest describes: copy it again.
+# The two sides of a replication: the source region's record, and each target region's.
+Side = Literal["source", "replica"]
 AckOutcome = Literal["done", "failed", "refused", "lost", "deleted", "retired"]
 ACK_OUTCOMES: tuple[AckOutcome, ...] = ("done", "failed", "refused", "lost", "deleted", "retired")
 # "retired": retention deleted the replica, a newer version of its family being kept.
@@ -75,7 +77,7 @@ def records_prefix(prefix: str, side: str) -> str:
     return f"{prefix}records/{side}/"
 
 
-def record_object(prefix: str, side: str, source_id: str) -> str:
+def record_object(prefix: str, side: Side, source_id: str) -> str:
     return f"{records_prefix(prefix, side)}{source_id}.json"
 
 

@@ -1,68 +1,32 @@
-"""From raw bytes to an outcome: parse the event, resolve what it is about, run the step the table names.
+"""From raw bytes to an outcome: parse the event, resolve what it is about, run the step that handles it.
 
-Every event kind is mapped to its step here, explicitly, by what the event turned out to
-be about: an image may be a source or one of our replicas; an object may be a landed image
-or manifest, or a target's answer.
+What an event is about is resolved here: an image may be a source or one of our replicas; an
+object may be a landed image or manifest, or a target's answer. Which step handles each event
+kind of each subject is declared by the step itself (`Step.routes`), gathered in `registry`.
 """
 
-import importlib
 from typing import TYPE_CHECKING
 
-from . import logs, ocids
+from . import logs, ocids, registry
 from .cloudevents import CloudEvent, EventKind, parse_event, parse_json
 from .decision import decide
+from .engine import Outcome, execute
 from .errors import Conflict, InvalidEvent, NotFound, PermanentError, ReplicatorError, TransientError
 from .health import refusal_points, refused
-from .naming import SOURCE_REGION_TAG, AckName, LandedObject, parse_ack, parse_landed
+from .naming import SOURCE_REGION_TAG, parse_ack, parse_landed
 from .reconcile.request import ReconcileRequest
-from .records.replica import ReplicaRecord
-from .records.source import SourceRecord
 from .runtime import Runtime
-from .steps.engine import Outcome, Step, execute
 
 if TYPE_CHECKING:
     from .reconcile.run import PassReport
 from .subjects import DeletedSource, InboundAnswer, LostReplica, Replica, SourceImage
 from .tenancies import place
 
-# Each event kind and what it turned out to be about -> the step (a module of steps/, loaded
-# when an event first needs it: a container's first answer pays for one step, not all).
-ROUTES: dict[tuple[EventKind, type], str] = {
-    (EventKind.IMAGE_AVAILABLE, SourceImage): "export",
-    (EventKind.IMAGE_AVAILABLE, Replica): "finish",  # our import ended in this (target) region
-    (EventKind.EXPORT_ENDED, SourceImage): "distribute",
-    (EventKind.IMAGE_CHANGED, SourceImage): "refresh",
-    (EventKind.IMAGE_DELETED, DeletedSource): "tombstone",
-    (EventKind.IMAGE_DELETED, LostReplica): "lost",  # one of our replicas, in this (target) region
-    (EventKind.OBJECT_WRITTEN, LandedObject): "landed",  # in the landing bucket
-    (EventKind.OBJECT_WRITTEN, AckName): "acknowledge",  # a target's answer, in the staging bucket
-    (EventKind.OBJECT_WRITTEN, InboundAnswer): "inbox",  # another tenancy's answer, in the landing bucket
-}
-
-
-def step(name: str) -> Step:
-    return importlib.import_module(f"{__package__}.steps.{name}").STEP
-
-
 # What the remaining combinations mean; each is answered 200 with this reason.
 NOT_ROUTED: dict[tuple[EventKind, type], str] = {
     (EventKind.EXPORT_ENDED, Replica): "an export of one of our replicas",
     (EventKind.IMAGE_CHANGED, Replica): "our own repairs of replicas come back as update events",
 }
-
-
-def _rebuild(side: str):
-    """How a damaged record is rebuilt: the reconcile pass's observation, loaded only when needed."""
-
-    def rebuild(runtime: Runtime, source_id: str) -> SourceRecord | ReplicaRecord | None:
-        from .reconcile import observe
-
-        return (observe.rebuild_source if side == "source" else observe.rebuild_replica)(runtime, source_id)
-
-    return rebuild
-
-
-REBUILD = {"source": _rebuild("source"), "replica": _rebuild("replica")}
 
 
 class Ignored(Exception):
@@ -86,7 +50,7 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
             inbound = parse_ack(config.object_prefix, name)
             if inbound is None or place(inbound.target).alias is None:
                 raise Ignored("not an image or manifest of this project")
-            from .steps.acknowledge import genuine
+            from .answer_checks import genuine
 
             if not genuine(runtime, inbound, config.landing_bucket):
                 raise Ignored("an answer not signed with the key of its tenancy (quarantined)")
@@ -97,7 +61,7 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
                 raise Ignored("not an answer from a target region")
             if ack.target == runtime.region:
                 raise Ignored("an answer this region wrote for another")
-            from .steps.acknowledge import genuine
+            from .answer_checks import genuine
 
             if not genuine(runtime, ack):
                 raise Ignored("an answer not signed by its target (left for the pass to judge)")
@@ -187,12 +151,11 @@ def _dispatch(kind: EventKind | None, event: CloudEvent, runtime: Runtime, hint:
         runtime.metrics.add(refusal_points(runtime.region, refused(exc), runtime.now()))
         runtime.metrics.flush()
         raise
-    name = ROUTES.get((kind, type(subject)))
-    if name is None:
+    chosen = registry.for_event(kind, subject)
+    if chosen is None:
         return answer("ignored", NOT_ROUTED.get((kind, type(subject)), f"{kind.value} of a {type(subject).__name__}"))
-    chosen = step(name)
     try:
-        return execute(chosen, runtime, subject, rebuild=REBUILD[chosen.side])
+        return execute(chosen, runtime, subject)
     except InvalidEvent as exc:
         return answer("rejected", exc.reason, level=logs.warning)
     except PermanentError as exc:

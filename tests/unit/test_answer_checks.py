@@ -1,7 +1,7 @@
 """How a replication's answers are judged when some do not verify with the key the source region holds."""
 
+from replicator.answer_checks import judge
 from replicator.naming import AckName
-from replicator.steps.acknowledge import judge
 
 SOURCE = "ocid1.image.oc1.iad.aaaa"
 

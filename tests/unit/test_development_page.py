@@ -45,3 +45,12 @@ def test_links_resolve_from_the_page_s_folder():
     for target in re.findall(r"\]\(([^)#\s]+)", PAGE.read_text()):
         if "://" not in target:
             assert (PAGE.parent / target).exists(), target
+
+
+def test_every_module_and_package_of_the_function_is_named():
+    row = next(r for r in _layout_rows() if r.startswith("| `functions/`"))
+    package = ROOT / "functions" / "replicator"
+    names = {p.name for p in package.glob("*.py") if p.name != "__init__.py"}
+    names |= {f"{p.name}/" for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    missing = sorted(n for n in names if f"`{n}`" not in row and f"`{n[:-1]}/" not in row)
+    assert not missing, f"docs/development.md does not say what these are: {missing}"

@@ -13,6 +13,7 @@ from replicator.naming import AckName
 from replicator.protection import protection
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
+from replicator.records.states import ExportState, TargetState
 from replicator.telemetry.catalog import (
     DIMENSION_KEY_RULE,
     MAX_DIMENSIONS,
@@ -120,11 +121,11 @@ def test_a_region_asked_for_later_lags_since_it_was_asked_for():
 
 def test_given_up_targets_and_permanently_failed_exports_are_failed_with_their_reason():
     record = source_record(**{PHOENIX: {"state": "failed", "gave_up": True, "error": "no landing bucket"}})
-    record.target(FRANKFURT).state = "done"
+    record.target(FRANKFURT).state = TargetState.DONE
     found = protection(IMAGE, SOURCE, BOTH, record, [], CREATED + HOUR)
     assert found.state == "failed" and found.reason == f"{PHOENIX}: no landing bucket"
     refused = source_record()
-    refused.export.state, refused.export.permanent, refused.export.error = "failed", True, "marketplace image"
+    refused.export.state, refused.export.permanent, refused.export.error = ExportState.FAILED, True, "marketplace image"
     found = protection(IMAGE, SOURCE, BOTH, refused, [], CREATED + HOUR)
     assert {t.state for t in found.targets} == {"failed"} and "marketplace image" in found.reason
 
@@ -148,9 +149,9 @@ def dims(point) -> dict:
 
 def test_the_end_of_an_export_is_reported_once_per_target_with_its_time():
     before = source_record(**{PHOENIX: {}, FRANKFURT: {}})
-    before.export.state, before.export.started_at = "running", CREATED
+    before.export.state, before.export.started_at = ExportState.RUNNING, CREATED
     after = before.model_copy(deep=True)
-    after.export.state, after.export.ended_at = "done", CREATED + timedelta(minutes=20)
+    after.export.state, after.export.ended_at = ExportState.DONE, CREATED + timedelta(minutes=20)
     points = record_points(before, after, CREATED + timedelta(minutes=20))
     seconds = [p for p in points if p.metric == Metric.STAGE_SECONDS]
     assert sorted(dims(p)["targetRegion"] for p in seconds) == [FRANKFURT, PHOENIX]

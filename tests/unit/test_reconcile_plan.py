@@ -250,7 +250,7 @@ def test_a_request_no_record_names_is_removed_once_no_claim_can_be_on_its_way(li
 
 
 def test_a_pass_that_ran_out_of_time_is_resumed_where_it_stopped():
-    from replicator.reconcile.actions import Action
+    from replicator.actions import Action
     from replicator.reconcile.plan import Planned
     from replicator.reconcile.run import resume
 

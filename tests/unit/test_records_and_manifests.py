@@ -6,6 +6,7 @@ from replicator.decision import Decision
 from replicator.images import ImageFacts, ShapeEntry
 from replicator.manifest import ReplicationManifest, replica_tags
 from replicator.records.source import SourceRecord
+from replicator.records.states import ImportState, ReplicaState, TargetState
 from replicator.records.store import dump, parse
 from replicator.steps import export, landed
 from replicator.subjects import SourceImage
@@ -37,7 +38,7 @@ def manifest(ms: int, **changes) -> ReplicationManifest:
 
 def test_a_record_round_trips_and_a_damaged_one_says_why():
     record = SourceRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1")
-    record.target("us-phoenix-1").state = "copying"
+    record.target("us-phoenix-1").state = TargetState.COPYING
     again, problem = parse("source", dump(record))
     assert (again, problem) == (record, None)
     for damaged in (b'{"schema_version": 2, "source_im', b'{"schema_version": 2, "source_image_id": 7}', b"[" * 5000):
@@ -117,15 +118,15 @@ def test_an_export_that_ended_without_its_object_makes_way_for_a_new_attempt():
 def test_finished_targets_are_never_exported_again_by_a_late_event():
     record = source_record(state="done", attempt=1)
     for part in record.targets.values():
-        part.state = "done"
+        part.state = TargetState.DONE
     assert blocker(record, export_object=False) == "every target region has its copy or its answer"
 
 
 def test_a_copy_that_failed_but_was_not_given_up_is_exported_again_once_the_export_is_gone():
     record = source_record(state="done", attempt=1)
     first, second = DECISION.targets[:2]
-    record.targets[first].state = "done"
-    record.targets[second].state, record.targets[second].failures = "failed", 1
+    record.targets[first].state = TargetState.DONE
+    record.targets[second].state, record.targets[second].failures = TargetState.FAILED, 1
     assert blocker(record, export_object=False) is None
     record.targets[second].gave_up = True
     assert blocker(record, export_object=False) == "every target region has its copy or its answer"
@@ -144,7 +145,7 @@ def test_an_import_whose_step_died_before_its_replica_was_known_starts_again_onl
     from replicator.records.replica import ReplicaRecord
 
     record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
-    record.import_.state, record.import_.attempt, record.import_.started_at = "running", 1, T0
+    record.import_.state, record.import_.attempt, record.import_.started_at = ImportState.RUNNING, 1, T0
     nothing, replica = (
         (lambda: None),
         (lambda: IMAGE.model_copy(update={"id": "ocid1.image.oc1.phx.aaaa", "lifecycle_state": "IMPORTING"})),
@@ -159,5 +160,5 @@ def test_an_import_whose_step_died_before_its_replica_was_known_starts_again_onl
     )
     record.import_.replica_image_id = "ocid1.image.oc1.phx.aaaa"
     assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, nothing).startswith("import running")
-    record.state = "done"
+    record.state = ReplicaState.DONE
     assert landed.import_blocker(record, T0, 3, nothing) == "replica already done"

@@ -5,18 +5,34 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from replicator.decision import Decision, decide
-from replicator.errors import NotFound, ReplicatorError
-from replicator.families import family_of
-from replicator.health import STALE_AFTER, PassHealth, health_object
-from replicator.images import ImageFacts
-from replicator.naming import LATEST_TAG, AckName, acks_prefix, parse_ack, records_prefix, source_id_from_record
-from replicator.protection import ImageProtection, protection, unconfirmed, unheard
-from replicator.records.replica import ReplicaRecord
-from replicator.records.source import SourceRecord
-from replicator.runtime import Runtime
-from replicator.steps.acknowledge import WARNING_OUTCOMES, Judged, judged
-from replicator.tenancies import place
+from replicator.api import (
+    LATEST_TAG,
+    STALE_AFTER,
+    WARNING_OUTCOMES,
+    AckName,
+    Decision,
+    ImageFacts,
+    ImageProtection,
+    Judged,
+    NotFound,
+    PassHealth,
+    ReplicaRecord,
+    ReplicatorError,
+    Runtime,
+    SourceRecord,
+    acks_prefix,
+    decide,
+    family_of,
+    health_object,
+    judged,
+    parse_ack,
+    place,
+    protection,
+    records_prefix,
+    source_id_from_record,
+    unconfirmed,
+    unheard,
+)
 
 from .report import ImageReport, from_decision, merged
 

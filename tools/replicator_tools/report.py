@@ -9,11 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from replicator.decision import Decision
-from replicator.images import ImageFacts
-from replicator.records.replica import ReplicaRecord
-from replicator.records.source import SourceRecord, TargetPart
-from replicator.work import WorkProgress
+from replicator.api import Decision, ImageFacts, ReplicaRecord, SourceRecord, TargetPart, WorkProgress
 
 STAGES = ("export", "copy", "import", "finish")
 

@@ -12,7 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 
-from replicator.config import ReplicatorConfig
+from replicator.api import ReplicatorConfig
 
 # events/ of the repository, installed as this package's data (any install finds it).
 EVENTS = Path(str(files("replicator_tools.events")))

@@ -21,10 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ocifake import FakeCloud
-from replicator import logs
-from replicator.config import ReplicatorConfig
-from replicator.handler import make_handler
-from replicator.reconcile.run import PassReport
+from replicator.api import PassReport, ReplicatorConfig, logs, make_handler
 
 from .alarms import DEFAULT_RPO_HOURS, DEFAULT_WINDOW, load_alarms
 from .policies import Deployment, PeerGrant, PolicySpec, render

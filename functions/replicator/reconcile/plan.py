@@ -3,25 +3,24 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from ..actions import Action
 from ..config import ReplicatorConfig
 from ..decision import Decision
-from ..families import RETIRE_GRACE, family_of, keep_of, plan_family
+from ..families import RETIRE_GRACE, family_of, keep_of, member, plan_family
 from ..images import ImageFacts
 from ..manifest import ReplicaSpec
 from ..naming import (
     INITIAL_MANIFEST,
     AckName,
     LandedObject,
+    Side,
     image_object,
     manifest_rank,
     manifests_prefix,
     newest_manifest,
 )
 from ..records.replica import ReplicaRecord
-from ..records.source import ANSWERED, SourceRecord
-from ..steps import deadline, settle
-from ..steps.check_copy import expected_copy
-from ..steps.family import member
+from ..records.source import ANSWERED, SourceRecord, expected_copy
 from ..subjects import (
     AnswerCheck,
     CopyCheck,
@@ -36,7 +35,6 @@ from ..subjects import (
     SourceImage,
     Subject,
 )
-from .actions import Action
 from .settled import shapes_due
 
 ANSWER_CHECK_AFTER = timedelta(minutes=30)
@@ -48,7 +46,7 @@ RESEND_AFTER = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Planned:
-    side: str  # "source" or "replica"
+    side: Side
     source_id: str
     action: Action  # the step module it runs (run.STEPS), or NONE / WAIT
     reason: str
@@ -152,7 +150,7 @@ def plan_source(
     export = record.export
     if _lease_held(record.lease, now):
         return [*out, planned(Action.WAIT, "a step is under way")]
-    if settle.unsettled(record):
+    if record.unsettled:
         return [*out, planned(Action.SETTLE, "every target answered; the export's end was never recorded", subject)]
     if export.state == "running":
         if image.lifecycle_state == "EXPORTING":
@@ -186,7 +184,7 @@ def plan_source(
         else:
             out.append(planned(Action.EXPORT, f"export again for {', '.join(needing)}", subject))
     for target, part in sorted(record.targets.items()):
-        if deadline.overdue(record, target, now, config.target_deadline_hours):
+        if record.overdue(target, now, config.target_deadline_hours):
             out.append(
                 planned(Action.DEADLINE, "no answer since the copy landed", CopyCheck(source_id, target), target)
             )
@@ -197,9 +195,7 @@ def plan_source(
             out.append(
                 planned(Action.CHECK_COPY, "the copy should have landed by now", CopyCheck(source_id, target), target)
             )
-    silent = [
-        t for t in record.silent(asked, now) if not deadline.overdue(record, t, now, config.target_deadline_hours)
-    ]
+    silent = [t for t in record.silent(asked, now) if not record.overdue(t, now, config.target_deadline_hours)]
     if silent and export_object:
         why = f"no answer from {', '.join(silent)} since its copy landed: its manifest again"
         out.append(planned(Action.REFRESH, why, subject))
@@ -405,5 +401,5 @@ def plan_families(
     return out
 
 
-def repairs(source_id: str, side: str, problem: str) -> Planned:
+def repairs(source_id: str, side: Side, problem: str) -> Planned:
     return Planned(side, source_id, Action.REPAIR, f"record unreadable: {problem}", RecordRepair(source_id, side))

@@ -14,8 +14,11 @@ from functools import partial
 
 from pydantic import BaseModel, ConfigDict
 
-from .. import logs
+from .. import logs, registry
+from ..actions import ABSENCE, PASSIVE, Action
+from ..answer_checks import genuine
 from ..decision import decide
+from ..engine import execute
 from ..errors import NotFound, PreconditionFailed, ReplicatorError
 from ..families import family_of
 from ..fanout import fan_out
@@ -24,59 +27,12 @@ from ..images import ImageFacts
 from ..naming import PAR_NAME_PREFIX, SettledMark, digest
 from ..protection import COVERED, ImageProtection, protection
 from ..runtime import Runtime
-from ..steps import (
-    acknowledge,
-    answer,
-    check_copy,
-    cleanup,
-    deadline,
-    distribute,
-    export,
-    family,
-    finish,
-    inbox,
-    landed,
-    lost,
-    refresh,
-    repair,
-    retire,
-    settle,
-    tombstone,
-)
-from ..steps.engine import Step, execute
+from ..steps import answer, inbox
 from ..subjects import AnswerCheck, InboundAnswer, Replica, ReplicaById, SourceImage
 from ..telemetry.exposure import exposure_points
-from .actions import ABSENCE, PASSIVE, Action
-from .observe import Observed, cursor_object, observe, rebuild_replica, rebuild_source
+from .observe import Observed, cursor_object, observe
 from .plan import Planned, plan_families, plan_replica, plan_source, repairs
 from .settled import protection_of, replica_mark, source_mark
-
-# What each planned action runs: the STEP of the module of the same name, the steps the events run.
-STEPS: dict[str, dict[Action, Step]] = {
-    "source": {
-        Action.EXPORT: export.STEP,
-        Action.DISTRIBUTE: distribute.STEP,
-        Action.CHECK_COPY: check_copy.STEP,
-        Action.SETTLE: settle.STEP,
-        Action.DEADLINE: deadline.STEP,
-        Action.ACKNOWLEDGE: acknowledge.STEP,
-        Action.REFRESH: refresh.STEP,
-        Action.TOMBSTONE: tombstone.STEP,
-        Action.CLEANUP: cleanup.SOURCE,
-        Action.REPAIR: repair.SOURCE,
-    },
-    "replica": {
-        Action.LANDED: landed.STEP,
-        Action.FINISH: finish.STEP,
-        Action.LOST: lost.STEP,
-        Action.FAMILY: family.STEP,
-        Action.RETIRE: retire.STEP,
-        Action.ANSWER: answer.RESEND,
-        Action.CLEANUP: cleanup.REPLICA,
-        Action.REPAIR: repair.REPLICA,
-    },
-}
-REBUILD = {"source": rebuild_source, "replica": rebuild_replica}
 
 
 class PlannedStep(BaseModel):
@@ -329,7 +285,7 @@ def _take_inbox(runtime: Runtime, seen: Observed) -> None:
     for ack in seen.inbox:
         with logs.bound(source_image_id=ack.source_id, target_region=ack.target):
             try:
-                if acknowledge.genuine(runtime, ack, runtime.config.landing_bucket):
+                if genuine(runtime, ack, runtime.config.landing_bucket):
                     inbox.move(runtime, InboundAnswer(ack))
             except ReplicatorError as exc:
                 seen.problems.append(f"answer of {ack.target} for {ack.source_id} not moved: {exc.reason}")
@@ -459,12 +415,11 @@ def _run_one(
         reads = seen.source_records if planned.side == "source" else seen.replica_records
         known = reads.get(planned.source_id) if first else None
         try:
-            step = STEPS[planned.side][planned.action]
+            step = registry.for_action(planned.side, planned.action)
             outcome = execute(
                 step,
                 runtime,
                 _resolve(runtime, planned.subject),
-                rebuild=REBUILD[planned.side],
                 now=now,
                 known=known,
             )

@@ -7,18 +7,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..manifest import ReplicationManifest
 from .lease import Lease
+from .states import IMPORT, REPLICA, ImportState, ReplicaState
 
 SCHEMA_VERSION: Final = 2
-
-ImportState = Literal["none", "running", "done", "failed"]
-ReplicaState = Literal["waiting", "importing", "done", "failed", "deleted", "lost", "retired"]
 
 
 class ImportPart(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
     attempt: int = 0
-    state: ImportState = "none"
+    state: ImportState = ImportState.NONE
     started_at: datetime | None = None
     ended_at: datetime | None = None
     work_request_id: str | None = None
@@ -49,7 +47,7 @@ class ReplicaRecord(BaseModel):
     source_region: str
     target_region: str
     display_name: str = ""
-    state: ReplicaState = "waiting"
+    state: ReplicaState = ReplicaState.WAITING
     lease: Lease | None = None  # a step under way on this replication
     manifest: ReplicationManifest | None = None  # the newest manifest received
     manifest_object: str | None = None  # its name in the landing bucket
@@ -71,7 +69,14 @@ class ReplicaRecord(BaseModel):
     def touch(self, now: datetime) -> None:
         self.updated_at = now
 
-    # ----- transitions: the only code that changes this record's state -------------------------
+    # ----- transitions: the only code that changes this record's state (states.REPLICA, IMPORT) --
+    def _fire(self, replica: str | None, attempt: str | None = None) -> None:
+        """Fire `replica` on the record and `attempt` on its import, each refused unless its table allows it."""
+        if attempt is not None:
+            self.import_.state = IMPORT.fire(self.import_.state, attempt)
+        if replica is not None:
+            self.state = REPLICA.fire(self.state, replica)
+
     def note_manifest(self, manifest: ReplicationManifest, name: str, now: datetime) -> None:
         """Keep the newest manifest; the finish applies it."""
         if manifest.outranks(self.manifest):
@@ -83,13 +88,14 @@ class ReplicaRecord(BaseModel):
         """Attempt `attempt` starts with the read PAR it made."""
         self.note_manifest(manifest, name, now)
         part = self.import_
-        if part.state == "running" and not part.replica_image_id:
+        if part.state == ImportState.RUNNING and not part.replica_image_id:
             part.failures += 1  # the previous attempt's step died before its replica was known
         part.attempt = attempt
-        part.state, part.started_at, part.ended_at = "running", now, None
+        self._fire("import", "start")
+        part.started_at, part.ended_at = now, None
         part.work_request_id = part.replica_image_id = part.error = None
         part.par_id, part.permanent = par_id, False
-        self.state, self.error = "importing", None
+        self.error = None
 
     def import_found(self, attempt: int, replica_id: str, work_request_id: str | None) -> None:
         part = self.import_
@@ -99,9 +105,9 @@ class ReplicaRecord(BaseModel):
 
     def import_released(self, attempt: int, reason: str) -> None:
         part = self.import_
-        if part.attempt == attempt and part.state == "running":
-            part.state, part.par_id, part.error = "none", None, reason
-            self.state = "waiting"
+        if part.attempt == attempt and part.state == ImportState.RUNNING:
+            self._fire("release", "release")
+            part.par_id, part.error = None, reason
 
     def refused_before_import(
         self, manifest: ReplicationManifest, name: str, now: datetime, attempt: int, reason: str
@@ -109,29 +115,32 @@ class ReplicaRecord(BaseModel):
         """Attempt `attempt` could not start (the region has no room): used, refused, nothing made."""
         self.note_manifest(manifest, name, now)
         part = self.import_
-        if part.state in ("none", "failed") and part.attempt < attempt:
+        if IMPORT.allows(part.state, "refuse_before") and part.attempt < attempt:
             part.attempt = attempt
-            part.state, part.par_id, part.replica_image_id, part.work_request_id = "failed", None, None, None
+            self._fire("refuse", "refuse_before")
+            part.par_id, part.replica_image_id, part.work_request_id = None, None, None
             part.error, part.permanent, part.ended_at = reason, True, now
             part.failures += 1
-            self.state, self.error, self.gave_up = "failed", reason, True
+            self.error, self.gave_up = reason, True
 
     def import_refused(self, attempt: int, reason: str, now: datetime) -> None:
         part = self.import_
         if part.attempt == attempt:
-            part.state, part.par_id, part.error, part.permanent, part.ended_at = "failed", None, reason, True, now
+            self._fire("refuse", "refuse")
+            part.par_id, part.error, part.permanent, part.ended_at = None, reason, True, now
             part.failures += 1
-            self.state, self.error, self.gave_up = "failed", reason, True
+            self.error, self.gave_up = reason, True
 
     def import_failed(self, attempt: int, replica_id: str, why: str, now: datetime, max_attempts: int) -> bool:
         """The replica ended in a state other than AVAILABLE; whether that was the last attempt."""
         part = self.import_
-        if part.attempt != attempt or part.state != "running":
+        if part.attempt != attempt or part.state != ImportState.RUNNING:
             return False  # a parallel duplicate recorded it first
-        part.state, part.par_id, part.error, part.ended_at = "failed", None, why, now
+        self._fire("refuse", "fail")
+        part.par_id, part.error, part.ended_at = None, why, now
         part.replica_image_id = part.replica_image_id or replica_id
         part.failures += 1
-        self.state, self.error = "failed", why
+        self.error = why
         if part.failures >= max_attempts:
             self.gave_up = True
             self.error = f"gave up after {part.failures} attempts: {why}"
@@ -147,31 +156,35 @@ class ReplicaRecord(BaseModel):
     ) -> None:
         self.note_manifest(manifest, name, now)
         part = self.import_
-        part.state, part.par_id, part.ended_at = "done", None, part.ended_at or now
+        self._fire("finish", "finish")
+        part.par_id, part.ended_at = None, part.ended_at or now
         part.replica_image_id = replica_id
         part.attempt = max(part.attempt, 1)
-        self.state, self.finished_at, self.error, self.gave_up = "done", self.finished_at or now, None, False
+        self.finished_at, self.error, self.gave_up = self.finished_at or now, None, False
         self.applied_issued, self.refused_shapes = max(self.applied_issued, manifest.issued), refused
 
     def applied_newer(self, issued: int, refused: dict[str, str]) -> None:
         self.applied_issued, self.refused_shapes = max(self.applied_issued, issued), refused
 
     def source_deleted(self, issued: int) -> None:
-        self.state, self.applied_issued = "deleted", max(self.applied_issued, issued)
+        self._fire("source_deleted")
+        self.applied_issued = max(self.applied_issued, issued)
 
     def retire(self, now: datetime, reason: str) -> None:
         """Retention deletes this finished replica (a newer version of its family is kept)."""
-        if self.state == "done":
-            self.state, self.retired_at, self.retired_reason = "retired", now, reason
+        if REPLICA.allows(self.state, "retire"):  # only a finished replica is retired
+            self._fire("retire")
+            self.retired_at, self.retired_reason = now, reason
 
     def adopted(self, replica_id: str) -> None:
         """A record this region had lost, rebuilt from the replica its tags say it made: finished."""
         part = self.import_
-        part.attempt, part.state, part.replica_image_id = max(part.attempt, 1), "done", replica_id
-        self.state = "done"
+        self._fire("adopt", "finish")
+        part.attempt, part.replica_image_id = max(part.attempt, 1), replica_id
 
     def mark_lost(self, now: datetime) -> None:
-        self.state, self.lost_at = "lost", now
+        self._fire("lose")
+        self.lost_at = now
         replica = self.import_.replica_image_id
         self.error = (
             f"replica {replica} was deleted in this region"
@@ -183,14 +196,14 @@ class ReplicaRecord(BaseModel):
         """An operator's retry."""
         self.gave_up, self.error, self.answer = False, None, None
         self.import_.failures, self.import_.permanent = 0, False
-        if self.state == "failed":
-            self.state = "waiting"
+        if REPLICA.allows(self.state, "count_afresh"):
+            self._fire("count_afresh")
 
     def observed_import(self, replica_id: str) -> None:
         """Rebuilding from what is observed: a replica of this source exists here."""
         part = self.import_
-        part.attempt, part.state, part.replica_image_id = max(part.attempt, 1), "running", replica_id
-        self.state = "importing"
+        self._fire("observe_import", "observe")
+        part.attempt, part.replica_image_id = max(part.attempt, 1), replica_id
 
     def answer_due(self, name: str, now: datetime) -> None:
         self.answer = AnswerPart(object=name, sent_at=now)

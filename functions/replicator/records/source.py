@@ -1,5 +1,6 @@
 """The source region's record of one replication: the export, and each target's copy and answer."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
@@ -7,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..naming import AckName, parse_ack
 from .lease import Lease
+from .states import EXPORT, TARGET, ExportState, TargetState
 
 SCHEMA_VERSION: Final = 2
 
@@ -22,16 +24,20 @@ def failed_notice(target: str) -> str:
     return f"notice:failed:{target}"
 
 
-ExportState = Literal["none", "running", "done", "failed"]
-TargetState = Literal["pending", "copying", "landed", "done", "failed", "deleted", "lost", "retired"]
-ANSWERED: tuple[TargetState, ...] = ("done", "failed", "deleted", "lost", "retired")
+ANSWERED: tuple[TargetState, ...] = (
+    TargetState.DONE,
+    TargetState.FAILED,
+    TargetState.DELETED,
+    TargetState.LOST,
+    TargetState.RETIRED,
+)
 
 
 class ExportPart(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
     attempt: int = 0
-    state: ExportState = "none"
+    state: ExportState = ExportState.NONE
     started_at: datetime | None = None
     ended_at: datetime | None = None
     work_request_id: str | None = None
@@ -45,7 +51,7 @@ class ExportPart(BaseModel):
 class TargetPart(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
-    state: TargetState = "pending"
+    state: TargetState = TargetState.PENDING
     requested_at: datetime | None = None  # when the region was first asked for
     copy_attempts: int = 0
     copy_started_at: datetime | None = None
@@ -64,20 +70,26 @@ class TargetPart(BaseModel):
     lost_at: datetime | None = None  # when the target reported its finished replica deleted
     losses: int = 0  # how many times that happened
 
-    # ----- transitions: the only code that changes a target's state ---------------------------
+    # ----- transitions: the only code that changes a target's state (the table: states.TARGET) ---
+    def _fire(self, event: str) -> None:
+        self.state = TARGET.fire(self.state, event)
+
     def copy_started(self, now: datetime, work_request_id: str | None, manifest_work_request_id: str | None) -> None:
-        self.state, self.copy_started_at, self.copy_ended_at = "copying", now, None
+        self._fire("copy")
+        self.copy_started_at, self.copy_ended_at = now, None
         self.copy_work_request_id, self.copy_checked_at = work_request_id, None
         self.manifest_copy_work_request_id = manifest_work_request_id
         self.copy_attempts += 1
         self.error, self.permanent = None, False
 
     def copy_landed(self, at: datetime) -> None:
-        if self.state in ("copying", "pending", "failed"):
-            self.state, self.copy_ended_at, self.error = "landed", self.copy_ended_at or at, None
+        if TARGET.allows(self.state, "land"):  # a late look at a copy whose target answered since
+            self._fire("land")
+            self.copy_ended_at, self.error = self.copy_ended_at or at, None
 
     def copy_failed(self, error: str, now: datetime, max_attempts: int, *, permanent: bool = False) -> None:
-        self.state, self.error, self.permanent, self.copy_ended_at = "failed", error, permanent, now
+        self._fire("copy_fail")
+        self.error, self.permanent, self.copy_ended_at = error, permanent, now
         self.failures += 1
         self.gave_up = permanent or self.failures >= max_attempts
 
@@ -89,22 +101,21 @@ class TargetPart(BaseModel):
 
     def pending_again(self) -> None:
         """A failed copy not given up on waits for the next export or distribute."""
-        if self.state == "failed" and not self.gave_up:
-            self.state = "pending"
+        if self.state == TargetState.FAILED and not self.gave_up:
+            self._fire("wait_again")
 
     def given_up_silent(self, error: str) -> None:
-        self.state, self.gave_up, self.permanent, self.error = "failed", True, False, error
+        self._fire("give_up_silent")
+        self.gave_up, self.permanent, self.error = True, False, error
 
     def counted_afresh(self) -> None:
-        if self.state not in ("done", "deleted"):
-            self.state, self.gave_up, self.failures, self.error, self.permanent, self.answer = (
-                "pending",
-                False,
-                0,
-                None,
-                False,
-                None,
-            )
+        if TARGET.allows(self.state, "count_afresh"):  # a finished or deleted region has nothing to retry
+            self._fire("count_afresh")
+            self.gave_up, self.failures, self.error, self.permanent, self.answer = False, 0, None, False, None
+
+    def answered(self, ack: AckName, now: datetime, *, recreate: bool, max_attempts: int) -> None:
+        """The target's answer `ack` moves this part: each outcome's fields, then its one transition."""
+        self._fire(ON_ANSWER[ack.outcome](self, ack, now, recreate, max_attempts))
 
 
 class SourceRecord(BaseModel):
@@ -181,9 +192,10 @@ class SourceRecord(BaseModel):
         self.updated_at = now
 
     # ----- transitions: the only code that changes the export's or the record's state ------------
-    def observed_export(self, state: ExportState, size: int | None = None) -> None:
+    def observed_export(self, state: Literal["running", "done"], size: int | None = None) -> None:
         """Rebuilding from what is observed: the export object is there (done), or the image exports."""
-        self.export.attempt, self.export.state = max(self.export.attempt, 1), state
+        self.export.attempt = max(self.export.attempt, 1)
+        self.export.state = EXPORT.fire(self.export.state, f"observe_{state}")
         if size is not None:
             self.export.object_size = size
 
@@ -193,10 +205,11 @@ class SourceRecord(BaseModel):
         """A new export attempt (a running one without its object counts as failed)."""
         self.display_name, self.compartment_id, self.size_in_mbs = display_name, compartment_id, size_in_mbs
         export = self.export
-        if export.state == "running":
+        if export.state == ExportState.RUNNING:
             export.failures += 1  # it ended without its object
         export.attempt += 1
-        export.state, export.started_at, export.ended_at = "running", now, None
+        export.state = EXPORT.fire(export.state, "start")
+        export.started_at, export.ended_at = now, None
         export.work_request_id = export.par_id = export.error = None
         export.permanent = False
         for target in targets:
@@ -209,8 +222,9 @@ class SourceRecord(BaseModel):
     def export_released(self, attempt: int, reason: str) -> None:
         """The attempt never started (another export holds the image, or the request did not arrive)."""
         export = self.export
-        if export.attempt == attempt and export.state == "running":
-            export.state, export.error, export.par_id = "none", reason, None
+        if export.attempt == attempt and export.state == ExportState.RUNNING:
+            export.state = EXPORT.fire(export.state, "release")
+            export.error, export.par_id = reason, None
 
     def export_failed(
         self,
@@ -228,25 +242,21 @@ class SourceRecord(BaseModel):
         export = self.export
         if export.attempt != attempt:
             return
-        export.state, export.error, export.permanent, export.ended_at, export.par_id = (
-            "failed",
-            reason,
-            permanent,
-            now,
-            None,
-        )
+        export.state = EXPORT.fire(export.state, "fail")
+        export.error, export.permanent, export.ended_at, export.par_id = reason, permanent, now, None
         export.failures += 1 if counted else 0
         if permanent or export.failures >= max_attempts:
             for part in self.targets.values():
                 if part.state not in ANSWERED:
-                    part.state, part.error, part.permanent, part.gave_up = "failed", reason, permanent, True
+                    part._fire("give_up_export")
+                    part.error, part.permanent, part.gave_up = reason, permanent, True
         if notice:
             self.notices.append(notice)
 
     def export_done(self, attempt: int, size: int, now: datetime) -> None:
         export = self.export
-        if export.attempt == attempt and export.state == "running":
-            export.state, export.ended_at = "done", now
+        if export.attempt == attempt and export.state == ExportState.RUNNING:
+            export.state, export.ended_at = EXPORT.fire(export.state, "end"), now
         export.par_id, export.object_size, export.error = None, size, None
 
     def issue_manifest(self, name: str, issued: int, fingerprint: str, tags_fingerprint: str | None = None) -> None:
@@ -257,7 +267,7 @@ class SourceRecord(BaseModel):
     def settle_export(self, now: datetime, initial: str) -> None:
         """Every target answered: the export worked, whatever the record had not learnt."""
         export = self.export
-        export.state, export.ended_at = "done", export.ended_at or now
+        export.state, export.ended_at = EXPORT.fire(export.state, "settle"), export.ended_at or now
         export.error, export.permanent, export.par_id = None, False, None
         if self.manifest is None:
             # The manifest the targets applied (its issue time is in their answers); its
@@ -268,9 +278,10 @@ class SourceRecord(BaseModel):
     def count_afresh(self, region: str) -> None:
         """An operator's retry: the region, and a failed export, start their attempts afresh."""
         self.target(region).counted_afresh()
-        if self.export.state == "failed":
+        if self.export.state == ExportState.FAILED:
             export = self.export
-            export.state, export.failures, export.permanent, export.error = "none", 0, False, None
+            export.state = EXPORT.fire(export.state, "count_afresh")
+            export.failures, export.permanent, export.error = 0, False, None
         self.closed = None
 
     def add_targets(self, targets, now: datetime, wanted: str | None = None) -> None:
@@ -291,10 +302,29 @@ class SourceRecord(BaseModel):
         self.manifest_fingerprint = "deleted"
         self.export.par_id = None
         for part in self.targets.values():
-            if part.state in ("pending", "failed"):
-                part.state, part.applied_issued = "deleted", issued
+            if TARGET.allows(part.state, "tombstone"):  # a region holding no replica has nothing to follow
+                part._fire("tombstone")
+                part.applied_issued = issued
         if all(p.state == "deleted" for p in self.targets.values()):
             self.closed = "source image deleted"
+
+    def overdue(self, target: str, now: datetime, hours: float) -> bool:
+        """`target`'s copy landed more than `hours` ago and it has not answered since (IR_TARGET_DEADLINE_HOURS)."""
+        part = self.targets.get(target)
+        if part is None or part.state != "landed":
+            return False
+        since = part.copy_ended_at or part.copy_started_at
+        return since is not None and now - since > timedelta(hours=hours)
+
+    @property
+    def unsettled(self) -> bool:
+        """Every target answered, one of them with a replica (so the export worked), yet the export
+        is not recorded as done."""
+        return (
+            self.answered
+            and self.export.state != "done"
+            and any(p.state in ("done", "lost", "deleted", "retired") for p in self.targets.values())
+        )
 
     def silent(self, asked: set[str], now: datetime) -> list[str]:
         """The targets (of `asked`) whose copy landed longer than SILENT_AFTER ago, with no answer since."""
@@ -364,38 +394,10 @@ class SourceRecord(BaseModel):
         part = self.target(ack.target)
         part.answer, part.answered_at, part.applied_issued = name, now, max(part.applied_issued, ack.issued)
         part.failures = ack.attempt if ack.outcome == "failed" else part.failures
-        if ack.outcome == "done":
-            part.state, part.replica_image_id, part.error, part.gave_up = "done", ack.replica, None, False
-            part.applied_issued = ack.issued
-        elif ack.outcome == "deleted":
-            part.state, part.error = "deleted", None
-        elif ack.outcome == "retired":
-            # Retention there deleted this version's replica: a newer one of its family is kept.
-            part.state, part.error, part.replica_image_id = "retired", None, None
-        elif ack.outcome == "refused":
-            # What landed there was not what this region exported (a forged or damaged object,
-            # now quarantined): copy again, up to the attempts allowed.
-            part.failures += 1
-            part.error = f"the image that landed in {ack.target} did not match its manifest; copied again"
-            part.copy_work_request_id = part.manifest_copy_work_request_id = None
-            part.state = "pending"
-            if part.failures >= max_attempts:
-                part.state, part.gave_up = "failed", True
-        elif ack.outcome == "lost":
-            # The region is exposed from now on; a new export and copy make the replica again.
-            part.lost_at, part.losses, part.replica_image_id = now, part.losses + 1, None
-            part.error = "the replica was deleted in the target region"
-            if on_replica_deleted == "recreate":
-                part.state, part.requested_at, part.copy_attempts = "pending", now, 0
-                part.copy_work_request_id = part.copy_started_at = part.copy_ended_at = part.copy_checked_at = None
-            else:
-                part.state = "lost"
-                part.error += " (IR_ON_REPLICA_DELETED=report: not made again)"
-        else:
-            part.state, part.gave_up, part.error = "failed", True, "the target region gave up (see its record)"
-            if failed_notice(ack.target) not in self.notices:
-                self.notices.append(failed_notice(ack.target))
-                due.add("failed")
+        part.answered(ack, now, recreate=on_replica_deleted == "recreate", max_attempts=max_attempts)
+        if ack.outcome == "failed" and failed_notice(ack.target) not in self.notices:
+            self.notices.append(failed_notice(ack.target))
+            due.add("failed")
         key = f"{COMPLETE}:{self.manifest_issued}"
         if self.answered and key not in self.notices:
             self.notices.append(key)
@@ -408,5 +410,69 @@ class SourceRecord(BaseModel):
         return due
 
     def give_up_silent_target(self, target: str, error: str) -> None:
+        part = self.target(target)
+        if not TARGET.allows(part.state, "give_up_silent"):
+            return  # it answered, or its copy went out again, since the deadline was read
         self.notices.append(failed_notice(target))  # the one failure notice for this region
-        self.target(target).given_up_silent(error)
+        part.given_up_silent(error)
+
+
+def expected_copy(size_in_mbs: int | None) -> timedelta:
+    """How long a copy may take before one look at its work request is worth it: 10 minutes, plus 30 s per GB."""
+    return timedelta(minutes=10, seconds=30 * (size_in_mbs or 0) / 1024)
+
+
+# ----- what each answer's outcome does to its target's part: its fields, and the event it fires ---
+def _answer_done(part: TargetPart, ack: AckName, now: datetime, recreate: bool, max_attempts: int) -> str:
+    part.replica_image_id, part.error, part.gave_up, part.applied_issued = ack.replica, None, False, ack.issued
+    return "answer_done"
+
+
+def _answer_deleted(part: TargetPart, ack: AckName, now: datetime, recreate: bool, max_attempts: int) -> str:
+    part.error = None
+    return "answer_deleted"
+
+
+def _answer_retired(part: TargetPart, ack: AckName, now: datetime, recreate: bool, max_attempts: int) -> str:
+    # Retention there deleted this version's replica: a newer one of its family is kept.
+    part.error, part.replica_image_id = None, None
+    return "answer_retired"
+
+
+def _answer_refused(part: TargetPart, ack: AckName, now: datetime, recreate: bool, max_attempts: int) -> str:
+    # What landed there was not what this region exported (a forged or damaged object, now
+    # quarantined): copy again, up to the attempts allowed.
+    part.failures += 1
+    part.error = f"the image that landed in {ack.target} did not match its manifest; copied again"
+    part.copy_work_request_id = part.manifest_copy_work_request_id = None
+    if part.failures >= max_attempts:
+        part.gave_up = True
+        return "answer_refused_last"
+    return "answer_refused"
+
+
+def _answer_lost(part: TargetPart, ack: AckName, now: datetime, recreate: bool, max_attempts: int) -> str:
+    # The region is exposed from now on; a new export and copy make the replica again.
+    part.lost_at, part.losses, part.replica_image_id = now, part.losses + 1, None
+    part.error = "the replica was deleted in the target region"
+    if not recreate:
+        part.error += " (IR_ON_REPLICA_DELETED=report: not made again)"
+        return "answer_lost_kept"
+    part.requested_at, part.copy_attempts = now, 0
+    part.copy_work_request_id = part.copy_started_at = part.copy_ended_at = part.copy_checked_at = None
+    return "answer_lost"
+
+
+def _answer_failed(part: TargetPart, ack: AckName, now: datetime, recreate: bool, max_attempts: int) -> str:
+    part.gave_up, part.error = True, "the target region gave up (see its record)"
+    return "answer_failed"
+
+
+ON_ANSWER: dict[str, Callable[[TargetPart, AckName, datetime, bool, int], str]] = {
+    "done": _answer_done,
+    "deleted": _answer_deleted,
+    "retired": _answer_retired,
+    "refused": _answer_refused,
+    "lost": _answer_lost,
+    "failed": _answer_failed,
+}

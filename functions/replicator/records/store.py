@@ -8,17 +8,16 @@ The condition makes the loser redo its change on top of the winner's instead of 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
 from ..errors import PreconditionFailed, TransientError
 from ..gateways.objects import Objects
-from ..naming import record_object
+from ..naming import Side, record_object
 from .replica import ReplicaRecord
 from .source import SourceRecord
 
-Side = Literal["source", "replica"]
 MODELS: dict[str, type[SourceRecord] | type[ReplicaRecord]] = {"source": SourceRecord, "replica": ReplicaRecord}
 MAX_CONFLICTS = 8
 
@@ -67,7 +66,7 @@ class RecordStore:
         record, problem = parse(side, data)
         return Read(record, etag, problem)
 
-    def write(self, side: Side, record: SourceRecord | ReplicaRecord, etag: str | None) -> str:
+    def _write(self, side: Side, record: SourceRecord | ReplicaRecord, etag: str | None) -> str:
         """Write `record` over the version `etag` (or where none exists); PreconditionFailed if it moved."""
         return self._objects.put(
             self._bucket,
@@ -102,7 +101,7 @@ class RecordStore:
             candidate = record.model_copy(deep=True) if record is not None else new()
             change(candidate)
             try:
-                return candidate, self.write(side, candidate, etag)
+                return candidate, self._write(side, candidate, etag)
             except PreconditionFailed:
                 record, etag = reload()
         raise TransientError(f"record of {side} {etag} kept changing under {MAX_CONFLICTS} attempts")

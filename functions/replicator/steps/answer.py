@@ -10,6 +10,8 @@ named as that source names this region and signed with the key the two tenancies
 from datetime import datetime
 
 from .. import logs
+from ..actions import Action
+from ..engine import Step, StepContext, StepResult
 from ..errors import PreconditionFailed, ReplicatorError
 from ..integrity import genuine_ack, tagged
 from ..naming import AckName, AckOutcome, parse_ack
@@ -17,7 +19,6 @@ from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import AnswerCheck
 from ..tenancies import as_target, place
-from .engine import Step, StepContext, StepResult
 
 
 def answering_as(record: ReplicaRecord, runtime: Runtime) -> str:
@@ -148,4 +149,4 @@ def new_record(runtime: Runtime, subject: AnswerCheck) -> ReplicaRecord:
     return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
 
 
-RESEND = Step("answer", "replica", lambda s: s.source_id, new_record, run_resend)
+RESEND = Step("answer", "replica", lambda s: s.source_id, new_record, run_resend, action=Action.ANSWER)

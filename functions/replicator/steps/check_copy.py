@@ -7,19 +7,15 @@ object was already there has landed.
 
 from datetime import datetime, timedelta
 
+from ..actions import Action
+from ..engine import Step, StepContext, StepResult
 from ..errors import NotFound
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import CopyCheck
-from .engine import Step, StepContext, StepResult
 
 ALREADY_THERE = ("IfNoneMatchFailed", "PreconditionFailed")
 FORGOTTEN_AFTER = timedelta(hours=24)
-
-
-def expected_copy(size_in_mbs: int | None) -> timedelta:
-    """How long a copy may take before one look is worth it: 10 minutes, plus 30 s per GB."""
-    return timedelta(minutes=10, seconds=30 * (size_in_mbs or 0) / 1024)
 
 
 def landed(target: str, at: datetime):
@@ -93,4 +89,4 @@ def new_record(runtime: Runtime, check: CopyCheck) -> SourceRecord:
     return SourceRecord(source_image_id=check.source_id, source_region=runtime.region)
 
 
-STEP = Step("check_copy", "source", lambda c: c.source_id, new_record, run)
+STEP = Step("check_copy", "source", lambda c: c.source_id, new_record, run, action=Action.CHECK_COPY)

@@ -1,10 +1,11 @@
 """Either side (reconcile): remove what a finished or abandoned replication left in this region."""
 
+from ..actions import Action
+from ..engine import Step, StepContext, StepResult
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import Leftovers, RecordRepair
-from .engine import Step, StepContext, StepResult
 
 
 def run(ctx: StepContext, leftovers: Leftovers) -> StepResult:
@@ -21,5 +22,5 @@ def new_replica(runtime: Runtime, subject: Leftovers | RecordRepair) -> ReplicaR
     return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
 
 
-SOURCE = Step("cleanup", "source", lambda s: s.source_id, new_source, run)
-REPLICA = Step("cleanup", "replica", lambda s: s.source_id, new_replica, run)
+SOURCE = Step("cleanup", "source", lambda s: s.source_id, new_source, run, action=Action.CLEANUP)
+REPLICA = Step("cleanup", "replica", lambda s: s.source_id, new_replica, run, action=Action.CLEANUP)

@@ -9,20 +9,11 @@ bucket's lifecycle rule expires them (`intermediate_retention_days`), since no f
 calls another region.
 """
 
-from datetime import datetime, timedelta
-
+from ..actions import Action
+from ..engine import Step, StepContext, StepResult
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import CopyCheck
-from .engine import Step, StepContext, StepResult
-
-
-def overdue(record: SourceRecord, target: str, now: datetime, hours: float) -> bool:
-    part = record.targets.get(target)
-    if part is None or part.state != "landed":
-        return False
-    since = part.copy_ended_at or part.copy_started_at
-    return since is not None and now - since > timedelta(hours=hours)
 
 
 def given_up(target: str, hours: float):
@@ -36,11 +27,11 @@ def given_up(target: str, hours: float):
 def run(ctx: StepContext, check: CopyCheck) -> StepResult:
     record: SourceRecord | None = ctx.record
     hours = ctx.config.target_deadline_hours
-    if record is None or not overdue(record, check.target, ctx.now, hours):
+    if record is None or not record.overdue(check.target, ctx.now, hours):
         return StepResult("ignored", "no overdue answer")
     reason = ctx.claim(
         given_up(check.target, hours),
-        lambda r: None if overdue(r, check.target, ctx.now, hours) else "answered meanwhile",
+        lambda r: None if r.overdue(check.target, ctx.now, hours) else "answered meanwhile",
     )
     if reason:
         return StepResult("ignored", reason)
@@ -62,4 +53,4 @@ def new_record(runtime: Runtime, check: CopyCheck) -> SourceRecord:
     return SourceRecord(source_image_id=check.source_id, source_region=runtime.region)
 
 
-STEP = Step("deadline", "source", lambda c: c.source_id, new_record, run)
+STEP = Step("deadline", "source", lambda c: c.source_id, new_record, run, action=Action.DEADLINE)

@@ -12,21 +12,24 @@ from functools import partial
 from pydantic import ValidationError
 
 from .. import logs
+from ..actions import Action
+from ..cloudevents import EventKind
+from ..engine import Step, StepContext, StepResult
 from ..errors import NotFound, PermanentError, PreconditionFailed, TransientError
 from ..fanout import fan_out
 from ..images import ImageFacts
 from ..integrity import genuine_manifest
 from ..manifest import ReplicaSpec, ReplicationManifest
 from ..naming import INITIAL_MANIFEST, SOURCE_META, SOURCE_REGION_META, image_object, manifest_object
+from ..publish import addressed, publish, stage
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import SourceImage
 from ..tenancies import place
-from .common import EXPORT_LOST_OBJECT
-from .engine import Step, StepContext, StepResult
 from .export import failed as export_failed
 from .export import new_record
-from .publish import addressed, publish, stage
+
+EXPORT_LOST_OBJECT = "export finished without writing its object"
 
 
 @dataclass(frozen=True)
@@ -269,4 +272,12 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     return StepResult("continued", f"copying to {', '.join(started)}", change)
 
 
-STEP = Step("distribute", "source", lambda s: s.image.id, new_record, run)
+STEP = Step(
+    "distribute",
+    "source",
+    lambda s: s.image.id,
+    new_record,
+    run,
+    routes=((EventKind.EXPORT_ENDED, SourceImage),),
+    action=Action.DISTRIBUTE,
+)

@@ -8,14 +8,16 @@ from dataclasses import replace
 from datetime import datetime
 
 from .. import logs
+from ..actions import Action
+from ..cloudevents import EventKind
+from ..engine import Step, StepContext, StepResult
 from ..errors import Conflict, NotFound, PermanentError, TransientError
 from ..health import refusal_points, refused
 from ..naming import image_object, par_name, retry_token
+from ..pars import lent_par, par_lifetime
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import SourceImage
-from .common import lent_par, notify_once, par_lifetime
-from .engine import Step, StepContext, StepResult
 
 
 def blocker(record: SourceRecord, subject: SourceImage, max_attempts: int) -> str | None:
@@ -176,4 +178,22 @@ def new_record(runtime: Runtime, subject: SourceImage) -> SourceRecord:
     )
 
 
-STEP = Step("export", "source", lambda s: s.image.id, new_record, run)
+def notify_once(ctx: StepContext, key: str, title: str, body: dict) -> bool:
+    """Publish a notice unless the record says it was sent; the caller records `key` in its change."""
+    record = ctx.record
+    if record is not None and key in getattr(record, "notices", ()):
+        return False
+    sent = ctx.runtime.notifier.publish(title, body)
+    logs.info("notice", key=key, sent=sent)
+    return True
+
+
+STEP = Step(
+    "export",
+    "source",
+    lambda s: s.image.id,
+    new_record,
+    run,
+    routes=((EventKind.IMAGE_AVAILABLE, SourceImage),),
+    action=Action.EXPORT,
+)

@@ -8,8 +8,10 @@ leaves the old one; deletions are `retire` steps, each on its own record.
 """
 
 from .. import logs
+from ..actions import Action
+from ..engine import Step, StepContext, StepResult, execute
 from ..errors import ReplicatorError
-from ..families import Member, family_of, family_of_tags, keep_of, plan_family
+from ..families import Member, family_of, family_of_tags, keep_of, member, plan_family
 from ..images import ImageFacts
 from ..manifest import ReplicationManifest
 from ..naming import LATEST_TAG
@@ -17,7 +19,6 @@ from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import FamilyCheck, RetireReplica
 from . import retire
-from .engine import Step, StepContext, StepResult, execute
 
 
 def members(runtime: Runtime, check: FamilyCheck) -> tuple[list[Member], dict[str, ImageFacts]]:
@@ -34,13 +35,6 @@ def members(runtime: Runtime, check: FamilyCheck) -> tuple[list[Member], dict[st
         known = (record.state, record.import_.replica_image_id) if record is not None else None
         found.append(member(image, known))
     return found, listed
-
-
-def member(image: ImageFacts, known: tuple[str, str | None] | None) -> Member:
-    """`known`: the state and replica its record (or settled mark) names, if any."""
-    ours = known is not None and known[1] == image.id
-    protected = ours and known is not None and known[0] == "done" and image.lifecycle_state == "AVAILABLE"
-    return Member.of(image, protected=protected, ours=ours)
 
 
 def run(ctx: StepContext, subject: FamilyCheck) -> StepResult:
@@ -65,7 +59,6 @@ def run(ctx: StepContext, subject: FamilyCheck) -> StepResult:
             retire.STEP,
             runtime,
             RetireReplica(m.source_id, m.replica_id, reason, subject.at_once),
-            rebuild=_rebuild,
             now=ctx.now,
         )
         if outcome.result == "done":
@@ -73,12 +66,6 @@ def run(ctx: StepContext, subject: FamilyCheck) -> StepResult:
     spared = f"; spared: {len(plan.spared)}" if plan.spared else ""
     note = f"; {why}" if why else ""
     return StepResult("done", f"family {subject.family}: {plan.describe()}{spared}{note}")
-
-
-def _rebuild(runtime: Runtime, source_id: str) -> ReplicaRecord | None:
-    from ..reconcile.observe import rebuild_replica  # only when a member's record is damaged
-
-    return rebuild_replica(runtime, source_id)
 
 
 def follow(ctx: StepContext, manifest: ReplicationManifest, replica: ImageFacts) -> None:
@@ -94,7 +81,7 @@ def follow_family(ctx: StepContext, family: str, compartment_id: str, source_id:
     """The family step, from inside another step; its failure is logged and left to the pass."""
     check = FamilyCheck(family, compartment_id, source_id, at_once)
     try:
-        execute(STEP, ctx.runtime, check, rebuild=_rebuild, now=ctx.now)
+        execute(STEP, ctx.runtime, check, now=ctx.now)
     except ReplicatorError as exc:
         logs.warning("family step failed; the next pass tries again", family=family, reason=exc.reason)
 
@@ -103,4 +90,4 @@ def new_record(runtime: Runtime, subject: FamilyCheck) -> ReplicaRecord:
     return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
 
 
-STEP = Step("family", "replica", lambda s: s.source_id, new_record, run)
+STEP = Step("family", "replica", lambda s: s.source_id, new_record, run, action=Action.FAMILY)

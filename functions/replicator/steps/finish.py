@@ -7,18 +7,21 @@ to IR_MAX_ATTEMPTS, after which this region gives up and answers so.
 
 from functools import partial
 
+from ..actions import Action
+from ..cloudevents import EventKind
+from ..engine import Step, StepContext, StepResult
+from ..errors import NotFound
 from ..fanout import fan_out
 from ..images import ImageFacts
+from ..landing import newest_landed_manifest
 from ..manifest import ReplicationManifest
 from ..naming import SOURCE_REGION_TAG, image_object, manifest_object
 from ..records.replica import ReplicaRecord
+from ..replica_spec import apply_manifest
 from ..runtime import Runtime
 from ..subjects import Replica
 from . import family
 from .answer import answered, send
-from .engine import Step, StepContext, StepResult
-from .landed import newest_landed_manifest, source_deleted
-from .replica_spec import apply_manifest
 
 
 def finished_already(record: ReplicaRecord, replica_id: str, issued: int) -> str | None:
@@ -124,6 +127,28 @@ def adopt(ctx: StepContext, replica: ImageFacts) -> StepResult:
     return StepResult("done", f"replica {replica.id} adopted: its record was missing")
 
 
+def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, replica_id: str | None) -> StepResult:
+    """IR_ON_SOURCE_DELETED: keep the replica, or delete it (only if it is ours)."""
+    runtime, config = ctx.runtime, ctx.config
+    outcome = "replica kept"
+    if config.on_source_deleted == "delete" and replica_id:
+        try:
+            replica = runtime.compute.get_image(replica_id)
+            if replica.replica_of == manifest.source_image_id and replica.lifecycle_state != "DELETED":
+                runtime.compute.delete_image(replica_id)
+                outcome = "replica deleted"
+        except NotFound:
+            outcome = "replica already gone"
+    runtime.objects.delete(config.landing_bucket, name)
+    runtime.objects.delete(config.landing_bucket, image_object(config.object_prefix, manifest.source_image_id))
+
+    def change(r: ReplicaRecord) -> None:
+        r.source_deleted(manifest.issued)
+        answered("deleted", config.object_prefix, ctx.now, ctx.runtime)(r)
+
+    return StepResult("done", f"source deleted: {outcome}", change, after=send)
+
+
 def new_record(runtime: Runtime, subject: Replica) -> ReplicaRecord:
     return ReplicaRecord(
         source_image_id=subject.source_id,
@@ -133,4 +158,12 @@ def new_record(runtime: Runtime, subject: Replica) -> ReplicaRecord:
     )
 
 
-STEP = Step("finish", "replica", lambda r: r.source_id, new_record, run)
+STEP = Step(
+    "finish",
+    "replica",
+    lambda r: r.source_id,
+    new_record,
+    run,
+    routes=((EventKind.IMAGE_AVAILABLE, Replica),),
+    action=Action.FINISH,
+)

@@ -6,10 +6,11 @@ bucket under the same name, where the answers of this tenancy's own targets are;
 `acknowledge` records it. The move writes no record: a repeated move finds nothing left.
 """
 
+from ..cloudevents import EventKind
+from ..engine import Step, StepContext, StepResult
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import InboundAnswer
-from .engine import Step, StepContext, StepResult
 
 
 def move(runtime: Runtime, inbound: InboundAnswer) -> bool:
@@ -34,4 +35,6 @@ def new_record(runtime: Runtime, inbound: InboundAnswer) -> SourceRecord:
     return SourceRecord(source_image_id=inbound.source_id, source_region=runtime.region)
 
 
-STEP = Step("inbox", "source", lambda s: s.source_id, new_record, run)
+STEP = Step(
+    "inbox", "source", lambda s: s.source_id, new_record, run, routes=((EventKind.OBJECT_WRITTEN, InboundAnswer),)
+)

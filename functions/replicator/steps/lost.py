@@ -11,12 +11,14 @@ nothing else would ever end it.
 
 from datetime import datetime
 
+from ..actions import Action
+from ..cloudevents import EventKind
+from ..engine import Step, StepContext, StepResult, chain
 from ..errors import NotFound
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import LostReplica
 from .answer import answered, send
-from .engine import Step, StepContext, StepResult, chain
 
 
 def blocker(record: ReplicaRecord, subject: LostReplica) -> str | None:
@@ -78,4 +80,12 @@ def new_record(runtime: Runtime, subject: LostReplica) -> ReplicaRecord:
     )
 
 
-STEP = Step("lost", "replica", lambda s: s.source_id, new_record, run)
+STEP = Step(
+    "lost",
+    "replica",
+    lambda s: s.source_id,
+    new_record,
+    run,
+    routes=((EventKind.IMAGE_DELETED, LostReplica),),
+    action=Action.LOST,
+)

@@ -9,13 +9,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from .. import logs
+from ..actions import Action
+from ..cloudevents import EventKind
+from ..engine import Step, StepContext, StepResult
 from ..manifest import ReplicaSpec
+from ..publish import issued, publish, publish_again
 from ..records.source import SourceRecord
 from ..subjects import SourceImage
 from . import export
 from .distribute import build_manifest, copy_to, image_entry
-from .engine import Step, StepContext, StepResult
-from .publish import issued, publish, publish_again
 
 
 def blocker(record: SourceRecord, fingerprint: str, new_targets: list[str]) -> str | None:
@@ -110,4 +112,13 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
 
 # A change seen for an image whose record is missing is a late opt-in, or the record was removed by hand
 # after the replication ran: rebuilt from what is observed, it goes on where it was.
-STEP = Step("refresh", "source", lambda s: s.image.id, export.new_record, run, rebuilds_missing=True)
+STEP = Step(
+    "refresh",
+    "source",
+    lambda s: s.image.id,
+    export.new_record,
+    run,
+    rebuilds_missing=True,
+    routes=((EventKind.IMAGE_CHANGED, SourceImage),),
+    action=Action.REFRESH,
+)

@@ -1,9 +1,10 @@
 """Either side (reconcile): a record that cannot be read, or that is missing while the cloud shows its
 replication, is rebuilt from what is observed."""
 
+from ..actions import Action
+from ..engine import Step, StepContext, StepResult
 from ..subjects import RecordRepair
 from .cleanup import new_replica, new_source
-from .engine import Step, StepContext, StepResult
 
 
 def repaired(ctx: StepContext, repair: RecordRepair) -> StepResult:
@@ -21,5 +22,9 @@ def repaired(ctx: StepContext, repair: RecordRepair) -> StepResult:
     )
 
 
-SOURCE = Step("repair", "source", lambda s: s.source_id, new_source, repaired, rebuilds_missing=True)
-REPLICA = Step("repair", "replica", lambda s: s.source_id, new_replica, repaired, rebuilds_missing=True)
+SOURCE = Step(
+    "repair", "source", lambda s: s.source_id, new_source, repaired, rebuilds_missing=True, action=Action.REPAIR
+)
+REPLICA = Step(
+    "repair", "replica", lambda s: s.source_id, new_replica, repaired, rebuilds_missing=True, action=Action.REPAIR
+)

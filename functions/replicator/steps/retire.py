@@ -11,6 +11,8 @@ exists is deleted by the pass once the grace is over, without a second answer.
 from contextlib import suppress
 from datetime import datetime
 
+from ..actions import Action
+from ..engine import Step, StepContext, StepResult, chain
 from ..errors import NotFound, PermanentError
 from ..families import RETIRE_GRACE
 from ..records.replica import ReplicaRecord
@@ -19,7 +21,6 @@ from ..subjects import RetireReplica
 from ..telemetry.catalog import Dimension, Metric
 from ..telemetry.points import point
 from .answer import answered, send
-from .engine import Step, StepContext, StepResult, chain
 
 
 def blocker(record: ReplicaRecord, subject: RetireReplica) -> str | None:
@@ -88,4 +89,4 @@ def new_record(runtime: Runtime, subject: RetireReplica) -> ReplicaRecord:
     return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
 
 
-STEP = Step("retire", "replica", lambda s: s.source_id, new_record, run)
+STEP = Step("retire", "replica", lambda s: s.source_id, new_record, run, action=Action.RETIRE)

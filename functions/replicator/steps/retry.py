@@ -7,12 +7,12 @@ from what is missing (the export, the copy, the import); attempt numbers keep co
 each new attempt has its own retry token.
 """
 
+from ..engine import Step, StepContext, StepResult
 from ..naming import acks_prefix
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import RetryRequest
-from .engine import Step, StepContext, StepResult
 
 # A region in one of these states has nothing to try again.
 SETTLED_STATES = {

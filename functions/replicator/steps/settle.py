@@ -8,25 +8,16 @@ record's export part is settled from them, and the pass goes on to cleanup and d
 
 from datetime import datetime
 
+from ..actions import Action
+from ..engine import Step, StepContext, StepResult
 from ..naming import INITIAL_MANIFEST
 from ..records.source import SourceRecord
 from ..subjects import SourceImage
-from .engine import Step, StepContext, StepResult
 from .export import new_record
 
 
-def unsettled(record: SourceRecord) -> bool:
-    """Every target answered, one of them with a replica (so the export worked), yet the export
-    is not recorded as done."""
-    return (
-        record.answered
-        and record.export.state != "done"
-        and any(p.state in ("done", "lost", "deleted", "retired") for p in record.targets.values())
-    )
-
-
 def blocker(record: SourceRecord) -> str | None:
-    return None if unsettled(record) else "the export's end is recorded, or not every target has answered"
+    return None if record.unsettled else "the export's end is recorded, or not every target has answered"
 
 
 def settled(now: datetime):
@@ -37,7 +28,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     record: SourceRecord | None = ctx.record
     if record is None:
         return StepResult("ignored", "no replication of this image is recorded here")
-    if not unsettled(record):
+    if not record.unsettled:
         return StepResult("ignored", blocker(record) or "")
     reason = ctx.claim(settled(ctx.now), blocker)
     if reason:
@@ -45,4 +36,4 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     return StepResult("done", "the export's end is settled from the targets' answers")
 
 
-STEP = Step("settle", "source", lambda s: s.image.id, new_record, run)
+STEP = Step("settle", "source", lambda s: s.image.id, new_record, run, action=Action.SETTLE)

@@ -3,13 +3,15 @@ and each applies its own IR_ON_SOURCE_DELETED to its replica."""
 
 from datetime import UTC, datetime
 
+from ..actions import Action
+from ..cloudevents import EventKind
+from ..engine import Step, StepContext, StepResult
 from ..manifest import ReplicationManifest
 from ..naming import image_object
+from ..publish import publish, publish_again
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import DeletedSource
-from .engine import Step, StepContext, StepResult
-from .publish import publish, publish_again
 
 
 def blocker(record: SourceRecord) -> str | None:
@@ -75,4 +77,12 @@ def new_record(runtime: Runtime, subject: DeletedSource) -> SourceRecord:
     )
 
 
-STEP = Step("tombstone", "source", lambda s: s.source_id, new_record, run)
+STEP = Step(
+    "tombstone",
+    "source",
+    lambda s: s.source_id,
+    new_record,
+    run,
+    routes=((EventKind.IMAGE_DELETED, DeletedSource),),
+    action=Action.TOMBSTONE,
+)

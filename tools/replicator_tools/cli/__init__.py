@@ -8,14 +8,18 @@ import traceback
 import typer
 from rich.console import Console
 
-from replicator import logs, ocids
-from replicator.errors import ReplicatorError
-from replicator.families import family_of, keep_of
-from replicator.gateways.regions import is_region
-from replicator.health import PassHealth
-from replicator.protection import COVERED
-from replicator.reconcile.run import run_pass
-from replicator.tenancies import place
+from replicator.api import (
+    COVERED,
+    PassHealth,
+    ReplicatorError,
+    family_of,
+    is_region,
+    keep_of,
+    logs,
+    ocids,
+    place,
+    run_pass,
+)
 
 from ..inventory import family_summary, images_named, pass_health, protections, reports, with_progress
 from ..inventory import latest as latest_version

@@ -9,10 +9,7 @@ from typing import Any
 
 import oci
 
-from replicator.config import ReplicatorConfig
-from replicator.errors import ConfigError
-from replicator.gateways.clients import Clients
-from replicator.runtime import Runtime, wall_clock
+from replicator.api import Clients, ConfigError, ReplicatorConfig, Runtime, wall_clock
 
 AUTH_MODES = ("api_key", "instance_principal", "resource_principal", "security_token")
 DEFAULT_CONFIG_FILE = "~/.oci/config"

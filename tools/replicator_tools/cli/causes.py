@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from replicator.errors import ReplicatorError, Unreachable
-from replicator.gateways.identity import Identity
+from replicator.api import Identity, ReplicatorError, Unreachable
 
 if TYPE_CHECKING:
     from .auth import Operator

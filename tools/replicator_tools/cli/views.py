@@ -9,10 +9,7 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
-from replicator.decision import Decision
-from replicator.images import ImageFacts
-from replicator.protection import COVERED, ImageProtection
-from replicator.reconcile.run import PassReport
+from replicator.api import COVERED, Decision, ImageFacts, ImageProtection, PassReport
 
 from ..report import STAGES, ImageReport
 

@@ -6,14 +6,14 @@ manifest signed with the key that tenancy shares, staged under a name of its own
 under the usual one into that tenancy's landing bucket.
 """
 
-from .. import logs
-from ..errors import ReplicatorError
-from ..integrity import signed
-from ..manifest import ReplicationManifest
-from ..naming import manifest_object, peer_manifest_object
-from ..records.source import SourceRecord, TargetPart
-from ..runtime import Runtime
-from ..tenancies import place
+from . import logs
+from .errors import ReplicatorError
+from .integrity import signed
+from .manifest import ReplicationManifest
+from .naming import manifest_object, peer_manifest_object
+from .records.source import SourceRecord, TargetPart
+from .runtime import Runtime
+from .tenancies import place
 
 RECEIVING = ("copying", "landed", "done", "failed")
 

@@ -15,15 +15,19 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .. import logs
-from ..errors import PreconditionFailed, ReplicatorError, TransientError
-from ..health import refusal_points, refused
-from ..records.lease import Lease
-from ..records.replica import ReplicaRecord
-from ..records.source import SourceRecord
-from ..records.store import Read, Side
-from ..runtime import Runtime
-from ..telemetry.stages import record_points
+from . import logs
+from .actions import Action
+from .cloudevents import EventKind
+from .errors import ReplicatorError, TransientError
+from .health import refusal_points, refused
+from .naming import Side
+from .rebuild import rebuild as rebuilt
+from .records.lease import Lease
+from .records.replica import ReplicaRecord
+from .records.source import SourceRecord
+from .records.store import Read
+from .runtime import Runtime
+from .telemetry.stages import record_points
 
 Result = Literal["started", "continued", "done", "in_progress", "waiting", "ignored", "skipped", "rejected", "failed"]
 R = TypeVar("R", SourceRecord, ReplicaRecord)
@@ -130,13 +134,31 @@ class StepContext(Generic[R]):
         self._hold(found.record, found.etag)
         if found.problem is None:
             return
-        rebuilt = (self._rebuild(self.runtime, self.source_id) if self._rebuild else None) or self._new()
-        rebuilt.rebuilt_at = self.now
-        try:
-            self._hold(rebuilt, self.runtime.records.write(self.side, rebuilt, found.etag))
-        except PreconditionFailed:
-            self._load()  # someone else repaired it first
+        latest: list[Read] = [found]
+
+        def rebuilt() -> R:
+            record = (self._rebuild(self.runtime, self.source_id) if self._rebuild else None) or self._new()
+            record.rebuilt_at = self.now
+            return record
+
+        def reread() -> tuple[R | None, str | None]:
+            latest[0] = self.runtime.records.read(self.side, self.source_id)
+            return latest[0].record, latest[0].etag
+
+        # Through the one conditional update: written over the damaged version only; a record someone
+        # else repaired meanwhile (readable again) is taken as it is.
+        written = self.runtime.records.conditional_update(
+            self.side,
+            (None, found.etag),
+            lambda record: None,
+            new=rebuilt,
+            reload=reread,
+            stand_down=lambda current: "repaired by another invocation",
+        )
+        if isinstance(written, str):
+            self._hold(latest[0].record, latest[0].etag)
             return
+        self._hold(*written)
         logs.warning(
             "record unreadable; rebuilt from what is observed",
             record=self.runtime.records.name(self.side, self.source_id),
@@ -236,6 +258,11 @@ class Step(Generic[I, R]):
     # when it was lost: it then rebuilds it from what is observed instead of starting afresh, so
     # what the lost record had done (an export, notices sent, cleanup owned) is not done twice.
     rebuilds_missing: bool = False
+    # Declared here, gathered by `registry`: the events (kind, and what the event turned out to be
+    # about) this step handles, and the pass's action that runs it. A step with neither is run by
+    # another step (family, retire) or by the operator (retry).
+    routes: tuple[tuple[EventKind, type], ...] = ()
+    action: Action | None = None
 
 
 def execute(
@@ -243,7 +270,6 @@ def execute(
     runtime: Runtime,
     subject,
     *,
-    rebuild: Callable[[Runtime, str], object],
     now: datetime | None = None,
     known: Read | None = None,
 ) -> Outcome:
@@ -253,6 +279,9 @@ def execute(
     stale one costs a retry of the write, never a wrong write, as every write is conditional.
     """
     source_id = step.source_id(subject)
+
+    def rebuild(runtime: Runtime, source_id: str) -> Any:
+        return rebuilt(runtime, step.side, source_id)
 
     def new() -> Any:
         found = rebuild(runtime, source_id) if step.rebuilds_missing else None

@@ -7,13 +7,13 @@ recorded with the reason and skipped, so it never blocks the other shapes or the
 from dataclasses import dataclass, field
 from functools import partial
 
-from .. import logs
-from ..errors import Conflict, NotFound, PermanentError
-from ..fanout import fan_out
-from ..gateways.compute import Compute
-from ..images import ImageFacts, ShapeEntry
-from ..manifest import ReplicationManifest, replica_freeform
-from ..naming import LATEST_TAG, REPLICATED_AT_TAG
+from . import logs
+from .errors import Conflict, NotFound, PermanentError
+from .fanout import fan_out
+from .gateways.compute import Compute
+from .images import ImageFacts, ShapeEntry
+from .manifest import ReplicationManifest, replica_freeform
+from .naming import LATEST_TAG, REPLICATED_AT_TAG
 
 
 @dataclass

@@ -1,14 +1,10 @@
-"""Small pieces the steps share: pre-authenticated requests, their lifetimes, notices."""
+"""Pre-authenticated requests lent to one call: their lifetimes, and their removal once the call is done."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from .. import logs
-from ..config import ReplicatorConfig
-from .engine import StepContext
-
-EXPORT_LOST_OBJECT = "export finished without writing its object"
+from .config import ReplicatorConfig
 
 
 def par_lifetime(config: ReplicatorConfig, size_in_mbs: int | None) -> timedelta:
@@ -42,13 +38,3 @@ def lent_par(runtime, bucket: str, name: str, object_name: str, access: str, exp
     finally:
         if not lent.kept:
             runtime.objects.delete_par(bucket, lent.par.id)
-
-
-def notify_once(ctx: StepContext, key: str, title: str, body: dict) -> bool:
-    """Publish a notice unless the record says it was sent; the caller records `key` in its change."""
-    record = ctx.record
-    if record is not None and key in getattr(record, "notices", ()):
-        return False
-    sent = ctx.runtime.notifier.publish(title, body)
-    logs.info("notice", key=key, sent=sent)
-    return True
