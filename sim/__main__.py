@@ -23,16 +23,9 @@ from .shrink import run_and_shrink
 # Seeds whose run still breaks an invariant, with what it breaks: kept out of CI's set and tracked,
 # each by a test that expects it to fail until it is fixed (tests/simulation).
 KNOWN_OPEN: dict[int, str] = {
-    350: "notices: a target waiting for room in a full region says nothing to the source; its deadline gives it "
-    "up with a notice, the operator retries while the region is still full, and the same notice goes again",
-    503: "notices: the source's key rotated on its side only and its record removed by hand: its answers do not "
-    "verify, so the replication starts again; its replica is adopted, the 'replicated' notice repeats",
     504: "convergence: not converged after 12 passes (not yet shrunk)",
-    506: "notices: a source's record and its answers both removed by hand after completion: nothing in the source "
-    "region tells the replication ran; it starts again, its replica is adopted, the 'replicated' notice repeats",
     873: "visibility: without 'objects' and 'metrics' a region's pass can neither write its report nor post the "
     "refused_calls metric; status --summary names the region only once its report is stale (1 h 30 min)",
-    997: "notices: as 506 (a source's record and answers removed by hand), with a forged answer beside them",
 }
 CI_SEEDS = [seed for seed in range(25) if seed not in KNOWN_OPEN]  # what CI runs on every change
 

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from replicator.health import PassHealth
+from replicator.naming import BOOKKEEPING
 from replicator.protection import COVERED, ImageProtection
 from replicator_tools.inventory import pass_health, plan, protections
 from replicator_tools.policies import statements_for
@@ -18,7 +19,6 @@ from replicator_tools.policies import statements_for
 from .world import OPT_IN_DEFINED, World
 
 LIVE = ("PROVISIONING", "IMPORTING", "AVAILABLE", "EXPORTING")
-BOOKKEEPING = ("records/", "acks/", "settled/", "health/")
 
 
 @dataclass(frozen=True)

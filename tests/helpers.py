@@ -7,6 +7,7 @@ from pathlib import Path
 import oci
 
 from replicator.gateways.clients import api_key_signer
+from replicator.naming import BOOKKEEPING
 
 SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"
 REGIONS = [SOURCE, PHOENIX, FRANKFURT]
@@ -94,7 +95,7 @@ def intermediate_objects(cloud, sandbox) -> list[str]:
     found = []
     for region in sandbox.regions:
         for name in object_names(cloud, region, sandbox.config.staging_bucket, prefix):
-            if not name.startswith((f"{prefix}records/", f"{prefix}acks/", f"{prefix}settled/", f"{prefix}health/")):
+            if not name.startswith(tuple(prefix + head for head in BOOKKEEPING)):
                 found.append(f"{region}/staging/{name}")
         found += [f"{region}/landing/{n}" for n in object_names(cloud, region, sandbox.config.landing_bucket, prefix)]
     return found

@@ -81,6 +81,18 @@ def record_object(prefix: str, side: Side, source_id: str) -> str:
     return f"{records_prefix(prefix, side)}{source_id}.json"
 
 
+# What stays in staging once a replication is over: records, answers, settled marks, the passes'
+# reports, and the marks of notices told. Everything else there (exports, manifests) is removed.
+BOOKKEEPING = ("records/", "acks/", "settled/", "health/", "told/")
+
+
+def told_object(prefix: str, source_id: str, notice: str) -> str:
+    """The mark that `notice` (`replicated`, `failed.<region>`) about `source_id` was told. It sorts
+    after the settled marks, outside every listing of the pass: it costs one write per notice and
+    nothing per pass, and it outlives the record and answers an operator may remove by hand."""
+    return f"{prefix}told/{source_id}/{notice}"
+
+
 def acks_prefix(prefix: str, source_id: str = "") -> str:
     return f"{prefix}acks/{source_id}/" if source_id else f"{prefix}acks/"
 

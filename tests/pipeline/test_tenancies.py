@@ -19,7 +19,7 @@ from ocifake import FakeCloud
 from ocifake.core.errors import OciError
 from replicator.integrity import signed
 from replicator.manifest import ReplicationManifest
-from replicator.naming import AckName, image_object, manifest_object
+from replicator.naming import BOOKKEEPING, AckName, image_object, manifest_object
 from replicator_tools.cli import main
 from replicator_tools.policies import POLICIES_FILE
 from replicator_tools.sandbox import deploy, grant_peer
@@ -111,14 +111,7 @@ def left_over(world: World) -> list[str]:
         for region in sandbox.regions:
             buckets = world.cloud.objectstorage(region).buckets_of(sandbox.namespace)
             for name in buckets["image-replicator-staging"].objects:
-                if not name.startswith(
-                    (
-                        "image-replicator/records/",
-                        "image-replicator/acks/",
-                        "image-replicator/settled/",
-                        "image-replicator/health/",
-                    )
-                ):
+                if not name.startswith(tuple(f"image-replicator/{head}" for head in BOOKKEEPING)):
                     found.append(f"{sandbox.namespace}/{region}/staging/{name}")
             found += [f"{sandbox.namespace}/{region}/landing/{n}" for n in buckets["image-replicator-landing"].objects]
     return found

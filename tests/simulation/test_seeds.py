@@ -10,6 +10,7 @@ from sim.__main__ import CI_SEEDS, KNOWN_OPEN, describe
 from sim.actions import (
     BreakSigningKey,
     CreateImage,
+    DelayEvents,
     DeleteBookkeeping,
     DeleteReplica,
     DeleteSource,
@@ -820,6 +821,83 @@ def test_a_manifest_whose_image_never_came_waits_no_longer_than_the_deadline():
             CreateImage(key="img1", targets=("us-phoenix-1",), family=None),
             OperatorRetry(key="img0", region="us-phoenix-1"),
             Retag(key="img1", targets=("dr:us-phoenix-1", "eu-frankfurt-1")),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_replication_whose_record_and_answers_were_removed_by_hand_does_not_tell_its_outcome_twice():
+    """'notices' (seeds 506, 997; 1659 below): the source's record and its answers removed after completion.
+    Nothing in the source region said the replication had run; it ran again, adopted its replica and sent
+    "replicated" a second time. A notice's mark (told/) outlives what an operator tidies."""
+    result = run(
+        THREE_REGIONS,
+        [
+            CreateImage("img0", ("us-phoenix-1", "eu-frankfurt-1"), settle=True),
+            DeleteBookkeeping("img0", "acks", "us-ashburn-1"),
+            DeleteBookkeeping("img0", "source-record", "us-ashburn-1"),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_lost_bookkeeping_during_a_tag_change_does_not_tell_replicated_twice():
+    """'notices' (seed 1659, shrunk): update events delivered four times, then the answers and the record
+    removed by hand."""
+    result = run(
+        1659,
+        [
+            CreateImage("img0", ("us-phoenix-1",), "web", defined=True),
+            DuplicateEvents("*updateimage", 4, 1),
+            DeleteBookkeeping("img0", "acks", "us-ashburn-1"),
+            DeleteBookkeeping("img0", "source-record", "us-ashburn-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize("seed", [350, 503])
+def test_a_notice_is_told_once_across_a_retry_and_a_rotated_key(seed):
+    """'notices': seed 350, a region full for good was given up by its deadline, retried by the operator while
+    still full, and given up again with the same notice; seed 503, the source's key rotated on its side and its
+    record removed, so its answers did not verify and the replication ran again, telling "replicated" twice."""
+    result = run(seed, steps=STEPS)
+    assert result.ok, describe(result)
+
+
+def test_a_target_sent_again_the_version_it_carries_answers_again():
+    """'convergence' (seed 1552, shrunk): the source's key rotated on its side while images were on their way.
+    Phoenix imported a manifest the source's warm container had signed with the old key; its answer did not
+    verify in the source, which was silent-given-up after a day. Once the key was put back, the operator's
+    retry removed the doubted answer and Phoenix, sent again the version it carried, ignored it: the region
+    stayed failed. A target answers again what it is sent again."""
+    result = run(
+        1552,
+        [
+            CreateImage("img0", ("us-phoenix-1",), defined=True),
+            DelayEvents("*createimage.end", 60, 2),
+            CreateImage("img1", ("us-phoenix-1",)),
+            BreakSigningKey("us-ashburn-1", "rotate"),
+            CreateImage("img2", ("us-phoenix-1",), "web"),
+            Jump(25),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_target_whose_key_rotated_while_its_replica_was_made_again_converges():
+    """'convergence' (seed 1850, shrunk): a replica deleted (its event lost), the target's key rotated, a day
+    passing; after the key was put back and the region retried, the target never answered again."""
+    result = run(
+        1850,
+        [
+            CreateImage("img0", ("us-phoenix-1",), "db"),
+            DropEvents("*deleteimage", 1),
+            DeleteReplica("img0", "us-phoenix-1"),
+            Pass(),
+            BreakSigningKey("us-phoenix-1", "rotate"),
+            Jump(25),
         ],
     )
     assert result.ok, describe(result)

@@ -7,6 +7,7 @@ source reads its body only to report a failure's reason.
 
 from datetime import datetime
 
+from .. import notices
 from ..actions import Action
 from ..cloudevents import EventKind
 from ..decision import decide
@@ -94,7 +95,7 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
             },
         )
         return StepResult("continued", f"{ack.target}'s replica was deleted; {on_deleted}")
-    if owner.get("failed"):
+    if owner.get("failed") and notices.first_telling(runtime, ack.source_id, notices.failed(ack.target)):
         error = failure_reason(ctx, name)
         runtime.notifier.publish(
             f"Replication of {record.display_name} to {ack.target} failed",
@@ -114,7 +115,10 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
     remove_intermediates(runtime, ack.source_id)
     done = {t: p.replica_image_id for t, p in record.targets.items() if p.state == "done"}
     failed = sorted(t for t, p in record.targets.items() if p.state == "failed")
-    if owner.get("replicated"):
+    if record.closed and record.manifest_fingerprint == "deleted":
+        # The source is gone and every target answered its deletion: nothing is told of it again.
+        notices.forget(runtime, ack.source_id, [notices.REPLICATED, *(notices.failed(t) for t in record.targets)])
+    elif owner.get("replicated") and notices.first_telling(runtime, ack.source_id, notices.REPLICATED):
         runtime.notifier.publish(
             f"Image {record.display_name} replicated" + (f" (failed in {', '.join(failed)})" if failed else ""),
             {

@@ -9,6 +9,7 @@ bucket's lifecycle rule expires them (`intermediate_retention_days`), since no f
 calls another region.
 """
 
+from .. import notices
 from ..actions import Action
 from ..engine import Step, StepContext, StepResult
 from ..records.source import SourceRecord
@@ -36,6 +37,8 @@ def run(ctx: StepContext, check: CopyCheck) -> StepResult:
     if reason:
         return StepResult("ignored", reason)
     error = ctx.record.targets[check.target].error if ctx.record else None
+    if not notices.first_telling(ctx.runtime, check.source_id, notices.failed(check.target)):
+        return StepResult("failed", error or "")
     ctx.runtime.notifier.publish(
         f"Replication of {record.display_name} to {check.target} failed",
         {

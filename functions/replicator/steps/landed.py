@@ -329,6 +329,15 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
     runtime, config = ctx.runtime, ctx.config
     if not manifest.outranks(record.manifest) and record.applied_issued >= manifest.issued:
         runtime.objects.delete(config.landing_bucket, name)
+        if record.state == "done" and record.applied_issued == manifest.issued:
+            # The source sent again the version this replica carries: it has not heard the answer
+            # (lost, refused under a key since put back, removed by a retry). Answer it again.
+            return StepResult(
+                "done",
+                "the version this replica carries, sent again: answered again",
+                answered("done", config.object_prefix, ctx.now, ctx.runtime),
+                after=send,
+            )
         return StepResult("ignored", "an older manifest; the replica has a newer one")
     if record.state not in ("done", "deleted"):
         return StepResult(
