@@ -38,7 +38,7 @@ def test_each_region_has_its_own_topic_for_notices_and_alarms_and_an_optional_em
 
 
 def test_alarms_are_read_from_monitoring_alarms_with_only_the_values_terraform_passes():
-    text = (MODULE / "main.tf").read_text()
+    text = (MODULE / "monitoring.tf").read_text()
     assert "path.module}/../../../monitoring/alarms" in text
     assert (MODULE / "../../../monitoring/alarms").resolve() == ALARMS_DIR.resolve()
     block = text.split('templatefile("${local.alarms_dir}', 1)[1].split("}))", 1)[0]

@@ -60,7 +60,7 @@ def test_the_region_module_creates_private_buckets_with_object_events():
     (bucket,) = _resources(MODULE, "oci_objectstorage_bucket").values()
     assert bucket["access_type"] == "NoPublicAccess"
     assert bucket["object_events_enabled"] is True
-    module_locals = {k: v for block in parse(MODULE / "main.tf")["locals"] for k, v in block.items()}
+    module_locals = {k: v for block in blocks(MODULE, "locals") for k, v in block.items()}
     assert set(module_locals["buckets"]) == {"staging", "landing"}
 
 
@@ -108,7 +108,7 @@ def test_rules_live_where_they_can_see_the_images_and_buckets_and_filter_on_comp
 
 
 def test_rule_conditions_come_from_events_rules_with_only_the_values_terraform_passes():
-    text = (MODULE / "main.tf").read_text()
+    text = (MODULE / "events.tf").read_text()
     assert "path.module}/../../../events/rules" in text
     assert (MODULE / "../../../events/rules").resolve() == RULES_DIR
     block = text.split("templatefile(", 1)[1].split("}))", 1)[0]
@@ -272,3 +272,22 @@ def test_both_roots_have_plan_tests_with_mocked_providers_on_readme_s_example_va
         values = doc["variables"][0]
         assert values["regions"] == ["us-ashburn-1", "us-phoenix-1"] and '"us-phoenix-1"' in example
         assert all(run[name]["command"] == "plan" for run in doc["run"] for name in run)
+
+
+# One file per concern in the region module: a resource's kind says which file holds it.
+CONCERNS = {
+    "buckets.tf": ("oci_objectstorage_",),
+    "network.tf": ("oci_core_",),
+    "signing.tf": ("oci_kms_", "oci_vault_"),
+    "functions.tf": ("oci_functions_",),
+    "events.tf": ("oci_events_",),
+    "schedule.tf": ("oci_resource_scheduler_",),
+    "monitoring.tf": ("oci_ons_", "oci_logging_", "oci_monitoring_"),
+}
+
+
+def test_the_region_module_keeps_one_file_per_concern():
+    for path in sorted(MODULE.glob("*.tf")):
+        kinds = {k for block in parse(path).get("resource", []) + parse(path).get("data", []) for k in block}
+        allowed = CONCERNS.get(path.name, ())
+        assert all(kind.startswith(allowed) for kind in kinds), (path.name, sorted(kinds))

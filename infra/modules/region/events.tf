@@ -1,0 +1,36 @@
+# ----- the Events rules: one per file of events/rules/, each invoking the function ---------------
+
+locals {
+  rules_dir = "${path.module}/../../../events/rules"
+  # The same files the router and the tests read, filled in exactly as the local sandbox
+  # fills them in. A rule sees events of its own compartment's subtree only, so the rules
+  # live in events_compartment_id (the tenancy by default) and filter on data.compartmentId.
+  rules = {
+    for file in fileset(local.rules_dir, "*.json") :
+    trimsuffix(file, ".json") => jsondecode(templatefile("${local.rules_dir}/${file}", {
+      landing_bucket         = var.settings.landing_bucket
+      staging_bucket         = var.settings.staging_bucket
+      object_prefix          = var.settings.object_prefix
+      image_compartment_ids  = jsonencode(var.image_compartment_ids)
+      bucket_compartment_ids = jsonencode([var.buckets_compartment_id])
+    }))
+  }
+}
+
+resource "oci_events_rule" "this" {
+  for_each       = local.rules
+  compartment_id = var.events_compartment_id
+  display_name   = "${each.value.displayName}-${var.region}"
+  description    = each.value.description
+  condition      = jsonencode(each.value.condition)
+  is_enabled     = true
+
+  actions {
+    action {
+      action_type = "FAAS"
+      is_enabled  = true
+      function_id = oci_functions_function.this.id
+      description = "image-replicator ${each.key}"
+    }
+  }
+}
