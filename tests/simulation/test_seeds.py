@@ -901,3 +901,21 @@ def test_a_target_whose_key_rotated_while_its_replica_was_made_again_converges()
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_an_import_whose_image_was_deleted_before_its_end_takes_the_source_s_deletion():
+    """'convergence' (seed 1352, shrunk): the imports' end events lost, the replica deleted while its record
+    still said the import was running, and the source deleted. The target recorded the loss but kept its
+    import 'running', so the source's deletion manifest was put off ("the finish applies it") at every pass.
+    A loss ends the import."""
+    result = run(
+        1352,
+        [
+            CreateImage("img0", (), defined=True),
+            DropEvents("*createimage.end", 3),
+            Pass(),
+            DeleteSource("img0"),
+            DeleteReplica("img0", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

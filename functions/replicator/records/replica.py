@@ -183,7 +183,9 @@ class ReplicaRecord(BaseModel):
         part.attempt, part.replica_image_id = max(part.attempt, 1), replica_id
 
     def mark_lost(self, now: datetime) -> None:
-        self._fire("lose")
+        # An import whose image went before it was finished is over too: what comes next is the
+        # source's to decide (a newer version, or its deletion), not this attempt's.
+        self._fire("lose", "abandon" if IMPORT.allows(self.import_.state, "abandon") else None)
         self.lost_at = now
         replica = self.import_.replica_image_id
         self.error = (

@@ -114,6 +114,7 @@ IMPORT = Machine(
         Transition("refuse_before", of(I.NONE, I.FAILED), I.FAILED, "no room: the attempt is used, nothing made"),
         Transition("refuse", every(I), I.FAILED, "the region refused the import"),
         Transition("fail", of(I.RUNNING), I.FAILED, "the replica ended in a state other than AVAILABLE"),
+        Transition("abandon", of(I.RUNNING), I.FAILED, "its image was deleted before the import was finished"),
         Transition("finish", every(I), I.DONE, "the replica is AVAILABLE"),
         Transition("observe", every(I), I.RUNNING, "rebuilt: a replica of this source exists here"),
     ],
