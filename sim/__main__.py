@@ -23,7 +23,6 @@ from .shrink import run_and_shrink
 # Seeds whose run still breaks an invariant, with what it breaks: kept out of CI's set and tracked,
 # each by a test that expects it to fail until it is fixed (tests/simulation).
 KNOWN_OPEN: dict[int, str] = {
-    504: "convergence: not converged after 12 passes (not yet shrunk)",
     873: "visibility: without 'objects' and 'metrics' a region's pass can neither write its report nor post the "
     "refused_calls metric; status --summary names the region only once its report is stale (1 h 30 min)",
 }

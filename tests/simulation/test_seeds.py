@@ -28,6 +28,7 @@ from sim.actions import (
     RemoveGrant,
     ReplayPair,
     Reshape,
+    RestoreGrants,
     Retag,
     Wait,
 )
@@ -916,6 +917,32 @@ def test_an_import_whose_image_was_deleted_before_its_end_takes_the_source_s_del
             Pass(),
             DeleteSource("img0"),
             DeleteReplica("img0", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_an_answer_under_a_key_put_back_is_signed_again_while_the_region_waits_for_an_image():
+    """'convergence' (seed 504, shrunk): the target's key rotated, its replica deleted, its key later deleted
+    and put back. Its answer of the loss, signed under the rotated key, did not verify in the source, which
+    took the region for one behind and sent it manifests only; the target waited for an image at every pass,
+    and an answer was signed again only for a replication the pass planned nothing else for."""
+    result = run(
+        504,
+        [
+            CreateImage("img0", ("us-phoenix-1",)),
+            Wait(5),
+            BreakSigningKey("us-phoenix-1", "rotate"),
+            DelayEvents("*updateimage", 7200, 1),
+            Relabel("img0", "green"),
+            DeleteReplica("img0", "us-phoenix-1"),
+            CreateImage("img2", (), "web", defined=True),
+            RestoreGrants(),
+            Wait(20),
+            Jump(25),
+            Wait(20),
+            BreakSigningKey("us-phoenix-1", "delete"),
+            Wait(5),
         ],
     )
     assert result.ok, describe(result)

@@ -114,7 +114,12 @@ def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned
             now,
             config,
         )
-    plans += _signed_anew(runtime, seen, {p.source_id for p in plans if p.side == "replica"})
+    # An answer under a key this region no longer holds is signed again whatever else is planned for
+    # its replication (the steps of one replication run in order): a step that waits (for an image,
+    # say) would otherwise keep the source from believing anything this region says.
+    plans += _signed_anew(
+        runtime, seen, {p.source_id for p in plans if p.side == "replica" and p.action == Action.ANSWER}
+    )
     known: dict[str, tuple[str, str | None]] = {
         i: (found.record.state, found.record.import_.replica_image_id)
         for i, found in seen.replica_records.items()
