@@ -9,7 +9,6 @@ Nothing here calls another region.
 """
 
 import dataclasses
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,11 +17,10 @@ from ..answer_checks import judged
 from ..decision import decide
 from ..errors import ReplicatorError
 from ..families import family_of
-from ..health import Refusal, refused
+from ..health import refused
 from ..images import ImageFacts
 from ..naming import (
     AckName,
-    LandedObject,
     SettledMark,
     acks_prefix,
     etag_version,
@@ -36,6 +34,7 @@ from ..protection import DOUBTED
 from ..records.store import Read
 from ..runtime import Runtime
 from ..tenancies import place
+from .observations import SIDES, Observed
 from .settled import (
     listed_answers,
     replica_mark_holds,
@@ -45,53 +44,6 @@ from .settled import (
     source_mark_holds,
     with_leftovers,
 )
-
-SIDES = ("source", "replica")
-
-
-@dataclass
-class Observed:
-    region: str
-    # Images the pass plans for: sources not settled (opted in, or with a record or answers) and
-    # settled ones whose shape look found a change; replicas not settled, or in a family.
-    images: dict[str, ImageFacts] = field(default_factory=dict)
-    replicas: dict[str, ImageFacts] = field(default_factory=dict)  # source id -> its replica here
-    staging: set[str] = field(default_factory=set)  # staging names but records, answers and marks
-    source_records: dict[str, Read] = field(default_factory=dict)
-    replica_records: dict[str, Read] = field(default_factory=dict)
-    acks: dict[str, list[AckName]] = field(default_factory=lambda: defaultdict(list))  # of the unsettled
-    landed: dict[str, list[LandedObject]] = field(default_factory=lambda: defaultdict(list))
-    inbox: list[AckName] = field(default_factory=list)  # answers of other tenancies, in landing
-    # Replications known settled from their marks (their records not read this pass).
-    settled_sources: set[str] = field(default_factory=set)
-    settled_replicas: set[str] = field(default_factory=set)
-    covered: set[tuple[str, str]] = field(default_factory=set)  # (target, compartment) of settled sources
-    family_states: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # settled family members
-    refresh_marks: dict[str, SettledMark] = field(default_factory=dict)  # settled sources whose shapes changed
-    shape_looks: int = 0
-    # Records left unread this pass (past IR_RECONCILE_MAX_READS), by side: planned by a later pass.
-    deferred: dict[str, set[str]] = field(default_factory=lambda: {"source": set(), "replica": set()})
-    reads: int = 0
-    leftovers: set[str] = field(default_factory=set)  # source ids whose export or manifests staging still holds
-    first_deferred: str | None = None  # where the next pass starts
-    cursor: str | None = None  # where this one started (the last pass's stop)
-    marks: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # mark names of the unsettled
-    problems: list[str] = field(default_factory=list)  # what could not be looked at (the pass goes on)
-    refusals: list[Refusal] = field(default_factory=list)  # of those, the calls refused
-    # Compartments whose listing failed: an image missing from them may well exist.
-    unlisted: set[str] = field(default_factory=set)
-    # Per side, the sources whose record the staging listing showed; None when it failed (then a
-    # record missing from it may well exist).
-    records_listed: dict[str, set[str]] | None = None
-    started: datetime | None = None  # when the observation began: what exists since was not seen
-    custom_images: int = 0  # in the compartments listed (OCI's limit counts every one)
-    doubted: dict[str, set[str]] = field(default_factory=dict)  # source id -> targets whose answers do not verify
-    unchecked: set[str] = field(default_factory=set)  # source ids whose answers could not be checked this pass
-    key_problem: str | None = None  # why the answers could not be checked
-
-    @property
-    def sources(self) -> dict[str, ImageFacts]:
-        return {i.id: i for i in self.images.values() if not i.replica_of}
 
 
 class _Vouch:

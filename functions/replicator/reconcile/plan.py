@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ..actions import Action
+from ..actions import ABSENCE, Action
 from ..config import ReplicatorConfig
-from ..decision import Decision
+from ..decision import Decision, decide
 from ..families import RETIRE_GRACE, family_of, keep_of, member, plan_family
 from ..images import ImageFacts
 from ..manifest import ReplicaSpec
@@ -35,6 +35,7 @@ from ..subjects import (
     SourceImage,
     Subject,
 )
+from .observations import Observed
 from .settled import shapes_due
 
 ANSWER_CHECK_AFTER = timedelta(minutes=30)
@@ -368,6 +369,77 @@ def plan_replica(
     if newest is not None and record.manifest is None:
         return [*out, planned(Action.LANDED, "a manifest landed", newest)]
     return out
+
+
+def plan_region(seen: Observed, region: str, config: ReplicatorConfig, now: datetime) -> list[Planned]:
+    """Every replication this region takes part in, as source and as target: from what the pass
+    observed and the configuration alone (the runner adds the answers to sign again: they need the key)."""
+    plans: list[Planned] = []
+    sources = seen.sources
+    opted = {i: decide(img, region, config) for i, img in sources.items()}
+    source_ids = sorted({i for i, d in opted.items() if d.opted_in} | set(seen.source_records) | set(seen.acks))
+    for source_id in source_ids:
+        if source_id in seen.deferred["source"]:
+            continue  # its record is read by a later pass
+        if source_id in seen.settled_sources:  # its mark holds: only a drift the listing shows
+            if source_id in seen.refresh_marks:
+                subject = SourceImage(sources[source_id], opted[source_id], False)
+                why = "the source's shape compatibility changed (daily look)"
+                plans.append(Planned("source", source_id, Action.REFRESH, why, subject))
+            continue
+        found = seen.source_records.get(source_id)
+        if found is not None and found.problem:
+            plans.append(repairs(source_id, "source", found.problem))
+            continue
+        image = sources.get(source_id)
+        plans += plan_source(
+            source_id,
+            image,
+            opted.get(source_id),
+            found.record if found else None,
+            seen.acks.get(source_id, []),
+            seen.staging,
+            now,
+            config,
+            unchecked=source_id in seen.unchecked,
+        )
+    replica_ids = sorted(set(seen.replica_records) | set(seen.landed) | set(seen.replicas))
+    for source_id in replica_ids:
+        found = seen.replica_records.get(source_id)
+        if found is not None and found.problem:
+            plans.append(repairs(source_id, "replica", found.problem))
+            continue
+        if source_id in sources or source_id in seen.settled_replicas or source_id in seen.deferred["replica"]:
+            continue  # an image of this region cannot be a replica here; a settled one needs nothing
+        plans += plan_replica(
+            source_id,
+            found.record if found else None,
+            seen.landed.get(source_id, []),
+            seen.replicas.get(source_id),
+            now,
+            config,
+        )
+    known: dict[str, tuple[str, str | None]] = {
+        i: (found.record.state, found.record.import_.replica_image_id)
+        for i, found in seen.replica_records.items()
+        if found.record is not None
+    }
+    known.update(seen.family_states)
+    # A family with a member whose record is unread this pass waits: its latest is not known.
+    waiting = {family_of(i, config) for i in seen.replicas.values() if (i.replica_of or "") in seen.deferred["replica"]}
+    listed = [i for i in seen.replicas.values() if family_of(i, config) not in waiting]
+    # At the soft cap (IR_IMAGE_LIMIT, OCI's limit as configured) retention does not wait for the
+    # grace: the room is needed before an import is refused for want of it.
+    full = seen.custom_images >= config.image_limit
+    plans += plan_families(listed, known, now, config, at_once=full)
+    if seen.unlisted:
+        # An image missing from a listing that failed is not gone: nothing this pass concludes a
+        # deletion (a source's, a replica's) from its absence.
+        why = f"not concluded: {len(seen.unlisted)} compartment(s) could not be listed"
+        plans = [
+            Planned(p.side, p.source_id, Action.WAIT, f"{p.reason}: {why}") if p.action in ABSENCE else p for p in plans
+        ]
+    return plans
 
 
 def plan_families(

@@ -15,12 +15,11 @@ from functools import partial
 from pydantic import BaseModel, ConfigDict
 
 from .. import logs, registry
-from ..actions import ABSENCE, PASSIVE, Action
+from ..actions import PASSIVE, Action
 from ..answer_checks import genuine
 from ..decision import decide
 from ..engine import execute
 from ..errors import NotFound, PreconditionFailed, ReplicatorError
-from ..families import family_of
 from ..fanout import fan_out
 from ..health import KEPT, PassHealth, Refusal, health_object, refusal, refusal_points, refused
 from ..images import ImageFacts
@@ -28,10 +27,10 @@ from ..naming import PAR_NAME_PREFIX, SettledMark, digest
 from ..protection import COVERED, ImageProtection, protection
 from ..runtime import Runtime
 from ..steps import answer, inbox
-from ..subjects import AnswerCheck, InboundAnswer, Replica, ReplicaById, SourceImage
+from ..subjects import AnswerCheck, InboundAnswer, Replica, ReplicaById
 from ..telemetry.exposure import exposure_points
 from .observe import Observed, cursor_object, observe
-from .plan import Planned, plan_families, plan_replica, plan_source, repairs
+from .plan import Planned, plan_region
 from .settled import protection_of, replica_mark, source_mark
 
 
@@ -65,82 +64,6 @@ class PassReport(BaseModel):
     deferred: int = 0  # records left unread for the next passes (IR_RECONCILE_MAX_READS)
     exposed: int = 0  # opted-in source images of this region lacking a current replica somewhere
     oldest_exposure_seconds: float = 0.0
-
-
-def plan_region(seen: Observed, runtime: Runtime, now: datetime) -> list[Planned]:
-    """Every replication this region takes part in, as source and as target."""
-    config, plans = runtime.config, []
-    sources = seen.sources
-    opted = {i: decide(img, runtime.region, config) for i, img in sources.items()}
-    source_ids = sorted({i for i, d in opted.items() if d.opted_in} | set(seen.source_records) | set(seen.acks))
-    for source_id in source_ids:
-        if source_id in seen.deferred["source"]:
-            continue  # its record is read by a later pass
-        if source_id in seen.settled_sources:  # its mark holds: only a drift the listing shows
-            if source_id in seen.refresh_marks:
-                subject = SourceImage(sources[source_id], opted[source_id], False)
-                why = "the source's shape compatibility changed (daily look)"
-                plans.append(Planned("source", source_id, Action.REFRESH, why, subject))
-            continue
-        found = seen.source_records.get(source_id)
-        if found is not None and found.problem:
-            plans.append(repairs(source_id, "source", found.problem))
-            continue
-        image = sources.get(source_id)
-        plans += plan_source(
-            source_id,
-            image,
-            opted.get(source_id),
-            found.record if found else None,
-            seen.acks.get(source_id, []),
-            seen.staging,
-            now,
-            config,
-            unchecked=source_id in seen.unchecked,
-        )
-    replica_ids = sorted(set(seen.replica_records) | set(seen.landed) | set(seen.replicas))
-    for source_id in replica_ids:
-        found = seen.replica_records.get(source_id)
-        if found is not None and found.problem:
-            plans.append(repairs(source_id, "replica", found.problem))
-            continue
-        if source_id in sources or source_id in seen.settled_replicas or source_id in seen.deferred["replica"]:
-            continue  # an image of this region cannot be a replica here; a settled one needs nothing
-        plans += plan_replica(
-            source_id,
-            found.record if found else None,
-            seen.landed.get(source_id, []),
-            seen.replicas.get(source_id),
-            now,
-            config,
-        )
-    # An answer under a key this region no longer holds is signed again whatever else is planned for
-    # its replication (the steps of one replication run in order): a step that waits (for an image,
-    # say) would otherwise keep the source from believing anything this region says.
-    plans += _signed_anew(
-        runtime, seen, {p.source_id for p in plans if p.side == "replica" and p.action == Action.ANSWER}
-    )
-    known: dict[str, tuple[str, str | None]] = {
-        i: (found.record.state, found.record.import_.replica_image_id)
-        for i, found in seen.replica_records.items()
-        if found.record is not None
-    }
-    known.update(seen.family_states)
-    # A family with a member whose record is unread this pass waits: its latest is not known.
-    waiting = {family_of(i, config) for i in seen.replicas.values() if (i.replica_of or "") in seen.deferred["replica"]}
-    listed = [i for i in seen.replicas.values() if family_of(i, config) not in waiting]
-    # At the soft cap (IR_IMAGE_LIMIT, OCI's limit as configured) retention does not wait for the
-    # grace: the room is needed before an import is refused for want of it.
-    full = seen.custom_images >= config.image_limit
-    plans += plan_families(listed, known, now, config, at_once=full)
-    if seen.unlisted:
-        # An image missing from a listing that failed is not gone: nothing this pass concludes a
-        # deletion (a source's, a replica's) from its absence.
-        why = f"not concluded: {len(seen.unlisted)} compartment(s) could not be listed"
-        plans = [
-            Planned(p.side, p.source_id, Action.WAIT, f"{p.reason}: {why}") if p.action in ABSENCE else p for p in plans
-        ]
-    return plans
 
 
 def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImageProtection]:
@@ -221,7 +144,12 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
     seen = observe(runtime)
     if not dry_run:
         _take_inbox(runtime, seen)
-    plans = resume(plan_region(seen, runtime, now), seen.cursor)
+    planned = plan_region(seen, runtime.region, runtime.config, now)
+    # An answer under a key this region no longer holds is signed again whatever else is planned for
+    # its replication (the steps of one replication run in order): a step that waits (for an image,
+    # say) would otherwise keep the source from believing anything this region says.
+    answering = {p.source_id for p in planned if p.side == "replica" and p.action == Action.ANSWER}
+    plans = resume(planned + _signed_anew(runtime, seen, answering), seen.cursor)
     report = PassReport(
         region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems)
     )
