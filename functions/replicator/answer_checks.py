@@ -2,7 +2,7 @@
 
 One check for the function's events, the pass and the operator's views. Answers that do not
 verify are sorted (`Judged`): kept and never acted on, or removed when they are forgeries or
-superseded by a signed twin.
+superseded (by a signed twin, or by a newer answer of their target that verifies).
 """
 
 from collections.abc import Callable
@@ -42,8 +42,8 @@ class Judged:
     side only, this one or the target's). They are kept, never acted on; one reporting a replica
     missing keeps its target from counting as protected meanwhile. Once the keys agree they verify
     again, or their target signs them again and the doubted one, whose signed twin is believed, is
-    `superseded`. `forged`: from a tenancy not configured here. `unchecked`: none could be checked
-    (the key unreadable)."""
+    `superseded`, as is one that a newer believed answer of its target outranks. `forged`: from a
+    tenancy not configured here. `unchecked`: none could be checked (the key unreadable)."""
 
     believed: list[AckName] = field(default_factory=list)
     doubted: list[AckName] = field(default_factory=list)
@@ -73,8 +73,13 @@ def judge(answers: list[AckName], known: Callable[[AckName], bool], signed: Call
         else:
             unsigned.append(ack)
     twins = {_content(a) for a in out.believed}
+    newest: dict[str, tuple] = {}
+    for a in out.believed:
+        newest[a.target] = max(newest.get(a.target, a.rank), a.rank)
     for ack in unsigned:
-        (out.superseded if _content(ack) in twins else out.doubted).append(ack)
+        # Its signed twin is believed, or a newer answer of its target is: either way it says nothing more.
+        moot = _content(ack) in twins or (ack.target in newest and ack.rank < newest[ack.target])
+        (out.superseded if moot else out.doubted).append(ack)
     return out
 
 

@@ -946,3 +946,20 @@ def test_an_answer_under_a_key_put_back_is_signed_again_while_the_region_waits_f
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_doubted_loss_outranked_by_a_believed_answer_does_not_keep_the_passes_busy():
+    """'convergence' (seed 1976, shrunk): the target's key rotated while it reported a loss; a genuine pair
+    replayed there made the replica again, answered under the key put back. The old loss never verified
+    and was kept as doubted: a problem in every pass of the source, which never read as idle."""
+    result = run(
+        1976,
+        [
+            CreateImage("img0", ("us-phoenix-1",)),
+            Wait(45),
+            BreakSigningKey("us-phoenix-1", "rotate"),
+            DeleteReplica("img0", "us-phoenix-1"),
+            ReplayPair("img0", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

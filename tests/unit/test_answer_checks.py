@@ -34,3 +34,14 @@ def test_an_answer_of_a_tenancy_not_configured_here_is_a_forgery_whatever_it_car
     stranger = answer("other:us-phoenix-1")
     found = judge([stranger], known=lambda a: False, signed=lambda a: True)
     assert found.forged == [stranger] and not found.believed
+
+
+def test_an_unsigned_answer_a_newer_believed_answer_of_its_target_outranks_is_superseded():
+    """Seed 1976: a loss signed under a key since put back, then the region imported again and answered
+    `done` under the key held now; the old loss says nothing more, and kept as doubted it was a problem
+    in every pass for ever."""
+    lost = AckName(SOURCE, "us-phoenix-1", "lost", 5, 1, "ocid1.image.oc1.phx.aaaa")
+    done = AckName(SOURCE, "us-phoenix-1", "done", 5, 2, "ocid1.image.oc1.phx.bbbb")
+    other = AckName(SOURCE, "eu-frankfurt-1", "lost", 5, 1, "ocid1.image.oc1.eu-frankfurt-1.cccc")
+    found = judge([lost, done, other], known=lambda a: True, signed=lambda a: a is done)
+    assert found.believed == [done] and found.superseded == [lost] and found.doubted == [other]
