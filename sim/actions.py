@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ocifake.vault.models import VaultBackend
 from replicator.errors import ReplicatorError
 from replicator.naming import AckName, acks_prefix, image_object, manifest_object, records_prefix, settled_prefix
 from replicator_tools.operations import retry_region
@@ -376,7 +377,7 @@ class BreakSigningKey(Action):
             return
         secret_id = world.sandbox.region_env[self.region]["IR_SIGNING_SECRET_ID"]
         with world.cloud.lock:
-            vault = world.cloud.require_region(self.region).vault
+            vault = world.cloud.require_region(self.region).backend(VaultBackend)
             secret = vault.secrets.get(secret_id) or world.ledger.secrets.get(secret_id)
             if secret is None:
                 return

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from ocifake import FakeCloud, Options
 from ocifake.compute.models import Image
-from ocifake.vault.models import Secret
+from ocifake.vault.models import Secret, VaultBackend
 from replicator import logs
 from replicator.errors import ReplicatorError
 from replicator_tools.cli.auth import AuthOptions, Operator
@@ -187,7 +187,7 @@ class World:
                 region = next(
                     r for r in self.spec.regions if self.sandbox.region_env[r]["IR_SIGNING_SECRET_ID"] == secret_id
                 )
-                vault = self.cloud.require_region(region).vault
+                vault = self.cloud.require_region(region).backend(VaultBackend)
                 current = vault.secrets.get(secret_id)
                 # As an operator puts it back: a new version holding the old content.
                 version = (current.version if current else secret.version) + 1

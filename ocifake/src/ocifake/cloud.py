@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import oci
@@ -33,11 +33,12 @@ from .core.interleave import Interleaver
 from .core.service import Service
 from .events.bus import EventBus
 from .identity.models import Caller, DynamicGroup, IdentityBackend, Policy, Target
-from .monitoring.models import Alarm, MetricPoint
-from .notifications.models import Topic
+from .monitoring.models import Alarm, MetricPoint, MonitoringBackend
+from .notifications.models import NotificationsBackend, Topic
 from .objectstorage.models import Bucket, ObjectStorageBackend
-from .scheduler.models import Run, Schedule
+from .scheduler.models import Run, Schedule, SchedulerBackend
 from .services import BY_HOST, SERVICES
+from .vault.models import VaultBackend
 
 # `<service>.<region>.oraclecloud.com`; a service's name may have dots (`secrets.vaults`).
 _HOST = re.compile(r"^(?P<service>[a-z][a-z.-]*?)\.(?P<region>[a-z]+(?:-[a-z]+)+-\d+)\.(?:oci\.)?oraclecloud\.com$")
@@ -155,21 +156,27 @@ class ApiCall:
     params: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
+B = TypeVar("B")
+
+
 class RegionState:
-    """One region: the per-region backend of every service that has one (`state.compute`, …)."""
+    """One region: the per-region backend of every service that has one, found by its type
+    (`state.backend(ComputeBackend)`), so that a caller holds what it asked for, typed."""
 
     def __init__(self, cloud: FakeCloud, name: str):
         self.cloud = cloud
         self.name = name
-        self.backends: dict[str, Any] = {
-            service.state: service.backend(cloud, name) for service in SERVICES if service.state and service.backend
-        }
+        self._backends: dict[type, object] = {}
+        for service in SERVICES:
+            if service.backend is not None:
+                made = service.backend(cloud, name)
+                self._backends[type(made)] = made
 
-    def __getattr__(self, name: str) -> Any:
-        backends = self.__dict__.get("backends", {})
-        if name in backends:
-            return backends[name]
-        raise AttributeError(name)
+    def backend(self, kind: type[B]) -> B:
+        found = self._backends.get(kind)
+        if not isinstance(found, kind):
+            raise LookupError(f"no {kind.__name__} in {self.name}")
+        return found
 
 
 @dataclass
@@ -377,10 +384,10 @@ class FakeCloud:
         return region in self.regions
 
     def compute(self, region: str) -> ComputeBackend:
-        return self.require_region(region).compute
+        return self.require_region(region).backend(ComputeBackend)
 
     def objectstorage(self, region: str) -> ObjectStorageBackend:
-        return self.require_region(region).objectstorage
+        return self.require_region(region).backend(ObjectStorageBackend)
 
     def create_compartment(self, name: str, parent: str | None = None, *, tenancy: str | None = None) -> str:
         """A compartment under `parent`, else at the root of `tenancy` (the home tenancy by default)."""
@@ -464,21 +471,25 @@ class FakeCloud:
     ) -> Schedule:
         """A Resource Scheduler schedule that invokes a function with `body` (as CreateSchedule makes it)."""
         with self.lock:
-            return self.require_region(region).scheduler.create_schedule(
-                {
-                    "compartmentId": compartment_id,
-                    "displayName": display_name,
-                    "action": "START_RESOURCE",
-                    "recurrenceType": recurrence_type,
-                    "recurrenceDetails": recurrence,
-                    "resources": [{"id": function_id, "parameters": [{"parameterType": "BODY", "value": body}]}],
-                }
+            return (
+                self.require_region(region)
+                .backend(SchedulerBackend)
+                .create_schedule(
+                    {
+                        "compartmentId": compartment_id,
+                        "displayName": display_name,
+                        "action": "START_RESOURCE",
+                        "recurrenceType": recurrence_type,
+                        "recurrenceDetails": recurrence,
+                        "resources": [{"id": function_id, "parameters": [{"parameterType": "BODY", "value": body}]}],
+                    }
+                )
             )
 
     def create_secret(self, region: str, compartment_id: str, name: str, content: bytes) -> str:
         """A Vault secret in `region` (its current version holds `content`); returns its OCID."""
         with self.lock:
-            return self.require_region(region).vault.create_secret(compartment_id, name, content).id
+            return self.require_region(region).backend(VaultBackend).create_secret(compartment_id, name, content).id
 
     def offer_shapes(self, region: str, shapes: list[str]) -> None:
         """Limit the shapes `region` offers: shape compatibility entries for others are refused (400)."""
@@ -497,7 +508,7 @@ class FakeCloud:
     def create_topic(self, region: str, name: str, compartment_id: str) -> Topic:
         """A Notifications topic; what is published to it is kept in `topic.messages`."""
         with self.lock:
-            return self.require_region(region).notifications.create_topic(name, compartment_id)
+            return self.require_region(region).backend(NotificationsBackend).create_topic(name, compartment_id)
 
     def metrics(
         self, region: str | None = None, *, namespace: str | None = None, name: str | None = None, **dimensions: str
@@ -508,7 +519,7 @@ class FakeCloud:
             return [
                 p
                 for r in regions
-                for p in r.monitoring.points
+                for p in r.backend(MonitoringBackend).points
                 if (namespace is None or p.namespace == namespace)
                 and (name is None or p.name == name)
                 and all(p.dimensions.get(k) == v for k, v in dimensions.items())
@@ -530,20 +541,24 @@ class FakeCloud:
         if severity not in ("CRITICAL", "ERROR", "WARNING", "INFO"):
             raise ValueError("severity must be CRITICAL, ERROR, WARNING or INFO")
         with self.lock:
-            return self.require_region(region).monitoring.create_alarm(
-                compartment_id=compartment_id,
-                metric_compartment_id=metric_compartment_id or compartment_id,
-                namespace=namespace,
-                query=query,
-                destinations=list(destinations or []),
-                display_name=display_name,
-                severity=severity,
+            return (
+                self.require_region(region)
+                .backend(MonitoringBackend)
+                .create_alarm(
+                    compartment_id=compartment_id,
+                    metric_compartment_id=metric_compartment_id or compartment_id,
+                    namespace=namespace,
+                    query=query,
+                    destinations=list(destinations or []),
+                    display_name=display_name,
+                    severity=severity,
+                )
             )
 
     def alarm_firing(self, alarm: Alarm) -> list[dict[str, str]]:
         """The dimension sets for which `alarm` fires at the simulated time now (empty: OK)."""
         with self.lock:
-            return self.regions[alarm.region].monitoring.alarm_firing(alarm.id)
+            return self.regions[alarm.region].backend(MonitoringBackend).alarm_firing(alarm.id)
 
     def create_image(self, region: str, compartment_id: str, display_name: str, **kwargs) -> Image:
         """A custom image "captured from an instance"; see ComputeBackend.create_image_from_instance."""
@@ -584,7 +599,7 @@ class FakeCloud:
         self.clock.move_to(target)
         with self.lock:
             for region in self.regions.values():
-                region.objectstorage.run_lifecycle()
+                region.backend(ObjectStorageBackend).run_lifecycle()
 
     def advance_to_next_schedule(self, also: list[tuple] | None = None) -> tuple[list[Run], list]:
         """Move time to the next moment a schedule falls due, and fire every schedule due then.
@@ -599,7 +614,7 @@ class FakeCloud:
         return self._fire_schedules(due, also or [])
 
     def _next_schedule_seconds(self) -> float | None:
-        times = [s.time_next_run for r in self.regions.values() for s in r.scheduler.schedules.values()]
+        times = [s.time_next_run for r in self.regions.values() for s in r.backend(SchedulerBackend).schedules.values()]
         if not times:
             return None
         return max(self.clock.seconds, (min(times) - self.clock.now()).total_seconds() + self.clock.seconds)
@@ -611,12 +626,14 @@ class FakeCloud:
         used: dict[str, int] = {}
         tasks = []
         for region in self.regions.values():
-            for schedule in region.scheduler.due(now):
+            for schedule in region.backend(SchedulerBackend).due(now):
                 schedule.time_next_run = schedule.cron.next_after(now)
                 for function_id, body in schedule.resources:
                     container = used.get(function_id, 0)
                     used[function_id] = container + 1
-                    tasks.append(functools.partial(region.scheduler.fire, schedule, function_id, body, container))
+                    tasks.append(
+                        functools.partial(region.backend(SchedulerBackend).fire, schedule, function_id, body, container)
+                    )
         manual = []
         for fn, body in also:
             container = used.get(fn.id, 0)

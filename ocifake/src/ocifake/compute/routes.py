@@ -3,12 +3,13 @@
 from ..core.http import Request, Response, json_response, page, route
 from ..identity.models import Target
 from ..identity.permissions import Need
+from .models import ComputeBackend
 
 BASE = "/20160918"
 
 
 def _backend(req: Request):
-    return req.cloud_region.compute
+    return req.cloud_region.backend(ComputeBackend)
 
 
 def get_image(req: Request) -> Response:
@@ -19,7 +20,9 @@ def get_image(req: Request) -> Response:
 def list_images(req: Request) -> Response:
     q = req.query
     images = _backend(req).list_images(q.get("compartmentId"), q.get("displayName"), q.get("lifecycleState"))
-    chunk, nxt = page(images, req, serves=req.cloud_region.compute.cloud.options.list_images_page_serves)
+    chunk, nxt = page(
+        images, req, serves=req.cloud_region.backend(ComputeBackend).cloud.options.list_images_page_serves
+    )
     return json_response([i.to_json() for i in chunk], opc_next_page=nxt)
 
 

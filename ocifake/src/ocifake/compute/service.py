@@ -10,6 +10,5 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     retry_token_operations=frozenset(routes.RETRY_TOKEN_OPERATIONS),
-    state="compute",
     backend=ComputeBackend,
 )

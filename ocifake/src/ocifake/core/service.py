@@ -33,8 +33,7 @@ class Service:
     iam_name: str = ""  # the service name in ocifake.identity.permissions (default: name)
     anonymous_routes: list[Route] = field(default_factory=list)  # served without a signature
     retry_token_operations: frozenset[str] = frozenset()  # requests honouring opc-retry-token
-    state: str | None = None  # RegionState attribute of its per-region backend
-    backend: Callable[[FakeCloud, str], Any] | None = None
+    backend: Callable[[FakeCloud, str], Any] | None = None  # its per-region state (RegionState.backend)
     denied: Callable[[Request, str], errors.OciError] = not_authorized
 
     @property

@@ -3,10 +3,11 @@
 from ..core import errors
 from ..core.http import Request, Response, json_response, route
 from ..identity.models import Target
+from .models import MonitoringBackend
 
 
 def post_metric_data(req: Request) -> Response:
-    return json_response(req.cloud_region.monitoring.post(req.json()))
+    return json_response(req.cloud_region.backend(MonitoringBackend).post(req.json()))
 
 
 def wrong_endpoint(req: Request) -> Response:

@@ -9,7 +9,6 @@ SERVICE = Service(
     host="telemetry",
     routes=routes.ROUTES,
     targets=routes.targets,
-    state="monitoring",
     backend=MonitoringBackend,
 )
 INGESTION = Service(

@@ -9,6 +9,5 @@ SERVICE = Service(
     host="notification",
     routes=routes.ROUTES,
     targets=routes.targets,
-    state="notifications",
     backend=NotificationsBackend,
 )

@@ -9,7 +9,7 @@ from .models import ObjectStorageBackend
 
 
 def _os(req: Request) -> ObjectStorageBackend:
-    return req.cloud_region.objectstorage
+    return req.cloud_region.backend(ObjectStorageBackend)
 
 
 def _ns(req: Request) -> str:

@@ -10,7 +10,6 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     anonymous_routes=routes.ANONYMOUS_ROUTES,
-    state="objectstorage",
     backend=ObjectStorageBackend,
     denied=routes.denied,
 )

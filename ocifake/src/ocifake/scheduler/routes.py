@@ -8,7 +8,7 @@ BASE = "/20240430"
 
 
 def _backend(req: Request) -> SchedulerBackend:
-    return req.cloud_region.scheduler
+    return req.cloud_region.backend(SchedulerBackend)
 
 
 def create_schedule(req: Request) -> Response:

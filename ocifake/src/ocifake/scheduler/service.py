@@ -9,6 +9,5 @@ SERVICE = Service(
     host="resource-scheduler",
     routes=routes.ROUTES,
     targets=routes.targets,
-    state="scheduler",
     backend=SchedulerBackend,
 )

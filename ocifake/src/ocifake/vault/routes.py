@@ -6,7 +6,7 @@ from .models import VaultBackend
 
 
 def _vault(req: Request) -> VaultBackend:
-    return req.cloud_region.vault
+    return req.cloud_region.backend(VaultBackend)
 
 
 def get_secret_bundle(req: Request) -> Response:

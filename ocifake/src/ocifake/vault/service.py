@@ -9,6 +9,5 @@ SERVICE = Service(
     host="secrets.vaults",
     routes=routes.ROUTES,
     targets=routes.targets,
-    state="vault",
     backend=VaultBackend,
 )
