@@ -1,7 +1,7 @@
 """Compute images and their work requests, at iaas.<region>."""
 
 from ..core.service import Service
-from . import routes
+from . import permissions, routes
 from .models import ComputeBackend
 
 SERVICE = Service(
@@ -11,4 +11,6 @@ SERVICE = Service(
     targets=routes.targets,
     retry_token_operations=frozenset(routes.RETRY_TOKEN_OPERATIONS),
     backend=ComputeBackend,
+    permissions=permissions.PERMISSIONS,
+    variables=permissions.VARIABLES,
 )

@@ -7,7 +7,7 @@ per-region state and checks IAM from these declarations alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from .http import Request, Route
 if TYPE_CHECKING:
     from ..cloud import FakeCloud
     from ..identity.models import Target
+    from ..identity.permissions import Need
 
 
 def not_authorized(req: Request, operation: str) -> errors.OciError:
@@ -34,6 +35,10 @@ class Service:
     anonymous_routes: list[Route] = field(default_factory=list)  # served without a signature
     retry_token_operations: frozenset[str] = frozenset()  # requests honouring opc-retry-token
     backend: Callable[[FakeCloud, str], Any] | None = None  # its per-region state (RegionState.backend)
+    # What each operation needs in IAM (its package's permissions.py), and the variables its
+    # policies' conditions may read besides the general ones.
+    permissions: Mapping[str, Need] = field(default_factory=dict)
+    variables: frozenset[str] = frozenset()
     denied: Callable[[Request, str], errors.OciError] = not_authorized
 
     @property

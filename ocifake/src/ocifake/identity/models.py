@@ -314,7 +314,7 @@ class IdentityBackend:
 
     # ----- across tenancies -------------------------------------------------------------------------
     def need_of(self, service: str, operation: str, target: Target) -> permissions.Need:
-        need = target.need or permissions.OPERATIONS.get((service, operation))
+        need = target.need or permissions.operations().get((service, operation))
         if need is None:
             raise errors.NotImplementedByFake(f"ocifake knows no IAM permission for {service} {operation}")
         return need

@@ -1,7 +1,7 @@
 """Monitoring: metrics are posted at telemetry-ingestion.<region>; telemetry.<region> refuses them."""
 
 from ..core.service import Service
-from . import routes
+from . import permissions, routes
 from .models import MonitoringBackend
 
 SERVICE = Service(
@@ -10,6 +10,7 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend=MonitoringBackend,
+    variables=permissions.VARIABLES,
 )
 INGESTION = Service(
     name="monitoring-ingestion",
@@ -17,4 +18,6 @@ INGESTION = Service(
     iam_name="monitoring",
     routes=routes.INGESTION_ROUTES,
     targets=routes.targets,
+    permissions=permissions.PERMISSIONS,
+    variables=permissions.VARIABLES,
 )

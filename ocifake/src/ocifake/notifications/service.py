@@ -1,7 +1,7 @@
 """Notifications' data plane (PublishMessage), at notification.<region>."""
 
 from ..core.service import Service
-from . import routes
+from . import permissions, routes
 from .models import NotificationsBackend
 
 SERVICE = Service(
@@ -10,4 +10,6 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend=NotificationsBackend,
+    permissions=permissions.PERMISSIONS,
+    variables=permissions.VARIABLES,
 )

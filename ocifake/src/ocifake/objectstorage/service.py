@@ -1,7 +1,7 @@
 """Object Storage, at objectstorage.<region>; pre-authenticated requests need no signature."""
 
 from ..core.service import Service
-from . import routes
+from . import permissions, routes
 from .models import ObjectStorageBackend
 
 SERVICE = Service(
@@ -12,4 +12,6 @@ SERVICE = Service(
     anonymous_routes=routes.ANONYMOUS_ROUTES,
     backend=ObjectStorageBackend,
     denied=routes.denied,
+    permissions=permissions.PERMISSIONS,
+    variables=permissions.VARIABLES,
 )

@@ -1,7 +1,7 @@
 """Resource Scheduler, at resource-scheduler.<region>."""
 
 from ..core.service import Service
-from . import routes
+from . import permissions, routes
 from .models import SchedulerBackend
 
 SERVICE = Service(
@@ -10,4 +10,6 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend=SchedulerBackend,
+    permissions=permissions.PERMISSIONS,
+    variables=permissions.VARIABLES,
 )

@@ -1,7 +1,7 @@
 """Vault secrets' data plane, at secrets.vaults.<region>."""
 
 from ..core.service import Service
-from . import routes
+from . import permissions, routes
 from .models import VaultBackend
 
 SERVICE = Service(
@@ -10,4 +10,6 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend=VaultBackend,
+    permissions=permissions.PERMISSIONS,
+    variables=permissions.VARIABLES,
 )
