@@ -3,48 +3,39 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from email.utils import format_datetime
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import oci
 import responses
-from oci._vendor.requests.exceptions import ConnectionError as SdkConnectionError
-from oci._vendor.requests.exceptions import ConnectTimeout, ReadTimeout
 
 from .compute.models import ComputeBackend, Image
-from .core import auth, backoff, errors
+from .core import auth, backoff
 from .core.clock import SimClock
-from .core.errors import OciError
-from .core.faults import ContainerDied, Faults
-from .core.http import Request, Response, json_response, match
+from .core.faults import Faults
+from .core.http import Response
 from .core.identity import Compartments, Ids, Tags
 from .core.interleave import Interleaver
-from .core.service import Service
 from .events.bus import EventBus
+from .front import HOST, ApiCall, Front
 from .identity.models import Caller, DynamicGroup, IdentityBackend, Policy, Target
 from .monitoring.models import Alarm, MetricPoint, MonitoringBackend
 from .notifications.models import NotificationsBackend, Topic
 from .objectstorage.models import Bucket, ObjectStorageBackend
 from .scheduler.models import Run, Schedule, SchedulerBackend
-from .services import BY_HOST, SERVICES
+from .services import SERVICES
 from .vault.models import VaultBackend
 
-# `<service>.<region>.oraclecloud.com`; a service's name may have dots (`secrets.vaults`).
-_HOST = re.compile(r"^(?P<service>[a-z][a-z.-]*?)\.(?P<region>[a-z]+(?:-[a-z]+)+-\d+)\.(?:oci\.)?oraclecloud\.com$")
 _PAR_URI = re.compile(r"^/p/(?P<token>[^/]+)/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
 _PLAIN_URI = re.compile(r"^/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
-_RETRY_TOKEN_TTL = 24 * 3600
 
 if TYPE_CHECKING:
     from .functions.loopback import LoopbackServer
@@ -137,25 +128,6 @@ class Durations:
         return max(self.minimum, gb * self.capture_per_gb)
 
 
-@dataclass(frozen=True)
-class ApiCall:
-    """One request as the fake saw it; `status` is an HTTP status, "timeout" or "blocked"."""
-
-    region: str
-    service: str
-    operation: str
-    status: int | str
-    principal: str  # "api_key", "session_token", "resource_principal", "anonymous" or "none"
-    at: float
-    caller_region: str | None = None  # a resource principal's own region
-    caller_id: str | None = None  # the principal's OCID (a function's, for a resource principal)
-    caller_tenancy: str | None = None  # the principal's tenancy
-    namespace: str | None = None  # the Object Storage namespace the request names (whose tenancy it reaches)
-    denied: bool = False  # IAM refused it (the answer is the service's usual 404 or 401)
-    # The path's parameters (namespaceName, bucketName, parId, …): which resource the request named.
-    params: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
-
-
 B = TypeVar("B")
 
 
@@ -177,13 +149,6 @@ class RegionState:
         if not isinstance(found, kind):
             raise LookupError(f"no {kind.__name__} in {self.name}")
         return found
-
-
-@dataclass
-class _StoredReply:
-    fingerprint: str
-    response: Response
-    expires: float
 
 
 class FakeCloud:
@@ -233,7 +198,7 @@ class FakeCloud:
         self.interleaver = Interleaver(interleave_seed)
         self._egress: dict[str, list[float]] = {}  # region -> when each large transfer leaving it ends
         self.functions: list = []
-        self._retry_replies: dict[tuple, _StoredReply] = {}
+        self.front = Front(self)
         self._mock: responses.RequestsMock | None = None
         self._tmp: str | None = None
         self._loopback: LoopbackServer | None = None
@@ -568,7 +533,7 @@ class FakeCloud:
     def parse_object_uri(self, uri: str) -> dict | None:
         """Split an Object Storage object URL (plain or pre-authenticated) into its parts."""
         parts = urlsplit(uri)
-        host = _HOST.match(parts.hostname or "")
+        host = HOST.match(parts.hostname or "")
         if (
             parts.scheme != "https"
             or host is None
@@ -840,172 +805,18 @@ class FakeCloud:
         return reply.status, reply.headers, reply.body
 
     def dispatch(self, method: str, url: str, headers: dict[str, str], body: bytes) -> Response:
-        """Answer one HTTP request as OCI would; raise the SDK's transport errors for faults."""
-        parts = urlsplit(url)
-        host = _HOST.match(parts.hostname or "")
-        if host is None or not oci.regions.is_region(host["region"]):
-            raise SdkConnectionError(f"ocifake: no request leaves the machine ({parts.hostname})")
-        request = Request(method.upper(), url, {k.lower(): v for k, v in headers.items()}, body, region=host["region"])
-        request.service = host["service"]
-        if self.options.call_latency_seconds:
-            # Real time, outside the lock: concurrent callers wait side by side, as on a network.
-            time.sleep(self.options.call_latency_seconds)
-        if self.interleaver.active and 'keyId="ST$' in request.headers.get("authorization", ""):
-            self.interleaver.checkpoint(f"{request.method} {url}")
-        with self.lock:
-            request_id = hashlib.md5(f"{len(self.calls)}{url}".encode()).hexdigest().upper()
-            operation, reply, fault = self._handle(request)
-            principal = request.principal
-            self.calls.append(
-                ApiCall(
-                    request.region,
-                    request.service,
-                    operation,
-                    fault or reply.status,
-                    principal.kind if principal else "none",
-                    self.clock.seconds,
-                    principal.region if principal and principal.is_resource_principal else None,
-                    principal.id if principal else None,
-                    (principal.tenancy_id or self.tenancy_id) if principal else None,
-                    request.params.get("namespaceName"),
-                    request.denied,
-                    dict(request.params),
-                )
-            )
-        if fault == "blocked":
-            raise ConnectTimeout(
-                f"ocifake: {request.region} is out of reach of the function's network "
-                "(service gateway: own region only)"
-            )
-        if fault == "timeout":
-            raise ReadTimeout(f"ocifake: injected timeout on {operation}")
-        if (
-            principal is not None
-            and principal.is_resource_principal
-            and reply.status < 300
-            and self.faults.dies_after(operation, request.region)
-        ):
-            raise ContainerDied(f"ocifake: the container died right after {operation}")
-        reply.headers.setdefault("opc-request-id", request_id)
-        # Every OCI reply carries the service's time; here it is the simulated clock's.
-        reply.headers.setdefault("date", format_datetime(self.clock.now(), usegmt=True))
-        if request.method == "HEAD":
-            reply.body = b""
-        return reply
-
-    def _handle(self, request: Request) -> tuple[str, Response, str | None]:
-        operation, timeout = "Unknown", False
-        try:
-            if request.region not in self.regions:
-                raise errors.NotAuthenticated(f"The tenancy is not subscribed to region {request.region}.")
-            request.cloud_region = self.regions[request.region]
-            service = BY_HOST.get(request.service)
-            if service is None:
-                raise errors.NotImplementedByFake(f"not implemented by ocifake: the {request.service} service")
-            request.service = service.name
-            found = match(service.anonymous_routes, request)
-            if found is None:
-                found = match(service.routes, request)
-                if found is None:
-                    raise errors.NotImplementedByFake(
-                        f"not implemented by ocifake: {request.method} {request.service} {request.path}"
-                    )
-                request.principal = self.auth.principal_for(request.method, request.path_and_query, request.headers)
-            else:
-                request.principal = auth.ANONYMOUS
-            route, request.params = found
-            operation = route.operation
-            if self._blocked(request):
-                return operation, Response(599), "blocked"
-            if request.principal is not auth.ANONYMOUS:
-                try:
-                    self._authorize(service, request, operation)
-                except OciError:
-                    request.denied = True
-                    raise
-            fault = self.faults.call_fault(operation, request.region)
-            if fault in errors.FAULT_ERRORS:
-                raise errors.FAULT_ERRORS[fault](f"Injected fault on {operation}.")
-            # A timeout loses the answer, whatever it was: the work is done, the caller never knows.
-            timeout = fault == "timeout"
-            return operation, self._with_retry_token(request, service, route), "timeout" if timeout else None
-        except OciError as exc:
-            return (
-                operation,
-                json_response({"code": exc.code, "message": exc.message}, status=exc.status),
-                "timeout" if timeout else None,
-            )
+        """Answer one HTTP request as OCI would (front.py); raise the SDK's transport errors for faults."""
+        return self.front.dispatch(method, url, headers, body)
 
     # ----- IAM ------------------------------------------------------------------------------------
     def caller(self, principal: auth.Principal) -> Caller:
         """IAM's view of a request's signer."""
-        if principal.is_resource_principal:
-            return Caller(
-                "fnfunc", principal.id, compartment_id=principal.compartment_id, tenancy_id=principal.tenancy_id
-            )
-        groups = frozenset(g for g, members in self.identity.groups.items() if principal.id in members)
-        return Caller("user", principal.id, groups=groups)
-
-    def _authorize(self, service: Service, request: Request, operation: str) -> None:
-        if not self.options.iam_enforced:
-            return
-        assert request.principal is not None
-        targets = service.targets(request, operation)
-        if targets is None or not all(self.compartment_exists(t.compartment_id) for t in targets):
-            return  # no such resource or compartment: the handler answers as it would anyway
-        caller = self.caller(request.principal)
-        for target in targets:
-            if not self.decide(caller, service.iam, operation, target, request.region):
-                raise service.denied(request, operation)
+        return self.front.caller(principal)
 
     def allows(self, caller: Caller, service: str, operation: str, target: Target, region: str) -> bool:
         """IAM's decision for work a service does on its own (a copy, a delivery, a schedule)."""
-        return not self.options.iam_enforced or self.decide(caller, service, operation, target, region)
+        return self.front.allows(caller, service, operation, target, region)
 
     def decide(self, caller: Caller, service: str, operation: str, target: Target, region: str) -> bool:
-        """Within a tenancy, its Allow statements decide; a caller from another tenancy needs an
-        Endorse in its own tenancy and an Admit in the resource's. A service acting on its own is
-        decided by the resource's tenancy."""
-        home = self.tenancy_of(target.compartment_id)
-        # A resource (a function, a schedule) belongs to the tenancy of its compartment.
-        theirs = caller.tenancy_id or (
-            self.tenancy_of(caller.compartment_id) if caller.compartment_id else self.tenancy_id
-        )
-        if caller.type == "service" or theirs == home:
-            return self.identities[home].allows(caller, service, operation, target, region)
-        own, resource = self.identities[theirs], self.identities[home]
-        need = resource.need_of(service, operation, target)
-        context = resource.context(caller, service, operation, target, region, need)
-        allowed = own.endorses(caller, need, home) and resource.admits(
-            caller, own.member_of(caller), need, target, context
-        )
-        if not allowed:
-            with self.lock:
-                resource.denials.append((caller.id, operation, target.compartment_id))
-        return allowed
-
-    def _blocked(self, request: Request) -> bool:
-        """A function behind a service gateway reaches its own region's services only."""
-        principal = request.principal
-        if principal is None or not principal.is_resource_principal:
-            return False
-        fn = self.function_by_id(principal.id)
-        return fn is not None and fn.egress == "service_gateway" and request.region != principal.region
-
-    def _with_retry_token(self, request: Request, service: Service, route) -> Response:
-        token = request.headers.get("opc-retry-token")
-        if not token or route.operation not in service.retry_token_operations:
-            return route.handler(request)
-        if len(token) > 64:
-            raise errors.InvalidParameter("opc-retry-token must be at most 64 characters.")
-        key = (request.region, route.operation, token)
-        fingerprint = hashlib.sha256(request.method.encode() + request.path.encode() + request.body).hexdigest()
-        stored = self._retry_replies.get(key)
-        if stored and stored.expires > self.clock.seconds:
-            if stored.fingerprint != fingerprint and self.options.retry_token_reuse == "reject":
-                raise errors.InvalidatedRetryToken("The retry token was already used for a different request.")
-            return Response(stored.response.status, stored.response.body, dict(stored.response.headers))
-        reply = route.handler(request)
-        if 200 <= reply.status < 300:
-            self._retry_replies[key] = _StoredReply(fingerprint, reply, self.clock.seconds + _RETRY_TOKEN_TTL)
-        return reply
+        """IAM's decision for `caller` on `target` (front.py: within a tenancy, across tenancies)."""
+        return self.front.decide(caller, service, operation, target, region)
