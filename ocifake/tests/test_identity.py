@@ -259,6 +259,6 @@ def test_list_compartments_shows_the_tenancy_s_compartments(bare, identity):
 def test_readme_lists_the_permission_of_every_operation():
     from pathlib import Path
 
-    from ocifake.identity.permissions import markdown
+    from ocifake.services import markdown
 
     assert markdown() in (Path(__file__).parent.parent / "README.md").read_text()

@@ -26,14 +26,14 @@ def test_a_scaffolded_service_is_served_once_listed_in_services(tmp_path):
     probe = textwrap.dedent(
         """
         from ocifake import FakeCloud
-        from ocifake.identity.permissions import operations
+        from ocifake.services import OPERATIONS
         from ocifake.services import BY_HOST
         from ocifake.widget.models import WidgetBackend
 
         with FakeCloud(["us-ashburn-1"]) as cloud:
             assert isinstance(cloud.require_region("us-ashburn-1").backend(WidgetBackend), WidgetBackend)
         assert BY_HOST["widgets"].name == "widget"
-        assert operations()[("widget", "GetItem")].verb == "read"
+        assert OPERATIONS[("widget", "GetItem")].verb == "read"
         print("served")
         """
     )

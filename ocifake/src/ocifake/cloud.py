@@ -31,7 +31,7 @@ from .monitoring.models import Alarm, MetricPoint, MonitoringBackend
 from .notifications.models import NotificationsBackend, Topic
 from .objectstorage.models import Bucket, ObjectStorageBackend
 from .scheduler.models import Run, Schedule, SchedulerBackend
-from .services import SERVICES
+from .services import OPERATIONS, SERVICES, variables
 from .vault.models import VaultBackend
 
 _PAR_URI = re.compile(r"^/p/(?P<token>[^/]+)/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
@@ -159,6 +159,12 @@ class FakeCloud:
         ...
         cloud.run_until_idle()
     """
+
+    # What each operation needs in IAM, and the variables of each service (services.py).
+    operations = OPERATIONS
+
+    def variables(self, service: str) -> frozenset[str]:
+        return variables(service)
 
     def __init__(
         self,

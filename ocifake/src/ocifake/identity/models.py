@@ -275,7 +275,7 @@ class IdentityBackend:
         self, caller: Caller, service: str, operation: str, target: Target, region: str, need: permissions.Need
     ) -> dict[str, str | set[str]]:
         """The variables a statement's condition may read for this request (those the service supports)."""
-        supported = permissions.supported_variables(service)
+        supported = self.cloud.variables(service)
         context: dict[str, str | set[str]] = {
             "request.operation": operation,
             "request.region": region,
@@ -314,7 +314,7 @@ class IdentityBackend:
 
     # ----- across tenancies -------------------------------------------------------------------------
     def need_of(self, service: str, operation: str, target: Target) -> permissions.Need:
-        need = target.need or permissions.operations().get((service, operation))
+        need = target.need or self.cloud.operations.get((service, operation))
         if need is None:
             raise errors.NotImplementedByFake(f"ocifake knows no IAM permission for {service} {operation}")
         return need

@@ -1,4 +1,6 @@
-"""What each API operation needs: a resource type, the least verb over it, and the permission.
+"""What an API operation needs (`Need`: a resource type, the least verb over it, the permission),
+the resource families and the variables every service supports. Each service package declares
+its own operations' needs in its `permissions.py`; `ocifake.services` gathers them (`OPERATIONS`).
 
 From OCI's policy reference pages (Core Services, Object Storage, Notifications, Monitoring,
 Functions, IAM). Where OCI's pages do not name an operation, the entry says so
@@ -13,7 +15,6 @@ refused one), every other service with 404 `NotAuthorizedOrNotFound`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from . import language
 
@@ -74,37 +75,6 @@ UNSERVED: dict[tuple[str, str], Need] = {
 UNSERVED_VARIABLES = {"functions": frozenset(), "kms": frozenset({"target.key.id"})}
 
 
-@cache
-def operations() -> dict[tuple[str, str], Need]:
-    """Every operation the fake knows the IAM need of, as each service package declares it (read once,
-    on first use: the service packages import this module)."""
-    from ..services import SERVICES
-
-    found = {(service.iam, op): need for service in SERVICES for op, need in service.permissions.items()}
-    return {**found, **UNSERVED}
-
-
-@cache
-def _variables(service: str) -> frozenset[str]:
-    from ..services import SERVICES
-
-    declared = frozenset().union(*(s.variables for s in SERVICES if s.iam == service))
-    return declared | UNSERVED_VARIABLES.get(service, frozenset())
-
-
 def covers(granted: str, resource_type: str) -> bool:
     """A statement on `granted` (a type, a family, or all-resources) covers `resource_type`."""
     return granted in ("all-resources", resource_type) or resource_type in FAMILIES.get(granted, set())
-
-
-def supported_variables(service: str) -> frozenset[str]:
-    return GENERAL_VARIABLES | _variables(service)
-
-
-def markdown() -> str:
-    """The table above as README shows it (a test keeps the two equal)."""
-    rows = ["| Service | Operation | Resource type | Least verb | Permission |", "|---|---|---|---|---|"]
-    for (service, operation), need in operations().items():
-        permission = f"`{need.permission}`" if need.permission else "unconfirmed"
-        rows.append(f"| {service} | {operation} | `{need.resource_type}` | {need.verb} | {permission} |")
-    return "\n".join(rows) + "\n"
