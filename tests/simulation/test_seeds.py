@@ -963,3 +963,22 @@ def test_a_doubted_loss_outranked_by_a_believed_answer_does_not_keep_the_passes_
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_region_dropped_from_the_tags_after_its_replica_was_lost_keeps_no_manifest():
+    """'leftovers' (seed 2975, shrunk): a container died mid-step, the image retagged away from Frankfurt while
+    a tag change's manifest went there, and Frankfurt's replica deleted. The region, its replica lost, waited
+    for an image the source no longer sends; the rule that drops such manifests after the deadline applied
+    only to a region that never had a replica."""
+    result = run(
+        2975,
+        [
+            CreateImage("img0", (), defined=True),
+            Wait(45),
+            KillAfter("GetObject", 2),
+            Retag("img0", ("us-phoenix-1",)),
+            Relabel("img0", "red"),
+            DeleteReplica("img0", "eu-frankfurt-1"),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -271,9 +271,10 @@ def plan_replica(
     manifests = [o for o in landed if o.kind == "manifest"]
     newest = newest_manifest(landed)
     leftovers = tuple(o.name for o in landed)
-    if image is None and manifests and (record is None or record.state == "waiting") and replica is None:
-        # Manifests whose image never came (its copy failed, and the source stopped asking for this
-        # region) wait no longer than the source's deadline: a source that still asks sends both again.
+    if image is None and manifests and (record is None or record.state in ("waiting", "lost")) and replica is None:
+        # Manifests whose image never came (its copy failed, or this region's replica was lost, and the
+        # source stopped asking for this region) wait no longer than the source's deadline: a source
+        # that still asks sends both again.
         limit = timedelta(hours=config.target_deadline_hours)
         if all(m.landed_at is not None and now - m.landed_at > limit for m in manifests):
             why = f"its image never came within IR_TARGET_DEADLINE_HOURS ({config.target_deadline_hours:g} h)"
