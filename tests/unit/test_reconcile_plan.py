@@ -266,3 +266,14 @@ def test_a_request_for_an_attempt_whose_claim_never_came_is_removed_once_it_coul
     assert orphaned(newer, T0 + timedelta(hours=2), owners, T0, T0 - timedelta(hours=1))
     assert not orphaned(newer, T0 + timedelta(hours=2), owners, T0, T0 - timedelta(minutes=1))
     assert not orphaned(newer, T0 + timedelta(hours=2), owners, T0)
+
+
+def test_an_image_without_record_or_manifest_is_removed_once_the_deadline_has_passed():
+    """Seed 3139 (under load): the step that copied the image died before its record said the copy had
+    started, and the source was deleted; its deletion went only where something was known to have gone,
+    and the image waited in the landing bucket for a manifest that never came."""
+    landed = LandedObject(SOURCE_ID, "image", EXPORT, landed_at=T0)
+    assert plan_replica(SOURCE_ID, None, [landed], None, T0 + timedelta(hours=2), CONFIG) == []
+    late = T0 + timedelta(hours=CONFIG.target_deadline_hours + 1)
+    (cleanup,) = plan_replica(SOURCE_ID, None, [landed], None, late, CONFIG)
+    assert cleanup.action == "cleanup" and cleanup.subject.objects == (EXPORT,)

@@ -286,6 +286,12 @@ def plan_replica(
             return [planned(Action.LANDED, "image and manifest landed", image)]
         if newest is not None:
             return [planned(Action.LANDED, "a manifest landed", newest)]
+        limit = timedelta(hours=config.target_deadline_hours)
+        if image is not None and image.landed_at is not None and now - image.landed_at > limit:
+            # An image whose manifest never came (its source was deleted before it learnt the copy had
+            # started, say) waits no longer than the deadline: a source that still asks sends both again.
+            why = f"its manifest never came within IR_TARGET_DEADLINE_HOURS ({config.target_deadline_hours:g} h)"
+            return [planned(Action.CLEANUP, why, Leftovers(source_id, "replica", leftovers))]
         return []
     out: list[Planned] = []
     answer = record.answer
