@@ -9,6 +9,8 @@ condition that none is there: the second teller finds it and stays silent.
 from . import logs
 from .errors import PreconditionFailed, ReplicatorError
 from .naming import told_object
+from .records.source import REPLICATED as RECORDED_REPLICATED
+from .records.source import SourceRecord, failed_notice
 from .runtime import Runtime
 
 REPLICATED = "replicated"
@@ -33,6 +35,12 @@ def first_telling(runtime: Runtime, source_id: str, notice: str) -> bool:
         logs.warning("notice's mark not written; told all the same", notice=notice, reason=exc.reason)
         runtime.clients.swallow(exc)
     return True
+
+
+def told(record: SourceRecord) -> list[str]:
+    """The notices the record says were told: the marks there are to remove, and no other."""
+    said = [REPLICATED] if RECORDED_REPLICATED in record.notices else []
+    return said + [failed(t) for t in sorted(record.targets) if failed_notice(t) in record.notices]
 
 
 def forget(runtime: Runtime, source_id: str, notices: list[str]) -> None:

@@ -8,6 +8,7 @@ kind of each subject is declared by the step itself (`Step.routes`), gathered in
 from typing import TYPE_CHECKING
 
 from . import logs, ocids, registry
+from .answer_checks import genuine
 from .cloudevents import CloudEvent, EventKind, parse_event, parse_json
 from .decision import decide
 from .engine import Outcome, execute
@@ -50,8 +51,6 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
             inbound = parse_ack(config.object_prefix, name)
             if inbound is None or place(inbound.target).alias is None:
                 raise Ignored("not an image or manifest of this project")
-            from .answer_checks import genuine
-
             if not genuine(runtime, inbound, config.landing_bucket):
                 raise Ignored("an answer not signed with the key of its tenancy (quarantined)")
             return InboundAnswer(inbound)
@@ -61,8 +60,6 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
                 raise Ignored("not an answer from a target region")
             if ack.target == runtime.region:
                 raise Ignored("an answer this region wrote for another")
-            from .answer_checks import genuine
-
             if not genuine(runtime, ack):
                 raise Ignored("an answer not signed by its target (left for the pass to judge)")
             return ack

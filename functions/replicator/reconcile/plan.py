@@ -254,6 +254,12 @@ def drift(
     return None
 
 
+def _past_deadline(objects: list[LandedObject], now: datetime, config: ReplicatorConfig) -> bool:
+    """Every one of `objects` landed longer than IR_TARGET_DEADLINE_HOURS ago."""
+    limit = timedelta(hours=config.target_deadline_hours)
+    return all(o.landed_at is not None and now - o.landed_at > limit for o in objects)
+
+
 def plan_replica(
     source_id: str,
     record: ReplicaRecord | None,
@@ -271,14 +277,23 @@ def plan_replica(
     manifests = [o for o in landed if o.kind == "manifest"]
     newest = newest_manifest(landed)
     leftovers = tuple(o.name for o in landed)
-    if image is None and manifests and (record is None or record.state in ("waiting", "lost")) and replica is None:
-        # Manifests whose image never came (its copy failed, or this region's replica was lost, and the
-        # source stopped asking for this region) wait no longer than the source's deadline: a source
-        # that still asks sends both again.
-        limit = timedelta(hours=config.target_deadline_hours)
-        if all(m.landed_at is not None and now - m.landed_at > limit for m in manifests):
-            why = f"its image never came within IR_TARGET_DEADLINE_HOURS ({config.target_deadline_hours:g} h)"
-            return [planned(Action.CLEANUP, why, Leftovers(source_id, "replica", leftovers))]
+
+    def never_came(missing: str) -> list[Planned]:
+        # One half of the pair landed and the other never did (a copy failed, the replica here was lost,
+        # the source was deleted before it learnt the copy had started, and the source stopped asking
+        # for this region): it waits no longer than the source's deadline; a source that still asks
+        # sends both again.
+        why = f"its {missing} never came within IR_TARGET_DEADLINE_HOURS ({config.target_deadline_hours:g} h)"
+        return [planned(Action.CLEANUP, why, Leftovers(source_id, "replica", leftovers))]
+
+    if (
+        image is None
+        and manifests
+        and (record is None or record.state in ("waiting", "lost"))
+        and replica is None
+        and _past_deadline(manifests, now, config)
+    ):
+        return never_came("image")
     if record is None:
         if replica is not None and replica.lifecycle_state == "AVAILABLE":
             return [planned(Action.FINISH, "a replica without a record", Replica(replica))]
@@ -286,12 +301,8 @@ def plan_replica(
             return [planned(Action.LANDED, "image and manifest landed", image)]
         if newest is not None:
             return [planned(Action.LANDED, "a manifest landed", newest)]
-        limit = timedelta(hours=config.target_deadline_hours)
-        if image is not None and image.landed_at is not None and now - image.landed_at > limit:
-            # An image whose manifest never came (its source was deleted before it learnt the copy had
-            # started, say) waits no longer than the deadline: a source that still asks sends both again.
-            why = f"its manifest never came within IR_TARGET_DEADLINE_HOURS ({config.target_deadline_hours:g} h)"
-            return [planned(Action.CLEANUP, why, Leftovers(source_id, "replica", leftovers))]
+        if image is not None and _past_deadline([image], now, config):
+            return never_came("manifest")
         return []
     out: list[Planned] = []
     answer = record.answer

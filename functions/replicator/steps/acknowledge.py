@@ -117,7 +117,7 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
     failed = sorted(t for t, p in record.targets.items() if p.state == "failed")
     if record.closed and record.manifest_fingerprint == "deleted":
         # The source is gone and every target answered its deletion: nothing is told of it again.
-        notices.forget(runtime, ack.source_id, [notices.REPLICATED, *(notices.failed(t) for t in record.targets)])
+        notices.forget(runtime, ack.source_id, notices.told(record))
     elif owner.get("replicated") and notices.first_telling(runtime, ack.source_id, notices.REPLICATED):
         runtime.notifier.publish(
             f"Image {record.display_name} replicated" + (f" (failed in {', '.join(failed)})" if failed else ""),
