@@ -7,6 +7,7 @@ violation ends the run: what it needs to be replayed is the seed and the script.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import traceback
 from collections.abc import Sequence
@@ -26,6 +27,9 @@ class RunResult:
     script: list[Action]
     steps: int = 0  # actions applied before the run ended
     violations: list[Violation] = field(default_factory=list)
+    # What the cloud was asked, in order (region, operation, answer), as a digest: two runs of one
+    # seed and script make the same calls in the same order, or the seed does not replay.
+    fingerprint: str = ""
 
     @property
     def ok(self) -> bool:
@@ -85,5 +89,7 @@ def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -
         detail = f"{type(exc).__name__}: {str(exc)[:200]} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}"
         result.violations = [Violation("crash", detail)]
     finally:
+        calls = "\n".join(f"{c.region} {c.operation} {c.status}" for c in world.cloud.calls)
+        result.fingerprint = hashlib.sha256(calls.encode()).hexdigest()[:16]
         world.close()
     return result

@@ -112,7 +112,10 @@ class World:
         try:
             compartment = cloud.create_compartment("images")
             cloud.create_tag_namespace(OPT_IN_DEFINED[0], [OPT_IN_DEFINED[1]])
-            env = {
+            # One invocation's independent calls go one after the other: the interleaver orders the
+            # calls of parallel containers, not of threads a container starts, and a seed must replay.
+            sequential = {"IR_CALL_CONCURRENCY": "1"}
+            env = sequential | {
                 "IR_DEFAULT_REGIONS": ",".join(spec.default_regions),
                 "IR_OPT_IN_DEFINED_TAG": ".".join(OPT_IN_DEFINED),
             }
@@ -134,7 +137,8 @@ class World:
                     cloud,
                     list(spec.dr_regions),
                     recovery,
-                    {
+                    sequential
+                    | {
                         "IR_SOURCE_TENANCIES": f"prod={cloud.tenancy_id}@{cloud.namespace}",
                         "IR_TARGET_COMPARTMENT_ID": recovery,
                     },

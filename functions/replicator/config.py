@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import ocids
 from .errors import ConfigError
+from .fanout import POOL
 from .telemetry.catalog import DEFAULT_NAMESPACE, namespace_problem
 from .tenancies import Peer, parse_aliased, parse_peers, place_problem, well_formed
 
@@ -60,6 +61,10 @@ class ReplicatorConfig(BaseModel):
     target_deadline_hours: float = Field(24, gt=0, le=24 * 30)
     notification_topic_id: str | None = None
     reconcile_budget_seconds: int = Field(240, ge=10, le=3600)
+    # Independent calls of one step (copies to several targets, shape entries, deletions) and the
+    # replications of one pass made at once, at most. Lower it where Object Storage or Compute
+    # throttles; 1 runs them one after the other (the simulator does, so that a seed replays).
+    call_concurrency: int = Field(POOL, ge=1, le=16)
     # Records one pass reads at most (the others wait for the next passes): what bounds a pass's
     # memory when many replications have no settled mark yet (a first pass over thousands).
     reconcile_max_reads: int = Field(2000, ge=10, le=100000)

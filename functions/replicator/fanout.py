@@ -2,8 +2,9 @@
 
 A step that copies to several targets, puts several shape entries or removes several objects
 waits for each call's round trip in turn; these calls do not depend on each other, so they go
-out together, at most POOL at a time. Each task runs in a copy of the caller's context (its
-log fields follow it), and each worker thread has its own SDK clients (gateways/clients.py):
+out together, at most `limit` at a time (IR_CALL_CONCURRENCY, POOL by default; 1 makes them
+one after the other, as a deterministic replay needs). Each task runs in a copy of the caller's
+context (its log fields follow it), and each worker thread has its own SDK clients (gateways/clients.py):
 the SDK does not document its clients as safe to share between threads.
 
 Results come back in the order of the tasks; the first exception a task raised is raised
@@ -20,7 +21,7 @@ T = TypeVar("T")
 POOL = 4
 
 
-def fan_out(tasks: Sequence[Callable[[], T]], limit: int = POOL) -> list[T]:
+def fan_out(tasks: Sequence[Callable[[], T]], limit: int) -> list[T]:
     if len(tasks) <= 1 or limit <= 1:
         return [task() for task in tasks]
     with ThreadPoolExecutor(max_workers=min(limit, len(tasks)), thread_name_prefix="replicator-call") as pool:

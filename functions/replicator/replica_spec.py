@@ -22,7 +22,9 @@ class Applied:
     refused: dict[str, str] = field(default_factory=dict)
 
 
-def apply_manifest(compute: Compute, replica: ImageFacts, manifest: ReplicationManifest, *, fresh: bool) -> Applied:
+def apply_manifest(
+    compute: Compute, replica: ImageFacts, manifest: ReplicationManifest, *, fresh: bool, concurrency: int
+) -> Applied:
     """Bring `replica` in line with `manifest`.
 
     On a fresh replica every entry is PUT (an idempotent call) without listing first; on a
@@ -48,8 +50,8 @@ def apply_manifest(compute: Compute, replica: ImageFacts, manifest: ReplicationM
     # One call per entry, none depending on another: they go out together.
     puts = [entry for shape, entry in sorted(wanted.items()) if present.get(shape) != entry]
     removals = sorted(present.keys() - wanted.keys())
-    refusals = fan_out([partial(put, entry) for entry in puts])
-    fan_out([partial(compute.remove_shape, replica.id, shape) for shape in removals])
+    refusals = fan_out([partial(put, entry) for entry in puts], concurrency)
+    fan_out([partial(compute.remove_shape, replica.id, shape) for shape in removals], concurrency)
     applied.refused = {e.shape: why for e, why in zip(puts, refusals, strict=True) if why is not None}
     applied.changed = len(applied.refused) < len(puts) or bool(removals)
     freeform = replica_freeform(manifest, replica.freeform_tags.get(REPLICATED_AT_TAG))

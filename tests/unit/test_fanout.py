@@ -9,7 +9,7 @@ from replicator.fanout import POOL, fan_out
 
 
 def test_results_come_back_in_the_order_of_the_calls():
-    assert fan_out([lambda n=n: n * n for n in range(10)]) == [n * n for n in range(10)]
+    assert fan_out([lambda n=n: n * n for n in range(10)], POOL) == [n * n for n in range(10)]
 
 
 def test_at_most_the_pool_runs_at_once_and_calls_do_overlap():
@@ -25,7 +25,7 @@ def test_at_most_the_pool_runs_at_once_and_calls_do_overlap():
         with lock:
             running -= 1
 
-    fan_out([call] * (2 * POOL))
+    fan_out([call] * (2 * POOL), POOL)
     assert most == POOL
 
 
@@ -39,12 +39,25 @@ def test_an_error_is_raised_once_every_call_has_ended():
         return n
 
     with pytest.raises(ValueError, match="refused"):
-        fan_out([lambda n=n: call(n) for n in range(6)])
+        fan_out([lambda n=n: call(n) for n in range(6)], POOL)
     assert sorted(ended) == [1, 2, 3, 4, 5]
 
 
 def test_each_call_keeps_the_log_fields_of_the_step_that_made_it():
     seen: list[dict] = []
     with logs.bound(source_image_id="ocid1.image.oc1.iad.aaaa"):
-        fan_out([lambda: seen.append(dict(logs.context()))] * 3)
+        fan_out([lambda: seen.append(dict(logs.context()))] * 3, POOL)
     assert all(fields.get("source_image_id") == "ocid1.image.oc1.iad.aaaa" for fields in seen)
+
+
+def test_a_limit_of_one_makes_the_calls_one_after_the_other_on_the_callers_thread():
+    threads: list[int] = []
+    order: list[int] = []
+
+    def call(n: int) -> None:
+        threads.append(threading.get_ident())
+        order.append(n)
+
+    fan_out([lambda n=n: call(n) for n in range(5)], 1)
+    assert order == [0, 1, 2, 3, 4]
+    assert set(threads) == {threading.get_ident()}

@@ -328,7 +328,7 @@ def _run_steps(
             _run_one(runtime, seen, planned, entry, report, now, first)
         return 0
 
-    left = fan_out([partial(run_group, g) for g in groups.values()])
+    left = fan_out([partial(run_group, g) for g in groups.values()], runtime.config.call_concurrency)
     report.unfinished = sum(left)
     if report.unfinished:
         logs.warning("reconcile budget spent", unfinished=report.unfinished)

@@ -255,7 +255,8 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
             return result
 
     # The targets' copies do not depend on each other: they are requested together.
-    results = dict(zip(needing, fan_out([partial(copy_one, t) for t in needing]), strict=True))
+    copies = fan_out([partial(copy_one, t) for t in needing], runtime.config.call_concurrency)
+    results = dict(zip(needing, copies, strict=True))
     if manifest.issued > record.manifest_issued and record.manifest is not None:
         # The tags or shapes changed since the others got theirs: they follow too.
         publish(

@@ -39,7 +39,10 @@ def remove_landed(runtime: Runtime, record: ReplicaRecord | None, source_id: str
     for name in (manifest_name, record.manifest_object if record else None):
         if name:
             names.add(name)
-    fan_out([partial(runtime.objects.delete, config.landing_bucket, name) for name in sorted(names)])
+    fan_out(
+        [partial(runtime.objects.delete, config.landing_bucket, name) for name in sorted(names)],
+        config.call_concurrency,
+    )
 
 
 def run(ctx: StepContext, subject: Replica) -> StepResult:
@@ -65,7 +68,13 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
             return StepResult("ignored", reason)
     if replica.lifecycle_state != "AVAILABLE":
         return failed(ctx, subject, record, manifest, name or "")
-    applied = apply_manifest(runtime.compute, replica, manifest, fresh=record is None or record.state != "done")
+    applied = apply_manifest(
+        runtime.compute,
+        replica,
+        manifest,
+        fresh=record is None or record.state != "done",
+        concurrency=runtime.config.call_concurrency,
+    )
     if record is not None and record.import_.par_id:
         runtime.objects.delete_par(config.landing_bucket, record.import_.par_id)
     remove_landed(runtime, record, subject.source_id, name)

@@ -9,7 +9,10 @@ found once can be replayed.
 
 Calls from a member in this process are known by the member's place in the batch; calls
 that come from another process (a function served by the fdk) are told apart by their
-request only, so identical requests from two processes may go in either order.
+request only, so identical requests from two processes may go in either order. Threads a
+member starts itself (a pool inside a function) are not members: their calls take turns as
+they arrive, in the operating system's order; a caller that needs a replay runs such work in
+turn.
 
 A member that stays away from the turnstile longer than `patience` seconds of wall time
 (blocked on something the fake cannot see) does not stall the batch: the others go on,

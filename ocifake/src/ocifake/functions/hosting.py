@@ -13,6 +13,7 @@ fails as a blocked connection does: the connect times out.
 from __future__ import annotations
 
 import json
+import threading
 from typing import TYPE_CHECKING, Protocol
 
 from .fdk_process import Invocation
@@ -61,6 +62,9 @@ class Function:
         self.warm_containers = 0  # containers that have served an event delivery (no cold start left)
         self.invocations: list[Invocation] = []
         self._platform: dict[str, str] | None = None
+        # Containers invoked at once ask for it together on their first invocation: made once, or
+        # each would hold a resource principal of its own (other files, another warm state).
+        self._platform_lock = threading.Lock()
 
     @property
     def capacity(self) -> int:
@@ -68,20 +72,21 @@ class Function:
 
     def platform_env(self) -> dict[str, str]:
         """What a container's environment holds: the Fn variables, the resource principal, the config."""
-        if self._platform is None:
-            env = dict(self.cloud.resource_principal_env(self.region, self.id, self.compartment_id))
-            env.update(
-                {
-                    "FN_FN_ID": self.id,
-                    "FN_APP_ID": self.app_id,
-                    "FN_FN_NAME": self.name,
-                    "FN_APP_NAME": self.app_name,
-                    "FN_MEMORY": "128",
-                    "FN_TYPE": "sync",
-                }
-            )
-            self._platform = env
+        with self._platform_lock:
+            if self._platform is None:
+                self._platform = self._make_platform_env()
         return {**self._platform, **self.config}
+
+    def _make_platform_env(self) -> dict[str, str]:
+        return {
+            **self.cloud.resource_principal_env(self.region, self.id, self.compartment_id),
+            "FN_FN_ID": self.id,
+            "FN_APP_ID": self.app_id,
+            "FN_FN_NAME": self.name,
+            "FN_APP_NAME": self.app_name,
+            "FN_MEMORY": "128",
+            "FN_TYPE": "sync",
+        }
 
     def invoke(
         self, body: bytes, *, container: int = 0, content_type: str = "application/json", timeout: float = 300.0
