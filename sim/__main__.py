@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, help="replay one seed (with --script: that script)")
     parser.add_argument("--script", type=Path, help="a script file, one action per line")
     parser.add_argument("--no-shrink", action="store_true", help="report failing runs as they are")
+    parser.add_argument(
+        "--minutes", type=float, help="stop starting runs after this long; the summary counts the runs that ended"
+    )
     args = parser.parse_args(argv)
 
     if args.seed is not None:
@@ -77,13 +80,18 @@ def main(argv: list[str] | None = None) -> int:
     # Forked workers start with the modules this process imported (the SDK takes seconds to load);
     # no thread runs here yet. Elsewhere, spawned ones.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    deadline = started + args.minutes * 60 if args.minutes else None
+    ran: list[int] = []
     with multiprocessing.get_context(method).Pool(max(args.jobs, 1)) as pool:
         for result in pool.imap_unordered(run_and_shrink, jobs):
             done += 1
             steps += result.steps
+            ran.append(result.seed)
             if not result.ok:
                 failed.append(result)
                 by_invariant.update(v.invariant for v in result.violations[:1])
+                # Printed as found: a long run stopped early still says what it found.
+                print(describe(result), flush=True)
             if interactive or done % 50 == 0 or done == len(jobs):
                 width = 30
                 filled = width * done // len(jobs)
@@ -94,13 +102,19 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
+            if deadline is not None and time.monotonic() > deadline:
+                pool.terminate()  # the runs under way end with the pool; they are not counted
+                break
     if interactive:
         print(file=sys.stderr)
-    for result in sorted(failed, key=lambda r: r.seed):
-        print(describe(result))
+    if done < len(jobs):
+        span = f"seeds {min(ran)}-{max(ran)}" if ran else "no seed"
+        if ran and len(ran) < max(ran) - min(ran) + 1:
+            span += ", some of them"
+        print(f"stopped after {args.minutes:g} minutes: {done} of {len(jobs)} runs ended ({span})")
     for invariant, n in sorted(by_invariant.items()):
         print(f"{invariant}: {n}")
-    print(f"{len(jobs)} runs, {steps} steps, {len(failed)} violations")
+    print(f"{done} runs, {steps} steps, {len(failed)} violations")
     return 1 if failed else 0
 
 
