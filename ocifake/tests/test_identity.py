@@ -262,3 +262,15 @@ def test_readme_lists_the_permission_of_every_operation():
     from ocifake.services import markdown
 
     assert markdown() in (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def test_the_tenancy_its_regions_and_availability_domains_are_readable(cloud, sdk):
+    identity = oci.identity.IdentityClient(cloud.config(SOURCE))
+    tenancy = identity.get_tenancy(cloud.tenancy_id).data
+    subscriptions = identity.list_region_subscriptions(cloud.tenancy_id).data
+    assert [s.region_name for s in subscriptions] == list(cloud.regions)
+    assert [s.is_home_region for s in subscriptions].count(True) == 1
+    assert tenancy.home_region_key == next(s.region_key for s in subscriptions if s.is_home_region)
+    assert {r.name for r in identity.list_regions().data} == set(cloud.regions)
+    domains = identity.list_availability_domains(cloud.tenancy_id).data
+    assert len(domains) == 1 and domains[0].name.endswith(f"{SOURCE.upper()}-AD-1")

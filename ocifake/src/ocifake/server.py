@@ -7,8 +7,15 @@ or a hosts entry) or, where a name cannot be pointed, as `<service>.<region>.loc
 `--tls` the server speaks HTTPS with a certificate it makes for those names, written as a CA
 bundle for the client (`--cacert`, `--cert-bundle`, `REQUESTS_CA_BUNDLE`).
 
-The simulated clock follows real time at `--speed` (60: a 20-minute export takes 20 seconds);
-`POST /_ocifake/advance?seconds=N` moves it on at once, for scripts that want no waiting.
+The same port is also an HTTP proxy: a client that reads `HTTPS_PROXY` (the oci CLI, the
+SDKs, Terraform's provider) and trusts the CA bundle reaches the fake under OCI's own host
+names, with no hosts file and no endpoint option. A connection that opens with a TLS handshake
+is served over TLS; one that opens in plain text is served as is, and a `CONNECT` in it is
+answered by the fake itself, which then speaks TLS inside the tunnel with its certificate.
+
+The simulated clock follows real time (`--speed 1`, the default; 60: a 20-minute export takes
+20 seconds); `POST /_ocifake/advance?seconds=N` moves it on at once, for scripts that want no
+waiting.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import ipaddress
 import json
 import os
 import re
+import socket
 import ssl
 import sys
 import threading
@@ -54,7 +62,10 @@ def certificate(regions: list[str], directory: str) -> tuple[str, str]:
     for region in regions:
         # A wildcard covers one label: objectstorage.<region>.oraclecloud.com, iaas.<region>…
         names += [x509.DNSName(f"*.{region}.oraclecloud.com"), x509.DNSName(f"*.{region}.localhost")]
-        names += [x509.DNSName(f"*.vaults.{region}.oci.oraclecloud.com")]
+        # Identity, Vault's secrets and others live under <service>.<region>.oci.oraclecloud.com;
+        # KMS's per-vault endpoints under <vault>-management.kms.<region>.oraclecloud.com.
+        for suffix in (f"{region}.oci", f"vaults.{region}.oci", f"kms.{region}"):
+            names.append(x509.DNSName(f"*.{suffix}.oraclecloud.com"))
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ocifake")])
     now = dt.datetime.now(dt.UTC)
     cert = (
@@ -82,6 +93,27 @@ def certificate(regions: list[str], directory: str) -> tuple[str, str]:
     return cert_file, key_file
 
 
+class _Listener(ThreadingHTTPServer):
+    """One port for HTTPS and for plain HTTP (a proxy's CONNECT): the first byte tells them apart."""
+
+    TLS_HANDSHAKE = 0x16  # a TLS record of type handshake: what every ClientHello starts with
+
+    def __init__(self, address, handler, tls_context: ssl.SSLContext | None):
+        self.tls_context = tls_context
+        super().__init__(address, handler)
+
+    def finish_request(self, request, client_address) -> None:
+        # On the connection's own thread: a slow handshake holds up no other client.
+        if self.tls_context is not None:
+            first = request.recv(1, socket.MSG_PEEK)
+            if first and first[0] == self.TLS_HANDSHAKE:
+                try:
+                    request = self.tls_context.wrap_socket(request, server_side=True)
+                except (ssl.SSLError, OSError):
+                    return  # the client gave up on the handshake (an untrusted certificate, say)
+        super().finish_request(request, client_address)
+
+
 class Server:
     """The fake cloud behind a real HTTP(S) listener; answers as the in-process fake does."""
 
@@ -93,14 +125,35 @@ class Server:
             protocol_version = "HTTP/1.1"
 
             def _answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-                self.send_response(status)
-                for key, value in (headers or {}).items():
-                    if key.lower() != "content-length":
+                # The service's own headers, each once: a HEAD keeps the length of what a GET would
+                # send, and the fake's Date (its clock) is the only one.
+                given = {key.lower(): (key, value) for key, value in (headers or {}).items()}
+                self.send_response_only(status)
+                if "date" not in given:
+                    self.send_header("date", self.date_time_string())
+                for key, value in given.values():
+                    if not (key.lower() == "content-length" and self.command != "HEAD"):
                         self.send_header(key, value)
-                self.send_header("content-length", str(len(body)))
+                if self.command != "HEAD" or "content-length" not in given:
+                    self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(body)
+
+            def do_CONNECT(self) -> None:
+                # A client behind HTTPS_PROXY asks for a tunnel to an OCI host; the fake is that host.
+                if server.tls_context is None:
+                    payload = b'{"code": "NotImplemented", "message": "start ocifake serve with --tls to be a proxy"}'
+                    self._answer(501, payload, {"content-type": "application/json"})
+                    return
+                self.send_response_only(200, "Connection established")
+                self.end_headers()
+                self.wfile.flush()
+                tunnel = server.tls_context.wrap_socket(self.connection, server_side=True)
+                self.connection = tunnel
+                self.rfile = tunnel.makefile("rb")
+                self.wfile = tunnel.makefile("wb")  # flushed after each answer, as the handler does
+                self.close_connection = False
 
             def _handle(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
@@ -127,14 +180,14 @@ class Server:
             def log_message(self, *args) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self._server.daemon_threads = True
+        self.tls_context: ssl.SSLContext | None = None
         self.scheme = "http"
         if tls is not None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(*tls)
-            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls_context.load_cert_chain(*tls)
             self.scheme = "https"
+        self._server = _Listener(("127.0.0.1", port), _Handler, self.tls_context)
+        self._server.daemon_threads = True
 
     @property
     def port(self) -> int:
@@ -199,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=0, help="Port on 127.0.0.1 (0: any free one).")
     serve.add_argument("--tls", action="store_true", help="Speak HTTPS with a certificate made for the regions.")
     serve.add_argument("--dir", default=None, help="Where to write the oci config, its key and the CA bundle.")
-    serve.add_argument("--speed", type=float, default=60.0, help="Simulated seconds per real second (0: frozen).")
+    serve.add_argument(
+        "--speed", type=float, default=1.0, help="Simulated seconds per real second (default 1; 0: frozen)."
+    )
     serve.add_argument("--no-iam", action="store_true", help="Answer every signed request, without policies.")
     args = parser.parse_args(argv)
     regions = [r.strip() for r in args.regions.split(",") if r.strip()]

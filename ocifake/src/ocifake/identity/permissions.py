@@ -55,6 +55,12 @@ GENERAL_VARIABLES = frozenset(
 )
 # The identity service's own operations (this package serves it too).
 IDENTITY: dict[str, Need] = {
+    # Reads of the tenancy itself (what `oci iam tenancy get`, `region-subscription list` and the
+    # like ask): not checked against Oracle's page, so the stricter reading.
+    "GetTenancy": Need("tenancies", "inspect", "TENANCY_INSPECT", confirmed=False),
+    "ListRegionSubscriptions": Need("tenancies", "inspect", "TENANCY_INSPECT", confirmed=False),
+    "ListRegions": Need("tenancies", "inspect", "TENANCY_INSPECT", confirmed=False),
+    "ListAvailabilityDomains": Need("compartments", "inspect", "COMPARTMENT_INSPECT", confirmed=False),
     "ListCompartments": Need("compartments", "inspect", "COMPARTMENT_INSPECT"),
     "ListPolicies": Need("policies", "inspect", "POLICY_READ"),
     "GetPolicy": Need("policies", "inspect", "POLICY_READ"),

@@ -2,6 +2,7 @@
 
 from ..core import errors
 from ..core.http import Request, Response, json_response, page, route
+from ..core.identity import region_key
 from .models import IdentityBackend, Target
 
 BASE = "/20160918"
@@ -88,7 +89,65 @@ def list_compartments(req: Request) -> Response:
     return json_response(chunk, opc_next_page=nxt)
 
 
+def _home_region(req: Request) -> str:
+    return next(iter(req.cloud_region.cloud.regions))  # every tenancy of the fake is homed in its first region
+
+
+def get_tenancy(req: Request) -> Response:
+    cloud = req.cloud_region.cloud
+    tenancy = req.params["tenancyId"]
+    if tenancy not in cloud.namespaces.values():
+        raise errors.NotAuthorizedOrNotFound()
+    name = cloud.compartment_name(tenancy)
+    return json_response(
+        {
+            "id": tenancy,
+            "name": name,
+            "description": name,
+            "homeRegionKey": region_key(_home_region(req)).upper(),
+            "upiIdcsCompatibilityLayerEndpoint": None,
+            "freeformTags": {},
+            "definedTags": {},
+        }
+    )
+
+
+def list_region_subscriptions(req: Request) -> Response:
+    """Every region of the fake: each tenancy is subscribed to all of them."""
+    cloud = req.cloud_region.cloud
+    if req.params["tenancyId"] not in cloud.namespaces.values():
+        raise errors.NotAuthorizedOrNotFound()
+    home = _home_region(req)
+    rows = [
+        {"regionKey": region_key(r).upper(), "regionName": r, "status": "READY", "isHomeRegion": r == home}
+        for r in cloud.regions
+    ]
+    return json_response(rows)
+
+
+def list_regions(req: Request) -> Response:
+    return json_response([{"key": region_key(r).upper(), "name": r} for r in req.cloud_region.cloud.regions])
+
+
+def list_availability_domains(req: Request) -> Response:
+    """One availability domain per region (as in most OCI regions), named as OCI names them."""
+    cloud = req.cloud_region.cloud
+    compartment = _compartment_query(req)
+    if not cloud.compartment_exists(compartment):
+        raise errors.NotAuthorizedOrNotFound()
+    region = req.cloud_region.name
+    name = f"{cloud.namespace_of(cloud.tenancy_of(compartment))[:4]}:{region.upper()}-AD-1"
+    ad = {"name": name, "id": f"ocid1.availabilitydomain.oc1..{region}-ad-1", "compartmentId": compartment}
+    return json_response([ad])
+
+
 ROUTES = [
+    route("GET", BASE + "/tenancies/{tenancyId}", "GetTenancy", get_tenancy),
+    route(
+        "GET", BASE + "/tenancies/{tenancyId}/regionSubscriptions", "ListRegionSubscriptions", list_region_subscriptions
+    ),
+    route("GET", BASE + "/regions", "ListRegions", list_regions),
+    route("GET", BASE + "/availabilityDomains", "ListAvailabilityDomains", list_availability_domains),
     route("POST", BASE + "/policies", "CreatePolicy", create_policy),
     route("GET", BASE + "/policies", "ListPolicies", list_policies),
     route("GET", BASE + "/policies/{policyId}", "GetPolicy", get_policy),
@@ -105,7 +164,7 @@ ROUTES = [
 def targets(req: Request, operation: str) -> list[Target]:
     """IAM's own resources live in the tenancy (or the compartment a request names)."""
     cloud = req.cloud_region.cloud
-    compartment = req.query.get("compartmentId") or cloud.tenancy_id
+    compartment = req.query.get("compartmentId") or req.params.get("tenancyId") or cloud.tenancy_id
     if operation in ("CreatePolicy", "CreateDynamicGroup"):
         body = req.json()
         compartment = body.get("compartmentId") or cloud.tenancy_id if isinstance(body, dict) else compartment

@@ -6,7 +6,8 @@ requests (object or prefix scope, access type, expiry checked on the simulated c
 their data-plane use, and asynchronous cross-region CopyObject with its work request
 (destination preconditions checked at request time or only when the copy runs, as
 `Options.copy_preconditions_at_request` says).
-Not modelled: multipart uploads, versioning, lifecycle execution, retention rules, tiers.
+Multipart uploads are in `multipart.py`. Not modelled: versioning, lifecycle execution,
+retention rules, tiers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..core import errors
 from ..core.clock import iso, parse_time
 from ..identity.models import Caller, Target
+from . import multipart
 
 if TYPE_CHECKING:
     from ..cloud import FakeCloud
@@ -128,6 +130,7 @@ class Bucket:
     freeform_tags: dict = field(default_factory=dict)
     objects: dict[str, StoredObject] = field(default_factory=dict)
     pars: dict[str, PreauthenticatedRequest] = field(default_factory=dict)
+    uploads: dict[str, multipart.MultipartUpload] = field(default_factory=dict)  # by upload id, in progress
     version: int = 1
     lifecycle_rules: list[dict] = field(default_factory=list)  # PutObjectLifecyclePolicy's `items`
 
@@ -305,9 +308,10 @@ class ObjectStorageBackend:
 
     def delete_bucket(self, namespace: str, name: str) -> None:
         bucket = self.bucket(namespace, name)
-        if bucket.objects:
+        if bucket.objects or bucket.uploads:
+            what = "all objects" if bucket.objects else "or abort every multipart upload"
             raise errors.OciError(
-                f"Bucket named '{name}' is not empty. Delete all objects first.", status=409, code="BucketNotEmpty"
+                f"Bucket named '{name}' is not empty. Delete {what} first.", status=409, code="BucketNotEmpty"
             )
         del self.buckets_of(namespace)[name]
 
@@ -366,6 +370,40 @@ class ObjectStorageBackend:
         if emit_event:
             self._object_event("updateobject" if existing else "createobject", bucket, obj)
         return obj
+
+    # ----- multipart uploads --------------------------------------------------------------
+    def create_upload(
+        self, namespace: str, bucket_name: str, details: dict, headers: dict[str, str]
+    ) -> multipart.MultipartUpload:
+        bucket = self.bucket(namespace, bucket_name)
+        wanted = multipart.creation_headers(details, headers)
+        name = details["object"]
+        if len(name.encode()) > 1024:
+            raise errors.InvalidParameter("Object names must be 1 to 1024 bytes.")
+        if wanted.get("if-none-match") == "*" and name in bucket.objects:
+            raise errors.IfNoneMatchFailed(f"The object '{name}' already exists.")
+        upload = multipart.new_upload(namespace, bucket_name, name, self.cloud.clock.now(), wanted)
+        bucket.uploads[upload.id] = upload
+        return upload
+
+    def upload(self, namespace: str, bucket_name: str, name: str, upload_id: str) -> multipart.MultipartUpload:
+        upload = self.bucket(namespace, bucket_name).uploads.get(upload_id)
+        if upload is None or upload.object != name:
+            raise errors.OciError(
+                f"No multipart upload {upload_id} for the object '{name}'", status=404, code="NoSuchUpload"
+            )
+        return upload
+
+    def commit_upload(self, namespace: str, bucket_name: str, name: str, upload_id: str, details: dict) -> StoredObject:
+        upload = self.upload(namespace, bucket_name, name, upload_id)
+        data, checksum = multipart.committed(upload, details)
+        obj = self.put_object(namespace, bucket_name, name, data, upload.headers, multipart_md5=checksum)
+        del self.bucket(namespace, bucket_name).uploads[upload_id]
+        return obj
+
+    def abort_upload(self, namespace: str, bucket_name: str, name: str, upload_id: str) -> None:
+        self.upload(namespace, bucket_name, name, upload_id)
+        del self.bucket(namespace, bucket_name).uploads[upload_id]
 
     def get_object(
         self, namespace: str, bucket_name: str, name: str, headers: dict[str, str] | None = None

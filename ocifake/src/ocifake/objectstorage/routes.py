@@ -5,6 +5,7 @@ from ..core.clock import iso
 from ..core.http import Request, Response, json_response, page, route
 from ..identity.models import Target
 from ..identity.permissions import Need
+from . import multipart
 from .models import ObjectStorageBackend
 
 
@@ -66,7 +67,35 @@ def put_object(req: Request) -> Response:
 
 def get_object(req: Request) -> Response:
     obj = _os(req).get_object(_ns(req), req.params["bucketName"], req.params["objectName"], req.headers)
-    return Response(200, obj.data, {**obj.headers(), "content-length": str(len(obj.data))})
+    wanted = req.headers.get("range")
+    if wanted is None:
+        return Response(200, obj.data, {**obj.headers(), "content-length": str(len(obj.data))})
+    # A ranged read (the SDK's and the CLI's downloads in parts): 206 with the bytes asked for.
+    first, last = byte_range(wanted, len(obj.data))
+    chunk = obj.data[first : last + 1]
+    headers = {**obj.headers(), "content-length": str(len(chunk))}
+    headers["content-range"] = f"bytes {first}-{last}/{len(obj.data)}"
+    return Response(206, chunk, headers)
+
+
+def byte_range(header: str, size: int) -> tuple[int, int]:
+    """The first and last byte of `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` in an object of `size`."""
+    unit, _, spec = header.partition("=")
+    start, dash, end = spec.strip().partition("-")
+    try:
+        if unit.strip().lower() != "bytes" or not dash or "," in spec:
+            raise ValueError
+        if start == "":
+            first, last = max(0, size - int(end)), size - 1
+        else:
+            first, last = int(start), min(int(end), size - 1) if end else size - 1
+    except ValueError:
+        raise errors.InvalidParameter(f"The Range header '{header}' is not one range of bytes.") from None
+    if first > last or first >= size:
+        raise errors.OciError(
+            f"The range '{header}' is not satisfiable for an object of {size} bytes.", status=416, code="InvalidRange"
+        )
+    return first, last
 
 
 def head_object(req: Request) -> Response:
@@ -126,6 +155,17 @@ def get_work_request(req: Request) -> Response:
     return json_response(wr.to_json(req.cloud_region.cloud.clock))
 
 
+def list_work_requests(req: Request) -> Response:
+    """A compartment's copies, oldest first (`oci os work-request list`)."""
+    compartment = req.query.get("compartmentId")
+    if not compartment:
+        raise errors.MissingParameter("compartmentId is required.")
+    found = [w for w in _os(req).work_requests.values() if w.compartment_id == compartment]
+    chunk, nxt = page(sorted(found, key=lambda w: (w.time_accepted, w.id)), req)
+    clock = req.cloud_region.cloud.clock
+    return json_response([w.to_json(clock) for w in chunk], opc_next_page=nxt)
+
+
 def list_work_request_errors(req: Request) -> Response:
     wr = _os(req).get_work_request(req.params["workRequestId"])
     items = (
@@ -161,12 +201,57 @@ def par_put_object(req: Request) -> Response:
     return Response(200, b"", {"etag": obj.etag, "opc-content-md5": obj.md5})
 
 
+def create_multipart_upload(req: Request) -> Response:
+    upload = _os(req).create_upload(_ns(req), req.params["bucketName"], req.json(), req.headers)
+    location = f"/n/{upload.namespace}/b/{upload.bucket}/u/{upload.object}?uploadId={upload.id}"
+    return json_response(upload.to_json(), location=location)
+
+
+def _upload_id(req: Request) -> str:
+    upload_id = req.query.get("uploadId")
+    if not upload_id:
+        raise errors.MissingParameter("uploadId is required.")
+    return upload_id
+
+
+def upload_part(req: Request) -> Response:
+    upload = _os(req).upload(_ns(req), req.params["bucketName"], req.params["objectName"], _upload_id(req))
+    part = multipart.put_part(upload, req.query.get("uploadPartNum"), req.body, req.headers)
+    return Response(200, b"", {"etag": part.etag, "opc-content-md5": part.to_json()["md5"]})
+
+
+def commit_multipart_upload(req: Request) -> Response:
+    obj = _os(req).commit_upload(
+        _ns(req), req.params["bucketName"], req.params["objectName"], _upload_id(req), req.json()
+    )
+    headers = {"etag": obj.etag, "last-modified": obj.headers()["last-modified"]}
+    return Response(200, b"", {**headers, "opc-multipart-md5": obj.multipart_md5 or ""})
+
+
+def abort_multipart_upload(req: Request) -> Response:
+    _os(req).abort_upload(_ns(req), req.params["bucketName"], req.params["objectName"], _upload_id(req))
+    return Response(204)
+
+
+def list_multipart_uploads(req: Request) -> Response:
+    uploads = sorted(_os(req).bucket(_ns(req), req.params["bucketName"]).uploads.values(), key=lambda u: u.object)
+    chunk, nxt = page(uploads, req, default_limit=1000)
+    return json_response([u.to_json() for u in chunk], opc_next_page=nxt)
+
+
+def list_multipart_upload_parts(req: Request) -> Response:
+    upload = _os(req).upload(_ns(req), req.params["bucketName"], req.params["objectName"], _upload_id(req))
+    chunk, nxt = page([upload.parts[n] for n in sorted(upload.parts)], req, default_limit=1000)
+    return json_response([p.to_json() for p in chunk], opc_next_page=nxt)
+
+
 def put_lifecycle_policy(req: Request) -> Response:
     items = _os(req).put_lifecycle_policy(_ns(req), req.params["bucketName"], req.json())
     return json_response({"items": items, "timeCreated": iso(req.cloud_region.cloud.clock.now())})
 
 
 OBJ = "/n/{namespaceName}/b/{bucketName}/o/{objectName}"
+UPLOAD = "/n/{namespaceName}/b/{bucketName}/u/{objectName}"
 ROUTES = [
     route("GET", "/n", "GetNamespace", get_namespace),
     route("POST", "/n/{namespaceName}/b", "CreateBucket", create_bucket),
@@ -184,7 +269,14 @@ ROUTES = [
     route("GET", "/n/{namespaceName}/b/{bucketName}/p/{parId}", "GetPreauthenticatedRequest", get_par),
     route("DELETE", "/n/{namespaceName}/b/{bucketName}/p/{parId}", "DeletePreauthenticatedRequest", delete_par),
     route("POST", "/n/{namespaceName}/b/{bucketName}/actions/copyObject", "CopyObject", copy_object),
+    route("POST", "/n/{namespaceName}/b/{bucketName}/u", "CreateMultipartUpload", create_multipart_upload),
+    route("GET", "/n/{namespaceName}/b/{bucketName}/u", "ListMultipartUploads", list_multipart_uploads),
+    route("PUT", UPLOAD, "UploadPart", upload_part),
+    route("POST", UPLOAD, "CommitMultipartUpload", commit_multipart_upload),
+    route("DELETE", UPLOAD, "AbortMultipartUpload", abort_multipart_upload),
+    route("GET", UPLOAD, "ListMultipartUploadParts", list_multipart_upload_parts),
     route("PUT", "/n/{namespaceName}/b/{bucketName}/l", "PutObjectLifecyclePolicy", put_lifecycle_policy),
+    route("GET", "/workRequests", "ListWorkRequests", list_work_requests),
     route("GET", "/workRequests/{workRequestId}", "GetWorkRequest", get_work_request),
     route("GET", "/workRequests/{workRequestId}/errors", "ListWorkRequestErrors", list_work_request_errors),
 ]
@@ -204,7 +296,7 @@ def targets(req: Request, operation: str) -> list[Target] | None:
     if operation == "GetNamespace":
         own = req.principal.tenancy_id if req.principal is not None else None
         return [Target(req.query.get("compartmentId") or own or cloud.tenancy_id)]
-    if operation == "ListBuckets":
+    if operation in ("ListBuckets", "ListWorkRequests"):
         compartment = req.query.get("compartmentId")
         return [Target(compartment)] if compartment else None
     if operation == "CreateBucket":
