@@ -3,7 +3,7 @@
 The host names the service and the region; the route, the operation; the signature, the
 principal; IAM (each tenancy's Allow statements, or an Endorse and an Admit across tenancies)
 decides; injected faults, the function network's reach and retry tokens apply; every call is
-recorded (`ApiCall`). `FakeCloud.dispatch` hands each request here.
+recorded (`ApiCall`). `Platform.dispatch` hands each request here.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .identity.models import Caller, Target
 from .services import BY_HOST
 
 if TYPE_CHECKING:
-    from .cloud import FakeCloud
+    from .core.platform import Platform
 
 # `<service>.<region>.oraclecloud.com`; a service's name may have dots (`secrets.vaults`).
 HOST = re.compile(r"^(?P<service>[a-z][a-z.-]*?)\.(?P<region>[a-z]+(?:-[a-z]+)+-\d+)\.(?:oci\.)?oraclecloud\.com$")
@@ -67,7 +67,7 @@ class _StoredReply:
 class Front:
     """Routing, authentication, IAM, faults and retry tokens for one cloud's requests."""
 
-    def __init__(self, cloud: FakeCloud):
+    def __init__(self, cloud: Platform):
         self.cloud = cloud
         self._retry_replies: dict[tuple, _StoredReply] = {}
 

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 from ..core import errors
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 
 class {cls}Backend:
-    def __init__(self, cloud: FakeCloud, region: str):
+    def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.items: dict[str, dict] = {{}}

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 from ..core import errors
 from ..core.auth import Principal
 from ..core.clock import iso
+from ..objectstorage.models import ObjectStorageBackend
 from . import image_archive
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 LAUNCH_MODES = ("NATIVE", "EMULATED", "PARAVIRTUALIZED", "ACCELERATEDPV", "CUSTOM")
 EXPORT_FORMATS = ("QCOW2", "VMDK", "OCI", "VHD", "VDI")
@@ -118,7 +119,7 @@ class WorkRequest:
 
 
 class ComputeBackend:
-    def __init__(self, cloud: FakeCloud, region: str):
+    def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.images: dict[str, Image] = {}
@@ -283,7 +284,7 @@ class ComputeBackend:
         failure = self.cloud.faults.take_work_request_failure(self.region, "ExportImage")
         if failure is None and not self.cloud.faults.take_export_without_object(image.id):
             try:
-                self.cloud.objectstorage(destination["region"]).write_via_location(
+                self.cloud.require_region(destination["region"]).backend(ObjectStorageBackend).write_via_location(
                     destination, image_archive.build(self._archive_metadata(image, fmt)), image.size_gb
                 )
             except errors.OciError as exc:
@@ -321,7 +322,7 @@ class ComputeBackend:
         if launch_mode is not None and launch_mode not in LAUNCH_MODES:
             raise errors.InvalidParameter(f"launchMode must be one of {', '.join(LAUNCH_MODES)}.")
         location = self._resolve_location(source, principal, access="read", field_prefix="source")
-        data = self.cloud.objectstorage(location["region"]).read_via_location(location)
+        data = self.cloud.require_region(location["region"]).backend(ObjectStorageBackend).read_via_location(location)
         meta = image_archive.read_metadata(data)
         source_type = source.get("sourceImageType")
         if meta is None and source_type not in ("QCOW2", "VMDK"):
@@ -373,7 +374,7 @@ class ComputeBackend:
             # The import reads through its source for the whole transfer: a pre-authenticated
             # request deleted or expired before the end fails it.
             try:
-                self.cloud.objectstorage(location["region"]).read_via_location(location)
+                self.cloud.require_region(location["region"]).backend(ObjectStorageBackend).read_via_location(location)
             except errors.OciError as exc:
                 failure = exc.message
         if image.lifecycle_state == "IMPORTING":
@@ -415,7 +416,7 @@ class ComputeBackend:
                 raise errors.InvalidParameter(
                     "Invalid objectName: Specified object or bucket or namespace to import image from does not exist"
                 )
-            self.cloud.objectstorage(location["region"]).check_location(location, access)
+            self.cloud.require_region(location["region"]).backend(ObjectStorageBackend).check_location(location, access)
             return location
         raise errors.InvalidParameter(f"{field_prefix}Type must be objectStorageTuple or objectStorageUri.")
 

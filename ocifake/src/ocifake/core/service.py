@@ -15,7 +15,7 @@ from . import errors
 from .http import Request, Route
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
     from ..identity.models import Target
     from ..identity.permissions import Need
 
@@ -34,7 +34,7 @@ class Service:
     iam_name: str = ""  # the service name in ocifake.identity.permissions (default: name)
     anonymous_routes: list[Route] = field(default_factory=list)  # served without a signature
     retry_token_operations: frozenset[str] = frozenset()  # requests honouring opc-retry-token
-    backend: Callable[[FakeCloud, str], Any] | None = None  # its per-region state (RegionState.backend)
+    backend: Callable[[Platform, str], Any] | None = None  # its per-region state (RegionState.backend)
     # What each operation needs in IAM (its package's permissions.py), and the variables its
     # policies' conditions may read besides the general ones.
     permissions: Mapping[str, Need] = field(default_factory=dict)

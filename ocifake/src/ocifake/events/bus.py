@@ -20,7 +20,7 @@ from ..identity.models import Caller, Target
 from . import conditions
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 Subscriber = Callable[[dict], Any]
 
@@ -69,7 +69,7 @@ class _Policy:
 
 @dataclass
 class EventBus:
-    cloud: FakeCloud
+    cloud: Platform
     rules: list[Rule] = field(default_factory=list)
     emitted: list[dict] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
@@ -232,7 +232,7 @@ class EventBus:
 
 
 class _PendingDelivery:
-    """A delivery on the clock; the cloud runs those due together in parallel (see FakeCloud._run)."""
+    """A delivery on the clock; the cloud runs those due together in parallel (see Platform._run)."""
 
     parallel = True
 

@@ -9,7 +9,6 @@ socket, exactly as the Fn agent delivers them.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import shutil
 import socket
@@ -17,11 +16,11 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ..core.clock import iso
+from .hosting import Invocation
 
 if TYPE_CHECKING:
     from .hosting import Function
@@ -41,18 +40,6 @@ class UnixConnection(http.client.HTTPConnection):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(self.timeout)
         self.sock.connect(self._path)
-
-
-@dataclass
-class Invocation:
-    status: int
-    body: bytes
-    seconds: float = 0.0  # wall time of the call, as the Fn agent would see it
-    event_type: str | None = None
-    instance: int = 0
-
-    def json(self):
-        return json.loads(self.body)
 
 
 class FdkProcess:

@@ -14,14 +14,25 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from .fdk_process import Invocation
-
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 EGRESS = ("service_gateway", "nat")
+
+
+@dataclass
+class Invocation:
+    status: int
+    body: bytes
+    seconds: float = 0.0  # wall time of the call, as the Fn agent would see it
+    event_type: str | None = None
+    instance: int = 0
+
+    def json(self):
+        return json.loads(self.body)
 
 
 class Container(Protocol):
@@ -37,7 +48,7 @@ class Container(Protocol):
 class Function:
     def __init__(
         self,
-        cloud: FakeCloud,
+        cloud: Platform,
         region: str,
         name: str,
         config: dict[str, str],

@@ -20,7 +20,7 @@ from fdk import constants, context, errors, response
 
 from ..core.clock import iso
 from ..core.faults import ContainerDied
-from .fdk_process import Invocation
+from .hosting import Invocation
 
 if TYPE_CHECKING:
     from .hosting import Function

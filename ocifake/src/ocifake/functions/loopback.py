@@ -26,7 +26,7 @@ from oci._vendor.requests.exceptions import ConnectionError as SdkConnectionErro
 from oci._vendor.requests.exceptions import ConnectTimeout, ReadTimeout
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 URL_HEADER = "x-ocifake-url"
 FAULT_HEADER = "x-ocifake-transport-error"
@@ -53,7 +53,7 @@ class ClockFile:
 
 
 class LoopbackServer:
-    def __init__(self, cloud: FakeCloud):
+    def __init__(self, cloud: Platform):
         cloud_ref, server = cloud, self
         self.clock_round_trips = 0  # times a process asked the time over HTTP instead of reading the file
 

@@ -19,43 +19,52 @@ compartment, and its condition holds with the variables the service supports.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..core import errors
 from . import language, permissions
 from .language import Condition, Definition, Statement
+from .permissions import Caller, Target
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from collections.abc import Mapping
+    from datetime import datetime as _datetime
+
+    from ..core.identity import Compartments, Ids
+
+
+class _Clock(Protocol):
+    def now(self) -> _datetime: ...
+
+
+class IdentityHost(Protocol):
+    """What IAM asks of the cloud it decides for (FakeCloud is one): the tenancy's compartments,
+    identifiers and clock, and each operation's need. Typed here, not as the cloud, so that
+    nothing IAM imports leads back to the services that consult it."""
+
+    tenancy_id: str
+    user_id: str
+    ids: Ids
+    compartments: Compartments
+
+    @property
+    def clock(self) -> _Clock: ...
+
+    @property
+    def operations(self) -> Mapping[tuple[str, str], permissions.Need]: ...
+
+    def variables(self, service: str) -> frozenset[str]: ...
+
+    def compartment_exists(self, compartment_id: str) -> bool: ...
+
+    def compartment_name(self, compartment_id: str) -> str: ...
+
+    def compartment_covers(self, ancestor: str, compartment_id: str) -> bool: ...
+
 
 ADMINISTRATORS = "Administrators"
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who a request is made by, as IAM sees it."""
-
-    type: str  # "user", "fnfunc", "service", "resourceschedule"
-    id: str
-    groups: frozenset[str] = frozenset()  # group names, for users
-    compartment_id: str | None = None  # for resources
-    service_name: str | None = None  # for services
-    tenancy_id: str | None = None  # whose principal it is (None: the home tenancy)
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a request acts on: its compartment and the service's variables.
-
-    `need` names a further permission the request needs besides its operation's own (using a
-    tag namespace to set defined tags, say).
-    """
-
-    compartment_id: str
-    variables: dict[str, str] = field(default_factory=dict)
-    need: permissions.Need | None = None
 
 
 @dataclass
@@ -105,7 +114,7 @@ class Policy:
 class IdentityBackend:
     """One tenancy's IAM: its groups, dynamic groups and policies."""
 
-    def __init__(self, cloud: FakeCloud, tenancy_id: str | None = None):
+    def __init__(self, cloud: IdentityHost, tenancy_id: str | None = None):
         self.cloud = cloud
         self.tenancy_id = tenancy_id or cloud.tenancy_id
         home = self.tenancy_id == cloud.tenancy_id

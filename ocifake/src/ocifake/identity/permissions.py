@@ -1,4 +1,5 @@
 """What an API operation needs (`Need`: a resource type, the least verb over it, the permission),
+who asks (`Caller`) and what for (`Target`),
 the resource families and the variables every service supports. Each service package declares
 its own operations' needs in its `permissions.py`; `ocifake.services` gathers them (`OPERATIONS`).
 
@@ -14,7 +15,7 @@ refused one), every other service with 404 `NotAuthorizedOrNotFound`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import language
 
@@ -29,6 +30,31 @@ class Need:
     @property
     def level(self) -> int:
         return language.VERBS.index(self.verb)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a request is made by, as IAM sees it."""
+
+    type: str  # "user", "fnfunc", "service", "resourceschedule"
+    id: str
+    groups: frozenset[str] = frozenset()  # group names, for users
+    compartment_id: str | None = None  # for resources
+    service_name: str | None = None  # for services
+    tenancy_id: str | None = None  # whose principal it is (None: the home tenancy)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request acts on: its compartment and the service's variables.
+
+    `need` names a further permission the request needs besides its operation's own (using a
+    tag namespace to set defined tags, say).
+    """
+
+    compartment_id: str
+    variables: dict[str, str] = field(default_factory=dict)
+    need: Need | None = None
 
 
 FAMILIES = {

@@ -20,7 +20,7 @@ from ..core import errors
 from . import mql
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 MAX_STREAMS_PER_CALL = 50
 MAX_DIMENSIONS = 20
@@ -64,7 +64,7 @@ class Alarm:
 
 
 class MonitoringBackend:
-    def __init__(self, cloud: FakeCloud, region: str):
+    def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.points: list[MetricPoint] = []

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..core import errors
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 MAX_BODY = 64 * 1024
 
@@ -35,7 +35,7 @@ class Topic:
 
 
 class NotificationsBackend:
-    def __init__(self, cloud: FakeCloud, region: str):
+    def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.topics: dict[str, Topic] = {}

@@ -26,7 +26,7 @@ from ..identity.models import Caller, Target
 from . import multipart
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 ACCESS_TYPES = ("ObjectRead", "ObjectWrite", "ObjectReadWrite", "AnyObjectWrite", "AnyObjectRead", "AnyObjectReadWrite")
 _BUCKET_NAME = re.compile(r"^[A-Za-z0-9._-]{1,256}$")
@@ -229,11 +229,11 @@ def user_metadata(headers: dict[str, str]) -> dict[str, str]:
 
 
 class ObjectStorageBackend:
-    def __init__(self, cloud: FakeCloud, region: str):
+    def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.buckets: dict[str, Bucket] = {}  # the home tenancy's namespace
-        self._other_namespaces: dict[str, dict[str, Bucket]] = {}  # another tenancy's (FakeCloud.add_tenancy)
+        self._other_namespaces: dict[str, dict[str, Bucket]] = {}  # another tenancy's (Platform.add_tenancy)
         self.work_requests: dict[str, CopyWorkRequest] = {}
         self._etags = 0
 
@@ -566,7 +566,7 @@ class ObjectStorageBackend:
         if not self.cloud.knows_region(dest_region):
             raise errors.InvalidParameter(f"Unknown destinationRegion '{dest_region}'.")
         if self.cloud.options.copy_preconditions_at_request:
-            dest = self.cloud.objectstorage(dest_region)
+            dest = self.cloud.require_region(dest_region).backend(ObjectStorageBackend)
             dest_bucket = dest.bucket(details["destinationNamespace"], details["destinationBucket"])
             if (
                 details.get("destinationObjectIfNoneMatchETag") == "*"
@@ -606,7 +606,7 @@ class ObjectStorageBackend:
             )
             wr.error_code = "NotAuthorizedOrNotFound"
         if failure is None:
-            dest = self.cloud.objectstorage(details["destinationRegion"])
+            dest = self.cloud.require_region(details["destinationRegion"]).backend(ObjectStorageBackend)
             headers = dict(
                 source.metadata
                 if details.get("destinationObjectMetadata") is None
@@ -704,7 +704,12 @@ class ObjectStorageBackend:
         namespace = details["destinationNamespace"]
         if namespace not in self.cloud.namespaces:
             return True  # the write fails on its own, with NamespaceNotFound
-        bucket = self.cloud.objectstorage(dest_region).buckets_of(namespace).get(details["destinationBucket"])
+        bucket = (
+            self.cloud.require_region(dest_region)
+            .backend(ObjectStorageBackend)
+            .buckets_of(namespace)
+            .get(details["destinationBucket"])
+        )
         if bucket is None:
             return True  # the write fails on its own, with BucketNotFound
         return self._service_may("PutObject", bucket, dest_region)

@@ -5,8 +5,8 @@ A schedule with action START_RESOURCE on a function invokes it, as the principal
 parameter as the request body; IAM must allow that principal to use the function
 (`use fn-invocation`, or the family). Each run is kept in `schedule.runs`.
 
-Schedules fire only as simulated time is moved on (`FakeCloud.advance`,
-`FakeCloud.advance_to_next_schedule`): `run_until_idle` finishes pending work and fires
+Schedules fire only as simulated time is moved on (`Platform.advance`,
+`Platform.advance_to_next_schedule`): `run_until_idle` finishes pending work and fires
 none, or an hourly schedule would keep it busy for ever.
 
 Not modelled: STOP_RESOURCE, resource filters, resource types other than functions, start
@@ -25,7 +25,7 @@ from ..identity.models import Caller, Target
 from .recurrence import Cron, RecurrenceError, parse_cron, parse_ical
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 
 @dataclass
@@ -75,7 +75,7 @@ class Schedule:
 
 
 class SchedulerBackend:
-    def __init__(self, cloud: FakeCloud, region: str):
+    def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.schedules: dict[str, Schedule] = {}

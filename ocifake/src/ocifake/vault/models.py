@@ -1,6 +1,6 @@
 """Secrets of one region's vaults, readable as secret bundles (the current version).
 
-Secrets are made by the test (`FakeCloud.create_secret`), as Terraform would make them; the
+Secrets are made by the test (`Platform.create_secret`), as Terraform would make them; the
 data plane (GetSecretBundle) is what functions call. Not modelled: vaults and keys as
 resources, versions other than the current one, rotation, GetSecretBundleByName.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..core import errors
 
 if TYPE_CHECKING:
-    from ..cloud import FakeCloud
+    from ..core.platform import Platform
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Secret:
 
 
 class VaultBackend:
-    def __init__(self, cloud: FakeCloud, region: str):
+    def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.secrets: dict[str, Secret] = {}
