@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .services import SERVICES
 
@@ -20,10 +21,18 @@ class RegionState:
         self.cloud = cloud
         self.name = name
         self._backends: dict[type, object] = {}
+        self._after_time: list[tuple[Callable[[Any], object], object]] = []
         for service in SERVICES:
             if service.backend is not None:
                 made = service.backend(cloud, name)
                 self._backends[type(made)] = made
+                if service.after_time is not None:
+                    self._after_time.append((service.after_time, made))
+
+    def time_moved(self) -> None:
+        """What each service does by itself once the clock has moved on (its `after_time`)."""
+        for hook, backend in self._after_time:
+            hook(backend)
 
     def backend(self, kind: type[B]) -> B:
         found = self._backends.get(kind)

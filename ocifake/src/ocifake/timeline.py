@@ -10,7 +10,6 @@ import functools
 import threading
 from typing import TYPE_CHECKING
 
-from .objectstorage.models import ObjectStorageBackend
 from .scheduler.models import SchedulerBackend
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ class Timeline:
         self.clock.move_to(target)
         with self.lock:
             for region in self.regions.values():
-                region.backend(ObjectStorageBackend).run_lifecycle()
+                region.time_moved()
 
     def advance_to_next_schedule(self, also: list[tuple] | None = None) -> tuple[list[Run], list]:
         """Move time to the next moment a schedule falls due, and fire every schedule due then.

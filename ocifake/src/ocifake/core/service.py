@@ -35,6 +35,9 @@ class Service:
     anonymous_routes: list[Route] = field(default_factory=list)  # served without a signature
     retry_token_operations: frozenset[str] = frozenset()  # requests honouring opc-retry-token
     backend: Callable[[Platform, str], Any] | None = None  # its per-region state (RegionState.backend)
+    # Called with the region's backend each time the simulated clock has moved on (what the
+    # service does by itself as time passes: lifecycle rules, say).
+    after_time: Callable[[Any], object] | None = None
     # What each operation needs in IAM (its package's permissions.py), and the variables its
     # policies' conditions may read besides the general ones.
     permissions: Mapping[str, Need] = field(default_factory=dict)
