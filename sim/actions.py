@@ -367,21 +367,26 @@ class DeleteBookkeeping(Action):
 @dataclass(frozen=True)
 class BreakSigningKey(Action):
     """An operator deletes a region's signing secret, or gives it new content in that region only
-    (put back when the faults stop)."""
+    (put back when the faults stop). `key`: the region's own secret, or its copy of the key shared
+    with the other tenancy, on the production side ("peer") or the DR side ("dr-peer") only."""
 
     region: str
     how: str  # "delete" | "rotate"
+    key: str = "own"  # "own" | "peer" | "dr-peer"
 
     def apply(self, world: World) -> None:
         if self.region not in world.spec.regions:
             return
-        secret_id = world.sandbox.region_env[self.region]["IR_SIGNING_SECRET_ID"]
+        secret_id = world.secret_id(self.region, self.key)
+        if secret_id is None:
+            return  # no DR tenancy, or none of its regions here
         with world.cloud.lock:
             vault = world.cloud.require_region(self.region).backend(VaultBackend)
-            secret = vault.secrets.get(secret_id) or world.ledger.secrets.get(secret_id)
+            kept = world.ledger.secrets.get(secret_id)
+            secret = vault.secrets.get(secret_id) or (kept[1] if kept else None)
             if secret is None:
                 return
-            world.ledger.secrets.setdefault(secret_id, dataclasses.replace(secret))
+            world.ledger.secrets.setdefault(secret_id, (self.region, dataclasses.replace(secret)))
             if self.how == "delete":
                 vault.secrets.pop(secret_id, None)
             else:
@@ -492,6 +497,14 @@ def draw(
     """A random script of `steps` actions over `spec_regions` (the first is the source); images may be
     sent to `places` (default: the other regions; `dr:<region>` names one of the DR tenancy)."""
     rng = world_rng
+    # Which key an operator breaks, drawn aside: scripts drawn before peer keys were explored stay
+    # as they were.
+    aside = random.Random(repr(rng.getstate()))
+    peers = any(place.startswith("dr:") for place in places)
+
+    def which_key() -> str:
+        return aside.choice(["own", "own", "peer", "dr-peer"]) if peers else "own"
+
     source, targets = spec_regions[0], spec_regions[1:]
     places = places or targets
     keys: list[str] = []
@@ -522,7 +535,9 @@ def draw(
                         lambda: Relabel(key(), rng.choice(["red", "green"])),
                         lambda: Reshape(key(), rng.choice(SHAPES), rng.random() < 0.6),
                         lambda: ImageLimit(rng.choice(targets), rng.randint(0, 2)),
-                        lambda: BreakSigningKey(rng.choice(spec_regions), rng.choice(["delete", "rotate"])),
+                        lambda: BreakSigningKey(
+                            rng.choice(spec_regions), rng.choice(["delete", "rotate"]), which_key()
+                        ),
                         lambda: OperatorRetry(key(), rng.choice(targets)),
                     ]
                 )()

@@ -89,7 +89,8 @@ class Ledger:
     denied: dict[str, set[str]] = field(default_factory=dict)
     # What the adversary saw land, as it landed: object name -> (bytes, size in GB, multipart MD5).
     tapped: dict[str, tuple[bytes, float | None, str | None]] = field(default_factory=dict)
-    secrets: dict[str, Secret] = field(default_factory=dict)  # signing secrets an operator broke, as they were
+    # Signing secrets an operator broke: the region of each, and the secret as it was.
+    secrets: dict[str, tuple[str, Secret]] = field(default_factory=dict)
 
 
 @dataclass
@@ -175,6 +176,18 @@ class World:
             return f"{DR_ALIAS}:{region}"
         return region
 
+    def secret_id(self, region: str, key: str) -> str | None:
+        """The Vault secret a region's function reads: its own signing key ("own"), or its copy of the
+        key shared with the other tenancy, in the production deployment ("peer") or the DR one ("dr-peer")."""
+        deployment = self.recover if key == "dr-peer" else self.sandbox
+        if deployment is None or region not in deployment.region_env:
+            return None
+        env = deployment.region_env[region]
+        if key == "own":
+            return env["IR_SIGNING_SECRET_ID"]
+        pairs = dict(pair.split("=", 1) for pair in env.get("IR_PEER_SECRET_IDS", "").split(",") if "=" in pair)
+        return next(iter(pairs.values()), None)
+
     def deployments(self) -> list[Sandbox]:
         return [self.sandbox, *([self.recover] if self.recover else [])]
 
@@ -187,10 +200,7 @@ class World:
             self.ledger.withheld.clear()
             self.sandbox.withhold(frozenset())
         with self.cloud.lock:
-            for secret_id, secret in self.ledger.secrets.items():
-                region = next(
-                    r for r in self.spec.regions if self.sandbox.region_env[r]["IR_SIGNING_SECRET_ID"] == secret_id
-                )
+            for secret_id, (region, secret) in self.ledger.secrets.items():
                 vault = self.cloud.require_region(region).backend(VaultBackend)
                 current = vault.secrets.get(secret_id)
                 # As an operator puts it back: a new version holding the old content.

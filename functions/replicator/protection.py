@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict
 from .decision import Decision
 from .images import ImageFacts
 from .naming import AckName
-from .records.source import SourceRecord, TargetPart
+from .records.source import SILENT_AFTER, SourceRecord, TargetPart
+from .tenancies import place
 
 # "retired": retention deleted this version's replica there, a newer version of its family being
 # kept; the family's latest version is what the region protects, so this is no gap.
@@ -68,6 +69,14 @@ DOUBTED = (
 )
 
 
+def silence(region: str) -> str:
+    """Why a target may stay silent once its copy landed, naming the key both sides must share."""
+    alias = place(region).alias
+    setting = f"IR_PEER_SECRET_IDS ({alias}) in both tenancies" if alias else "IR_SIGNING_SECRET_ID in both regions"
+    hours = int(SILENT_AFTER.total_seconds() // 3600)
+    return f"no answer {hours} h after its copy landed: if it refuses the manifest's signature, compare {setting}"
+
+
 def _target(
     region: str,
     part: TargetPart | None,
@@ -112,6 +121,9 @@ def _target(
     why = (export.error if export is not None and export.state == "failed" else None) or (
         part.error if part is not None and part.state in ("failed", "pending") else None
     )
+    if not why and part is not None and part.state == "landed" and part.copy_ended_at is not None:
+        # The source sends it all again at each pass from now on; an operator should look at keys.
+        why = silence(region) if now - part.copy_ended_at > SILENT_AFTER else None
     return TargetProtection(region=region, state="lagging", since=since, reason=why or (DOUBTED if doubted else ""))
 
 

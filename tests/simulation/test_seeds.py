@@ -33,7 +33,7 @@ from sim.actions import (
     Wait,
 )
 from sim.runner import run
-from sim.world import WorldSpec
+from sim.world import DR_ALIAS, WorldSpec
 
 STEPS = 20
 
@@ -992,4 +992,28 @@ def test_a_region_dropped_from_the_tags_after_its_replica_was_lost_keeps_no_mani
             DeleteReplica("img0", "eu-frankfurt-1"),
         ],
     )
+    assert result.ok, describe(result)
+
+
+@pytest.mark.parametrize("side", ["peer", "dr-peer"])
+def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
+    """Regression (peer keys, newly explored): the DR region lagged with no reason at all while the
+    two tenancies' copies of their shared key differed; once put back, it converges."""
+    from sim.invariants import _operator_view
+    from sim.world import World
+
+    dr_region = "uk-london-1"
+    broken = BreakSigningKey(region="us-ashburn-1" if side == "peer" else dr_region, how="rotate", key=side)
+    script = [broken, CreateImage(key="img0", targets=(f"dr:{dr_region}",)), Pass(), Pass(), Pass(), Pass()]
+    world = World.build(WorldSpec.draw(REPLAYED))
+    try:
+        for action in script:
+            action.apply(world)
+            world.cloud.run_until_idle()
+        (shown,) = _operator_view(world).values()
+        (target,) = shown.targets
+        assert target.state == "lagging" and f"IR_PEER_SECRET_IDS ({DR_ALIAS})" in target.reason
+    finally:
+        world.close()
+    result = run(REPLAYED, script)
     assert result.ok, describe(result)

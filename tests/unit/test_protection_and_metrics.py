@@ -75,6 +75,20 @@ def test_a_done_target_is_protected_and_the_other_lags():
     assert found.state == "lagging"
 
 
+def test_a_target_silent_after_its_copy_landed_names_the_key_both_sides_must_share():
+    """Regression (simulator, peer key rotated on one side): the region lagged with no reason at all."""
+    peer = "dr:eu-frankfurt-1"
+    landed = {"state": "landed", "copy_ended_at": CREATED + HOUR}
+    record = source_record(**{PHOENIX: landed, peer: landed})
+    decision = Decision(opted_in=True, targets=(PHOENIX, peer))
+    early = protection(IMAGE, SOURCE, decision, record, [], CREATED + 2 * HOUR)
+    assert [t.reason for t in early.targets] == ["", ""]  # not yet: the answer may be on its way
+    late = {t.region: t for t in protection(IMAGE, SOURCE, decision, record, [], CREATED + 4 * HOUR).targets}
+    assert late[PHOENIX].state == late[peer].state == "lagging"
+    assert "IR_SIGNING_SECRET_ID in both regions" in late[PHOENIX].reason
+    assert "IR_PEER_SECRET_IDS (dr) in both tenancies" in late[peer].reason
+
+
 def test_a_target_whose_answers_do_not_verify_here_is_not_protected_whatever_its_record_says():
     """Regression (simulator, 'truth', seed 106): with the source's key rotated on its side only, a
     target's answer that its replica was deleted read as forged and was removed; the record's old
