@@ -995,6 +995,31 @@ def test_a_region_dropped_from_the_tags_after_its_replica_was_lost_keeps_no_mani
     assert result.ok, describe(result)
 
 
+def test_a_retirement_answered_while_its_region_signs_its_answer_again_is_not_overwritten():
+    """'convergence' (seed 1128, shrunk, from the 10,000-seed run): Phoenix's key rotated there only, its
+    `done` answer was signed again by one invocation while another retired the replica (a newer version of
+    the family kept) and answered `retired` under the rotated key; the re-signing, written over the newer
+    record, replaced that answer with `done`. The retirement was never signed again, and the source doubted
+    it at every pass. An answer is signed again only over the answer it signs."""
+    result = run(
+        1128,
+        [
+            CreateImage(
+                "img1",
+                ("dr:eu-frankfurt-1", "dr:uk-london-1", "eu-frankfurt-1", "uk-london-1", "us-phoenix-1"),
+                "web",
+                defined=True,
+            ),
+            ReplayPair("img0", "us-phoenix-1"),
+            CreateImage("img3", ("dr:uk-london-1", "us-phoenix-1"), "web"),
+            Wait(45),
+            BreakSigningKey("us-phoenix-1", "rotate"),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
 @pytest.mark.parametrize("side", ["peer", "dr-peer"])
 def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
     """Regression (peer keys, newly explored): the DR region lagged with no reason at all while the

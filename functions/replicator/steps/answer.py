@@ -122,13 +122,15 @@ def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
         anew = signed_anew(record, runtime)
         if anew is None:
             return StepResult("ignored", "the answer was delivered, under the key held now")
-        name = anew.object(ctx.config.object_prefix)
-        return StepResult(
-            "continued",
-            "the answer signed again with the key held now",
+        name, resigned = anew.object(ctx.config.object_prefix), record.answer.object
+        # Only over the answer it signs again: one written meanwhile (a retirement's) is not replaced.
+        refusal = ctx.claim(
             lambda r: r.answer_due(name, ctx.now),
-            after=send,
+            lambda r: None if r.answer is not None and r.answer.object == resigned else "the answer changed meanwhile",
         )
+        if refusal:
+            return StepResult("ignored", f"not signed again: {refusal}")
+        return StepResult("continued", "the answer signed again with the key held now", after=send)
     if record is None or record.answer is None or record.answer.delivered:
         return StepResult("ignored", "no answer is due")
     if record.answer.work_request_id:

@@ -331,13 +331,16 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
         runtime.objects.delete(config.landing_bucket, name)
         if record.state == "done" and record.applied_issued == manifest.issued:
             # The source sent again the version this replica carries: it has not heard the answer
-            # (lost, refused under a key since put back, removed by a retry). Answer it again.
-            return StepResult(
-                "done",
-                "the version this replica carries, sent again: answered again",
+            # (lost, refused under a key since put back, removed by a retry). Answer it again,
+            # unless the record moved on meanwhile: a replica retired (or deleted) since answers so,
+            # and a `done` written over that answer would hide it from the source for good.
+            refusal = ctx.claim(
                 answered("done", config.object_prefix, ctx.now, ctx.runtime),
-                after=send,
+                lambda r: None if r.state == "done" and r.applied_issued == manifest.issued else f"now {r.state}",
             )
+            if refusal:
+                return StepResult("ignored", f"the version this replica carries, sent again; not answered: {refusal}")
+            return StepResult("done", "the version this replica carries, sent again: answered again", after=send)
         return StepResult("ignored", "an older manifest; the replica has a newer one")
     if record.state not in ("done", "deleted"):
         return StepResult(
