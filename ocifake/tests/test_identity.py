@@ -274,3 +274,45 @@ def test_the_tenancy_its_regions_and_availability_domains_are_readable(cloud, sd
     assert {r.name for r in identity.list_regions().data} == set(cloud.regions)
     domains = identity.list_availability_domains(cloud.tenancy_id).data
     assert len(domains) == 1 and domains[0].name.endswith(f"{SOURCE.upper()}-AD-1")
+
+
+def test_a_compartment_is_created_renamed_and_deleted_once_empty(cloud, sdk):
+    identity = oci.identity.IdentityClient(cloud.config(SOURCE))
+    details = oci.identity.models.CreateCompartmentDetails(
+        compartment_id=cloud.tenancy_id, name="team", description="the team's images"
+    )
+    made = identity.create_compartment(details).data
+    assert (made.lifecycle_state, made.compartment_id) == ("ACTIVE", cloud.tenancy_id)
+    with pytest.raises(oci.exceptions.ServiceError) as taken:
+        identity.create_compartment(details)
+    assert (taken.value.status, taken.value.code) == (409, "CompartmentAlreadyExists")
+    identity.update_compartment(made.id, oci.identity.models.UpdateCompartmentDetails(name="team-a"))
+    assert identity.get_compartment(made.id).data.name == "team-a"
+
+    cloud.create_bucket(SOURCE, "in-use", made.id)
+    with pytest.raises(oci.exceptions.ServiceError) as busy:
+        identity.delete_compartment(made.id)
+    assert (busy.value.status, busy.value.code) == (409, "CompartmentNotEmpty")
+    assert f"objectstorage in {SOURCE}" in busy.value.message
+    oci.object_storage.ObjectStorageClient(cloud.config(SOURCE)).delete_bucket(cloud.namespace, "in-use")
+
+    assert identity.delete_compartment(made.id).status == 202
+    assert identity.get_compartment(made.id).data.lifecycle_state == "DELETED"
+    with pytest.raises(oci.exceptions.ServiceError) as gone:
+        identity.create_compartment(
+            oci.identity.models.CreateCompartmentDetails(compartment_id=made.id, name="x", description="x")
+        )
+    assert gone.value.status == 404
+    assert identity.create_compartment(details).data.id != made.id  # the name is free again
+
+
+def test_a_compartment_s_name_and_description_are_validated(cloud):
+    identity = oci.identity.IdentityClient(cloud.config(SOURCE))
+    for name, description in (("has space", "d"), ("ok", ""), ("x" * 101, "d")):
+        with pytest.raises(oci.exceptions.ServiceError) as refused:
+            identity.create_compartment(
+                oci.identity.models.CreateCompartmentDetails(
+                    compartment_id=cloud.tenancy_id, name=name, description=description
+                )
+            )
+        assert (refused.value.status, refused.value.code) == (400, "InvalidParameter")

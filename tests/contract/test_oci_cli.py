@@ -201,9 +201,13 @@ STEPS = [
     ),
     Step(
         "iam compartment create --compartment-id {tenancy} --name team --description team",
-        "",
+        "created, ACTIVE",
+        lambda o, s: _data(o)["lifecycle-state"] == "ACTIVE" and s.values.update(team=_data(o)["id"]) is None,
+    ),
+    Step(
+        "iam compartment delete --compartment-id {team} --force",
+        "deleted (it is empty)",
         lambda o, s: True,
-        modelled=False,
     ),
     Step(
         "os object rename --bucket-name landing --source-name small.txt --new-name renamed.txt",

@@ -185,6 +185,22 @@ class FakeCloud(Credentials, Seeding, Timeline, Deploying):
     def compartment_covers(self, ancestor: str, compartment_id: str) -> bool:
         return self.compartments.covers(ancestor, compartment_id)
 
+    def compartment_in_use(self, compartment_id: str) -> str | None:
+        """What keeps a compartment from being deleted (None: it is empty)."""
+        held = [f"compartment {c}" for c in self.compartments.children(compartment_id)]
+        held += [
+            f"policy {p.name}"
+            for p in self.identity_of(compartment_id).policies.values()
+            if p.compartment_id == compartment_id
+        ]
+        held += [f"function {fn.name}" for fn in self.functions if fn.compartment_id == compartment_id]
+        held += [
+            f"{service} in {name}"
+            for name, region in self.regions.items()
+            for service in region.holding(compartment_id)
+        ]
+        return ", ".join(held) or None
+
     def parse_object_uri(self, uri: str) -> dict | None:
         """Split an Object Storage object URL (plain or pre-authenticated) into its parts."""
         parts = urlsplit(uri)

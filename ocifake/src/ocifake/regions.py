@@ -22,12 +22,19 @@ class RegionState:
         self.name = name
         self._backends: dict[type, object] = {}
         self._after_time: list[tuple[Callable[[Any], object], object]] = []
+        self._holds: list[tuple[str, Callable[[Any, str], bool], object]] = []
         for service in SERVICES:
             if service.backend is not None:
                 made = service.backend(cloud, name)
                 self._backends[type(made)] = made
                 if service.after_time is not None:
                     self._after_time.append((service.after_time, made))
+                if service.holds is not None:
+                    self._holds.append((service.name, service.holds, made))
+
+    def holding(self, compartment_id: str) -> list[str]:
+        """The services that keep something of this region in the compartment."""
+        return [name for name, holds, backend in self._holds if holds(backend, compartment_id)]
 
     def time_moved(self) -> None:
         """What each service does by itself once the clock has moved on (its `after_time`)."""

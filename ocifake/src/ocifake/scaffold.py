@@ -39,6 +39,10 @@ class {cls}Backend:
         if found is None:
             raise errors.NotAuthorizedOrNotFound()
         return found
+
+    def holds(self, compartment_id: str) -> bool:
+        """Whether an item is in the compartment (which is then not deleted)."""
+        return any(item["compartmentId"] == compartment_id for item in self.items.values())
 ''',
     "routes.py": '''"""URL table of {title} ({host}.<region>)."""
 
@@ -85,6 +89,7 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend={cls}Backend,
+    holds={cls}Backend.holds,
     permissions=permissions.PERMISSIONS,
     variables=permissions.VARIABLES,
 )

@@ -130,6 +130,11 @@ class ComputeBackend:
         self.custom_image_limit = cloud.options.custom_image_limit
 
     # ----- helpers for tests ------------------------------------------------------------
+
+    def holds(self, compartment_id: str) -> bool:
+        """Whether any of its images is in the compartment (which is then not deleted)."""
+        return any(i.compartment_id == compartment_id and i.lifecycle_state != "DELETED" for i in self.images.values())
+
     def create_image_from_instance(
         self,
         compartment_id: str,

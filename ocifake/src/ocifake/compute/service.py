@@ -11,6 +11,7 @@ SERVICE = Service(
     targets=routes.targets,
     retry_token_operations=frozenset(routes.RETRY_TOKEN_OPERATIONS),
     backend=ComputeBackend,
+    holds=ComputeBackend.holds,
     permissions=permissions.PERMISSIONS,
     variables=permissions.VARIABLES,
 )

@@ -49,6 +49,9 @@ class Compartments:
         self.tenancy_id = tenancy_id  # the home tenancy
         self._names = {tenancy_id: tenancy_name}
         self._parents: dict[str, str | None] = {tenancy_id: None}
+        self.descriptions: dict[str, str] = {}
+        self.created: dict[str, str] = {}  # ISO time, for those made through the API
+        self.deleted: set[str] = set()  # kept in the tree (OCI lists them DELETED for a while), never used again
 
     def add_root(self, tenancy_id: str, tenancy_name: str) -> None:
         self._names[tenancy_id] = tenancy_name
@@ -68,7 +71,14 @@ class Compartments:
         self._parents[compartment_id] = parent
 
     def exists(self, compartment_id: str) -> bool:
+        return compartment_id in self._names and compartment_id not in self.deleted
+
+    def known(self, compartment_id: str) -> bool:
+        """Exists, or did (a deleted compartment is still read, DELETED)."""
         return compartment_id in self._names
+
+    def rename(self, compartment_id: str, name: str) -> None:
+        self._names[compartment_id] = name
 
     def name(self, compartment_id: str) -> str:
         return self._names.get(compartment_id, "")
@@ -77,7 +87,11 @@ class Compartments:
         """The OCID of a compartment named by its name or `parent:child` path below the tenancy."""
         current = root or self.tenancy_id
         for name in path.split(":"):
-            found = [c for c, parent in self._parents.items() if parent == current and self._names[c] == name]
+            found = [
+                c
+                for c, parent in self._parents.items()
+                if parent == current and self._names[c] == name and c not in self.deleted
+            ]
             if len(found) != 1:
                 return None
             current = found[0]
@@ -90,7 +104,7 @@ class Compartments:
         return self._parents.get(compartment_id)
 
     def children(self, parent: str) -> list[str]:
-        return [c for c, p in self._parents.items() if p == parent]
+        return [c for c, p in self._parents.items() if p == parent and c not in self.deleted]
 
     def covers(self, ancestor: str, compartment_id: str) -> bool:
         current: str | None = compartment_id

@@ -38,6 +38,9 @@ class Service:
     # Called with the region's backend each time the simulated clock has moved on (what the
     # service does by itself as time passes: lifecycle rules, say).
     after_time: Callable[[Any], object] | None = None
+    # Whether the region's backend keeps anything in a compartment (given its OCID): a compartment
+    # is deleted only once no service holds anything in it.
+    holds: Callable[[Any, str], bool] | None = None
     # What each operation needs in IAM (its package's permissions.py), and the variables its
     # policies' conditions may read besides the general ones.
     permissions: Mapping[str, Need] = field(default_factory=dict)

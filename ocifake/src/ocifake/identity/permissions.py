@@ -88,6 +88,11 @@ IDENTITY: dict[str, Need] = {
     "ListRegions": Need("tenancies", "inspect", "TENANCY_INSPECT", confirmed=False),
     "ListAvailabilityDomains": Need("compartments", "inspect", "COMPARTMENT_INSPECT", confirmed=False),
     "ListCompartments": Need("compartments", "inspect", "COMPARTMENT_INSPECT"),
+    # A compartment's own life: not checked against Oracle's page, so the stricter reading.
+    "GetCompartment": Need("compartments", "inspect", "COMPARTMENT_INSPECT", confirmed=False),
+    "CreateCompartment": Need("compartments", "manage", "COMPARTMENT_CREATE", confirmed=False),
+    "UpdateCompartment": Need("compartments", "manage", "COMPARTMENT_UPDATE", confirmed=False),
+    "DeleteCompartment": Need("compartments", "manage", "COMPARTMENT_DELETE", confirmed=False),
     "ListPolicies": Need("policies", "inspect", "POLICY_READ"),
     "GetPolicy": Need("policies", "inspect", "POLICY_READ"),
     "CreatePolicy": Need("policies", "manage", "POLICY_CREATE"),

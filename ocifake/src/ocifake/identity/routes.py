@@ -3,6 +3,7 @@
 from ..core import errors
 from ..core.http import Request, Response, json_response, page, route
 from ..core.identity import region_key
+from . import compartments
 from .models import IdentityBackend, Target
 
 BASE = "/20160918"
@@ -141,6 +142,30 @@ def list_availability_domains(req: Request) -> Response:
     return json_response([ad])
 
 
+def create_compartment(req: Request) -> Response:
+    cloud = req.cloud_region.cloud
+    return json_response(compartments.to_json(cloud, compartments.create(cloud, req.json())))
+
+
+def get_compartment(req: Request) -> Response:
+    cloud = req.cloud_region.cloud
+    return json_response(compartments.to_json(cloud, compartments.known(cloud, req.params["compartmentId"])))
+
+
+def update_compartment(req: Request) -> Response:
+    cloud = req.cloud_region.cloud
+    compartment = compartments.known(cloud, req.params["compartmentId"])
+    body = req.json()
+    compartments.update(cloud, compartment, body if isinstance(body, dict) else {})
+    return json_response(compartments.to_json(cloud, compartment))
+
+
+def delete_compartment(req: Request) -> Response:
+    cloud = req.cloud_region.cloud
+    compartments.delete(cloud, compartments.known(cloud, req.params["compartmentId"]))
+    return Response(202, b"", {"opc-work-request-id": cloud.ids.ocid("iamworkrequest")})
+
+
 ROUTES = [
     route("GET", BASE + "/tenancies/{tenancyId}", "GetTenancy", get_tenancy),
     route(
@@ -158,6 +183,10 @@ ROUTES = [
     route("GET", BASE + "/dynamicGroups/{dynamicGroupId}", "GetDynamicGroup", get_dynamic_group),
     route("DELETE", BASE + "/dynamicGroups/{dynamicGroupId}", "DeleteDynamicGroup", delete_dynamic_group),
     route("GET", BASE + "/compartments", "ListCompartments", list_compartments),
+    route("POST", BASE + "/compartments", "CreateCompartment", create_compartment),
+    route("GET", BASE + "/compartments/{compartmentId}", "GetCompartment", get_compartment),
+    route("PUT", BASE + "/compartments/{compartmentId}", "UpdateCompartment", update_compartment),
+    route("DELETE", BASE + "/compartments/{compartmentId}", "DeleteCompartment", delete_compartment),
 ]
 
 
@@ -165,6 +194,12 @@ def targets(req: Request, operation: str) -> list[Target]:
     """IAM's own resources live in the tenancy (or the compartment a request names)."""
     cloud = req.cloud_region.cloud
     compartment = req.query.get("compartmentId") or req.params.get("tenancyId") or cloud.tenancy_id
+    if operation == "CreateCompartment":
+        body = req.json()
+        parent = body.get("compartmentId") if isinstance(body, dict) else None
+        return [Target(parent if isinstance(parent, str) and parent else cloud.tenancy_id)]
+    if "compartmentId" in req.params:
+        return [Target(req.params["compartmentId"])]
     if operation in ("CreatePolicy", "CreateDynamicGroup"):
         body = req.json()
         compartment = body.get("compartmentId") or cloud.tenancy_id if isinstance(body, dict) else compartment

@@ -71,6 +71,11 @@ class MonitoringBackend:
         self.alarms: dict[str, Alarm] = {}
 
     # ----- PostMetricData -------------------------------------------------------------------
+
+    def holds(self, compartment_id: str) -> bool:
+        """Whether any of its alarms is in the compartment (which is then not deleted)."""
+        return any(a.compartment_id == compartment_id for a in self.alarms.values())
+
     def post(self, details: Any) -> dict:
         if not isinstance(details, dict):
             raise errors.InvalidParameter("The request body must be a JSON object.")

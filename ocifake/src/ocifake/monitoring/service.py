@@ -10,6 +10,7 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend=MonitoringBackend,
+    holds=MonitoringBackend.holds,
     variables=permissions.VARIABLES,
 )
 INGESTION = Service(

@@ -40,6 +40,10 @@ class NotificationsBackend:
         self.region = region
         self.topics: dict[str, Topic] = {}
 
+    def holds(self, compartment_id: str) -> bool:
+        """Whether any of its topics is in the compartment (which is then not deleted)."""
+        return any(t.compartment_id == compartment_id for t in self.topics.values())
+
     def create_topic(self, name: str, compartment_id: str) -> Topic:
         topic = Topic(self.cloud.ids.ocid("onstopic", self.region), name, compartment_id)
         self.topics[topic.id] = topic

@@ -10,6 +10,7 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend=NotificationsBackend,
+    holds=NotificationsBackend.holds,
     permissions=permissions.PERMISSIONS,
     variables=permissions.VARIABLES,
 )

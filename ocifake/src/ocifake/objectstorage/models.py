@@ -238,6 +238,12 @@ class ObjectStorageBackend:
         self._etags = 0
 
     # ----- namespace and buckets --------------------------------------------------------
+
+    def holds(self, compartment_id: str) -> bool:
+        """Whether a bucket of any namespace is in the compartment (which is then not deleted)."""
+        every = [self.buckets, *self._other_namespaces.values()]
+        return any(b.compartment_id == compartment_id for buckets in every for b in buckets.values())
+
     def check_namespace(self, namespace: str) -> None:
         if namespace not in self.cloud.namespaces:
             raise errors.OciError(

@@ -11,6 +11,7 @@ SERVICE = Service(
     targets=routes.targets,
     anonymous_routes=routes.ANONYMOUS_ROUTES,
     backend=ObjectStorageBackend,
+    holds=ObjectStorageBackend.holds,
     after_time=ObjectStorageBackend.run_lifecycle,
     denied=routes.denied,
     permissions=permissions.PERMISSIONS,

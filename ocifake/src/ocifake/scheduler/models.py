@@ -80,6 +80,10 @@ class SchedulerBackend:
         self.region = region
         self.schedules: dict[str, Schedule] = {}
 
+    def holds(self, compartment_id: str) -> bool:
+        """Whether any of its schedules is in the compartment (which is then not deleted)."""
+        return any(s.compartment_id == compartment_id for s in self.schedules.values())
+
     def create_schedule(self, details: dict) -> Schedule:
         for key in ("compartmentId", "action", "recurrenceType", "recurrenceDetails"):
             if not details.get(key):

@@ -10,6 +10,7 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend=SchedulerBackend,
+    holds=SchedulerBackend.holds,
     permissions=permissions.PERMISSIONS,
     variables=permissions.VARIABLES,
 )

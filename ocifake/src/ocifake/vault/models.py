@@ -43,6 +43,10 @@ class VaultBackend:
         self.region = region
         self.secrets: dict[str, Secret] = {}
 
+    def holds(self, compartment_id: str) -> bool:
+        """Whether any of its secrets is in the compartment (which is then not deleted)."""
+        return any(s.compartment_id == compartment_id for s in self.secrets.values())
+
     def create_secret(self, compartment_id: str, name: str, content: bytes) -> Secret:
         if not self.cloud.compartment_exists(compartment_id):
             raise errors.NotAuthorizedOrNotFound()

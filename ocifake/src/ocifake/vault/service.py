@@ -10,6 +10,7 @@ SERVICE = Service(
     routes=routes.ROUTES,
     targets=routes.targets,
     backend=VaultBackend,
+    holds=VaultBackend.holds,
     permissions=permissions.PERMISSIONS,
     variables=permissions.VARIABLES,
 )
