@@ -1020,6 +1020,26 @@ def test_a_retirement_answered_while_its_region_signs_its_answer_again_is_not_ov
     assert result.ok, describe(result)
 
 
+def test_a_version_retired_in_a_region_is_told_again_when_the_source_sends_it_again():
+    """'convergence' (seed 3923, shrunk, from the peer-key runs): two versions of a family made at the same
+    second, the source's key rotated there only. Phoenix retired the one its family order puts first and
+    answered so; the source doubted the answer, then issued its manifest anew once its key was back, and
+    Phoenix removed every copy of a retired version without a word. The source sent it for ever, then gave
+    the region up. A retired version sent again is answered again, for the manifest that came."""
+    result = run(
+        3923,
+        [
+            CreateImage("img0", ("us-phoenix-1",), "web", defined=True),
+            Wait(5),
+            CreateImage("img1", ("dr:eu-frankfurt-1", "dr:us-phoenix-1", "eu-frankfurt-1", "us-phoenix-1"), "web"),
+            CreateImage("img2", ("dr:eu-frankfurt-1", "dr:us-phoenix-1", "eu-frankfurt-1", "us-phoenix-1"), "web"),
+            BreakSigningKey("us-ashburn-1", "rotate"),
+            Jump(25),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
 @pytest.mark.parametrize("side", ["peer", "dr-peer"])
 def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
     """Regression (peer keys, newly explored): the DR region lagged with no reason at all while the

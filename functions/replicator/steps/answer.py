@@ -29,7 +29,7 @@ def answering_as(record: ReplicaRecord, runtime: Runtime) -> str:
     return as_target(record.manifest.target_namespaces, runtime.namespace, runtime.region) or record.target_region
 
 
-def answer_name(record: ReplicaRecord, outcome: AckOutcome, runtime: Runtime) -> AckName:
+def answer_name(record: ReplicaRecord, outcome: AckOutcome, runtime: Runtime, *, issued: int | None = None) -> AckName:
     # A done answer names its replica, and so do a loss and a retirement: the source recognises the
     # replica it holds even when this region had lost its record and cannot say which version it
     # answered.
@@ -41,18 +41,19 @@ def answer_name(record: ReplicaRecord, outcome: AckOutcome, runtime: Runtime) ->
         record.source_image_id,
         answering_as(record, runtime),
         outcome,
-        record.applied_issued,
+        max(record.applied_issued, issued or 0),
         record.import_.attempt,
         replica,
     )
     return tagged(runtime.key_for(record.source_region), ack)
 
 
-def answered(outcome: AckOutcome, prefix: str, now: datetime, runtime: Runtime):
-    """The change that marks the answer as due; `send` copies it once the record is written."""
+def answered(outcome: AckOutcome, prefix: str, now: datetime, runtime: Runtime, *, issued: int | None = None):
+    """The change that marks the answer as due; `send` copies it once the record is written. `issued`:
+    the manifest answered, when it is newer than what the replica carries (a retired version sent again)."""
 
     def change(record: ReplicaRecord) -> None:
-        record.answer_due(answer_name(record, outcome, runtime).object(prefix), now)
+        record.answer_due(answer_name(record, outcome, runtime, issued=issued).object(prefix), now)
 
     return change
 

@@ -126,9 +126,14 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     if known is not None and known.state == "retired":
         # Retention retired this version here (a newer one of its family is kept): whatever lands
         # for it again (a replay, a late copy) is removed, never imported a second time.
+        manifest = read_manifest(runtime, landed.name) if landed.kind == "manifest" else None
         runtime.objects.delete(config.landing_bucket, landed.name)
         if landed.kind == "manifest":
             runtime.objects.delete(config.landing_bucket, image_name)
+        if manifest is not None and manifest.source_image_id == landed.source_id and manifest.kind != "delete":
+            # The source sent it again: it has not heard the retirement (the answer was doubted, or
+            # the source issued the manifest anew since). It is told again, for that manifest.
+            return _retired_again(ctx, known, manifest.issued)
         return StepResult("ignored", "replica retired by retention; what landed again was removed")
     # A first manifest for a replica already finished: the source lost its record and issued it
     # anew (a later issue time); it is a later version, not a new replication.
@@ -175,6 +180,18 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
             noted(manifest, landed.name, ctx.now) if record is not None else None,
         )
     return start_import(ctx, manifest, landed.name)
+
+
+def _retired_again(ctx: StepContext, record: ReplicaRecord, issued: int) -> StepResult:
+    refusal = ctx.claim(
+        answered("retired", ctx.config.object_prefix, ctx.now, ctx.runtime, issued=issued),
+        lambda r: None if r.state == "retired" else f"now {r.state}",
+    )
+    if refusal:
+        return StepResult("ignored", f"replica retired by retention; what landed again was removed ({refusal})")
+    return StepResult(
+        "done", "replica retired by retention; what landed again was removed, the source told again", after=send
+    )
 
 
 def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, again: bool = True) -> StepResult:
