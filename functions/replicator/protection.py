@@ -19,7 +19,7 @@ from .decision import Decision
 from .images import ImageFacts
 from .naming import AckName
 from .records.source import SILENT_AFTER, SourceRecord, TargetPart
-from .tenancies import place
+from .tenancies import key_setting
 
 # "retired": retention deleted this version's replica there, a newer version of its family being
 # kept; the family's latest version is what the region protects, so this is no gap.
@@ -71,10 +71,11 @@ DOUBTED = (
 
 def silence(region: str) -> str:
     """Why a target may stay silent once its copy landed, naming the key both sides must share."""
-    alias = place(region).alias
-    setting = f"IR_PEER_SECRET_IDS ({alias}) in both tenancies" if alias else "IR_SIGNING_SECRET_ID in both regions"
     hours = int(SILENT_AFTER.total_seconds() // 3600)
-    return f"no answer {hours} h after its copy landed: if it refuses the manifest's signature, compare {setting}"
+    return (
+        f"no answer {hours} h after its copy landed: if it refuses the manifest's signature, "
+        f"compare {key_setting(region)}"
+    )
 
 
 def _target(

@@ -45,6 +45,12 @@ def place(name: str) -> Place:
     return Place(alias, region) if separator else Place(None, name)
 
 
+def key_setting(name: str) -> str:
+    """The setting that holds the key what crosses to `name` is signed with, as an operator compares it."""
+    alias = place(name).alias
+    return f"IR_PEER_SECRET_IDS ({alias}) in both tenancies" if alias else "IR_SIGNING_SECRET_ID in both regions"
+
+
 def well_formed(name: str) -> bool:
     """A region name, or `<alias>:<region>` with an alias of the allowed form (configured or not)."""
     where = place(name)

@@ -11,7 +11,7 @@ from replicator.errors import ConfigError
 from replicator.integrity import genuine_manifest, manifest_payload, signed
 from replicator.manifest import ReplicationManifest
 from replicator.naming import AckName, parse_ack
-from replicator.tenancies import Place, as_target, parse_peers, place, place_problem
+from replicator.tenancies import Place, as_target, key_setting, parse_peers, place, place_problem
 
 from .test_decision import SOURCE, image
 
@@ -99,3 +99,8 @@ def test_namespaces_are_signed_when_set_and_older_manifests_keep_their_signature
     assert genuine_manifest(key, crossing)
     redirected = crossing.model_copy(update={"target_namespaces": {"dr": "evil"}})
     assert not genuine_manifest(key, redirected) and not genuine_manifest(b"x" * 32, crossing)
+
+
+def test_the_key_an_operator_compares_is_the_peer_s_for_another_tenancy_and_the_own_one_otherwise():
+    assert key_setting("dr:us-phoenix-1") == "IR_PEER_SECRET_IDS (dr) in both tenancies"
+    assert key_setting("us-phoenix-1") == "IR_SIGNING_SECRET_ID in both regions"

@@ -15,12 +15,14 @@ from ..engine import Step, StepContext, StepResult
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import CopyCheck
+from ..tenancies import key_setting
 
 
 def given_up(target: str, hours: float):
     error = (
         f"no answer from {target} within {hours:g} h after its copy landed: is the replicator deployed "
-        "there (its function, the Events rule on its landing bucket, its reconcile schedule)?"
+        "there (its function, the Events rule on its landing bucket, its reconcile schedule), and does it "
+        f"refuse the manifest's signature (compare {key_setting(target)})?"
     )
     return lambda r: r.give_up_silent_target(target, error)
 
