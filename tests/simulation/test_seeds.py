@@ -1040,6 +1040,24 @@ def test_a_version_retired_in_a_region_is_told_again_when_the_source_sends_it_ag
     assert result.ok, describe(result)
 
 
+def test_an_export_failed_for_a_region_no_longer_asked_for_does_not_keep_the_passes_busy():
+    """'convergence' (seed 10482, shrunk, fresh seeds on this session's main): the tags sent the image to the
+    default region for a while, its export for that region was refused (no 'change-images'), and the tags
+    went back. The pass planned the export at every pass; the export step found no region to export for."""
+    result = run(
+        10482,
+        [
+            CreateImage("img0", ("eu-frankfurt-1",), "db"),
+            FailCall("CreatePreauthenticatedRequest", 429, 3),
+            Retag("img0", ()),
+            RemoveGrant("change-images"),
+            Pass(),
+            Retag("img0", ("eu-frankfurt-1",)),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
 @pytest.mark.parametrize("side", ["peer", "dr-peer"])
 def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
     """Regression (peer keys, newly explored): the DR region lagged with no reason at all while the

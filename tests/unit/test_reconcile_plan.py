@@ -131,6 +131,19 @@ def test_a_given_up_export_is_left_for_the_operator():
     assert actions(record) == [("none", None)]
 
 
+def test_a_failed_export_is_tried_again_only_for_a_region_still_asked_for():
+    """Regression (simulator, seed 10482): an export attempted for a region the tags then dropped kept
+    being planned, and the export step, finding no region to export for, did nothing, at every pass."""
+    record = source("failed", target_state="done")
+    record.export.error = "ExportImage refused"
+    record.target("eu-frankfurt-1")  # asked for a while, pending, then dropped from the tags
+    assert ("export", None) not in actions(record)
+    asking_again = Decision(opted_in=True, targets=("us-phoenix-1", "eu-frankfurt-1"))
+    assert actions(record, decision=asking_again) == [("export", None)]
+    newly = Decision(opted_in=True, targets=("us-phoenix-1", "ap-tokyo-1"))
+    assert actions(record, decision=newly) == [("export", None)]
+
+
 def test_a_step_under_way_is_not_disturbed():
     record = source("running")
     record.lease = Lease(holder="x", step="export", until=T0 + timedelta(minutes=5))

@@ -159,12 +159,6 @@ def plan_source(
         if export_object:
             return [*out, planned(Action.DISTRIBUTE, "the export ended; its end was not handled", subject)]
         return [*out, planned(Action.EXPORT, "the export ended without its object", subject)]
-    if export.state == "failed":
-        if export.permanent or export.failures >= config.max_attempts:
-            return [*out, planned(Action.NONE, f"given up: {export.error}")]
-        return [*out, planned(Action.EXPORT, f"attempt {export.attempt} failed: {export.error}", subject)]
-    if export.state == "none":
-        return [*out, planned(Action.EXPORT, "not exported", subject)] if decision.replicate else out
     # A region the source no longer asks for is not given a replica again (one lost there after
     # its tags dropped it waits for nothing).
     asked = set(decision.targets)
@@ -173,6 +167,17 @@ def plan_source(
         for t, p in sorted(record.targets.items())
         if t in asked and (p.state == "pending" or (p.state == "failed" and not p.gave_up))
     )
+    if export.state == "failed":
+        if export.permanent or export.failures >= config.max_attempts:
+            return [*out, planned(Action.NONE, f"given up: {export.error}")]
+        # An attempt made for regions the source has since stopped asking for is not tried again
+        # (the export step would find nothing to export for, as its blocker says): what is asked
+        # goes on below.
+        wanted = [t for t in asked if t not in record.targets or t in needing]
+        if wanted:
+            return [*out, planned(Action.EXPORT, f"attempt {export.attempt} failed: {export.error}", subject)]
+    if export.state == "none":
+        return [*out, planned(Action.EXPORT, "not exported", subject)] if decision.replicate else out
     if needing:
         if export_object:
             out.append(
