@@ -12,17 +12,17 @@ import json
 import os
 import shlex
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.contract import serving
+
 pytestmark = pytest.mark.contract
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = Path(sys.executable).parent / "ocifake"
 # .ci/run installs the CLI beside the project (it pins its own oci SDK); elsewhere, name one.
 CLI = Path(os.environ.get("OCIFAKE_OCI_CLI") or ROOT / ".venv-ocicli" / "bin" / "oci")
 README = ROOT / "ocifake" / "README.md"
@@ -230,21 +230,8 @@ def served(tmp_path):
         if os.environ.get("CI"):
             pytest.fail(f"the oci CLI is not at {CLI}: .ci/run installs it")
         pytest.skip(f"no oci CLI at {CLI}: python3 -m venv .venv-ocicli && .venv-ocicli/bin/pip install oci-cli")
-    folder = tmp_path / "fake"
-    process = subprocess.Popen(
-        [str(SERVER), "serve", "--regions", f"{ASHBURN},{PHOENIX}", "--tls", "--speed", "0", "--dir", str(folder)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line, process.stderr.read() if process.stderr else "no output"
-        yield Session(json.loads(line), tmp_path)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with serving.served(tmp_path / "fake", f"{ASHBURN},{PHOENIX}") as ready:
+        yield Session(ready, tmp_path)
 
 
 def table(results: list[tuple[Step, str]]) -> str:

@@ -6,34 +6,22 @@ the certificate it makes); the client knows only the oci config file and the CA 
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.contract import serving
+
 pytestmark = pytest.mark.contract
 
-SERVER = Path(sys.executable).parent / "ocifake"
 CLIENT = Path(__file__).parent / "clients" / "oci-curl.sh"
 ASHBURN = "us-ashburn-1"
 
 
 @pytest.fixture
 def served(tmp_path):
-    process = subprocess.Popen(
-        [str(SERVER), "serve", "--regions", f"{ASHBURN},us-phoenix-1", "--tls", "--speed", "0", "--dir", str(tmp_path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line, process.stderr.read() if process.stderr else "no output"
-        yield json.loads(line)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with serving.served(tmp_path, f"{ASHBURN},us-phoenix-1") as ready:
+        yield ready
 
 
 def curl(ready: dict, method: str, host: str, path: str, config: str | None = None) -> tuple[int, str]:

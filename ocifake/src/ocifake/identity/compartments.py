@@ -17,15 +17,10 @@ from ..core import errors
 from ..core.clock import iso
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from ..core.identity import Compartments, Ids
+    from .models import Clock
 
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
-
-
-class _Clock(Protocol):
-    def now(self) -> datetime: ...
 
 
 class CompartmentHost(Protocol):
@@ -33,7 +28,7 @@ class CompartmentHost(Protocol):
     ids: Ids
 
     @property
-    def clock(self) -> _Clock: ...
+    def clock(self) -> Clock: ...
 
     def compartment_in_use(self, compartment_id: str) -> str | None: ...
 

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from ..core.identity import Compartments, Ids
 
 
-class _Clock(Protocol):
+class Clock(Protocol):
+    """The simulated clock, as IAM and compartments read it."""
+
     def now(self) -> _datetime: ...
 
 
@@ -50,7 +52,7 @@ class IdentityHost(Protocol):
     compartments: Compartments
 
     @property
-    def clock(self) -> _Clock: ...
+    def clock(self) -> Clock: ...
 
     @property
     def operations(self) -> Mapping[tuple[str, str], permissions.Need]: ...

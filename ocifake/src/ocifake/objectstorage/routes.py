@@ -214,8 +214,12 @@ def _upload_id(req: Request) -> str:
     return upload_id
 
 
+def _upload(req: Request) -> multipart.MultipartUpload:
+    return _os(req).upload(_ns(req), req.params["bucketName"], req.params["objectName"], _upload_id(req))
+
+
 def upload_part(req: Request) -> Response:
-    upload = _os(req).upload(_ns(req), req.params["bucketName"], req.params["objectName"], _upload_id(req))
+    upload = _upload(req)
     part = multipart.put_part(upload, req.query.get("uploadPartNum"), req.body, req.headers)
     return Response(200, b"", {"etag": part.etag, "opc-content-md5": part.to_json()["md5"]})
 
@@ -240,7 +244,7 @@ def list_multipart_uploads(req: Request) -> Response:
 
 
 def list_multipart_upload_parts(req: Request) -> Response:
-    upload = _os(req).upload(_ns(req), req.params["bucketName"], req.params["objectName"], _upload_id(req))
+    upload = _upload(req)
     chunk, nxt = page([upload.parts[n] for n in sorted(upload.parts)], req, default_limit=1000)
     return json_response([p.to_json() for p in chunk], opc_next_page=nxt)
 
