@@ -22,14 +22,7 @@ from .shrink import run_and_shrink
 
 # Seeds whose run still breaks an invariant, with what it breaks: kept out of CI's set and tracked,
 # each by a test that expects it to fail until it is fixed (tests/simulation).
-KNOWN_OPEN: dict[int, str] = {
-    873: "visibility: without 'objects' and 'metrics' a region's pass can neither write its report nor post the "
-    "refused_calls metric; status --summary names the region only once its report is stale (1 h 30 min)",
-    10956: "visibility: 873's class (the 'objects' and 'metrics' statements removed from the source region)",
-    10968: "convergence: the source's and a target's keys both rotated while a family of three versions "
-    "replicated (retention keeps 2); once put back, an answer of that target stays doubted at every pass "
-    "(shrunk: 6 actions, in docs/simulation.md; not diagnosed further)",
-}
+KNOWN_OPEN: dict[int, str] = {}
 CI_SEEDS = [seed for seed in range(25) if seed not in KNOWN_OPEN]  # what CI runs on every change
 
 

@@ -101,10 +101,28 @@ def unseen_refusals(world: World) -> list[Violation]:
         counted = {p.dimensions.get("operation") for p in world.cloud.metrics(region, name="refused_calls")}
         if counted & operations:
             continue
+        # A region that may write neither its report nor a metric says so on its topic, naming the calls.
+        topic = world.sandbox.topics.get(region)
+        told = " ".join(m.body for m in topic.messages if m.time >= world.ledger.acted_at) if topic else ""
+        if any(op in told for op in operations):
+            continue
+        # Nothing else went out: the pass answered an error, which Functions counts (the function-errors
+        # alarm); its invoke log names the calls refused.
+        if _answered_error(world, region):
+            continue
         withheld = ", ".join(sorted(world.ledger.withheld)) or "none"
         detail = f"{region}: IAM refused {', '.join(sorted(operations))} (statements removed: {withheld})"
         out.append(Violation("visibility", f"{detail}; nothing status --summary shows names it"))
     return out
+
+
+def _answered_error(world: World, region: str) -> bool:
+    fn = world.sandbox.functions.get(region)
+    if fn is None:
+        return False
+    # That its log line names the calls is a test of its own (runs keep no logs).
+    counted = world.cloud.metrics(region, namespace="oci_faas", name="FunctionResponseCount", resourceId=fn.id)
+    return any(p.dimensions.get("responseType") == "Error" and p.timestamp >= world.ledger.acted_at for p in counted)
 
 
 def check_converged(world: World) -> list[Violation]:

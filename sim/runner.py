@@ -65,6 +65,7 @@ def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -
             if action.resets_truth:
                 world.ledger.checked_after = 0
             world.ledger.denied = {}
+            world.ledger.acted_at = world.cloud.clock.now()
             action.apply(world)
             if action.settles:
                 world.cloud.run_until_idle()

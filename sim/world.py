@@ -74,6 +74,9 @@ class WorldSpec:
         return self.regions[1:]
 
 
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
 @dataclass
 class Ledger:
     """What the script did, as the invariants need to judge what they see."""
@@ -87,6 +90,7 @@ class Ledger:
     withheld: set[str] = field(default_factory=set)  # statements an administrator removed
     # Per region, the operations IAM refused the functions during the last action's pass.
     denied: dict[str, set[str]] = field(default_factory=dict)
+    acted_at: datetime = NEVER  # when the last action began (the fake's clock)
     # What the adversary saw land, as it landed: object name -> (bytes, size in GB, multipart MD5).
     tapped: dict[str, tuple[bytes, float | None, str | None]] = field(default_factory=dict)
     # Signing secrets an operator broke: the region of each, and the secret as it was.

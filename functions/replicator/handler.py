@@ -2,7 +2,9 @@
 
 Over the real http-stream path the fdk turns any status but 200, 502 and 504 into 200, so:
 a transient failure raises (502, the platform may retry); everything else answers 200 with
-a JSON outcome that says what happened and why.
+a JSON outcome that says what happened and why, but a reconcile pass whose report, metrics and
+notice were all refused: it answers 502 with its report, so that Functions counts an error
+(`oci_faas`), the one trace of it an alarm can see.
 """
 
 import io
@@ -17,6 +19,7 @@ from .errors import ConfigError
 from .runtime import Runtime, wall_clock
 
 RUNTIME_KEYS = ("IR_", "OCI_RESOURCE_PRINCIPAL_")
+UNREPORTED_STATUS = 502  # one of the statuses the fdk passes through
 
 
 def make_handler(clock: Callable[[], datetime] = wall_clock):
@@ -31,14 +34,20 @@ def make_handler(clock: Callable[[], datetime] = wall_clock):
 
     def handler(ctx, data: io.BytesIO | None = None):
         raw = data.getvalue() if data is not None else b""
+        status = 200
         try:
             runtime = runtime_for(ctx.Config())
         except ConfigError as exc:
             logs.error("configuration invalid", reason=exc.reason)
             body = {"result": "failed", "reason": exc.reason}
         else:
-            body = router.handle(raw, runtime).model_dump(mode="json", exclude_none=True)
-        return response.Response(ctx, response_data=json.dumps(body), headers={"Content-Type": "application/json"})
+            answer = router.handle(raw, runtime)
+            body = answer.model_dump(mode="json", exclude_none=True)
+            if getattr(answer, "unreported", False):  # a PassReport's (its module loads with a pass only)
+                status = UNREPORTED_STATUS
+        return response.Response(
+            ctx, response_data=json.dumps(body), headers={"Content-Type": "application/json"}, status_code=status
+        )
 
     return handler
 

@@ -51,6 +51,11 @@ def ack_tag(key: bytes, ack: AckName) -> str:
     return _mac(key, what.encode())[:TAG_LENGTH]
 
 
+def key_print(key: bytes) -> str:
+    """A short name for a key that says nothing about it: whether two marks were made under one key."""
+    return _mac(key, b"settled marks are made under this key")[:8]
+
+
 def tagged(key: bytes, ack: AckName) -> AckName:
     return AckName(ack.source_id, ack.target, ack.outcome, ack.issued, ack.attempt, ack.replica, ack_tag(key, ack))
 

@@ -223,7 +223,9 @@ def settled_prefix(prefix: str, side: str = "") -> str:
 @dataclass(frozen=True)
 class SettledMark:
     """side "source": `states` is target -> p (protected) or r (retired); `tags` the manifest's tags
-    fingerprint; `answers` a digest of the answers applied. side "replica": `state` and the replica."""
+    fingerprint; `answers` a digest of the answers applied. side "replica": `state`, the replica, and
+    `key`, the print of the key its answer was signed with (the mark stops holding when the region
+    holds another key: the answer is then signed again)."""
 
     side: str
     source_id: str
@@ -235,13 +237,14 @@ class SettledMark:
     state: str = ""
     replica_id: str = ""
     compartment_id: str = ""  # where the replica lives (listed by the pass even if no setting names it)
+    key: str = ""  # replica side: `integrity.key_print` of the key held when it was made ("" unknown)
 
     def object(self, prefix: str) -> str:
         if self.side == "source":
             targets = "+".join(f"{t}~{s}" for t, s in self.states)
             body = f"{self.tags}.{self.spec}.{self.answers}.{targets}"
         else:
-            body = f"{self.state}.{self.compartment_id or '-'}~{self.replica_id or '-'}"
+            body = f"{self.state}.k{self.key or '-'}.{self.compartment_id or '-'}~{self.replica_id or '-'}"
         return f"{settled_prefix(prefix, self.side)}{self.source_id}/{self.version}.{body}"
 
 
@@ -264,6 +267,10 @@ def parse_settled(prefix: str, name: str) -> SettledMark | None:
                 return SettledMark(side, source_id, version, tags=tags, answers=answers, states=pairs, spec=spec)
             if side == "replica":
                 version, state, rest = leaf.split(".", 2)
+                key = ""
+                head, _, tail = rest.partition(".")
+                if head.startswith("k") and tail:  # marks made before keys were printed have none
+                    key, rest = head[1:].strip("-"), tail
                 compartment, _, replica = rest.partition("~")
                 return SettledMark(
                     side,
@@ -272,6 +279,7 @@ def parse_settled(prefix: str, name: str) -> SettledMark | None:
                     state=state,
                     replica_id="" if replica == "-" else replica,
                     compartment_id="" if compartment == "-" else compartment,
+                    key=key,
                 )
         except ValueError:
             return None

@@ -43,21 +43,34 @@ def test_alarms_are_read_from_monitoring_alarms_with_only_the_values_terraform_p
     assert (MODULE / "../../../monitoring/alarms").resolve() == ALARMS_DIR.resolve()
     block = text.split('templatefile("${local.alarms_dir}', 1)[1].split("}))", 1)[0]
     passed = set(re.findall(r"^\s*(\w+)\s*=", block, re.M))
-    assert passed == {"window", "rpo_seconds", "rpo_hours"}
+    assert passed == {"window", "rpo_seconds", "rpo_hours", "function_id"}
     for path in ALARMS_DIR.glob("*.json"):
         assert set(re.findall(r"\$\{(\w+)\}", path.read_text())) <= passed, path.name
     alarm = _resources(MODULE, "oci_monitoring_alarm")["this"]
     assert "local.alarms" in alarm["for_each"]
-    assert alarm["namespace"] == "${var.settings.metrics_namespace}"
-    assert alarm["metric_compartment_id"] == "${var.settings.metrics_compartment_id}"
+    # The deployment's namespace, unless the file names a service's (whose metrics are the function's).
+    assert alarm["namespace"] == "${coalesce(each.value.namespace, var.settings.metrics_namespace)}"
+    assert alarm["metric_compartment_id"] == (
+        "${each.value.namespace == null ? var.settings.metrics_compartment_id : var.functions_compartment_id}"
+    )
+    assert "function_id = oci_functions_function.this.id" in block
     assert alarm["query"] == "${each.value.query}"
 
 
+# What OCI Functions posts of each invocation in its own namespace (its "Function Metrics" page).
+FUNCTIONS_SERVICE_METRICS = {"FunctionInvocationCount", "FunctionExecutionDuration", "FunctionResponseCount"}
+
+
 def test_every_alarm_reads_a_metric_the_function_emits_and_parses_as_mql():
-    alarms = load_alarms()
-    assert {a.name for a in alarms} == {"rpo-exceeded", "replication-failed", "reconcile-silent", "calls-refused"}
+    alarms = load_alarms(function_id="ocid1.fnfunc.oc1.iad.aaaa")
+    names = {"rpo-exceeded", "replication-failed", "reconcile-silent", "calls-refused", "function-errors"}
+    assert {a.name for a in alarms} == names
     for alarm in alarms:
-        assert alarm.metric in {m.value for m in Metric}, alarm.name
+        if alarm.namespace is None:
+            assert alarm.metric in {m.value for m in Metric}, alarm.name
+        else:
+            assert (alarm.namespace, alarm.metric) == ("oci_faas", "FunctionResponseCount"), alarm.name
+            assert 'resourceId = "ocid1.fnfunc.oc1.iad.aaaa"' in alarm.query  # this function's only
         mql.parse(alarm.query)
         assert alarm.severity in ("CRITICAL", "ERROR", "WARNING", "INFO")
         assert re.fullmatch(r"PT\d+[MH]", alarm.pending_duration)

@@ -166,8 +166,36 @@ def test_metrics_that_cannot_be_posted_never_fail_a_replication(cloud, compartme
     cloud.faults.fail_call("PostMetricData", 503, times=100)
     image = _image(cloud, compartment)
     cloud.run_until_idle()
-    assert cloud.metrics() == []
+    assert cloud.metrics(namespace="image_replicator") == []
     lines = [r for r in replicator.logs() if r.get("message") == "metrics not posted"]
     assert lines and all(r.get("source_image_id") == image.id for r in lines)
     replicator.converge()
     assert target_states(cloud, replicator, image.id) == {PHOENIX: "done", FRANKFURT: "done"}
+
+
+def test_a_pass_that_may_neither_write_its_report_nor_post_metrics_says_so_on_its_topic(cloud, compartment):
+    sandbox = deploy(cloud, REGIONS, compartment, without_statements=frozenset({"objects", "metrics"}))
+    reports = sandbox.reconcile_everywhere()
+    assert not any(r.unreported for r in reports)  # the notice went out: an operator reads it
+    (notice,) = [m for m in sandbox.topics[SOURCE].messages if "cannot report" in (m.title or "")]
+    assert notice.title == f"Image replicator in {SOURCE} cannot report its passes"
+    assert "PutObject" in notice.body and "PostMetricData" in notice.body
+
+
+def test_a_pass_that_may_write_post_and_publish_nothing_answers_an_error_that_an_alarm_sees(cloud, compartment):
+    """Its log is the one thing left: the error answer makes Functions count it (oci_faas), the
+    function-errors alarm fires, and the log line names the calls refused."""
+    sandbox = deploy(cloud, REGIONS, compartment, without_statements=frozenset({"objects", "metrics", "notices"}))
+    assert sandbox.firing(SOURCE, "function-errors") == []
+    reports = sandbox.reconcile_everywhere()
+    assert all(r.unreported for r in reports)
+    fn = sandbox.functions[SOURCE]
+    errors = cloud.metrics(SOURCE, namespace="oci_faas", name="FunctionResponseCount", responseType="Error")
+    assert [p.dimensions["resourceId"] for p in errors] == [fn.id]
+    assert sandbox.firing(SOURCE, "function-errors")
+    (line,) = [r for r in sandbox.logs() if r.get("message") == "pass can neither report nor notify"][:1]
+    assert any(refused.startswith("PutObject") for refused in line["refused"])
+    assert any(refused.startswith("PostMetricData") for refused in line["refused"])
+    sandbox.withhold(frozenset())
+    cloud.advance(HOUR)
+    assert not any(r.unreported for r in sandbox.reconcile_everywhere())

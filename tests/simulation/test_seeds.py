@@ -1058,6 +1058,60 @@ def test_an_export_failed_for_a_region_no_longer_asked_for_does_not_keep_the_pas
     assert result.ok, describe(result)
 
 
+def test_a_retirement_answered_under_a_key_since_put_back_is_signed_again():
+    """'convergence' (seed 10968, shrunk, fresh seeds): the source's key and Phoenix's were rotated while
+    three versions of a family replicated there. Phoenix retired the oldest and answered under its rotated
+    key, then settled the replica; once both keys were put back the source doubted that answer at every
+    pass, and Phoenix, trusting its settled mark, never read the record that would have signed it again.
+    A replica's mark names the key it was made under and stops holding when the region holds another."""
+    result = run(
+        10968,
+        [
+            CreateImage("img1", ("us-phoenix-1",), "web", settle=False),
+            BreakSigningKey("us-ashburn-1", "rotate"),
+            CreateImage("img2", ("us-phoenix-1",), "web", settle=False, defined=True),
+            BreakSigningKey("us-phoenix-1", "rotate"),
+            CreateImage("img3", ("us-phoenix-1",), "web", settle=False),
+            Jump(25),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_region_that_may_write_no_report_and_post_no_metric_says_so_on_its_topic():
+    """'visibility' (seed 873, shrunk by hand): without 'objects' and 'metrics' a region's pass could write
+    neither its report nor the refused_calls metric, and status named the region only once its report was
+    stale, a pass late. The pass now publishes a notice naming the calls refused."""
+    result = run(
+        873,
+        [
+            CreateImage("img0", ("eu-frankfurt-1",), settle=False),
+            Wait(20),
+            RemoveGrant("objects"),
+            RemoveGrant("metrics"),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_region_that_may_write_post_and_publish_nothing_answers_its_pass_with_an_error():
+    """'visibility' (seed 10956, shrunk by hand): 873's class with 'notices' removed too. Only the log is
+    left; the pass answers an error, which Functions counts and the function-errors alarm sees."""
+    result = run(
+        10956,
+        [
+            CreateImage("img0", (), settle=False, defined=True),
+            Wait(45),
+            RemoveGrant("objects"),
+            RemoveGrant("notices"),
+            RemoveGrant("metrics"),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
 @pytest.mark.parametrize("side", ["peer", "dr-peer"])
 def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
     """Regression (peer keys, newly explored): the DR region lagged with no reason at all while the

@@ -54,11 +54,41 @@ def test_a_mark_s_name_carries_what_the_pass_needs_and_reads_back():
     replica.answer = AnswerPart(
         object=ACK.object(P), sent_at=IMAGE.time_created or __import__("datetime").datetime(2026, 1, 1), delivered=True
     )
-    mark = replica_mark(replica, '"etag-2"', REPLICA, [])
+    mark = replica_mark(replica, '"etag-2"', REPLICA, [], key="1a2b3c4d")
     assert mark == SettledMark(
-        "replica", SOURCE_ID, etag_version('"etag-2"'), state="done", replica_id=REPLICA_ID, compartment_id=COMPARTMENT
+        "replica",
+        SOURCE_ID,
+        etag_version('"etag-2"'),
+        state="done",
+        replica_id=REPLICA_ID,
+        compartment_id=COMPARTMENT,
+        key="1a2b3c4d",
     )
     assert parse_settled(P, mark.object(P)) == mark
+    unknown = replica_mark(replica, '"etag-2"', REPLICA, [])  # the key could not be read
+    assert unknown is not None and parse_settled(P, unknown.object(P)) == unknown
+
+
+def test_a_replica_mark_made_before_keys_were_printed_reads_back_with_no_key_and_so_does_not_hold():
+    head = f"{P}settled/replica/{SOURCE_ID}/0123456789abcdef"
+    for old, compartment, replica_id in (
+        (f"{head}.done.{COMPARTMENT}~{REPLICA_ID}", COMPARTMENT, REPLICA_ID),
+        (f"{head}.retired.-~-", "", ""),
+    ):
+        mark = parse_settled(P, old)
+        assert mark is not None and (mark.key, mark.compartment_id, mark.replica_id) == ("", compartment, replica_id)
+    legacy = parse_settled(P, f"{head}.done.{COMPARTMENT}~{REPLICA_ID}")
+    assert legacy is not None and not replica_mark_holds(legacy, REPLICA, [], frozenset({"1a2b3c4d"}))
+
+
+def test_a_replica_mark_holds_only_under_the_key_it_was_made_with():
+    """Its answer was signed with that key: under another, the record is read and the answer signed again."""
+    mark = SettledMark(
+        "replica", SOURCE_ID, "v", state="done", replica_id=REPLICA_ID, compartment_id=COMPARTMENT, key="1a2b3c4d"
+    )
+    assert replica_mark_holds(mark, REPLICA, [], frozenset({"1a2b3c4d", "99999999"}))
+    assert not replica_mark_holds(mark, REPLICA, [], frozenset({"99999999"}))  # rotated, or put back
+    assert replica_mark_holds(mark, REPLICA, [], None)  # the key unreadable: nothing could be signed anew
 
 
 def test_a_replication_with_anything_open_gets_no_mark():

@@ -1,7 +1,9 @@
 """The Monitoring alarms under `monitoring/alarms/`, with the deployment's values filled in.
 
-The same files Terraform reads (`templatefile`): `${window}`, `${rpo_seconds}` and
-`${rpo_hours}`. Monitoring's own `{{...}}` variables are left as they are.
+The same files Terraform reads (`templatefile`): `${window}`, `${rpo_seconds}`, `${rpo_hours}`
+and `${function_id}` (the region's function). Monitoring's own `{{...}}` variables are left as
+they are. An alarm whose file names a `namespace` reads a service's own metrics there (`oci_faas`)
+instead of the deployment's.
 """
 
 import json
@@ -26,6 +28,7 @@ class AlarmSpec:
     query: str
     pending_duration: str
     body: str
+    namespace: str | None = None  # a service's namespace; None: the deployment's metrics namespace
 
     @property
     def metric(self) -> str:
@@ -46,13 +49,30 @@ def render(text: str, values: dict[str, str]) -> str:
 
 
 def load_alarms(
-    *, rpo_hours: float = DEFAULT_RPO_HOURS, window: str = DEFAULT_WINDOW, directory: Path = ALARMS_DIR
+    *,
+    rpo_hours: float = DEFAULT_RPO_HOURS,
+    window: str = DEFAULT_WINDOW,
+    function_id: str = "",
+    directory: Path = ALARMS_DIR,
 ) -> list[AlarmSpec]:
-    values = {"window": window, "rpo_seconds": str(int(rpo_hours * 3600)), "rpo_hours": f"{rpo_hours:g}"}
+    values = {
+        "window": window,
+        "rpo_seconds": str(int(rpo_hours * 3600)),
+        "rpo_hours": f"{rpo_hours:g}",
+        "function_id": function_id,
+    }
     specs = []
     for path in sorted(directory.glob("*.json")):
         doc = json.loads(render(path.read_text(), values))
         specs.append(
-            AlarmSpec(path.stem, doc["displayName"], doc["severity"], doc["query"], doc["pendingDuration"], doc["body"])
+            AlarmSpec(
+                path.stem,
+                doc["displayName"],
+                doc["severity"],
+                doc["query"],
+                doc["pendingDuration"],
+                doc["body"],
+                doc.get("namespace"),
+            )
         )
     return specs

@@ -80,10 +80,8 @@ class Sandbox:
         fn = self.functions[region or self.regions[0]]
         body = json.dumps({"action": "reconcile", "dryRun": dry_run}).encode()
         replies = self.cloud.invoke_parallel([(fn, body)] * parallel)
-        for reply in replies:
-            if reply.status != 200:
-                raise AssertionError(f"reconcile in {fn.region} answered {reply.status}: {reply.body[:500]!r}")
-        return PassReport.model_validate(replies[0].json())
+        reports = [pass_report(reply) for reply in replies]  # every one is checked
+        return reports[0]
 
     def reconcile_everywhere(self, *, parallel: int = 1) -> list[PassReport]:
         """The next scheduled passes: time moves to the schedules' next run and each fires.
@@ -100,10 +98,7 @@ class Sandbox:
                 raise AssertionError(f"the reconcile schedule could not invoke {run.function_id}: {run.outcome}")
             replies.append(run.invocation)
         replies += manual
-        bad = [r for r in replies if r.status != 200]
-        if bad:
-            raise AssertionError(f"a reconcile pass answered {bad[0].status}: {bad[0].body[:500]!r}")
-        return [PassReport.model_validate(r.json()) for r in replies]
+        return [pass_report(reply) for reply in replies]
 
     def firing(self, region: str, alarm: str) -> list[dict[str, str]]:
         """The dimension sets for which alarm `alarm` (its file's name) fires in `region` now."""
@@ -134,6 +129,18 @@ class Sandbox:
             if all(idle(report) for report in reports):
                 return n
         raise AssertionError(f"not converged after {max_passes} reconcile passes")
+
+
+def pass_report(reply) -> PassReport:
+    """A pass's answer: 200 with its report, or 502 with it when the pass could leave no other trace
+    (its report, metrics and notice all refused); anything else is a failure of the pass."""
+    try:
+        report = PassReport.model_validate_json(reply.body) if reply.status in (200, 502) else None
+    except ValueError:
+        report = None
+    if report is None or (reply.status != 200) != report.unreported:
+        raise AssertionError(f"a reconcile pass answered {reply.status}: {reply.body[:500]!r}")
+    return report
 
 
 def idle(report: PassReport) -> bool:
@@ -221,7 +228,6 @@ def deploy(
     for policy in grants.scope("home"):
         sandbox.policies[policy.name] = _create_policy(cloud, policy, without_statements, tenancy)
     specs = load_rules(config, image_compartments=image_compartments, bucket_compartments=[buckets])
-    alarm_specs = load_alarms(rpo_hours=rpo_hours, window=alarm_window)
     if not fdk:
         logs.send_to(sandbox.capture)
     # One key for the deployment, a Vault secret in each region (Terraform's signing_key).
@@ -248,20 +254,6 @@ def deploy(
             topic = cloud.create_topic(region, f"image-replicator-{region}", functions)
             sandbox.topics[region] = topic
             region_env["IR_NOTIFICATION_TOPIC_ID"] = topic.id
-        if config.metrics_namespace:
-            sandbox.alarms[region] = {
-                spec.name: cloud.create_alarm(
-                    region,
-                    functions,
-                    config.metrics_namespace,
-                    spec.query,
-                    destinations=[sandbox.topics[region].id] if region in sandbox.topics else [],
-                    display_name=f"{spec.display_name}-{region}",
-                    metric_compartment_id=config.metrics_compartment_id,
-                    severity=spec.severity,
-                )
-                for spec in alarm_specs
-            }
         if fdk:
             entry = func_entry(tempfile.mkdtemp(prefix="image-replicator-"))
             fn = cloud.deploy_function(
@@ -287,6 +279,21 @@ def deploy(
             )
         sandbox.functions[region] = fn
         sandbox.region_env[region] = region_env
+        if config.metrics_namespace:
+            sandbox.alarms[region] = {
+                spec.name: cloud.create_alarm(
+                    region,
+                    functions,
+                    spec.namespace or config.metrics_namespace,
+                    spec.query,
+                    destinations=[sandbox.topics[region].id] if region in sandbox.topics else [],
+                    display_name=f"{spec.display_name}-{region}",
+                    # A service's own metrics are posted where its resource is: the function's.
+                    metric_compartment_id=functions if spec.namespace else config.metrics_compartment_id,
+                    severity=spec.severity,
+                )
+                for spec in load_alarms(rpo_hours=rpo_hours, window=alarm_window, function_id=fn.id)
+            }
         schedule = cloud.create_schedule(
             region,
             functions,

@@ -55,6 +55,10 @@ class Observed:
     doubted: dict[str, set[str]] = field(default_factory=dict)  # source id -> targets whose answers do not verify
     unchecked: set[str] = field(default_factory=set)  # source ids whose answers could not be checked this pass
     key_problem: str | None = None  # why the answers could not be checked
+    # Prints of the keys this region answers with, by tenancy alias (None: its own), read once a pass
+    # when first needed (`observe.answer_keys`); an alias whose key could not be read is missing.
+    answer_keys: dict[str | None, str] | None = None
+    answer_keys_complete: bool = False
 
     @property
     def sources(self) -> dict[str, ImageFacts]:

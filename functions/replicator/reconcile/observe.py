@@ -19,6 +19,7 @@ from ..errors import ReplicatorError
 from ..families import family_of
 from ..health import refused
 from ..images import ImageFacts
+from ..integrity import key_print
 from ..naming import (
     AckName,
     SettledMark,
@@ -279,7 +280,7 @@ def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -
 def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _Index, scan: _Scan) -> None:
     source_id, config = image.replica_of or "", runtime.config
     mark = index.mark("replica", source_id)
-    if mark is not None and replica_mark_holds(mark, image, seen.landed.get(source_id, [])):
+    if mark is not None and replica_mark_holds(mark, image, seen.landed.get(source_id, []), held_keys(runtime, seen)):
         seen.settled_replicas.add(source_id)
         scan.replica_seen.add(source_id)
         if family_of(image, config) is not None:
@@ -294,6 +295,30 @@ def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _
     # The AVAILABLE one wins over an import still running or one that failed.
     if known is None or (known.lifecycle_state != "AVAILABLE" and image.lifecycle_state == "AVAILABLE"):
         seen.replicas[source_id] = image
+
+
+def answer_keys(runtime: Runtime, seen: Observed) -> dict[str | None, str]:
+    """Prints of the keys this region signs its answers with now (`integrity.key_print`), by alias: its
+    own and those it shares with the tenancies whose images it replicates. Read once a pass, when first
+    needed; a key that cannot be read is missing, and its refusal is reported once."""
+    if seen.answer_keys is None:
+        seen.answer_keys = {}
+        aliases = [None, *(p.alias for p in runtime.config.source_tenancies)]
+        for alias in aliases:
+            try:
+                seen.answer_keys[alias] = key_print(runtime.signing_key(alias))
+            except ReplicatorError as exc:
+                seen.problems.append(f"signing key not read: {exc.reason}")
+                seen.refusals += refused(exc)
+        seen.answer_keys_complete = len(seen.answer_keys) == len(aliases)
+    return seen.answer_keys
+
+
+def held_keys(runtime: Runtime, seen: Observed) -> frozenset[str] | None:
+    """What a replica's mark is judged with: the prints of every key held now, or None when one could not
+    be read (a mark is then trusted as it is: an answer could not be signed again anyway)."""
+    prints = answer_keys(runtime, seen)
+    return frozenset(prints.values()) if seen.answer_keys_complete else None
 
 
 def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
@@ -348,7 +373,8 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
         if source_id in seen.settled_replicas:
             continue
         mark = pending[source_id]
-        if mark is not None and replica_mark_holds(mark, seen.replicas.get(source_id), seen.landed.get(source_id, [])):
+        landed, keys = seen.landed.get(source_id, []), held_keys(runtime, seen) if mark is not None else None
+        if mark is not None and replica_mark_holds(mark, seen.replicas.get(source_id), landed, keys):
             seen.settled_replicas.add(source_id)  # retired, and gone as the mark says
             continue
         seen.marks[("replica", source_id)] = index.names("replica", source_id)

@@ -29,7 +29,8 @@ from ..runtime import Runtime
 from ..steps import answer, inbox
 from ..subjects import AnswerCheck, InboundAnswer, Replica, ReplicaById
 from ..telemetry.exposure import exposure_points
-from .observe import Observed, cursor_object, observe
+from ..tenancies import place
+from .observe import Observed, answer_keys, cursor_object, observe
 from .plan import Planned, plan_region
 from .settled import protection_of, replica_mark, source_mark
 
@@ -64,6 +65,9 @@ class PassReport(BaseModel):
     deferred: int = 0  # records left unread for the next passes (IR_RECONCILE_MAX_READS)
     exposed: int = 0  # opted-in source images of this region lacking a current replica somewhere
     oldest_exposure_seconds: float = 0.0
+    # Nothing of the pass reached an operator: its report, its metrics and its notice were all
+    # refused. The invocation then answers an error, which Functions counts where an alarm sees it.
+    unreported: bool = False
 
 
 def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImageProtection]:
@@ -142,6 +146,8 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
     now = runtime.now()
     deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
     seen = observe(runtime)
+    if seen.replica_records:
+        answer_keys(runtime, seen)  # the marks left at the end name them; a key refused shows in the report
     if not dry_run:
         _take_inbox(runtime, seen)
     planned = plan_region(seen, runtime.region, runtime.config, now)
@@ -180,7 +186,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
             report.problems.append(f"metrics not posted: {denied.reason}")
             report.refusals.append(denied)
         report.refusals = list(dict.fromkeys([*seen.refusals, *report.refusals]))
-        _report_health(runtime, report, now)
+        report.unreported = not _report_health(runtime, report, now)
     report.steps_total, report.problems_total = len(report.steps), len(report.problems)
     report.actions = dict(Counter(str(s.action) for s in report.steps))
     if report_limit is not None:
@@ -189,9 +195,10 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
     return report
 
 
-def _report_health(runtime: Runtime, report: PassReport, now: datetime) -> None:
+def _report_health(runtime: Runtime, report: PassReport, now: datetime) -> bool:
     """What this pass could not do, where the operator's status reads it (every pass: its time
-    says the passes run)."""
+    says the passes run). Whether an operator can learn of the pass: from its report, its metrics,
+    or else a notice."""
     name = health_object(runtime.config.object_prefix, runtime.region)
     try:
         got = runtime.objects.get(runtime.config.staging_bucket, name)
@@ -210,6 +217,29 @@ def _report_health(runtime: Runtime, report: PassReport, now: datetime) -> None:
         runtime.objects.put(runtime.config.staging_bucket, name, health.model_dump_json().encode())
     except ReplicatorError as exc:
         logs.warning("pass health not written", reason=exc.reason)
+        if runtime.metrics.failure is not None:
+            return _cannot_report(runtime, health, exc)
+    return True
+
+
+def _cannot_report(runtime: Runtime, health: PassHealth, exc: ReplicatorError) -> bool:
+    """Neither the report nor the metrics went out: the topic is the one channel left that an operator
+    reads within the pass. Told at every pass that is so (each notice names its pass), as an alarm
+    repeats, since nothing this region may write could remember that it was told."""
+    refusals = list(dict.fromkeys([*health.refusals, *([r] if (r := refusal(exc)) else [])]))
+    sent = runtime.notifier.publish(
+        f"Image replicator in {runtime.region} cannot report its passes",
+        {
+            "region": runtime.region,
+            "pass_at": health.at.isoformat(),
+            "why": "its report could not be written to the staging bucket and its metrics could not be posted",
+            "refused": [f"{r.operation}: {r.reason}" for r in refusals],
+            "problems": health.problems,
+        },
+    )
+    if not sent:  # the log is all that is left: the invocation's error answer points at it
+        logs.error("pass can neither report nor notify", refused=[f"{r.operation}: {r.reason}" for r in refusals])
+    return sent
 
 
 def _take_inbox(runtime: Runtime, seen: Observed) -> None:
@@ -268,7 +298,8 @@ def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], pro
     for source_id, read in seen.replica_records.items():
         if ("replica", source_id) in busy or read.record is None or read.etag is None:
             continue
-        mark = replica_mark(read.record, read.etag, seen.replicas.get(source_id), seen.landed.get(source_id, []))
+        key = answer_keys(runtime, seen).get(place(read.record.source_region).alias, "")
+        mark = replica_mark(read.record, read.etag, seen.replicas.get(source_id), seen.landed.get(source_id, []), key)
         if mark is not None:
             marks.append(mark)
     for mark in marks:

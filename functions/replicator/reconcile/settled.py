@@ -174,8 +174,9 @@ def source_mark_holds(
 
 
 def replica_mark(
-    record: ReplicaRecord, etag: str, replica: ImageFacts | None, landed: list[LandedObject]
+    record: ReplicaRecord, etag: str, replica: ImageFacts | None, landed: list[LandedObject], key: str = ""
 ) -> SettledMark | None:
+    """`key`: the print of the key the record's answer is signed with now ("" when it could not be read)."""
     if record.lease is not None or landed:
         return None
     replica_id = record.import_.replica_image_id or ""
@@ -199,11 +200,17 @@ def replica_mark(
         state=record.state,
         replica_id=replica_id,
         compartment_id=compartment or "",
+        key=key,
     )
 
 
-def replica_mark_holds(mark: SettledMark, replica: ImageFacts | None, landed: list[LandedObject]) -> bool:
-    if landed:
+def replica_mark_holds(
+    mark: SettledMark, replica: ImageFacts | None, landed: list[LandedObject], keys: frozenset[str] | None = None
+) -> bool:
+    """`keys`: prints of the keys this region answers with now (None: unknown). A mark made under
+    another key does not hold: the record is read, and an answer signed with that key is signed again
+    (else a source that holds the key put back, or rotated on both sides, doubts it for ever)."""
+    if landed or (keys is not None and mark.key not in keys):
         return False
     present = replica is not None and replica.id == mark.replica_id and replica.lifecycle_state != "DELETED"
     if mark.state == "done":
