@@ -32,7 +32,7 @@ def test_a_scaffolded_service_is_served_once_listed_in_services(tmp_path):
 
         with FakeCloud(["us-ashburn-1"]) as cloud:
             assert isinstance(cloud.require_region("us-ashburn-1").backend(WidgetBackend), WidgetBackend)
-        assert BY_HOST["widgets"].name == "widget"
+        assert [s.name for s in BY_HOST["widgets"]] == ["widget"]
         assert OPERATIONS[("widget", "GetItem")].verb == "read"
         print("served")
         """

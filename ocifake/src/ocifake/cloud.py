@@ -36,7 +36,7 @@ from .identity.models import Caller, IdentityBackend, Target
 from .objectstorage.models import ObjectStorageBackend
 from .regions import RegionState
 from .seeding import Seeding
-from .services import OPERATIONS, variables
+from .services import FAMILIES, OPERATIONS, variables
 from .timeline import Timeline
 
 _PAR_URI = re.compile(r"^/p/(?P<token>[^/]+)/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
@@ -57,6 +57,7 @@ class FakeCloud(Credentials, Seeding, Timeline, Deploying):
 
     # What each operation needs in IAM, and the variables of each service (services.py).
     operations = OPERATIONS
+    families = FAMILIES
 
     def variables(self, service: str) -> frozenset[str]:
         return variables(service)

@@ -24,7 +24,7 @@ from oci._vendor.requests.exceptions import ConnectTimeout, ReadTimeout
 from .core import auth, errors
 from .core.errors import OciError
 from .core.faults import ContainerDied
-from .core.http import Request, Response, json_response, match
+from .core.http import Request, Response, Route, json_response, match
 from .core.service import Service
 from .identity.models import Caller, Target
 from .services import BY_HOST
@@ -131,23 +131,17 @@ class Front:
             if request.region not in self.cloud.regions:
                 raise errors.NotAuthenticated(f"The tenancy is not subscribed to region {request.region}.")
             request.cloud_region = self.cloud.regions[request.region]
-            service = BY_HOST.get(request.service)
-            if service is None:
+            served = BY_HOST.get(request.service)
+            if not served:
                 raise errors.NotImplementedByFake(f"not implemented by ocifake: the {request.service} service")
+            service, route, request.params, anonymous = self._route(served, request)
             request.service = service.name
-            found = match(service.anonymous_routes, request)
-            if found is None:
-                found = match(service.routes, request)
-                if found is None:
-                    raise errors.NotImplementedByFake(
-                        f"not implemented by ocifake: {request.method} {request.service} {request.path}"
-                    )
+            if anonymous:
+                request.principal = auth.ANONYMOUS
+            else:
                 request.principal = self.cloud.auth.principal_for(
                     request.method, request.path_and_query, request.headers
                 )
-            else:
-                request.principal = auth.ANONYMOUS
-            route, request.params = found
             operation = route.operation
             if self._blocked(request):
                 return operation, Response(599), "blocked"
@@ -169,6 +163,18 @@ class Front:
                 json_response({"code": exc.code, "message": exc.message}, status=exc.status),
                 "timeout" if timeout else None,
             )
+
+    @staticmethod
+    def _route(served: tuple[Service, ...], request: Request) -> tuple[Service, Route, dict[str, str], bool]:
+        """The service of the host whose route matches (anonymous routes first), and that route."""
+        for anonymous in (True, False):
+            for service in served:
+                found = match(service.anonymous_routes if anonymous else service.routes, request)
+                if found is not None:
+                    return service, found[0], found[1], anonymous
+        raise errors.NotImplementedByFake(
+            f"not implemented by ocifake: {request.method} {served[0].host} {request.path}"
+        )
 
     # ----- IAM ------------------------------------------------------------------------------------
     def caller(self, principal: auth.Principal) -> Caller:

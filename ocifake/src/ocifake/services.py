@@ -2,10 +2,12 @@
 
 from .compute.service import SERVICE as COMPUTE
 from .core.service import Service
+from .identity.permissions import FAMILIES as UNDECLARED_FAMILIES
 from .identity.permissions import GENERAL_VARIABLES, UNSERVED, UNSERVED_VARIABLES, Need
 from .identity.service import SERVICE as IDENTITY
 from .monitoring.service import INGESTION as MONITORING_INGESTION
 from .monitoring.service import SERVICE as MONITORING
+from .networking.service import SERVICE as NETWORKING
 from .notifications.service import SERVICE as NOTIFICATIONS
 from .objectstorage.service import SERVICE as OBJECT_STORAGE
 from .scheduler.service import SERVICE as SCHEDULER
@@ -13,6 +15,7 @@ from .vault.service import SERVICE as SECRETS
 
 SERVICES: tuple[Service, ...] = (
     COMPUTE,
+    NETWORKING,
     OBJECT_STORAGE,
     NOTIFICATIONS,
     MONITORING,
@@ -21,7 +24,10 @@ SERVICES: tuple[Service, ...] = (
     SCHEDULER,
     SECRETS,
 )
-BY_HOST = {service.host: service for service in SERVICES}
+# Services by endpoint host: Compute and Networking share `iaas`, each with its own routes.
+BY_HOST: dict[str, tuple[Service, ...]] = {}
+for _service in SERVICES:
+    BY_HOST[_service.host] = (*BY_HOST.get(_service.host, ()), _service)
 
 # What each operation needs in IAM, as each service package declares it, with what policies name
 # without an endpoint here; and the condition variables each service supports. IAM reads them
@@ -29,6 +35,13 @@ BY_HOST = {service.host: service for service in SERVICES}
 OPERATIONS: dict[tuple[str, str], Need] = {
     **{(service.iam, op): need for service in SERVICES for op, need in service.permissions.items()},
     **UNSERVED,
+}
+
+
+# Aggregate resource types: those the service packages declare, and those of services not served.
+FAMILIES: dict[str, frozenset[str]] = {
+    **{name: frozenset(types) for name, types in UNDECLARED_FAMILIES.items()},
+    **{name: types for service in SERVICES for name, types in service.families.items()},
 }
 
 
@@ -43,5 +56,7 @@ def markdown() -> str:
     rows = ["| Service | Operation | Resource type | Least verb | Permission |", "|---|---|---|---|---|"]
     for (service, operation), need in OPERATIONS.items():
         permission = f"`{need.permission}`" if need.permission else "unconfirmed"
+        if need.permission and not need.confirmed:
+            permission += " (unconfirmed)"
         rows.append(f"| {service} | {operation} | `{need.resource_type}` | {need.verb} | {permission} |")
     return "\n".join(rows) + "\n"

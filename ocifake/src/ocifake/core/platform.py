@@ -97,6 +97,9 @@ class Platform(Protocol):
     @property
     def operations(self) -> Mapping[tuple[str, str], Need]: ...
 
+    @property
+    def families(self) -> Mapping[str, frozenset[str]]: ...
+
     def variables(self, service: str) -> frozenset[str]: ...
 
     # Regions, tenancies and compartments.

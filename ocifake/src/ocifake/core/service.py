@@ -45,6 +45,8 @@ class Service:
     # policies' conditions may read besides the general ones.
     permissions: Mapping[str, Need] = field(default_factory=dict)
     variables: frozenset[str] = frozenset()
+    # Aggregate resource types its policies may name (`virtual-network-family`), each with its types.
+    families: Mapping[str, frozenset[str]] = field(default_factory=dict)
     denied: Callable[[Request, str], errors.OciError] = not_authorized
 
     @property

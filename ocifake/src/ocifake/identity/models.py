@@ -57,6 +57,9 @@ class IdentityHost(Protocol):
     @property
     def operations(self) -> Mapping[tuple[str, str], permissions.Need]: ...
 
+    @property
+    def families(self) -> Mapping[str, frozenset[str]]: ...
+
     def variables(self, service: str) -> frozenset[str]: ...
 
     def compartment_exists(self, compartment_id: str) -> bool: ...
@@ -400,13 +403,12 @@ class IdentityBackend:
                 return True
         return False
 
-    @staticmethod
-    def _grants(statement: Statement, need: permissions.Need) -> bool:
+    def _grants(self, statement: Statement, need: permissions.Need) -> bool:
         if statement.permissions:
             return need.permission is not None and need.permission in statement.permissions
         assert statement.verb is not None and statement.resource_type is not None
         return (
-            permissions.covers(statement.resource_type, need.resource_type)
+            permissions.covers(statement.resource_type, need.resource_type, self.cloud.families)
             and language.VERBS.index(statement.verb) >= need.level
         )
 

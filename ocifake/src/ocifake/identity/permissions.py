@@ -15,6 +15,7 @@ refused one), every other service with 404 `NotAuthorizedOrNotFound`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import language
@@ -57,6 +58,8 @@ class Target:
     need: Need | None = None
 
 
+# Families of the services that do not declare their own (core.service.Service.families); the
+# cloud reads every family through `Platform.families`.
 FAMILIES = {
     "instance-family": {"instances", "instance-images", "volume-attachments", "console-histories"},
     "object-family": {"buckets", "objects", "objectstorage-namespaces"},
@@ -112,6 +115,6 @@ UNSERVED: dict[tuple[str, str], Need] = {
 UNSERVED_VARIABLES = {"functions": frozenset(), "kms": frozenset({"target.key.id"})}
 
 
-def covers(granted: str, resource_type: str) -> bool:
-    """A statement on `granted` (a type, a family, or all-resources) covers `resource_type`."""
-    return granted in ("all-resources", resource_type) or resource_type in FAMILIES.get(granted, set())
+def covers(granted: str, resource_type: str, families: Mapping[str, frozenset[str]]) -> bool:
+    """A statement on `granted` (a type, a family of `families`, or all-resources) covers `resource_type`."""
+    return granted in ("all-resources", resource_type) or resource_type in families.get(granted, frozenset())

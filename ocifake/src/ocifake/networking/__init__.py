@@ -1,0 +1,1 @@
+"""Networking: a service of the fake (see service.py)."""
