@@ -215,7 +215,30 @@ STEPS = [
         lambda o, s: True,
         modelled=False,
     ),
-    Step("ons topic list --compartment-id {tenancy}", "", lambda o, s: True, modelled=False),
+    Step(
+        "ons topic create --compartment-id {tenancy} --name cli-notices",
+        "created, ACTIVE",
+        lambda o, s: _data(o)["lifecycle-state"] == "ACTIVE" and s.values.update(topic=_data(o)["topic-id"]) is None,
+    ),
+    Step(
+        "ons topic list --compartment-id {tenancy}",
+        "lists the topic",
+        lambda o, s: s.values["topic"] in [t["topic-id"] for t in _data(o)],
+    ),
+    Step("ons topic delete --topic-id {topic} --force", "deleted", lambda o, s: True),
+    Step(
+        "network vcn create --compartment-id {tenancy} --cidr-block 10.0.0.0/16 --dns-label cli",
+        "created, AVAILABLE, with its default route table",
+        lambda o, s: _data(o)["lifecycle-state"] == "AVAILABLE"
+        and bool(_data(o)["default-route-table-id"])
+        and s.values.update(vcn=_data(o)["id"]) is None,
+    ),
+    Step(
+        "network vcn list --compartment-id {tenancy}",
+        "lists the VCN",
+        lambda o, s: s.values["vcn"] in [v["id"] for v in _data(o)],
+    ),
+    Step("network vcn delete --vcn-id {vcn} --force", "deleted", lambda o, s: True),
     Step("os object delete --bucket-name landing --name small.txt --force", "deleted", lambda o, s: True),
     Step("os object delete --bucket-name landing --name a.txt --force", "deleted", lambda o, s: True),
     Step("os object delete --bucket-name landing --name b.txt --force", "deleted", lambda o, s: True),

@@ -1,4 +1,4 @@
-"""Notifications' data plane (PublishMessage), at notification.<region>."""
+"""Notifications (topics, subscriptions, PublishMessage), at notification.<region>."""
 
 from ..core.service import Service
 from . import permissions, routes
