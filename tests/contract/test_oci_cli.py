@@ -229,9 +229,11 @@ STEPS = [
     Step(
         "network vcn create --compartment-id {tenancy} --cidr-block 10.0.0.0/16 --dns-label cli",
         "created, AVAILABLE, with its default route table",
-        lambda o, s: _data(o)["lifecycle-state"] == "AVAILABLE"
-        and bool(_data(o)["default-route-table-id"])
-        and s.values.update(vcn=_data(o)["id"]) is None,
+        lambda o, s: (
+            _data(o)["lifecycle-state"] == "AVAILABLE"
+            and bool(_data(o)["default-route-table-id"])
+            and s.values.update(vcn=_data(o)["id"]) is None
+        ),
     ),
     Step(
         "network vcn list --compartment-id {tenancy}",

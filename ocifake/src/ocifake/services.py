@@ -2,6 +2,7 @@
 
 from .compute.service import SERVICE as COMPUTE
 from .core.service import Service
+from .events.service import SERVICE as EVENTS
 from .identity.permissions import FAMILIES as UNDECLARED_FAMILIES
 from .identity.permissions import GENERAL_VARIABLES, UNSERVED, UNSERVED_VARIABLES, Need
 from .identity.service import SERVICE as IDENTITY
@@ -22,6 +23,7 @@ SERVICES: tuple[Service, ...] = (
     MONITORING_INGESTION,
     IDENTITY,
     SCHEDULER,
+    EVENTS,
     SECRETS,
 )
 # Services by endpoint host: Compute and Networking share `iaas`, each with its own routes.

@@ -51,6 +51,18 @@ class EventSink(Protocol):
         source: str = "ComputeApi",
     ) -> dict: ...
 
+    def create_rule(
+        self,
+        region: str,
+        condition: str | dict,
+        subscriber: Any,
+        *,
+        compartment_id: str | None = ...,
+        display_name: str = ...,
+    ) -> Any: ...
+
+    def remove_rule(self, rule_id: str) -> None: ...
+
 
 class HostedFunction(Protocol):
     """A function deployed in the fake, as the services that invoke or authorize one see it."""

@@ -101,6 +101,10 @@ class EventBus:
         self.rules.append(rule)
         return rule
 
+    def remove_rule(self, rule_id: str) -> None:
+        """A rule deleted: nothing more is matched against it (deliveries already due still go)."""
+        self.rules = [r for r in self.rules if r.id != rule_id]
+
     # ----- delivery faults --------------------------------------------------------------
     def drop(self, event_type: str = "*", times: int | None = None, *, region: str | None = None) -> None:
         """Lose deliveries of matching events (all of them unless `times` is given; in every region unless `region`)."""

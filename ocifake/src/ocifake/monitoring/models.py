@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..core import errors
+from ..notifications.models import NotificationsBackend
 from . import mql
 
 if TYPE_CHECKING:
@@ -61,6 +62,61 @@ class Alarm:
     display_name: str
     severity: str = "CRITICAL"
     is_enabled: bool = True
+    body: str | None = None
+    pending_duration: str | None = None
+    repeat_notification_duration: str | None = None
+    message_format: str = "RAW"
+    per_dimension: bool = False  # isNotificationsPerMetricDimensionEnabled
+    freeform_tags: dict = field(default_factory=dict)
+    state: str = "ACTIVE"
+    created: datetime | None = None
+    etag: int = 1
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "displayName": self.display_name,
+            "compartmentId": self.compartment_id,
+            "metricCompartmentId": self.metric_compartment_id,
+            "namespace": self.namespace,
+            "query": self.query,
+            "severity": self.severity,
+            "destinations": self.destinations,
+            "isEnabled": self.is_enabled,
+            "body": self.body,
+            "pendingDuration": self.pending_duration,
+            "repeatNotificationDuration": self.repeat_notification_duration,
+            "messageFormat": self.message_format,
+            "isNotificationsPerMetricDimensionEnabled": self.per_dimension,
+            "freeformTags": self.freeform_tags,
+            "definedTags": {},
+            "lifecycleState": self.state,
+            "timeCreated": self.created.isoformat() if self.created else None,
+            "timeUpdated": self.created.isoformat() if self.created else None,
+        }
+
+
+SEVERITIES = ("CRITICAL", "ERROR", "WARNING", "INFO")
+MESSAGE_FORMATS = ("RAW", "PRETTY_JSON", "ONS_OPTIMIZED")
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+def _seconds(value: str) -> int | None:
+    found = _DURATION.match(value)
+    if found is None or value in ("P", "PT"):
+        return None
+    days, hours, minutes, seconds = (int(g or 0) for g in found.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def _duration(details: dict, key: str, shortest: int, longest: int) -> str | None:
+    value = details.get(key)
+    if value is None:
+        return None
+    seconds = _seconds(value) if isinstance(value, str) else None
+    if seconds is None or not shortest <= seconds <= longest:
+        raise errors.InvalidParameter(f"{key} {value!r} must be an ISO 8601 duration of {shortest} s to {longest} s.")
+    return value
 
 
 class MonitoringBackend:
@@ -74,7 +130,7 @@ class MonitoringBackend:
 
     def holds(self, compartment_id: str) -> bool:
         """Whether any of its alarms is in the compartment (which is then not deleted)."""
-        return any(a.compartment_id == compartment_id for a in self.alarms.values())
+        return any(a.compartment_id == compartment_id and a.state != "DELETED" for a in self.alarms.values())
 
     def post(self, details: Any) -> dict:
         if not isinstance(details, dict):
@@ -180,8 +236,82 @@ class MonitoringBackend:
         query = kwargs["query"]
         mql.parse(query)  # an alarm with a query the service cannot read is refused
         alarm = Alarm(id=self.cloud.ids.ocid("alarm", self.region), region=self.region, **kwargs)
+        alarm.created = self.cloud.clock.now()
         self.alarms[alarm.id] = alarm
         return alarm
+
+    def create_alarm_from(self, details: Any) -> Alarm:
+        """CreateAlarm: every field as the API reads it, validated."""
+        if not isinstance(details, dict):
+            raise errors.InvalidParameter("The request body must be a JSON object.")
+        for key in ("displayName", "compartmentId", "metricCompartmentId", "namespace", "query", "severity"):
+            if not details.get(key):
+                raise errors.MissingParameter(f"{key} is required.")
+        if not isinstance(details.get("isEnabled"), bool):
+            raise errors.MissingParameter("isEnabled is required.")
+        for key in ("compartmentId", "metricCompartmentId"):
+            if not self.cloud.compartment_exists(details[key]):
+                raise errors.NotAuthorizedOrNotFound()
+        return self.create_alarm(**self._fields(details))
+
+    def _fields(self, details: dict) -> dict:
+        severity, message_format = details["severity"], details.get("messageFormat") or "RAW"
+        if severity not in SEVERITIES:
+            raise errors.InvalidParameter(f"severity must be one of {', '.join(SEVERITIES)}.")
+        if message_format not in MESSAGE_FORMATS:
+            raise errors.InvalidParameter(f"messageFormat must be one of {', '.join(MESSAGE_FORMATS)}.")
+        destinations = details.get("destinations")
+        if not isinstance(destinations, list) or not destinations:
+            raise errors.MissingParameter("destinations is required: the topic the alarm notifies.")
+        topics = self.cloud.require_region(self.region).backend(NotificationsBackend).topics
+        for destination in destinations:
+            if destination not in topics:
+                raise errors.InvalidParameter(f"Destination {destination} is not a topic of {self.region}.")
+        if len(destinations) > 1:
+            raise errors.InvalidParameter("One destination per destination service: a single topic.")
+        if len(details.get("body") or "") > 1000:
+            raise errors.InvalidParameter("body is at most 1000 characters.")
+        return {
+            "compartment_id": details["compartmentId"],
+            "metric_compartment_id": details["metricCompartmentId"],
+            "namespace": details["namespace"],
+            "query": details["query"],
+            "destinations": list(destinations),
+            "display_name": details["displayName"],
+            "severity": severity,
+            "is_enabled": details["isEnabled"],
+            "body": details.get("body"),
+            "pending_duration": _duration(details, "pendingDuration", 60, 86400),
+            "repeat_notification_duration": _duration(details, "repeatNotificationDuration", 60, 30 * 86400),
+            "message_format": message_format,
+            "per_dimension": bool(details.get("isNotificationsPerMetricDimensionEnabled")),
+            "freeform_tags": details.get("freeformTags") or {},
+        }
+
+    def alarm(self, alarm_id: str) -> Alarm:
+        found = self.alarms.get(alarm_id)
+        if found is None:
+            raise errors.NotAuthorizedOrNotFound()
+        return found
+
+    def update_alarm(self, alarm_id: str, details: Any) -> Alarm:
+        alarm = self.alarm(alarm_id)
+        if alarm.state == "DELETED" or not isinstance(details, dict):
+            raise (
+                errors.NotAuthorizedOrNotFound()
+                if alarm.state == "DELETED"
+                else errors.InvalidParameter("The request body must be a JSON object.")
+            )
+        merged = {**alarm.to_json(), **{k: v for k, v in details.items() if v is not None}}
+        fields = self._fields(merged)
+        mql.parse(fields["query"])
+        for key, value in fields.items():
+            setattr(alarm, key, value)
+        alarm.etag += 1
+        return alarm
+
+    def delete_alarm(self, alarm_id: str) -> None:
+        self.alarm(alarm_id).state = "DELETED"
 
     def evaluate(self, namespace: str, query: str, compartment_id: str | None = None) -> list[mql.Series]:
         """The series `query` returns now, each with whether its condition holds."""
@@ -197,7 +327,7 @@ class MonitoringBackend:
         alarm = self.alarms.get(alarm_id)
         if alarm is None:
             raise errors.NotAuthorizedOrNotFound()
-        if not alarm.is_enabled:
+        if not alarm.is_enabled or alarm.state == "DELETED":
             return []
         series = self.evaluate(alarm.namespace, alarm.query, alarm.metric_compartment_id)
         return [s.dimensions for s in series if s.firing]

@@ -1,4 +1,5 @@
-"""Monitoring: metrics are posted at telemetry-ingestion.<region>; telemetry.<region> refuses them."""
+"""Monitoring: metrics are posted at telemetry-ingestion.<region>; telemetry.<region> refuses them
+and serves alarms."""
 
 from ..core.service import Service
 from . import permissions, routes
@@ -11,6 +12,7 @@ SERVICE = Service(
     targets=routes.targets,
     backend=MonitoringBackend,
     holds=MonitoringBackend.holds,
+    permissions=permissions.ALARM_PERMISSIONS,
     variables=permissions.VARIABLES,
 )
 INGESTION = Service(
