@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 # `<service>.<region>.oraclecloud.com`; a service's name may have dots (`secrets.vaults`).
 HOST = re.compile(r"^(?P<service>[a-z][a-z.-]*?)\.(?P<region>[a-z]+(?:-[a-z]+)+-\d+)\.(?:oci\.)?oraclecloud\.com$")
+_VAULT_ENDPOINT = re.compile(r"^[a-z]+-management\.kms$")
 # How long OCI keeps a retry token's answer.
 RETRY_TOKEN_TTL = 24 * 3600
 
@@ -78,7 +79,8 @@ class Front:
         if host is None or not oci.regions.is_region(host["region"]):
             raise SdkConnectionError(f"ocifake: no request leaves the machine ({parts.hostname})")
         request = Request(method.upper(), url, {k.lower(): v for k, v in headers.items()}, body, region=host["region"])
-        request.service = host["service"]
+        # Each vault has endpoints of its own: its keys are served at <label>-management.kms.
+        request.service = _VAULT_ENDPOINT.sub("management.kms", host["service"])
         if self.cloud.options.call_latency_seconds:
             # Real time, outside the lock: concurrent callers wait side by side, as on a network.
             time.sleep(self.cloud.options.call_latency_seconds)

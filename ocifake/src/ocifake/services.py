@@ -6,12 +6,15 @@ from .events.service import SERVICE as EVENTS
 from .identity.permissions import FAMILIES as UNDECLARED_FAMILIES
 from .identity.permissions import GENERAL_VARIABLES, UNSERVED, UNSERVED_VARIABLES, Need
 from .identity.service import SERVICE as IDENTITY
+from .kms.service import MANAGEMENT as KMS_MANAGEMENT
+from .kms.service import SERVICE as KMS
 from .monitoring.service import INGESTION as MONITORING_INGESTION
 from .monitoring.service import SERVICE as MONITORING
 from .networking.service import SERVICE as NETWORKING
 from .notifications.service import SERVICE as NOTIFICATIONS
 from .objectstorage.service import SERVICE as OBJECT_STORAGE
 from .scheduler.service import SERVICE as SCHEDULER
+from .vault.service import MANAGEMENT as SECRETS_MANAGEMENT
 from .vault.service import SERVICE as SECRETS
 
 SERVICES: tuple[Service, ...] = (
@@ -24,6 +27,9 @@ SERVICES: tuple[Service, ...] = (
     IDENTITY,
     SCHEDULER,
     EVENTS,
+    KMS,
+    KMS_MANAGEMENT,
+    SECRETS_MANAGEMENT,
     SECRETS,
 )
 # Services by endpoint host: Compute and Networking share `iaas`, each with its own routes.

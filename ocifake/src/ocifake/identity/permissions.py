@@ -112,7 +112,7 @@ IDENTITY: dict[str, Need] = {
 UNSERVED: dict[tuple[str, str], Need] = {
     ("functions", "InvokeFunction"): Need("fn-invocation", "use", "FN_INVOCATION"),
 }
-UNSERVED_VARIABLES = {"functions": frozenset(), "kms": frozenset({"target.key.id"})}
+UNSERVED_VARIABLES: dict[str, frozenset[str]] = {"functions": frozenset()}
 
 
 def covers(granted: str, resource_type: str, families: Mapping[str, frozenset[str]]) -> bool:

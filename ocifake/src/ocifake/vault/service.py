@@ -1,4 +1,4 @@
-"""Vault secrets' data plane, at secrets.vaults.<region>."""
+"""Vault secrets: the data plane at secrets.vaults.<region>, the management API at vaults.<region>."""
 
 from ..core.service import Service
 from . import permissions, routes
@@ -12,5 +12,14 @@ SERVICE = Service(
     backend=VaultBackend,
     holds=VaultBackend.holds,
     permissions=permissions.PERMISSIONS,
+    variables=permissions.VARIABLES,
+)
+MANAGEMENT = Service(
+    name="vaults",
+    host="vaults",
+    iam_name="secrets",
+    routes=routes.MANAGEMENT_ROUTES,
+    targets=routes.management_targets,
+    permissions=permissions.MANAGEMENT_PERMISSIONS,
     variables=permissions.VARIABLES,
 )

@@ -1,0 +1,1 @@
+"""Key Management: vaults and their keys (see service.py)."""
