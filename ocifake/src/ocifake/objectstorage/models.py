@@ -6,8 +6,8 @@ requests (object or prefix scope, access type, expiry checked on the simulated c
 their data-plane use, and asynchronous cross-region CopyObject with its work request
 (destination preconditions checked at request time or only when the copy runs, as
 `Options.copy_preconditions_at_request` says).
-Multipart uploads are in `multipart.py`. Not modelled: versioning, lifecycle execution,
-retention rules, tiers.
+Multipart uploads are in `multipart.py`, retention rules in `retention.py`. Not modelled:
+versioning, tiers.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core import errors
 from ..core.clock import iso, parse_time
 from ..identity.models import Caller, Target
-from . import multipart
+from . import multipart, retention
 
 if TYPE_CHECKING:
     from ..core.platform import Platform
@@ -133,6 +133,8 @@ class Bucket:
     uploads: dict[str, multipart.MultipartUpload] = field(default_factory=dict)  # by upload id, in progress
     version: int = 1
     lifecycle_rules: list[dict] = field(default_factory=list)  # PutObjectLifecyclePolicy's `items`
+    lifecycle_time: datetime | None = None  # when the policy was put (None: the bucket has none)
+    retention_rules: dict[str, retention.RetentionRule] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -360,6 +362,9 @@ class ObjectStorageBackend:
                 code="InvalidContentMD5",
             )
         now = self.cloud.clock.now()
+        held = retention.holding(bucket.retention_rules, existing.time_modified, now) if existing else None
+        if held is not None:
+            raise retention.refuse(held, name)
         self._etags += 1
         obj = StoredObject(
             name=name,
@@ -427,6 +432,9 @@ class ObjectStorageBackend:
         obj = self._object(bucket, name)
         if headers.get("if-match") not in (None, obj.etag):
             raise errors.PreconditionFailed("The If-Match header does not match the object's etag.")
+        held = retention.holding(bucket.retention_rules, obj.time_modified, self.cloud.clock.now())
+        if held is not None:
+            raise retention.refuse(held, name)
         del bucket.objects[name]
         self._object_event("deleteobject", bucket, obj)
 
@@ -667,7 +675,42 @@ class ObjectStorageBackend:
                 status=400,
             )
         bucket.lifecycle_rules = [dict(r) for r in items]
+        bucket.lifecycle_time = self.cloud.clock.now()
         return bucket.lifecycle_rules
+
+    def lifecycle_policy(self, namespace: str, bucket_name: str) -> Bucket:
+        bucket = self.bucket(namespace, bucket_name)
+        if bucket.lifecycle_time is None:
+            raise errors.OciError("The bucket has no lifecycle policy.", code="LifecyclePolicyNotFound", status=404)
+        return bucket
+
+    def delete_lifecycle_policy(self, namespace: str, bucket_name: str) -> None:
+        bucket = self.bucket(namespace, bucket_name)
+        bucket.lifecycle_rules, bucket.lifecycle_time = [], None
+
+    # ----- retention rules ------------------------------------------------------------------------
+    def create_retention_rule(self, namespace: str, bucket_name: str, details: Any) -> retention.RetentionRule:
+        bucket = self.bucket(namespace, bucket_name)
+        rule = retention.make(self.cloud.ids.ocid("retentionrule", self.region), details, self.cloud.clock.now())
+        bucket.retention_rules[rule.id] = rule
+        return rule
+
+    def retention_rule(self, namespace: str, bucket_name: str, rule_id: str) -> retention.RetentionRule:
+        found = self.bucket(namespace, bucket_name).retention_rules.get(rule_id)
+        if found is None:
+            raise errors.NotAuthorizedOrNotFound()
+        return found
+
+    def update_retention_rule(self, namespace: str, bucket_name: str, rule_id: str, details: Any):
+        rule = self.retention_rule(namespace, bucket_name, rule_id)
+        retention.apply(rule, details, self.cloud.clock.now())
+        return rule
+
+    def delete_retention_rule(self, namespace: str, bucket_name: str, rule_id: str) -> None:
+        rule = self.retention_rule(namespace, bucket_name, rule_id)
+        if rule.locked(self.cloud.clock.now()):
+            raise errors.Conflict(f"Retention rule {rule.display_name} is locked.")
+        del self.bucket(namespace, bucket_name).retention_rules[rule_id]
 
     def _service_may(self, operation: str, bucket: Bucket, region: str) -> bool:
         service = Caller("service", f"objectstorage-{self.region}", service_name=f"objectstorage-{self.region}")
@@ -699,6 +742,7 @@ class ObjectStorageBackend:
                     if (
                         any(name.startswith(p) for p in prefixes)
                         and (now - obj.time_modified).total_seconds() >= days * 86400
+                        and retention.holding(bucket.retention_rules, obj.time_modified, now) is None
                     ):
                         del bucket.objects[name]
                         removed.append(f"{bucket.name}/{name}")

@@ -254,7 +254,46 @@ def put_lifecycle_policy(req: Request) -> Response:
     return json_response({"items": items, "timeCreated": iso(req.cloud_region.cloud.clock.now())})
 
 
+def get_lifecycle_policy(req: Request) -> Response:
+    bucket = _os(req).lifecycle_policy(_ns(req), req.params["bucketName"])
+    assert bucket.lifecycle_time is not None
+    return json_response({"items": bucket.lifecycle_rules, "timeCreated": iso(bucket.lifecycle_time)})
+
+
+def delete_lifecycle_policy(req: Request) -> Response:
+    _os(req).delete_lifecycle_policy(_ns(req), req.params["bucketName"])
+    return Response(204)
+
+
+def _rule(found) -> Response:
+    return json_response(found.to_json(), etag=found.to_json()["etag"])
+
+
+def create_retention_rule(req: Request) -> Response:
+    return _rule(_os(req).create_retention_rule(_ns(req), req.params["bucketName"], req.json()))
+
+
+def list_retention_rules(req: Request) -> Response:
+    bucket = _os(req).bucket(_ns(req), req.params["bucketName"])
+    return json_response({"items": [r.to_json() for r in bucket.retention_rules.values()]})
+
+
+def get_retention_rule(req: Request) -> Response:
+    return _rule(_os(req).retention_rule(_ns(req), req.params["bucketName"], req.params["ruleId"]))
+
+
+def update_retention_rule(req: Request) -> Response:
+    found = _os(req).update_retention_rule(_ns(req), req.params["bucketName"], req.params["ruleId"], req.json())
+    return _rule(found)
+
+
+def delete_retention_rule(req: Request) -> Response:
+    _os(req).delete_retention_rule(_ns(req), req.params["bucketName"], req.params["ruleId"])
+    return Response(204)
+
+
 OBJ = "/n/{namespaceName}/b/{bucketName}/o/{objectName}"
+RULES = "/n/{namespaceName}/b/{bucketName}/retentionRules"
 UPLOAD = "/n/{namespaceName}/b/{bucketName}/u/{objectName}"
 ROUTES = [
     route("GET", "/n", "GetNamespace", get_namespace),
@@ -280,6 +319,13 @@ ROUTES = [
     route("DELETE", UPLOAD, "AbortMultipartUpload", abort_multipart_upload),
     route("GET", UPLOAD, "ListMultipartUploadParts", list_multipart_upload_parts),
     route("PUT", "/n/{namespaceName}/b/{bucketName}/l", "PutObjectLifecyclePolicy", put_lifecycle_policy),
+    route("GET", "/n/{namespaceName}/b/{bucketName}/l", "GetObjectLifecyclePolicy", get_lifecycle_policy),
+    route("DELETE", "/n/{namespaceName}/b/{bucketName}/l", "DeleteObjectLifecyclePolicy", delete_lifecycle_policy),
+    route("POST", RULES, "CreateRetentionRule", create_retention_rule),
+    route("GET", RULES, "ListRetentionRules", list_retention_rules),
+    route("GET", RULES + "/{ruleId}", "GetRetentionRule", get_retention_rule),
+    route("PUT", RULES + "/{ruleId}", "UpdateRetentionRule", update_retention_rule),
+    route("DELETE", RULES + "/{ruleId}", "DeleteRetentionRule", delete_retention_rule),
     route("GET", "/workRequests", "ListWorkRequests", list_work_requests),
     route("GET", "/workRequests/{workRequestId}", "GetWorkRequest", get_work_request),
     route("GET", "/workRequests/{workRequestId}/errors", "ListWorkRequestErrors", list_work_request_errors),
