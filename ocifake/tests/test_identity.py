@@ -316,3 +316,26 @@ def test_a_compartment_s_name_and_description_are_validated(cloud):
                 )
             )
         assert (refused.value.status, refused.value.code) == (400, "InvalidParameter")
+
+
+def test_a_dynamic_group_s_new_matching_rule_decides_from_the_next_request_on(bare, identity, monkeypatch):
+    functions, other = bare.create_compartment("functions"), bare.create_compartment("other")
+    bare.create_bucket(SOURCE, "staging", functions)
+    rule = "ALL {{resource.type = 'fnfunc', resource.compartment.id = '{}'}}"
+    group = identity.create_dynamic_group(
+        oci.identity.models.CreateDynamicGroupDetails(
+            compartment_id=bare.tenancy_id, name="fns", description="fns", matching_rule=rule.format(functions)
+        )
+    ).data
+    create_policy(identity, bare, ["Allow dynamic-group fns to manage objects in tenancy"])
+    moved = as_function(bare, monkeypatch, other)["objects"]
+    with pytest.raises(oci.exceptions.ServiceError):
+        moved.put_object(bare.namespace, "staging", "x", b"1")
+    identity.update_dynamic_group(
+        group.id, oci.identity.models.UpdateDynamicGroupDetails(matching_rule=rule.format(other))
+    )
+    assert identity.get_dynamic_group(group.id).data.matching_rule == rule.format(other)
+    moved.put_object(bare.namespace, "staging", "x", b"1")
+    with pytest.raises(oci.exceptions.ServiceError) as bad:
+        identity.update_dynamic_group(group.id, oci.identity.models.UpdateDynamicGroupDetails(matching_rule="ANY {"))
+    assert bad.value.status == 400

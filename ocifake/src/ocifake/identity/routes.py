@@ -55,6 +55,10 @@ def get_dynamic_group(req: Request) -> Response:
     return json_response(_iam(req).dynamic_group(req.params["dynamicGroupId"]).to_json())
 
 
+def update_dynamic_group(req: Request) -> Response:
+    return json_response(_iam(req).update_dynamic_group(req.params["dynamicGroupId"], req.json()).to_json())
+
+
 def delete_dynamic_group(req: Request) -> Response:
     _iam(req).delete_dynamic_group(req.params["dynamicGroupId"])
     return Response(204)
@@ -181,6 +185,7 @@ ROUTES = [
     route("POST", BASE + "/dynamicGroups", "CreateDynamicGroup", create_dynamic_group),
     route("GET", BASE + "/dynamicGroups", "ListDynamicGroups", list_dynamic_groups),
     route("GET", BASE + "/dynamicGroups/{dynamicGroupId}", "GetDynamicGroup", get_dynamic_group),
+    route("PUT", BASE + "/dynamicGroups/{dynamicGroupId}", "UpdateDynamicGroup", update_dynamic_group),
     route("DELETE", BASE + "/dynamicGroups/{dynamicGroupId}", "DeleteDynamicGroup", delete_dynamic_group),
     route("GET", BASE + "/compartments", "ListCompartments", list_compartments),
     route("POST", BASE + "/compartments", "CreateCompartment", create_compartment),
