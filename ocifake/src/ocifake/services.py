@@ -3,6 +3,7 @@
 from .compute.service import SERVICE as COMPUTE
 from .core.service import Service
 from .events.service import SERVICE as EVENTS
+from .functions.service import SERVICE as FUNCTIONS
 from .identity.permissions import FAMILIES as UNDECLARED_FAMILIES
 from .identity.permissions import GENERAL_VARIABLES, UNSERVED, UNSERVED_VARIABLES, Need
 from .identity.service import SERVICE as IDENTITY
@@ -27,6 +28,7 @@ SERVICES: tuple[Service, ...] = (
     IDENTITY,
     SCHEDULER,
     EVENTS,
+    FUNCTIONS,
     KMS,
     KMS_MANAGEMENT,
     SECRETS_MANAGEMENT,

@@ -136,6 +136,21 @@ class Platform(Protocol):
 
     def function_by_id(self, function_id: str) -> HostedFunction | None: ...
 
+    def deploy_handler(
+        self,
+        region: str,
+        factory: Any,
+        *,
+        config: dict[str, str] | None = ...,
+        name: str = ...,
+        app_name: str | None = ...,
+        instances: int = ...,
+        egress: str = ...,
+        compartment_id: str | None = ...,
+    ) -> Any: ...
+
+    def undeploy(self, function_id: str) -> None: ...
+
     def resource_principal_env(
         self, region: str, function_id: str | None = None, compartment_id: str | None = None
     ) -> dict[str, str]: ...

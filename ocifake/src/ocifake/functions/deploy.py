@@ -104,3 +104,9 @@ class Deploying:
             container.launch()
         self.functions.append(fn)
         return fn
+
+    def undeploy(self, function_id: str) -> None:
+        """A function deleted: its containers stop and nothing reaches it any more."""
+        for fn in [f for f in self.functions if f.id == function_id]:
+            fn.stop()
+            self.functions.remove(fn)

@@ -75,6 +75,7 @@ class Function:
         self.containers: list[Container] = []
         self.warm_containers = 0  # containers that have served an event delivery (no cold start left)
         self.invocations: list[Invocation] = []
+        self.memory_mb = 128  # what its containers are told (FN_MEMORY)
         self._platform: dict[str, str] | None = None
         # Containers invoked at once ask for it together on their first invocation: made once, or
         # each would hold a resource principal of its own (other files, another warm state).
@@ -98,7 +99,7 @@ class Function:
             "FN_APP_ID": self.app_id,
             "FN_FN_NAME": self.name,
             "FN_APP_NAME": self.app_name,
-            "FN_MEMORY": "128",
+            "FN_MEMORY": str(self.memory_mb),
             "FN_TYPE": "sync",
         }
 
