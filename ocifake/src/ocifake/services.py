@@ -9,6 +9,7 @@ from .identity.permissions import GENERAL_VARIABLES, UNSERVED, UNSERVED_VARIABLE
 from .identity.service import SERVICE as IDENTITY
 from .kms.service import MANAGEMENT as KMS_MANAGEMENT
 from .kms.service import SERVICE as KMS
+from .logging.service import SERVICE as LOGGING
 from .monitoring.service import INGESTION as MONITORING_INGESTION
 from .monitoring.service import SERVICE as MONITORING
 from .networking.service import SERVICE as NETWORKING
@@ -31,6 +32,7 @@ SERVICES: tuple[Service, ...] = (
     FUNCTIONS,
     KMS,
     KMS_MANAGEMENT,
+    LOGGING,
     SECRETS_MANAGEMENT,
     SECRETS,
 )

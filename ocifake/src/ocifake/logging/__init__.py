@@ -1,0 +1,1 @@
+"""Logging: a service of the fake (see service.py)."""
