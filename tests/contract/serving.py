@@ -11,11 +11,12 @@ SERVER = Path(sys.executable).parent / "ocifake"
 
 
 @contextmanager
-def served(folder: Path, regions: str) -> Iterator[dict]:
+def served(folder: Path, regions: str, *extra: str) -> Iterator[dict]:
     """The server for `regions` (comma-separated), its clock frozen, writing its config into `folder`;
-    what it printed when ready (port, config file, CA bundle, tenancy, namespace)."""
+    what it printed when ready (port, config file, CA bundle, tenancy, namespace). `extra`: more
+    arguments of `ocifake serve` (`--image`, say)."""
     process = subprocess.Popen(
-        [str(SERVER), "serve", "--regions", regions, "--tls", "--speed", "0", "--dir", str(folder)],
+        [str(SERVER), "serve", "--regions", regions, "--tls", "--speed", "0", "--dir", str(folder), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -197,8 +197,9 @@ class Server:
         parts = urlsplit(path)
         if method == "POST" and parts.path == ADMIN_PREFIX + "advance":
             seconds = float(parse_qs(parts.query).get("seconds", ["0"])[0])
-            with self.cloud.lock:
-                self.cloud.advance(seconds)
+            # Not under the cloud's lock: what falls due may invoke functions, whose calls come back
+            # on other threads and take it (the timeline takes it for its own bookkeeping).
+            self.cloud.advance(seconds)
         elif not (method == "GET" and parts.path == ADMIN_PREFIX + "clock"):
             return 404, b'{"code": "NotFound", "message": "no such ocifake admin path"}', {}
         now = json.dumps({"now": self.cloud.clock.now().isoformat()}).encode()
@@ -215,8 +216,7 @@ class Server:
         while True:
             time.sleep(0.25)
             now = time.monotonic()
-            with self.cloud.lock:
-                self.cloud.advance((now - last) * speed)
+            self.cloud.advance((now - last) * speed)  # not under the lock: see admin()
             last = now
 
     def shutdown(self) -> None:
@@ -256,15 +256,32 @@ def main(argv: list[str] | None = None) -> int:
         "--speed", type=float, default=1.0, help="Simulated seconds per real second (default 1; 0: frozen)."
     )
     serve.add_argument("--no-iam", action="store_true", help="Answer every signed request, without policies.")
+    serve.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="IMAGE=ENTRY[:HANDLER]",
+        help="Push IMAGE to every region's registry: a function made of it runs `fdk ENTRY HANDLER`.",
+    )
     args = parser.parse_args(argv)
     regions = [r.strip() for r in args.regions.split(",") if r.strip()]
     from .cloud import Options
+    from .functions.control import FunctionsBackend
 
     try:
         cloud = FakeCloud(regions=regions, options=Options(iam_enforced=not args.no_iam))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    for pushed in args.image:
+        image, _, runs = pushed.partition("=")
+        entry, _, handler = runs.partition(":")
+        if not image or not entry or not os.path.exists(entry):
+            print(f"error: --image {pushed!r}: IMAGE=ENTRY[:HANDLER], ENTRY an existing file", file=sys.stderr)
+            return 2
+        for region in regions:
+            backend = cloud.require_region(region).backend(FunctionsBackend)
+            backend.push_image(image, entry=os.path.abspath(entry), handler=handler or "handler")
     directory = args.dir or os.path.join(os.getcwd(), ".ocifake")
     os.makedirs(directory, exist_ok=True)
     with cloud:

@@ -149,6 +149,21 @@ class Platform(Protocol):
         compartment_id: str | None = ...,
     ) -> Any: ...
 
+    def deploy_function(
+        self,
+        region: str,
+        entry: str,
+        handler: str = ...,
+        *,
+        config: dict[str, str] | None = ...,
+        name: str = ...,
+        app_name: str | None = ...,
+        instances: int = ...,
+        egress: str = ...,
+        wait: bool = ...,
+        compartment_id: str | None = ...,
+    ) -> Any: ...
+
     def undeploy(self, function_id: str) -> None: ...
 
     def resource_principal_env(

@@ -3,13 +3,14 @@
 An application lives in subnets of the region (Networking's, which must exist) and holds the
 configuration its functions inherit; a function names an image, which must have been pushed to
 the region's registry first (`push_image`: what the image runs, a handler factory served in
-process), a memory of 128 to 3072 MB and a timeout of at most 300 s. Creating a function
-deploys it: the containers run the image's handler with the application's configuration under
-the function's, and Events rules and schedules reach it by its OCID. Updating the configuration
-reaches the next invocation; deleting a function stops it; an application is deleted only once
-it holds no function. Display names are unique within their compartment (applications) or
-application (functions). The image registry and the waits OCI takes are not modelled: every
-resource answers ACTIVE at once. What OCI answers a name taken is not confirmed here (409).
+process or a file the fdk serves in processes of its own; `ocifake serve --image`), a memory of
+128 to 3072 MB and a timeout of at most 300 s. Creating a function deploys it: the containers
+run the image's handler with the application's configuration under the function's, and Events
+rules and schedules reach it by its OCID. Updating the configuration reaches the next
+invocation; deleting a function stops it; an application is deleted only once it holds no
+function. Display names are unique within their compartment (applications) or application
+(functions). The image registry and the waits OCI takes are not modelled: every resource
+answers ACTIVE at once. What OCI answers a name taken is not confirmed here (409).
 """
 
 from __future__ import annotations
@@ -42,6 +43,15 @@ def _image(details: dict) -> str | None:
             raise errors.InvalidParameter("Only CONTAINER_IMAGE sources are served here.")
         return source.get("image")
     return details.get("image")
+
+
+@dataclass(frozen=True)
+class PushedImage:
+    """What an image runs: `factory()` in process, or `fdk <entry> <handler>` in processes of its own."""
+
+    factory: Callable[[], Any] | None = None
+    entry: str | None = None
+    handler: str = "handler"
 
 
 @dataclass
@@ -109,16 +119,26 @@ class FunctionsBackend:
     def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
-        self.images: dict[str, Callable[[], Any]] = {}
+        self.images: dict[str, PushedImage] = {}
         self.applications: dict[str, Application] = {}
         self.functions: dict[str, FunctionResource] = {}
 
     def holds(self, compartment_id: str) -> bool:
         return any(a.compartment_id == compartment_id for a in self.applications.values())
 
-    def push_image(self, image: str, factory: Callable[[], Any]) -> None:
-        """What `image` runs once a function names it: `factory()` gives each container its handler."""
-        self.images[image] = factory
+    def push_image(
+        self,
+        image: str,
+        factory: Callable[[], Any] | None = None,
+        *,
+        entry: str | None = None,
+        handler: str = "handler",
+    ) -> None:
+        """What `image` runs once a function names it: `factory()` gives each in-process container its
+        handler, or `entry` is served by the fdk (`fdk <entry> <handler>`) in processes of its own."""
+        if (factory is None) == (entry is None):
+            raise ValueError("an image runs a factory or an fdk entry, one of the two")
+        self.images[image] = PushedImage(factory, entry, handler)
 
     # ----- applications ---------------------------------------------------------------------------
     def create_application(self, details: Any) -> Application:
@@ -191,8 +211,8 @@ class FunctionsBackend:
             raise errors.MissingParameter("displayName and image are required.")
         if any(f.display_name == name and f.application is app for f in self.functions.values()):
             raise errors.Conflict(f"A function named {name} already exists in the application.")
-        factory = self.images.get(image)
-        if factory is None:
+        pushed = self.images.get(image)
+        if pushed is None:
             raise errors.InvalidParameter(f"Image {image} was not found in the region's registry.")
         memory = details.get("memoryInMBs")
         if not isinstance(memory, int) or not MEMORY_MB[0] <= memory <= MEMORY_MB[1]:
@@ -200,14 +220,16 @@ class FunctionsBackend:
         timeout = details.get("timeoutInSeconds", 30)
         if not isinstance(timeout, int) or not 1 <= timeout <= MAX_TIMEOUT:
             raise errors.InvalidParameter(f"timeoutInSeconds must be 1 to {MAX_TIMEOUT}.")
-        hosted = self.cloud.deploy_handler(
-            self.region,
-            factory,
-            config={**app.config, **_config(details.get("config"))},
-            name=name,
-            app_name=app.display_name,
-            compartment_id=app.compartment_id,
-        )
+        placement = {
+            "config": {**app.config, **_config(details.get("config"))},
+            "name": name,
+            "app_name": app.display_name,
+            "compartment_id": app.compartment_id,
+        }
+        if pushed.entry is not None:
+            hosted = self.cloud.deploy_function(self.region, pushed.entry, pushed.handler, **placement)
+        else:
+            hosted = self.cloud.deploy_handler(self.region, pushed.factory, **placement)
         hosted.app_id, hosted.memory_mb = app.id, memory
         resource = FunctionResource(
             hosted.id,
