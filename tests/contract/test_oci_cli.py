@@ -85,6 +85,11 @@ def _data(out: dict):
     return out.get("data")
 
 
+def _none_listed(output: dict, session: "Session") -> bool:
+    """A listing of nothing: no output at all (the CLI prints none), or an empty list."""
+    return output == {} or _data(output) == []
+
+
 STEPS = [
     Step("os ns get", "the tenancy's namespace", lambda o, s: _data(o) == s.ready["namespace"]),
     Step(
@@ -241,6 +246,12 @@ STEPS = [
         lambda o, s: s.values["vcn"] in [v["id"] for v in _data(o)],
     ),
     Step("network vcn delete --vcn-id {vcn} --force", "deleted", lambda o, s: True),
+    Step("kms management vault list --compartment-id {tenancy}", "lists (none)", _none_listed),
+    Step("vault secret list --compartment-id {tenancy}", "lists (none)", _none_listed),
+    Step("fn application list --compartment-id {tenancy}", "lists (none)", _none_listed),
+    Step("logging log-group list --compartment-id {tenancy}", "lists (none)", _none_listed),
+    Step("events rule list --compartment-id {tenancy}", "lists (none)", _none_listed),
+    Step("monitoring alarm list --compartment-id {tenancy}", "lists (none)", _none_listed),
     Step("os object delete --bucket-name landing --name small.txt --force", "deleted", lambda o, s: True),
     Step("os object delete --bucket-name landing --name a.txt --force", "deleted", lambda o, s: True),
     Step("os object delete --bucket-name landing --name b.txt --force", "deleted", lambda o, s: True),
