@@ -225,7 +225,7 @@ def run(console: Console) -> int:
                 f"{name} {'FIRING' if sandbox.firing(region, name) else 'OK'}"
                 for name in sorted(sandbox.alarms[region])
             )
-            posted = len(cloud.metrics(region))
+            posted = len(cloud.metrics(region, namespace=sandbox.config.metrics_namespace))  # the replicator's own
             console.print(f"Monitoring in {region}: {posted} datapoints; alarms: {states}", highlight=False)
         console.print()
         results = check(cloud, current, images, operator) + monitoring_checks(cloud, sandbox)
