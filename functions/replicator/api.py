@@ -22,7 +22,7 @@ from .gateways.regions import is_region
 from .health import STALE_AFTER, PassHealth, health_object
 from .images import ImageFacts
 from .naming import LATEST_TAG, AckName, Side, acks_prefix, parse_ack, records_prefix, source_id_from_record
-from .protection import COVERED, ImageProtection, protection, unconfirmed, unheard
+from .protection import COVERED, ImageProtection, protection, unconfirmed, unheard, unseen
 from .reconcile.run import PassReport, run_pass
 from .records.replica import ReplicaRecord
 from .records.source import SourceRecord, TargetPart
@@ -93,5 +93,6 @@ __all__ = [
     "source_id_from_record",
     "unconfirmed",
     "unheard",
+    "unseen",
     "wall_clock",
 ]

@@ -223,10 +223,21 @@ def unheard(image: ImageProtection, mute: dict[str, str]) -> ImageProtection:
     """`image` as far as its regions can still answer: a region whose last pass could not read its
     signing key (`mute[region]`, why) could not have answered that it lost its replica, so it is not
     claimed protected."""
+    why = {r: f"{r} cannot sign its answers ({m}): a loss there would not be heard" for r, m in mute.items()}
+    return _not_claimed(image, why)
 
+
+def unseen(image: ImageProtection, blind: dict[str, str]) -> ImageProtection:
+    """`image` as far as its regions can still look: a region whose last pass could not list or read
+    its images (`blind[region]`, why) could not have seen its replica go, so it is not claimed
+    protected."""
+    why = {r: f"{r} cannot see its images ({b}): a loss there would not be seen" for r, b in blind.items()}
+    return _not_claimed(image, why)
+
+
+def _not_claimed(image: ImageProtection, why: dict[str, str]) -> ImageProtection:
     def lagging(t: TargetProtection) -> TargetProtection:
-        why = f"{t.region} cannot sign its answers ({mute[t.region]}): a loss there would not be heard"
-        return TargetProtection(region=t.region, state="lagging", since=t.answered_at, reason=why)
+        return TargetProtection(region=t.region, state="lagging", since=t.answered_at, reason=why[t.region])
 
-    changed = [lagging(t) if t.state == "protected" and t.region in mute else t for t in image.targets]
+    changed = [lagging(t) if t.state == "protected" and t.region in why else t for t in image.targets]
     return _retargeted(image, changed)

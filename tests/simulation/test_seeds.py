@@ -1112,6 +1112,25 @@ def test_a_region_that_may_write_post_and_publish_nothing_answers_its_pass_with_
     assert result.ok, describe(result)
 
 
+def test_a_region_that_cannot_list_its_images_is_not_claimed_protected_once_its_replica_is_gone():
+    """'truth' (seed 4310, shrunk, from the 10,000-run record): Phoenix's replica was deleted with every
+    event of it lost, and 'read-images' removed; Phoenix's passes could not list their images, so
+    nothing said the replica was gone, and status kept reporting the region protected. A region whose
+    last pass could not list or read its images is not claimed protected: status names why."""
+    result = run(
+        4310,
+        [
+            CreateImage("img1", ("us-phoenix-1",), settle=False),
+            Retag("img1", ("us-phoenix-1",)),
+            DropEvents("*", 3, "us-phoenix-1"),
+            DeleteReplica("img1", "us-phoenix-1"),
+            RemoveGrant("read-images"),
+            Jump(6),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
 @pytest.mark.parametrize("side", ["peer", "dr-peer"])
 def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
     """Regression (peer keys, newly explored): the DR region lagged with no reason at all while the

@@ -111,6 +111,18 @@ def test_a_region_that_cannot_sign_its_answers_is_not_claimed_protected():
     assert "cannot sign its answers (secret not found)" in found.targets[0].reason + found.targets[1].reason
 
 
+def test_a_region_that_cannot_see_its_images_is_not_claimed_protected():
+    """Regression (simulator, 'truth', seed 4310): without 'read-images' a region's pass could not list
+    its images, so it never saw its replica deleted, and the source kept reporting it protected."""
+    from replicator.protection import unseen
+
+    record = source_record(**{PHOENIX: {"state": "done"}, FRANKFURT: {"state": "done"}})
+    refused = {PHOENIX: "ListImages: 404 NotAuthorizedOrNotFound"}
+    found = unseen(protection(IMAGE, SOURCE, BOTH, record, [], CREATED + HOUR), refused)
+    assert regions(found)[PHOENIX][0] == "lagging" and regions(found)[FRANKFURT][0] == "protected"
+    assert "cannot see its images (ListImages" in found.targets[0].reason + found.targets[1].reason
+
+
 def test_an_answer_not_yet_applied_already_protects():
     record = source_record(**{PHOENIX: {"state": "copying"}, FRANKFURT: {"state": "done"}})
     answer = AckName(IMAGE_ID, PHOENIX, "done", 0, 1, "ocid1.image.oc1.phx.aaaa")

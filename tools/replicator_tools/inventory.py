@@ -32,6 +32,7 @@ from replicator.api import (
     source_id_from_record,
     unconfirmed,
     unheard,
+    unseen,
 )
 
 from .report import ImageReport, from_decision, merged
@@ -178,8 +179,8 @@ def protections(
     if health is not None:
         silent = silent_regions(health, now)
         out = [unconfirmed(p, silent, now, STALE_AFTER) for p in out]
-        mute = mute_regions(health)
-        out = [unheard(p, mute) for p in out]
+        mute, blind = mute_regions(health), blind_regions(health)
+        out = [unseen(unheard(p, mute), blind) for p in out]
     return sorted(out, key=lambda p: (p.display_name, p.source_image_id))
 
 
@@ -202,6 +203,21 @@ def mute_regions(found: Mapping[str, PassHealth | str | None]) -> dict[str, str]
             if refusal is not None:
                 mute[region] = refusal.reason or f"GetSecretBundle answered {refusal.status}"
     return mute
+
+
+# What a region's pass reads its replicas with: refused, it cannot see one go.
+IMAGE_READS = ("ListImages", "GetImage")
+
+
+def blind_regions(found: Mapping[str, PassHealth | str | None]) -> dict[str, str]:
+    """The regions whose last pass could not list or read the images it keeps replicas among, and why."""
+    blind = {}
+    for region, health in found.items():
+        if isinstance(health, PassHealth):
+            refusal = next((r for r in health.refusals if r.operation in IMAGE_READS), None)
+            if refusal is not None:
+                blind[region] = refusal.reason or f"{refusal.operation} answered {refusal.status}"
+    return blind
 
 
 def believed(runtime: Runtime, answers: list[AckName]) -> Judged:
