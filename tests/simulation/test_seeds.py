@@ -1131,6 +1131,23 @@ def test_a_region_that_cannot_list_its_images_is_not_claimed_protected_once_its_
     assert result.ok, describe(result)
 
 
+def test_a_shape_change_sent_by_a_step_that_died_after_its_copy_is_undone_when_the_source_changes_back():
+    """'truth' (seed 4483, shrunk, from the 10,000-run record): a shape added to the source was sent by
+    a refresh whose container died right after the copy, before its write; Phoenix applied it and
+    answered. The shape was then removed: the record, which had never learnt of the added one, saw no
+    change, and the replica kept the shape the source no longer had, reported protected for ever."""
+    result = run(
+        4483,
+        [
+            CreateImage("img0", ("us-phoenix-1",), "web", settle=False),
+            KillAfter("CopyObject", 4),
+            Reshape("img0", "VM.Standard.E4.Flex", add=True),
+            Reshape("img0", "VM.Standard.E4.Flex", add=False),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
 @pytest.mark.parametrize("side", ["peer", "dr-peer"])
 def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
     """Regression (peer keys, newly explored): the DR region lagged with no reason at all while the

@@ -60,3 +60,23 @@ def test_a_done_answer_makes_any_target_done():
             AckName("ocid1.image.oc1..a", "t", "done", 5, 1, "ocid1.image.oc1..r"), "n", datetime(2026, 1, 1)
         )
         assert record.targets["t"].state == "done" and record.targets["t"].applied_issued == 5
+
+
+def test_an_answer_for_a_manifest_the_record_never_learnt_of_makes_its_spec_unknown():
+    """Regression (simulator, 'truth', seed 4483): a refresh died between its copy and its write; the
+    target applied that manifest and answered it. The record, still holding the older spec, took the
+    source's next change (back to that spec) for no change at all, and the replica kept the shapes of
+    the manifest nobody remembered. Now the next drift check sends the current spec."""
+    from datetime import datetime
+
+    from replicator.naming import AckName
+
+    record = SourceRecord(source_image_id="ocid1.image.oc1..a", source_region="r")
+    record.issue_manifest("initial", 3, "spec-before")
+    answer = AckName("ocid1.image.oc1..a", "t", "done", 7, 1, "ocid1.image.oc1..r")
+    record.apply_answer(answer, "n", datetime(2026, 1, 1))
+    assert (record.manifest_issued, record.manifest_fingerprint) == (7, None)
+    known = AckName("ocid1.image.oc1..a", "t", "done", 7, 1, "ocid1.image.oc1..r")
+    record.issue_manifest("8", 8, "spec-now")
+    record.apply_answer(known, "n", datetime(2026, 1, 1))  # an older answer: the spec stays known
+    assert record.manifest_fingerprint == "spec-now"

@@ -391,6 +391,11 @@ class SourceRecord(BaseModel):
     ) -> set[str]:
         """Record a target's answer; what it completed, as notices to send: failed, replicated, complete."""
         due: set[str] = set()
+        if ack.issued > self.manifest_issued and self.manifest_fingerprint != "deleted":
+            # The target applied a manifest this record never learnt of (its step died between the copy
+            # and the write): what the replicas carry is unknown, so the next drift check sends the
+            # source's current spec, whatever the record remembers.
+            self.manifest_issued, self.manifest_fingerprint = ack.issued, None
         part = self.target(ack.target)
         part.answer, part.answered_at, part.applied_issued = name, now, max(part.applied_issued, ack.issued)
         part.failures = ack.attempt if ack.outcome == "failed" else part.failures
