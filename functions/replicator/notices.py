@@ -20,6 +20,11 @@ def failed(target: str) -> str:
     return f"failed.{target}"
 
 
+def deleted(target: str, replica: str, attempt: int) -> str:
+    """A replica's deletion: one notice per replica (named by its OCID, else by its import attempt)."""
+    return f"deleted.{target}.{replica if replica.startswith('ocid1.') else f'attempt-{attempt}'}"
+
+
 def first_telling(runtime: Runtime, source_id: str, notice: str) -> bool:
     """Whether `notice` was never told: its mark is written now. A mark that cannot be written does not
     silence the notice (told twice rather than never); the refusal is counted where an alarm sees it."""
@@ -44,7 +49,10 @@ def told(record: SourceRecord) -> list[str]:
 
 
 def forget(runtime: Runtime, source_id: str, notices: list[str]) -> None:
-    """The marks of a replication that ended for good (its source deleted)."""
+    """The marks of a replication that ended for good (its source deleted): those the record names,
+    and the deletions of its replicas, which no record names (one listing, once per replication)."""
     config = runtime.config
-    for notice in notices:
-        runtime.objects.delete(config.staging_bucket, told_object(config.object_prefix, source_id, notice))
+    head = told_object(config.object_prefix, source_id, "deleted.")
+    replicas_deleted = [o.name for o in runtime.objects.iter_objects(config.staging_bucket, head)]
+    for name in [*(told_object(config.object_prefix, source_id, n) for n in notices), *replicas_deleted]:
+        runtime.objects.delete(config.staging_bucket, name)

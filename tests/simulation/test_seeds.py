@@ -1148,6 +1148,25 @@ def test_a_shape_change_sent_by_a_step_that_died_after_its_copy_is_undone_when_t
     assert result.ok, describe(result)
 
 
+def test_a_replica_s_deletion_answered_again_after_its_record_was_removed_is_told_once():
+    """'notices' (seed 4699, shrunk, from the 10,000-run record): Phoenix's replica was deleted and its
+    loss told; its record was then removed by hand and the next replica deleted too. Phoenix answered
+    the first loss again, and the source told it a second time. Each replica's deletion is now told once,
+    whatever answers it again (a mark named after the replica, as the other notices have)."""
+    result = run(
+        4699,
+        [
+            CreateImage("img0", ("us-phoenix-1",), settle=False),
+            DeleteBookkeeping("img0", "acks", "us-phoenix-1"),
+            DeleteReplica("img0", "us-phoenix-1"),
+            Pass(),
+            DeleteBookkeeping("img0", "replica-record", "us-phoenix-1"),
+            DeleteReplica("img0", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
 @pytest.mark.parametrize("side", ["peer", "dr-peer"])
 def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
     """Regression (peer keys, newly explored): the DR region lagged with no reason at all while the

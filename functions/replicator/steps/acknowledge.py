@@ -82,6 +82,9 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
         return StepResult("ignored", reason)
     record: SourceRecord = ctx.record
     if ack.outcome == "lost":
+        # Told once per replica, even when the target answers its loss again (its record removed by hand).
+        if not notices.first_telling(runtime, ack.source_id, notices.deleted(ack.target, ack.replica, ack.attempt)):
+            return StepResult("continued", f"{ack.target}'s replica was deleted (already told); {on_deleted}")
         runtime.notifier.publish(
             f"Replica of {record.display_name} in {ack.target} was deleted",
             {
@@ -89,7 +92,9 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
                 "source_image_id": ack.source_id,
                 "source_region": runtime.region,
                 "target_region": ack.target,
-                # Which replica: each new one there is a new import attempt, so two deletions read apart.
+                # Which replica: its OCID where the answer names it (a replica made again after its
+                # record was removed by hand starts its attempts afresh), and its import attempt.
+                "replica_image_id": ack.replica if ack.replica.startswith("ocid1.") else None,
                 "import_attempt": ack.attempt,
                 "action": "replicating again" if on_deleted == "recreate" else "reported only",
             },
