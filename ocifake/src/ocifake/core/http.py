@@ -53,6 +53,13 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def json_object(body: Any) -> dict:
+    """A request body that must be a JSON object, as every create and update takes one (400 otherwise)."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("The request body must be a JSON object.")
+    return body
+
+
 def json_response(payload: Any, status: int = 200, **headers: str | None) -> Response:
     hdrs = {"content-type": "application/json"}
     hdrs.update({k.replace("_", "-"): v for k, v in headers.items() if v is not None})

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import errors
 from ..core.clock import iso
+from ..core.http import json_object
 from ..networking.models import NetworkingBackend
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class FunctionsBackend:
 
     # ----- applications ---------------------------------------------------------------------------
     def create_application(self, details: Any) -> Application:
-        details = _object(details)
+        details = json_object(details)
         compartment = details.get("compartmentId")
         if not compartment:
             raise errors.MissingParameter("compartmentId is required.")
@@ -184,7 +185,7 @@ class FunctionsBackend:
         return found
 
     def update_application(self, app_id: str, details: Any) -> Application:
-        app, details = self.application(app_id), _object(details)
+        app, details = self.application(app_id), json_object(details)
         if "config" in details:
             app.config = _config(details["config"])
             for fn in self.functions.values():
@@ -202,7 +203,7 @@ class FunctionsBackend:
 
     # ----- functions ------------------------------------------------------------------------------
     def create_function(self, details: Any) -> FunctionResource:
-        details = _object(details)
+        details = json_object(details)
         app = self.applications.get(details.get("applicationId") or "")
         if app is None:
             raise errors.NotAuthorizedOrNotFound()
@@ -253,7 +254,7 @@ class FunctionsBackend:
         return found
 
     def update_function(self, function_id: str, details: Any) -> FunctionResource:
-        fn, details = self.function(function_id), _object(details)
+        fn, details = self.function(function_id), json_object(details)
         if "config" in details:
             fn.config = _config(details["config"])
             self._reconfigure(fn)
@@ -275,12 +276,6 @@ class FunctionsBackend:
         hosted = self.cloud.function_by_id(fn.id)
         if hosted is not None:
             hosted.config = {**fn.application.config, **fn.config}  # type: ignore[attr-defined]
-
-
-def _object(details: Any) -> dict:
-    if not isinstance(details, dict):
-        raise errors.InvalidParameter("The request body must be a JSON object.")
-    return details
 
 
 def _config(given: Any) -> dict[str, str]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import errors
 from ..core.clock import iso
+from ..core.http import json_object
 
 if TYPE_CHECKING:
     from ..core.platform import Platform
@@ -129,7 +130,7 @@ class KmsBackend:
 
     # ----- vaults -------------------------------------------------------------------------------
     def create_vault(self, details: Any) -> Vault:
-        details = _object(details)
+        details = json_object(details)
         compartment = _compartment(self.cloud, details)
         name, vault_type = details.get("displayName"), details.get("vaultType")
         if not name:
@@ -165,7 +166,7 @@ class KmsBackend:
 
     # ----- keys ---------------------------------------------------------------------------------
     def create_key(self, vault: Vault, details: Any) -> Key:
-        details = _object(details)
+        details = json_object(details)
         compartment = _compartment(self.cloud, details)
         if vault.state(self.now()) != "ACTIVE":
             raise errors.Conflict(f"The vault is {vault.state(self.now())}: keys are made in an ACTIVE vault.")
@@ -213,12 +214,6 @@ class KmsBackend:
         if key.state(self.now()) != "ENABLED":
             raise errors.InvalidParameter(f"Key {key_id} is {key.state(self.now())}, not ENABLED.")
         return key
-
-
-def _object(details: Any) -> dict:
-    if not isinstance(details, dict):
-        raise errors.InvalidParameter("The request body must be a JSON object.")
-    return details
 
 
 def _compartment(cloud: Platform, details: dict) -> str:

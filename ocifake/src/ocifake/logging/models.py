@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import errors
 from ..core.clock import iso
+from ..core.http import json_object
 from ..functions.control import FunctionsBackend
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class LoggingBackend:
 
     # ----- log groups -----------------------------------------------------------------------------
     def create_group(self, details: Any) -> WorkRequest:
-        details = _object(details)
+        details = json_object(details)
         compartment, name = details.get("compartmentId"), details.get("displayName")
         if not compartment or not name:
             raise errors.MissingParameter("compartmentId and displayName are required.")
@@ -165,7 +166,7 @@ class LoggingBackend:
         return found
 
     def update_group(self, group_id: str, details: Any) -> WorkRequest:
-        group, details = self.group(group_id), _object(details)
+        group, details = self.group(group_id), json_object(details)
         group.description = details.get("description", group.description)
         group.display_name = details.get("displayName") or group.display_name
         return self._done("UPDATE_LOG_GROUP", group.compartment_id, "loggroup", "UPDATED", group.id)
@@ -179,7 +180,7 @@ class LoggingBackend:
 
     # ----- logs ---------------------------------------------------------------------------------
     def create_log(self, group_id: str, details: Any) -> WorkRequest:
-        group, details = self.group(group_id), _object(details)
+        group, details = self.group(group_id), json_object(details)
         name, log_type = details.get("displayName"), details.get("logType")
         if not name or log_type not in LOG_TYPES:
             raise errors.MissingParameter(f"displayName and logType ({', '.join(LOG_TYPES)}) are required.")
@@ -211,7 +212,7 @@ class LoggingBackend:
         return found
 
     def update_log(self, group_id: str, log_id: str, details: Any) -> WorkRequest:
-        log, details = self.log(group_id, log_id), _object(details)
+        log, details = self.log(group_id, log_id), json_object(details)
         if "isEnabled" in details:
             log.enabled = bool(details["isEnabled"])
         if details.get("retentionDuration") is not None:
@@ -240,9 +241,3 @@ class LoggingBackend:
             "source": {"sourceType": "OCISERVICE", "service": service, "resource": resource, "category": category},
             "archiving": {"isEnabled": False},
         }
-
-
-def _object(details: Any) -> dict:
-    if not isinstance(details, dict):
-        raise errors.InvalidParameter("The request body must be a JSON object.")
-    return details

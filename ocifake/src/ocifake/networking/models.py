@@ -26,6 +26,7 @@ import oci
 
 from ..core import errors
 from ..core.clock import iso
+from ..core.http import json_object
 
 if TYPE_CHECKING:
     from ..core.platform import Platform
@@ -111,7 +112,7 @@ class NetworkingBackend:
 
     # ----- creates ----------------------------------------------------------------------------
     def create_vcn(self, body: Any) -> Resource:
-        details = _details(body)
+        details = json_object(body)
         compartment = self._compartment(details)
         blocks = details.get("cidrBlocks") or ([details["cidrBlock"]] if details.get("cidrBlock") else [])
         if not blocks:
@@ -144,7 +145,7 @@ class NetworkingBackend:
         return vcn
 
     def create_service_gateway(self, body: Any) -> Resource:
-        details = _details(body)
+        details = json_object(body)
         compartment, vcn = self._compartment(details), self._vcn(details)
         services = self._services(details.get("services"))
         return self._add(
@@ -156,19 +157,19 @@ class NetworkingBackend:
         )
 
     def create_route_table(self, body: Any) -> Resource:
-        details = _details(body)
+        details = json_object(body)
         compartment, vcn = self._compartment(details), self._vcn(details)
         rules = self._route_rules(details.get("routeRules"), vcn.id)
         return self._add("routetable", compartment, details, {"routeRules": rules}, vcn.id)
 
     def create_security_list(self, body: Any) -> Resource:
-        details = _details(body)
+        details = json_object(body)
         compartment, vcn = self._compartment(details), self._vcn(details)
         rules = _security_rules(details)
         return self._add("securitylist", compartment, details, rules, vcn.id)
 
     def create_subnet(self, body: Any) -> Resource:
-        details = _details(body)
+        details = json_object(body)
         compartment, vcn = self._compartment(details), self._vcn(details)
         if not details.get("cidrBlock"):
             raise errors.MissingParameter("cidrBlock is required.")
@@ -214,7 +215,7 @@ class NetworkingBackend:
         self._match(found, if_match)
         if found.state == "TERMINATED":
             raise errors.NotAuthorizedOrNotFound()
-        details = _details(body)
+        details = json_object(body)
         named = ("displayName", "freeformTags", "definedTags")
         changes: dict[str, Any] = {k: details[k] for k in named if k in details}
         if kind == "routetable" and "routeRules" in details:
@@ -375,12 +376,6 @@ _NAMES = {
 
 def etag_of(found: Resource) -> str:
     return f"{found.id[-12:]}-{found.etag}"
-
-
-def _details(body: Any) -> dict:
-    if not isinstance(body, dict):
-        raise errors.InvalidParameter("The request body must be a JSON object.")
-    return body
 
 
 def _region_key(region: str) -> str:
