@@ -22,10 +22,7 @@ from .shrink import run_and_shrink
 
 # Seeds whose run still breaks an invariant, with what it breaks: kept out of CI's set and tracked,
 # each by a test that expects it to fail until it is fixed (tests/simulation).
-KNOWN_OPEN: dict[int, str] = {
-    5995: "convergence: not converged after 12 reconcile passes (found by the 10,000-run attempt on 23037ca; "
-    "fails at 16 and 20 actions; not diagnosed: docs/simulation.md)",
-}
+KNOWN_OPEN: dict[int, str] = {}
 CI_SEEDS = [seed for seed in range(25) if seed not in KNOWN_OPEN]  # what CI runs on every change
 
 

@@ -40,6 +40,11 @@ def rebuild_source(runtime: Runtime, source_id: str) -> SourceRecord | None:
     listed = runtime.objects.list_objects(config.staging_bucket, acks_prefix(config.object_prefix, source_id))
     answers = judged(runtime, [a for a in (parse_ack(config.object_prefix, o.name) for o in listed) if a]).believed
     record.manifest_issued = max((a.issued for a in answers), default=0)
+    if exported is None and answers and record.export.state == "none":
+        # Answers that verify prove an export ran; its object is gone because the replication
+        # cleaned it up. Without this the record would read as never exported, and a refresh
+        # would start the replication again only to be told every target already answered.
+        record.observed_export("done")
     now = runtime.now()
     for ack in sorted(answers, key=lambda a: a.rank):
         record.apply_answer(

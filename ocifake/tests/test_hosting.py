@@ -124,3 +124,26 @@ def test_functions_can_be_invoked_in_parallel_as_a_schedule_would(cloud):
     assert [r.json()["namespace"] for r in replies] == [cloud.namespace] * 3
     with pytest.raises(ValueError):
         cloud.invoke_parallel([(fn, b"{}")] * 4)
+
+
+def test_a_container_killed_after_a_call_makes_no_call_from_its_cleanup(cloud):
+    """A killed process runs no `finally`: what its cleanup would have asked never reaches the cloud,
+    and the next invocation, in a new container, calls as usual."""
+
+    def read_then_clean_up(ctx, data=None):
+        client = oci.object_storage.ObjectStorageClient(
+            {"region": SOURCE}, signer=_signer(ctx), retry_strategy=oci.retry.NoneRetryStrategy()
+        )
+        try:
+            client.get_namespace()
+        finally:
+            client.get_namespace()  # the cleanup
+        return response.Response(ctx, response_data="done")
+
+    cloud.faults.kill_after("GetNamespace")
+    fn = cloud.deploy_handler(SOURCE, lambda: read_then_clean_up)
+    assert fn.invoke(b"{}").status == 502
+    assert [c.operation for c in cloud.calls] == ["GetNamespace"]
+    assert cloud.faults.died == [SOURCE]
+    assert fn.invoke(b"{}").status == 200
+    assert [c.operation for c in cloud.calls] == ["GetNamespace"] * 3

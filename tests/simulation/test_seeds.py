@@ -1189,3 +1189,48 @@ def test_a_peer_key_rotated_on_one_side_is_named_in_status_then_heals(side):
         world.close()
     result = run(REPLAYED, script)
     assert result.ok, describe(result)
+
+
+def test_a_source_record_removed_after_its_export_was_cleaned_up_is_rebuilt_as_exported():
+    """'convergence' (seed 5995, shrunk, from the 10,000-run record): the container that cleaned up after a
+    finished replication died after removing the export; the source's record was then removed by hand and
+    the replicas' tags changed. Rebuilt without the export object, the record read as never exported: each
+    pass asked for a refresh, which started the replication again, and the export was refused because every
+    target had answered. Answers that verify now prove the export ran."""
+    result = run(
+        5995,
+        [
+            CreateImage("img0", ("eu-frankfurt-1", "uk-london-1"), settle=False, defined=True),
+            Pass(),
+            KillAfter("DeleteObject", 1),
+            Relabel("img0", "red"),
+            DeleteBookkeeping("img0", "source-record", "us-ashburn-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_an_export_whose_container_died_right_after_it_started_is_not_counted_failed():
+    """'convergence' (seed 5294, shrunk, from the 10,000-run record): the container died right after
+    ExportImage, and the fake still ran its cleanup, deleting the export's PAR; the export wrote nothing,
+    counted a failure, and with two others the export was given up after the faults stopped. A killed
+    process runs no cleanup: the fake now refuses every later call of a dead container, so the PAR
+    stays and the export lands."""
+    result = run(
+        5294,
+        [
+            CreateImage("img0", ("us-phoenix-1",), settle=False),
+            FailWork("ImportImage"),
+            KillAfter("PutObject", 5),
+            FailWork("ExportImage"),
+            CreateImage("img1", (), settle=False),
+            KillAfter("ExportImage", 3),
+            Pass(),
+            OperatorRetry("img1", "us-phoenix-1"),
+            CreateImage("img2", (), settle=False),
+            Wait(45),
+            Pass(),
+            Retag("img0", ()),
+        ],
+    )
+    assert result.ok, describe(result)

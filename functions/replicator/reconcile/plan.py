@@ -176,7 +176,9 @@ def plan_source(
         wanted = [t for t in asked if t not in record.targets or t in needing]
         if wanted:
             return [*out, planned(Action.EXPORT, f"attempt {export.attempt} failed: {export.error}", subject)]
-    if export.state == "none":
+    if export.state == "none" and (not record.targets or needing or asked - set(record.targets)):
+        # A record rebuilt after the export was cleaned up shows no export, though every target
+        # answered: nothing is exported again for them (the export step's blocker agrees).
         return [*out, planned(Action.EXPORT, "not exported", subject)] if decision.replicate else out
     if needing:
         if export_object:

@@ -23,7 +23,7 @@ from oci._vendor.requests.exceptions import ConnectTimeout, ReadTimeout
 
 from .core import auth, errors
 from .core.errors import OciError
-from .core.faults import ContainerDied
+from .core.faults import ContainerDied, dead, kill_this_thread
 from .core.http import Request, Response, Route, json_response, match
 from .core.service import Service
 from .identity.models import Caller, Target
@@ -74,6 +74,9 @@ class Front:
 
     def dispatch(self, method: str, url: str, headers: dict[str, str], body: bytes) -> Response:
         """Answer one HTTP request as OCI would; raise the SDK's transport errors for faults."""
+        if dead():
+            # The container died at an earlier call of this invocation: a killed process sends nothing more.
+            raise ContainerDied("ocifake: the container is dead; the call was never made")
         parts = urlsplit(url)
         host = HOST.match(parts.hostname or "")
         if host is None or not oci.regions.is_region(host["region"]):
@@ -119,6 +122,7 @@ class Front:
             and reply.status < 300
             and self.cloud.faults.dies_after(operation, request.region)
         ):
+            kill_this_thread()
             raise ContainerDied(f"ocifake: the container died right after {operation}")
         reply.headers.setdefault("opc-request-id", request_id)
         # Every OCI reply carries the service's time; here it is the simulated clock's.

@@ -1,6 +1,7 @@
 """Fault injection: API calls that fail, work requests that fail, exports that lose their object,
 containers that die between two calls."""
 
+import threading
 from dataclasses import dataclass
 
 
@@ -9,8 +10,26 @@ class ContainerDied(BaseException):
 
     A BaseException, so no `except Exception` in the function catches it: like a killed process,
     the invocation ends between two calls, with no answer; the fake's hosting restarts the
-    container cold.
+    container cold. A killed process runs no cleanup either: whatever its `finally` blocks ask of
+    the cloud afterwards (a PAR deleted, a lease released) never leaves it (see `dead`).
     """
+
+
+_killed = threading.local()
+
+
+def kill_this_thread() -> None:
+    """The invocation running in this thread is dead: its calls from now on are never made."""
+    _killed.dead = True
+
+
+def dead() -> bool:
+    return getattr(_killed, "dead", False)
+
+
+def revive_this_thread() -> None:
+    """A new invocation starts in this thread (the hosting started a new container)."""
+    _killed.dead = False
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from fdk import constants, context, errors, response
 
 from ..core.clock import iso
-from ..core.faults import ContainerDied
+from ..core.faults import ContainerDied, revive_this_thread
 from .hosting import Invocation
 
 if TYPE_CHECKING:
@@ -63,12 +63,14 @@ class InProcess:
             fn_format=constants.HTTPSTREAM,
         )
         started = time.perf_counter()
+        revive_this_thread()
         try:
             result = self._handler(ctx, data=io.BytesIO(body))
             if not isinstance(result, response.Response):
                 result = response.Response(ctx, response_data=result, status_code=200)
         except ContainerDied as exc:
             # The process is gone: the platform answers 502 and starts a new container, cold.
+            revive_this_thread()
             self.launch()
             result = errors.DispatchException(ctx, 502, str(exc)).response()
         except TimeoutError as exc:
