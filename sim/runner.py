@@ -12,13 +12,13 @@ import random
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from .actions import Action, draw
 from .invariants import Violation, check, check_converged
 from .world import World, WorldSpec
 
 MAX_PASSES = 12  # convergence: passes after the faults stop, each region's schedule firing once per hour
-DAY_HOURS = 24
 
 
 @dataclass
@@ -38,6 +38,12 @@ class RunResult:
     @property
     def first(self) -> Violation | None:
         return self.violations[0] if self.violations else None
+
+
+def until_the_next_day_ends(now: datetime) -> float:
+    """Seconds from `now` to the end of the next UTC day."""
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight + timedelta(days=2) - now).total_seconds()
 
 
 def _converged(world: World) -> list[Violation]:
@@ -78,11 +84,12 @@ def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -
         world.cloud.run_until_idle()
         result.violations = _converged(world)
         if result.violations:
-            # What only the daily look at shapes catches (a change whose event was lost) gets one day
-            # more of hourly passes; a region given up meanwhile for its silence is retried, as the
-            # operator its notice reached would.
+            # What only the daily look at shapes catches (a change whose event was lost) gets hourly
+            # passes until the end of the next UTC day: the look falls once in each calendar day, at
+            # an hour drawn afresh each day, so two looks may be up to 47 hours apart. A region
+            # given up meanwhile for its silence is retried, as the operator its notice reached would.
             world.retry_given_up()
-            world.cloud.advance(DAY_HOURS * 3600)
+            world.cloud.advance(until_the_next_day_ends(world.cloud.clock.now()))
             world.cloud.run_until_idle()
             result.violations = _converged(world)
     except Exception as exc:  # the harness or the product raised where nothing should

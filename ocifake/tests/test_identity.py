@@ -288,6 +288,8 @@ def test_a_compartment_is_created_renamed_and_deleted_once_empty(cloud, sdk):
     assert (taken.value.status, taken.value.code) == (409, "CompartmentAlreadyExists")
     identity.update_compartment(made.id, oci.identity.models.UpdateCompartmentDetails(name="team-a"))
     assert identity.get_compartment(made.id).data.name == "team-a"
+    (listed,) = [c for c in identity.list_compartments(cloud.tenancy_id).data if c.id == made.id]
+    assert (listed.name, listed.description, listed.time_created) == ("team-a", "the team's images", made.time_created)
 
     cloud.create_bucket(SOURCE, "in-use", made.id)
     with pytest.raises(oci.exceptions.ServiceError) as busy:
@@ -298,6 +300,8 @@ def test_a_compartment_is_created_renamed_and_deleted_once_empty(cloud, sdk):
 
     assert identity.delete_compartment(made.id).status == 202
     assert identity.get_compartment(made.id).data.lifecycle_state == "DELETED"
+    active = identity.list_compartments(cloud.tenancy_id, lifecycle_state="ACTIVE").data
+    assert made.id not in {c.id for c in active}
     with pytest.raises(oci.exceptions.ServiceError) as gone:
         identity.create_compartment(
             oci.identity.models.CreateCompartmentDetails(compartment_id=made.id, name="x", description="x")

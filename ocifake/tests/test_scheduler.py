@@ -77,3 +77,45 @@ def test_an_hourly_ical_rule_can_be_accepted_for_the_unconfirmed_case():
         )
         cloud.advance(4 * 3600)
         assert len(fn.invocations) == 2
+
+
+def test_an_update_changes_the_recurrence_and_a_deactivated_schedule_fires_nothing(setup):
+    cloud, functions, fn, client = setup
+    cloud.create_policy(
+        "schedule",
+        [
+            f"Allow any-user to use functions-family in compartment id {functions} "
+            "where request.principal.type = 'resourceschedule'"
+        ],
+    )
+    schedule = client.create_schedule(
+        {**details(functions, fn), "description": "hourly pass", "freeformTags": {"team": "platform"}}
+    ).data
+    assert (schedule.description, schedule.freeform_tags) == ("hourly pass", {"team": "platform"})
+    updated = client.update_schedule(schedule.id, {"recurrenceDetails": "0 */2 * * *", "description": "every two"})
+    assert updated.status == 202
+    work = client.get_work_request(updated.headers["opc-work-request-id"]).data
+    assert (work.operation_type, work.status) == ("UPDATE_SCHEDULE", "SUCCEEDED")
+    seen = client.get_schedule(schedule.id).data
+    assert (seen.recurrence_details, seen.description, seen.freeform_tags) == (
+        "0 */2 * * *",
+        "every two",
+        {"team": "platform"},
+    )
+    cloud.advance(4 * 3600)
+    assert len(fn.invocations) == 2
+    assert client.deactivate_schedule(schedule.id).data.lifecycle_state == "INACTIVE"
+    cloud.advance(4 * 3600)
+    assert len(fn.invocations) == 2
+    assert client.activate_schedule(schedule.id).data.lifecycle_state == "ACTIVE"
+    cloud.advance(2 * 3600)
+    assert len(fn.invocations) == 3
+
+
+def test_an_update_with_a_recurrence_oci_does_not_document_is_refused_and_changes_nothing(setup):
+    _, functions, fn, client = setup
+    schedule = client.create_schedule(details(functions, fn)).data
+    with pytest.raises(oci.exceptions.ServiceError) as e:
+        client.update_schedule(schedule.id, {"recurrenceDetails": "61 * * * *"})
+    assert (e.value.status, e.value.code) == (400, "InvalidParameter")
+    assert client.get_schedule(schedule.id).data.recurrence_details == "0 * * * *"

@@ -1234,3 +1234,21 @@ def test_an_export_whose_container_died_right_after_it_started_is_not_counted_fa
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_shape_change_whose_look_falls_late_the_next_day_is_awaited_until_then():
+    """'truth' (seed 225, shrunk, from the 10,000-run record): a shape added while the functions could not
+    read their bucket was caught by no event; the daily look falls at an hour drawn afresh each UTC day,
+    so two looks may be up to 47 hours apart, and the simulator gave only 24 hours of passes before it
+    read the stale replicas as reported protected. It now waits, as README says, until the end of the
+    next UTC day."""
+    result = run(
+        225,
+        [
+            CreateImage("img0", ("dr:us-phoenix-1", "us-phoenix-1"), defined=True),
+            Pass(),
+            RemoveGrant("objects"),
+            Reshape("img0", "VM.Standard.E5.Flex", add=True),
+        ],
+    )
+    assert result.ok, describe(result)

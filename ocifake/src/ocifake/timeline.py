@@ -53,7 +53,12 @@ class Timeline:
         return self._fire_schedules(due, also or [])
 
     def _next_schedule_seconds(self) -> float | None:
-        times = [s.time_next_run for r in self.regions.values() for s in r.backend(SchedulerBackend).schedules.values()]
+        times = [
+            s.time_next_run
+            for r in self.regions.values()
+            for s in r.backend(SchedulerBackend).schedules.values()
+            if s.lifecycle_state == "ACTIVE"
+        ]
         if not times:
             return None
         return max(self.clock.seconds, (min(times) - self.clock.now()).total_seconds() + self.clock.seconds)

@@ -79,17 +79,11 @@ def list_compartments(req: Request) -> Response:
     found = [c for c in cloud.compartments.all() if c != cloud.tenancy_id and cloud.compartment_covers(parent, c)]
     if not subtree:
         found = cloud.compartments.children(parent)
-    rows = [
-        {
-            "id": c,
-            "compartmentId": cloud.compartments.parent(c),
-            "name": cloud.compartment_name(c),
-            "description": cloud.compartment_name(c),
-            "lifecycleState": "ACTIVE",
-            "timeCreated": cloud.clock.now().isoformat(),
-        }
-        for c in sorted(found)
-    ]
+    # As GetCompartment reads each one: its description, its creation time, DELETED once deleted.
+    rows = [compartments.to_json(cloud, c) for c in sorted(found)]
+    wanted = req.query.get("lifecycleState")
+    if wanted:
+        rows = [r for r in rows if r["lifecycleState"] == wanted]
     chunk, nxt = page(rows, req)
     return json_response(chunk, opc_next_page=nxt)
 

@@ -5,7 +5,9 @@ A schedule with action START_RESOURCE on a function invokes it, as the principal
 parameter as the request body; IAM must allow that principal to use the function
 (`use fn-invocation`, or the family). Each run is kept in `schedule.runs`.
 
-Schedules fire only as simulated time is moved on (`Platform.advance`,
+A schedule is changed with UpdateSchedule (202 and a work request, as OCI answers; the change
+is made at once) and paused with DeactivateSchedule: an INACTIVE schedule fires nothing until
+ActivateSchedule. Schedules fire only as simulated time is moved on (`Platform.advance`,
 `Platform.advance_to_next_schedule`): `run_until_idle` finishes pending work and fires
 none, or an hourly schedule would keep it busy for ever.
 
@@ -50,6 +52,11 @@ class Schedule:
     time_created: datetime
     time_next_run: datetime
     runs: list[Run] = field(default_factory=list)
+    description: str | None = None
+    freeform_tags: dict[str, str] = field(default_factory=dict)
+    defined_tags: dict[str, dict] = field(default_factory=dict)
+    lifecycle_state: str = "ACTIVE"
+    time_updated: datetime | None = None
 
     def to_json(self) -> dict:
         return {
@@ -63,8 +70,12 @@ class Schedule:
                 {"id": fid, "parameters": [{"parameterType": "BODY", "value": json.loads(body or b"null")}]}
                 for fid, body in self.resources
             ],
-            "lifecycleState": "ACTIVE",
+            "description": self.description,
+            "freeformTags": self.freeform_tags,
+            "definedTags": self.defined_tags,
+            "lifecycleState": self.lifecycle_state,
             "timeCreated": self.time_created.isoformat(),
+            "timeUpdated": (self.time_updated or self.time_created).isoformat(),
             "timeNextRun": self.time_next_run.isoformat(),
             "timeLastRun": self.runs[-1].at.isoformat() if self.runs else None,
         }
@@ -74,11 +85,44 @@ class Schedule:
         return Caller("resourceschedule", self.id, compartment_id=self.compartment_id)
 
 
+@dataclass
+class WorkRequest:
+    """Resource Scheduler's record of a change; the fake makes each change at once."""
+
+    id: str
+    operation: str
+    compartment_id: str
+    schedule_id: str
+    at: datetime
+
+    def to_json(self) -> dict:
+        when = self.at.isoformat()
+        return {
+            "id": self.id,
+            "operationType": self.operation,
+            "status": "SUCCEEDED",
+            "compartmentId": self.compartment_id,
+            "resources": [
+                {
+                    "entityType": "schedule",
+                    "actionType": "CREATED" if self.operation == "CREATE_SCHEDULE" else "UPDATED",
+                    "identifier": self.schedule_id,
+                }
+            ],
+            "percentComplete": 100.0,
+            "timeAccepted": when,
+            "timeStarted": when,
+            "timeFinished": when,
+            "timeUpdated": when,
+        }
+
+
 class SchedulerBackend:
     def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.schedules: dict[str, Schedule] = {}
+        self.work_requests: dict[str, WorkRequest] = {}
 
     def holds(self, compartment_id: str) -> bool:
         """Whether any of its schedules is in the compartment (which is then not deleted)."""
@@ -90,27 +134,9 @@ class SchedulerBackend:
                 raise errors.MissingParameter(f"{key} is required.")
         if not self.cloud.compartment_exists(details["compartmentId"]):
             raise errors.NotAuthorizedOrNotFound()
-        if details["action"] != "START_RESOURCE":
-            raise errors.NotImplementedByFake(f"not implemented by ocifake: schedule action {details['action']}")
-        try:
-            if details["recurrenceType"] == "CRON":
-                cron = parse_cron(details["recurrenceDetails"])
-            elif details["recurrenceType"] == "ICAL":
-                cron = parse_ical(
-                    details["recurrenceDetails"], hourly_accepted=self.cloud.options.scheduler_accepts_hourly_ical
-                )
-            else:
-                raise RecurrenceError("recurrenceType is CRON or ICAL")
-        except RecurrenceError as exc:
-            raise errors.InvalidParameter(str(exc)) from None
-        resources = []
-        for resource in details.get("resources") or []:
-            fn = self.cloud.function_by_id(resource.get("id", ""))
-            if fn is None or fn.region != self.region:
-                raise errors.InvalidParameter(f"No function {resource.get('id')!r} in {self.region}.")
-            resources.append((fn.id, _body(resource.get("parameters") or [])))
-        if not resources:
-            raise errors.NotImplementedByFake("not implemented by ocifake: schedules without resources (filters)")
+        _action(details["action"])
+        cron = self._recurrence(details["recurrenceType"], details["recurrenceDetails"])
+        resources = self._resources(details.get("resources"))
         now = self.cloud.clock.now()
         schedule = Schedule(
             self.cloud.ids.ocid("resourceschedule", self.region),
@@ -124,9 +150,89 @@ class SchedulerBackend:
             resources,
             now,
             cron.next_after(now),
+            description=details.get("description"),
+            freeform_tags=_tags(details, "freeformTags"),
+            defined_tags=_tags(details, "definedTags"),
         )
         self.schedules[schedule.id] = schedule
         return schedule
+
+    def update_schedule(self, schedule_id: str, details: dict) -> WorkRequest:
+        """UpdateScheduleDetails: every field optional; what is given replaces what was."""
+        schedule = self.schedule(schedule_id)
+        if not isinstance(details, dict):
+            raise errors.InvalidParameter("The request body must be an UpdateScheduleDetails object.")
+        if details.get("action") is not None:
+            _action(details["action"])
+        kind = details.get("recurrenceType") or schedule.recurrence_type
+        text = details.get("recurrenceDetails") or schedule.recurrence_details
+        cron = self._recurrence(kind, text)
+        resources = self._resources(details["resources"]) if details.get("resources") is not None else None
+        now = self.cloud.clock.now()
+        schedule.action = details.get("action") or schedule.action
+        schedule.recurrence_type, schedule.recurrence_details, schedule.cron = kind, text, cron
+        schedule.time_next_run = cron.next_after(now)
+        if resources is not None:
+            schedule.resources = resources
+        if details.get("displayName") is not None:
+            schedule.display_name = details["displayName"]
+        if details.get("description") is not None:
+            schedule.description = details["description"]
+        if details.get("freeformTags") is not None:
+            schedule.freeform_tags = _tags(details, "freeformTags")
+        if details.get("definedTags") is not None:
+            schedule.defined_tags = _tags(details, "definedTags")
+        schedule.time_updated = now
+        return self._done("UPDATE_SCHEDULE", schedule)
+
+    def set_active(self, schedule_id: str, active: bool) -> Schedule:
+        """ActivateSchedule / DeactivateSchedule: an inactive schedule fires nothing; activated again, it
+        runs next at its next due time from now (the runs it missed are not made up)."""
+        schedule = self.schedule(schedule_id)
+        now = self.cloud.clock.now()
+        schedule.lifecycle_state = "ACTIVE" if active else "INACTIVE"
+        schedule.time_updated = now
+        if active:
+            schedule.time_next_run = schedule.cron.next_after(now)
+        return schedule
+
+    def _recurrence(self, kind: str, text: str) -> Cron:
+        try:
+            if kind == "CRON":
+                return parse_cron(text)
+            if kind == "ICAL":
+                return parse_ical(text, hourly_accepted=self.cloud.options.scheduler_accepts_hourly_ical)
+            raise RecurrenceError("recurrenceType is CRON or ICAL")
+        except RecurrenceError as exc:
+            raise errors.InvalidParameter(str(exc)) from None
+
+    def _resources(self, given: object) -> list[tuple[str, bytes]]:
+        resources = []
+        for resource in given if isinstance(given, list) else []:
+            fn = self.cloud.function_by_id(resource.get("id", "") if isinstance(resource, dict) else "")
+            if fn is None or fn.region != self.region:
+                raise errors.InvalidParameter(f"No function {resource.get('id')!r} in {self.region}.")
+            resources.append((fn.id, _body(resource.get("parameters") or [])))
+        if not resources:
+            raise errors.NotImplementedByFake("not implemented by ocifake: schedules without resources (filters)")
+        return resources
+
+    def _done(self, operation: str, schedule: Schedule) -> WorkRequest:
+        work = WorkRequest(
+            self.cloud.ids.ocid("resourceschedulerworkrequest", self.region),
+            operation,
+            schedule.compartment_id,
+            schedule.id,
+            self.cloud.clock.now(),
+        )
+        self.work_requests[work.id] = work
+        return work
+
+    def work_request(self, work_id: str) -> WorkRequest:
+        found = self.work_requests.get(work_id)
+        if found is None:
+            raise errors.NotAuthorizedOrNotFound()
+        return found
 
     def schedule(self, schedule_id: str) -> Schedule:
         found = self.schedules.get(schedule_id)
@@ -138,7 +244,7 @@ class SchedulerBackend:
         self.schedules.pop(self.schedule(schedule_id).id)
 
     def due(self, at: datetime) -> list[Schedule]:
-        return [s for s in self.schedules.values() if s.time_next_run <= at]
+        return [s for s in self.schedules.values() if s.lifecycle_state == "ACTIVE" and s.time_next_run <= at]
 
     def fire(self, schedule: Schedule, function_id: str, body: bytes, container: int) -> Run:
         """One resource of a due schedule: invoke its function as the schedule, if IAM allows."""
@@ -155,6 +261,22 @@ class SchedulerBackend:
             run = Run(at, function_id, str(invocation.status), invocation)
         schedule.runs.append(run)
         return run
+
+
+def _action(action: object) -> None:
+    if action not in ("START_RESOURCE", "STOP_RESOURCE", "BACKUP_RESOURCE"):
+        raise errors.InvalidParameter("action must be START_RESOURCE, STOP_RESOURCE or BACKUP_RESOURCE.")
+    if action != "START_RESOURCE":
+        raise errors.NotImplementedByFake(f"not implemented by ocifake: schedule action {action}")
+
+
+def _tags(details: dict, key: str) -> dict:
+    value = details.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise errors.InvalidParameter(f"{key} must be an object.")
+    return dict(value)
 
 
 def _body(parameters: list) -> bytes:

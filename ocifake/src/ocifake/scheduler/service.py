@@ -13,4 +13,5 @@ SERVICE = Service(
     holds=SchedulerBackend.holds,
     permissions=permissions.PERMISSIONS,
     variables=permissions.VARIABLES,
+    families={"resource-schedule-family": permissions.FAMILY},
 )
