@@ -42,6 +42,16 @@ def test_listings_follow_every_page(cloud, compartment, gateways):
     assert len(gateways[0].list_images(compartment)) == 130
 
 
+def test_a_listing_carries_creation_times_only_when_asked(gateways):
+    # Each time is a date to parse; only the landing listing reads them (how long an object waited).
+    _, objects = gateways
+    objects.put("b", "p/one", b"{}")
+    (plain,) = objects.list_objects("b", "p/")
+    (timed,) = objects.iter_objects("b", "p/", times=True)
+    assert (plain.name, plain.size, plain.time_created) == ("p/one", 2, None)
+    assert timed.time_created is not None and timed.etag == plain.etag
+
+
 def test_conditional_writes_and_missing_objects_are_told_apart(cloud, gateways):
     _, objects = gateways
     etag = objects.put("b", "r.json", b"1", if_none_match=True)

@@ -178,7 +178,7 @@ def _listed_acks(runtime: Runtime, source_id: str) -> list[AckName]:
 def _list_landing(runtime: Runtime, seen: Observed) -> None:
     config = runtime.config
     try:
-        for summary in runtime.objects.iter_objects(config.landing_bucket, config.object_prefix):
+        for summary in runtime.objects.iter_objects(config.landing_bucket, config.object_prefix, times=True):
             landed = parse_landed(config.object_prefix, summary.name)
             if landed is not None:
                 seen.landed[landed.source_id].append(dataclasses.replace(landed, landed_at=summary.time_created))
