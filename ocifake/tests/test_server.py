@@ -11,7 +11,7 @@ import pytest
 
 from ocifake import FakeCloud
 from ocifake.core.clock import iso
-from ocifake.server import Server, certificate, oci_host
+from ocifake.server import Recorder, Server, certificate, oci_host
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,31 @@ def test_without_tls_the_proxy_says_how_to_start_it():
             assert reply.status == 501 and "--tls" in json.loads(reply.read())["message"]
         finally:
             server.shutdown()
+
+
+def test_a_recording_keeps_each_request_and_its_answer_without_its_signature(tmp_path):
+    with FakeCloud(regions=["us-ashburn-1"]) as cloud:
+        recording = tmp_path / "requests.jsonl"
+        server = Server(cloud, record=Recorder(str(recording)))
+        threading.Thread(target=server.serve_forever, args=(0,), daemon=True).start()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            connection.request(
+                "GET",
+                "/n/?compartmentId=x",
+                headers={"host": "objectstorage.us-ashburn-1.oraclecloud.com", "authorization": "Signature secret"},
+            )
+            assert connection.getresponse().read()
+        finally:
+            server.shutdown()
+            server.record.close()
+        (line,) = recording.read_text().splitlines()
+        kept = json.loads(line)
+        assert (kept["method"], kept["host"], kept["path"], kept["status"]) == (
+            "GET",
+            "objectstorage.us-ashburn-1.oraclecloud.com",
+            "/n/?compartmentId=x",
+            401,
+        )
+        assert kept["reply"]["code"] == "NotAuthenticated" and kept["at"] == cloud.clock.now().isoformat()
+        assert "secret" not in line

@@ -252,6 +252,8 @@ STEPS = [
     Step("logging log-group list --compartment-id {tenancy}", "lists (none)", _none_listed),
     Step("events rule list --compartment-id {tenancy}", "lists (none)", _none_listed),
     Step("monitoring alarm list --compartment-id {tenancy}", "lists (none)", _none_listed),
+    Step("resource-scheduler schedule list --compartment-id {tenancy}", "lists (none)", _none_listed),
+    Step("resource-scheduler work-request list --compartment-id {tenancy}", "lists (none)", _none_listed),
     Step("os object delete --bucket-name landing --name small.txt --force", "deleted", lambda o, s: True),
     Step("os object delete --bucket-name landing --name a.txt --force", "deleted", lambda o, s: True),
     Step("os object delete --bucket-name landing --name b.txt --force", "deleted", lambda o, s: True),

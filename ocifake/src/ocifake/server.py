@@ -114,11 +114,57 @@ class _Listener(ThreadingHTTPServer):
         super().finish_request(request, client_address)
 
 
+# Reply headers a later request may name (a work request to follow, a version to match, a page).
+_RECORDED_HEADERS = ("opc-work-request-id", "etag", "opc-next-page", "location")
+
+
+def _parsed(body: bytes) -> object:
+    """A body as JSON where it is JSON, else as text (None when empty)."""
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body.decode("utf-8", "replace")
+
+
+class Recorder:
+    """What clients asked and what the fake answered, one JSON line a request: method, host, path with
+    its query, body, status, the reply's body and the headers a later request may name. Nothing that
+    signs a request (its Authorization header, its key) is written."""
+
+    def __init__(self, path: str):
+        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - open for the server's life
+        self._lock = threading.Lock()
+
+    def write(self, method: str, host: str, path: str, headers, body: bytes, reply, at: str) -> None:
+        line = {
+            "at": at,  # the fake's clock when it answered: a replay moves its own clock alike
+            "method": method,
+            "host": host,
+            "path": path,
+            "client": headers.get("user-agent", ""),
+            "body": _parsed(body),
+            "status": reply.status,
+            "reply": _parsed(reply.body),
+            "headers": {k: v for k, v in reply.headers.items() if k.lower() in _RECORDED_HEADERS},
+        }
+        with self._lock:
+            self._file.write(json.dumps(line, sort_keys=True) + "\n")
+            self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
 class Server:
     """The fake cloud behind a real HTTP(S) listener; answers as the in-process fake does."""
 
-    def __init__(self, cloud: FakeCloud, port: int = 0, tls: tuple[str, str] | None = None):
+    def __init__(
+        self, cloud: FakeCloud, port: int = 0, tls: tuple[str, str] | None = None, record: Recorder | None = None
+    ):
         self.cloud = cloud
+        self.record = record
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -173,6 +219,9 @@ class Server:
                     payload = json.dumps({"code": "ServiceUnavailable", "message": str(exc)}).encode()
                     self._answer(503, payload, {"content-type": "application/json"})
                     return
+                if server.record is not None:
+                    at = server.cloud.clock.now().isoformat()
+                    server.record.write(self.command, host, self.path, self.headers, body, reply, at)
                 self._answer(reply.status, reply.body, reply.headers)
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = _handle
@@ -257,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.add_argument("--no-iam", action="store_true", help="Answer every signed request, without policies.")
     serve.add_argument(
+        "--record", default=None, metavar="FILE", help="Append each request and its answer to FILE, one JSON line each."
+    )
+    serve.add_argument(
         "--image",
         action="append",
         default=[],
@@ -286,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     os.makedirs(directory, exist_ok=True)
     with cloud:
         tls = certificate(regions, directory) if args.tls else None
-        server = Server(cloud, args.port, tls)
+        server = Server(cloud, args.port, tls, Recorder(args.record) if args.record else None)
         ready = {
             "port": server.port,
             "scheme": server.scheme,
@@ -303,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
             pass
         finally:
             server.shutdown()
+            if server.record is not None:
+                server.record.close()
     return 0
 
 

@@ -73,6 +73,7 @@ class Schedule:
             "description": self.description,
             "freeformTags": self.freeform_tags,
             "definedTags": self.defined_tags,
+            "systemTags": {},
             "lifecycleState": self.lifecycle_state,
             "timeCreated": self.time_created.isoformat(),
             "timeUpdated": (self.time_updated or self.time_created).isoformat(),
@@ -104,7 +105,7 @@ class WorkRequest:
             "compartmentId": self.compartment_id,
             "resources": [
                 {
-                    "entityType": "schedule",
+                    "entityType": "resourceSchedule",
                     "actionType": "CREATED" if self.operation == "CREATE_SCHEDULE" else "UPDATED",
                     "identifier": self.schedule_id,
                 }
@@ -183,7 +184,7 @@ class SchedulerBackend:
         if details.get("definedTags") is not None:
             schedule.defined_tags = _tags(details, "definedTags")
         schedule.time_updated = now
-        return self._done("UPDATE_SCHEDULE", schedule)
+        return self.done("UPDATE_SCHEDULE", schedule)
 
     def set_active(self, schedule_id: str, active: bool) -> Schedule:
         """ActivateSchedule / DeactivateSchedule: an inactive schedule fires nothing; activated again, it
@@ -217,7 +218,8 @@ class SchedulerBackend:
             raise errors.NotImplementedByFake("not implemented by ocifake: schedules without resources (filters)")
         return resources
 
-    def _done(self, operation: str, schedule: Schedule) -> WorkRequest:
+    def done(self, operation: str, schedule: Schedule) -> WorkRequest:
+        """The work request of a change made (at once)."""
         work = WorkRequest(
             self.cloud.ids.ocid("resourceschedulerworkrequest", self.region),
             operation,

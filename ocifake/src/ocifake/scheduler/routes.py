@@ -12,7 +12,10 @@ def _backend(req: Request) -> SchedulerBackend:
 
 
 def create_schedule(req: Request) -> Response:
-    return json_response(_backend(req).create_schedule(req.json()).to_json())
+    # The schedule, and the work request of its creation, which clients (Terraform's provider) follow.
+    backend = _backend(req)
+    schedule = backend.create_schedule(req.json())
+    return json_response(schedule.to_json(), opc_work_request_id=backend.done("CREATE_SCHEDULE", schedule).id)
 
 
 def get_schedule(req: Request) -> Response:
