@@ -87,7 +87,8 @@ def _data(out: dict):
 
 def _none_listed(output: dict, session: "Session") -> bool:
     """A listing of nothing: no output at all (the CLI prints none), or an empty list."""
-    return output == {} or _data(output) == []
+    # A list, or (the newer services) a collection object whose items are listed.
+    return output == {} or _data(output) in ([], {"items": []})
 
 
 STEPS = [
