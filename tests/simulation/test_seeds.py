@@ -1252,3 +1252,21 @@ def test_a_shape_change_whose_look_falls_late_the_next_day_is_awaited_until_then
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_what_staging_holds_of_a_replication_whose_source_record_and_answers_are_gone_is_removed():
+    """'leftovers' (seed 7126, shrunk, from the 10,000-run record): Phoenix's key was rotated, so it refused
+    the manifest and the deletion it was sent and answered nothing; the source was deleted and its record
+    removed by hand. Once the key was put back nothing named the replication but its two manifests in
+    staging, and no pass looked at them. A pass now removes what staging holds of a replication whose
+    source, record and answers are all gone (only when its listings of images and records were complete)."""
+    result = run(
+        7126,
+        [
+            CreateImage("img0", ("us-phoenix-1",)),
+            BreakSigningKey("us-phoenix-1", "rotate"),
+            DeleteSource("img0"),
+            DeleteBookkeeping("img0", "source-record", "us-ashburn-1"),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -108,6 +108,11 @@ def plan_source(
                 # The image and its record are gone (the record removed by hand), not what the
                 # replication left in staging: rebuilt from the answers, the record closes it.
                 return [*out, repairs(source_id, "source", "missing, though its targets answered")]
+            if leftovers:
+                # Nor did any target answer (it refused what it was sent, under a key since put
+                # back): nothing will send or read these again.
+                gone = "leftovers of a replication whose source, record and answers are gone"
+                return [*out, planned(Action.CLEANUP, gone, Leftovers(source_id, "source", tuple(leftovers)))]
             return out
         if record.closed or record.manifest_fingerprint == "deleted":
             # A closed replication sends nothing more: once no copy reads from staging, what it left
@@ -402,7 +407,14 @@ def plan_region(seen: Observed, region: str, config: ReplicatorConfig, now: date
     plans: list[Planned] = []
     sources = seen.sources
     opted = {i: decide(img, region, config) for i, img in sources.items()}
-    source_ids = sorted({i for i, d in opted.items() if d.opted_in} | set(seen.source_records) | set(seen.acks))
+    orphans: set[str] = set()
+    if not seen.unlisted and seen.records_listed is not None:
+        # What staging holds of a replication whose source, record and answers are all gone (only a
+        # complete look at images and records may conclude that).
+        orphans = seen.leftovers - set(sources) - set(seen.source_records) - set(seen.acks) - seen.settled_sources
+    source_ids = sorted(
+        {i for i, d in opted.items() if d.opted_in} | set(seen.source_records) | set(seen.acks) | orphans
+    )
     for source_id in source_ids:
         if source_id in seen.deferred["source"]:
             continue  # its record is read by a later pass
