@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import errors
 from ..core.clock import iso
 from ..core.http import json_object
+from ..core.work import WorkRequest, WorkRequests
 from ..functions.control import FunctionsBackend
 
 if TYPE_CHECKING:
@@ -83,62 +84,23 @@ class Log:
         }
 
 
-@dataclass
-class WorkRequest:
-    id: str
-    operation: str
-    compartment_id: str
-    entity: str
-    action: str
-    identifier: str
-    at: datetime
-
-    def to_json(self) -> dict:
-        when = iso(self.at)
-        return {
-            "id": self.id,
-            "operationType": self.operation,
-            "status": "SUCCEEDED",
-            "compartmentId": self.compartment_id,
-            "resources": [{"entityType": self.entity, "actionType": self.action, "identifier": self.identifier}],
-            "percentComplete": 100.0,
-            "timeAccepted": when,
-            "timeStarted": when,
-            "timeFinished": when,
-        }
-
-
 class LoggingBackend:
     def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.groups: dict[str, LogGroup] = {}
         self.logs: dict[str, Log] = {}
-        self.work_requests: dict[str, WorkRequest] = {}
+        self.work_requests = WorkRequests(cloud, region, "logworkrequest")
 
     def holds(self, compartment_id: str) -> bool:
         return any(g.compartment_id == compartment_id for g in self.groups.values())
 
     def _done(self, operation: str, compartment: str, entity: str, action: str, identifier: str) -> WorkRequest:
-        work = WorkRequest(
-            self.cloud.ids.ocid("logworkrequest", self.region),
-            operation,
-            compartment,
-            entity,
-            action,
-            identifier,
-            self.cloud.clock.now(),
-        )
-        self.work_requests[work.id] = work
-        return work
+        return self.work_requests.done(operation, compartment, entity, action, identifier)
 
     def work_request(self, work_id: str) -> WorkRequest:
-        found = self.work_requests.get(work_id)
-        if found is None:
-            raise errors.NotAuthorizedOrNotFound()
-        return found
+        return self.work_requests.find(work_id)
 
-    # ----- log groups -----------------------------------------------------------------------------
     def create_group(self, details: Any) -> WorkRequest:
         details = json_object(details)
         compartment, name = details.get("compartmentId"), details.get("displayName")

@@ -1,8 +1,9 @@
 """URL table of Logging's management API (logging.<region>): log groups, logs, work requests."""
 
 from ..core.http import Request, Response, json_response, page, route
+from ..core.work import WorkRequest
 from ..identity.models import Target
-from .models import LoggingBackend, WorkRequest
+from .models import LoggingBackend
 
 BASE = "/20200531"
 

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..core import errors
+from ..core.work import WorkRequest, WorkRequests
 from ..identity.models import Caller, Target
 from .recurrence import Cron, RecurrenceError, parse_cron, parse_ical
 
@@ -86,44 +87,12 @@ class Schedule:
         return Caller("resourceschedule", self.id, compartment_id=self.compartment_id)
 
 
-@dataclass
-class WorkRequest:
-    """Resource Scheduler's record of a change; the fake makes each change at once."""
-
-    id: str
-    operation: str
-    compartment_id: str
-    schedule_id: str
-    at: datetime
-
-    def to_json(self) -> dict:
-        when = self.at.isoformat()
-        return {
-            "id": self.id,
-            "operationType": self.operation,
-            "status": "SUCCEEDED",
-            "compartmentId": self.compartment_id,
-            "resources": [
-                {
-                    "entityType": "resourceSchedule",
-                    "actionType": "CREATED" if self.operation == "CREATE_SCHEDULE" else "UPDATED",
-                    "identifier": self.schedule_id,
-                }
-            ],
-            "percentComplete": 100.0,
-            "timeAccepted": when,
-            "timeStarted": when,
-            "timeFinished": when,
-            "timeUpdated": when,
-        }
-
-
 class SchedulerBackend:
     def __init__(self, cloud: Platform, region: str):
         self.cloud = cloud
         self.region = region
         self.schedules: dict[str, Schedule] = {}
-        self.work_requests: dict[str, WorkRequest] = {}
+        self.work_requests = WorkRequests(cloud, region, "resourceschedulerworkrequest", updated=True)
 
     def holds(self, compartment_id: str) -> bool:
         """Whether any of its schedules is in the compartment (which is then not deleted)."""
@@ -219,22 +188,13 @@ class SchedulerBackend:
         return resources
 
     def done(self, operation: str, schedule: Schedule) -> WorkRequest:
-        """The work request of a change made (at once)."""
-        work = WorkRequest(
-            self.cloud.ids.ocid("resourceschedulerworkrequest", self.region),
-            operation,
-            schedule.compartment_id,
-            schedule.id,
-            self.cloud.clock.now(),
-        )
-        self.work_requests[work.id] = work
-        return work
+        """The work request of a change made (at once); clients follow it to an entity that names
+        the schedule's kind."""
+        action = "CREATED" if operation == "CREATE_SCHEDULE" else "UPDATED"
+        return self.work_requests.done(operation, schedule.compartment_id, "resourceSchedule", action, schedule.id)
 
     def work_request(self, work_id: str) -> WorkRequest:
-        found = self.work_requests.get(work_id)
-        if found is None:
-            raise errors.NotAuthorizedOrNotFound()
-        return found
+        return self.work_requests.find(work_id)
 
     def schedule(self, schedule_id: str) -> Schedule:
         found = self.schedules.get(schedule_id)
