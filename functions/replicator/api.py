@@ -22,7 +22,7 @@ from .gateways.regions import is_region
 from .health import STALE_AFTER, PassHealth, health_object
 from .images import ImageFacts
 from .naming import LATEST_TAG, AckName, Side, acks_prefix, parse_ack, records_prefix, source_id_from_record
-from .protection import COVERED, ImageProtection, protection, unconfirmed, unheard, unseen
+from .protection import COVERED, ImageProtection, protection, unconfirmed, unheard, unrelayed, unseen
 from .reconcile.run import PassReport, run_pass
 from .records.replica import ReplicaRecord
 from .records.source import SourceRecord, TargetPart
@@ -93,6 +93,7 @@ __all__ = [
     "source_id_from_record",
     "unconfirmed",
     "unheard",
+    "unrelayed",
     "unseen",
     "wall_clock",
 ]

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .naming import PROVENANCE_TAG
+from .naming import PROVENANCE_TAG, VERSION_TAG
 
 
 class ShapeEntry(BaseModel):
@@ -42,6 +42,13 @@ class ImageFacts(BaseModel):
     @property
     def replica_of(self) -> str | None:
         return self.freeform_tags.get(PROVENANCE_TAG)
+
+    @property
+    def carried_issued(self) -> int:
+        """The issue time of the manifest this replica carries; 0 when it does not say (or says
+        nothing a number can be read from: tags can be edited by hand)."""
+        value = self.freeform_tags.get(VERSION_TAG, "")
+        return int(value) if value.isdigit() else 0
 
     @classmethod
     def from_sdk(cls, image) -> "ImageFacts":

@@ -14,7 +14,14 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .images import ImageFacts, ShapeEntry
-from .naming import LATEST_TAG, PROVENANCE_TAG, REPLICATED_AT_TAG, SOURCE_CREATED_TAG, SOURCE_REGION_TAG
+from .naming import (
+    LATEST_TAG,
+    PROVENANCE_TAG,
+    REPLICATED_AT_TAG,
+    SOURCE_CREATED_TAG,
+    SOURCE_REGION_TAG,
+    VERSION_TAG,
+)
 
 SCHEMA_VERSION: Final = 2
 
@@ -127,4 +134,5 @@ def replica_freeform(manifest: ReplicationManifest, replicated_at: str | None = 
         PROVENANCE_TAG: manifest.source_image_id,
         SOURCE_REGION_TAG: manifest.source_region,
         REPLICATED_AT_TAG: replicated_at or manifest.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        VERSION_TAG: str(manifest.issued),
     }

@@ -31,6 +31,9 @@ from .tenancies import well_formed
 PROVENANCE_TAG = "replica-of"
 SOURCE_REGION_TAG = "replica-source-region"
 REPLICATED_AT_TAG = "replicated-at"
+# The issue time (ms) of the manifest a replica was last brought in line with. A region that lost
+# its record reads it before applying what lands again, so an older manifest never undoes a newer.
+VERSION_TAG = "replica-manifest-issued"
 # The source image's creation time on its replica: the order of a family's versions.
 SOURCE_CREATED_TAG = "replica-source-created"
 LATEST_TAG = "image-family-latest"  # "true" on the newest protected replica of a family in a region

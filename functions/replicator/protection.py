@@ -19,7 +19,7 @@ from .decision import Decision
 from .images import ImageFacts
 from .naming import AckName
 from .records.source import SILENT_AFTER, SourceRecord, TargetPart
-from .tenancies import key_setting
+from .tenancies import key_setting, place
 
 # "retired": retention deleted this version's replica there, a newer version of its family being
 # kept; the family's latest version is what the region protects, so this is no gap.
@@ -216,6 +216,36 @@ def unconfirmed(
         )
 
     changed = [lagging(t) if doubted(t) else t for t in image.targets]
+    return _retargeted(image, changed)
+
+
+def unrelayed(
+    image: ImageProtection, silent: dict[str, datetime | None], now: datetime, grace: timedelta
+) -> ImageProtection:
+    """`image` as far as its source region still takes in answers from other tenancies. A region of
+    another tenancy is heard only through the answers it copies into the source region's landing
+    bucket, which the source region's functions check and record; while the source region's passes
+    have stopped reporting (since `silent[source]`, or never, though the answer is older than `grace`),
+    a loss answered there may lie unread, so such a region is not claimed protected."""
+    source = image.source_region
+    if source not in silent:
+        return image
+    last = silent[source]
+
+    def doubted(t: TargetProtection) -> bool:
+        if t.state != "protected" or place(t.region).alias is None:
+            return False
+        return last is not None or (t.answered_at is not None and now - t.answered_at > grace)
+
+    when = f"since {last:%Y-%m-%d %H:%M} UTC" if last is not None else "ever"
+    why = (
+        f"its answers are taken in by {source}, where no reconcile pass has reported {when}: "
+        "a loss there would not be heard"
+    )
+    changed = [
+        TargetProtection(region=t.region, state="lagging", since=last or t.answered_at, reason=why) if doubted(t) else t
+        for t in image.targets
+    ]
     return _retargeted(image, changed)
 
 

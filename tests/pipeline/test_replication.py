@@ -68,6 +68,8 @@ def test_tagged_image_becomes_a_finished_replica_in_every_target_region(cloud, c
         assert image.freeform_tags["team"] == "platform"
         assert (image.freeform_tags["replica-of"], image.freeform_tags["replica-source-region"]) == (source.id, SOURCE)
         assert "replicated-at" in image.freeform_tags and "replicate-to" not in image.freeform_tags
+        # The version it carries, read by a region that lost its record before it applies what lands again.
+        assert image.freeform_tags["replica-manifest-issued"].isdigit()
         assert image.defined_tags == {"Ops": {"CostCenter": "42"}}
         entries = shapes(cloud, region, replica.id)
         flex = entries["VM.Standard.E4.Flex"]

@@ -1270,3 +1270,45 @@ def test_what_staging_holds_of_a_replication_whose_source_record_and_answers_are
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_an_older_manifest_replayed_into_a_target_that_lost_its_record_does_not_undo_a_newer_one():
+    """'truth' (seed 7315, shrunk, from the 10,000-run record): London applied the relabel's manifest and
+    answered it; its record was then removed by hand and the genuine first manifest replayed into its
+    landing bucket. Without a record London adopted its replica with what landed, the older manifest's
+    tags over the newer ones, while the source, holding the newer answer, reported it protected. A replica
+    now carries the issue time of the manifest it holds (`replica-manifest-issued`); an adoption applies
+    nothing older than that, and removes what landed."""
+    result = run(
+        7315,
+        [
+            CreateImage("img0", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), family="web", settle=False),
+            DelayEvents("*exportimage.end", 60, 4),
+            Relabel("img0", "green"),
+            DeleteBookkeeping("img0", "replica-record", "uk-london-1"),
+            ReplayPair("img0", "uk-london-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_region_of_another_tenancy_is_not_claimed_protected_while_its_answers_cannot_be_taken_in():
+    """'truth' (seed 6775, shrunk, from the 10,000-run record): the functions' `objects` statement was
+    removed in production and the DR region's replica then deleted. The DR saw the loss and answered it,
+    but its answer lay unread in the source region's landing bucket, and `status` went on reporting the
+    DR region protected: it is heard only through the source region's functions, whose passes could
+    write nothing. While the source region's passes have stopped reporting, a region of another tenancy
+    is now lagging, with that reason."""
+    result = run(
+        6775,
+        [
+            CreateImage(
+                "img0", (f"{DR_ALIAS}:uk-london-1", "eu-frankfurt-1", "us-phoenix-1"), family="web", settle=False
+            ),
+            DelayEvents("*deleteimage", 7200, 3),
+            RemoveGrant("objects"),
+            DeleteReplica("img0", f"{DR_ALIAS}:uk-london-1"),
+            Jump(2),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -123,6 +123,24 @@ def test_a_region_that_cannot_see_its_images_is_not_claimed_protected():
     assert "cannot see its images (ListImages" in found.targets[0].reason + found.targets[1].reason
 
 
+def test_a_region_of_another_tenancy_is_not_claimed_protected_while_the_source_region_is_silent():
+    """Regression (simulator, 'truth', seed 6775): a DR region is heard only through the answers the source
+    region's functions take in; while the source region's passes have stopped reporting, its loss may lie
+    unread in the landing bucket. A region of this tenancy is judged by its own reports, not this rule."""
+    from replicator.protection import unrelayed
+
+    dr = "dr:uk-london-1"
+    decision = Decision(opted_in=True, targets=(PHOENIX, dr))
+    record = source_record(**{PHOENIX: {"state": "done"}, dr: {"state": "done"}})
+    now = CREATED + 3 * HOUR
+    found = protection(IMAGE, SOURCE, decision, record, [], now)
+    assert unrelayed(found, {PHOENIX: None}, now, HOUR) == found  # the source reports: nothing doubted
+    silent = unrelayed(found, {SOURCE: CREATED + HOUR}, now, HOUR)
+    assert regions(silent) == {PHOENIX: ("protected", None), dr: ("lagging", CREATED + HOUR)}
+    reason = next(t.reason for t in silent.targets if t.region == dr)
+    assert reason.startswith(f"its answers are taken in by {SOURCE}, where no reconcile pass has reported since")
+
+
 def test_an_answer_not_yet_applied_already_protects():
     record = source_record(**{PHOENIX: {"state": "copying"}, FRANKFURT: {"state": "done"}})
     answer = AckName(IMAGE_ID, PHOENIX, "done", 0, 1, "ocid1.image.oc1.phx.aaaa")

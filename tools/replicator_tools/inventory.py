@@ -32,6 +32,7 @@ from replicator.api import (
     source_id_from_record,
     unconfirmed,
     unheard,
+    unrelayed,
     unseen,
 )
 
@@ -174,11 +175,13 @@ def protections(
         if found is not None:
             out.append(found)
     if health is None and runtime_for is not None:
-        targets = sorted({t.region for p in out for t in p.targets if place(t.region).alias is None})
-        health = pass_health(runtime_for, targets)
+        targets = {t.region for p in out for t in p.targets if place(t.region).alias is None}
+        # The source region's own report too: answers of other tenancies are heard only through it.
+        sources = {p.source_region for p in out if any(place(t.region).alias for t in p.targets)}
+        health = pass_health(runtime_for, sorted(targets | sources))
     if health is not None:
         silent = silent_regions(health, now)
-        out = [unconfirmed(p, silent, now, STALE_AFTER) for p in out]
+        out = [unrelayed(unconfirmed(p, silent, now, STALE_AFTER), silent, now, STALE_AFTER) for p in out]
         mute, blind = mute_regions(health), blind_regions(health)
         out = [unseen(unheard(p, mute), blind) for p in out]
     return sorted(out, key=lambda p: (p.display_name, p.source_image_id))

@@ -176,11 +176,13 @@ class ReplicaRecord(BaseModel):
             self._fire("retire")
             self.retired_at, self.retired_reason = now, reason
 
-    def adopted(self, replica_id: str) -> None:
-        """A record this region had lost, rebuilt from the replica its tags say it made: finished."""
+    def adopted(self, replica_id: str, carried_issued: int = 0) -> None:
+        """A record this region had lost, rebuilt from the replica its tags say it made: finished,
+        with the version the replica says it carries applied (so nothing older is applied again)."""
         part = self.import_
         self._fire("adopt", "finish")
         part.attempt, part.replica_image_id = max(part.attempt, 1), replica_id
+        self.applied_issued = max(self.applied_issued, carried_issued)
 
     def mark_lost(self, now: datetime) -> None:
         # An import whose image went before it was finished is over too: what comes next is the

@@ -62,6 +62,12 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
                 return adopt(ctx, replica)
             return StepResult("ignored", "no record and no manifest of this replication here")
         manifest, name = found
+        if record is None and replica.lifecycle_state == "AVAILABLE" and replica.carried_issued > manifest.issued:
+            # An older manifest landed again after this region lost its record: the replica says it
+            # carries a newer one, whose tags must not be undone. What landed goes; the record is
+            # made again from the replica.
+            remove_landed(runtime, None, subject.source_id, name)
+            return adopt(ctx, replica)
     if record is not None:
         reason = finished_already(record, replica.id, manifest.issued)
         if reason:
@@ -130,7 +136,9 @@ def adopt(ctx: StepContext, replica: ImageFacts) -> StepResult:
     """A finished replica whose record is gone (removed by hand): its tags say it is ours and whose it
     is, so the record is made again as finished, without answering (the source has its answer).
     A later loss of it is then seen, and answered, as any other's."""
-    reason = ctx.claim(lambda r: r.adopted(replica.id), lambda r: None if r.state == "waiting" else r.state)
+    reason = ctx.claim(
+        lambda r: r.adopted(replica.id, replica.carried_issued), lambda r: None if r.state == "waiting" else r.state
+    )
     if reason:
         return StepResult("ignored", f"already recorded ({reason})")
     return StepResult("done", f"replica {replica.id} adopted: its record was missing")
