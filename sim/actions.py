@@ -195,6 +195,7 @@ class DeleteReplica(Action):
         region = self.region.rpartition(":")[2]
         if image is None or region not in world.spec.regions:
             return
+        recorded = world.recorded(self.region, image.id)
         with world.cloud.lock:
             compute = world.cloud.compute(region)
             for replica in list(compute.images.values()):
@@ -204,6 +205,8 @@ class DeleteReplica(Action):
                     and world.place_of(replica) == self.region
                 ):
                     compute.delete_image(replica.id)
+                    if not recorded:
+                        world.ledger.untraced[(image.id, self.region)] = world.now()
                     return
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ocifake.core.clock import parse_time
 from replicator.health import PassHealth
 from replicator.naming import BOOKKEEPING
 from replicator.protection import COVERED, ImageProtection
@@ -68,7 +69,8 @@ def check(world: World) -> list[Violation]:
         if shown is None or world.ledger.checked_after < 2:
             continue  # truth is judged once every region's pass has seen the last change
         for target in shown.targets:
-            if target.state == "protected" and not any(i.lifecycle_state == "AVAILABLE" for i in found[target.region]):
+            held = any(i.lifecycle_state == "AVAILABLE" for i in found[target.region])
+            if target.state == "protected" and not held and not out_of_sight(world, image.id, target.region):
                 out.append(
                     Violation("truth", f"{key} is reported protected in {target.region}, which holds no replica")
                 )
@@ -76,6 +78,24 @@ def check(world: World) -> list[Violation]:
     counts = Counter((m.title, m.body) for topic in world.sandbox.topics.values() for m in topic.messages)
     out += [Violation("notices", f"sent {n} times: {title}") for (title, _), n in counts.items() if n > 1]
     return out
+
+
+def out_of_sight(world: World, source_id: str, place: str) -> bool:
+    """The one loss the product does not see, by design (README, "The simulator"): a replica deleted
+    while its region held no record of it (removed by hand, and no pass adopted the replica since),
+    with the deletion's event lost. Nothing the region's functions read names the replica any more,
+    no function looks across regions, and the source keeps the answer it was given."""
+    deleted_at = world.ledger.untraced.get((source_id, place))
+    if deleted_at is None:
+        return False
+    region = place.rpartition(":")[2]
+    return any(
+        d.outcome == "dropped"
+        and d.event_type.endswith("deleteimage")
+        and d.region == region
+        and parse_time(d.time) >= deleted_at
+        for d in world.cloud.events.deliveries
+    )
 
 
 def unseen_refusals(world: World) -> list[Violation]:
@@ -142,7 +162,8 @@ def check_converged(world: World) -> list[Violation]:
             if state not in COVERED:
                 out.append(Violation("convergence", f"{key} is {state or 'not shown'} in {region} after the passes"))
             elif state == "protected" and not found[region]:
-                out.append(Violation("truth", f"{key} is reported protected in {region}, which holds no replica"))
+                if not out_of_sight(world, image.id, region):
+                    out.append(Violation("truth", f"{key} is reported protected in {region}, which holds no replica"))
             elif state == "protected":
                 out += [
                     Violation("truth", f"{key} is reported protected in {region}, {d}")

@@ -13,6 +13,7 @@ from ocifake.compute.models import Image
 from ocifake.vault.models import Secret, VaultBackend
 from replicator import logs
 from replicator.errors import ReplicatorError
+from replicator.naming import record_object
 from replicator_tools.cli.auth import AuthOptions, Operator
 from replicator_tools.inventory import protections
 from replicator_tools.operations import retry_region
@@ -95,6 +96,10 @@ class Ledger:
     tapped: dict[str, tuple[bytes, float | None, str | None]] = field(default_factory=dict)
     # Signing secrets an operator broke: the region of each, and the secret as it was.
     secrets: dict[str, tuple[str, Secret]] = field(default_factory=dict)
+    # (source OCID, place) -> when its replica was deleted while the region held no record of it (removed
+    # by hand, and no pass adopted the replica since): if that deletion's event is lost too, nothing
+    # the product reads tells of it.
+    untraced: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
 
 @dataclass
@@ -191,6 +196,17 @@ class World:
             return env["IR_SIGNING_SECRET_ID"]
         pairs = dict(pair.split("=", 1) for pair in env.get("IR_PEER_SECRET_IDS", "").split(",") if "=" in pair)
         return next(iter(pairs.values()), None)
+
+    def recorded(self, place: str, source_id: str) -> bool:
+        """Whether the region `place` holds its record of its replica of `source_id`."""
+        alias, _, region = place.rpartition(":")
+        deployment = self.recover if alias else self.sandbox
+        if deployment is None:
+            return False
+        config = deployment.config
+        with self.cloud.lock:
+            bucket = self.cloud.objectstorage(region).bucket(deployment.namespace, config.staging_bucket)
+            return record_object(config.object_prefix, "replica", source_id) in bucket.objects
 
     def deployments(self) -> list[Sandbox]:
         return [self.sandbox, *([self.recover] if self.recover else [])]
