@@ -82,6 +82,25 @@ def compartment(identity, tenancy, name):
     return identity.create_compartment(details).data.id
 
 
+def tagged_source(config: dict, namespace: str, images: str, regions: str):
+    """An image imported through the API from an uploaded disk and tagged `replicate-to = regions`, as a
+    cloud team makes one; the `uploads` bucket holds the disk."""
+    objects = oci.object_storage.ObjectStorageClient(config)
+    objects.create_bucket(
+        namespace, oci.object_storage.models.CreateBucketDetails(name="uploads", compartment_id=images)
+    )
+    objects.put_object(namespace, "uploads", "web.qcow2", b"disk" * 1024)
+    details = oci.core.models.CreateImageDetails(
+        compartment_id=images,
+        display_name="web",
+        freeform_tags={"replicate-to": regions},
+        image_source_details=oci.core.models.ImageSourceViaObjectStorageTupleDetails(
+            bucket_name="uploads", namespace_name=namespace, object_name="web.qcow2", source_image_type="QCOW2"
+        ),
+    )
+    return oci.core.ComputeClient(config).create_image(details).data
+
+
 def _network(net, compartment):
     """network.tf: a private subnet whose only way out is a service gateway to Oracle's services."""
     (everything,) = [s for s in net.list_services().data if s.name.startswith("All ")]

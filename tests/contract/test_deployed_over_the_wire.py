@@ -11,7 +11,7 @@ import oci
 import pytest
 
 from tests.contract.serving import served
-from tests.deploying import IMAGE, OverTheWire, compartment, deploy
+from tests.deploying import IMAGE, OverTheWire, compartment, deploy, tagged_source
 from tests.helpers import FRANKFURT, FUNC_ENTRY, PHOENIX, REGIONS, SOURCE
 
 pytestmark = pytest.mark.contract
@@ -32,28 +32,7 @@ def test_a_deployment_made_over_the_wire_replicates_an_image_imported_through_th
         identity = oci.identity.IdentityClient(site.config(SOURCE))
         images = compartment(identity, site.tenancy, "images")
         deploy(site, REGIONS, images, {})
-        objects = oci.object_storage.ObjectStorageClient(site.config(SOURCE))
-        objects.create_bucket(
-            site.namespace, oci.object_storage.models.CreateBucketDetails(name="uploads", compartment_id=images)
-        )
-        objects.put_object(site.namespace, "uploads", "web.qcow2", b"disk" * 1024)
-        source = (
-            oci.core.ComputeClient(site.config(SOURCE))
-            .create_image(
-                oci.core.models.CreateImageDetails(
-                    compartment_id=images,
-                    display_name="web",
-                    freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"},
-                    image_source_details=oci.core.models.ImageSourceViaObjectStorageTupleDetails(
-                        bucket_name="uploads",
-                        namespace_name=site.namespace,
-                        object_name="web.qcow2",
-                        source_image_type="QCOW2",
-                    ),
-                )
-            )
-            .data
-        )
+        source = tagged_source(site.config(SOURCE), site.namespace, images, f"{PHOENIX},{FRANKFURT}")
         found: dict[str, list] = {}
         for _ in range(24):  # simulated hours: the export, the copies, the imports, the answers
             site.advance(3600)

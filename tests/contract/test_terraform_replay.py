@@ -21,6 +21,7 @@ import pytest
 
 from tests.contract.serving import served
 from tests.contract.terraform_replay import Replay, load
+from tests.deploying import tagged_source
 from tests.helpers import FRANKFURT, FUNC_ENTRY, PHOENIX, REGIONS, SOURCE
 
 pytestmark = pytest.mark.contract
@@ -53,28 +54,7 @@ def _config(ready: dict, region: str) -> dict:
 
 def _replicate(ready: dict, clock: Clock, images: str) -> dict[str, list[str]]:
     """An image tagged for Phoenix and Frankfurt, and each region's replicas of it, hour by hour."""
-    objects = oci.object_storage.ObjectStorageClient(_config(ready, SOURCE))
-    objects.create_bucket(
-        ready["namespace"], oci.object_storage.models.CreateBucketDetails(name="uploads", compartment_id=images)
-    )
-    objects.put_object(ready["namespace"], "uploads", "web.qcow2", b"disk" * 1024)
-    source = (
-        oci.core.ComputeClient(_config(ready, SOURCE))
-        .create_image(
-            oci.core.models.CreateImageDetails(
-                compartment_id=images,
-                display_name="web",
-                freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"},
-                image_source_details=oci.core.models.ImageSourceViaObjectStorageTupleDetails(
-                    bucket_name="uploads",
-                    namespace_name=ready["namespace"],
-                    object_name="web.qcow2",
-                    source_image_type="QCOW2",
-                ),
-            )
-        )
-        .data
-    )
+    source = tagged_source(_config(ready, SOURCE), ready["namespace"], images, f"{PHOENIX},{FRANKFURT}")
     found: dict[str, list[str]] = {}
     for _ in range(24):  # simulated hours: the export, the copies, the imports, the answers
         clock.advance(3600)  # whole hours: the schedules keep the recording's minute
@@ -85,6 +65,7 @@ def _replicate(ready: dict, clock: Clock, images: str) -> dict[str, list[str]]:
             found[region] = [i.lifecycle_state for i in replicas]
         if all(states == ["AVAILABLE"] for states in found.values()):
             break
+    objects = oci.object_storage.ObjectStorageClient(_config(ready, SOURCE))
     objects.delete_object(ready["namespace"], "uploads", "web.qcow2")
     objects.delete_bucket(ready["namespace"], "uploads")
     return found
