@@ -1331,3 +1331,28 @@ def test_the_loss_out_of_sight_by_design_is_excused_only_when_its_event_is_lost(
     assert lost.ok, describe(lost)
     delivered = run(7554, OUT_OF_SIGHT)
     assert delivered.ok, describe(delivered)
+
+
+def test_a_copy_chosen_before_a_target_answered_does_not_undo_its_answer():
+    """'convergence' (seed 8070, shrunk, from the 10,000-run record): Phoenix's replica was deleted and
+    the genuine pair replayed into its landing bucket; Phoenix imported it and answered done while the
+    source, after the loss, exported again and copied. The copy's record write, retried over the answer
+    just applied, moved the finished target back to copying, then landed; Phoenix, done with that
+    version, never answered again, and the source waited until it gave the region up. The copy's
+    results now apply only to targets that still want one when the write lands."""
+    result = run(
+        8070,
+        [
+            CreateImage("img0", (), settle=False),
+            FailCall("CreatePreauthenticatedRequest", 429, 1),
+            DeleteReplica("img0", "us-phoenix-1"),
+            DropEvents("*", 4),
+            DropEvents("*createimage.end", 6, "us-phoenix-1"),
+            ReplayPair("img0", f"{DR_ALIAS}:us-phoenix-1"),
+            ReplayPair("img0", "us-phoenix-1"),
+            CreateImage("img1", (f"{DR_ALIAS}:us-phoenix-1", "us-phoenix-1"), family="web", settle=False),
+            CreateImage("img2", (), settle=False),
+            ReplayPair("img1", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

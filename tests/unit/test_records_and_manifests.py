@@ -122,6 +122,21 @@ def test_finished_targets_are_never_exported_again_by_a_late_event():
     assert blocker(record, export_object=False) == "every target region has its copy or its answer"
 
 
+def test_copies_chosen_before_a_target_answered_leave_its_answer_as_it_is():
+    """Seed 8070: the copy's record write lands after a target answered done (its replica finished from
+    an earlier copy); the results apply only to targets that still want a copy."""
+    from replicator.steps import distribute
+
+    record = source_record(state="running", attempt=2)
+    phoenix = record.target("us-phoenix-1")
+    phoenix.state, phoenix.answer = TargetState.DONE, "acks/done"
+    copying = distribute.CopyResult("copying", "wr-image", manifest_work_request_id="wr-manifest")
+    results = {"us-phoenix-1": copying, "eu-frankfurt-1": copying}
+    distribute.distributed(2, 10, manifest(1000), results, T0, 3)(record)
+    assert (phoenix.state, phoenix.answer) == (TargetState.DONE, "acks/done")
+    assert record.targets["eu-frankfurt-1"].state == TargetState.COPYING
+
+
 def test_a_copy_that_failed_but_was_not_given_up_is_exported_again_once_the_export_is_gone():
     record = source_record(state="done", attempt=1)
     first, second = DECISION.targets[:2]

@@ -74,7 +74,13 @@ def distributed(
         record.export_done(attempt, size, now)
         spec = manifest.spec
         record.issue_manifest(manifest.name, manifest.issued, spec.fingerprint(), spec.tags_fingerprint())
+        # Applied to the record as it is now, which may have moved since the copies were chosen: a
+        # target that answered meanwhile (its replica finished from an earlier copy) keeps its answer,
+        # and the spare copy is the target's to remove.
+        wanted = set(needs_copy(record, None))
         for region, result in results.items():
+            if region not in wanted:
+                continue
             part = record.target(region)
             if result.state == "copying":
                 part.copy_started(now, result.work_request_id, result.manifest_work_request_id)
