@@ -205,6 +205,7 @@ class DeleteReplica(Action):
                     and world.place_of(replica) == self.region
                 ):
                     compute.delete_image(replica.id)
+                    world.ledger.deleted[(image.id, self.region)] = world.now()
                     if not recorded:
                         world.ledger.untraced[(image.id, self.region)] = world.now()
                     return
@@ -365,6 +366,11 @@ class DeleteBookkeeping(Action):
             bucket = store.bucket(world.sandbox.namespace, config.staging_bucket)
             for name in [n for n in bucket.objects if n.startswith(prefix) and image.id in n]:
                 store.delete_object(world.sandbox.namespace, config.staging_bucket, name, {})
+        deleted = world.ledger.deleted.get((image.id, self.region))
+        if self.kind == "replica-record" and deleted is not None:
+            last = world.last_pass(self.region)
+            if last is None or last < deleted:  # no pass there has seen the replica gone
+                world.ledger.untraced.setdefault((image.id, self.region), deleted)
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,10 @@ def check(world: World) -> list[Violation]:
 
 def out_of_sight(world: World, source_id: str, place: str) -> bool:
     """The one loss the product does not see, by design (README, "The simulator"): a replica deleted
-    while its region held no record of it (removed by hand, and no pass adopted the replica since),
-    with the deletion's event lost. Nothing the region's functions read names the replica any more,
-    no function looks across regions, and the source keeps the answer it was given."""
+    while its region held no record of it (removed by hand, and no pass adopted the replica since), or
+    whose record was removed by hand after the deletion before any pass there saw it gone, with the
+    deletion's event lost. Nothing the region's functions read names the replica any more, no
+    function looks across regions, and the source keeps the answer it was given."""
     deleted_at = world.ledger.untraced.get((source_id, place))
     if deleted_at is None:
         return False

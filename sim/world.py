@@ -13,6 +13,7 @@ from ocifake.compute.models import Image
 from ocifake.vault.models import Secret, VaultBackend
 from replicator import logs
 from replicator.errors import ReplicatorError
+from replicator.health import PassHealth, health_object
 from replicator.naming import record_object
 from replicator_tools.cli.auth import AuthOptions, Operator
 from replicator_tools.inventory import protections
@@ -97,9 +98,11 @@ class Ledger:
     # Signing secrets an operator broke: the region of each, and the secret as it was.
     secrets: dict[str, tuple[str, Secret]] = field(default_factory=dict)
     # (source OCID, place) -> when its replica was deleted while the region held no record of it (removed
-    # by hand, and no pass adopted the replica since): if that deletion's event is lost too, nothing
-    # the product reads tells of it.
+    # by hand, and no pass adopted the replica since), or whose record was removed after the deletion
+    # before any pass there: if that deletion's event is lost too, nothing the product reads tells of it.
     untraced: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # (source OCID, place) -> when the script deleted its replica.
+    deleted: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
 
 @dataclass
@@ -207,6 +210,14 @@ class World:
         with self.cloud.lock:
             bucket = self.cloud.objectstorage(region).bucket(deployment.namespace, config.staging_bucket)
             return record_object(config.object_prefix, "replica", source_id) in bucket.objects
+
+    def last_pass(self, region: str) -> datetime | None:
+        """When the production deployment's last pass in `region` reported (None: never)."""
+        config = self.sandbox.config
+        with self.cloud.lock:
+            bucket = self.cloud.objectstorage(region).bucket(self.sandbox.namespace, config.staging_bucket)
+            found = bucket.objects.get(health_object(config.object_prefix, region))
+        return PassHealth.model_validate_json(found.data).at if found is not None else None
 
     def deployments(self) -> list[Sandbox]:
         return [self.sandbox, *([self.recover] if self.recover else [])]

@@ -99,6 +99,12 @@ def _target(
         or (part is not None and part.state == "done" and part.applied_issued >= current)
     ):
         answered = part.answered_at if part is not None and part.state == "done" else None
+        if answered is None:
+            # An answer not yet recorded (or a record rebuilt without its time): it is no older than
+            # the manifest it answers, so a region that never reported is doubted from then on.
+            issued = newest.issued if newest is not None and newest.outcome == "done" else 0
+            issued = issued or (part.applied_issued if part is not None else 0)
+            answered = _from_ms(issued) if issued else None
         if doubted:
             return TargetProtection(region=region, state="lagging", since=answered or created, reason=DOUBTED)
         return TargetProtection(region=region, state="protected", answered_at=answered)

@@ -23,16 +23,16 @@ class Applied:
 
 
 def apply_manifest(
-    compute: Compute, replica: ImageFacts, manifest: ReplicationManifest, *, fresh: bool, concurrency: int
+    compute: Compute, replica: ImageFacts, manifest: ReplicationManifest, *, concurrency: int
 ) -> Applied:
-    """Bring `replica` in line with `manifest`.
+    """Bring `replica` in line with `manifest`: the present entries are listed, the missing or
+    different ones PUT (an idempotent call), and those the source does not have removed.
 
-    On a fresh replica every entry is PUT (an idempotent call) without listing first; on a
-    finished one the present entries are listed, and entries the source no longer has are
-    removed.
+    A replica not yet recorded finished is listed too: a finish that died after applying an older
+    manifest left that manifest's entries, and OCI may give an imported image entries of its own.
     """
     applied = Applied()
-    present: dict[str, ShapeEntry] = {} if fresh else {e.shape: e for e in compute.list_shapes(replica.id)}
+    present: dict[str, ShapeEntry] = {e.shape: e for e in compute.list_shapes(replica.id)}
     wanted = {e.shape: e for e in manifest.shapes}
 
     def put(entry: ShapeEntry) -> str | None:

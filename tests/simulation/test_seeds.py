@@ -1333,6 +1333,16 @@ def test_the_loss_out_of_sight_by_design_is_excused_only_when_its_event_is_lost(
     assert delivered.ok, describe(delivered)
 
 
+def test_the_loss_out_of_sight_by_design_is_excused_in_either_order():
+    """'truth' (seed 8899, from the 10,000-run record): 7554's schedule with the replica deleted first and its
+    record removed by hand after, before any pass there saw it gone; its event lost. Excused alike; with
+    a pass between the two, the region answers the loss and nothing is excused."""
+    deleted_first = [OUT_OF_SIGHT[0], DropEvents("*deleteimage", 3), OUT_OF_SIGHT[2], OUT_OF_SIGHT[1]]
+    assert run(8899, deleted_first).ok
+    seen = run(8899, [*deleted_first[:3], Pass(), OUT_OF_SIGHT[1]])
+    assert seen.ok, describe(seen)
+
+
 def test_a_copy_chosen_before_a_target_answered_does_not_undo_its_answer():
     """'convergence' (seed 8070, shrunk, from the 10,000-run record): Phoenix's replica was deleted and
     the genuine pair replayed into its landing bucket; Phoenix imported it and answered done while the
@@ -1353,6 +1363,45 @@ def test_a_copy_chosen_before_a_target_answered_does_not_undo_its_answer():
             CreateImage("img1", (f"{DR_ALIAS}:us-phoenix-1", "us-phoenix-1"), family="web", settle=False),
             CreateImage("img2", (), settle=False),
             ReplayPair("img1", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_region_that_never_reported_is_not_claimed_protected_by_an_answer_not_yet_recorded():
+    """'truth' (seed 8887, shrunk, from the 10,000-run record): Frankfurt answered done; the functions'
+    `objects` statement was then removed and Frankfurt's replica deleted. No pass anywhere could report or
+    record anything, and Frankfurt's answer, never recorded, carried no time: a region that never
+    reported was doubted only past the grace after an answer's recorded time, so it stayed protected for
+    a day. An answer not yet recorded now counts from the manifest it answers."""
+    result = run(
+        8887,
+        [
+            CreateImage("img1", (), settle=False),
+            Wait(5),
+            RemoveGrant("objects"),
+            DeleteReplica("img1", "eu-frankfurt-1"),
+            Jump(25),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_shape_entries_an_earlier_finish_left_are_removed_when_a_newer_manifest_has_none():
+    """'truth' (seed 8836, shrunk, from the 10,000-run record): a finish applied the first manifest's shape
+    entry and its container died before the record was written; the source's entry was removed meanwhile,
+    and the next finish applied the newer manifest as to a fresh replica, putting its entries without
+    listing the present ones, so the removed entry stayed on the replica. A finish now always lists the
+    replica's entries and removes those the manifest does not carry."""
+    result = run(
+        8836,
+        [
+            KillAfter("DeleteObject", 5),
+            CreateImage("img2", (), settle=False),
+            Pass(),
+            CreateImage("img3", ("us-phoenix-1",), settle=False, defined=True),
+            DeleteBookkeeping("img1", "acks", "us-phoenix-1"),
+            Reshape("img3", "VM.Standard3.Flex", add=False),
         ],
     )
     assert result.ok, describe(result)

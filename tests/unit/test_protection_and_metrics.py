@@ -141,6 +141,20 @@ def test_a_region_of_another_tenancy_is_not_claimed_protected_while_the_source_r
     assert reason.startswith(f"its answers are taken in by {SOURCE}, where no reconcile pass has reported since")
 
 
+def test_an_answer_not_yet_recorded_is_doubted_once_its_region_never_reported_past_the_grace():
+    """Regression (simulator, 'truth', seed 8887): a region answered done, then lost its replica while its
+    functions could write nothing; the answer was never recorded, so it carried no time, and a region
+    that never reported was not doubted. The answer is no older than the manifest it answers."""
+    from replicator.protection import unconfirmed
+
+    answer = AckName(IMAGE_ID, PHOENIX, "done", int(CREATED.timestamp() * 1000), 1, "ocid1.image.oc1.phx.aaaa")
+    found = protection(IMAGE, SOURCE, Decision(opted_in=True, targets=(PHOENIX,)), None, [answer], CREATED + HOUR)
+    assert found.state == "protected" and found.targets[0].answered_at == CREATED
+    assert unconfirmed(found, {PHOENIX: None}, CREATED + HOUR, 2 * HOUR).state == "protected"  # within the grace
+    late = unconfirmed(found, {PHOENIX: None}, CREATED + 3 * HOUR, 2 * HOUR)
+    assert late.state == "lagging" and "has reported in us-phoenix-1 ever" in late.targets[0].reason
+
+
 def test_an_answer_not_yet_applied_already_protects():
     record = source_record(**{PHOENIX: {"state": "copying"}, FRANKFURT: {"state": "done"}})
     answer = AckName(IMAGE_ID, PHOENIX, "done", 0, 1, "ocid1.image.oc1.phx.aaaa")

@@ -74,13 +74,7 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
             return StepResult("ignored", reason)
     if replica.lifecycle_state != "AVAILABLE":
         return failed(ctx, subject, record, manifest, name or "")
-    applied = apply_manifest(
-        runtime.compute,
-        replica,
-        manifest,
-        fresh=record is None or record.state != "done",
-        concurrency=runtime.config.call_concurrency,
-    )
+    applied = apply_manifest(runtime.compute, replica, manifest, concurrency=runtime.config.call_concurrency)
     if record is not None and record.import_.par_id:
         runtime.objects.delete_par(config.landing_bucket, record.import_.par_id)
     remove_landed(runtime, record, subject.source_id, name)

@@ -380,9 +380,7 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
         replica = None
     if replica is None or replica.lifecycle_state != "AVAILABLE":
         return StepResult("failed", f"the replica {replica_id} is gone; the newer tags and shapes cannot be applied")
-    applied = apply_manifest(
-        runtime.compute, replica, manifest, fresh=False, concurrency=runtime.config.call_concurrency
-    )
+    applied = apply_manifest(runtime.compute, replica, manifest, concurrency=runtime.config.call_concurrency)
     runtime.objects.delete(config.landing_bucket, name)
 
     def change(r: ReplicaRecord) -> None:
