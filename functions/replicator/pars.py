@@ -32,7 +32,14 @@ class LentPar:
 
 @contextmanager
 def lent_par(runtime, bucket: str, name: str, object_name: str, access: str, expires: datetime) -> Iterator[LentPar]:
-    lent = LentPar(runtime.objects.create_par(bucket, name, object_name, access, expires))
+    with lend(runtime, bucket, runtime.objects.create_par(bucket, name, object_name, access, expires)) as lent:
+        yield lent
+
+
+@contextmanager
+def lend(runtime, bucket: str, par) -> Iterator[LentPar]:
+    """`par`, made already, lent to the calls of the block."""
+    lent = LentPar(par)
     try:
         yield lent
     finally:

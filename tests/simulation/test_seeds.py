@@ -1405,3 +1405,22 @@ def test_shape_entries_an_earlier_finish_left_are_removed_when_a_newer_manifest_
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_an_export_whose_write_par_was_refused_is_not_counted_and_goes_on_once_the_grant_is_back():
+    """'convergence' (seed 9314, shrunk, from the 10,000-run record): without `pars` the export's write PAR
+    was refused after the attempt was claimed; the record kept the attempt running, the next attempt
+    counted it as an export that ended without its object, and two refusals and one failed export gave
+    the export up for good. A refused PAR now ends the attempt uncounted, as a refused ExportImage does."""
+    result = run(
+        9314,
+        [
+            RemoveGrant("pars"),
+            FailWork("ExportImage"),
+            CreateImage("img1", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), family="db", settle=False),
+            Jump(2),
+            RestoreGrants(),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -14,7 +14,7 @@ from ..engine import Step, StepContext, StepResult
 from ..errors import Conflict, NotFound, PermanentError, TransientError
 from ..health import refusal_points, refused
 from ..naming import image_object, par_name, retry_token
-from ..pars import lent_par, par_lifetime
+from ..pars import lend, par_lifetime
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import SourceImage
@@ -106,14 +106,28 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         return StepResult("in_progress", reason)
     record: SourceRecord = ctx.record  # type: ignore[assignment]
     attempt, object_name = record.export.attempt, image_object(config.object_prefix, image.id)
-    with lent_par(
-        runtime,
-        config.staging_bucket,
-        par_name("export", image.id, runtime.region, attempt),
-        object_name,
-        "ObjectWrite",
-        ctx.now + par_lifetime(config, image.size_in_mbs),
-    ) as lent:
+    try:
+        par = runtime.objects.create_par(
+            config.staging_bucket,
+            par_name("export", image.id, runtime.region, attempt),
+            object_name,
+            "ObjectWrite",
+            ctx.now + par_lifetime(config, image.size_in_mbs),
+        )
+    except NotFound as exc:
+        # A 404 is IAM refusing PAR_MANAGE (or the deployment's bucket gone): not the image's fault, so
+        # not counted (else the next attempt would count this one, which never ran, as failed).
+        ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
+        why = f"the export's write PAR was refused, tried again at each pass (is 'pars' granted?): {exc.reason}"
+        return StepResult(
+            "failed",
+            why,
+            failed(attempt, why, ctx.now, permanent=False, max_attempts=config.max_attempts, counted=False),
+        )
+    except TransientError as exc:
+        why = f"the export's write PAR was not made: {exc.reason}"
+        return StepResult("failed", why, released(attempt, why), retry=True)
+    with lend(runtime, config.staging_bucket, par) as lent:
         try:
             work_request = runtime.compute.export_image(
                 image.id, lent.par.uri, retry_token("export", image.id, runtime.region, object_name, str(attempt))
