@@ -1424,3 +1424,24 @@ def test_an_export_whose_write_par_was_refused_is_not_counted_and_goes_on_once_t
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_genuine_pair_replayed_into_a_region_that_adopted_its_replica_leaves_nothing_behind():
+    """'leftovers' (seed 381, shrunk, from the 10,000-run record; a regression of 7315's fix): Phoenix's
+    record was removed by hand and a pass adopted its replica, now recording the version the replica
+    carries; the genuine pair of that version was then replayed into its landing bucket. The manifest was
+    taken for one not yet applied (the adopted record knows no manifest), refused as already applied, and
+    left in the landing bucket for ever. A record that knows no manifest is now ranked by the version it
+    applied: what lands again of that version is removed, and the region answers again."""
+    result = run(
+        381,
+        [
+            CreateImage("img0", ("eu-frankfurt-1", "us-phoenix-1"), family="db", settle=False, defined=True),
+            Wait(5),
+            BreakSigningKey("us-ashburn-1", "delete"),
+            DeleteBookkeeping("img0", "replica-record", "us-phoenix-1"),
+            Jump(2),
+            ReplayPair("img0", "us-phoenix-1"),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -115,15 +115,9 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
             ctx.now + par_lifetime(config, image.size_in_mbs),
         )
     except NotFound as exc:
-        # A 404 is IAM refusing PAR_MANAGE (or the deployment's bucket gone): not the image's fault, so
-        # not counted (else the next attempt would count this one, which never ran, as failed).
-        ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
-        why = f"the export's write PAR was refused, tried again at each pass (is 'pars' granted?): {exc.reason}"
-        return StepResult(
-            "failed",
-            why,
-            failed(attempt, why, ctx.now, permanent=False, max_attempts=config.max_attempts, counted=False),
-        )
+        # A 404 is IAM refusing PAR_MANAGE (or the deployment's bucket gone); left running, the next
+        # attempt would count this one, which never ran, as an export that ended without its object.
+        return refusal(ctx, attempt, exc, "the export's write PAR was refused", "pars")
     except TransientError as exc:
         why = f"the export's write PAR was not made: {exc.reason}"
         return StepResult("failed", why, released(attempt, why), retry=True)
@@ -137,15 +131,8 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
                 "in_progress", f"another export of the image holds it: {exc.reason}", released(attempt, exc.reason)
             )
         except NotFound as exc:
-            # The image was just seen: a 404 here is IAM's refusal (OCI answers both alike). Not the
-            # image's fault, so not counted: each pass tries again until the grant is there.
-            ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
-            why = f"ExportImage refused, tried again at each pass (is 'change-images' granted?): {exc.reason}"
-            return StepResult(
-                "failed",
-                why,
-                failed(attempt, why, ctx.now, permanent=False, max_attempts=config.max_attempts, counted=False),
-            )
+            # The image was just seen: a 404 here is IAM's refusal (OCI answers both alike).
+            return refusal(ctx, attempt, exc, "ExportImage refused", "change-images")
         except PermanentError as exc:
             why = f"image cannot be exported: {exc.reason}"
             key = f"gave-up:export:{attempt}"
@@ -184,6 +171,17 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
             f"exporting to {config.staging_bucket} for {', '.join(decision.targets)}",
             started(attempt, lent.par.id, work_request),
         )
+
+
+def refusal(ctx: StepContext, attempt: int, exc: NotFound, what: str, grant: str) -> StepResult:
+    """A call IAM refused: not the image's fault, so the attempt is not counted, and each pass tries
+    again until the grant is there; the refused call is counted for the calls-refused alarm."""
+    ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
+    why = f"{what}, tried again at each pass (is '{grant}' granted?): {exc.reason}"
+    max_attempts = ctx.config.max_attempts
+    return StepResult(
+        "failed", why, failed(attempt, why, ctx.now, permanent=False, max_attempts=max_attempts, counted=False)
+    )
 
 
 def new_record(runtime: Runtime, subject: SourceImage) -> SourceRecord:

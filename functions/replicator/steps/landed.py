@@ -50,6 +50,10 @@ class AttemptMoved(str):
     """A stand-down because another invocation started the attempt this one meant to start."""
 
 
+class AlreadyApplied(str):
+    """A stand-down because the manifest was applied meanwhile (by another invocation, or a finish)."""
+
+
 STARTING = LEASE  # an attempt younger than this, without its replica's OCID yet, is still starting
 
 
@@ -344,7 +348,9 @@ def make_room(ctx: StepContext, compartment: str, source_id: str) -> bool:
 def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationManifest, name: str) -> StepResult:
     """A manifest newer than what the replica carries: keep it for the finish, or apply it now."""
     runtime, config = ctx.runtime, ctx.config
-    if not manifest.outranks(record.manifest) and record.applied_issued >= manifest.issued:
+    # A record rebuilt from its replica knows the version applied (the replica says it), not the manifest.
+    ranked_below = record.manifest is None or not manifest.outranks(record.manifest)
+    if ranked_below and record.applied_issued >= manifest.issued:
         runtime.objects.delete(config.landing_bucket, name)
         if record.state == "done" and record.applied_issued == manifest.issued:
             # The source sent again the version this replica carries: it has not heard the answer
@@ -367,8 +373,11 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
         runtime.objects.delete(config.landing_bucket, name)
         return StepResult("ignored", "the source was deleted; nothing more to apply")
     reason = ctx.claim(
-        noted(manifest, name, ctx.now), lambda r: "already applied" if r.applied_issued >= manifest.issued else None
+        noted(manifest, name, ctx.now),
+        lambda r: AlreadyApplied("already applied") if r.applied_issued >= manifest.issued else None,
     )
+    if isinstance(reason, AlreadyApplied):
+        runtime.objects.delete(config.landing_bucket, name)  # nothing is left for it to do
     if reason:
         return StepResult("ignored", reason)
     replica_id = record.import_.replica_image_id
