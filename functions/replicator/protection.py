@@ -10,6 +10,7 @@ yet applied to it: the reconcile pass turns it into metrics, the operator's repo
 lines, and both therefore agree.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -206,23 +207,10 @@ def unconfirmed(
     `silent[region]`, or None: it never reported, though its answer is older than `grace`)
     cannot have said that it lost its replica, so it is not claimed protected."""
 
-    def doubted(t: TargetProtection) -> bool:
-        if t.state != "protected" or t.region not in silent:
-            return False
-        return silent[t.region] is not None or (t.answered_at is not None and now - t.answered_at > grace)
+    def why(region: str, when: str) -> str:
+        return f"no reconcile pass has reported in {region} {when}: its replica cannot be confirmed"
 
-    def lagging(t: TargetProtection) -> TargetProtection:
-        last = silent[t.region]
-        when = f"since {last:%Y-%m-%d %H:%M} UTC" if last is not None else "ever"
-        return TargetProtection(
-            region=t.region,
-            state="lagging",
-            since=last or t.answered_at,
-            reason=f"no reconcile pass has reported in {t.region} {when}: its replica cannot be confirmed",
-        )
-
-    changed = [lagging(t) if doubted(t) else t for t in image.targets]
-    return _retargeted(image, changed)
+    return _doubted_by_silence(image, silent, now, grace, lambda t: t.region if t.region in silent else None, why)
 
 
 def unrelayed(
@@ -234,25 +222,42 @@ def unrelayed(
     have stopped reporting (since `silent[source]`, or never, though the answer is older than `grace`),
     a loss answered there may lie unread, so such a region is not claimed protected."""
     source = image.source_region
-    if source not in silent:
-        return image
-    last = silent[source]
 
-    def doubted(t: TargetProtection) -> bool:
-        if t.state != "protected" or place(t.region).alias is None:
-            return False
-        return last is not None or (t.answered_at is not None and now - t.answered_at > grace)
+    def hears(t: TargetProtection) -> str | None:
+        return source if source in silent and place(t.region).alias is not None else None
 
-    when = f"since {last:%Y-%m-%d %H:%M} UTC" if last is not None else "ever"
-    why = (
-        f"its answers are taken in by {source}, where no reconcile pass has reported {when}: "
-        "a loss there would not be heard"
-    )
-    changed = [
-        TargetProtection(region=t.region, state="lagging", since=last or t.answered_at, reason=why) if doubted(t) else t
-        for t in image.targets
-    ]
-    return _retargeted(image, changed)
+    def why(region: str, when: str) -> str:
+        return (
+            f"its answers are taken in by {region}, where no reconcile pass has reported {when}: "
+            "a loss there would not be heard"
+        )
+
+    return _doubted_by_silence(image, silent, now, grace, hears, why)
+
+
+def _doubted_by_silence(
+    image: ImageProtection,
+    silent: dict[str, datetime | None],
+    now: datetime,
+    grace: timedelta,
+    hears: Callable[[TargetProtection], str | None],
+    why: Callable[[str, str], str],
+) -> ImageProtection:
+    """A protected target whose loss would be heard by a region that has stopped reporting (`hears`:
+    the region, or None when none of the silent ones), since `silent[region]`, or ever though the
+    answer is older than `grace`, is lagging, with `why(region, since when)` as its reason."""
+
+    def judged(t: TargetProtection) -> TargetProtection:
+        region = hears(t) if t.state == "protected" else None
+        if region is None:
+            return t
+        last = silent[region]
+        if last is None and (t.answered_at is None or now - t.answered_at <= grace):
+            return t
+        when = f"since {last:%Y-%m-%d %H:%M} UTC" if last is not None else "ever"
+        return TargetProtection(region=t.region, state="lagging", since=last or t.answered_at, reason=why(region, when))
+
+    return _retargeted(image, [judged(t) for t in image.targets])
 
 
 def unheard(image: ImageProtection, mute: dict[str, str]) -> ImageProtection:
