@@ -24,7 +24,7 @@ from replicator.config import ReplicatorConfig
 from replicator.gateways.clients import Clients
 from replicator.integrity import tagged
 from replicator.manifest import ReplicaSpec
-from replicator.naming import AckName, record_object
+from replicator.naming import AckName, record_object, records_prefix
 from replicator.records.replica import AnswerPart, ReplicaRecord
 from replicator.records.source import SourceRecord
 from replicator.records.states import ExportState, ImportState, TargetState
@@ -134,11 +134,13 @@ def _pass(cloud: FakeCloud, sandbox, region: str, latency: float) -> dict:
         reply = fn.deliver(RECONCILE_BODY)
         wall = time.perf_counter() - started
         calls = [c for c in cloud.calls[before:] if c.region == region]
+        records = records_prefix(sandbox.config.object_prefix, "source" if region == SOURCE else "replica")
         body = reply.json()
         return {
             "calls": len(calls),
             "by_operation": dict(Counter(c.operation for c in calls).most_common()),
-            "reads": sum(c.operation == "GetObject" for c in calls),
+            # Records read (a pass also reads its own last report, once, whatever the fleet).
+            "reads": sum(c.operation == "GetObject" and records in c.params.get("objectName", "") for c in calls),
             "writes": sum(c.operation in ("PutObject", "DeleteObject") for c in calls),
             "wall_seconds": round(wall, 2),
             "cpu_seconds": round(fn.containers[0].cpu_seconds() - cpu, 2),

@@ -51,6 +51,23 @@ class ImageFacts(BaseModel):
         return int(value) if value.isdigit() else 0
 
     @classmethod
+    def from_wire(cls, image: dict) -> "ImageFacts":
+        """From an image as the service sends it (a listing's JSON, read without the SDK's models)."""
+        return cls(
+            id=image["id"],
+            compartment_id=image.get("compartmentId"),
+            display_name=image.get("displayName") or image["id"],
+            lifecycle_state=image["lifecycleState"],
+            operating_system=image.get("operatingSystem"),
+            operating_system_version=image.get("operatingSystemVersion"),
+            launch_mode=image.get("launchMode"),
+            size_in_mbs=image.get("sizeInMBs"),
+            freeform_tags=image.get("freeformTags") or {},
+            defined_tags=image.get("definedTags") or {},
+            time_created=image.get("timeCreated"),
+        )
+
+    @classmethod
     def from_sdk(cls, image) -> "ImageFacts":
         return cls(
             id=image.id,

@@ -52,6 +52,28 @@ def test_a_listing_carries_creation_times_only_when_asked(gateways):
     assert timed.time_created is not None and timed.etag == plain.etag
 
 
+def test_a_listing_read_without_the_sdks_models_says_what_a_read_of_each_image_says(cloud, compartment, gateways):
+    # Listings skip the SDK's models (most of a large pass's CPU); what they give must not differ.
+    compute, objects = gateways
+    cloud.create_tag_namespace("ops", ["replicate-to"])
+    made = cloud.create_image(
+        SOURCE,
+        compartment,
+        "web",
+        freeform_tags={"replicate-to": "us-phoenix-1", "team": "a"},
+        defined_tags={"ops": {"replicate-to": "default"}},
+    )
+    cloud.create_image(SOURCE, compartment, "other")
+    cloud.run_until_idle()
+    listed = {i.id: i for i in compute.list_images(compartment)}
+    assert listed[made.id] == compute.get_image(made.id)
+    assert listed[made.id].time_created is not None and listed[made.id].time_created.tzinfo is not None
+    assert len(listed) == 2
+    objects.put("b", "p/one", b"{}")
+    (timed,) = objects.iter_objects("b", "p/", times=True)
+    assert timed.time_created is not None and timed.time_created.tzinfo is not None
+
+
 def test_conditional_writes_and_missing_objects_are_told_apart(cloud, gateways):
     _, objects = gateways
     etag = objects.put("b", "r.json", b"1", if_none_match=True)

@@ -103,13 +103,13 @@ class Compute:
         Pages of up to LIST_IMAGES_PAGE: the default page is 100, and the reference of the same
         API gives 1000 as the most `limit` takes. A service that serves fewer per page answers
         with a next-page token and the listing follows it: the same images, in more calls."""
-        client = self._clients.compute()
+        client = self._clients.listing(oci.core.ComputeClient)
         kwargs: dict = {"limit": LIST_IMAGES_PAGE, **({"display_name": display_name} if display_name else {})}
         page = None
         while True:
             asked = {**kwargs, "page": page} if page else kwargs
             reply = self._call("ListImages", lambda asked=asked: client.list_images(compartment_id, **asked))
-            yield from (ImageFacts.from_sdk(i) for i in reply.data)
+            yield from (ImageFacts.from_wire(i) for i in reply.data)
             page = reply.headers.get("opc-next-page")
             if not page:
                 return

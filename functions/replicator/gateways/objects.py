@@ -16,6 +16,11 @@ from .clients import Clients
 from .regions import object_storage_endpoint
 
 
+def _when(value: str | None) -> datetime | None:
+    """A time as the service writes it (RFC 3339, UTC, `Z`)."""
+    return datetime.fromisoformat(value) if value else None
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     size: int
@@ -126,7 +131,7 @@ class Objects:
         ListObjects' most), each page converted as it arrives: a large bucket is never held.
         `times`: with each object's creation time, which only the landing listing reads (the
         others leave it out: a date parsed per object is most of a large listing's cost)."""
-        client = self._clients.objects()
+        client = self._clients.listing(oci.object_storage.ObjectStorageClient)
         start = None
         fields = "name,size,etag,timeCreated" if times else "name,size,etag"
         while True:
@@ -139,8 +144,11 @@ class Objects:
                 bucket=bucket,
                 prefix=prefix,
             )
-            yield from (ObjectSummary(o.name, o.size, o.time_created, o.etag) for o in reply.data.objects)
-            start = reply.data.next_start_with
+            yield from (
+                ObjectSummary(o["name"], o.get("size"), _when(o.get("timeCreated")), o.get("etag"))
+                for o in reply.data.get("objects") or ()
+            )
+            start = reply.data.get("nextStartWith")
             if not start:
                 return
 
