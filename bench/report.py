@@ -56,6 +56,18 @@ def replication_rows(results: dict) -> list[tuple[str, str, str, str]]:
             "goal: 15 or fewer",
         )
     )
+    by_fleet = results.get("calls_per_additional_target_by_fleet")
+    if by_fleet:
+        sizes = sorted(by_fleet, key=int)
+        listed = sorted({op for n in sizes for op in by_fleet[n]["listings"]})
+        rows.append(
+            (
+                "API calls per additional target region, by custom images already in it",
+                "; ".join(f"{int(n):,}: {by_fleet[n]['total']}" for n in sizes),
+                f"the same with {int(sizes[0]):,} images: {by_fleet[sizes[0]]['total']}",
+                ("listings per target: " + ", ".join(listed)) if listed else "no listing on the import path",
+            )
+        )
     return rows
 
 
@@ -211,6 +223,9 @@ def publish(results: dict) -> None:
         f"Measured {results['when']} on {machine['cpus']} CPUs, Python {machine['python']} "
         f"({results['total_seconds'] / 60:.0f} min for the whole run)."
     )
+    again = results.get("remeasured", {})
+    if again:  # sections run again alone (`--only`) since the whole run
+        run += " Measured again since: " + "; ".join(f"{k} on {v}" for k, v in sorted(again.items())) + "."
     docs = ROOT / "docs" / "performance.md"
     _replace(docs, "run", run)
     _replace(docs, "table", table(rows(results)))

@@ -66,13 +66,23 @@ def _done(cloud: FakeCloud, created: list, regions: list[str], compartment: str)
     return sum(1 for image in created if all(counts[(image.id, region)] == 1 for region in regions))
 
 
-def replicate_with_functions(n_targets: int, *, images: int = 1, fdk: bool = False, containers: int = 1) -> Replication:
-    """Tagged images replicated by the event-driven pipeline: its calls, stage by stage, and its time."""
+def replicate_with_functions(
+    n_targets: int, *, images: int = 1, fdk: bool = False, containers: int = 1, held: int = 0
+) -> Replication:
+    """Tagged images replicated by the event-driven pipeline: its calls, stage by stage, and its time.
+
+    `held`: custom images each target region already holds in the compartment (made before the
+    functions are deployed, so no event concerns them): what the import path must not list."""
     regions = [SOURCE, *targets(n_targets)]
     # A burst holds more custom images than OCI's default limit: a tenancy whose limit was raised.
-    limit = max(100, 2 * images + 10)
+    limit = max(100, 2 * images + 10) + held
     with FakeCloud(regions=regions, options=Options(custom_image_limit=limit)) as cloud:
         compartment = cloud.create_compartment("images")
+        with cloud.lock:
+            for region in targets(n_targets):
+                for n in range(held):
+                    cloud.compute(region).create_image_from_instance(compartment, f"held-{n}")
+        cloud.run_until_idle()
         # IR_NAMESPACE as Terraform sets it; events only (no pass): the steady state.
         env = {"IR_NAMESPACE": cloud.namespace, "IR_IMAGE_LIMIT": str(limit)}
         sandbox = deploy(cloud, regions, compartment, env, fdk=fdk, containers=containers)
