@@ -1,5 +1,6 @@
-# The variables of both roots (home/ and region/, each a link to this file), so that one
-# tfvars file serves every apply. Values the region root alone needs are in region/region.tf.
+# The variables both roots read (home/ and region/ each link to this file): what the home root
+# needs, which every region needs too. Give them in one tfvars file (examples/common.tfvars)
+# to every apply; what the region root alone reads is in region/variables.tf.
 
 variable "tenancy_ocid" {
   description = "The tenancy OCID."
@@ -31,12 +32,6 @@ variable "functions_compartment_ocid" {
   type        = string
 }
 
-variable "events_compartment_ocid" {
-  description = "Compartment of the Events rules. A rule sees only its own compartment's subtree, so this must contain the images' and the buckets' compartments; null means the tenancy. Conditions filter on data.compartmentId."
-  type        = string
-  default     = null
-}
-
 variable "images_compartment_ocids" {
   description = "Compartments whose custom images may be replicated (scanned by the reconcile pass; replicas land in the source image's compartment unless target_compartment_ocid is set)."
   type        = list(string)
@@ -53,47 +48,6 @@ variable "target_compartment_ocid" {
   default     = null
 }
 
-variable "create_network" {
-  description = "Create, per region, a VCN with a private subnet whose only way out is a service gateway to Oracle Services (no NAT gateway: the function never calls another region)."
-  type        = bool
-  default     = false
-}
-
-variable "vcn_cidrs" {
-  description = "Per region, the CIDR of the VCN made with create_network (default 10.70.0.0/16, 10.71.0.0/16, 10.72.0.0/16)."
-  type        = map(string)
-  default     = {}
-}
-
-variable "subnet_ids" {
-  description = "Per region, the subnet of the function application when create_network is false: a private subnet with a service gateway to Oracle Services is enough."
-  type        = map(string)
-  default     = {}
-}
-
-variable "function_images" {
-  description = "Per region, the function image pushed to that region's Container Registry (region.ocir.io/namespace/repo:tag)."
-  type        = map(string)
-}
-
-variable "default_regions" {
-  description = "Regions a 'replicate-to = default' tag means."
-  type        = list(string)
-  default     = []
-}
-
-variable "allowed_regions" {
-  description = "Regions replicas may go to; empty allows every participating region."
-  type        = list(string)
-  default     = []
-}
-
-variable "opt_in_defined_tag" {
-  description = "Optional defined tag (Namespace.key) that opts an image in, besides the freeform 'replicate-to' tag."
-  type        = string
-  default     = ""
-}
-
 variable "staging_bucket" {
   description = "Name of the staging bucket (created in every region)."
   type        = string
@@ -104,18 +58,6 @@ variable "landing_bucket" {
   description = "Name of the landing bucket (created in every region)."
   type        = string
   default     = "image-replicator-landing"
-}
-
-variable "object_prefix" {
-  description = "Prefix of every object the replicator writes."
-  type        = string
-  default     = "image-replicator/"
-}
-
-variable "intermediate_retention_days" {
-  description = "Days after which leftover exported images and manifests are deleted by the bucket lifecycle policy."
-  type        = number
-  default     = 7
 }
 
 variable "signing_key" {
@@ -209,12 +151,6 @@ variable "image_limit" {
   }
 }
 
-variable "notification_email" {
-  description = "Optional address subscribed (by email, after it confirms) to each region's topic of notices and alarms."
-  type        = string
-  default     = null
-}
-
 variable "log_retention_days" {
   description = "How long OCI Logging keeps the functions' invoke logs: 30 to 180 days, in steps of 30."
   type        = number
@@ -260,12 +196,6 @@ variable "alarm_window" {
     condition     = can(regex("^(([1-9]|[1-5][0-9]|60)m|([1-9]|1[0-9]|2[0-4])h|1d)$", var.alarm_window))
     error_message = "alarm_window is an MQL interval: 1m to 60m, 1h to 24h, or 1d."
   }
-}
-
-variable "function_memory_mb" {
-  description = "Function memory (docs/performance.md gives the measured peak)."
-  type        = number
-  default     = 128
 }
 
 variable "peers" {

@@ -159,21 +159,39 @@ def test_one_region_root_serves_any_number_of_regions():
     assert module["source"] == "../modules/region" and module["region"] == "${var.region}"
     regions = _variables()["regions"]
     assert "length(var.regions) >= 2" in regions["validation"][0]["condition"]
-    (region,) = parse(REGION / "region.tf")["variable"]
-    assert "contains(var.regions, var.region)" in region["region"]["validation"][0]["condition"]
+    region = _variables(REGION)["region"]
+    assert "contains(var.regions, var.region)" in region["validation"][0]["condition"]
     # The schedule's own policy names the schedule, so it is made where the schedule is known.
     policy = _resources(REGION, "oci_identity_policy")["region"]
     assert policy["provider"] == "${oci.home}"
 
 
-def test_both_roots_read_the_same_variables():
+def test_each_root_declares_the_variables_it_reads_and_no_other():
+    # What both read is written once (shared/, linked into each root); a root's own stay in it.
     for root in (HOME, REGION):
-        link = root / "variables.tf"
-        assert link.is_symlink() and link.resolve() == (SHARED / "variables.tf").resolve()
+        (link,) = [p for p in root.glob("*.tf") if p.is_symlink()]
+        assert link.resolve() == (SHARED / "variables.tf").resolve()
+        read = {m for p in root.glob("*.tf") for m in re.findall(r"\bvar\.(\w+)", p.read_text())}
+        assert set(_variables(root)) == read, root.name
+    assert set(_variables(SHARED)) == set(_variables(HOME))
 
 
-def _variables() -> dict:
-    return {name: body for block in blocks(SHARED, "variable") for name, body in block.items()}
+def test_the_example_values_give_each_root_what_it_declares():
+    common, region = (_assigned(INFRA / "examples" / f"{n}.tfvars") for n in ("common", "region"))
+    assert common <= set(_variables(HOME)) and not common & region
+    assert region <= set(_variables(REGION)) - set(_variables(HOME))
+    # Every variable without a default has a value in the example (the region's own from -var).
+    required = {n for n, body in _variables(REGION).items() if "default" not in body}
+    assert required - {"region"} <= common | region
+
+
+def _assigned(path: Path) -> set[str]:
+    """The variables a values file sets, commented ones included (README's optional settings)."""
+    return set(re.findall(r"^#? ?(\w+)\s+=", path.read_text(), re.M))
+
+
+def _variables(directory: Path = SHARED) -> dict:
+    return {name: body for block in blocks(directory, "variable") for name, body in block.items()}
 
 
 def _statements() -> list[str]:
@@ -264,7 +282,7 @@ def test_readme_lists_every_iam_statement_from_policies_json():
 
 
 def test_both_roots_have_plan_tests_with_mocked_providers_on_readme_s_example_values():
-    example = (INFRA / "replicator.tfvars.example").read_text()
+    example = (INFRA / "examples" / "common.tfvars").read_text()
     for root in (HOME, REGION):
         (test,) = (root / "tests").glob("*.tftest.hcl")
         doc = parse(test)

@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from replicator_tools.policies import POLICIES_FILE, Deployment, PeerGrant, render
-from tests.infra.test_terraform import HOME, INFRA, REGION, SHARED
+from tests.infra.test_terraform import HOME, INFRA, REGION
 
 pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
 
-EXAMPLE = INFRA / "replicator.tfvars.example"
+COMMON = INFRA / "examples" / "common.tfvars"  # what both roots read
+REGION_VALUES = INFRA / "examples" / "region.tfvars"  # what the region root alone reads
 SCHEDULE = "ocid1.resourceschedule.oc1.phx.exampleschedule"
 FIVE = ["us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1", "uk-london-1", "ap-tokyo-1"]
 
@@ -46,9 +47,8 @@ def evaluate(root: Path, tmp_path: Path, *args: str) -> dict:
     work.mkdir(parents=True)
     (tmp_path / "iam").mkdir()
     shutil.copy(POLICIES_FILE, tmp_path / "iam" / "policies.json")
-    shutil.copy(SHARED / "variables.tf", work / "variables.tf")
-    for extra in root.glob("region.tf"):
-        shutil.copy(extra, work / extra.name)
+    for variables in root.glob("*variables.tf"):  # its own, and the shared ones it links
+        shutil.copy(variables, work / variables.name)
     body = "".join(_locals_blocks(p.read_text()) for p in sorted(root.glob("*.tf")) if not p.is_symlink())
     body = body.replace("module.region.schedule_id", json.dumps(SCHEDULE))
     names = sorted(set(re.findall(r"^  (\w+)\s+=", body, re.M)))
@@ -62,13 +62,21 @@ def evaluate(root: Path, tmp_path: Path, *args: str) -> dict:
     )
     if applied.returncode != 0:
         raise AssertionError(applied.stderr or applied.stdout)
+    # Each root declares what it reads and the examples give each root only that: no value is
+    # left over (Terraform warns of one and goes on, hiding a typo in a variable's name).
+    assert "undeclared variable" not in applied.stdout + applied.stderr, applied.stdout + applied.stderr
     out = subprocess.run(["terraform", "output", "-json", "-no-color"], check=True, **run)  # type: ignore[call-overload]
     return {k: v["value"] for k, v in json.loads(out.stdout).items()}
 
 
+def examples(root: Path) -> list[str]:
+    """The example values files `root` is applied with, as README's deployment does."""
+    return [f"-var-file={COMMON}", *([f"-var-file={REGION_VALUES}"] if root == REGION else [])]
+
+
 def _example() -> dict:
     found = {}
-    for line in EXAMPLE.read_text().splitlines():
+    for line in (COMMON.read_text() + REGION_VALUES.read_text()).splitlines():
         m = re.match(r"^(\w+)\s*=\s*(.+)$", line)
         if m and not m[2].startswith("{"):
             found[m[1]] = json.loads(m[2])
@@ -79,7 +87,7 @@ def test_readme_s_example_values_evaluate_in_every_region_root(tmp_path):
     example = _example()
     assert len(example["regions"]) == 2
     for n, region in enumerate(example["regions"]):
-        got = evaluate(REGION, tmp_path / region, f"-var-file={EXAMPLE}", f"-var=region={region}")
+        got = evaluate(REGION, tmp_path / region, *examples(REGION), f"-var=region={region}")
         config = got["function_config"]
         # An unset target compartment is "" (coalesce would fail on it), and the allowed regions
         # default to the participating ones.
@@ -117,7 +125,7 @@ def test_the_home_root_renders_the_statements_the_sandbox_renders(tmp_path, regi
     got = evaluate(
         HOME,
         tmp_path,
-        f"-var-file={EXAMPLE}",
+        *examples(HOME),
         f"-var=regions={json.dumps(regions)}",
         f"-var=kms_key_ids={json.dumps(keys)}",
         "-var=on_source_deleted=delete",
@@ -153,12 +161,12 @@ def test_the_home_root_renders_the_statements_the_sandbox_renders(tmp_path, regi
 )
 def test_values_oci_would_refuse_fail_at_plan_time(tmp_path, var, value):
     with pytest.raises(AssertionError, match="Invalid value for variable"):
-        evaluate(HOME, tmp_path, f"-var-file={EXAMPLE}", f"-var={var}={value}")
+        evaluate(HOME, tmp_path, *examples(HOME), f"-var={var}={value}")
 
 
 @pytest.mark.parametrize("window", ["1m", "60m", "1h", "24h", "1d"])
 def test_every_interval_mql_accepts_is_accepted(tmp_path, window):
-    evaluate(HOME, tmp_path, f"-var-file={EXAMPLE}", f"-var=alarm_window={window}")
+    evaluate(HOME, tmp_path, *examples(HOME), f"-var=alarm_window={window}")
 
 
 PEERS = {
@@ -177,7 +185,7 @@ def test_the_home_root_renders_each_peer_policy_the_sandbox_renders(tmp_path):
     got = evaluate(
         HOME,
         tmp_path,
-        f"-var-file={EXAMPLE}",
+        *examples(HOME),
         f"-var=peers={json.dumps(PEERS)}",
         f"-var=peer_signing_keys={json.dumps(PEER_KEYS)}",
     )
@@ -200,7 +208,7 @@ def test_a_region_root_hands_its_function_the_peers_and_allows_their_regions(tmp
     got = evaluate(
         REGION,
         tmp_path,
-        f"-var-file={EXAMPLE}",
+        *examples(REGION),
         f"-var=region={region}",
         f"-var=peers={json.dumps(PEERS)}",
         f"-var=peer_signing_keys={json.dumps(PEER_KEYS)}",
@@ -225,7 +233,7 @@ def test_a_peer_oci_or_the_function_would_refuse_fails_at_plan_time(tmp_path, pe
         evaluate(
             HOME,
             tmp_path,
-            f"-var-file={EXAMPLE}",
+            *examples(HOME),
             f"-var=peers={json.dumps(peers)}",
             f"-var=peer_signing_keys={json.dumps(keys)}",
         )

@@ -10,13 +10,7 @@ variables {
   functions_compartment_ocid = "ocid1.compartment.oc1..aaaaaaaafunctions"
   buckets_compartment_ocid   = "ocid1.compartment.oc1..aaaaaaaabuckets"
   images_compartment_ocids   = ["ocid1.compartment.oc1..aaaaaaaaimages"]
-  default_regions            = ["us-phoenix-1"]
-  create_network             = true
   signing_key                = "an-example-key-of-at-least-32-characters"
-  function_images = {
-    "us-ashburn-1" = "iad.ocir.io/acmecorp/image-replicator:0.1.0"
-    "us-phoenix-1" = "phx.ocir.io/acmecorp/image-replicator:0.1.0"
-  }
 }
 
 run "two_regions" {

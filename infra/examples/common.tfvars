@@ -1,23 +1,15 @@
-# One file for every apply: home/ once, then region/ once per region (see README, Deploy).
+# What both roots read (infra/shared/variables.tf): given to every apply, home/ once and
+# region/ once per region (README, Deploy). Copy it beside infra/ and fill it in.
 tenancy_ocid               = "ocid1.tenancy.oc1..aaaaaaaaexample"
 home_region                = "us-ashburn-1"
 regions                    = ["us-ashburn-1", "us-phoenix-1"]
 functions_compartment_ocid = "ocid1.compartment.oc1..aaaaaaaafunctions"
 buckets_compartment_ocid   = "ocid1.compartment.oc1..aaaaaaaabuckets"
 images_compartment_ocids   = ["ocid1.compartment.oc1..aaaaaaaaimages"]
-default_regions            = ["us-phoenix-1"]
-# A private subnet with a service gateway per region, made here (or give subnet_ids instead).
-create_network = true
-function_images = {
-  "us-ashburn-1" = "iad.ocir.io/acmecorp/image-replicator:0.1.0"
-  "us-phoenix-1" = "phx.ocir.io/acmecorp/image-replicator:0.1.0"
-}
 # The key that signs what crosses regions: the same everywhere, e.g. from `openssl rand -base64 48`
 # (or give it as TF_VAR_signing_key in the environment instead of writing it here).
 signing_key = "replace-with-at-least-32-random-characters"
-# Notices and alarms by email (each region's topic; the address confirms once per topic).
-# notification_email = "platform-oncall@example.com"
-# rpo_hours          = 4
+# rpo_hours = 4
 # Disaster recovery into another tenancy that runs its own deployment (README, Another tenancy):
 # targets there are tagged dr:<region>. That tenancy names this one with role = "source".
 # peers = {
