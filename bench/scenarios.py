@@ -150,13 +150,25 @@ def fixed_intervals(seconds: float):
         yield seconds
 
 
-def replicate_by_polling(n_targets: int, schedule, *, direct: bool = False) -> dict:
+def direct_floor_seconds(n_targets: int, durations: Durations) -> float:
+    """The fastest a direct import gets under the fake's model: export, then every target's import
+    started at once, each reading the source region's object (the transfers sharing its bandwidth);
+    the transfer after the import, or within it (Durations.import_overlaps_transfer)."""
+    shared = n_targets if durations.copy_shares_bandwidth else 1
+    transfer = shared * IMAGE_GB * durations.cross_region_import_per_gb
+    importing = durations.import_(IMAGE_GB)
+    last = max(importing, transfer) if durations.import_overlaps_transfer else importing + transfer
+    return durations.export(IMAGE_GB) + last
+
+
+def replicate_by_polling(n_targets: int, schedule, *, direct: bool = False, durations: Durations | None = None) -> dict:
     """What a competent script does today: export, then every region in parallel, copy then import,
     each work request polled on `schedule()` (a fresh schedule per wait, as each waiter starts anew).
 
     `direct`: no copy; each target imports straight from a read PAR on the exported object in
     the source region (the shortest path a script can take; the fake charges the cross-region
-    transfer to the import, Durations.cross_region_import_per_gb). It needs every target's
+    transfer to the import, Durations.cross_region_import_per_gb, after the import's own time or
+    within it as `durations` says: the two bounds). It needs every target's
     import to reach the source region's Object Storage, which a function limited to its own
     region (a service gateway) cannot ask of its region's Compute.
 
@@ -164,7 +176,7 @@ def replicate_by_polling(n_targets: int, schedule, *, direct: bool = False) -> d
     the objects, retries with idempotency, a record, notices.
     """
     regions = [SOURCE, *targets(n_targets)]
-    with FakeCloud(regions=regions) as cloud:
+    with FakeCloud(regions=regions, durations=durations) as cloud:
         compartment = cloud.create_compartment("images")
         ns = cloud.namespace
         for region in regions:

@@ -282,6 +282,23 @@ def test_import_of_an_oci_object_takes_os_launch_mode_and_size_from_it(cloud, co
     assert sdk.work_requests(PHOENIX).get_work_request(reply.headers["opc-work-request-id"]).data.status == "SUCCEEDED"
 
 
+@pytest.mark.parametrize(("overlaps", "minutes"), [(False, 20 * 36 / 60 + 20 * 18 / 60), (True, 20 * 36 / 60)])
+def test_an_import_reading_another_region_pays_its_transfer_after_or_during_its_own_time(
+    cloud, compartment, sdk, overlaps, minutes
+):
+    # The two bounds of a direct import (Durations.import_overlaps_transfer): a 20 GB image imports
+    # in 12 min and crosses regions in 6; the transfer after the import, or within it.
+    cloud.durations.import_overlaps_transfer = overlaps
+    details = _import_details(cloud, sdk, compartment, SOURCE)  # the PAR is in the source region
+    reply = sdk.compute(PHOENIX).create_image(details)
+    started = cloud.clock.seconds
+    cloud.run_until_idle()
+    wr = sdk.work_requests(PHOENIX).get_work_request(reply.headers["opc-work-request-id"]).data
+    assert wr.status == "SUCCEEDED"
+    assert (wr.time_finished - wr.time_started).total_seconds() == pytest.approx(minutes * 60, abs=1)
+    assert cloud.clock.seconds - started >= minutes * 60
+
+
 def test_import_over_400_gb_is_refused(cloud, compartment, sdk):
     with pytest.raises(ServiceError) as e:
         _import(cloud, sdk, compartment, size_mb=401 * 1024)

@@ -359,7 +359,9 @@ class ComputeBackend:
         duration = self.cloud.durations.import_(size_gb)
         if location["region"] != self.region:  # the image crosses regions as it is read
             transfer = size_gb * self.cloud.durations.cross_region_import_per_gb
-            duration += self.cloud.share_egress(location["region"], transfer) if size_gb >= 1 else transfer
+            took = self.cloud.share_egress(location["region"], transfer) if size_gb >= 1 else transfer
+            overlaps = self.cloud.durations.import_overlaps_transfer  # which bound (Durations)
+            duration = max(duration, took) if overlaps else duration + took
         wr = self._work_request("ImportImage", image, duration)
         self._emit("com.oraclecloud.computeapi.createimage.begin", image)
         self.cloud.clock.call_later(wr.duration, lambda: self._finish_import(image, wr, location))

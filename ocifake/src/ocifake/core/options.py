@@ -61,7 +61,10 @@ class Durations:
     share its bandwidth (each copy of 1 GB or more takes as many times longer as such copies are
     running from that region when it starts, a coarse stand-in for processor sharing; an import
     reading a PAR in another region is such a transfer too). `cross_region_import_per_gb`: an
-    import whose source PAR is in another region also pays for that transfer.
+    import whose source PAR is in another region also pays for that transfer: after its own
+    time (the default: the upper bound), or, with `import_overlaps_transfer`, at the same time,
+    the longer of the two deciding (the lower bound). How OCI's import reads a remote source is
+    not documented; the two bounds are what a direct import's time lies between.
 
     A function invocation an event delivers takes `invocation` seconds, and `cold_start` more on
     a container's first one (Oracle documents a first invocation as "potentially several
@@ -76,6 +79,7 @@ class Durations:
     minimum: float = 60.0
     copy_shares_bandwidth: bool = True
     cross_region_import_per_gb: float = 18.0
+    import_overlaps_transfer: bool = False
     invocation: float = 0.5
     cold_start: float = 5.0
 
