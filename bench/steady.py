@@ -16,8 +16,10 @@ another); the catch-up passes run without latency, their cost given by their num
 """
 
 import json
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 
 from ocifake import FakeCloud, Options
 from replicator.config import ReplicatorConfig
@@ -32,6 +34,7 @@ from replicator.runtime import Runtime
 from replicator_tools.sandbox import RECONCILE_BODY, deploy
 
 from .coldstart import FUNC_ENTRY
+from .loader import PLAIN
 from .scenarios import SOURCE
 
 TARGET = "us-phoenix-1"
@@ -118,11 +121,12 @@ def _write_records(cloud: FakeCloud, sandbox, sources, replicas) -> None:
             )
 
 
-def _pass(cloud: FakeCloud, sandbox, region: str, latency: float) -> dict:
-    """One scheduled pass in a fresh container (its peak memory its own), `latency` s per call."""
+def _pass(cloud: FakeCloud, sandbox, region: str, latency: float, entry: str = str(FUNC_ENTRY)) -> dict:
+    """One scheduled pass in a fresh container (its peak memory its own), `latency` s per call;
+    `entry`: the function's entry file (the image's, with the lazy SDK loader, by default)."""
     fn = cloud.deploy_function(
         region,
-        str(FUNC_ENTRY),
+        entry,
         config=sandbox.region_env[region],
         name="bench-reconcile",
         compartment_id=sandbox.functions_compartment_id,
@@ -177,7 +181,16 @@ def passes(images: int, latency: float = 0.05) -> dict:
                 "cpu_seconds": round(sum(p["cpu_seconds"] for p in catch_up), 2),
             }
             out[f"{region}/steady"] = _pass(cloud, sandbox, region, latency)
+            # The same pass with the SDK imported as it ships: what the loader saves a pass.
+            plain = _pass(cloud, sandbox, region, 0.0, _plain_entry())
+            out[f"{region}/steady_plain_sdk"] = {k: plain[k] for k in ("calls", "cpu_seconds", "peak_rss_mb")}
         return out
+
+
+def _plain_entry() -> str:
+    entry = Path(tempfile.mkdtemp(prefix="plain-")) / "func.py"
+    entry.write_text(PLAIN)
+    return str(entry)
 
 
 if __name__ == "__main__":
