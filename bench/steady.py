@@ -16,10 +16,8 @@ another); the catch-up passes run without latency, their cost given by their num
 """
 
 import json
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
 from ocifake import FakeCloud, Options
 from replicator.config import ReplicatorConfig
@@ -34,7 +32,7 @@ from replicator.runtime import Runtime
 from replicator_tools.sandbox import RECONCILE_BODY, deploy
 
 from .coldstart import FUNC_ENTRY
-from .loader import PLAIN
+from .loader import plain_entry
 from .scenarios import SOURCE
 
 TARGET = "us-phoenix-1"
@@ -182,15 +180,9 @@ def passes(images: int, latency: float = 0.05) -> dict:
             }
             out[f"{region}/steady"] = _pass(cloud, sandbox, region, latency)
             # The same pass with the SDK imported as it ships: what the loader saves a pass.
-            plain = _pass(cloud, sandbox, region, 0.0, _plain_entry())
+            plain = _pass(cloud, sandbox, region, 0.0, plain_entry())
             out[f"{region}/steady_plain_sdk"] = {k: plain[k] for k in ("calls", "cpu_seconds", "peak_rss_mb")}
         return out
-
-
-def _plain_entry() -> str:
-    entry = Path(tempfile.mkdtemp(prefix="plain-")) / "func.py"
-    entry.write_text(PLAIN)
-    return str(entry)
 
 
 if __name__ == "__main__":
