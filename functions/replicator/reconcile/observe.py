@@ -50,7 +50,7 @@ from .settled import (
 class _Vouch:
     """One replication with a mark, while the pass decides whether the mark holds.
 
-    Small on purpose (one per settled replication, ~300 bytes at 20,000): the marks' names without
+    Small on purpose (one per settled replication): the marks' names without
     their common head, which of them names the version of the record the listing shows (the same
     string, not a copy), and for a source the digest of the answers listed."""
 
