@@ -74,7 +74,7 @@ def test_a_region_outside_the_tenancy_is_not_authenticated(cloud):
 
 def test_unknown_operations_fail_loudly(cloud, sdk):
     with pytest.raises(ServiceError) as e:
-        sdk.compute().list_instances(cloud.tenancy_id)
+        sdk.compute().list_dedicated_vm_hosts(cloud.tenancy_id)
     assert (e.value.status, e.value.code) == (501, "NotImplemented")
     assert "not implemented by ocifake" in e.value.message
 

@@ -7,6 +7,7 @@ from .functions.service import SERVICE as FUNCTIONS
 from .identity.permissions import FAMILIES as UNDECLARED_FAMILIES
 from .identity.permissions import GENERAL_VARIABLES, UNSERVED, UNSERVED_VARIABLES, Need
 from .identity.service import SERVICE as IDENTITY
+from .instances.service import SERVICE as INSTANCES
 from .kms.service import MANAGEMENT as KMS_MANAGEMENT
 from .kms.service import SERVICE as KMS
 from .logging.service import SERVICE as LOGGING
@@ -21,6 +22,7 @@ from .vault.service import SERVICE as SECRETS
 
 SERVICES: tuple[Service, ...] = (
     COMPUTE,
+    INSTANCES,
     NETWORKING,
     OBJECT_STORAGE,
     NOTIFICATIONS,

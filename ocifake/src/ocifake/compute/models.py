@@ -8,7 +8,7 @@ imports. Exports write and imports read through their Object Storage location fo
 whole transfer, so a pre-authenticated request deleted or expired before the end fails the
 work request. Image events: createimage and exportimage (begin/end) in the `computeapi`
 namespace; updateimage, deleteimage and shape-compatibility changes in the namespace
-`Options.image_event_namespace` names. Not modelled: instances, capability schemas, image
+`Options.image_event_namespace` names. Instances are ocifake.instances'. Not modelled: capability schemas, image
 compartment moves.
 """
 
@@ -52,6 +52,9 @@ class Image:
     base_image_id: str | None = None
     shapes: dict[str, dict] = field(default_factory=dict)
     version: int = 1
+    # How an instance launched from it boots (ocifake.instances.models.BOOTS); carried by its
+    # export, so a replica of an image that does not boot does not boot either.
+    boot: str = "ok"
 
     @property
     def etag(self) -> str:
@@ -91,6 +94,7 @@ class WorkRequest:
     status: str = "ACCEPTED"
     time_finished: datetime | None = None
     error: str | None = None
+    entity_type: str = "image"
 
     def to_json(self, clock) -> dict:
         done = self.status in ("SUCCEEDED", "FAILED", "CANCELED")
@@ -105,10 +109,10 @@ class WorkRequest:
             "compartmentId": self.compartment_id,
             "resources": [
                 {
-                    "entityType": "image",
+                    "entityType": self.entity_type,
                     "actionType": "IN_PROGRESS" if not done else "CREATED",
                     "identifier": self.resource_id,
-                    "entityUri": f"/20160918/images/{self.resource_id}",
+                    "entityUri": f"/20160918/{self.entity_type}s/{self.resource_id}",
                 }
             ],
             "percentComplete": percent,
@@ -148,6 +152,7 @@ class ComputeBackend:
         defined_tags: dict | None = None,
         kind: str = "custom",
         shapes: dict[str, dict] | None = None,
+        boot: str = "ok",
     ) -> Image:
         """Start a custom image as if captured from an instance: PROVISIONING, then AVAILABLE."""
         if kind not in IMAGE_KINDS:
@@ -173,6 +178,7 @@ class ComputeBackend:
             defined_tags={k: dict(v) for k, v in (defined_tags or {}).items()},
             base_image_id=self.cloud.ids.ocid("image", self.region) if kind == "marketplace" else None,
             shapes={k: dict(v) for k, v in (shapes or {}).items()},
+            boot=boot,
         )
         self.images[image.id] = image
         self._emit("com.oraclecloud.computeapi.createimage.begin", image)
@@ -306,6 +312,7 @@ class ComputeBackend:
             "launchMode": image.launch_mode,
             "imageSizeInMBs": int(image.size_gb * 1024),
             "sourceImageId": image.id,
+            **({"ocifakeBoot": image.boot} if image.boot != "ok" else {}),
         }
 
     # ----- import -----------------------------------------------------------------------
@@ -354,6 +361,7 @@ class ComputeBackend:
             time_created=self.cloud.clock.now(),
             freeform_tags=self.cloud.tags.validate_freeform(details.get("freeformTags") or {}),
             defined_tags=self.cloud.tags.validate_defined(details.get("definedTags") or {}),
+            boot=meta.get("ocifakeBoot", "ok"),
         )
         self.images[image.id] = image
         duration = self.cloud.durations.import_(size_gb)
@@ -495,6 +503,22 @@ class ComputeBackend:
             time_accepted=self.cloud.clock.now(),
         )
         self.work_requests[wr.id] = wr
+        return wr
+
+    def failed_work_request(self, operation: str, compartment_id: str, resource_id: str, error: str) -> WorkRequest:
+        """An instance's work request that has failed (what ListWorkRequests shows of a failed launch)."""
+        wr = WorkRequest(
+            id=self.cloud.ids.ocid("coreservicesworkrequest", self.region),
+            operation_type=operation,
+            compartment_id=compartment_id,
+            resource_id=resource_id,
+            accepted_at=self.cloud.clock.seconds,
+            duration=self.cloud.durations.instance_launch,
+            time_accepted=self.cloud.clock.now(),
+            entity_type="instance",
+        )
+        self.work_requests[wr.id] = wr
+        self._close(wr, error)
         return wr
 
     def _close(self, wr: WorkRequest, failure: str | None) -> None:

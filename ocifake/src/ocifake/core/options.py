@@ -70,7 +70,12 @@ class Durations:
     a container's first one (Oracle documents a first invocation as "potentially several
     seconds, or longer" and a hot start as "usually sub-second"; both figures are assumptions
     within those words, not measurements). The cost is charged before the handler runs: what
-    it does takes effect when it ends, as if every call were made at its end."""
+    it does takes effect when it ends, as if every call were made at its end.
+
+    An instance reaches RUNNING `instance_launch` seconds after its launch, prints its login
+    prompt `instance_boot` seconds after that, is TERMINATED `instance_terminate` seconds after
+    its termination; a console history is captured in `console_capture` seconds. Assumptions of
+    the order the console shows for a small VM, not measurements."""
 
     export_per_gb: float = 24.0
     copy_per_gb: float = 18.0
@@ -82,6 +87,10 @@ class Durations:
     import_overlaps_transfer: bool = False
     invocation: float = 0.5
     cold_start: float = 5.0
+    instance_launch: float = 60.0
+    instance_boot: float = 45.0
+    instance_terminate: float = 30.0
+    console_capture: float = 5.0
 
     def export(self, gb: float) -> float:
         return max(self.minimum, gb * self.export_per_gb)

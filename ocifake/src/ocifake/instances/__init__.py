@@ -1,0 +1,1 @@
+"""Compute instances and their console histories: a service of the fake (see service.py)."""
