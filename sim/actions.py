@@ -47,6 +47,8 @@ FAULTY_CALLS = (
     "ListImages",
     "CreatePreauthenticatedRequest",
 )
+# In a world that drills, half the calls failed or killed after are a drill's (drawn aside).
+DRILL_CALLS = ("LaunchInstance", "GetInstance", "TerminateInstance", "CaptureConsoleHistory", "ListInstances")
 STATUSES: tuple[int | str, ...] = (429, 500, 503, "timeout")
 WORK = ("ExportImage", "ImportImage", "CopyObject")
 BOOKKEEPING = ("source-record", "replica-record", "acks", "settled")
@@ -295,7 +297,7 @@ class Pass(Action):
 
     def apply(self, world: World) -> None:
         start, deaths = len(world.cloud.calls), len(world.cloud.faults.died)
-        world.cloud.advance_to_next_schedule()
+        world.sandbox.advance_to_next_pass()  # a drill world's ticks fire on the way
         world.ledger.checked_after += 1
         # A region whose container died meanwhile may not have reported: its next pass does.
         died = set(world.cloud.faults.died[deaths:])
@@ -501,11 +503,23 @@ class RestoreGrants(Action):
 
 # ----- drawing a script -------------------------------------------------------------------------
 def draw(
-    world_rng: random.Random, spec_regions: tuple[str, ...], steps: int, places: tuple[str, ...] = ()
+    world_rng: random.Random,
+    spec_regions: tuple[str, ...],
+    steps: int,
+    places: tuple[str, ...] = (),
+    *,
+    drills: bool = False,
 ) -> list[Action]:
     """A random script of `steps` actions over `spec_regions` (the first is the source); images may be
-    sent to `places` (default: the other regions; `dr:<region>` names one of the DR tenancy)."""
+    sent to `places` (default: the other regions; `dr:<region>` names one of the DR tenancy); in a
+    world that `drills`, the calls that fail or are killed after may be a drill's."""
     rng = world_rng
+    drill_rng = random.Random(f"{rng.getstate()!r}/drills")  # aside: the other draws stay as they were
+
+    def faulty() -> str:
+        chosen = rng.choice(FAULTY_CALLS)
+        return drill_rng.choice(DRILL_CALLS) if drills and drill_rng.random() < 0.5 else chosen
+
     # Which key an operator breaks, drawn aside: scripts drawn before peer keys were explored stay
     # as they were.
     aside = random.Random(repr(rng.getstate()))
@@ -562,13 +576,11 @@ def draw(
         elif roll < 0.40:
             script.append(DelayEvents(rng.choice(EVENT_PATTERNS), rng.choice([60, 600, 3600, 7200]), rng.randint(1, 4)))
         elif roll < 0.48:
-            script.append(
-                FailCall(rng.choice(FAULTY_CALLS), rng.choice(STATUSES), rng.randint(1, 6), rng.choice([None, source]))
-            )
+            script.append(FailCall(faulty(), rng.choice(STATUSES), rng.randint(1, 6), rng.choice([None, source])))
         elif roll < 0.51:
             script.append(FailWork(rng.choice(WORK)))
         elif roll < 0.57:
-            script.append(KillAfter(rng.choice(FAULTY_CALLS), rng.randint(1, 5)))
+            script.append(KillAfter(faulty(), rng.randint(1, 5)))
         elif roll < 0.61:
             script.append(Jump(rng.choice([2, 6, 25])))
         elif roll < 0.66:

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ocifake.core.clock import parse_time
+from ocifake.instances.models import InstancesBackend
 from replicator.health import PassHealth
 from replicator.naming import BOOKKEEPING
 from replicator.protection import COVERED, ImageProtection
+from replicator.reconcile.plan_drills import STRAY_AFTER
 from replicator_tools.inventory import pass_health, plan, protections
 from replicator_tools.policies import statements_for
 
 from .world import OPT_IN_DEFINED, World
 
 LIVE = ("PROVISIONING", "IMPORTING", "AVAILABLE", "EXPORTING")
+TICK_MINUTES = 5  # the drill schedule's period (sandbox.DRILL_SCHEDULE)
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,33 @@ def check(world: World) -> list[Violation]:
                     Violation("truth", f"{key} is reported protected in {target.region}, which holds no replica")
                 )
     out += unseen_refusals(world)
+    out += lingering_drills(world)
     counts = Counter((m.title, m.body) for topic in world.sandbox.topics.values() for m in topic.messages)
     out += [Violation("notices", f"sent {n} times: {title}") for (title, _), n in counts.items() if n > 1]
+    return out
+
+
+def lingering_drills(world: World) -> list[Violation]:
+    """No instance a drill launched outlives the drill's timeout by more than the sweep's grace, a drill
+    tick and its termination, whatever failed: a container that died after the launch, events lost, a
+    record lost. Read from the cloud, which bills for what runs."""
+    if not world.spec.drills:
+        return []
+    config = world.sandbox.config
+    durations = world.cloud.durations
+    limit = timedelta(minutes=config.drill_timeout_minutes + TICK_MINUTES) + STRAY_AFTER
+    limit += timedelta(seconds=durations.instance_terminate)
+    now = world.cloud.clock.now()
+    out = []
+    with world.cloud.lock:
+        for region in world.spec.regions:
+            for instance in world.cloud.require_region(region).backend(InstancesBackend).instances.values():
+                age = now - instance.time_created
+                if instance.lifecycle_state not in ("TERMINATING", "TERMINATED") and age > limit:
+                    minutes = int(age.total_seconds() // 60)
+                    state = instance.lifecycle_state
+                    detail = f"drill instance {instance.display_name} in {region} {state} after {minutes} min"
+                    out.append(Violation("leftovers", detail))
     return out
 
 

@@ -57,7 +57,7 @@ def _converged(world: World) -> list[Violation]:
 
 def script_for(seed: int, steps: int) -> list[Action]:
     spec = WorldSpec.draw(seed)
-    return draw(random.Random(f"script-{seed}"), spec.regions, steps, spec.places)
+    return draw(random.Random(f"script-{seed}"), spec.regions, steps, spec.places, drills=spec.drills)
 
 
 def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -> RunResult:

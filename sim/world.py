@@ -18,7 +18,7 @@ from replicator.naming import record_object
 from replicator_tools.cli.auth import AuthOptions, Operator
 from replicator_tools.inventory import protections
 from replicator_tools.operations import retry_region
-from replicator_tools.sandbox import Sandbox, deploy, grant_peer
+from replicator_tools.sandbox import Sandbox, deploy, drill_places, grant_peer
 
 REGION_POOL = ("us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1", "uk-london-1")
 SHAPE = "VM.Standard3.Flex"
@@ -44,6 +44,7 @@ class WorldSpec:
     keep_versions: int | None  # retention: None keeps every version
     # Regions of a disaster-recovery tenancy with its own deployment (`dr:<region>` as a target).
     dr_regions: tuple[str, ...] = ()
+    drills: bool = False  # DR drills every day in the production deployment's regions
 
     @classmethod
     def draw(cls, seed: int) -> WorldSpec:
@@ -53,6 +54,7 @@ class WorldSpec:
         defaults = tuple(sorted(rng.sample(others, rng.randint(1, len(others)))))
         containers, keep = rng.randint(1, 3), rng.choice([None, None, 1, 2])
         dr = tuple(sorted(rng.sample(others, rng.randint(1, len(others))))) if rng.random() < 0.3 else ()
+        drills = rng.random() < 0.3  # drawn last: the worlds drawn before drills existed stay as they were
         return cls(
             seed=seed,
             regions=regions,
@@ -60,6 +62,7 @@ class WorldSpec:
             default_regions=defaults,
             keep_versions=keep,
             dr_regions=dr,
+            drills=drills,
         )
 
     @property
@@ -143,7 +146,20 @@ class World:
                 key = random.Random(f"peer-key-{spec.seed}").randbytes(32)
                 env["IR_TENANCIES"] = f"{DR_ALIAS}={dr}@{DR_NAMESPACE}"
             peers = {DR_ALIAS: key} if dr else None
-            sandbox = deploy(cloud, list(spec.regions), compartment, env, containers=spec.containers, peer_keys=peers)
+            places = None
+            if spec.drills:
+                drills = cloud.create_compartment("drills")
+                env |= {"IR_DRILL_EVERY_DAYS": "1", "IR_DRILL_COMPARTMENT_ID": drills, "IR_DRILL_EXPECT": "login:"}
+                places = drill_places(cloud, drills, list(spec.regions))
+            sandbox = deploy(
+                cloud,
+                list(spec.regions),
+                compartment,
+                env,
+                containers=spec.containers,
+                peer_keys=peers,
+                per_region=places,
+            )
             recover = None
             if dr:
                 recover = deploy(

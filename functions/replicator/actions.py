@@ -25,6 +25,7 @@ class Action(StrEnum):
     ANSWER = "answer"  # send an answer whose delivery is not confirmed
     FAMILY = "family"  # a family's latest mark and retention
     RETIRE = "retire"  # finish deleting a replica retention retired
+    DRILL = "drill"  # start a DR drill that is due, move one on, or end an instance no drill owns
     # both sides
     CLEANUP = "cleanup"
     REPAIR = "repair"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from . import logs, ocids, registry
+from .actions import Action
 from .answer_checks import WARNING_OUTCOMES, Judged, judged
 from .config import ReplicatorConfig
 from .decision import Decision, decide
@@ -21,14 +22,33 @@ from .gateways.identity import Identity
 from .gateways.regions import is_region
 from .health import STALE_AFTER, PassHealth, health_object
 from .images import ImageFacts
-from .naming import LATEST_TAG, AckName, Side, acks_prefix, parse_ack, records_prefix, source_id_from_record
-from .protection import COVERED, ImageProtection, protection, unconfirmed, unheard, unrelayed, unseen
+from .naming import (
+    LATEST_TAG,
+    AckName,
+    Side,
+    acks_prefix,
+    drill_outcome,
+    parse_ack,
+    records_prefix,
+    source_id_from_record,
+)
+from .protection import (
+    COVERED,
+    ImageProtection,
+    TargetProtection,
+    protection,
+    requiring_drill,
+    unconfirmed,
+    unheard,
+    unrelayed,
+    unseen,
+)
 from .reconcile.run import PassReport, run_pass
 from .records.replica import ReplicaRecord
 from .records.source import SourceRecord, TargetPart
 from .runtime import Runtime, wall_clock
 from .steps.retry import SETTLED_STATES
-from .subjects import RetryRequest
+from .subjects import Drill, RetryRequest
 from .tenancies import place
 from .work import WorkProgress
 
@@ -39,6 +59,12 @@ def make_handler(clock: Callable[[], datetime] = wall_clock) -> Callable:
     from .handler import make_handler as made
 
     return made(clock)
+
+
+def drill(runtime: Runtime, source_image_id: str) -> Outcome:
+    """The operator's `drill`: start a DR drill of the replica of `source_image_id` in this region now
+    (the step `drill`; the instance's event and the drill tick take it on)."""
+    return execute(registry.for_action("replica", Action.DRILL), runtime, Drill(source_image_id, start=True))
 
 
 def retry(runtime: Runtime, side: Side, source_image_id: str, region: str) -> Outcome:
@@ -71,11 +97,14 @@ __all__ = [
     "Runtime",
     "SourceRecord",
     "TargetPart",
+    "TargetProtection",
     "TransientError",
     "Unreachable",
     "WorkProgress",
     "acks_prefix",
     "decide",
+    "drill",
+    "drill_outcome",
     "family_of",
     "health_object",
     "is_region",
@@ -88,6 +117,7 @@ __all__ = [
     "place",
     "protection",
     "records_prefix",
+    "requiring_drill",
     "retry",
     "run_pass",
     "source_id_from_record",

@@ -28,6 +28,7 @@ class EventKind(StrEnum):
     IMAGE_CHANGED = "image_changed"  # tags, name or shape compatibility changed
     IMAGE_DELETED = "image_deleted"
     OBJECT_WRITTEN = "object_written"
+    INSTANCE_LAUNCHED = "instance_launched"  # a launch ended (a drill's instance runs, or never will)
 
 
 # OCI's published lists disagree on the namespace of image update, delete and shape events
@@ -41,6 +42,7 @@ EVENT_KINDS: dict[str, EventKind] = {
         for action in ("updateimage", "addimageshapecompatibility", "removeimageshapecompatibility")
     },
     **{f"{ns}.deleteimage": EventKind.IMAGE_DELETED for ns in (_COMPUTE, _IMAGING)},
+    f"{_COMPUTE}.launchinstance.end": EventKind.INSTANCE_LAUNCHED,
     f"{_OBJECTS}.createobject": EventKind.OBJECT_WRITTEN,
     # Overwriting an existing name may be reported as an update rather than a create.
     f"{_OBJECTS}.updateobject": EventKind.OBJECT_WRITTEN,
@@ -114,6 +116,13 @@ class CloudEvent(BaseModel):
         if not ocids.is_image(image_id):
             raise InvalidEvent(f"data.resourceId is not an image OCID: {ocids.shown(image_id)}")
         return image_id
+
+    def instance_id(self) -> str:
+        """`data.resourceId`, which must be a whole instance OCID before anything calls OCI with it."""
+        instance_id = self.data.resource_id
+        if not ocids.is_ocid(instance_id, "instance"):
+            raise InvalidEvent(f"data.resourceId is not an instance OCID: {ocids.shown(instance_id)}")
+        return instance_id
 
 
 def parse_json(raw: bytes) -> Any:

@@ -4,6 +4,7 @@ Every key is optional; defaults are listed in func.yaml. A bad value is a Config
 names the variable, never a crash deep inside a stage.
 """
 
+import re
 from collections.abc import Mapping
 from typing import Literal
 
@@ -16,6 +17,8 @@ from .telemetry.catalog import DEFAULT_NAMESPACE, namespace_problem
 from .tenancies import Peer, parse_aliased, parse_peers, place_problem, well_formed
 
 ENV_PREFIX = "IR_"
+# Settings that name one kind of resource: its OCID type, and its name in an error.
+_OCID_KINDS = {"notification_topic_id": ("onstopic", "Notifications topic"), "drill_subnet_id": ("subnet", "subnet")}
 
 
 def _region_list(value) -> tuple[str, ...]:
@@ -94,6 +97,21 @@ class ReplicatorConfig(BaseModel):
     # The Vault secret (in the function's own region) holding the key shared with each of those
     # tenancies: `<alias>=<secret OCID>,…`. What crosses tenancies is signed and checked with it.
     peer_secret_ids: dict[str, str] = Field(default_factory=dict)
+    # DR drills (drills.py): each finished replica launched every IR_DRILL_EVERY_DAYS days (0: only
+    # those whose source's `replicate-drill` tag asks, and new ones with IR_DRILL_NEW_REPLICAS), in
+    # this compartment and private subnet, at most IR_DRILL_CONCURRENCY at a time in the region.
+    drill_every_days: float = Field(0, ge=0, le=3650)
+    drill_new_replicas: bool = False
+    drill_compartment_id: str | None = None
+    drill_subnet_id: str | None = None
+    drill_availability_domain: str | None = Field(None, max_length=255)  # Terraform reads it for the region
+    drill_concurrency: int = Field(1, ge=1, le=50)
+    drill_shape: str | None = Field(None, max_length=255)  # else the cheapest the replica allows
+    drill_expect: str | None = Field(None, max_length=500)  # a regex the console must print ("login:")
+    # A RUNNING instance's console is read this long after it started running, then at each tick
+    # until the line shows; a drill not over within IR_DRILL_TIMEOUT_MINUTES of its launch fails.
+    drill_boot_minutes: int = Field(3, ge=0, le=120)
+    drill_timeout_minutes: int = Field(30, ge=5, le=24 * 60)
     # Off: the HTTP library stops reading proxy settings and .netrc from the environment on
     # every request (a tenth of the CPU of a call); leave on where a proxy is needed.
     http_trust_env: bool = True
@@ -127,13 +145,14 @@ class ReplicatorConfig(BaseModel):
             raise ValueError(f"not compartment OCIDs: {', '.join(bad)}")
         return ids
 
-    @field_validator("notification_topic_id")
+    @field_validator("notification_topic_id", "drill_subnet_id")
     @classmethod
-    def _topic_ocid(cls, value: str | None) -> str | None:
+    def _typed_ocid(cls, value: str | None, info) -> str | None:
         if value in (None, ""):
             return None
-        if not ocids.is_ocid(value, "onstopic"):
-            raise ValueError("must be a Notifications topic OCID")
+        kind, what = _OCID_KINDS[info.field_name]
+        if not ocids.is_ocid(value, kind):
+            raise ValueError(f"must be a {what} OCID")
         return value
 
     @field_validator("namespace")
@@ -164,7 +183,19 @@ class ReplicatorConfig(BaseModel):
             raise ValueError("must be <namespace>.<key>")
         return value
 
-    @field_validator("target_compartment_id", "metrics_compartment_id")
+    @field_validator("drill_expect", "drill_shape", "drill_availability_domain")
+    @classmethod
+    def _optional_text(cls, value: str | None, info) -> str | None:
+        if value in (None, ""):
+            return None
+        if info.field_name == "drill_expect":
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+    @field_validator("target_compartment_id", "metrics_compartment_id", "drill_compartment_id")
     @classmethod
     def _compartment_ocid(cls, value: str | None) -> str | None:
         if value in (None, ""):
@@ -206,6 +237,19 @@ class ReplicatorConfig(BaseModel):
             if outside:
                 raise ValueError(f"default_regions outside allowed_regions: {', '.join(outside)}")
         return self
+
+    @model_validator(mode="after")
+    def _drills_have_a_place(self):
+        if (self.drill_every_days or self.drill_new_replicas) and not self.drills_possible:
+            raise ValueError(
+                "drills need drill_compartment_id, drill_subnet_id and drill_availability_domain (where they run)"
+            )
+        return self
+
+    @property
+    def drills_possible(self) -> bool:
+        """Whether this deployment may drill (a `replicate-drill` tag alone asks for it)."""
+        return None not in (self.drill_compartment_id, self.drill_subnet_id, self.drill_availability_domain)
 
     @property
     def family_defined(self) -> tuple[str, str] | None:

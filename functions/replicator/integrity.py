@@ -48,6 +48,8 @@ def genuine_manifest(key: bytes, manifest: ReplicationManifest) -> bool:
 
 def ack_tag(key: bytes, ack: AckName) -> str:
     what = f"{ack.source_id}/{ack.target}/{ack.outcome}/{ack.issued}/{ack.attempt}/{ack.replica}"
+    if ack.drill:  # signed too: a forged drill would claim a replica boots
+        what += f"/{ack.drill}"
     return _mac(key, what.encode())[:TAG_LENGTH]
 
 
@@ -57,7 +59,9 @@ def key_print(key: bytes) -> str:
 
 
 def tagged(key: bytes, ack: AckName) -> AckName:
-    return AckName(ack.source_id, ack.target, ack.outcome, ack.issued, ack.attempt, ack.replica, ack_tag(key, ack))
+    return AckName(
+        ack.source_id, ack.target, ack.outcome, ack.issued, ack.attempt, ack.replica, ack_tag(key, ack), ack.drill
+    )
 
 
 def genuine_ack(key: bytes, ack: AckName) -> bool:

@@ -107,7 +107,9 @@ class AckName:
 
     `issued` is the issue time (ms) of the manifest the answer is about; `attempt` the
     target's import attempt; `replica` the replica's OCID, `r<n>` for the n-th refused
-    landing, or "-"; `tag` the deployment's signature of all that (integrity.py).
+    landing, or "-"; `drill`, on a done answer, the replica's last DR drill (drill_token:
+    its outcome's letter and when it ended), or ""; `tag` the deployment's signature of all
+    that (integrity.py).
     """
 
     source_id: str
@@ -117,17 +119,44 @@ class AckName:
     attempt: int
     replica: str = "-"
     tag: str = ""
+    drill: str = ""
 
     def object(self, prefix: str) -> str:
-        leaf = f"{self.outcome}.{self.issued}.{self.attempt}.{self.replica}.{self.tag}.json"
+        said = f"{self.outcome}~{self.drill}" if self.drill else self.outcome
+        leaf = f"{said}.{self.issued}.{self.attempt}.{self.replica}.{self.tag}.json"
         return f"{acks_prefix(prefix, self.source_id)}{self.target}/{leaf}"
 
     @property
-    def rank(self) -> tuple[int, int, int, int]:
+    def rank(self) -> tuple[int, int, int, int, int]:
         """Newer answers outrank older ones; for one manifest and attempt, done outranks failed, and the
-        loss of that replica outranks its done (a new import is a new attempt, and outranks both)."""
+        loss of that replica outranks its done (a new import is a new attempt, and outranks both); the
+        same done with a later drill outranks the one before it."""
         refusals = int(self.replica[1:]) if self.replica[:1] == "r" and self.replica[1:].isdigit() else 0
-        return (self.issued, self.attempt, _OUTCOME_RANK[self.outcome], refusals)
+        return (self.issued, self.attempt, _OUTCOME_RANK[self.outcome], refusals, drill_ended(self.drill))
+
+    def same_but_drill(self, other: "AckName") -> bool:
+        """Whether `other` says what this one says, but of another drill of the same replica."""
+        fields = ("source_id", "target", "outcome", "issued", "attempt", "replica")
+        return all(getattr(self, f) == getattr(other, f) for f in fields)
+
+
+# A done answer's drill: the outcome's letter (booted, no expected output, failed to run) and when it
+# ended (epoch seconds).
+DRILL_LETTERS = {"booted": "b", "no-expected-output": "n", "failed-to-run": "f"}
+_DRILL_TOKEN = re.compile(r"[bnf]\d{1,12}")
+
+
+def drill_token(outcome: str, ended: datetime) -> str:
+    return f"{DRILL_LETTERS[outcome]}{int(ended.timestamp())}"
+
+
+def drill_ended(token: str) -> int:
+    """When the drill a token names ended (epoch seconds; 0 for none)."""
+    return int(token[1:]) if token else 0
+
+
+def drill_outcome(token: str) -> str | None:
+    return next((o for o, letter in DRILL_LETTERS.items() if token[:1] == letter), None) if token else None
 
 
 @dataclass(frozen=True)
@@ -179,7 +208,10 @@ def parse_ack(prefix: str, name: str) -> AckName | None:
     fields = leaf.split(".", 3)
     if len(fields) != 4 or not ocids.is_image(source_id) or not re.fullmatch(r"[0-9a-f]{1,64}", tag):
         return None
-    outcome, issued, attempt, replica = fields
+    said, issued, attempt, replica = fields
+    outcome, _, drill = said.partition("~")
+    if drill and (outcome != "done" or not _DRILL_TOKEN.fullmatch(drill)):
+        return None
     if (
         outcome not in ACK_OUTCOMES
         or not issued.isdigit()
@@ -189,7 +221,7 @@ def parse_ack(prefix: str, name: str) -> AckName | None:
         return None
     if not well_formed(target):
         return None  # a region of this tenancy, or `<alias>:<region>` of another
-    return AckName(sys.intern(source_id), target, outcome, int(issued), int(attempt), replica, tag)
+    return AckName(sys.intern(source_id), target, outcome, int(issued), int(attempt), replica, tag, drill)
 
 
 def source_id_from_record(prefix: str, side: str, name: str) -> str | None:
@@ -244,13 +276,15 @@ class SettledMark:
     replica_id: str = ""
     compartment_id: str = ""  # where the replica lives (listed by the pass even if no setting names it)
     key: str = ""  # replica side: `integrity.key_print` of the key held when it was made ("" unknown)
+    drilled: str = ""  # replica side: when its last counted drill ended (YYYYMMDDHHMM UTC, "" never)
 
     def object(self, prefix: str) -> str:
         if self.side == "source":
             targets = "+".join(f"{t}~{s}" for t, s in self.states)
             body = f"{self.tags}.{self.spec}.{self.answers}.{targets}"
         else:
-            body = f"{self.state}.k{self.key or '-'}.{self.compartment_id or '-'}~{self.replica_id or '-'}"
+            drilled = f"d{self.drilled}." if self.drilled else ""
+            body = f"{self.state}.k{self.key or '-'}.{drilled}{self.compartment_id or '-'}~{self.replica_id or '-'}"
         return f"{settled_prefix(prefix, self.side)}{self.source_id}/{self.version}.{body}"
 
 
@@ -278,6 +312,10 @@ def parse_settled(prefix: str, name: str) -> SettledMark | None:
                 head, _, tail = rest.partition(".")
                 if head.startswith("k") and tail:  # marks made before keys were printed have none
                     key, rest = head[1:].strip("-"), tail
+                drilled = ""
+                head, _, tail = rest.partition(".")
+                if head.startswith("d") and head[1:].isdigit() and tail:  # marks of replicas never drilled have none
+                    drilled, rest = head[1:], tail
                 compartment, _, replica = rest.partition("~")
                 return SettledMark(
                     side,
@@ -287,6 +325,7 @@ def parse_settled(prefix: str, name: str) -> SettledMark | None:
                     replica_id="" if replica == "-" else replica,
                     compartment_id="" if compartment == "-" else compartment,
                     key=key,
+                    drilled=drilled,
                 )
         except ValueError:
             return None

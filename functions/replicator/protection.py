@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .decision import Decision
 from .images import ImageFacts
-from .naming import AckName
+from .naming import AckName, drill_ended, drill_outcome
 from .records.source import SILENT_AFTER, SourceRecord, TargetPart
 from .tenancies import key_setting, place
 
@@ -38,9 +38,30 @@ class TargetProtection(BaseModel):
     since: datetime | None = None  # when the gap opened; None when protected
     reason: str = ""
     answered_at: datetime | None = None  # protected: when the source recorded the region's answer
+    drill: str = ""  # protected: the replica's last DR drill, as its answer says (naming.drill_token)
+    drill_reason: str = ""  # a failed drill's reason, as the answer's body (the target's record) gives it
 
     def exposure_seconds(self, now: datetime) -> float:
         return 0.0 if self.since is None else max(0.0, (now - self.since).total_seconds())
+
+    @property
+    def booted(self) -> bool:
+        return drill_outcome(self.drill) == "booted"
+
+    def drilled(self, now: datetime) -> str:
+        """The last drill in words: "booted 3d ago", "failed its drill (no-expected-output) 2h ago", or ""."""
+        outcome = drill_outcome(self.drill)
+        if outcome is None:
+            return ""
+        ago = _ago(now - datetime.fromtimestamp(drill_ended(self.drill), UTC))
+        if outcome == "booted":
+            return f"booted {ago} ago"
+        return f"failed its drill ({outcome}) {ago} ago" + (f": {self.drill_reason}" if self.drill_reason else "")
+
+
+def _ago(delta: timedelta) -> str:
+    hours = max(0, int(delta.total_seconds() // 3600))
+    return f"{hours // 24}d" if hours >= 48 else f"{hours}h"
 
 
 class ImageProtection(BaseModel):
@@ -108,7 +129,9 @@ def _target(
             answered = _from_ms(issued) if issued else None
         if doubted:
             return TargetProtection(region=region, state="lagging", since=answered or created, reason=DOUBTED)
-        return TargetProtection(region=region, state="protected", answered_at=answered)
+        said = newest if newest is not None and newest.outcome == "done" else None
+        drill = max((said.drill if said else ""), (part.drill if part is not None else ""), key=drill_ended)
+        return TargetProtection(region=region, state="protected", answered_at=answered, drill=drill)
     since = created
     if part is not None and part.requested_at is not None:
         since = max(since, part.requested_at)
@@ -133,6 +156,28 @@ def _target(
         # The source sends it all again at each pass from now on; an operator should look at keys.
         why = silence(region) if now - part.copy_ended_at > SILENT_AFTER else None
     return TargetProtection(region=region, state="lagging", since=since, reason=why or (DOUBTED if doubted else ""))
+
+
+def requiring_drill(image: ImageProtection, now: datetime) -> ImageProtection:
+    """The image as a report that requires a passed DR drill sees it: a protected region whose replica
+    has not booted in its last drill is a gap (open since its answer)."""
+    targets = tuple(
+        t.model_copy(
+            update={
+                "state": "lagging",
+                "since": t.answered_at or now,
+                "reason": f"no passed DR drill ({t.drilled(now) or 'never drilled'})",
+            }
+        )
+        if t.state == "protected" and not t.booted
+        else t
+        for t in image.targets
+    )
+    if targets == image.targets:
+        return image
+    gaps = [t.since for t in targets if t.since is not None and t.state not in COVERED]
+    state = _worst(targets) if image.state != "refused" else image.state
+    return image.model_copy(update={"targets": targets, "state": state, "since": min(gaps, default=image.since)})
 
 
 def _worst(targets) -> ImageState:

@@ -17,6 +17,7 @@ from .steps import (
     cleanup,
     deadline,
     distribute,
+    drill,
     export,
     family,
     finish,
@@ -48,6 +49,7 @@ ALL: tuple[Step, ...] = (
     lost.STEP,
     family.STEP,
     retire.STEP,
+    drill.STEP,
     answer.RESEND,
     # both
     cleanup.SOURCE,

@@ -20,7 +20,7 @@ from .runtime import Runtime
 
 if TYPE_CHECKING:
     from .reconcile.run import PassReport
-from .subjects import DeletedSource, InboundAnswer, LostReplica, Replica, SourceImage
+from .subjects import DeletedSource, Drill, InboundAnswer, LostReplica, Replica, SourceImage
 from .tenancies import place
 
 # What the remaining combinations mean; each is answered 200 with this reason.
@@ -64,6 +64,16 @@ def resolve(kind: EventKind, event: CloudEvent, runtime: Runtime):
                 raise Ignored("an answer not signed by its target (left for the pass to judge)")
             return ack
         raise Ignored(f"object event for bucket {ocids.shown(details.bucket_name, 60)}, not ours")
+    if kind == EventKind.INSTANCE_LAUNCHED:
+        instance_id = event.instance_id()
+        try:  # the instance as it is now: only its own tags say it is a drill's
+            instance = runtime.instances.get(instance_id)
+        except NotFound:
+            raise Ignored("the instance no longer exists") from None
+        source_id = instance.drill_of
+        if source_id is None or not ocids.is_image(source_id):
+            raise Ignored("an instance no drill launched")
+        return Drill(source_id, instance_id=instance_id)
     image_id = event.image_id()
     if kind == EventKind.IMAGE_CHANGED and ocids.is_image(event.data.freeform_tags.get("replica-of")):
         # Our own tag and shape repairs on replicas come back as events: nothing to read for them.
@@ -101,9 +111,11 @@ def handle(raw: bytes, runtime: Runtime) -> "Outcome | PassReport":
         request = ReconcileRequest.parse(payload)
         if request is not None:
             # The pass's code is loaded only by the invocations that run one.
-            from .reconcile.run import run_pass
+            from .reconcile.run import run_drill_tick, run_pass
 
-            with logs.bound(region=runtime.region, action="reconcile"):
+            with logs.bound(region=runtime.region, action=request.action):
+                if request.action == "drills":
+                    return run_drill_tick(runtime)
                 return run_pass(runtime, dry_run=request.dry_run)
         event = parse_event(payload)
     except InvalidEvent as exc:

@@ -9,6 +9,7 @@ from .errors import ConfigError
 from .gateways import sdk
 from .gateways.clients import Clients
 from .gateways.compute import Compute
+from .gateways.instances import Instances
 from .gateways.monitoring import MetricsSink
 from .gateways.notifications import Notifier
 from .gateways.objects import Objects
@@ -38,6 +39,7 @@ class Runtime:
         self.clock = clock
         self._namespace = config.namespace
         self.compute = Compute(clients)
+        self.instances = Instances(clients)
         self.objects = Objects(clients, lambda: self.namespace)
         self.notifier = Notifier(clients, config.notification_topic_id)
         self.records = RecordStore(self.objects, config.staging_bucket, config.object_prefix)

@@ -126,6 +126,18 @@ class RetireReplica:
 
 
 @dataclass(frozen=True)
+class Drill:
+    """A DR drill of a finished replica: one due to start, one under way to move on (its instance
+    named by the launch's event or the pass's listing), or an instance of ours no drill owns any
+    more (`stray`: a function died, events were lost, or it outlived its timeout) to terminate."""
+
+    source_id: str
+    start: bool = False
+    instance_id: str = ""
+    stray: str = ""  # why the instance is terminated
+
+
+@dataclass(frozen=True)
 class InboundAnswer:
     """A target's answer from another tenancy, in this (source) region's landing bucket."""
 
@@ -152,6 +164,7 @@ Subject = (
     | Leftovers
     | FamilyCheck
     | RetireReplica
+    | Drill
 )
 
 

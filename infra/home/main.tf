@@ -8,7 +8,17 @@ provider "oci" {
   region = var.home_region
 }
 
+# Where DR drills launch replicas, when drills are on and no compartment is given: the functions
+# may manage every instance in it, so it holds drills alone. The region roots find it by name.
+resource "oci_identity_compartment" "drills" {
+  count          = var.drills_enabled && var.drill_compartment_ocid == null ? 1 : 0
+  compartment_id = var.functions_compartment_ocid
+  name           = "image-replicator-drills"
+  enable_delete  = true
+}
+
 locals {
+  drill_compartment_ocid   = var.drill_compartment_ocid != null ? var.drill_compartment_ocid : (var.drills_enabled ? oci_identity_compartment.drills[0].id : null)
   metrics_compartment_ocid = var.metrics_compartment_ocid == null ? var.functions_compartment_ocid : var.metrics_compartment_ocid
   image_compartment_ids    = distinct(concat(var.images_compartment_ocids, var.target_compartment_ocid == null ? [] : [var.target_compartment_ocid]))
 
@@ -29,6 +39,7 @@ locals {
     region            = [for r in var.regions : { region = r, compartment = "", key_id = "" }]
     image_compartment = [for c in local.image_compartment_ids : { region = "", compartment = c, key_id = "" }]
     kms_key           = [for r, k in var.kms_key_ids : { region = r, compartment = "", key_id = k }]
+    drill_compartment = local.drill_compartment_ocid == null ? [] : [{ region = "", compartment = local.drill_compartment_ocid, key_id = "" }]
   }
   switches = { replicas_deleted = var.on_source_deleted == "delete" || var.retention ? "yes" : "no" }
   # The peer policy, once per other tenancy: its placeholders are the peer's.

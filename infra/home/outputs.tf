@@ -12,3 +12,8 @@ output "statements" {
   description = "Every statement granted, by policy name (README's IAM table lists what each covers)."
   value       = { for name, policy in merge(local.policies, local.peer_policies) : name => policy.statements }
 }
+
+output "drill_compartment_ocid" {
+  description = "Where DR drills run (null without drills)."
+  value       = local.drill_compartment_ocid
+}

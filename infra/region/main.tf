@@ -14,7 +14,16 @@ provider "oci" {
   region = var.home_region
 }
 
+# The drill compartment the home root made (drills_enabled without drill_compartment_ocid), by its name.
+data "oci_identity_compartments" "drills" {
+  count          = var.drills_enabled && var.drill_compartment_ocid == null ? 1 : 0
+  compartment_id = var.functions_compartment_ocid
+  name           = "image-replicator-drills"
+  state          = "ACTIVE"
+}
+
 locals {
+  drill_compartment_ocid   = var.drill_compartment_ocid != null ? var.drill_compartment_ocid : (var.drills_enabled ? data.oci_identity_compartments.drills[0].compartments[0].id : null)
   metrics_compartment_ocid = var.metrics_compartment_ocid == null ? var.functions_compartment_ocid : var.metrics_compartment_ocid
   events_compartment_ocid  = var.events_compartment_ocid == null ? var.tenancy_ocid : var.events_compartment_ocid
   image_compartment_ids    = distinct(concat(var.images_compartment_ocids, var.target_compartment_ocid == null ? [] : [var.target_compartment_ocid]))
@@ -40,6 +49,13 @@ locals {
     IR_METRICS_COMPARTMENT_ID      = local.metrics_compartment_ocid
     IR_TENANCIES                   = join(",", [for alias, peer in var.peers : "${alias}=${peer.tenancy_ocid}@${peer.namespace}" if peer.role != "source"])
     IR_SOURCE_TENANCIES            = join(",", [for alias, peer in var.peers : "${alias}=${peer.tenancy_ocid}@${peer.namespace}" if peer.role != "target"])
+    IR_DRILL_EVERY_DAYS            = tostring(var.drills.every_days)
+    IR_DRILL_NEW_REPLICAS          = var.drills.new_replicas ? "true" : "false"
+    IR_DRILL_CONCURRENCY           = tostring(var.drills.concurrency)
+    IR_DRILL_SHAPE                 = var.drills.shape
+    IR_DRILL_EXPECT                = var.drills.expect
+    IR_DRILL_BOOT_MINUTES          = tostring(var.drills.boot_minutes)
+    IR_DRILL_TIMEOUT_MINUTES       = tostring(var.drills.timeout_minutes)
   }
   settings = {
     staging_bucket              = var.staging_bucket
@@ -47,6 +63,7 @@ locals {
     object_prefix               = var.object_prefix
     intermediate_retention_days = var.intermediate_retention_days
     reconcile_schedule          = var.reconcile_schedule
+    drill_schedule              = var.drills.schedule
     memory_mb                   = var.function_memory_mb
     log_retention_days          = var.log_retention_days
     notification_email          = var.notification_email
@@ -75,6 +92,8 @@ module "region" {
   peer_signing_keys        = var.peer_signing_keys
   vault_id                 = lookup(var.vault_ids, var.region, null)
   vault_key_id             = lookup(var.vault_key_ids, var.region, null)
+  drill_compartment_id     = local.drill_compartment_ocid
+  drill_subnet_id          = lookup(var.drill_subnet_ids, var.region, null)
   function_config          = local.function_config
   settings                 = local.settings
 }
@@ -83,7 +102,8 @@ locals {
   # The schedule's OCID exists only after apply, and a for_each needs its keys at plan time: the
   # template is rendered with a placeholder, so the policies' names are known on a fresh
   # workspace, and the OCID goes into the statements' text, which may stay unknown until apply.
-  schedule_placeholder = "{schedule_id}"
+  schedule_placeholder       = "{schedule_id}"
+  drill_schedule_placeholder = "{drill_schedule_id}"
   iam = jsondecode(templatefile("${path.module}/../../iam/policies.json", {
     dynamic_group            = var.dynamic_group_name
     functions_compartment_id = var.functions_compartment_ocid
@@ -96,8 +116,12 @@ locals {
     schedule_id              = local.schedule_placeholder
   }))
   policies = { for p in local.iam.policies : p.name => p if p.scope == "region" }
+  # The drill tick's statement only where drills are on.
   statements = {
-    for name, p in local.policies : name => [for s in p.statements : replace(s.statement, local.schedule_placeholder, module.region.schedule_id)]
+    for name, p in local.policies : name => [
+      for s in p.statements : replace(replace(s.statement, local.schedule_placeholder, module.region.schedule_id), local.drill_schedule_placeholder, coalesce(module.region.drill_schedule_id, "none"))
+      if try(s.each, "once") != "drill_schedule" || local.drill_compartment_ocid != null
+    ]
   }
 }
 

@@ -75,6 +75,27 @@ variable "notification_email" {
   default     = null
 }
 
+variable "drill_subnet_ids" {
+  description = "Per region, the private subnet of DR drills (with drill_compartment_ocid); a region not named gets one made in the VCN of create_network."
+  type        = map(string)
+  default     = {}
+}
+
+variable "drills" {
+  description = "DR drills, with drill_compartment_ocid: every_days (0: only images tagged replicate-drill), new_replicas (each new replica once), concurrency per region, shape (empty: the cheapest the replica allows), expect (a regex its console must print, e.g. \"login:\"; empty: RUNNING is enough), boot_minutes before its console is read, timeout_minutes, and the drill tick's cron schedule."
+  type = object({
+    every_days      = optional(number, 0)
+    new_replicas    = optional(bool, false)
+    concurrency     = optional(number, 1)
+    shape           = optional(string, "")
+    expect          = optional(string, "")
+    boot_minutes    = optional(number, 3)
+    timeout_minutes = optional(number, 30)
+    schedule        = optional(string, "2-59/5 * * * *")
+  })
+  default = {}
+}
+
 variable "function_memory_mb" {
   description = "Function memory (docs/performance.md gives the measured peak)."
   type        = number

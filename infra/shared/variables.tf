@@ -233,3 +233,15 @@ variable "peer_signing_keys" {
     error_message = "Every peer needs a key of at least 32 characters in peer_signing_keys."
   }
 }
+
+variable "drills_enabled" {
+  description = "DR drills (each region's drills.* settings say how often): the home root makes a compartment image-replicator-drills under functions_compartment_ocid for them, unless drill_compartment_ocid names one."
+  type        = bool
+  default     = false
+}
+
+variable "drill_compartment_ocid" {
+  description = "An existing compartment for DR drills instead of the one drills_enabled makes (it turns drills on too). Keep it for drills alone: the functions may manage every instance in it."
+  type        = string
+  default     = null
+}

@@ -195,6 +195,7 @@ def test_instances_are_listed_by_compartment_and_state(cloud, compartment, sdk, 
     [
         "use subnets",
         "use vnics",
+        "use network-security-groups",
         "read instance-images",
         "manage instances",
     ],
@@ -203,7 +204,7 @@ def test_launching_needs_the_subnet_the_vnic_and_the_image_as_well_as_the_instan
     cloud, compartment, sdk, subnet, missing
 ):
     image = _image(cloud, compartment)
-    granted = ["use subnets", "use vnics", "read instance-images", "manage instances"]
+    granted = ["use subnets", "use vnics", "use network-security-groups", "read instance-images", "manage instances"]
     cloud.create_policy("drills", [f"Allow group drills to {g} in tenancy" for g in granted if g != missing])
     user = cloud.create_user("driller", ["drills"])
     compute = oci.core.ComputeClient({**user, "region": SOURCE}, retry_strategy=oci.retry.NoneRetryStrategy())
@@ -219,7 +220,13 @@ def test_a_launch_with_every_permission_it_needs_succeeds_for_a_user_of_a_group(
         "drills",
         [
             f"Allow group drills to {g} in tenancy"
-            for g in ["use subnets", "use vnics", "read instance-images", "manage instances"]
+            for g in [
+                "use subnets",
+                "use vnics",
+                "use network-security-groups",
+                "read instance-images",
+                "manage instances",
+            ]
         ],
     )
     user = cloud.create_user("driller", ["drills"])

@@ -63,7 +63,14 @@ FUNCTIONS_SERVICE_METRICS = {"FunctionInvocationCount", "FunctionExecutionDurati
 
 def test_every_alarm_reads_a_metric_the_function_emits_and_parses_as_mql():
     alarms = load_alarms(function_id="ocid1.fnfunc.oc1.iad.aaaa")
-    names = {"rpo-exceeded", "replication-failed", "reconcile-silent", "calls-refused", "function-errors"}
+    names = {
+        "rpo-exceeded",
+        "replication-failed",
+        "reconcile-silent",
+        "calls-refused",
+        "function-errors",
+        "drill-failed",
+    }
     assert {a.name for a in alarms} == names
     for alarm in alarms:
         if alarm.namespace is None:

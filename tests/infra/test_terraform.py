@@ -104,7 +104,7 @@ def test_rules_live_where_they_can_see_the_images_and_buckets_and_filter_on_comp
     assert "var.events_compartment_ocid == null ? var.tenancy_ocid : var.events_compartment_ocid" in root
     for path in RULES_DIR.glob("*.json"):
         text = path.read_text()
-        assert re.search(r'"compartmentId":\s*\$\{(image|bucket)_compartment_ids\}', text), path.name
+        assert re.search(r'"compartmentId":\s*\$\{(image|bucket|drill)_compartment_ids\}', text), path.name
 
 
 def test_rule_conditions_come_from_events_rules_with_only_the_values_terraform_passes():
@@ -118,9 +118,12 @@ def test_rule_conditions_come_from_events_rules_with_only_the_values_terraform_p
 
 
 def test_every_event_type_the_router_handles_has_a_rule():
-    assert event_types(load_rules(ReplicatorConfig(), image_compartments=["c"], bucket_compartments=["b"])) == set(
-        EVENT_KINDS
+    drills = ReplicatorConfig(
+        drill_compartment_id="ocid1.compartment.oc1..aaaaaaaadrills",
+        drill_subnet_id="ocid1.subnet.oc1.phx.aaaaaaaadrills",
+        drill_availability_domain="Uocm:PHX-AD-1",
     )
+    assert event_types(load_rules(drills, image_compartments=["c"], bucket_compartments=["b"])) == set(EVENT_KINDS)
 
 
 def test_iam_is_applied_once_in_the_home_region_from_iam_policies_json():
@@ -300,6 +303,8 @@ CONCERNS = {
     "functions.tf": ("oci_functions_",),
     "events.tf": ("oci_events_",),
     "schedule.tf": ("oci_resource_scheduler_",),
+    # A drill's place (subnet, availability domain) and its tick: the drills' own file.
+    "drills.tf": ("oci_core_", "oci_identity_availability_domains", "oci_resource_scheduler_"),
     "monitoring.tf": ("oci_ons_", "oci_logging_", "oci_monitoring_"),
 }
 

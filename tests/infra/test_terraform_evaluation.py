@@ -24,6 +24,8 @@ pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terra
 COMMON = INFRA / "examples" / "common.tfvars"  # what both roots read
 REGION_VALUES = INFRA / "examples" / "region.tfvars"  # what the region root alone reads
 SCHEDULE = "ocid1.resourceschedule.oc1.phx.exampleschedule"
+DRILL_SCHEDULE = "ocid1.resourceschedule.oc1.phx.exampledrills"
+DRILLS_MADE = "ocid1.compartment.oc1..aaaaaaaamadefordrills"
 FIVE = ["us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1", "uk-london-1", "ap-tokyo-1"]
 
 
@@ -51,6 +53,13 @@ def evaluate(root: Path, tmp_path: Path, *args: str) -> dict:
         shutil.copy(variables, work / variables.name)
     body = "".join(_locals_blocks(p.read_text()) for p in sorted(root.glob("*.tf")) if not p.is_symlink())
     body = body.replace("module.region.schedule_id", json.dumps(SCHEDULE))
+    body = body.replace("module.region.drill_schedule_id", json.dumps(DRILL_SCHEDULE))
+    # The drill compartment the home root makes, and the region roots find by name.
+    for made in (
+        "oci_identity_compartment.drills[0].id",
+        "data.oci_identity_compartments.drills[0].compartments[0].id",
+    ):
+        body = body.replace(made, json.dumps(DRILLS_MADE))
     names = sorted(set(re.findall(r"^  (\w+)\s+=", body, re.M)))
     body += "".join(f'output "{n}" {{\n  value = local.{n}\n}}\n' for n in names)
     (work / "main.tf").write_text(body)
@@ -237,3 +246,68 @@ def test_a_peer_oci_or_the_function_would_refuse_fails_at_plan_time(tmp_path, pe
             f"-var=peers={json.dumps(peers)}",
             f"-var=peer_signing_keys={json.dumps(keys)}",
         )
+
+
+DRILLS_COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaadrills"
+
+
+def test_the_home_root_grants_drills_what_the_sandbox_grants_them_only_where_they_are_on(tmp_path):
+    got = evaluate(HOME, tmp_path, *examples(HOME), f"-var=drill_compartment_ocid={DRILLS_COMPARTMENT}")
+    expected = render(example_deployment(drill_compartment_ids=[DRILLS_COMPARTMENT]))
+    assert {name: p["statements"] for name, p in got["policies"].items()} == {
+        p.name: [s.text for s in p.statements] for p in expected.scope("home")
+    }
+    drills = [s for s in got["policies"]["image-replicator"]["statements"] if DRILLS_COMPARTMENT in s]
+    assert [s.split(" to ", 1)[1].split(" in ")[0] for s in drills] == [
+        "manage instances",
+        "use vnics",
+        "use subnets",
+        "use network-security-groups",
+        "manage console-histories",
+    ]
+
+
+def test_a_region_root_hands_its_function_the_drill_settings_and_lets_the_drill_tick_invoke_it(tmp_path):
+    region = _example()["regions"][0]
+    drills = {"every_days": 7, "expect": "login:"}
+    got = evaluate(
+        REGION,
+        tmp_path,
+        *examples(REGION),
+        f"-var=region={region}",
+        f"-var=drill_compartment_ocid={DRILLS_COMPARTMENT}",
+        f"-var=drills={json.dumps(drills)}",
+    )
+    config = got["function_config"]
+    assert (config["IR_DRILL_EVERY_DAYS"], config["IR_DRILL_EXPECT"], config["IR_DRILL_TIMEOUT_MINUTES"]) == (
+        "7",
+        "login:",
+        "30",
+    )
+    assert got["settings"]["drill_schedule"] == "2-59/5 * * * *"
+    (statements,) = got["statements"].values()
+    assert any(DRILL_SCHEDULE in s for s in statements) and any(SCHEDULE in s for s in statements)
+
+
+def test_without_drills_a_region_root_grants_no_drill_tick(tmp_path):
+    region = _example()["regions"][0]
+    got = evaluate(REGION, tmp_path, *examples(REGION), f"-var=region={region}")
+    (statements,) = got["statements"].values()
+    assert len(statements) == 1 and got["function_config"]["IR_DRILL_EVERY_DAYS"] == "0"
+
+
+def test_with_drills_enabled_the_home_root_grants_into_the_compartment_it_makes_and_the_regions_find_it(tmp_path):
+    home = evaluate(HOME, tmp_path / "home", *examples(HOME), "-var=drills_enabled=true")
+    assert home["drill_compartment_ocid"] == DRILLS_MADE
+    granted = [s for s in home["policies"]["image-replicator"]["statements"] if DRILLS_MADE in s]
+    assert len(granted) == 5
+    region = evaluate(
+        REGION,
+        tmp_path / "region",
+        *examples(REGION),
+        f"-var=region={_example()['regions'][0]}",
+        "-var=drills_enabled=true",
+    )
+    assert region["drill_compartment_ocid"] == DRILLS_MADE
+    (statements,) = region["statements"].values()
+    assert any(DRILL_SCHEDULE in s for s in statements)

@@ -36,7 +36,7 @@ def _event(name, **changes):
         (b"[1, 2]", "JSON list, not an object"),
         (b"[" * 200_000, "nested too deeply"),
         (b'{"a":' * 40_000 + b"1" + b"}" * 40_000, "nested too deeply"),
-        (_event("image-created", eventType="com.oraclecloud.computeapi.launchinstance.end"), "is not handled"),
+        (_event("image-created", eventType="com.oraclecloud.computeapi.terminateinstance.end"), "is not handled"),
         (_event("image-created", eventID=...), "eventID"),
         (_event("image-created", cloudEventsVersion="1.0"), "CloudEvents 0.1"),
         (_event("image-created", data=...), "data"),

@@ -13,10 +13,16 @@ from ocifake import FakeCloud
 from ocifake.core.errors import OciError
 from replicator_tools.policies import POLICIES_FILE
 from replicator_tools.sandbox import deploy
-from tests.helpers import PHOENIX, SOURCE, compute, intermediate_objects, leftover_pars, replicas, start_time
+from tests.helpers import PHOENIX, SOURCE, compute, intermediate_objects, leftover_pars, record, replicas, start_time
+from tests.pipeline.test_drills import drill_network
 
 REGIONS = [SOURCE, PHOENIX]
-ENV = {"IR_ON_SOURCE_DELETED": "delete", "IR_DEFAULT_REGIONS": PHOENIX}
+ENV = {
+    "IR_ON_SOURCE_DELETED": "delete",
+    "IR_DEFAULT_REGIONS": PHOENIX,
+    "IR_DRILL_EVERY_DAYS": "7",
+    "IR_DRILL_SHAPE": "VM.Standard.E4.Flex",  # the image has no shape entries to choose from
+}
 # Object Storage's use of Vault keys: the fake models no Vault, so no bucket is keyed here.
 NOT_EXERCISED = {"object-storage-keys"}
 
@@ -37,8 +43,17 @@ def outcome(without: frozenset[str] = frozenset()) -> dict:
     with FakeCloud(regions=REGIONS, start=start_time()) as cloud:
         cloud.create_tag_namespace("Ops", ["CostCenter"])
         images = cloud.create_compartment("images")
+        drills = cloud.create_compartment("drills")
+        env = {**ENV, "IR_DRILL_COMPARTMENT_ID": drills}
         try:
-            sandbox = deploy(cloud, REGIONS, images, ENV, without_statements=without)
+            sandbox = deploy(
+                cloud,
+                REGIONS,
+                images,
+                env,
+                without_statements=without,
+                per_region=drill_network(cloud, drills, REGIONS),
+            )
         except OciError as exc:  # as `terraform apply` would stop (a lifecycle policy refused)
             return {"deployed": False, "refused": exc.message}
         source = cloud.create_image(
@@ -59,10 +74,19 @@ def outcome(without: frozenset[str] = frozenset()) -> dict:
         seen["notice sent"] = any(m.title.endswith("replicated") for m in sandbox.topics[SOURCE].messages)
         seen["metrics posted"] = bool(cloud.metrics(namespace=sandbox.config.metrics_namespace))
         seen["nothing left over"] = not leftover_pars(cloud, sandbox) and not intermediate_objects(cloud, sandbox)
+        cloud.advance(2 * 3600)  # the next pass starts a drill; the tick and the events end it
+        seen["replica boots in its drill"] = _drilled(cloud, sandbox, source.id, drills)
         compute(cloud, SOURCE).delete_image(source.id)
         cloud.run_until_idle()
         seen["replica follows its deleted source"] = replicas(cloud, PHOENIX, source.id, images) == []
         return seen
+
+
+def _drilled(cloud, sandbox, source_id: str, drills: str) -> bool:
+    found = record(cloud, sandbox, "replica", source_id, PHOENIX) or {}
+    booted = [r for r in found.get("drill", {}).get("history", []) if r["outcome"] == "booted"]
+    listed = compute(cloud, PHOENIX).list_instances(drills).data
+    return bool(booted) and all(i.lifecycle_state in ("TERMINATING", "TERMINATED") for i in listed)
 
 
 def _replicated(cloud, source_id: str, compartment: str) -> bool:

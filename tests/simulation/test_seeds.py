@@ -1445,3 +1445,23 @@ def test_a_genuine_pair_replayed_into_a_region_that_adopted_its_replica_leaves_n
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_record_adopted_after_a_replay_knows_where_to_answer_a_later_loss_or_drill():
+    """'convergence' (seed 7315 as a world that drills, found when drills were added): London's record
+    was removed by hand, and the replayed first manifest made a new one before the replica was adopted
+    into it; the adopted record did not know its source region, so the answer its first drill sent
+    (and a loss's would have) was refused for want of a destination, at every pass. An adoption now
+    takes the source region from the replica's `replica-source-region` tag."""
+    script = [
+        CreateImage("img0", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), family="web", settle=False),
+        DelayEvents("*exportimage.end", 60, 4),
+        Relabel("img0", "green"),
+        DeleteBookkeeping("img0", "replica-record", "uk-london-1"),
+        ReplayPair("img0", "uk-london-1"),
+    ]
+    assert WorldSpec.draw(7315).drills
+    result = run(7315, script)
+    assert result.ok, describe(result)
+    lost = run(7315, [*script, Pass(), DeleteReplica("img0", "uk-london-1"), Pass(), Pass()])
+    assert lost.ok, describe(lost)

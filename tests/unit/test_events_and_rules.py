@@ -11,10 +11,20 @@ from tests.helpers import ROOT, load_event
 
 SAMPLES = sorted(p.stem for p in (ROOT / "events" / "samples").glob("*.json"))
 IMAGES, BUCKETS = "ocid1.compartment.oc1..aaaaaaaaexamplecompartment", "ocid1.compartment.oc1..aaaaaaaaexamplebuckets"
+# A deployment that drills: its rules include the drills' own.
+DRILLS = ReplicatorConfig(
+    drill_compartment_id="ocid1.compartment.oc1..aaaaaaaaexampledrills",
+    drill_subnet_id="ocid1.subnet.oc1.phx.aaaaaaaaexampledrillsubnet",
+    drill_availability_domain="Uocm:PHX-AD-1",
+)
 
 
 def rules(config: ReplicatorConfig | None = None):
-    return load_rules(config or ReplicatorConfig(), image_compartments=[IMAGES], bucket_compartments=[BUCKETS])
+    return load_rules(config or DRILLS, image_compartments=[IMAGES], bucket_compartments=[BUCKETS])
+
+
+def test_a_deployment_without_drills_has_no_rule_for_their_instances():
+    assert "com.oraclecloud.computeapi.launchinstance.end" not in event_types(rules(ReplicatorConfig()))
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -105,4 +115,5 @@ def test_every_route_names_a_step_of_the_right_side():
         "landed": "replica",
         "finish": "replica",
         "lost": "replica",
+        "drill": "replica",
     }

@@ -22,6 +22,7 @@ from replicator.api import (
     SourceRecord,
     acks_prefix,
     decide,
+    drill_outcome,
     family_of,
     health_object,
     judged,
@@ -59,6 +60,18 @@ def images_named(runtime: Runtime, compartments: list[str], name: str) -> list[I
             i
             for i in runtime.compute.list_images(compartment, display_name=name)
             if i.lifecycle_state != "DELETED" and not i.replica_of and i.display_name == name
+        ]
+    return found
+
+
+def replicas_named(runtime: Runtime, compartments: list[str], name: str) -> list[ImageFacts]:
+    """Replicas of the compartments whose display name (their source's) is `name`."""
+    found = []
+    for compartment in compartments:
+        found += [
+            i
+            for i in runtime.compute.list_images(compartment, display_name=name)
+            if i.lifecycle_state != "DELETED" and i.replica_of and i.display_name == name
         ]
     return found
 
@@ -173,7 +186,7 @@ def protections(
         }
         found = protection(image, region, decision, record, answers.get(image.id, []), now, unsure)
         if found is not None:
-            out.append(found)
+            out.append(with_drill_reasons(runtime, found, listed.get(image.id, [])))
     if health is None and runtime_for is not None:
         targets = {t.region for p in out for t in p.targets if place(t.region).alias is None}
         # The source region's own report too: answers of other tenancies are heard only through it.
@@ -185,6 +198,28 @@ def protections(
         mute, blind = mute_regions(health), blind_regions(health)
         out = [unseen(unheard(p, mute), blind) for p in out]
     return sorted(out, key=lambda p: (p.display_name, p.source_image_id))
+
+
+def with_drill_reasons(runtime: Runtime, found: ImageProtection, listed: list[AckName]) -> ImageProtection:
+    """A failed drill's reason, read from the body of the answer that carried it (a copy of the target's
+    record; one read per failed drill shown). The name is what was checked: the body is only shown."""
+    prefix, bucket = runtime.config.object_prefix, runtime.config.staging_bucket
+    targets = []
+    for target in found.targets:
+        said = next((a for a in listed if a.target == target.region and a.drill and a.drill == target.drill), None)
+        if said is None or drill_outcome(target.drill) in (None, "booted"):
+            targets.append(target)
+            continue
+        reason = ""
+        got = runtime.objects.get(bucket, said.object(prefix))
+        if got is not None:
+            try:
+                last = ReplicaRecord.model_validate_json(got[0]).drill.last_counted()
+                reason = " ".join((last.reason if last else "").split())[:200]
+            except ValueError:
+                reason = "(its record could not be read)"
+        targets.append(target.model_copy(update={"drill_reason": reason}))
+    return found.model_copy(update={"targets": tuple(targets)})
 
 
 def silent_regions(found: Mapping[str, PassHealth | str | None], now) -> dict[str, datetime | None]:

@@ -73,7 +73,9 @@ class Deployment:
     retention: bool = True  # retention may delete replicas beyond a family's kept versions
     region: str = ""  # the region root's own region; "" for the home root
     schedule_id: str = ""  # the region's reconcile schedule
+    drill_schedule_id: str = ""  # the region's drill tick schedule ("" : drills off)
     peers: Sequence[PeerGrant] = ()
+    drill_compartment_ids: Sequence[str] = ()  # where DR drills run (none: drills off)
 
 
 def render(deployment: Deployment, path: Path = POLICIES_FILE) -> IamSpec:
@@ -110,7 +112,15 @@ def render(deployment: Deployment, path: Path = POLICIES_FILE) -> IamSpec:
     return IamSpec(group["name"], group["description"], group["matchingRule"], tuple(policies))
 
 
-PLACEHOLDERS = ("region", "compartment", "key_id", "peer", "peer_tenancy_id", "peer_dynamic_group_id")
+PLACEHOLDERS = (
+    "region",
+    "compartment",
+    "key_id",
+    "peer",
+    "peer_tenancy_id",
+    "peer_dynamic_group_id",
+    "drill_schedule_id",
+)
 
 
 def _items(deployment: Deployment, peer: PeerGrant | None) -> dict[str, list[dict[str, str]]]:
@@ -122,6 +132,10 @@ def _items(deployment: Deployment, peer: PeerGrant | None) -> dict[str, list[dic
         "once": [blank],
         "region": [{**blank, "region": r} for r in deployment.regions],
         "image_compartment": [{**blank, "compartment": c} for c in deployment.image_compartment_ids],
+        "drill_compartment": [{**blank, "compartment": c} for c in deployment.drill_compartment_ids],
+        "drill_schedule": [{**blank, "drill_schedule_id": deployment.drill_schedule_id}]
+        if deployment.drill_schedule_id
+        else [],
         "kms_key": [{**blank, "region": r, "key_id": k} for r, k in deployment.kms_key_ids.items()],
         "peer": [blank] if peer is not None else [],
         "peer_region": [{**blank, "region": r} for r in peer.regions] if peer is not None else [],

@@ -3,7 +3,8 @@
 The same files Terraform reads (`templatefile`): `${landing_bucket}`, `${staging_bucket}`,
 `${object_prefix}`, and the JSON lists `${image_compartment_ids}` and
 `${bucket_compartment_ids}` that each condition filters `data.compartmentId` on (a rule
-sees its own compartment's subtree only, so it lives high up, and filters).
+sees its own compartment's subtree only, so it lives high up, and filters). A rule that
+`needs` drills (`${drill_compartment_ids}`) exists only where they are configured.
 """
 
 import json
@@ -41,10 +42,13 @@ def load_rules(
         "object_prefix": config.object_prefix,
         "image_compartment_ids": json.dumps(sorted(set(image_compartments))),
         "bucket_compartment_ids": json.dumps(sorted(set(bucket_compartments))),
+        "drill_compartment_ids": json.dumps([config.drill_compartment_id] if config.drills_possible else []),
     }
     specs = []
     for path in sorted(directory.glob("*.json")):
         doc = json.loads(Template(path.read_text()).substitute(values))
+        if doc.get("needs") == "drills" and not config.drills_possible:
+            continue  # a rule of drills exists only where they run
         specs.append(RuleSpec(path.stem, doc["displayName"], doc["description"], doc["condition"]))
     return specs
 

@@ -43,6 +43,10 @@ def func_entry(directory: str) -> str:
 
 RECONCILE_SCHEDULE = "0 * * * *"  # Terraform's default reconcile_schedule: every full hour (cron)
 RECONCILE_BODY = {"action": "reconcile"}  # what Terraform's schedule passes as its BODY parameter
+# Terraform's default drills.schedule: the drill tick, where drills are on; off the hour, when the
+# reconcile pass starts (the two would work on the same drills at once).
+DRILL_SCHEDULE = "2-59/5 * * * *"
+DRILL_BODY = {"action": "drills"}
 
 
 @dataclass
@@ -91,14 +95,27 @@ class Sandbox:
         """
         body = json.dumps(RECONCILE_BODY).encode()
         also = [(self.functions[r], body) for r in self.regions for _ in range(parallel - 1)]
-        runs, manual = self.cloud.advance_to_next_schedule(also=also)
-        replies = []
-        for run in runs:
+        runs, manual, ticks = self.advance_to_next_pass(also)
+        for run in [*runs, *ticks]:
             if run.invocation is None:
-                raise AssertionError(f"the reconcile schedule could not invoke {run.function_id}: {run.outcome}")
-            replies.append(run.invocation)
-        replies += manual
-        return [pass_report(reply) for reply in replies]
+                raise AssertionError(f"a schedule could not invoke {run.function_id}: {run.outcome}")
+        for run in ticks:  # the drill ticks between two passes: each checked, none counted as a pass
+            problems = pass_report(run.invocation).problems
+            if problems:
+                raise AssertionError(f"a drill tick had problems: {problems}")
+        return [pass_report(reply) for reply in [*(run.invocation for run in runs), *manual]]
+
+    def advance_to_next_pass(self, also: list | None = None) -> tuple[list, list, list]:
+        """Time moves to the next reconcile pass of any region, the schedules between firing on the
+        way (the drill ticks): the passes' runs, the invocations of `also` made with them, the ticks'."""
+        ticks: list = []
+        while True:
+            runs, manual = self.cloud.advance_to_next_schedule(also=also)
+            also = None
+            passes = [run for run in runs if json.loads(run.body or b"{}") == RECONCILE_BODY]
+            ticks += [run for run in runs if run not in passes]
+            if passes or manual:
+                return passes, manual, ticks
 
     def firing(self, region: str, alarm: str) -> list[dict[str, str]]:
         """The dimension sets for which alarm `alarm` (its file's name) fires in `region` now."""
@@ -150,6 +167,18 @@ def idle(report: PassReport) -> bool:
     )
 
 
+def drill_places(cloud: FakeCloud, compartment_id: str, regions: list[str]) -> dict[str, dict[str, str]]:
+    """Per region, a private subnet in the drill compartment and the region's availability domain: what
+    Terraform's drill network hands each region's function (deploy's `per_region`)."""
+    return {
+        region: {
+            "IR_DRILL_SUBNET_ID": cloud.create_private_subnet(region, compartment_id),
+            "IR_DRILL_AVAILABILITY_DOMAIN": cloud.availability_domain(region, compartment_id),
+        }
+        for region in regions
+    }
+
+
 def deploy(
     cloud: FakeCloud,
     regions: list[str],
@@ -164,6 +193,7 @@ def deploy(
     without_statements: frozenset[str] = frozenset(),
     tenancy: str | None = None,
     peer_keys: dict[str, bytes] | None = None,
+    per_region: dict[str, dict[str, str]] | None = None,
 ) -> Sandbox:
     """The replicator in every region of `regions`; images are expected in `compartment_id`.
 
@@ -172,7 +202,8 @@ def deploy(
     to show what each one is needed for. `tenancy` deploys into another tenancy of the fake
     (`cloud.add_tenancy`); `peer_keys` are the keys shared with other tenancies, by alias (a
     Vault secret each per region, IR_PEER_SECRET_IDS), and `grant_peer` adds what the two
-    tenancies grant each other once both are deployed.
+    tenancies grant each other once both are deployed. `per_region`: settings of one region's
+    function only (its drill subnet, say), over `env`.
     """
     tenancy = tenancy or cloud.tenancy_id
     namespace = cloud.namespace_of(tenancy)
@@ -194,7 +225,8 @@ def deploy(
         # every region are checked with a stand-in of the same form.
         defaults["IR_PEER_SECRET_IDS"] = ",".join(f"{alias}=ocid1.vaultsecret.oc1..perregion" for alias in peer_keys)
     env = {**defaults, **(env or {})}
-    config = ReplicatorConfig.from_env(env)
+    # What every region shares is checked with one region's own settings added (its drill subnet).
+    config = ReplicatorConfig.from_env({**env, **(per_region or {}).get(regions[0], {})})
     sandbox = Sandbox(
         cloud, list(regions), compartment_id, buckets, functions, config, env, tenancy_id=tenancy, namespace=namespace
     )
@@ -215,6 +247,7 @@ def deploy(
         kms_key_ids={},
         on_source_deleted=config.on_source_deleted,
         retention=config.retention,
+        drill_compartment_ids=[config.drill_compartment_id] if config.drill_compartment_id else [],
     )
     grants = render(iam)
     sandbox.iam = iam
@@ -239,7 +272,7 @@ def deploy(
             cloud.objectstorage(region).put_lifecycle_policy(
                 namespace, bucket, {"items": [intermediate_expiry(config.object_prefix)]}
             )
-        region_env = dict(env)
+        region_env = {**env, **(per_region or {}).get(region, {})}
         if "IR_SIGNING_SECRET_ID" not in env:
             region_env["IR_SIGNING_SECRET_ID"] = cloud.create_secret(
                 region, functions, "image-replicator-signing-key", signing_key
@@ -303,7 +336,24 @@ def deploy(
             display_name=f"image-replicator-reconcile-{region}",
         )
         sandbox.schedules[region] = schedule
-        regional = render(dataclasses.replace(iam, region=region, schedule_id=schedule.id))
+        drill_schedule = None
+        if config.drills_possible:
+            drill_schedule = cloud.create_schedule(
+                region,
+                functions,
+                fn.id,
+                DRILL_BODY,
+                recurrence=DRILL_SCHEDULE,
+                display_name=f"image-replicator-drills-{region}",
+            )
+        regional = render(
+            dataclasses.replace(
+                iam,
+                region=region,
+                schedule_id=schedule.id,
+                drill_schedule_id=drill_schedule.id if drill_schedule else "",
+            )
+        )
         for policy in regional.scope("region"):
             sandbox.policies[policy.name] = _create_policy(cloud, policy, without_statements, tenancy)
         for spec in specs:

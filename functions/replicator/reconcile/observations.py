@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ..health import Refusal
 from ..images import ImageFacts
+from ..instances import InstanceFacts
 from ..naming import AckName, LandedObject, SettledMark
 from ..records.read import Read
 
@@ -59,6 +60,10 @@ class Observed:
     # when first needed (`observe.answer_keys`); an alias whose key could not be read is missing.
     answer_keys: dict[str | None, str] | None = None
     answer_keys_complete: bool = False
+    # The drill compartment's instances a drill launched (None: drills off, or the listing failed),
+    # and settled replicas whose drill is due by their mark: (last drill, source id), the oldest few.
+    drill_instances: list[InstanceFacts] | None = None
+    drills_due: list[tuple[datetime | None, str]] = field(default_factory=list)
 
     @property
     def sources(self) -> dict[str, ImageFacts]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from .. import logs
 from ..answer_checks import judged
 from ..decision import decide
+from ..drills import due, oldest
 from ..errors import ReplicatorError
 from ..families import family_of
 from ..health import refused
@@ -37,6 +38,7 @@ from ..runtime import Runtime
 from ..tenancies import place
 from .observations import SIDES, Observed
 from .settled import (
+    drilled_at,
     listed_answers,
     replica_mark_holds,
     shape_cycle_hours,
@@ -286,6 +288,10 @@ def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _
     if mark is not None and replica_mark_holds(mark, image, seen.landed.get(source_id, []), held_keys(runtime, seen)):
         seen.settled_replicas.add(source_id)
         scan.replica_seen.add(source_id)
+        if mark.state == "done" and due(config, image.freeform_tags, drilled_at(mark.drilled), scan.now):
+            seen.drills_due.append((drilled_at(mark.drilled), source_id))
+            if len(seen.drills_due) > 4 * config.drill_concurrency:  # only the oldest few are started
+                seen.drills_due = oldest(seen.drills_due, config.drill_concurrency)
         if family_of(image, config) is not None:
             seen.family_states[source_id] = (mark.state, mark.replica_id)
             seen.replicas[source_id] = image
@@ -382,7 +388,20 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
             continue
         seen.marks[("replica", source_id)] = index.names("replica", source_id)
         _read(runtime, "replica", source_id, seen.replica_records, seen)
+    list_drills(runtime, seen)
     return seen
+
+
+def list_drills(runtime: Runtime, seen: Observed) -> None:
+    """The instances drills launched in this region (one listing of the drill compartment)."""
+    compartment = runtime.config.drill_compartment_id
+    if not runtime.config.drills_possible or compartment is None:
+        return
+    try:
+        seen.drill_instances = runtime.instances.tagged(compartment)
+    except ReplicatorError as exc:
+        seen.problems.append(f"drill instances not listed: {exc.reason}")
+        seen.refusals += refused(exc)
 
 
 def cursor_object(prefix: str) -> str:

@@ -1,4 +1,5 @@
-"""The payload of a scheduled (or manual) reconcile invocation: `{"action": "reconcile"}`."""
+"""The payload of a scheduled (or manual) invocation: `{"action": "reconcile"}`, or the drill tick's
+`{"action": "drills"}`."""
 
 from typing import Any, Literal
 
@@ -10,7 +11,7 @@ from ..errors import InvalidEvent
 class ReconcileRequest(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid", populate_by_name=True)
 
-    action: Literal["reconcile"]
+    action: Literal["reconcile", "drills"]  # a whole pass, or the drill tick (drills under way only)
     dry_run: bool = Field(False, alias="dryRun")
 
     @classmethod

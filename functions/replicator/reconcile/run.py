@@ -27,11 +27,12 @@ from ..naming import PAR_NAME_PREFIX, SettledMark, digest
 from ..protection import COVERED, ImageProtection, protection
 from ..runtime import Runtime
 from ..steps import answer, inbox
-from ..subjects import AnswerCheck, InboundAnswer, Replica, ReplicaById
+from ..subjects import AnswerCheck, Drill, InboundAnswer, Replica, ReplicaById
 from ..telemetry.exposure import exposure_points
 from ..tenancies import place
-from .observe import Observed, answer_keys, cursor_object, observe
+from .observe import Observed, answer_keys, cursor_object, list_drills, observe
 from .plan import Planned, plan_region
+from .plan_drills import plan_drills
 from .settled import protection_of, replica_mark, source_mark
 
 
@@ -150,7 +151,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         answer_keys(runtime, seen)  # the marks left at the end name them; a key refused shows in the report
     if not dry_run:
         _take_inbox(runtime, seen)
-    planned = plan_region(seen, runtime.region, runtime.config, now)
+    planned = plan_region(seen, runtime.region, runtime.config, now) + plan_drills(seen, runtime.config, now)
     # An answer under a key this region no longer holds is signed again whatever else is planned for
     # its replication (the steps of one replication run in order): a step that waits (for an image,
     # say) would otherwise keep the source from believing anything this region says.
@@ -314,6 +315,34 @@ def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], pro
         except ReplicatorError as exc:  # a mark is an economy: without it the next pass reads the record
             problems.append(f"settled mark of {mark.source_id}: {exc.reason}")
             seen.refusals += refused(exc)
+
+
+def run_drill_tick(runtime: Runtime) -> PassReport:
+    """Between passes (the drill schedule, every few minutes): move each drill under way on, found by
+    its instance, and terminate an instance past every drill's timeout. One listing of the drill
+    compartment, then a record read per running drill: a drill's instance runs for minutes, not
+    until the next hourly pass. Nothing is started here."""
+    now = runtime.now()
+    seen = Observed(runtime.region)
+    list_drills(runtime, seen)
+    # No record is read to plan: an instance past every drill's timeout is a stray whatever they say.
+    strays = [p for p in plan_drills(seen, runtime.config, now) if isinstance(p.subject, Drill) and p.subject.stray]
+    ended = {p.subject.instance_id for p in strays if isinstance(p.subject, Drill)}
+    plans = strays + [
+        Planned("replica", i.drill_of, Action.DRILL, "a drill under way", Drill(i.drill_of, instance_id=i.id))
+        for i in seen.drill_instances or []
+        if i.drill_of and not i.ended and i.id not in ended
+    ]
+    report = PassReport(region=runtime.region, dry_run=False, images=len(plans), problems=list(seen.problems))
+    report.refusals += seen.refusals
+    deadline = time.monotonic() + runtime.config.reconcile_budget_seconds
+    with runtime.metrics.held():
+        runtime.metrics.add(refusal_points(runtime.region, seen.refusals, now))  # the listing's, if refused
+        _run_steps(runtime, seen, plans, report, now, False, deadline)
+    runtime.metrics.flush()  # once, for every step of the tick
+    report.steps_total, report.problems_total = len(report.steps), len(report.problems)
+    report.actions = dict(Counter(s.action for s in report.steps))
+    return report
 
 
 def _run_steps(

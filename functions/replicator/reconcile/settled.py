@@ -12,7 +12,7 @@ Pure: what to mark and whether a mark still holds are functions of the record or
 of what the listings show.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from ..config import ReplicatorConfig
 from ..decision import Decision
@@ -24,6 +24,7 @@ from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
 
 PROTECTED, RETIRED = "p", "r"
+DRILL_STAMP = "%Y%m%d%H%M"
 
 
 def shapes_slot(source_id: str, cycle_hours: int, cycle: int) -> int:
@@ -177,7 +178,7 @@ def replica_mark(
     record: ReplicaRecord, etag: str, replica: ImageFacts | None, landed: list[LandedObject], key: str = ""
 ) -> SettledMark | None:
     """`key`: the print of the key the record's answer is signed with now ("" when it could not be read)."""
-    if record.lease is not None or landed:
+    if record.lease is not None or landed or record.drill.busy:  # a drill under way moves on each pass
         return None
     replica_id = record.import_.replica_image_id or ""
     if record.state == "done":
@@ -201,7 +202,21 @@ def replica_mark(
         replica_id=replica_id,
         compartment_id=compartment or "",
         key=key,
+        drilled=drilled_stamp(record),
     )
+
+
+def drilled_stamp(record: ReplicaRecord) -> str:
+    """When the replica's last counted drill ended, as its mark writes it ("" never)."""
+    last = record.drill.last_counted()
+    return last.ended_at.strftime(DRILL_STAMP) if last is not None else ""
+
+
+def drilled_at(stamp: str) -> datetime | None:
+    try:
+        return datetime.strptime(stamp, DRILL_STAMP).replace(tzinfo=UTC) if stamp else None
+    except ValueError:
+        return None
 
 
 def replica_mark_holds(

@@ -1,13 +1,13 @@
 """A target region's record of one replication: landing, import, finish, and its answer."""
 
 from datetime import datetime
-from typing import Final, Literal
+from typing import ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..manifest import ReplicationManifest
 from .lease import Lease
-from .states import IMPORT, REPLICA, ImportState, ReplicaState
+from .states import DRILL, IMPORT, REPLICA, DrillState, ImportState, ReplicaState
 
 SCHEMA_VERSION: Final = 2
 
@@ -25,6 +25,55 @@ class ImportPart(BaseModel):
     error: str | None = None
     permanent: bool = False
     failures: int = 0  # failed attempts since the operator's last retry
+
+
+class DrillRun(BaseModel):
+    """One drill's result (drills.DrillOutcome), as the answer carries it to the source."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    outcome: str
+    counted: bool = True  # against the image (a refused launch, an unread console are not)
+    reason: str = ""
+    started_at: datetime
+    ended_at: datetime
+    instance_id: str | None = None
+    shape: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        return (self.ended_at - self.started_at).total_seconds()
+
+
+class DrillPart(BaseModel):
+    """The replica's DR drills: the one under way (its instance, its console capture) and the last results."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    state: DrillState = DrillState.IDLE
+    attempt: int = 0
+    started_at: datetime | None = None
+    running_at: datetime | None = None
+    instance_id: str | None = None
+    shape: str | None = None
+    console_id: str | None = None
+    reads: int = 0  # consoles captured by this drill before the last (each capture's retry token)
+    last_line: str = ""  # the last line the console showed when it was last read
+    history: list[DrillRun] = Field(default_factory=list)  # newest last, the last HISTORY kept
+
+    HISTORY: ClassVar[int] = 10
+
+    @property
+    def busy(self) -> bool:
+        return self.state != DrillState.IDLE
+
+    @property
+    def last(self) -> DrillRun | None:
+        return self.history[-1] if self.history else None
+
+    def last_counted(self) -> DrillRun | None:
+        """The newest result that says something of the replica."""
+        return next((run for run in reversed(self.history) if run.counted), None)
 
 
 class AnswerPart(BaseModel):
@@ -63,6 +112,7 @@ class ReplicaRecord(BaseModel):
     retired_at: datetime | None = None  # when retention deleted it (a newer version is kept)
     retired_reason: str | None = None
     refusals: int = 0  # landed images refused for not matching their manifest
+    drill: DrillPart = Field(default_factory=DrillPart)
     updated_at: datetime | None = None
     rebuilt_at: datetime | None = None
 
@@ -176,13 +226,18 @@ class ReplicaRecord(BaseModel):
             self._fire("retire")
             self.retired_at, self.retired_reason = now, reason
 
-    def adopted(self, replica_id: str, carried_issued: int = 0) -> None:
+    def adopted(
+        self, replica_id: str, carried_issued: int = 0, source_region: str = "", display_name: str = ""
+    ) -> None:
         """A record this region had lost, rebuilt from the replica its tags say it made: finished,
-        with the version the replica says it carries applied (so nothing older is applied again)."""
+        with the version the replica says it carries applied (so nothing older is applied again), and
+        where its source is (what a later answer, a loss's or a drill's, is sent to)."""
         part = self.import_
         self._fire("adopt", "finish")
         part.attempt, part.replica_image_id = max(part.attempt, 1), replica_id
         self.applied_issued = max(self.applied_issued, carried_issued)
+        self.source_region = self.source_region or source_region
+        self.display_name = self.display_name or display_name
 
     def mark_lost(self, now: datetime) -> None:
         # An import whose image went before it was finished is over too: what comes next is the
@@ -195,6 +250,72 @@ class ReplicaRecord(BaseModel):
             if replica
             else "the import's image was deleted in this region before it was finished"
         )
+
+    # ----- the drill (states.DRILL) -----------------------------------------------------------
+    def drill_launching(self, now: datetime, shape: str) -> int:
+        """A drill starts: its attempt number, which names its retry token."""
+        drill = self.drill
+        drill.state = DRILL.fire(drill.state, "launch")
+        drill.attempt += 1
+        drill.started_at, drill.running_at, drill.shape = now, None, shape
+        drill.instance_id = drill.console_id = None
+        drill.reads, drill.last_line = 0, ""
+        return drill.attempt
+
+    def drill_launched(self, attempt: int, instance_id: str) -> None:
+        if self.drill.attempt == attempt and self.drill.state == DrillState.LAUNCHING:
+            self.drill.instance_id = self.drill.instance_id or instance_id
+
+    def drill_running(self, instance_id: str, now: datetime) -> None:
+        drill = self.drill
+        if drill.instance_id == instance_id and DRILL.allows(drill.state, "run"):
+            drill.state = DRILL.fire(drill.state, "run")
+            drill.running_at = drill.running_at or now
+
+    def drill_capturing(self, instance_id: str, console_id: str) -> None:
+        drill = self.drill
+        if drill.instance_id == instance_id and DRILL.allows(drill.state, "capture"):
+            drill.state = DRILL.fire(drill.state, "capture")
+            drill.console_id = console_id
+
+    def drill_reread(self, console_id: str, last_line: str = "") -> None:
+        drill = self.drill
+        if drill.console_id == console_id and DRILL.allows(drill.state, "reread"):
+            drill.state = DRILL.fire(drill.state, "reread")
+            drill.console_id = None
+            drill.reads += 1
+            drill.last_line = last_line or drill.last_line
+
+    def drill_not_launched(self, reason: str, now: datetime) -> None:
+        """No drill could start (no shape to launch on): noted, not counted, tried again later. No
+        transition: the drill stays idle."""
+        run = DrillRun(outcome="not-launched", counted=False, reason=reason, started_at=now, ended_at=now)
+        self.drill.history = self._kept([*self.drill.history, run])
+
+    @staticmethod
+    def _kept(history: list[DrillRun]) -> list[DrillRun]:
+        while len(history) > DrillPart.HISTORY:  # the uncounted go first: the last verdict stays
+            del history[next((i for i, r in enumerate(history) if not r.counted), 0)]
+        return history
+
+    def drill_ended(self, attempt: int, outcome: str, reason: str, now: datetime, *, counted: bool = True) -> None:
+        """The drill of `attempt` ended with `outcome`; a duplicate of its end changes nothing."""
+        drill = self.drill
+        if drill.attempt != attempt or not DRILL.allows(drill.state, "end"):
+            return
+        drill.state = DRILL.fire(drill.state, "end")
+        run = DrillRun(
+            outcome=outcome,
+            counted=counted,
+            reason=reason,
+            started_at=drill.started_at or now,
+            ended_at=now,
+            instance_id=drill.instance_id,
+            shape=drill.shape,
+        )
+        drill.history = self._kept([*drill.history, run])
+        drill.instance_id = drill.console_id = None
+        drill.started_at = drill.running_at = None
 
     def count_afresh(self) -> None:
         """An operator's retry."""

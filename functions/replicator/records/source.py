@@ -69,6 +69,7 @@ class TargetPart(BaseModel):
     failures: int = 0
     lost_at: datetime | None = None  # when the target reported its finished replica deleted
     losses: int = 0  # how many times that happened
+    drill: str = ""  # the replica's last DR drill as its done answer said it (naming.drill_token; "" none)
 
     # ----- transitions: the only code that changes a target's state (the table: states.TARGET) ---
     def _fire(self, event: str) -> None:
@@ -391,6 +392,12 @@ class SourceRecord(BaseModel):
     ) -> set[str]:
         """Record a target's answer; what it completed, as notices to send: failed, replicated, complete."""
         due: set[str] = set()
+        part = self.targets.get(ack.target)
+        current = self.recorded_answer(ack.target)
+        if part is not None and current is not None and ack.drill and current.same_but_drill(ack):
+            # The same replica drilled again: nothing of the replication changed, only what it proved.
+            part.answer, part.answered_at, part.drill = name, now, ack.drill
+            return due
         if ack.issued > self.manifest_issued and self.manifest_fingerprint != "deleted":
             # The target applied a manifest this record never learnt of (its step died between the copy
             # and the write): what the replicas carry is unknown, so the next drift check sends the
@@ -430,6 +437,7 @@ def expected_copy(size_in_mbs: int | None) -> timedelta:
 # ----- what each answer's outcome does to its target's part: its fields, and the event it fires ---
 def _answer_done(part: TargetPart, ack: AckName, now: datetime, recreate: bool, max_attempts: int) -> str:
     part.replica_image_id, part.error, part.gave_up, part.applied_issued = ack.replica, None, False, ack.issued
+    part.drill = ack.drill
     return "answer_done"
 
 

@@ -1,7 +1,7 @@
-"""The four state machines of a replication's records, as tables: read them here, not in the code.
+"""The five state machines of a replication's records, as tables: read them here, not in the code.
 
 In the source region: the export (`EXPORT`) and each target's part (`TARGET`). In a target
-region: the replica (`REPLICA`) and its import attempt (`IMPORT`). The records' methods fire
+region: the replica (`REPLICA`), its import attempt (`IMPORT`) and its DR drill (`DRILL`). The records' methods fire
 these events and nothing else sets a state; `docs/state-machines.md` is generated from the
 tables (`python -m replicator.records.states`), and a test fails when it is stale.
 """
@@ -39,6 +39,13 @@ class ReplicaState(StrEnum):
     RETIRED = "retired"
 
 
+class DrillState(StrEnum):
+    IDLE = "idle"
+    LAUNCHING = "launching"
+    BOOTING = "booting"
+    READING = "reading"
+
+
 class ImportState(StrEnum):
     NONE = "none"
     RUNNING = "running"
@@ -46,7 +53,7 @@ class ImportState(StrEnum):
     FAILED = "failed"
 
 
-E, T, R, I = ExportState, TargetState, ReplicaState, ImportState  # noqa: E741
+E, T, R, I, D = ExportState, TargetState, ReplicaState, ImportState, DrillState  # noqa: E741
 
 EXPORT = Machine(
     "export",
@@ -120,7 +127,19 @@ IMPORT = Machine(
     ],
 )
 
-MACHINES = (EXPORT, TARGET, REPLICA, IMPORT)
+DRILL = Machine(
+    "drill",
+    DrillState,
+    [
+        Transition("launch", of(D.IDLE), D.LAUNCHING, "a drill is due: LaunchInstance with this attempt's retry token"),
+        Transition("run", of(D.LAUNCHING), D.BOOTING, "the instance is RUNNING"),
+        Transition("capture", of(D.BOOTING), D.READING, "its boot had time: the serial console is captured"),
+        Transition("reread", of(D.READING), D.BOOTING, "the expected line is not there yet: captured again later"),
+        Transition("end", of(D.LAUNCHING, D.BOOTING, D.READING), D.IDLE, "a result; the instance is terminated"),
+    ],
+)
+
+MACHINES = (EXPORT, TARGET, REPLICA, IMPORT, DRILL)
 
 
 def document() -> str:
@@ -137,6 +156,7 @@ def document() -> str:
         "target": "Each target's part (source region)",
         "replica": "The replica (target region)",
         "import": "Its import attempt (target region)",
+        "drill": "Its DR drill (target region)",
     }
     for machine in MACHINES:
         parts += ["", f"## {titles[machine.name]}", "", "```mermaid", machine.mermaid(), "```", ""]

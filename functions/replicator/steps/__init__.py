@@ -21,6 +21,7 @@ In a target region:
   finish.py       the replica's import ended (or its source is gone) -> shapes, tags, cleanup, answer
   lost.py         one of our replicas was deleted -> tell the source
   family.py       a family's latest mark and retention -> retire.py deletes each version it drops
+  drill.py        (pass) a DR drill: launch the replica, read its console, terminate it
   answer.py       the answer to the source (a copy of this region's record), sent again when unconfirmed
 
 Both:

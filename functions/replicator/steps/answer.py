@@ -14,7 +14,7 @@ from ..actions import Action
 from ..engine import Step, StepContext, StepResult
 from ..errors import PreconditionFailed, ReplicatorError
 from ..integrity import genuine_ack, tagged
-from ..naming import AckName, AckOutcome, parse_ack
+from ..naming import AckName, AckOutcome, drill_token, parse_ack
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import AnswerCheck
@@ -37,6 +37,8 @@ def answer_name(record: ReplicaRecord, outcome: AckOutcome, runtime: Runtime, *,
     replica = (record.import_.replica_image_id or "-") if named else "-"
     if outcome == "refused":
         replica = f"r{record.refusals}"
+    # A done answer carries the replica's last drill: the source shows whether it boots.
+    last = record.drill.last_counted() if outcome == "done" else None
     ack = AckName(
         record.source_image_id,
         answering_as(record, runtime),
@@ -44,6 +46,7 @@ def answer_name(record: ReplicaRecord, outcome: AckOutcome, runtime: Runtime, *,
         max(record.applied_issued, issued or 0),
         record.import_.attempt,
         replica,
+        drill=drill_token(last.outcome, last.ended_at) if last is not None else "",
     )
     return tagged(runtime.key_for(record.source_region), ack)
 

@@ -131,7 +131,8 @@ def adopt(ctx: StepContext, replica: ImageFacts) -> StepResult:
     is, so the record is made again as finished, without answering (the source has its answer).
     A later loss of it is then seen, and answered, as any other's."""
     reason = ctx.claim(
-        lambda r: r.adopted(replica.id, replica.carried_issued), lambda r: None if r.state == "waiting" else r.state
+        lambda r: r.adopted(replica.id, replica.carried_issued, source_region(replica), replica.display_name),
+        lambda r: None if r.state == "waiting" else r.state,
     )
     if reason:
         return StepResult("ignored", f"already recorded ({reason})")

@@ -36,7 +36,7 @@ def lost(now: datetime):
 
 
 def adopted(subject: LostReplica):
-    return lambda r: r.adopted(subject.replica_id)
+    return lambda r: r.adopted(subject.replica_id, source_region=subject.source_region)
 
 
 def unrecorded(record: ReplicaRecord, subject: LostReplica) -> str | None:

@@ -26,6 +26,9 @@ class Metric(StrEnum):
     # Per call a service refused the functions, most often for want of a grant (value 1;
     # dimensions: the function's own region, the operation).
     REFUSED_CALLS = "refused_calls"
+    # Per DR drill whose replica did not boot as expected (value 1; dimensions: source and target
+    # region, the drill's outcome).
+    DRILLS_FAILED = "drills_failed"
 
 
 class Dimension(StrEnum):

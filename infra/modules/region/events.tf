@@ -5,7 +5,7 @@ locals {
   # The same files the router and the tests read, filled in exactly as the local sandbox
   # fills them in. A rule sees events of its own compartment's subtree only, so the rules
   # live in events_compartment_id (the tenancy by default) and filter on data.compartmentId.
-  rules = {
+  rule_files = {
     for file in fileset(local.rules_dir, "*.json") :
     trimsuffix(file, ".json") => jsondecode(templatefile("${local.rules_dir}/${file}", {
       landing_bucket         = var.settings.landing_bucket
@@ -13,8 +13,11 @@ locals {
       object_prefix          = var.settings.object_prefix
       image_compartment_ids  = jsonencode(var.image_compartment_ids)
       bucket_compartment_ids = jsonencode([var.buckets_compartment_id])
+      drill_compartment_ids  = jsonencode(local.drills ? [var.drill_compartment_id] : [])
     }))
   }
+  # A rule that needs drills exists only where they are on.
+  rules = { for name, rule in local.rule_files : name => rule if try(rule.needs, "") != "drills" || local.drills }
 }
 
 resource "oci_events_rule" "this" {

@@ -14,7 +14,7 @@ resource "oci_functions_function" "this" {
   image              = var.function_image
   memory_in_mbs      = var.settings.memory_mb
   timeout_in_seconds = 300
-  config = merge(var.function_config, {
+  config = merge(var.function_config, local.drill_config, {
     IR_NAMESPACE             = data.oci_objectstorage_namespace.this.namespace
     IR_NOTIFICATION_TOPIC_ID = oci_ons_notification_topic.this.id
     IR_SIGNING_SECRET_ID     = oci_vault_secret.signing_key.id

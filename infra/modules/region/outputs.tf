@@ -13,6 +13,11 @@ output "rule_ids" {
   value       = { for name, rule in oci_events_rule.this : name => rule.id }
 }
 
+output "drill_schedule_id" {
+  description = "The drill tick schedule's OCID (null without drills)."
+  value       = local.drills ? oci_resource_scheduler_schedule.drills[0].id : null
+}
+
 output "schedule_id" {
   description = "The reconcile schedule's OCID."
   value       = oci_resource_scheduler_schedule.reconcile.id

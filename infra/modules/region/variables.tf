@@ -83,6 +83,18 @@ variable "vault_key_id" {
   default     = null
 }
 
+variable "drill_compartment_id" {
+  description = "Compartment where DR drills launch replicas; null: no drills in this region."
+  type        = string
+  default     = null
+}
+
+variable "drill_subnet_id" {
+  description = "Private subnet of the drills' instances; null makes one in the VCN of create_network."
+  type        = string
+  default     = null
+}
+
 variable "function_config" {
   description = "The function's IR_* configuration."
   type        = map(string)
@@ -96,6 +108,7 @@ variable "settings" {
     object_prefix               = string
     intermediate_retention_days = number
     reconcile_schedule          = string
+    drill_schedule              = string
     memory_mb                   = number
     log_retention_days          = number
     notification_email          = string

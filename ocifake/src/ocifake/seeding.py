@@ -9,7 +9,9 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from .identity.routes import availability_domain
 from .monitoring.models import MonitoringBackend
+from .networking.models import NetworkingBackend
 from .notifications.models import NotificationsBackend
 from .scheduler.models import SchedulerBackend
 from .vault.models import VaultBackend
@@ -111,6 +113,19 @@ class Seeding:
     def offer_shapes(self, region: str, shapes: list[str]) -> None:
         """Limit the shapes `region` offers: shape compatibility entries for others are refused (400)."""
         self.compute(region).shape_catalog = set(shapes)
+
+    def create_private_subnet(self, region: str, compartment_id: str, cidr: str = "10.9.0.0/16") -> str:
+        """A VCN and one private subnet in it (no public IP on its VNICs), as CreateVcn and CreateSubnet
+        make them: the subnet's OCID."""
+        with self.lock:
+            net = self.require_region(region).backend(NetworkingBackend)
+            vcn = net.create_vcn({"compartmentId": compartment_id, "cidrBlock": cidr})
+            subnet = {"compartmentId": compartment_id, "vcnId": vcn.id, "cidrBlock": cidr.replace(".0.0/16", ".1.0/24")}
+            return net.create_subnet({**subnet, "prohibitPublicIpOnVnic": True}).id
+
+    def availability_domain(self, region: str, compartment_id: str) -> str:
+        """The name ListAvailabilityDomains gives the region's availability domain in that compartment's tenancy."""
+        return availability_domain(self.namespace_of(self.tenancy_of(compartment_id)), region)
 
     def create_tag_namespace(self, namespace: str, keys: list[str]) -> None:
         self.tags.create_namespace(namespace, keys)

@@ -28,6 +28,7 @@ class Timeline:
     durations: Durations
     regions: dict[str, RegionState]
     _egress: dict[str, list[float]]  # region -> when each large transfer leaving it ends
+    functions: list  # every deployed function (HostedFunction)
 
     def advance(self, seconds: float) -> None:
         """Move simulated time forward, finishing operations, delivering events and firing schedules that fall due."""
@@ -68,26 +69,31 @@ class Timeline:
         self.clock.move_to(at)
         now = self.clock.now()
         used: dict[str, int] = {}
-        tasks = []
+        tasks: list = []
+        later: list = []  # more due at once than the function has containers: each waits for one
         for region in self.regions.values():
             for schedule in region.backend(SchedulerBackend).due(now):
                 schedule.time_next_run = schedule.cron.next_after(now)
                 for function_id, body in schedule.resources:
                     container = used.get(function_id, 0)
                     used[function_id] = container + 1
-                    tasks.append(
-                        functools.partial(region.backend(SchedulerBackend).fire, schedule, function_id, body, container)
+                    fn = next((f for f in self.functions if f.id == function_id), None)
+                    size = max(1, getattr(fn, "capacity", 1))
+                    task = functools.partial(
+                        region.backend(SchedulerBackend).fire, schedule, function_id, body, container % size
                     )
+                    (tasks if container < size else later).append(task)
         manual = []
         for fn, body in also:
             container = used.get(fn.id, 0)
             used[fn.id] = container + 1
             manual.append(functools.partial(fn.invoke, body, container=container))
         outcomes = self.interleaver.run([*tasks, *manual])
+        waited = [task() for task in later]
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        return outcomes[: len(tasks)], outcomes[len(tasks) :]
+        return [*outcomes[: len(tasks)], *waited], outcomes[len(tasks) :]
 
     def run_until_idle(self, max_seconds: float = 30 * 24 * 3600) -> float:
         """Run until nothing is pending (or `max_seconds` of simulated time pass); return the time used."""
@@ -165,7 +171,7 @@ class Timeline:
     def invoke_parallel(self, calls: list[tuple]) -> list:
         """Invoke functions at once, as a schedule firing in several containers would: [(function, body)]."""
         used: dict[int, int] = {}
-        tasks = []
+        tasks: list = []
         for fn, body in calls:
             container = used.get(id(fn), 0)
             if container >= fn.capacity:

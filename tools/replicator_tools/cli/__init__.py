@@ -10,18 +10,29 @@ from rich.console import Console
 
 from replicator.api import (
     COVERED,
+    NotFound,
     PassHealth,
     ReplicatorError,
+    drill,
     family_of,
     is_region,
     keep_of,
     logs,
     ocids,
     place,
+    requiring_drill,
     run_pass,
 )
 
-from ..inventory import family_summary, images_named, pass_health, protections, reports, with_progress
+from ..inventory import (
+    family_summary,
+    images_named,
+    pass_health,
+    protections,
+    replicas_named,
+    reports,
+    with_progress,
+)
 from ..inventory import latest as latest_version
 from ..inventory import plan as plan_images
 from ..operations import SETTLED_STATES, retry_region
@@ -295,6 +306,11 @@ def status(
     rpo: float = typer.Option(
         4.0, "--rpo", min=0, metavar="HOURS", help="Recovery point objective in hours, for --summary."
     ),
+    require_drill: bool = typer.Option(
+        False,
+        "--require-drill",
+        help="For --summary: a region protects an image only if its replica booted in its last DR drill.",
+    ),
     wide: bool = typer.Option(False, "--wide", help="Add the image's and the replica's OCIDs to the table."),
     watch: bool = typer.Option(
         False, "--watch", help="Redraw every --interval seconds until every region has settled (done or failed)."
@@ -310,7 +326,8 @@ def status(
     image_ids = _image_ids(operator, images or [], compartments)
     as_json = _json_wanted(ctx, as_json)
     if summary:
-        raise typer.Exit(_summary(ctx, operator, compartments or list(runtime.config.compartments), rpo, as_json, wide))
+        where = compartments or list(runtime.config.compartments)
+        raise typer.Exit(_summary(ctx, operator, where, rpo, as_json, wide, require_drill=require_drill))
     if watch and as_json:
         raise CliError("--watch redraws the table: it cannot be combined with JSON output")
 
@@ -355,7 +372,14 @@ def settled(found) -> bool:
 
 
 def _summary(
-    ctx: typer.Context, operator: Operator, compartments: list[str], rpo_hours: float, as_json: bool, wide: bool
+    ctx: typer.Context,
+    operator: Operator,
+    compartments: list[str],
+    rpo_hours: float,
+    as_json: bool,
+    wide: bool,
+    *,
+    require_drill: bool = False,
 ) -> int:
     if not compartments:
         raise CliError("no compartments to look at: pass --compartment or set IR_COMPARTMENTS")
@@ -367,6 +391,8 @@ def _summary(
     # As far as each target region's passes still report: a silent region cannot say it lost a replica.
     found = _guard(operator, lambda: protections(runtime, compartments, planned, health=passes))
     now, rpo_seconds = runtime.now(), rpo_hours * 3600
+    if require_drill:
+        found = [requiring_drill(p, now) for p in found]
     late = [p for p in found if p.state not in COVERED and p.exposure_seconds(now) > rpo_seconds]
     families = _guard(operator, lambda: family_summary(runtime, operator.runtime, compartments, planned))
     if as_json:
@@ -529,6 +555,66 @@ def retry(
         raise CliError(f"{region} was refused for good ({reason}); pass --force to try anyway")
     record = _guard(operator, lambda: retry_region(runtime, operator.runtime, image, region))
     console.print(f"{record.display_name or image} -> {region}: attempts count afresh; the next passes try again")
+
+
+@app.command("drill")
+def drill_now(
+    ctx: typer.Context,
+    image: str = typer.Argument(..., metavar="IMAGE", show_default=False, hidden=True),
+    compartment: list[str] = typer.Option(
+        [],
+        "--compartment",
+        "-c",
+        metavar="OCID",
+        help="Where to look IMAGE up by name (default: IR_TARGET_COMPARTMENT_ID and IR_COMPARTMENTS).",
+    ),
+):
+    """Start a DR drill of an image's replica in the region (--region) now: launch it, read its
+    console, terminate it. The drill tick and the instance's event take it on from there;
+    `status --summary` in the source region shows the result once it ends.
+
+    IMAGE: the source image or its replica here, by display name or OCID. Needs the region's drill
+    settings (IR_DRILL_COMPARTMENT_ID, IR_DRILL_SUBNET_ID, IR_DRILL_AVAILABILITY_DOMAIN)."""
+    operator = _operator(ctx)
+    runtime = operator.runtime()
+    config = runtime.config
+    if not config.drills_possible:
+        raise CliError(
+            f"drills are not configured for {runtime.region}: set IR_DRILL_COMPARTMENT_ID, IR_DRILL_SUBNET_ID "
+            "and IR_DRILL_AVAILABILITY_DOMAIN as Terraform hands them to the region's function"
+        )
+    where = [_ocid(c, "a compartment", *ocids.COMPARTMENT_TYPES) for c in compartment] or [
+        *([config.target_compartment_id] if config.target_compartment_id else []),
+        *config.compartments,
+    ]
+    source_id = _source_of_replica(operator, image, list(dict.fromkeys(where)))
+    outcome = _guard(operator, lambda: drill(runtime, source_id))
+    if outcome.result in ("continued", "in_progress", "done"):
+        outcome.reason = f"a drill was already under way: {outcome.reason}"
+    elif outcome.result not in ("started", "waiting"):
+        raise CliError(f"no drill started in {runtime.region}: {outcome.reason}")
+    console.print(f"{runtime.region}: {outcome.reason}", highlight=False, markup=False)
+
+
+def _source_of_replica(operator: Operator, value: str, where: list[str]) -> str:
+    """The source OCID a replica in the operator's region names: from the replica (by OCID or name),
+    or a source OCID as given."""
+    runtime = operator.runtime()
+    if value.startswith("ocid1."):
+        image_id = _ocid(value, "an image", "image")
+        try:
+            found = runtime.compute.get_image(image_id)
+        except NotFound:
+            return image_id  # a source of another region: its replica here is found by its record
+        except ReplicatorError as exc:
+            raise CliError(explain(exc, operator)) from exc
+        return found.replica_of or image_id
+    if not where:
+        raise CliError(f"{value!r} is a name: pass -c COMPARTMENT (or set IR_COMPARTMENTS), or give its OCID")
+    found = _guard(operator, lambda: replicas_named(runtime, where, value))
+    if len(found) != 1:
+        raise CliError(f"{len(found)} replicas are named {value!r} in {runtime.region}: give its source's OCID")
+    return found[0].replica_of or ""
 
 
 def _guard(operator: Operator, action):

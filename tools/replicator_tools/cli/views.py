@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
-from replicator.api import COVERED, Decision, ImageFacts, ImageProtection, PassReport
+from replicator.api import COVERED, Decision, ImageFacts, ImageProtection, PassReport, TargetProtection
 
 from ..report import STAGES, ImageReport
 
@@ -230,7 +230,7 @@ def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> lis
         age = image.exposure_seconds(now)
         late = " [bold red]past RPO[/bold red]" if image.state not in COVERED and age > rpo_seconds else ""
         if image.state in COVERED:
-            held = [t.region for t in image.targets if t.state == "protected"]
+            held = [_held(t, now) for t in image.targets if t.state == "protected"]
             retired = [t.region for t in image.targets if t.state == "retired"]
             detail = ("in " + ", ".join(held)) if held else ""
             if retired:
@@ -246,6 +246,12 @@ def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> lis
         label = f"[{style}]{image.state.upper():<9}[/{style}]"
         lines.append(f"{label} {escape(image.display_name):<{width}}  {escape(detail)}{late}")
     return lines
+
+
+def _held(target: TargetProtection, now) -> str:
+    """A protected region, with what its replica's last DR drill proved, if it was drilled."""
+    drilled = target.drilled(now)
+    return f"{target.region} ({drilled})" if drilled else target.region
 
 
 def query_table(result) -> Table:

@@ -128,6 +128,11 @@ def list_regions(req: Request) -> Response:
     return json_response([{"key": region_key(r).upper(), "name": r} for r in req.cloud_region.cloud.regions])
 
 
+def availability_domain(namespace: str, region: str) -> str:
+    """The name of a region's one availability domain, as the tenancy sees it (OCI prefixes it per tenancy)."""
+    return f"{namespace[:4]}:{region.upper()}-AD-1"
+
+
 def list_availability_domains(req: Request) -> Response:
     """One availability domain per region (as in most OCI regions), named as OCI names them."""
     cloud = req.cloud_region.cloud
@@ -135,7 +140,7 @@ def list_availability_domains(req: Request) -> Response:
     if not cloud.compartment_exists(compartment):
         raise errors.NotAuthorizedOrNotFound()
     region = req.cloud_region.name
-    name = f"{cloud.namespace_of(cloud.tenancy_of(compartment))[:4]}:{region.upper()}-AD-1"
+    name = availability_domain(cloud.namespace_of(cloud.tenancy_of(compartment)), region)
     ad = {"name": name, "id": f"ocid1.availabilitydomain.oc1..{region}-ad-1", "compartmentId": compartment}
     return json_response([ad])
 

@@ -1,23 +1,28 @@
 """What each operation on Compute instances and console histories needs in IAM.
 
-From OCI's policy pages for Compute (the instances table: ListInstances with INSTANCE_INSPECT,
-GetInstance with INSTANCE_READ; GetConsoleHistory and ListConsoleHistories also need inspect
-console-histories). LaunchInstance and TerminateInstance are covered by `manage instances`; the
-network permissions they also need are asked in routes.targets. The console histories' own
-permissions are not named on the pages read: marked unconfirmed, the stricter reading.
+From OCI's core policy reference (the tables of `instances`, `console-histories` and
+`instance-images`): ListInstances and GetInstance need `read instances`; LaunchInstance `manage
+instances`, and also `read instance-images`, `use vnics`, `use subnets` and `use
+network-security-groups`; TerminateInstance `manage instances`, and also `use vnics` and `use
+subnets`; GetConsoleHistory and ListConsoleHistories `inspect console-histories` and `inspect
+instances`; CaptureConsoleHistory `manage console-histories`, and also `read instances` and
+`read instance-images`; its content (ShowConsoleHistoryData) `read console-histories`, and the
+same two; DeleteConsoleHistory `manage console-histories`. What an operation also needs is asked
+in routes.targets. Not asked: `read app-catalog-listing`, which the table names for a launch,
+read here as a Marketplace image's (the fake serves no listing).
 """
 
 from ..identity.permissions import Need
 
 PERMISSIONS: dict[str, Need] = {
-    "ListInstances": Need("instances", "inspect", "INSTANCE_INSPECT"),
+    "ListInstances": Need("instances", "read", "INSTANCE_READ"),
     "GetInstance": Need("instances", "read", "INSTANCE_READ"),
     "LaunchInstance": Need("instances", "manage", "INSTANCE_CREATE"),
     "TerminateInstance": Need("instances", "manage", "INSTANCE_DELETE"),
-    "ListConsoleHistories": Need("console-histories", "inspect", None, confirmed=False),
-    "GetConsoleHistory": Need("console-histories", "inspect", None, confirmed=False),
-    "CaptureConsoleHistory": Need("console-histories", "manage", None, confirmed=False),
-    "GetConsoleHistoryContent": Need("console-histories", "read", None, confirmed=False),
-    "DeleteConsoleHistory": Need("console-histories", "manage", None, confirmed=False),
+    "ListConsoleHistories": Need("console-histories", "inspect", "CONSOLE_HISTORY_INSPECT"),
+    "GetConsoleHistory": Need("console-histories", "inspect", "CONSOLE_HISTORY_INSPECT"),
+    "CaptureConsoleHistory": Need("console-histories", "manage", "CONSOLE_HISTORY_CREATE"),
+    "GetConsoleHistoryContent": Need("console-histories", "read", "CONSOLE_HISTORY_READ"),
+    "DeleteConsoleHistory": Need("console-histories", "manage", "CONSOLE_HISTORY_DELETE"),
 }
 VARIABLES: frozenset[str] = frozenset()

@@ -83,14 +83,15 @@ ROUTES = [
 ]
 RETRY_TOKEN_OPERATIONS = {"LaunchInstance", "CaptureConsoleHistory"}
 
-# What a launch and a termination also need of the network, beside the instance's own permission
-# (OCI's policy pages: LaunchInstance "also need use vnics ... and manage instance-family" on the
-# subnets' row; TerminateInstance "also need manage instance-family").
+# What an operation also needs beside its own permission (permissions.py says where from).
 _ATTACH = Need("subnets", "use", "SUBNET_ATTACH")
 _DETACH = Need("subnets", "use", "SUBNET_DETACH")
 _VNIC_CREATE = Need("vnics", "use", "VNIC_CREATE", confirmed=False)
 _VNIC_DELETE = Need("vnics", "use", "VNIC_DELETE", confirmed=False)
+_NSG = Need("network-security-groups", "use", None, confirmed=False)
 _IMAGE_READ = Need("instance-images", "read", "INSTANCE_IMAGE_READ")
+_INSTANCE_READ = Need("instances", "read", "INSTANCE_READ")
+_INSTANCE_INSPECT = Need("instances", "inspect", "INSTANCE_INSPECT")
 
 
 def targets(req: Request, operation: str) -> list[Target] | None:
@@ -105,7 +106,11 @@ def targets(req: Request, operation: str) -> list[Target] | None:
         if not isinstance(body, dict) or not isinstance(body.get("compartmentId"), str):
             return None
         compartment = body["compartmentId"]
-        found: list[Target] = [Target(compartment), Target(compartment, need=_VNIC_CREATE)]
+        found: list[Target] = [
+            Target(compartment),
+            Target(compartment, need=_VNIC_CREATE),
+            Target(compartment, need=_NSG),
+        ]
         subnet = _resource(req, backend.subnet_of(body))
         if subnet is not None:
             found.append(Target(subnet, need=_ATTACH))
@@ -116,10 +121,20 @@ def targets(req: Request, operation: str) -> list[Target] | None:
     if operation == "CaptureConsoleHistory":
         body = req.json()
         instance = backend.instances.get(body.get("instanceId", "")) if isinstance(body, dict) else None
-        return [Target(instance.compartment_id)] if instance else None
+        if instance is None:
+            return None
+        return [Target(instance.compartment_id), *_reading(req, instance.compartment_id, instance.image_id)]
     if operation in ("GetConsoleHistory", "GetConsoleHistoryContent", "DeleteConsoleHistory"):
         history = backend.histories.get(req.params["historyId"])
-        return [Target(history.compartment_id)] if history else None
+        if history is None:
+            return None
+        of = backend.instances.get(history.instance_id)
+        if operation == "GetConsoleHistory":
+            return [Target(history.compartment_id), Target(history.compartment_id, need=_INSTANCE_INSPECT)]
+        if operation == "GetConsoleHistoryContent":
+            image = of.image_id if of is not None else ""
+            return [Target(history.compartment_id), *_reading(req, history.compartment_id, image)]
+        return [Target(history.compartment_id)]
     instance = backend.instances.get(req.params["instanceId"])
     if instance is None:
         return None
@@ -128,6 +143,15 @@ def targets(req: Request, operation: str) -> list[Target] | None:
         extra = [Target(subnet, need=_DETACH)] if subnet else []
         return [Target(instance.compartment_id), Target(instance.compartment_id, need=_VNIC_DELETE), *extra]
     return [Target(instance.compartment_id)]
+
+
+def _reading(req: Request, compartment_id: str, image_id: str) -> list[Target]:
+    """What capturing or reading a console also needs: to read the instance, and its image."""
+    image = req.cloud_region.backend(ComputeBackend).images.get(image_id)
+    found = [Target(compartment_id, need=_INSTANCE_READ)]
+    if image is not None:
+        found.append(Target(image.compartment_id or req.cloud_region.cloud.tenancy_id, need=_IMAGE_READ))
+    return found
 
 
 def _resource(req: Request, subnet_id: str | None) -> str | None:

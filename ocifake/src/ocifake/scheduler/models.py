@@ -37,6 +37,7 @@ class Run:
     function_id: str
     outcome: str  # "denied", or the invocation's HTTP status
     invocation: Any = None  # the function's Invocation, when it ran
+    body: bytes = b""  # what the schedule passed its function
 
 
 @dataclass
@@ -213,14 +214,14 @@ class SchedulerBackend:
         at = self.cloud.clock.now()
         fn = self.cloud.function_by_id(function_id)
         if fn is None:
-            run = Run(at, function_id, "gone")
+            run = Run(at, function_id, "gone", body=body)
         elif not self.cloud.allows(
             schedule.principal, "functions", "InvokeFunction", Target(fn.compartment_id), self.region
         ):
-            run = Run(at, function_id, "denied")
+            run = Run(at, function_id, "denied", body=body)
         else:
             invocation = fn.invoke(body, container=container)
-            run = Run(at, function_id, str(invocation.status), invocation)
+            run = Run(at, function_id, str(invocation.status), invocation, body)
         schedule.runs.append(run)
         return run
 
