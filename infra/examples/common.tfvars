@@ -22,3 +22,6 @@ signing_key = "replace-with-at-least-32-random-characters"
 #   }
 # }
 # peer_signing_keys = { dr = "the-same-32+-random-characters-in-both-tenancies" }
+# DR drills (README, DR drills): the home root makes the drill compartment; each region's
+# drills settings (region.tfvars) say how often.
+# drills_enabled = true

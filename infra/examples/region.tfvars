@@ -9,3 +9,6 @@ function_images = {
 }
 # Notices and alarms by email (each region's topic; the address confirms once per topic).
 # notification_email = "platform-oncall@example.com"
+# DR drills, with drills_enabled in common.tfvars: each replica launched weekly, its console
+# expected to show a login prompt, then terminated.
+# drills = { every_days = 7, expect = "login:" }
