@@ -224,3 +224,12 @@ def test_an_operator_starts_a_drill_now_and_the_tick_ends_it(cloud, compartment,
     cloud.advance(20 * 60)  # the event marks it running, the ticks read its console and end it
     (run,) = _history(cloud, drills, source.id, PHOENIX)
     assert run["outcome"] == "booted", run
+
+
+def test_a_throttled_launch_is_asked_again_with_its_token_and_not_blamed_on_anything(cloud, compartment, drills):
+    cloud.faults.fail_call("LaunchInstance", 429, times=1, region=PHOENIX)
+    source = _replicated(cloud, drills, compartment)
+    _drill_for(cloud, drills, minutes=3 * 60)
+    runs = _history(cloud, drills, source.id, PHOENIX)
+    assert [r["outcome"] for r in runs] == ["booted"]
+    assert len(cloud.require_region(PHOENIX).backend(InstancesBackend).instances) == 1  # one instance, not two

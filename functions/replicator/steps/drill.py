@@ -124,20 +124,28 @@ def _launch_attempt(
     )
     try:
         instance = runtime.instances.launch(request, retry_token("drill", source_id, runtime.region, str(attempt)))
-    except (LimitExceeded, TransientError, Conflict, PermanentError) as exc:
-        # Capacity, a limit, the shape, the subnet: the region's answer, not the replica's fault. A
-        # refusal by IAM is counted where the calls-refused alarm sees it.
-        runtime.metrics.add(refusal_points(runtime.region, refused(exc), ctx.now))
-        why = f"the launch was refused: {exc.reason}"
-        return StepResult(
-            "waiting",
-            why,
-            change=lambda r: r.drill_ended(attempt, DrillOutcome.NOT_LAUNCHED, why, ctx.now, counted=False),
-        )
+    except TransientError as exc:
+        if exc.code != "InternalError":
+            raise  # throttled, or no answer: the next run asks again with the same token
+        return _not_launched(ctx, attempt, exc)
+    except (LimitExceeded, Conflict, PermanentError) as exc:
+        return _not_launched(ctx, attempt, exc)
     return StepResult(
         "started",
         f"drill {attempt}: instance {instance.id} launched on {shape}",
         change=lambda r: r.drill_launched(attempt, instance.id),
+    )
+
+
+def _not_launched(ctx: StepContext, attempt: int, exc: ReplicatorError) -> StepResult:
+    """Capacity (OCI's 500 "Out of host capacity."), a limit, the shape, the subnet: the region's
+    answer, not the replica's fault. A refusal by IAM is counted where the calls-refused alarm sees it."""
+    ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
+    why = f"the launch was refused: {exc.reason}"
+    return StepResult(
+        "waiting",
+        why,
+        change=lambda r: r.drill_ended(attempt, DrillOutcome.NOT_LAUNCHED, why, ctx.now, counted=False),
     )
 
 
@@ -223,6 +231,8 @@ def _reading(ctx: StepContext, record: ReplicaRecord) -> StepResult:
 def _timed_out(ctx: StepContext, record: ReplicaRecord) -> StepResult:
     drill = record.drill
     minutes = ctx.config.drill_timeout_minutes
+    if drill.instance_id is None:  # its launch never got an answer (throttled, unreachable): not the image's fault
+        return _end(ctx, record, DrillOutcome.NOT_LAUNCHED, f"no instance was launched within {minutes} min")
     if drill.state == DrillState.READING and drill.console_id:
         # What was captured before the timeout still counts (a pass later than the capture).
         with suppress(ReplicatorError):
