@@ -1465,3 +1465,13 @@ def test_a_record_adopted_after_a_replay_knows_where_to_answer_a_later_loss_or_d
     assert result.ok, describe(result)
     lost = run(7315, [*script, Pass(), DeleteReplica("img0", "uk-london-1"), Pass(), Pass()])
     assert lost.ok, describe(lost)
+
+
+def test_a_drill_instance_is_judged_by_the_ticks_that_ran_not_by_the_clock():
+    """'leftovers' (seed 352, 1,000-run check after drills were added): a delayed event moved the
+    fake's clock two hours while the world settled, with no schedule firing, and the drill instance
+    launched just before was judged a leftover by its age. The invariant now counts the drill ticks
+    that ran after its end was due; the same seed holds, with a TerminateInstance failing meanwhile."""
+    assert WorldSpec.draw(352).drills
+    result = run(352)
+    assert result.ok, describe(result)
