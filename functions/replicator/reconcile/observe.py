@@ -288,10 +288,12 @@ def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _
     if mark is not None and replica_mark_holds(mark, image, seen.landed.get(source_id, []), held_keys(runtime, seen)):
         seen.settled_replicas.add(source_id)
         scan.replica_seen.add(source_id)
-        if mark.state == "done" and due(config, image.freeform_tags, drilled_at(mark.drilled), scan.now):
-            seen.drills_due.append((drilled_at(mark.drilled), source_id))
-            if len(seen.drills_due) > 4 * config.drill_concurrency:  # only the oldest few are started
-                seen.drills_due = oldest(seen.drills_due, config.drill_concurrency)
+        if config.drills_possible and mark.state == "done":  # nothing parsed per image while drills are off
+            last = drilled_at(mark.drilled)
+            if due(config, image.freeform_tags, last, scan.now):
+                seen.drills_due.append((last, source_id))
+                if len(seen.drills_due) > 4 * config.drill_concurrency:  # only the oldest few are started
+                    seen.drills_due = oldest(seen.drills_due, config.drill_concurrency)
         if family_of(image, config) is not None:
             seen.family_states[source_id] = (mark.state, mark.replica_id)
             seen.replicas[source_id] = image

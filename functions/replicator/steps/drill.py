@@ -47,7 +47,7 @@ def _timeout(ctx: StepContext) -> timedelta:
 def run(ctx: StepContext, subject: Drill) -> StepResult:
     runtime = ctx.runtime
     if subject.stray:
-        return _terminate_stray(runtime, subject)
+        return _terminate_stray(runtime, subject.instance_id, subject.stray)
     record: ReplicaRecord | None = ctx.record
     replica_id = record.import_.replica_image_id if record is not None else None
     if record is not None and record.drill.busy and (record.state != "done" or not replica_id):
@@ -55,9 +55,7 @@ def run(ctx: StepContext, subject: Drill) -> StepResult:
         return _end(ctx, record, DrillOutcome.NOT_CHECKED, f"the replica became {record.state} during its drill")
     if record is None or record.state != "done" or not replica_id:
         if subject.instance_id:
-            return _terminate_stray(
-                runtime, Drill(subject.source_id, instance_id=subject.instance_id, stray="no finished replica here")
-            )
+            return _terminate_stray(runtime, subject.instance_id, "no finished replica here")
         return StepResult("ignored", "no finished replica here to drill")
     drill = record.drill
     if drill.state == DrillState.IDLE:
@@ -77,7 +75,7 @@ def run(ctx: StepContext, subject: Drill) -> StepResult:
     if ctx.now - started > _timeout(ctx):
         return _timed_out(ctx, record)
     if drill.state == DrillState.LAUNCHING:
-        return _launching(ctx, record, replica_id, subject)
+        return _launching(ctx, record, replica_id)
     if drill.state == DrillState.BOOTING:
         return _booting(ctx, record)
     return _reading(ctx, record)
@@ -149,13 +147,12 @@ def _not_launched(ctx: StepContext, attempt: int, exc: ReplicatorError) -> StepR
     )
 
 
-def _launching(ctx: StepContext, record: ReplicaRecord, replica_id: str, subject: Drill) -> StepResult:
+def _launching(ctx: StepContext, record: ReplicaRecord, replica_id: str) -> StepResult:
     drill = record.drill
     attempt = drill.attempt
     if drill.instance_id is None:
         # The run that launched died before writing the instance down: the same token finds it.
-        shape = drill.shape or ""
-        chosen = choose_shape(ctx.runtime.compute.list_shapes(replica_id), shape or ctx.config.drill_shape)
+        chosen = choose_shape(ctx.runtime.compute.list_shapes(replica_id), drill.shape or ctx.config.drill_shape)
         if isinstance(chosen, str):
             return _end(ctx, record, DrillOutcome.NOT_LAUNCHED, f"the launch cannot be asked again: {chosen}")
         return _launch_attempt(ctx, replica_id, attempt, chosen.shape, chosen.ocpus, chosen.memory_gbs)
@@ -233,23 +230,24 @@ def _timed_out(ctx: StepContext, record: ReplicaRecord) -> StepResult:
     minutes = ctx.config.drill_timeout_minutes
     if drill.instance_id is None:  # its launch never got an answer (throttled, unreachable): not the image's fault
         return _end(ctx, record, DrillOutcome.NOT_LAUNCHED, f"no instance was launched within {minutes} min")
+    captured = None  # what the console showed at the capture under way, if it is readable
     if drill.state == DrillState.READING and drill.console_id:
-        # What was captured before the timeout still counts (a pass later than the capture).
         with suppress(ReplicatorError):
             if ctx.runtime.instances.console_state(drill.console_id) == "SUCCEEDED":
-                verdict = judge(ctx.runtime.instances.console_text(drill.console_id), ctx.config.drill_expect)
-                if verdict is not None:
-                    return _end(ctx, record, verdict[0], verdict[1])
+                captured = ctx.runtime.instances.console_text(drill.console_id)
+    if captured is not None:
+        # What was captured before the timeout still counts (a pass later than the capture).
+        verdict = judge(captured, ctx.config.drill_expect)
+        if verdict is not None:
+            return _end(ctx, record, verdict[0], verdict[1])
     if drill.running_at is None:
         return _end(ctx, record, DrillOutcome.FAILED_TO_RUN, f"not RUNNING within {minutes} min of its launch")
     expect = ctx.config.drill_expect
     if not drill.console_id and not drill.reads:
         why = f"its console was never captured within {minutes} min (see the pass's refusals)"
         return _end(ctx, record, DrillOutcome.NOT_CHECKED, why)
-    last = f"; its console ends with {drill.last_line!r}" if drill.last_line else ""
-    if drill.console_id:
-        with suppress(ReplicatorError):
-            last = f"; its console ends with {last_line(ctx.runtime.instances.console_text(drill.console_id))!r}"
+    seen = last_line(captured) if captured is not None else drill.last_line
+    last = f"; its console ends with {seen!r}" if seen else ""
     return _end(ctx, record, DrillOutcome.NO_EXPECTED_OUTPUT, f"{expect!r} not printed within {minutes} min{last}")
 
 
@@ -272,19 +270,18 @@ def _end(ctx: StepContext, record: ReplicaRecord, outcome: DrillOutcome, reason:
     def ended(r: ReplicaRecord) -> None:
         r.drill_ended(attempt, outcome, reason, ctx.now, counted=outcome in COUNTED)
 
-    if outcome not in COUNTED or not record.source_region:  # nothing to tell, or nowhere known to tell it
-        after = counted if outcome in FAILED else None
-        return StepResult("done", f"drill {attempt}: {outcome.value}: {reason}", change=ended, after=after)
+    # A counted result is answered again, done, with the drill (its name differs from the last
+    # answer's by the drill alone), unless the record does not know where its source is.
+    tell = outcome in COUNTED and bool(record.source_region)
 
-    def told(ctx: StepContext) -> None:  # once the result is written: the source hears of it
-        send(ctx)
+    def told(ctx: StepContext) -> None:  # once the result is written
+        if tell:
+            send(ctx)
         if outcome in FAILED:
             counted(ctx)
 
-    # Answered again, done, with the drill: its name differs from the last answer's by the drill alone.
-    prefix = ctx.config.object_prefix
-    answer = answered("done", prefix, ctx.now, ctx.runtime)
-    return StepResult("done", f"drill {attempt}: {outcome.value}: {reason}", change=chain(ended, answer), after=told)
+    change = chain(ended, answered("done", ctx.config.object_prefix, ctx.now, ctx.runtime)) if tell else ended
+    return StepResult("done", f"drill {attempt}: {outcome.value}: {reason}", change=change, after=told)
 
 
 def _read(ctx: StepContext, instance_id: str) -> InstanceFacts | None:
@@ -308,9 +305,9 @@ def terminate(runtime: Runtime, instance_id: str) -> None:
                 ) from None
 
 
-def _terminate_stray(runtime: Runtime, subject: Drill) -> StepResult:
-    terminate(runtime, subject.instance_id)
-    return StepResult("done", f"instance {subject.instance_id} terminated: {subject.stray}")
+def _terminate_stray(runtime: Runtime, instance_id: str, why: str) -> StepResult:
+    terminate(runtime, instance_id)
+    return StepResult("done", f"instance {instance_id} terminated: {why}")
 
 
 def new_record(runtime: Runtime, subject: Drill) -> ReplicaRecord:
