@@ -292,6 +292,12 @@ def etag_version(etag: str) -> str:
     return digest(etag)[:16]
 
 
+def settled_answers(tail: str) -> str:
+    """The `answers` of a source mark, from its name past the source id ("" if it has none)."""
+    parts = tail.split(".")
+    return parts[3] if len(parts) == 5 else ""
+
+
 def parse_settled(prefix: str, name: str) -> SettledMark | None:
     for side in ("source", "replica"):
         head = settled_prefix(prefix, side)

@@ -5,6 +5,7 @@ from it and the configuration alone, and by run.py.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -50,7 +51,7 @@ class Observed:
     unlisted: set[str] = field(default_factory=set)
     # Per side, the sources whose record the staging listing showed; None when it failed (then a
     # record missing from it may well exist).
-    records_listed: dict[str, set[str]] | None = None
+    records_listed: Mapping[str, set[str]] | None = None
     started: datetime | None = None  # when the observation began: what exists since was not seen
     custom_images: int = 0  # in the compartments listed (OCI's limit counts every one)
     doubted: dict[str, set[str]] = field(default_factory=dict)  # source id -> targets whose answers do not verify

@@ -9,6 +9,8 @@ Nothing here calls another region.
 """
 
 import dataclasses
+import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,6 +31,7 @@ from ..naming import (
     parse_ack,
     parse_landed,
     parse_settled,
+    settled_answers,
     settled_prefix,
     source_id_from_record,
 )
@@ -50,18 +53,20 @@ from .settled import (
 
 
 class _Vouch:
-    """One replication with a mark, while the pass decides whether the mark holds.
-
-    Small on purpose (one per settled replication): the marks' names without
-    their common head, which of them names the version of the record the listing shows (the same
-    string, not a copy), and for a source the digest of the answers listed."""
+    """What the marks of one replication leave while the listings stream by, kept small on purpose
+    (one per settled replication): the marks' names without their common head, joined by "/" (a
+    name holds none there); which of them names the version of the record the listing shows (its
+    index, -1 none); and for a source, which of them the answers listed agree with (a bit per mark)."""
 
     __slots__ = ("answers", "named", "tails")
 
-    def __init__(self) -> None:
-        self.tails: tuple[str, ...] = ()
-        self.named: str | None = None
-        self.answers: str = ""
+    def __init__(self, tail: str) -> None:
+        self.tails = tail
+        self.named = -1
+        self.answers = 0
+
+    def split(self) -> list[str]:
+        return self.tails.split("/")
 
 
 @dataclass
@@ -69,25 +74,58 @@ class _Index:
     prefix: str
     vouches: dict[str, dict[str, _Vouch]] = field(default_factory=lambda: {s: {} for s in SIDES})
     unvouched: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SIDES})  # records to read
-    listed: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SIDES})  # every record seen
     complete: bool = False  # the listing ran to its end
 
     def names(self, side: str, source_id: str) -> list[str]:
         head = f"{settled_prefix(self.prefix, side)}{source_id}/"
         vouch = self.vouches[side].get(source_id)
-        return [head + t for t in vouch.tails] if vouch else []
+        return [head + t for t in vouch.split()] if vouch else []
+
+    def mark_at(self, side: str, source_id: str) -> tuple[SettledMark, int] | None:
+        """The mark naming the version of the record the listing shows, and its index, if there is one."""
+        vouch = self.vouches[side].get(source_id)
+        if vouch is None or vouch.named < 0:
+            return None
+        tails = vouch.split()
+        version = tails[vouch.named].partition(".")[0]
+        head = f"{settled_prefix(self.prefix, side)}{source_id}/"
+        for at, tail in enumerate(tails):  # the named one comes first; a later one if it is malformed
+            mark = parse_settled(self.prefix, head + tail)
+            if mark is not None and mark.version == version:
+                return mark, at
+        return None
 
     def mark(self, side: str, source_id: str) -> SettledMark | None:
-        """The mark naming the version of the record the listing shows, if there is one."""
-        vouch = self.vouches[side].get(source_id)
-        if vouch is None or vouch.named is None:
-            return None
-        version = vouch.named.partition(".")[0]
-        for name in self.names(side, source_id):  # the named one comes first; a later one if it is malformed
-            mark = parse_settled(self.prefix, name)
-            if mark is not None and mark.version == version:
-                return mark
-        return None
+        found = self.mark_at(side, source_id)
+        return found[0] if found else None
+
+    def listed(self, side: str, settled: set[str]) -> set[str]:
+        """Every record of `side` the staging listing showed: those a mark named (`settled`: those whose
+        mark held, their vouch let go), and those to read."""
+        return {i for i, v in self.vouches[side].items() if v.named >= 0} | self.unvouched[side] | settled
+
+
+class _Listed(Mapping[str, set[str]]):
+    """The records the staging listing showed, by side, made into sets only when asked (rarely: to
+    judge a pre-authenticated request no attempt claims), not held twice on every pass."""
+
+    def __init__(self, index: _Index, seen: Observed) -> None:
+        self._index, self._seen = index, seen
+        self._sets: dict[str, set[str]] = {}
+
+    def __getitem__(self, side: str) -> set[str]:
+        if side not in SIDES:
+            raise KeyError(side)
+        if side not in self._sets:
+            settled = self._seen.settled_sources if side == "source" else self._seen.settled_replicas
+            self._sets[side] = self._index.listed(side, settled)
+        return self._sets[side]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SIDES)
+
+    def __len__(self) -> int:
+        return len(SIDES)
 
 
 def _index_staging(runtime: Runtime, seen: Observed) -> _Index:
@@ -104,8 +142,12 @@ def _index_staging(runtime: Runtime, seen: Observed) -> _Index:
                 seen.staging.add(summary.name)
                 continue
             head = f"{settled_prefix(prefix, mark.side)}{mark.source_id}/"
-            vouch = index.vouches[mark.side].setdefault(mark.source_id, _Vouch())
-            vouch.tails = (*vouch.tails, summary.name[len(head) :])
+            tail, vouches = summary.name[len(head) :], index.vouches[mark.side]
+            vouch = vouches.get(mark.source_id)
+            if vouch is None:
+                vouches[mark.source_id] = _Vouch(tail)
+            else:
+                vouch.tails = f"{vouch.tails}/{tail}"
         group: list[AckName] = []
         for summary in runtime.objects.iter_objects(bucket, prefix, end=marks_head):
             ack = parse_ack(prefix, summary.name)
@@ -133,11 +175,10 @@ def _index_staging(runtime: Runtime, seen: Observed) -> _Index:
 
 
 def _record(index: _Index, side: str, source_id: str, etag: str | None) -> None:
-    index.listed[side].add(source_id)
     vouch = index.vouches[side].get(source_id)
     version = etag_version(etag) + "." if etag else None
-    named = next((t for t in vouch.tails if t.startswith(version)), None) if vouch and version else None
-    if vouch is not None and named is not None:
+    named = next((at for at, t in enumerate(vouch.split()) if t.startswith(version)), -1) if vouch and version else -1
+    if vouch is not None and named >= 0:
         vouch.named = named
     else:
         index.unvouched[side].add(source_id)
@@ -168,7 +209,8 @@ def _answers(runtime: Runtime, index: _Index, group: list[AckName], seen: Observ
         )
     vouch = index.vouches["source"].get(group[0].source_id)
     if vouch is not None:
-        vouch.answers = listed_answers(answers, index.prefix)
+        listed = listed_answers(answers, index.prefix)
+        vouch.answers = sum(1 << at for at, tail in enumerate(vouch.split()) if settled_answers(tail) == listed)
     elif answers:
         seen.acks[group[0].source_id] = answers
 
@@ -202,7 +244,8 @@ class _Scan:
     now: datetime
     cycle_hours: int
     looks_left: int
-    replica_seen: set[str] = field(default_factory=set)  # settled replicas whose image is listed
+    # Marked replicas listed but not settled by their mark (a settled one is in seen.settled_replicas).
+    replica_seen: set[str] = field(default_factory=set)
 
 
 def _defer_beyond_reads(seen: Observed, index: _Index, ordered, budget: int) -> None:
@@ -237,16 +280,20 @@ def _scan_images(runtime: Runtime, compartment: str, seen: Observed, index: _Ind
 
 
 def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _Index, scan: _Scan) -> None:
-    config, source_id = runtime.config, image.id
+    # Interned: the mark's id is the same string, and a settled replication leaves only that one.
+    config, source_id = runtime.config, sys.intern(image.id)
     if source_id in seen.deferred["source"]:
         return  # its record is read by a later pass, which plans for it
     decision = decide(image, runtime.region, config)
     vouch = index.vouches["source"].get(source_id)
-    mark = index.mark("source", source_id)
-    if mark is not None and vouch is not None:
+    found = index.mark_at("source", source_id)
+    if found is not None and vouch is not None:
+        mark, at = found
         leftover = source_id in seen.leftovers
-        if source_mark_holds(mark, image, decision, vouch.answers, leftover, config):
+        answers = mark.answers if vouch.answers >> at & 1 else ""  # what the answers listed agree with
+        if source_mark_holds(mark, image, decision, answers, leftover, config):
             seen.settled_sources.add(source_id)
+            del index.vouches["source"][source_id]  # what is left of it: its id
             seen.covered.update((t, image.compartment_id or "") for t in decision.targets)
             if scan.looks_left > 0 and shapes_due(source_id, scan.now, scan.cycle_hours):
                 scan.looks_left -= 1
@@ -270,7 +317,7 @@ def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -
     """A source mark that does not hold: its record is read (if listed) and its answers listed."""
     seen.marks[("source", source_id)] = index.names("source", source_id)
     vouch = index.vouches["source"].pop(source_id)
-    if vouch.named is not None:
+    if vouch.named >= 0:
         index.unvouched["source"].add(source_id)
     try:
         found = _listed_acks(runtime, source_id)
@@ -283,11 +330,11 @@ def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -
 
 
 def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _Index, scan: _Scan) -> None:
-    source_id, config = image.replica_of or "", runtime.config
+    source_id, config = sys.intern(image.replica_of or ""), runtime.config
     mark = index.mark("replica", source_id)
     if mark is not None and replica_mark_holds(mark, image, seen.landed.get(source_id, []), held_keys(runtime, seen)):
         seen.settled_replicas.add(source_id)
-        scan.replica_seen.add(source_id)
+        del index.vouches["replica"][source_id]  # what is left of it: its id (and its mark, parsed)
         if config.drills_possible and mark.state == "done":  # nothing parsed per image while drills are off
             last = drilled_at(mark.drilled)
             if due(config, image.freeform_tags, last, scan.now):
@@ -338,7 +385,7 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     seen = Observed(runtime.region)
     seen.started = runtime.now()
     index = _index_staging(runtime, seen)
-    seen.records_listed = index.listed if index.complete else None
+    seen.records_listed = _Listed(index, seen) if index.complete else None
     seen.leftovers = with_leftovers(seen.staging, config.object_prefix)
     seen.cursor = start_at or current_cursor(seen.staging, config.object_prefix)
     _list_landing(runtime, seen)
@@ -370,7 +417,7 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     pending = {
         i: index.mark("replica", i)
         for i, vouch in index.vouches["replica"].items()
-        if vouch.named is not None and i not in seen.settled_replicas
+        if vouch.named >= 0 and i not in seen.settled_replicas
     }
     named = {
         r.record.manifest.source_compartment_id

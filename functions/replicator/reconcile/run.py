@@ -7,6 +7,7 @@ that ran.
 
 import time
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -448,20 +449,38 @@ CLAIM_MARGIN = timedelta(minutes=15)
 _STEP_SIDE = {"export": "source", "import": "replica"}
 
 
+class _OwnerDigests(Mapping[str, set[str]]):
+    """Per step, the digests of the owners whose record the staging listing showed, each side's
+    computed the first time a request needs it (rarely: most passes find no unclaimed request)."""
+
+    def __init__(self, records: Mapping[str, set[str]]) -> None:
+        self._records = records
+        self._digests: dict[str, set[str]] = {}
+
+    def __getitem__(self, step: str) -> set[str]:
+        if step not in self._digests:
+            self._digests[step] = {digest(i)[:16] for i in self._records[_STEP_SIDE[step]]}
+        return self._digests[step]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_STEP_SIDE)
+
+    def __len__(self) -> int:
+        return len(_STEP_SIDE)
+
+
 @dataclass(frozen=True)
 class ParOwners:
     """What a pass knows of the attempts its pre-authenticated requests may serve."""
 
     current: dict[tuple[str, str], tuple[int, bool]]  # (step, owner digest) -> (attempt, running)
     # Per step, the owners whose record the staging listing showed; None when the listing failed.
-    listed: dict[str, set[str]] | None = None
+    listed: Mapping[str, set[str]] | None = None
     observed_at: datetime | None = None
 
     @classmethod
     def of(cls, seen: Observed) -> "ParOwners":
-        listed = None
-        if seen.records_listed is not None:
-            listed = {step: {digest(i)[:16] for i in seen.records_listed[side]} for step, side in _STEP_SIDE.items()}
+        listed = _OwnerDigests(seen.records_listed) if seen.records_listed is not None else None
         return cls(_attempts(seen), listed, seen.started)
 
 
