@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from .. import logs
 from ..answer_checks import judged
@@ -20,6 +21,7 @@ from ..decision import decide
 from ..drills import due, oldest
 from ..errors import ReplicatorError
 from ..families import family_of
+from ..fanout import fan_out
 from ..health import refused
 from ..images import ImageFacts
 from ..integrity import key_print
@@ -407,13 +409,13 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     # Sources: a marked one whose image was not listed (deleted?) is not settled either.
     for source_id in [i for i in index.vouches["source"] if i not in seen.settled_sources]:
         _unsettle(runtime, index, source_id, seen)
-    for source_id in ordered(index.unvouched["source"] - seen.deferred["source"]):
-        _read(runtime, "source", source_id, seen.source_records, seen)
+    _read(runtime, "source", ordered(index.unvouched["source"] - seen.deferred["source"]), seen.source_records, seen)
     # Replicas live in the target compartment, else in their source's: list any compartment a
     # record or a mark names that the configuration does not, once the unmarked records are read.
-    for source_id in ordered(index.unvouched["replica"] - seen.deferred["replica"]):
+    unmarked = ordered(index.unvouched["replica"] - seen.deferred["replica"])
+    for source_id in unmarked:
         seen.marks[("replica", source_id)] = index.names("replica", source_id)
-        _read(runtime, "replica", source_id, seen.replica_records, seen)
+    _read(runtime, "replica", unmarked, seen.replica_records, seen)
     pending = {
         i: index.mark("replica", i)
         for i, vouch in index.vouches["replica"].items()
@@ -427,6 +429,7 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     extra = (set() if config.target_compartment_id else named) - set(compartments) - {""}
     for compartment in sorted(extra):
         _scan_images(runtime, compartment, seen, index, scan)
+    unheld = []
     for source_id in ordered(pending):
         if source_id in seen.settled_replicas:
             continue
@@ -436,7 +439,8 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
             seen.settled_replicas.add(source_id)  # retired, and gone as the mark says
             continue
         seen.marks[("replica", source_id)] = index.names("replica", source_id)
-        _read(runtime, "replica", source_id, seen.replica_records, seen)
+        unheld.append(source_id)
+    _read(runtime, "replica", unheld, seen.replica_records, seen)
     list_drills(runtime, seen)
     return seen
 
@@ -463,14 +467,26 @@ def current_cursor(staged, prefix: str) -> str | None:
     return next((n[len(head) :] for n in staged if n.startswith(head)), None)
 
 
-def _read(runtime: Runtime, side: str, source_id: str, records: dict[str, Read], seen: Observed) -> None:
-    if seen.reads >= runtime.config.reconcile_max_reads:
-        seen.deferred[side].add(source_id)
-        seen.first_deferred = seen.first_deferred or source_id
-        return
-    seen.reads += 1
-    try:
-        records[source_id] = runtime.records.read(side, source_id)  # type: ignore[arg-type]
-    except ReplicatorError as exc:
-        seen.problems.append(f"{side} record of {source_id}: {exc.reason}")
-        seen.refusals += refused(exc)
+def _read(runtime: Runtime, side: str, ids: list[str], records: dict[str, Read], seen: Observed) -> None:
+    """The records of `ids`, in that order, up to the pass's IR_RECONCILE_MAX_READS (the rest wait for
+    the next passes), read at once in a small pool: a catch-up pass reads thousands, each a round trip."""
+    room = max(0, runtime.config.reconcile_max_reads - seen.reads)
+    taken, left = ids[:room], ids[room:]
+    seen.deferred[side].update(left)
+    if left:
+        seen.first_deferred = seen.first_deferred or left[0]
+    seen.reads += len(taken)
+
+    def read(source_id: str) -> Read | ReplicatorError:
+        try:
+            return runtime.records.read(side, source_id)  # type: ignore[arg-type]
+        except ReplicatorError as exc:
+            return exc
+
+    found = fan_out([partial(read, i) for i in taken], runtime.config.call_concurrency)
+    for source_id, got in zip(taken, found, strict=True):
+        if isinstance(got, ReplicatorError):
+            seen.problems.append(f"{side} record of {source_id}: {got.reason}")
+            seen.refusals += refused(got)
+        else:
+            records[source_id] = got

@@ -174,7 +174,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         stopped_at = _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
     if not dry_run:
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
-        _leave_marks(runtime, seen, report.steps, report.problems)
+        _leave_marks(runtime, seen, report.steps, report.problems, deadline)
         _keep_cursor(runtime, seen, stopped_at or seen.first_deferred, report.problems)
         for exc in runtime.clients.take_swallowed():
             for r in refused(exc):
@@ -280,7 +280,9 @@ def _keep_cursor(runtime: Runtime, seen: Observed, stopped_at: str | None, probl
         seen.refusals += refused(exc)
 
 
-def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], problems: list[str]) -> None:
+def _leave_marks(
+    runtime: Runtime, seen: Observed, steps: list[PlannedStep], problems: list[str], deadline: float
+) -> None:
     """A mark for each record read this pass and found settled with nothing done to it (no step
     planned, or only steps that changed nothing), so that the next passes need not read it; a
     mark of an older version of it goes."""
@@ -304,7 +306,11 @@ def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], pro
         mark = replica_mark(read.record, read.etag, seen.replicas.get(source_id), seen.landed.get(source_id, []), key)
         if mark is not None:
             marks.append(mark)
-    for mark in marks:
+
+    def leave(mark: SettledMark) -> str | None:
+        """Why the mark could not be left, or None; past the pass's budget it is left for a later pass."""
+        if time.monotonic() > deadline:
+            return None  # an economy: the next pass reads the record and marks it then
         name = mark.object(config.object_prefix)
         try:
             if name not in seen.marks.get((mark.side, mark.source_id), []):
@@ -314,8 +320,12 @@ def _leave_marks(runtime: Runtime, seen: Observed, steps: list[PlannedStep], pro
                 if old != name:
                     runtime.objects.delete(config.staging_bucket, old)
         except ReplicatorError as exc:  # a mark is an economy: without it the next pass reads the record
-            problems.append(f"settled mark of {mark.source_id}: {exc.reason}")
             seen.refusals += refused(exc)
+            return f"settled mark of {mark.source_id}: {exc.reason}"
+        return None
+
+    # A catch-up pass leaves thousands: at once in the pool, as the records were read.
+    problems += [p for p in fan_out([partial(leave, m) for m in marks], config.call_concurrency) if p]
 
 
 def run_drill_tick(runtime: Runtime) -> PassReport:
