@@ -165,7 +165,8 @@ def reconcile_rows(results: dict) -> list[tuple[str, str, str, str]]:
                     f"({p['latency_seconds'] * 1000:.0f} ms per call)",
                     f"{then['calls']} calls ({then['reads']} record reads), {then['wall_seconds']:.1f} s, "
                     f"{then['peak_rss_mb']:.0f} MB, answer {then['answer_bytes']} B",
-                    f"catch-up: {first['passes']} passes, {first['calls']} calls, peak {first['peak_rss_mb']:.0f} MB",
+                    f"catch-up: {first['passes']} passes, {first['calls']} calls, peak {first['peak_rss_mb']:.0f} MB"
+                    + _longest(first),
                     f"{then['calls'] / p['images']:.3f} calls per image",
                 )
             )
@@ -185,6 +186,13 @@ def table(found: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines)
 
 
+def _longest(catch_up: dict) -> str:
+    """The longest catch-up pass, when they were timed with the per-call latency."""
+    if not catch_up.get("latency_seconds"):
+        return ""
+    return f", longest {catch_up['longest_wall_seconds']:.0f} s ({catch_up['most_calls']:,} calls)"
+
+
 def steady_table(results: dict) -> str:
     lines = [
         "| images | region | catch-up | steady pass: calls (record reads) | by operation | wall | CPU | peak RSS "
@@ -198,7 +206,7 @@ def steady_table(results: dict) -> str:
             ops = ", ".join(f"{op} {n}" for op, n in then.get("by_operation", {}).items())
             lines.append(
                 f"| {p['images']:,} | {region} | {first['passes']} passes, {first['calls']:,} calls, "
-                f"{first['peak_rss_mb']:.0f} MB | {then['calls']} ({then['reads']}) | {ops} | "
+                f"{first['peak_rss_mb']:.0f} MB{_longest(first)} | {then['calls']} ({then['reads']}) | {ops} | "
                 f"{then['wall_seconds']:.1f} s | {then['cpu_seconds']:.1f} s | {then['peak_rss_mb']:.0f} MB | "
                 + (f"{plain['peak_rss_mb']:.0f} MB |" if (plain := p.get(f"{region}/steady_plain_sdk")) else "- |")
             )

@@ -11,8 +11,9 @@ and peak memory, and the size of its answer.
 Assumes: one compartment of images, one target region; ListImages pages of 1000 (the pass asks
 for 1000, the most the API reference gives; whether OCI fills such pages is unconfirmed: with
 pages of 100, add 9 calls per 1000 images), ListObjects pages of 1000;
-`latency` seconds per call on the steady pass, sequential (the pass makes its calls one after
-another); the catch-up passes run without latency, their cost given by their number of calls.
+`latency` seconds per call, each call waiting it out (a pass's record reads, settled marks and
+steps go out IR_CALL_CONCURRENCY at a time, its listings one page after another); the catch-up
+passes run with it up to TIMED_CATCH_UP replications, without it above.
 """
 
 import json
@@ -158,8 +159,14 @@ def _pass(cloud: FakeCloud, sandbox, region: str, latency: float, entry: str = s
         cloud.functions.remove(fn)
 
 
+# Catch-up passes are timed with the per-call latency up to this size (each reads 2,000 records
+# and leaves as many marks: minutes of real waiting per pass); above it they run without it.
+TIMED_CATCH_UP = 20000
+
+
 def passes(images: int, latency: float = 0.05) -> dict:
     """Two scheduled passes in each region over `images` settled replications."""
+    catch_up_latency = latency if images <= TIMED_CATCH_UP else 0.0
     options = Options(custom_image_limit=10 * images + 100)
     with FakeCloud(regions=[SOURCE, TARGET], options=options) as cloud:
         _compartment, sandbox, sources, replicas = _settled_world(cloud, images)
@@ -168,7 +175,7 @@ def passes(images: int, latency: float = 0.05) -> dict:
         for region in (SOURCE, TARGET):
             catch_up = []
             while True:  # passes until one reads no record: each reads at most IR_RECONCILE_MAX_READS
-                found = _pass(cloud, sandbox, region, 0.0)
+                found = _pass(cloud, sandbox, region, catch_up_latency)
                 catch_up.append(found)
                 if found["reads"] == 0 or len(catch_up) >= 30:
                     break
@@ -177,6 +184,9 @@ def passes(images: int, latency: float = 0.05) -> dict:
                 "calls": sum(p["calls"] for p in catch_up),
                 "peak_rss_mb": max(p["peak_rss_mb"] for p in catch_up),
                 "cpu_seconds": round(sum(p["cpu_seconds"] for p in catch_up), 2),
+                "latency_seconds": catch_up_latency,
+                "longest_wall_seconds": max(p["wall_seconds"] for p in catch_up),
+                "most_calls": max(p["calls"] for p in catch_up),
             }
             out[f"{region}/steady"] = _pass(cloud, sandbox, region, latency)
             # The same pass with the SDK imported as it ships: what the loader saves a pass.
