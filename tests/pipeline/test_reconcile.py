@@ -340,6 +340,28 @@ def test_a_pass_reads_at_most_its_share_of_records_and_the_next_pass_goes_on_fro
     assert (second.deferred, third.deferred, third.exposed) == (0, 0, 0)
 
 
+def test_a_pass_takes_on_at_most_its_share_of_images_whose_events_were_lost_and_counts_the_rest_exposed(
+    cloud, compartment
+):
+    sandbox = deploy(cloud, REGIONS, compartment, {"IR_RECONCILE_MAX_READS": "10"})
+    cloud.events.drop()  # no replication starts but by the passes
+    images = [
+        cloud.create_image(SOURCE, compartment, f"web-{n}", freeform_tags={"replicate-to": PHOENIX}) for n in range(25)
+    ]
+    cloud.run_until_idle()
+    first = sandbox.reconcile(SOURCE)
+    # Ten started; the fifteen others are not held, only counted: exposed, and in Monitoring's gauge.
+    assert ({s.action for s in first.steps}, len(first.steps)) == ({"export"}, 10)
+    assert (first.deferred, first.exposed) == (15, 25)
+    gauge = cloud.metrics(SOURCE, name="exposed_images", targetRegion=PHOENIX)
+    assert gauge[-1].value == 25
+    # The next passes take on more as the first settle (and a quarter of the budget meanwhile): every
+    # image is replicated once, by the passes alone.
+    sandbox.converge(max_passes=16)  # 13 as this is written: 25 images at 10 a pass, each over 5 passes
+    assert all(len(replicas(cloud, PHOENIX, i.id, compartment)) == 1 for i in images)
+    assert sandbox.reconcile(SOURCE).exposed == 0
+
+
 def test_a_pass_that_runs_out_of_time_leaves_a_cursor_and_the_next_one_starts_there(cloud, compartment, monkeypatch):
     from replicator.reconcile import run
     from replicator.reconcile.observe import cursor_object

@@ -5,7 +5,7 @@ from it and the configuration alone, and by run.py.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +16,27 @@ from ..naming import AckName, LandedObject, SettledMark
 from ..records.read import Read
 
 SIDES = ("source", "replica")
+
+
+@dataclass
+class Waiting:
+    """Opted-in images not started yet that a pass left for the next ones (past its budget): not
+    held, only counted per (target region, compartment), with how long the oldest has waited."""
+
+    count: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    oldest: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    images: int = 0
+
+    def by_pair(self) -> dict[tuple[str, str], tuple[int, float]]:
+        return {key: (n, self.oldest[key]) for key, n in self.count.items()}
+
+    def add(self, image: ImageFacts, targets: Iterable[str], now: datetime) -> None:
+        self.images += 1
+        waited = (now - image.time_created).total_seconds() if image.time_created is not None else 0.0
+        for target in targets:
+            key = (target, image.compartment_id or "")
+            self.count[key] += 1
+            self.oldest[key] = max(self.oldest[key], waited)
 
 
 @dataclass
@@ -65,6 +86,7 @@ class Observed:
     # and settled replicas whose drill is due by their mark: (last drill, source id), the oldest few.
     drill_instances: list[InstanceFacts] | None = None
     drills_due: list[tuple[datetime | None, str]] = field(default_factory=list)
+    waiting: Waiting = field(default_factory=Waiting)  # not started, left for the next passes
 
     @property
     def sources(self) -> dict[str, ImageFacts]:

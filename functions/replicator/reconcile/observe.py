@@ -246,14 +246,18 @@ class _Scan:
     now: datetime
     cycle_hours: int
     looks_left: int
+    new_left: int  # replications not started yet this pass may still take on (-1: no limit)
     # Marked replicas listed but not settled by their mark (a settled one is in seen.settled_replicas).
     replica_seen: set[str] = field(default_factory=set)
 
 
-def _defer_beyond_reads(seen: Observed, index: _Index, ordered, budget: int) -> None:
+def _defer_beyond_reads(seen: Observed, index: _Index, ordered, budget: int) -> int:
     """The records without a mark this pass reads (sources first, from the cursor on, at most
     `budget`), chosen before the images are listed: the others are left for later passes, and
-    so are their images and answers (what a first pass over thousands would otherwise hold)."""
+    so are their images and answers (what a first pass over thousands would otherwise hold).
+    Returns how many replications not started yet the pass may take on: what the budget leaves,
+    and never less than a quarter of it (thousands of records that cannot settle, read in turn,
+    would otherwise keep every new image waiting)."""
     sources = ordered(index.unvouched["source"])
     replicas = ordered(index.unvouched["replica"])
     seen.deferred["source"] = set(sources[budget:])
@@ -262,6 +266,7 @@ def _defer_beyond_reads(seen: Observed, index: _Index, ordered, budget: int) -> 
     seen.first_deferred = first[0] if first else None
     for source_id in seen.deferred["source"]:
         seen.acks.pop(source_id, None)
+    return max(budget - len(sources) - len(replicas), budget // 4) if index.complete else -1
 
 
 def _scan_images(runtime: Runtime, compartment: str, seen: Observed, index: _Index, scan: _Scan) -> None:
@@ -311,7 +316,15 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
     if vouch is not None:
         _unsettle(runtime, index, source_id, seen)
         seen.images[source_id] = image
-    elif decision.opted_in or source_id in seen.acks or source_id in index.unvouched["source"]:
+    elif source_id in seen.acks or source_id in index.unvouched["source"]:
+        seen.images[source_id] = image
+    elif decision.opted_in:
+        # Not started (no record, no answer: its events were lost, say): taken on while the budget
+        # lasts; the others are only counted, as exposed, and wait for the next passes.
+        if scan.new_left == 0:
+            seen.waiting.add(image, decision.targets, scan.now)
+            return
+        scan.new_left -= scan.new_left > 0
         seen.images[source_id] = image
 
 
@@ -397,9 +410,9 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
         # From where the last pass stopped: the records it could not read come first.
         return sorted(ids, key=lambda i: (i < start, i))
 
-    _defer_beyond_reads(seen, index, ordered, config.reconcile_max_reads)
+    new_left = _defer_beyond_reads(seen, index, ordered, config.reconcile_max_reads)
     looks = config.reconcile_shape_looks
-    scan = _Scan(runtime.now(), shape_cycle_hours(len(index.vouches["source"]), looks), looks)
+    scan = _Scan(runtime.now(), shape_cycle_hours(len(index.vouches["source"]), looks), looks, new_left)
     compartments = list(
         dict.fromkeys([*config.compartments, *([config.target_compartment_id] if config.target_compartment_id else [])])
     )

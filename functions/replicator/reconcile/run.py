@@ -64,7 +64,7 @@ class PassReport(BaseModel):
     steps_total: int = 0  # every planned step; `steps` holds the first ones (the answer stays small)
     actions: dict[str, int] = {}  # planned steps per action
     problems_total: int = 0
-    deferred: int = 0  # records left unread for the next passes (IR_RECONCILE_MAX_READS)
+    deferred: int = 0  # records left unread, and images not started, for the next passes (IR_RECONCILE_MAX_READS)
     exposed: int = 0  # opted-in source images of this region lacking a current replica somewhere
     oldest_exposure_seconds: float = 0.0
     # Nothing of the pass reached an operator: its report, its metrics and its notice were all
@@ -162,14 +162,23 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         region=runtime.region, dry_run=dry_run, images=len({p.source_id for p in plans}), problems=list(seen.problems)
     )
     report.deferred = len(seen.deferred["source"]) + len(seen.deferred["replica"])
+    limit = runtime.config.reconcile_max_reads
     if report.deferred:
-        limit = runtime.config.reconcile_max_reads
         report.problems.append(f"{report.deferred} record(s) left for the next passes (IR_RECONCILE_MAX_READS={limit})")
+    if seen.waiting.images:
+        report.deferred += seen.waiting.images
+        report.problems.append(
+            f"{seen.waiting.images} opted-in image(s) not started yet left for the next passes, counted as exposed "
+            f"(IR_RECONCILE_MAX_READS={limit})"
+        )
     measured = protections(seen, runtime, now)
-    report.exposed = sum(p.state not in COVERED for p in measured)
-    report.oldest_exposure_seconds = max((p.exposure_seconds(now) for p in measured), default=0.0)
+    waiting = seen.waiting.by_pair()
+    report.exposed = sum(p.state not in COVERED for p in measured) + seen.waiting.images
+    report.oldest_exposure_seconds = max(
+        [*(p.exposure_seconds(now) for p in measured), *(w for _n, w in waiting.values())], default=0.0
+    )
     if not dry_run and not seen.unlisted:  # images a failed listing hid would read as no exposure
-        runtime.metrics.add(exposure_points(runtime.region, measured, now, covered=seen.covered))
+        runtime.metrics.add(exposure_points(runtime.region, measured, now, covered=seen.covered, waiting=waiting))
     with runtime.metrics.held():
         stopped_at = _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
     if not dry_run:

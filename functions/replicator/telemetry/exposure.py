@@ -7,7 +7,7 @@ close rather than the data stop.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from ..protection import COVERED, ImageProtection
@@ -20,11 +20,14 @@ def exposure_points(
     protections: list[ImageProtection],
     now: datetime,
     covered: Iterable[tuple[str, str]] = (),
+    waiting: Mapping[tuple[str, str], tuple[int, float]] | None = None,
 ) -> list[Point]:
     """The pass's gauges, plus the one point that says the pass ran.
 
     `covered`: the (target region, compartment) pairs of replications known protected without
-    their protection being built (settled): their gauges say 0 unless another image's says more."""
+    their protection being built (settled): their gauges say 0 unless another image's says more.
+    `waiting`: per pair, the opted-in images not started that the pass left for the next ones
+    (past its budget), and how long the oldest has been exposed: counted, not held."""
     exposed: dict[tuple[str, str], int] = defaultdict(int)
     failed: dict[tuple[str, str], int] = defaultdict(int)
     oldest: dict[tuple[str, str], float] = defaultdict(float)
@@ -36,6 +39,9 @@ def exposure_points(
             oldest[key] = max(oldest[key], target.exposure_seconds(now))
             exposed[key] += target.state not in COVERED
             failed[key] += target.state == "failed"
+    for key, (count, waited) in (waiting or {}).items():
+        exposed[key] += count
+        oldest[key] = max(oldest[key], waited)
     out = [point(Metric.RECONCILE_PASSES, 1, now, {Dimension.SOURCE_REGION: source_region})]
     for region, compartment in sorted(oldest):
         dims = {
