@@ -22,11 +22,12 @@ from typing import Any
 from ocifake import Durations
 from replicator import logs
 
-from . import coldstart, loader, reconcile_scale, report, scenarios, steady
+from . import coldstart, loader, lost, reconcile_scale, report, scenarios, steady
 
 RESULTS = Path(__file__).with_name("results.json")
 FLEET_SIZES = (100, 1000, 20000)  # custom images already in each target region
 STEADY_SIZES = (1000, 2000, 5000, 20000, 50000)  # settled replications
+LOST_SIZES = (2000, 5000)  # tagged images whose every event was lost
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -174,12 +175,18 @@ def steady_state(results: dict, sizes: tuple[int, ...], latency: float = 0.05) -
     results["steady_state"] = found
 
 
+def lost_events(results: dict, sizes: tuple[int, ...], latency: float = 0.05) -> None:
+    """The scheduled passes alone after every event was lost (bench/lost.py)."""
+    results["lost_events"] = [lost.passes(n, latency) for n in sizes]
+
+
 SECTIONS: dict[str, Callable[..., None]] = {
     "calls": calls_and_time,
     "overhead": overhead,
     "coldstart": cold_start,
     "reconcile": reconcile,
     "steady": steady_state,
+    "lost": lost_events,
 }
 
 
@@ -204,6 +211,7 @@ def main() -> int:
         "coldstart": (3 if quick else 9,),
         "reconcile": ((10, 50) if quick else (10, 100, 1000),),
         "steady": ((200,) if quick else STEADY_SIZES,),
+        "lost": ((100,) if quick else LOST_SIZES,),
     }
     if args.only and not quick:
         results = json.loads(RESULTS.read_text())

@@ -170,6 +170,18 @@ def reconcile_rows(results: dict) -> list[tuple[str, str, str, str]]:
                     f"{then['calls'] / p['images']:.3f} calls per image",
                 )
             )
+    for p in results.get("lost_events", []):
+        rows.append(
+            (
+                f"Passes alone after every event was lost, {p['images']:,} images "
+                f"({p['latency_seconds'] * 1000:.0f} ms per call)",
+                f"{p['done']:,}/{p['images']:,} replicated in {p['rounds']} rounds; longest pass "
+                f"{p['longest_wall_seconds']:.0f} s ({p['most_calls']:,} calls), peak {p['peak_rss_mb']:.0f} MB",
+                f"budget {p['budget_seconds']} s; bound 100 MB (func.yaml: 128 MB)",
+                f"{p['longest_wall_seconds'] / p['budget_seconds']:.2f} of the budget; "
+                f"{p['peak_rss_mb'] / 100:.2f} of the bound",
+            )
+        )
     return rows
 
 
@@ -209,6 +221,21 @@ def steady_table(results: dict) -> str:
                 f"{first['peak_rss_mb']:.0f} MB{_longest(first)} | {then['calls']} ({then['reads']}) | {ops} | "
                 f"{then['wall_seconds']:.1f} s | {then['cpu_seconds']:.1f} s | {then['peak_rss_mb']:.0f} MB | "
                 + (f"{plain['peak_rss_mb']:.0f} MB |" if (plain := p.get(f"{region}/steady_plain_sdk")) else "- |")
+            )
+    return "\n".join(lines)
+
+
+def lost_table(results: dict) -> str:
+    lines = [
+        "| images | round | region | steps | calls | wall | CPU | peak RSS | exposed after |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for p in results.get("lost_events", []):
+        for one in p["passes"]:
+            lines.append(
+                f"| {p['images']:,} | {one['round']} | {one['region']} | {one['steps']} | {one['calls']:,} | "
+                f"{one['wall_seconds']:.0f} s | {one['cpu_seconds']:.1f} s | {one['peak_rss_mb']:.0f} MB | "
+                f"{one['exposed']} |"
             )
     return "\n".join(lines)
 
@@ -254,6 +281,8 @@ def publish(results: dict) -> None:
     _replace(docs, "table", table(rows(results)))
     _replace(docs, "stages", stages_table(results))
     _replace(docs, "steady", steady_table(results))
+    if results.get("lost_events"):
+        _replace(docs, "lost", lost_table(results))
     _replace(docs, "model", assumptions())
     _replace(ROOT / "README.md", "summary", summary(results))
 
