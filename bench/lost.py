@@ -20,7 +20,7 @@ from oci.resource_scheduler import ScheduleClient
 from ocifake import FakeCloud, Options
 from replicator_tools.sandbox import deploy
 
-from .scenarios import IMAGE_GB, SHAPES, SOURCE, _done
+from .scenarios import SOURCE, _done, tagged_images
 from .steady import TARGET, _pass
 
 BUDGET_SECONDS = 240
@@ -37,17 +37,7 @@ def passes(images: int, latency: float = 0.05, max_rounds: int = 12) -> dict:
             # The passes measured below are the hourly ones; the deployed schedules would run more.
             ScheduleClient(cloud.config(region)).delete_schedule(schedule.id)
         cloud.events.drop()  # every event, for the whole run
-        created = [
-            cloud.create_image(
-                SOURCE,
-                compartment,
-                f"image-{n}",
-                size_gb=IMAGE_GB,
-                freeform_tags={"replicate-to": TARGET},
-                shapes=SHAPES,
-            )
-            for n in range(images)
-        ]
+        created = tagged_images(cloud, compartment, images, [TARGET])
         cloud.run_until_idle()
         found: list[dict] = []
         done = 0

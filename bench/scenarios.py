@@ -66,6 +66,21 @@ def _done(cloud: FakeCloud, created: list, regions: list[str], compartment: str)
     return sum(1 for image in created if all(counts[(image.id, region)] == 1 for region in regions))
 
 
+def tagged_images(cloud: FakeCloud, compartment: str, images: int, regions: list[str]) -> list:
+    """`images` source images of IMAGE_GB in the source region, tagged for `regions`."""
+    return [
+        cloud.create_image(
+            SOURCE,
+            compartment,
+            f"image-{n}",
+            size_gb=IMAGE_GB,
+            freeform_tags={"replicate-to": ",".join(regions)},
+            shapes=SHAPES,
+        )
+        for n in range(images)
+    ]
+
+
 def replicate_with_functions(
     n_targets: int, *, images: int = 1, fdk: bool = False, containers: int = 1, held: int = 0
 ) -> Replication:
@@ -86,17 +101,7 @@ def replicate_with_functions(
         # IR_NAMESPACE as Terraform sets it; events only (no pass): the steady state.
         env = {"IR_NAMESPACE": cloud.namespace, "IR_IMAGE_LIMIT": str(limit)}
         sandbox = deploy(cloud, regions, compartment, env, fdk=fdk, containers=containers)
-        created = [
-            cloud.create_image(
-                SOURCE,
-                compartment,
-                f"image-{n}",
-                size_gb=IMAGE_GB,
-                freeform_tags={"replicate-to": ",".join(targets(n_targets))},
-                shapes=SHAPES,
-            )
-            for n in range(images)
-        ]
+        created = tagged_images(cloud, compartment, images, targets(n_targets))
         available_at = cloud.durations.capture(IMAGE_GB)
         cpu_before = sum(c.cpu_seconds() for fn in sandbox.functions.values() for c in fn.containers) if fdk else 0.0
         started = time.perf_counter()
