@@ -1,8 +1,9 @@
 """Run every benchmark in one process; print one table, write bench/results.json, and rewrite
 the figures of docs/performance.md and README from it (bench/report.py).
 
-    python -m bench            # everything (about half an hour on 2 cores: the 20,000-image passes)
+    python -m bench            # everything (hours on 2 cores: the passes over 20,000 and 50,000)
     python -m bench --quick    # smaller sizes, for a smoke run; the docs are left as they are
+    python -m bench --only steady --sizes 50000   # one size again, into the last figures
 
 Every figure stands next to a baseline measured in the same run, and is reported as a ratio.
 """
@@ -190,6 +191,10 @@ SECTIONS: dict[str, Callable[..., None]] = {
 }
 
 
+# Sections measured size by size, and where their figures go: `--sizes` re-measures some of them.
+BY_SIZE = {"steady": "steady_state", "lost": "lost_events"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run (docs left as they are)")
@@ -200,9 +205,17 @@ def main() -> int:
         help="run these sections again, into the last bench/results.json (its other figures kept, "
         "the docs rewritten, the date of each section run again shown)",
     )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        help="with --only steady or lost: measure these sizes only, replacing those sizes' figures",
+    )
     args = parser.parse_args()
     if args.quick and args.only:
         parser.error("--only re-measures into the full run's figures; a --quick run makes its own")
+    if args.sizes and not (args.only and set(args.only) <= set(BY_SIZE)):
+        parser.error("--sizes goes with --only steady and/or --only lost")
     logs.enable(False)  # in-process passes would otherwise print every API call
     quick = args.quick
     sizes = {
@@ -216,7 +229,10 @@ def main() -> int:
     if args.only and not quick:
         results = json.loads(RESULTS.read_text())
         for name in args.only:
-            results.setdefault("remeasured", {})[name] = time.strftime("%Y-%m-%d")
+            when = time.strftime("%Y-%m-%d")
+            if args.sizes:
+                when += " (" + ", ".join(f"{n:,}" for n in args.sizes) + ")"
+            results.setdefault("remeasured", {})[name] = when
     else:
         results = {
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -225,7 +241,12 @@ def main() -> int:
     started = time.perf_counter()
     for name, run in SECTIONS.items():
         if not args.only or name in args.only:
-            run(results, *sizes[name])
+            if args.sizes:
+                kept = [p for p in results.get(BY_SIZE[name], []) if p["images"] not in args.sizes]
+                run(results, tuple(args.sizes))
+                results[BY_SIZE[name]] = sorted([*kept, *results[BY_SIZE[name]]], key=lambda p: p["images"])
+            else:
+                run(results, *sizes[name])
     elapsed = time.perf_counter() - started
     if not args.only:
         results["total_seconds"] = elapsed

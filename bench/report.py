@@ -200,6 +200,8 @@ def table(found: list[tuple[str, str, str, str]]) -> str:
 
 def _longest(catch_up: dict) -> str:
     """The longest catch-up pass, when they were timed with the per-call latency."""
+    if catch_up.get("max_reads"):
+        return f", not timed, {catch_up['max_reads']:,} reads a pass"
     if not catch_up.get("latency_seconds"):
         return ""
     return f", longest {catch_up['longest_wall_seconds']:.0f} s ({catch_up['most_calls']:,} calls)"

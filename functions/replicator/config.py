@@ -68,9 +68,12 @@ class ReplicatorConfig(BaseModel):
     # replications of one pass made at once, at most. Lower it where Object Storage or Compute
     # throttles; 1 runs them one after the other (the simulator does, so that a seed replays).
     call_concurrency: int = Field(POOL, ge=1, le=16)
-    # Records one pass reads at most (the others wait for the next passes): what bounds a pass's
-    # memory when many replications have no settled mark yet (a first pass over thousands).
-    reconcile_max_reads: int = Field(2000, ge=10, le=100000)
+    # Records one pass reads at most (the others wait for the next passes), and with what they leave
+    # the images not started yet it takes on: what bounds a pass's memory when many replications
+    # need work (a first pass over thousands, every event lost). A replication a pass works on holds
+    # some 20 KB at its peak (its record, image, answers, steps): 1000 keep a pass near 90 MB of
+    # the function's 128 (docs/performance.md).
+    reconcile_max_reads: int = Field(1000, ge=10, le=100000)
     # Settled replications whose source shapes one pass looks at, at most (one call each): a
     # shape change arrives as an event, and these looks find one whose event was lost. Each
     # settled image is looked at once a day up to 24 times this many, else once a cycle of
