@@ -19,7 +19,6 @@ from .errors import ConfigError, NotFound, PermanentError, ReplicatorError, Tran
 from .families import family_of, keep_of
 from .gateways.clients import Clients
 from .gateways.identity import Identity
-from .gateways.regions import is_region
 from .health import STALE_AFTER, PassHealth, health_object
 from .images import ImageFacts
 from .naming import (
@@ -46,6 +45,7 @@ from .protection import (
 from .reconcile.run import PassReport, run_pass
 from .records.replica import ReplicaRecord
 from .records.source import SourceRecord, TargetPart
+from .regions import is_region
 from .runtime import Runtime, wall_clock
 from .steps.retry import SETTLED_STATES
 from .subjects import Drill, RetryRequest

@@ -2,7 +2,7 @@
 
 import re
 
-from .gateways.regions import is_region, region_for_key
+from .regions import is_region, region_for_key
 
 # ocid1.<resource type>.<realm>.[region][.future use].<unique id>
 _OCID = re.compile(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import ocids
-from .gateways.regions import is_region
+from .regions import is_region
 
 ALIAS = re.compile(r"[a-z][a-z0-9-]{0,30}")
 SEPARATOR = ":"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from replicator.gateways.regions import is_region
+from replicator.regions import is_region
 
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 NAMES = {"web-server", "batch-worker", "vendor-appliance", "scratch-build"}

@@ -10,7 +10,7 @@ from replicator.errors import ConfigError
 from replicator.images import ImageFacts
 from replicator.manifest import ReplicationManifest
 from replicator.naming import AckName
-from replicator.protection import protection
+from replicator.protection import exposure_points, protection
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
 from replicator.records.states import ExportState, TargetState
@@ -22,7 +22,6 @@ from replicator.telemetry.catalog import (
     Metric,
     namespace_problem,
 )
-from replicator.telemetry.exposure import exposure_points
 from replicator.telemetry.stages import record_points
 
 SOURCE, PHOENIX, FRANKFURT = "us-ashburn-1", "us-phoenix-1", "eu-frankfurt-1"

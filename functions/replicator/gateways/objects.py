@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,10 @@ from ..errors import NotFound, ReplicatorError
 from ..work import WorkProgress
 from .calls import all_pages, call, service_time
 from .clients import Clients
-from .regions import object_storage_endpoint
+
+
+def _object_storage_endpoint(region: str) -> str:
+    return importlib.import_module("oci.regions").endpoint_for("object_storage", region=region)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -180,7 +184,7 @@ class Objects:
             object=object_name,
             access=access,
         )
-        return Par(reply.data.id, object_storage_endpoint(self.region) + reply.data.access_uri)
+        return Par(reply.data.id, _object_storage_endpoint(self.region) + reply.data.access_uri)
 
     def delete_par(self, bucket: str, par_id: str) -> bool:
         """Delete one pre-authenticated request, by its id: never one another invocation made."""

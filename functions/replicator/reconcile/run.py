@@ -25,11 +25,10 @@ from ..fanout import fan_out
 from ..health import KEPT, PassHealth, Refusal, health_object, refusal, refusal_points, refused
 from ..images import ImageFacts
 from ..naming import PAR_NAME_PREFIX, SettledMark, digest
-from ..protection import COVERED, ImageProtection, protection
+from ..protection import COVERED, ImageProtection, exposure_points, protection
 from ..runtime import Runtime
 from ..steps import answer, inbox
 from ..subjects import AnswerCheck, Drill, InboundAnswer, Replica, ReplicaById
-from ..telemetry.exposure import exposure_points
 from ..tenancies import place
 from .observe import Observed, answer_keys, cursor_object, list_drills, observe
 from .plan import Planned, plan_region

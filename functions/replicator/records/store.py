@@ -7,10 +7,9 @@ The condition makes the loser redo its change on top of the winner's instead of 
 """
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ..errors import PreconditionFailed, TransientError
-from ..gateways.objects import Objects
 from ..naming import Side, record_object
 from .read import Read, dump, parse
 from .replica import ReplicaRecord
@@ -20,8 +19,18 @@ MAX_CONFLICTS = 8
 R = TypeVar("R", SourceRecord, ReplicaRecord)
 
 
+class Bucketed(Protocol):
+    """What the store asks of Object Storage: the gateway's read and conditional write."""
+
+    def get(self, bucket: str, name: str) -> tuple[bytes, str] | None: ...
+
+    def put(
+        self, bucket: str, name: str, data: bytes, *, if_match: str | None = None, if_none_match: bool = False
+    ) -> str: ...
+
+
 class RecordStore:
-    def __init__(self, objects: Objects, bucket: str, prefix: str):
+    def __init__(self, objects: Bucketed, bucket: str, prefix: str):
         self._objects = objects
         self._bucket = bucket
         self._prefix = prefix

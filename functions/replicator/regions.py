@@ -3,7 +3,9 @@
 The SDK's table of regions is a plain data module; `oci.regions` around it loads the HTTP
 stack (it can look regions up), which a name check does not need. A name the table does
 not know is still asked of `oci.regions`, which also reads the region metadata OCI lets
-you configure.
+you configure. This module reads the SDK's data only: it lives below the gateways, which
+make the calls, so that identifiers and configuration can check a region name without
+depending on them.
 """
 
 import importlib
@@ -29,7 +31,3 @@ def is_region(name: str) -> bool:
 def region_for_key(key: str) -> str:
     """`iad` -> `us-ashburn-1`; a full region name is returned as it is."""
     return _definitions().REGIONS_SHORT_NAMES.get(key, key)
-
-
-def object_storage_endpoint(region: str) -> str:
-    return importlib.import_module("oci.regions").endpoint_for("object_storage", region=region)
