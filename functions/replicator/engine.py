@@ -23,10 +23,12 @@ from .health import refusal_points, refused
 from .naming import Side
 from .rebuild import rebuild as rebuilt
 from .records.lease import Lease
+from .records.read import blank
 from .records.replica import ReplicaRecord
 from .records.source import SourceRecord
 from .records.store import Read
 from .runtime import Runtime
+from .subjects import source_id_of
 from .telemetry.stages import record_points
 
 Result = Literal["started", "continued", "done", "in_progress", "waiting", "ignored", "skipped", "rejected", "failed"]
@@ -251,9 +253,11 @@ class Step(Generic[I, R]):
 
     name: str
     side: Side
-    source_id: Callable[[I], str]
-    new_record: Callable[[Runtime, I], R]
     run: Callable[[StepContext, I], StepResult]
+    # The record a replication starts with when this step finds none: by default a blank one for
+    # the step's side in this region (`records.read.blank`); a step that knows more (the image's
+    # name, its source region) says so here.
+    new_record: Callable[[Runtime, I], R] | None = None
     # A step that is planned only for a record that should exist (the repair) finds it missing only
     # when it was lost: it then rebuilds it from what is observed instead of starting afresh, so
     # what the lost record had done (an export, notices sent, cleanup owned) is not done twice.
@@ -278,14 +282,16 @@ def execute(
     `known` is the record as the caller just read it (a reconcile pass reads them all): a
     stale one costs a retry of the write, never a wrong write, as every write is conditional.
     """
-    source_id = step.source_id(subject)
+    source_id = source_id_of(subject)
 
     def rebuild(runtime: Runtime, source_id: str) -> Any:
         return rebuilt(runtime, step.side, source_id)
 
     def new() -> Any:
         found = rebuild(runtime, source_id) if step.rebuilds_missing else None
-        return found if found is not None else step.new_record(runtime, subject)
+        if found is not None:
+            return found
+        return step.new_record(runtime, subject) if step.new_record else blank(step.side, source_id, runtime.region)
 
     ctx = StepContext(
         runtime,

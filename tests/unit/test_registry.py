@@ -11,7 +11,7 @@ from replicator.subjects import SourceImage
 
 
 def _step(name: str, side="source", **declared) -> Step:
-    return Step(name, side, lambda s: s, lambda r, s: None, lambda c, s: None, **declared)
+    return Step(name, side, lambda c, s: None, **declared)
 
 
 def test_every_pass_action_runs_the_step_of_its_name_on_each_side_that_plans_it():

@@ -40,3 +40,11 @@ def parse(side: Side, data: bytes) -> tuple[SourceRecord | ReplicaRecord | None,
 
 def dump(record: SourceRecord | ReplicaRecord) -> bytes:
     return record.model_dump_json(by_alias=True, indent=2).encode()
+
+
+def blank(side: Side, source_id: str, region: str) -> SourceRecord | ReplicaRecord:
+    """The record a replication starts with in `region` when nothing more is known of it: the
+    source side's own, or a replica's whose source region the first manifest or answer will say."""
+    if side == "source":
+        return SourceRecord(source_image_id=source_id, source_region=region)
+    return ReplicaRecord(source_image_id=source_id, source_region="", target_region=region)

@@ -160,18 +160,6 @@ def remove_intermediates(runtime: Runtime, source_id: str) -> list[str]:
     return removed
 
 
-def new_record(runtime: Runtime, ack: AckName) -> SourceRecord:
-    return SourceRecord(source_image_id=ack.source_id, source_region=runtime.region)
-
-
-STEP = Step(
-    "acknowledge",
-    "source",
-    lambda a: a.source_id,
-    new_record,
-    run,
-    routes=((EventKind.OBJECT_WRITTEN, AckName),),
-    action=Action.ACKNOWLEDGE,
-)
+STEP = Step("acknowledge", "source", run, routes=((EventKind.OBJECT_WRITTEN, AckName),), action=Action.ACKNOWLEDGE)
 
 __all__ = ["STEP", "acks_prefix", "remove_intermediates"]

@@ -151,8 +151,4 @@ def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
     return StepResult("continued", "answer sent again", resent(ctx.now, work_request))
 
 
-def new_record(runtime: Runtime, subject: AnswerCheck) -> ReplicaRecord:
-    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
-
-
-RESEND = Step("answer", "replica", lambda s: s.source_id, new_record, run_resend, action=Action.ANSWER)
+RESEND = Step("answer", "replica", run_resend, action=Action.ANSWER)

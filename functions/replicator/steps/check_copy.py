@@ -11,7 +11,6 @@ from ..actions import Action
 from ..engine import Step, StepContext, StepResult
 from ..errors import NotFound
 from ..records.source import SourceRecord
-from ..runtime import Runtime
 from ..subjects import CopyCheck
 
 ALREADY_THERE = ("IfNoneMatchFailed", "PreconditionFailed")
@@ -85,8 +84,4 @@ def _look(ctx: StepContext, check: CopyCheck, part, what: str, work_request_id: 
     return StepResult("waiting", f"copy of the {what} to {check.target} {status.status}", looked(check.target, ctx.now))
 
 
-def new_record(runtime: Runtime, check: CopyCheck) -> SourceRecord:
-    return SourceRecord(source_image_id=check.source_id, source_region=runtime.region)
-
-
-STEP = Step("check_copy", "source", lambda c: c.source_id, new_record, run, action=Action.CHECK_COPY)
+STEP = Step("check_copy", "source", run, action=Action.CHECK_COPY)

@@ -13,7 +13,6 @@ from .. import notices
 from ..actions import Action
 from ..engine import Step, StepContext, StepResult
 from ..records.source import SourceRecord
-from ..runtime import Runtime
 from ..subjects import CopyCheck
 from ..tenancies import key_setting
 
@@ -54,8 +53,4 @@ def run(ctx: StepContext, check: CopyCheck) -> StepResult:
     return StepResult("failed", error or "")
 
 
-def new_record(runtime: Runtime, check: CopyCheck) -> SourceRecord:
-    return SourceRecord(source_image_id=check.source_id, source_region=runtime.region)
-
-
-STEP = Step("deadline", "source", lambda c: c.source_id, new_record, run, action=Action.DEADLINE)
+STEP = Step("deadline", "source", run, action=Action.DEADLINE)

@@ -282,9 +282,8 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
 STEP = Step(
     "distribute",
     "source",
-    lambda s: s.image.id,
-    new_record,
     run,
+    new_record=new_record,
     routes=((EventKind.EXPORT_ENDED, SourceImage),),
     action=Action.DISTRIBUTE,
 )

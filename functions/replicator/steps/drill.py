@@ -310,16 +310,4 @@ def _terminate_stray(runtime: Runtime, instance_id: str, why: str) -> StepResult
     return StepResult("done", f"instance {instance_id} terminated: {why}")
 
 
-def new_record(runtime: Runtime, subject: Drill) -> ReplicaRecord:
-    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
-
-
-STEP = Step(
-    "drill",
-    "replica",
-    lambda s: s.source_id,
-    new_record,
-    run,
-    routes=((EventKind.INSTANCE_LAUNCHED, Drill),),
-    action=Action.DRILL,
-)
+STEP = Step("drill", "replica", run, routes=((EventKind.INSTANCE_LAUNCHED, Drill),), action=Action.DRILL)

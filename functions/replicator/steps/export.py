@@ -203,9 +203,8 @@ def notify_once(ctx: StepContext, key: str, title: str, body: dict) -> bool:
 STEP = Step(
     "export",
     "source",
-    lambda s: s.image.id,
-    new_record,
     run,
+    new_record=new_record,
     routes=((EventKind.IMAGE_AVAILABLE, SourceImage),),
     action=Action.EXPORT,
 )

@@ -15,7 +15,6 @@ from ..families import Member, family_of, family_of_tags, keep_of, member, plan_
 from ..images import ImageFacts
 from ..manifest import ReplicationManifest
 from ..naming import LATEST_TAG
-from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import FamilyCheck, RetireReplica
 from . import retire
@@ -86,8 +85,4 @@ def follow_family(ctx: StepContext, family: str, compartment_id: str, source_id:
         logs.warning("family step failed; the next pass tries again", family=family, reason=exc.reason)
 
 
-def new_record(runtime: Runtime, subject: FamilyCheck) -> ReplicaRecord:
-    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
-
-
-STEP = Step("family", "replica", lambda s: s.source_id, new_record, run, action=Action.FAMILY)
+STEP = Step("family", "replica", run, action=Action.FAMILY)

@@ -173,9 +173,8 @@ def new_record(runtime: Runtime, subject: Replica) -> ReplicaRecord:
 STEP = Step(
     "finish",
     "replica",
-    lambda r: r.source_id,
-    new_record,
     run,
+    new_record=new_record,
     routes=((EventKind.IMAGE_AVAILABLE, Replica),),
     action=Action.FINISH,
 )

@@ -8,7 +8,6 @@ bucket under the same name, where the answers of this tenancy's own targets are;
 
 from ..cloudevents import EventKind
 from ..engine import Step, StepContext, StepResult
-from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import InboundAnswer
 
@@ -31,10 +30,4 @@ def run(ctx: StepContext, inbound: InboundAnswer) -> StepResult:
     return StepResult("done", f"answer of {inbound.ack.target} moved to staging")
 
 
-def new_record(runtime: Runtime, inbound: InboundAnswer) -> SourceRecord:
-    return SourceRecord(source_image_id=inbound.source_id, source_region=runtime.region)
-
-
-STEP = Step(
-    "inbox", "source", lambda s: s.source_id, new_record, run, routes=((EventKind.OBJECT_WRITTEN, InboundAnswer),)
-)
+STEP = Step("inbox", "source", run, routes=((EventKind.OBJECT_WRITTEN, InboundAnswer),))

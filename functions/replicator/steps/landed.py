@@ -413,16 +413,4 @@ def deleted_before_import(ctx: StepContext, manifest: ReplicationManifest, name:
     return finish.source_deleted(ctx, manifest, name, None)
 
 
-def new_record(runtime: Runtime, landed: LandedObject) -> ReplicaRecord:
-    return ReplicaRecord(source_image_id=landed.source_id, source_region="", target_region=runtime.region)
-
-
-STEP = Step(
-    "landed",
-    "replica",
-    lambda o: o.source_id,
-    new_record,
-    run,
-    routes=((EventKind.OBJECT_WRITTEN, LandedObject),),
-    action=Action.LANDED,
-)
+STEP = Step("landed", "replica", run, routes=((EventKind.OBJECT_WRITTEN, LandedObject),), action=Action.LANDED)

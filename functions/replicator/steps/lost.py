@@ -81,11 +81,5 @@ def new_record(runtime: Runtime, subject: LostReplica) -> ReplicaRecord:
 
 
 STEP = Step(
-    "lost",
-    "replica",
-    lambda s: s.source_id,
-    new_record,
-    run,
-    routes=((EventKind.IMAGE_DELETED, LostReplica),),
-    action=Action.LOST,
+    "lost", "replica", run, new_record=new_record, routes=((EventKind.IMAGE_DELETED, LostReplica),), action=Action.LOST
 )

@@ -115,9 +115,8 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
 STEP = Step(
     "refresh",
     "source",
-    lambda s: s.image.id,
-    export.new_record,
     run,
+    new_record=export.new_record,
     rebuilds_missing=True,
     routes=((EventKind.IMAGE_CHANGED, SourceImage),),
     action=Action.REFRESH,

@@ -4,7 +4,6 @@ replication, is rebuilt from what is observed."""
 from ..actions import Action
 from ..engine import Step, StepContext, StepResult
 from ..subjects import RecordRepair
-from .cleanup import new_replica, new_source
 
 
 def repaired(ctx: StepContext, repair: RecordRepair) -> StepResult:
@@ -22,9 +21,5 @@ def repaired(ctx: StepContext, repair: RecordRepair) -> StepResult:
     )
 
 
-SOURCE = Step(
-    "repair", "source", lambda s: s.source_id, new_source, repaired, rebuilds_missing=True, action=Action.REPAIR
-)
-REPLICA = Step(
-    "repair", "replica", lambda s: s.source_id, new_replica, repaired, rebuilds_missing=True, action=Action.REPAIR
-)
+SOURCE = Step("repair", "source", repaired, rebuilds_missing=True, action=Action.REPAIR)
+REPLICA = Step("repair", "replica", repaired, rebuilds_missing=True, action=Action.REPAIR)

@@ -16,7 +16,6 @@ from ..engine import Step, StepContext, StepResult, chain
 from ..errors import NotFound, PermanentError
 from ..families import RETIRE_GRACE
 from ..records.replica import ReplicaRecord
-from ..runtime import Runtime
 from ..subjects import RetireReplica
 from ..telemetry.catalog import Dimension, Metric
 from ..telemetry.points import point
@@ -85,8 +84,4 @@ def run(ctx: StepContext, subject: RetireReplica) -> StepResult:
     return StepResult("done", f"replica {subject.replica_id} deleted: {subject.reason}", after=after)
 
 
-def new_record(runtime: Runtime, subject: RetireReplica) -> ReplicaRecord:
-    return ReplicaRecord(source_image_id=subject.source_id, source_region="", target_region=runtime.region)
-
-
-STEP = Step("retire", "replica", lambda s: s.source_id, new_record, run, action=Action.RETIRE)
+STEP = Step("retire", "replica", run, action=Action.RETIRE)

@@ -11,7 +11,6 @@ from ..engine import Step, StepContext, StepResult
 from ..naming import acks_prefix
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
-from ..runtime import Runtime
 from ..subjects import RetryRequest
 
 # A region in one of these states has nothing to try again.
@@ -61,13 +60,5 @@ def run_replica(ctx: StepContext, request: RetryRequest) -> StepResult:
     return StepResult("done", "the import is counted afresh")
 
 
-def _new_source(runtime: Runtime, request: RetryRequest) -> SourceRecord:
-    return SourceRecord(source_image_id=request.source_id, source_region=runtime.region)
-
-
-def _new_replica(runtime: Runtime, request: RetryRequest) -> ReplicaRecord:
-    return ReplicaRecord(source_image_id=request.source_id, source_region="", target_region=runtime.region)
-
-
-SOURCE = Step("retry", "source", lambda r: r.source_id, _new_source, run_source)
-REPLICA = Step("retry", "replica", lambda r: r.source_id, _new_replica, run_replica)
+SOURCE = Step("retry", "source", run_source)
+REPLICA = Step("retry", "replica", run_replica)

@@ -36,4 +36,4 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     return StepResult("done", "the export's end is settled from the targets' answers")
 
 
-STEP = Step("settle", "source", lambda s: s.image.id, new_record, run, action=Action.SETTLE)
+STEP = Step("settle", "source", run, new_record=new_record, action=Action.SETTLE)

@@ -80,9 +80,8 @@ def new_record(runtime: Runtime, subject: DeletedSource) -> SourceRecord:
 STEP = Step(
     "tombstone",
     "source",
-    lambda s: s.source_id,
-    new_record,
     run,
+    new_record=new_record,
     routes=((EventKind.IMAGE_DELETED, DeletedSource),),
     action=Action.TOMBSTONE,
 )
