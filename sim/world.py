@@ -264,7 +264,7 @@ class World:
         runtime = self.operator.runtime()
         for image in protections(runtime, [self.compartment]):
             for target in image.targets:
-                if target.state == "failed" and target.reason.startswith("no answer from"):
+                if target.state == "given_up" and target.reason.startswith("no answer from"):
                     with contextlib.suppress(ReplicatorError):
                         retry_region(runtime, self.operator.runtime, image.source_image_id, target.region)
 

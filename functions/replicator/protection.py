@@ -30,12 +30,12 @@ from .telemetry.catalog import Dimension, Metric
 from .telemetry.points import Point, point
 from .tenancies import key_setting, place
 
-# "retired": retention deleted this version's replica there, a newer version of its family being
+# "superseded": retention deleted this version's replica there, a newer version of its family being
 # kept; the family's latest version is what the region protects, so this is no gap.
-TargetState = Literal["protected", "lagging", "failed", "retired"]
-ImageState = Literal["protected", "lagging", "failed", "refused", "retired"]
-COVERED = ("protected", "retired")  # no gap open
-_WORST: tuple[ImageState, ...] = ("refused", "failed", "lagging", "protected")
+TargetState = Literal["protected", "lagging", "given_up", "superseded"]
+ImageState = Literal["protected", "lagging", "given_up", "refused", "superseded"]
+COVERED = ("protected", "superseded")  # no gap open
+_WORST: tuple[ImageState, ...] = ("refused", "given_up", "lagging", "protected")
 
 
 class TargetProtection(BaseModel):
@@ -121,7 +121,7 @@ def _target(
     mine = [a for a in answers if a.target == region and a.issued >= current and (record is None or record.takes(a))]
     newest = max(mine, key=lambda a: a.rank) if mine else None
     if (newest is not None and newest.outcome == "retired") or (part is not None and part.state == "retired"):
-        return TargetProtection(region=region, state="retired", reason="a newer version of its family is kept")
+        return TargetProtection(region=region, state="superseded", reason="a newer version of its family is kept")
     # A replica reported deleted protects nothing, whatever answered done before it.
     unapplied_loss = newest is not None and newest.outcome == "lost"
     if not unapplied_loss and (
@@ -148,14 +148,14 @@ def _target(
     if unapplied_loss:
         since = max(since, part.lost_at or now) if part is not None else now  # not yet recorded: from now
     if part is not None and part.state == "lost":
-        return TargetProtection(region=region, state="failed", since=since, reason=part.error or "replica deleted")
+        return TargetProtection(region=region, state="given_up", since=since, reason=part.error or "replica deleted")
     export = record.export if record is not None else None
     if part is not None and part.state == "failed" and part.gave_up:
-        return TargetProtection(region=region, state="failed", since=since, reason=part.error or "given up")
+        return TargetProtection(region=region, state="given_up", since=since, reason=part.error or "given up")
     if export is not None and export.state == "failed" and export.permanent:
-        return TargetProtection(region=region, state="failed", since=since, reason=f"export: {export.error}")
+        return TargetProtection(region=region, state="given_up", since=since, reason=f"export: {export.error}")
     if any(a.outcome == "failed" for a in mine) and not any(a.outcome == "done" for a in mine):
-        return TargetProtection(region=region, state="failed", since=since, reason="the target region gave up")
+        return TargetProtection(region=region, state="given_up", since=since, reason="the target region gave up")
     # Still tried: the last attempt's error, if one failed (a refused call, a secret unreadable).
     why = (export.error if export is not None and export.state == "failed" else None) or (
         part.error if part is not None and part.state in ("failed", "pending") else None
@@ -191,8 +191,8 @@ def requiring_drill(image: ImageProtection, now: datetime) -> ImageProtection:
 def _worst(targets) -> ImageState:
     """An image's state from its targets': retired only if every one is; else the worst of them."""
     states = {t.state for t in targets}
-    if states == {"retired"}:
-        return "retired"
+    if states == {"superseded"}:
+        return "superseded"
     return next(s for s in _WORST if s in states or s == "protected")
 
 
@@ -240,7 +240,7 @@ def protection(
     )
     state = _worst(targets)
     gaps = [t.since for t in targets if t.since is not None]
-    reason = next((f"{t.region}: {t.reason}" for t in targets if t.state == "failed"), "")
+    reason = next((f"{t.region}: {t.reason}" for t in targets if t.state == "given_up"), "")
     return ImageProtection(**common, state=state, reason=reason, since=min(gaps) if gaps else None, targets=targets)
 
 
@@ -360,7 +360,7 @@ def exposure_points(
             key = (target.region, image.compartment_id or "")
             oldest[key] = max(oldest[key], target.exposure_seconds(now))
             exposed[key] += target.state not in COVERED
-            failed[key] += target.state == "failed"
+            failed[key] += target.state == "given_up"
     for key, (count, waited) in (waiting or {}).items():
         exposed[key] += count
         oldest[key] = max(oldest[key], waited)

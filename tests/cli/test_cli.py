@@ -221,7 +221,7 @@ def test_summary_gives_one_line_per_opted_in_image_and_exits_0_within_the_rpo(ca
     lines = {
         line.split()[1]: line.split()[0] for line in out.splitlines() if line.split()[:1] not in (["3"], ["FAMILY"])
     }
-    assert lines == {"batch-worker": "PROTECTED", "vendor-appliance": "FAILED", "web-server": "PROTECTED"}
+    assert lines == {"batch-worker": "PROTECTED", "vendor-appliance": "GIVEN_UP", "web-server": "PROTECTED"}
     assert f"FAMILY    web-server  {PHOENIX}: latest web-server (1 kept)" in out
     assert "Marketplace images cannot be exported" in out
     assert "0 exposed longer than the RPO (4h00m)" in out

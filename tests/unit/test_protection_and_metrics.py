@@ -180,11 +180,11 @@ def test_given_up_targets_and_permanently_failed_exports_are_failed_with_their_r
     record = source_record(**{PHOENIX: {"state": "failed", "gave_up": True, "error": "no landing bucket"}})
     record.target(FRANKFURT).state = TargetState.DONE
     found = protection(IMAGE, SOURCE, BOTH, record, [], CREATED + HOUR)
-    assert found.state == "failed" and found.reason == f"{PHOENIX}: no landing bucket"
+    assert found.state == "given_up" and found.reason == f"{PHOENIX}: no landing bucket"
     refused = source_record()
     refused.export.state, refused.export.permanent, refused.export.error = ExportState.FAILED, True, "marketplace image"
     found = protection(IMAGE, SOURCE, BOTH, refused, [], CREATED + HOUR)
-    assert {t.state for t in found.targets} == {"failed"} and "marketplace image" in found.reason
+    assert {t.state for t in found.targets} == {"given_up"} and "marketplace image" in found.reason
 
 
 def test_images_that_do_not_ask_are_not_measured_and_refusals_are_exposed_since_creation():

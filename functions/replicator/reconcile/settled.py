@@ -68,7 +68,7 @@ def protection_of(mark: SettledMark, image: ImageFacts, region: str, decision: D
     targets = tuple(
         TargetProtection(region=t, state="protected")
         if states.get(t) == PROTECTED
-        else TargetProtection(region=t, state="retired", reason="a newer version of its family is kept")
+        else TargetProtection(region=t, state="superseded", reason="a newer version of its family is kept")
         for t in decision.targets
     )
     return ImageProtection(
@@ -76,7 +76,7 @@ def protection_of(mark: SettledMark, image: ImageFacts, region: str, decision: D
         display_name=image.display_name,
         source_region=region,
         compartment_id=image.compartment_id,
-        state="retired" if targets and all(t.state == "retired" for t in targets) else "protected",
+        state="superseded" if targets and all(t.state == "superseded" for t in targets) else "protected",
         targets=targets,
     )
 

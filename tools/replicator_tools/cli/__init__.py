@@ -419,7 +419,8 @@ def _summary(
     else:
         # One line per image, for grep and cron mail: the name, the state and the regions first.
         print_lines(console, summary_lines(found, now, rpo_seconds), whole=wide, markup=True)
-        counts = {s: sum(p.state == s for p in found) for s in ("protected", "retired", "lagging", "failed", "refused")}
+        states = ("protected", "superseded", "lagging", "given_up", "refused")
+        counts = {s: sum(p.state == s for p in found) for s in states}
         tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         console.print(
             f"{len(found)} opted-in image(s) in {runtime.region}: {tally or 'none'}; "

@@ -183,7 +183,7 @@ def duration(seconds: float) -> str:
     return f"{hours}h{mins:02d}m" if hours else f"{mins}m"
 
 
-SUMMARY_STYLES = {"protected": "green", "retired": "green", "lagging": "yellow", "failed": "red", "refused": "red"}
+SUMMARY_STYLES = {"protected": "green", "superseded": "green", "lagging": "yellow", "given_up": "red", "refused": "red"}
 
 
 def pass_lines(found: dict, now) -> list[str]:
@@ -223,7 +223,7 @@ def pass_lines(found: dict, now) -> list[str]:
 
 
 def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> list[str]:
-    """One line per opted-in image: protected everywhere, lagging (for how long), failed or refused (why)."""
+    """One line per opted-in image: protected everywhere, lagging (for how long), given up or refused (why)."""
     width = max((len(i.display_name) for i in images), default=0)
     lines = []
     for image in images:
@@ -231,10 +231,10 @@ def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> lis
         late = " [bold red]past RPO[/bold red]" if image.state not in COVERED and age > rpo_seconds else ""
         if image.state in COVERED:
             held = [_held(t, now) for t in image.targets if t.state == "protected"]
-            retired = [t.region for t in image.targets if t.state == "retired"]
+            superseded = [t.region for t in image.targets if t.state == "superseded"]
             detail = ("in " + ", ".join(held)) if held else ""
-            if retired:
-                detail += f"{'; ' if held else ''}retired in {', '.join(retired)} (a newer version is kept)"
+            if superseded:
+                detail += f"{'; ' if held else ''}superseded in {', '.join(superseded)} (a newer version is kept)"
         elif image.state == "refused":
             detail = f"for {duration(age)}: {image.reason}"
         else:
@@ -243,7 +243,7 @@ def summary_lines(images: list[ImageProtection], now, rpo_seconds: float) -> lis
             why = "; ".join(dict.fromkeys(t.reason for t in gaps if t.reason))
             detail = where + (f": {why}" if why else "")
         style = SUMMARY_STYLES[image.state]
-        label = f"[{style}]{image.state.upper():<9}[/{style}]"
+        label = f"[{style}]{image.state.upper():<10}[/{style}]"
         lines.append(f"{label} {escape(image.display_name):<{width}}  {escape(detail)}{late}")
     return lines
 
