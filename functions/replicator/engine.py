@@ -31,7 +31,9 @@ from .runtime import Runtime
 from .subjects import source_id_of
 from .telemetry.stages import record_points
 
-Result = Literal["started", "continued", "done", "in_progress", "waiting", "ignored", "skipped", "rejected", "failed"]
+Result = Literal[
+    "started", "continued", "completed", "in_progress", "postponed", "ignored", "skipped", "rejected", "errored"
+]
 R = TypeVar("R", SourceRecord, ReplicaRecord)
 I = TypeVar("I")  # noqa: E741
 Change = Callable[[R], None]

@@ -39,7 +39,7 @@ def make_handler(clock: Callable[[], datetime] = wall_clock):
             runtime = runtime_for(ctx.Config())
         except ConfigError as exc:
             logs.error("configuration invalid", reason=exc.reason)
-            body = {"result": "failed", "reason": exc.reason}
+            body = {"result": "errored", "reason": exc.reason}
         else:
             answer = router.handle(raw, runtime)
             body = answer.model_dump(mode="json", exclude_none=True)

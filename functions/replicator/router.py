@@ -11,7 +11,7 @@ from . import logs, ocids, registry
 from .answer_checks import genuine
 from .cloudevents import CloudEvent, EventKind, parse_event, parse_json
 from .decision import decide
-from .engine import Outcome, execute
+from .engine import Outcome, Result, execute
 from .errors import Conflict, InvalidEvent, NotFound, PermanentError, ReplicatorError, TransientError
 from .health import refusal_points, refused
 from .naming import SOURCE_REGION_TAG, parse_ack, parse_landed
@@ -143,7 +143,7 @@ def _source_hint(event: CloudEvent) -> str | None:
 
 
 def _dispatch(kind: EventKind | None, event: CloudEvent, runtime: Runtime, hint: str | None) -> Outcome:
-    def answer(result: str, reason: str, *, level=logs.info, source_id: str | None = hint) -> Outcome:
+    def answer(result: Result, reason: str, *, level=logs.info, source_id: str | None = hint) -> Outcome:
         level("outcome", result=result, reason=reason, source_image_id=source_id)
         return Outcome(result=result, reason=reason, source_image_id=source_id, region=runtime.region)
 
@@ -168,7 +168,7 @@ def _dispatch(kind: EventKind | None, event: CloudEvent, runtime: Runtime, hint:
     except InvalidEvent as exc:
         return answer("rejected", exc.reason, level=logs.warning)
     except PermanentError as exc:
-        return answer("failed", exc.reason, level=logs.error, source_id=subject.source_id)
+        return answer("errored", exc.reason, level=logs.error, source_id=subject.source_id)
     except (TransientError, Conflict) as exc:
         # A conflict that reaches here is another operation holding the resource: later, it may not.
         with logs.bound(source_image_id=subject.source_id):

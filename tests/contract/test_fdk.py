@@ -76,7 +76,7 @@ def test_reconcile_passes_through_the_real_fdk_finish_a_replication_whose_events
 def test_a_failure_answers_502_and_anything_else_200_as_the_fdk_enforces(cloud, compartment):
     fn = cloud.deploy_function(SOURCE, str(FUNC_ENTRY), config={"IR_DEFAULT_REGIONS": "mars-north-1"})
     reply = fn.invoke(json.dumps({"action": "reconcile"}).encode())
-    assert (reply.status, reply.json()["result"]) == (200, "failed")
+    assert (reply.status, reply.json()["result"]) == (200, "errored")
     assert "IR_DEFAULT_REGIONS" in reply.json()["reason"]
     assert cloud.calls == []
 

@@ -256,7 +256,7 @@ def test_a_permanent_failure_line_names_the_source_image(teardown):
     teardown(cloud)
     source = image(cloud, compartment, kind="marketplace")
     cloud.run_until_idle()
-    failed = [r for r in sandbox.logs() if r.get("result") == "failed" or r.get("level") == "ERROR"]
+    failed = [r for r in sandbox.logs() if r.get("result") == "errored" or r.get("level") == "ERROR"]
     assert failed and all(r.get("source_image_id") == source.id for r in failed)
     assert [m.title for m in topic.messages] == [f"Replication of {source.display_name} failed"]
 

@@ -86,6 +86,6 @@ def test_a_misconfigured_function_says_which_setting_is_wrong(cloud, compartment
     fn = cloud.deploy_handler(SOURCE, make_handler, config={"IR_DEFAULT_REGIONS": "mars-north-1"})
     reply = fn.invoke(_event("image-created"))
     assert reply.status == 200
-    assert reply.json()["result"] == "failed"
+    assert reply.json()["result"] == "errored"
     assert "IR_DEFAULT_REGIONS" in reply.json()["reason"]
     assert cloud.calls == []

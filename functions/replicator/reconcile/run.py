@@ -19,7 +19,7 @@ from .. import logs, registry
 from ..actions import PASSIVE, Action
 from ..answer_checks import genuine
 from ..decision import decide
-from ..engine import execute
+from ..engine import Result, execute
 from ..errors import NotFound, PreconditionFailed, ReplicatorError
 from ..fanout import fan_out
 from ..health import KEPT, PassHealth, Refusal, health_object, refusal, refusal_points, refused
@@ -45,7 +45,7 @@ class PlannedStep(BaseModel):
     region: str  # the target region concerned
     action: str
     reason: str
-    result: str | None = None
+    result: Result | None = None
     error: str | None = None
 
 

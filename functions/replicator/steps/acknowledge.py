@@ -135,7 +135,7 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
             },
         )
     return StepResult(
-        "done",
+        "completed",
         f"every target answered: done in {', '.join(sorted(done)) or 'none'}"
         + (f", failed in {', '.join(failed)}" if failed else ""),
     )

@@ -141,13 +141,13 @@ def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
         # A resent answer whose copy may have failed only because the first one was there.
         status = runtime.objects.copy_status(record.answer.work_request_id)
         if status.status == "COMPLETED" or status.error_code in ("IfNoneMatchFailed", "PreconditionFailed"):
-            return StepResult("done", "answer delivered", delivered)
+            return StepResult("completed", "answer delivered", delivered)
     try:
         work_request = copy_answer(runtime, record, record.answer.object)
     except PreconditionFailed:
-        return StepResult("done", "answer already delivered", delivered)
+        return StepResult("completed", "answer already delivered", delivered)
     except ReplicatorError as exc:
-        return StepResult("failed", f"answer not sent: {exc.reason}")
+        return StepResult("errored", f"answer not sent: {exc.reason}")
     return StepResult("continued", "answer sent again", resent(ctx.now, work_request))
 
 

@@ -50,7 +50,7 @@ def run(ctx: StepContext, check: CopyCheck) -> StepResult:
         if wr
     ]
     if not requests:
-        return StepResult("waiting", "the copy's work request is unknown")
+        return StepResult("postponed", "the copy's work request is unknown")
     # Both copies must have landed; the first that did not decides what happens next.
     finished: list[datetime] = []
     for what, work_request_id in requests:
@@ -71,17 +71,19 @@ def _look(ctx: StepContext, check: CopyCheck, part, what: str, work_request_id: 
         started = part.copy_started_at or ctx.now
         if ctx.now - started > FORGOTTEN_AFTER:
             return StepResult(
-                "failed",
+                "errored",
                 "the copy's work request is gone",
                 copy_failed(check.target, "copy work request not found", ctx.now, ctx.config.max_attempts),
             )
-        return StepResult("waiting", "the copy's work request cannot be read yet", looked(check.target, ctx.now))
+        return StepResult("postponed", "the copy's work request cannot be read yet", looked(check.target, ctx.now))
     if status.status == "COMPLETED" or (status.status == "FAILED" and status.error_code in ALREADY_THERE):
         return status.time_finished
     if status.status in ("FAILED", "CANCELED"):
         error = f"copy of the {what} to {check.target} {status.status}: {status.error or 'no reason given'}"
-        return StepResult("failed", error, copy_failed(check.target, error, ctx.now, ctx.config.max_attempts))
-    return StepResult("waiting", f"copy of the {what} to {check.target} {status.status}", looked(check.target, ctx.now))
+        return StepResult("errored", error, copy_failed(check.target, error, ctx.now, ctx.config.max_attempts))
+    return StepResult(
+        "postponed", f"copy of the {what} to {check.target} {status.status}", looked(check.target, ctx.now)
+    )
 
 
 STEP = Step("check_copy", "source", run, action=Action.CHECK_COPY)

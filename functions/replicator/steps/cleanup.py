@@ -8,7 +8,7 @@ from ..subjects import Leftovers
 def run(ctx: StepContext, leftovers: Leftovers) -> StepResult:
     bucket = ctx.config.staging_bucket if leftovers.side == "source" else ctx.config.landing_bucket
     removed = [name for name in leftovers.objects if ctx.runtime.objects.delete(bucket, name)]
-    return StepResult("done" if removed else "ignored", f"removed {len(removed)} object(s) from {bucket}")
+    return StepResult("completed" if removed else "ignored", f"removed {len(removed)} object(s) from {bucket}")
 
 
 SOURCE = Step("cleanup", "source", run, action=Action.CLEANUP)

@@ -39,7 +39,7 @@ def run(ctx: StepContext, check: CopyCheck) -> StepResult:
         return StepResult("ignored", reason)
     error = ctx.record.targets[check.target].error if ctx.record else None
     if not notices.first_telling(ctx.runtime, check.source_id, notices.failed(check.target)):
-        return StepResult("failed", error or "")
+        return StepResult("errored", error or "")
     ctx.runtime.notifier.publish(
         f"Replication of {record.display_name} to {check.target} failed",
         {
@@ -50,7 +50,7 @@ def run(ctx: StepContext, check: CopyCheck) -> StepResult:
             "error": error,
         },
     )
-    return StepResult("failed", error or "")
+    return StepResult("errored", error or "")
 
 
 STEP = Step("deadline", "source", run, action=Action.DEADLINE)

@@ -220,7 +220,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     if ctx.record is None:
         return StepResult("ignored", "no export of this image is recorded here")
     if image.lifecycle_state == "EXPORTING":
-        return StepResult("waiting", "the export's end arrived while the image still reads EXPORTING", retry=True)
+        return StepResult("postponed", "the export's end arrived while the image still reads EXPORTING", retry=True)
     reason = ctx.claim(lambda r: None, lambda r: blocker(r, subject))
     if reason:
         return StepResult("in_progress", reason)
@@ -232,7 +232,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     if exported is None:
         logs.warning(EXPORT_LOST_OBJECT, attempt=export.attempt)
         return StepResult(
-            "failed",
+            "errored",
             EXPORT_LOST_OBJECT,
             export_failed(
                 export.attempt, EXPORT_LOST_OBJECT, ctx.now, permanent=False, max_attempts=config.max_attempts
@@ -274,7 +274,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     change = distributed(export.attempt, exported.size, manifest, results, ctx.now, config.max_attempts)
     if not started:
         return StepResult(
-            "failed", "; ".join(r.error or "" for r in results.values()) or "no target to copy to", change
+            "errored", "; ".join(r.error or "" for r in results.values()) or "no target to copy to", change
         )
     return StepResult("continued", f"copying to {', '.join(started)}", change)
 

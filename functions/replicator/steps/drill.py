@@ -89,7 +89,7 @@ def _launch(ctx: StepContext, record: ReplicaRecord, replica_id: str) -> StepRes
         return StepResult("ignored", f"replica {replica_id} is not readable here")
     if isinstance(chosen, str):
         why = f"no drill: {chosen}"
-        return StepResult("waiting", why, change=lambda r: r.drill_not_launched(why, ctx.now))
+        return StepResult("postponed", why, change=lambda r: r.drill_not_launched(why, ctx.now))
     shape = chosen.shape
     refusal = ctx.claim(
         lambda r: r.drill_launching(ctx.now, shape),
@@ -141,7 +141,7 @@ def _not_launched(ctx: StepContext, attempt: int, exc: ReplicatorError) -> StepR
     ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
     why = f"the launch was refused: {exc.reason}"
     return StepResult(
-        "waiting",
+        "postponed",
         why,
         change=lambda r: r.drill_ended(attempt, DrillOutcome.NOT_LAUNCHED, why, ctx.now, counted=False),
     )
@@ -281,7 +281,7 @@ def _end(ctx: StepContext, record: ReplicaRecord, outcome: DrillOutcome, reason:
             counted(ctx)
 
     change = chain(ended, answered("done", ctx.config.object_prefix, ctx.now, ctx.runtime)) if tell else ended
-    return StepResult("done", f"drill {attempt}: {outcome.value}: {reason}", change=change, after=told)
+    return StepResult("completed", f"drill {attempt}: {outcome.value}: {reason}", change=change, after=told)
 
 
 def _read(ctx: StepContext, instance_id: str) -> InstanceFacts | None:
@@ -307,7 +307,7 @@ def terminate(runtime: Runtime, instance_id: str) -> None:
 
 def _terminate_stray(runtime: Runtime, instance_id: str, why: str) -> StepResult:
     terminate(runtime, instance_id)
-    return StepResult("done", f"instance {instance_id} terminated: {why}")
+    return StepResult("completed", f"instance {instance_id} terminated: {why}")
 
 
 STEP = Step("drill", "replica", run, routes=((EventKind.INSTANCE_LAUNCHED, Drill),), action=Action.DRILL)

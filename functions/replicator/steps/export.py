@@ -120,7 +120,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         return refusal(ctx, attempt, exc, "the export's write PAR was refused", "pars")
     except TransientError as exc:
         why = f"the export's write PAR was not made: {exc.reason}"
-        return StepResult("failed", why, released(attempt, why), retry=True)
+        return StepResult("errored", why, released(attempt, why), retry=True)
     with lend(runtime, config.staging_bucket, par) as lent:
         try:
             work_request = runtime.compute.export_image(
@@ -149,7 +149,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
                 },
             )
             return StepResult(
-                "failed",
+                "errored",
                 why,
                 failed(attempt, why, ctx.now, permanent=True, max_attempts=config.max_attempts, notice=key),
             )
@@ -158,7 +158,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
             # PAR until it ends, so keep it if the image now reads EXPORTING.
             if runtime.compute.get_image(image.id).lifecycle_state != "EXPORTING":
                 return StepResult(
-                    "failed",
+                    "errored",
                     "ExportImage did not answer and no export started",
                     released(attempt, "ExportImage did not answer"),
                     retry=True,
@@ -180,7 +180,7 @@ def refusal(ctx: StepContext, attempt: int, exc: NotFound, what: str, grant: str
     why = f"{what}, tried again at each pass (is '{grant}' granted?): {exc.reason}"
     max_attempts = ctx.config.max_attempts
     return StepResult(
-        "failed", why, failed(attempt, why, ctx.now, permanent=False, max_attempts=max_attempts, counted=False)
+        "errored", why, failed(attempt, why, ctx.now, permanent=False, max_attempts=max_attempts, counted=False)
     )
 
 

@@ -60,11 +60,11 @@ def run(ctx: StepContext, subject: FamilyCheck) -> StepResult:
             RetireReplica(m.source_id, m.replica_id, reason, subject.at_once),
             now=ctx.now,
         )
-        if outcome.result == "done":
+        if outcome.result == "completed":
             deleted.append(m.display_name)
     spared = f"; spared: {len(plan.spared)}" if plan.spared else ""
     note = f"; {why}" if why else ""
-    return StepResult("done", f"family {subject.family}: {plan.describe()}{spared}{note}")
+    return StepResult("completed", f"family {subject.family}: {plan.describe()}{spared}{note}")
 
 
 def follow(ctx: StepContext, manifest: ReplicationManifest, replica: ImageFacts) -> None:

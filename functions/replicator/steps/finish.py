@@ -51,7 +51,7 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
     never a wrong result."""
     runtime, config, replica = ctx.runtime, ctx.config, subject.image
     if replica.lifecycle_state in ("IMPORTING", "PROVISIONING"):
-        return StepResult("waiting", f"replica still reads {replica.lifecycle_state}", retry=True)
+        return StepResult("postponed", f"replica still reads {replica.lifecycle_state}", retry=True)
     record: ReplicaRecord | None = ctx.record
     manifest: ReplicationManifest | None = record.manifest if record else None
     name = record.manifest_object if record else None
@@ -92,7 +92,7 @@ def run(ctx: StepContext, subject: Replica) -> StepResult:
         family.follow(c, manifest, replica)  # its family's latest mark and retention
 
     return StepResult(
-        "done",
+        "completed",
         f"replica {replica.id} is AVAILABLE with {len(manifest.shapes) - len(applied.refused)} shape entries{refused}",
         finished,
         after=answer_then_family,
@@ -118,8 +118,8 @@ def failed(
             answered("failed", config.object_prefix, ctx.now, ctx.runtime)(r)
 
     if gives_up:
-        return StepResult("failed", f"gave up after {record.import_.failures + 1} attempts: {why}", change, after=send)
-    return StepResult("failed", f"{why}; the next pass tries again", change)
+        return StepResult("errored", f"gave up after {record.import_.failures + 1} attempts: {why}", change, after=send)
+    return StepResult("errored", f"{why}; the next pass tries again", change)
 
 
 def source_region(replica: ImageFacts) -> str:
@@ -136,7 +136,7 @@ def adopt(ctx: StepContext, replica: ImageFacts) -> StepResult:
     )
     if reason:
         return StepResult("ignored", f"already recorded ({reason})")
-    return StepResult("done", f"replica {replica.id} adopted: its record was missing")
+    return StepResult("completed", f"replica {replica.id} adopted: its record was missing")
 
 
 def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, replica_id: str | None) -> StepResult:
@@ -158,7 +158,7 @@ def source_deleted(ctx: StepContext, manifest: ReplicationManifest, name: str, r
         r.source_deleted(manifest.issued)
         answered("deleted", config.object_prefix, ctx.now, ctx.runtime)(r)
 
-    return StepResult("done", f"source deleted: {outcome}", change, after=send)
+    return StepResult("completed", f"source deleted: {outcome}", change, after=send)
 
 
 def new_record(runtime: Runtime, subject: Replica) -> ReplicaRecord:

@@ -27,7 +27,7 @@ def move(runtime: Runtime, inbound: InboundAnswer) -> bool:
 def run(ctx: StepContext, inbound: InboundAnswer) -> StepResult:
     if not move(ctx.runtime, inbound):
         return StepResult("ignored", "the answer was already moved")
-    return StepResult("done", f"answer of {inbound.ack.target} moved to staging")
+    return StepResult("completed", f"answer of {inbound.ack.target} moved to staging")
 
 
 STEP = Step("inbox", "source", run, routes=((EventKind.OBJECT_WRITTEN, InboundAnswer),))

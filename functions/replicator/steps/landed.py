@@ -149,7 +149,7 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
         and runtime.objects.head(config.landing_bucket, image_name) is None
     ):
         # The first manifest lands before its (much larger) image: the image's landing goes on.
-        return StepResult("waiting", "manifest landed; waiting for the image")
+        return StepResult("postponed", "manifest landed; waiting for the image")
     if landed.kind == "image":
         found = newest_landed_manifest(runtime, landed.source_id)
         if found is None:
@@ -158,7 +158,7 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
                 runtime.objects.delete(config.landing_bucket, landed.name)
                 return StepResult("ignored", f"replica already {record.state}; the copy that landed again was removed")
             if record is None or record.manifest is None:
-                return StepResult("waiting", "image landed; waiting for its manifest")
+                return StepResult("postponed", "image landed; waiting for its manifest")
             found = (record.manifest, record.manifest_object or "")
         known, name = found
         return start_import(ctx, known, name)
@@ -179,7 +179,7 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
         return deleted_before_import(ctx, manifest, landed.name)
     if runtime.objects.head(config.landing_bucket, image_name) is None:
         return StepResult(
-            "waiting",
+            "postponed",
             "manifest landed; waiting for the image",
             noted(manifest, landed.name, ctx.now) if record is not None else None,
         )
@@ -194,7 +194,7 @@ def _retired_again(ctx: StepContext, record: ReplicaRecord, issued: int) -> Step
     if refusal:
         return StepResult("ignored", f"replica retired by retention; what landed again was removed ({refusal})")
     return StepResult(
-        "done", "replica retired by retention; what landed again was removed, the source told again", after=send
+        "completed", "replica retired by retention; what landed again was removed, the source told again", after=send
     )
 
 
@@ -209,7 +209,7 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     image_name = image_object(config.object_prefix, source_id)
     landed = runtime.objects.head(config.landing_bucket, image_name)
     if landed is None:
-        return StepResult("waiting", "manifest landed; waiting for the image")
+        return StepResult("postponed", "manifest landed; waiting for the image")
     mismatch = integrity.landed_matches(manifest, landed.size, landed.md5)
     if mismatch is not None and manifest.kind == "replicate":
         return refuse_landing(ctx, manifest, name, f"the landed image's {mismatch}")
@@ -280,13 +280,13 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
             # Released, not counted: room comes back (a limit raised, images deleted) without anyone
             # here knowing; each pass tries again, and the reason stays on the record meanwhile.
             why = f"{limit_reason(runtime.region, config.image_limit)} ({exc.reason})"
-            return StepResult("failed", why, import_released(attempt, why))
+            return StepResult("errored", why, import_released(attempt, why))
         except NotFound as exc:
             # Its compartment exists (the listing above read it): a 404 is IAM's refusal. Released,
             # not counted: the next pass (or delivery) tries again until the grant is there.
             ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
             why = f"CreateImage refused, tried again at each pass (is 'change-images' granted?): {exc.reason}"
-            return StepResult("failed", why, import_released(attempt, why))
+            return StepResult("errored", why, import_released(attempt, why))
         except PermanentError as exc:
             return refuse_import(ctx, attempt, f"import refused: {exc.reason}")
         except TransientError:
@@ -294,7 +294,7 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
             made = find_replica()
             if made is None:
                 return StepResult(
-                    "failed",
+                    "errored",
                     "CreateImage did not answer and no import started",
                     import_released(attempt, "CreateImage did not answer"),
                     retry=True,
@@ -309,7 +309,7 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
 def refuse_import(ctx: StepContext, attempt: int, why: str) -> StepResult:
     """The import cannot be made as is: recorded for good and answered; nothing was created."""
     return StepResult(
-        "failed",
+        "errored",
         why,
         chain(
             import_refused(attempt, why, ctx.now),
@@ -363,7 +363,7 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
             )
             if refusal:
                 return StepResult("ignored", f"the version this replica carries, sent again; not answered: {refusal}")
-            return StepResult("done", "the version this replica carries, sent again: answered again", after=send)
+            return StepResult("completed", "the version this replica carries, sent again: answered again", after=send)
         return StepResult("ignored", "an older manifest; the replica has a newer one")
     if record.state not in ("done", "deleted"):
         return StepResult(
@@ -388,7 +388,7 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
     except NotFound:
         replica = None
     if replica is None or replica.lifecycle_state != "AVAILABLE":
-        return StepResult("failed", f"the replica {replica_id} is gone; the newer tags and shapes cannot be applied")
+        return StepResult("errored", f"the replica {replica_id} is gone; the newer tags and shapes cannot be applied")
     applied = apply_manifest(runtime.compute, replica, manifest, concurrency=runtime.config.call_concurrency)
     runtime.objects.delete(config.landing_bucket, name)
 
@@ -397,7 +397,7 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
         answered("done", config.object_prefix, ctx.now, ctx.runtime)(r)
 
     return StepResult(
-        "done",
+        "completed",
         "replica brought in line with its source" if applied.changed else "replica already in line",
         change,
         after=send,

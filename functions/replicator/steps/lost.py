@@ -71,7 +71,7 @@ def run(ctx: StepContext, subject: LostReplica) -> StepResult:
     reason = ctx.claim(change, lambda r: (unrecorded if adopt else blocker)(r, subject))
     if reason:
         return StepResult("ignored", reason)
-    return StepResult("done", f"replica {subject.replica_id} is gone; the source region is told", after=send)
+    return StepResult("completed", f"replica {subject.replica_id} is gone; the source region is told", after=send)
 
 
 def new_record(runtime: Runtime, subject: LostReplica) -> ReplicaRecord:

@@ -13,11 +13,11 @@ def repaired(ctx: StepContext, repair: RecordRepair) -> StepResult:
         return (
             StepResult("ignored", reason)
             if reason
-            else StepResult("done", "missing record rebuilt from what is observed")
+            else StepResult("completed", "missing record rebuilt from what is observed")
         )
     rebuilt = ctx.record.rebuilt_at is not None
     return StepResult(
-        "done" if rebuilt else "ignored", "record rebuilt from what is observed" if rebuilt else "record readable"
+        "completed" if rebuilt else "ignored", "record rebuilt from what is observed" if rebuilt else "record readable"
     )
 
 

@@ -81,7 +81,7 @@ def run(ctx: StepContext, subject: RetireReplica) -> StepResult:
             Dimension.COMPARTMENT_ID: record.manifest.source_compartment_id if record.manifest else None,
         }
         ctx.runtime.metrics.add([point(Metric.REPLICAS_RETIRED, 1, ctx.now, dims)])
-    return StepResult("done", f"replica {subject.replica_id} deleted: {subject.reason}", after=after)
+    return StepResult("completed", f"replica {subject.replica_id} deleted: {subject.reason}", after=after)
 
 
 STEP = Step("retire", "replica", run, action=Action.RETIRE)

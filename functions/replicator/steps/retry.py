@@ -48,7 +48,7 @@ def run_source(ctx: StepContext, request: RetryRequest) -> StepResult:
         config.staging_bucket, f"{acks_prefix(config.object_prefix, request.source_id)}{request.region}/"
     ):
         ctx.runtime.objects.delete(config.staging_bucket, old.name)
-    return StepResult("done", f"{request.region} is counted afresh")
+    return StepResult("completed", f"{request.region} is counted afresh")
 
 
 def run_replica(ctx: StepContext, request: RetryRequest) -> StepResult:
@@ -57,7 +57,7 @@ def run_replica(ctx: StepContext, request: RetryRequest) -> StepResult:
     reason = ctx.claim(replica_afresh)
     if reason:
         return StepResult("in_progress", reason)
-    return StepResult("done", "the import is counted afresh")
+    return StepResult("completed", "the import is counted afresh")
 
 
 SOURCE = Step("retry", "source", run_source)

@@ -33,7 +33,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
     reason = ctx.claim(settled(ctx.now), blocker)
     if reason:
         return StepResult("ignored", reason)
-    return StepResult("done", "the export's end is settled from the targets' answers")
+    return StepResult("completed", "the export's end is settled from the targets' answers")
 
 
 STEP = Step("settle", "source", run, new_record=new_record, action=Action.SETTLE)

@@ -590,9 +590,9 @@ def drill_now(
     ]
     source_id = _source_of_replica(operator, image, list(dict.fromkeys(where)))
     outcome = _guard(operator, lambda: drill(runtime, source_id))
-    if outcome.result in ("continued", "in_progress", "done"):
+    if outcome.result in ("continued", "in_progress", "completed"):
         outcome.reason = f"a drill was already under way: {outcome.reason}"
-    elif outcome.result not in ("started", "waiting"):
+    elif outcome.result not in ("started", "postponed"):
         raise CliError(f"no drill started in {runtime.region}: {outcome.reason}")
     console.print(f"{runtime.region}: {outcome.reason}", highlight=False, markup=False)
 
