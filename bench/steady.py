@@ -88,7 +88,7 @@ def _write_records(cloud: FakeCloud, sandbox, sources, replicas) -> None:
             issued,
             replica.id,
         )
-        target = ReplicaRecord(source_image_id=source.id, source_region=SOURCE, target_region=TARGET, state="done")
+        target = ReplicaRecord(source_image_id=source.id, source_region=SOURCE, target_region=TARGET, state="finished")
         target.display_name, target.applied_issued = source.display_name, issued
         target.import_.state, target.import_.attempt, target.import_.replica_image_id = ImportState.DONE, 1, replica.id
         target.answer = AnswerPart(object=ack.object(prefix), sent_at=now, delivered=True)

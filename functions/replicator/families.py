@@ -98,7 +98,7 @@ class Member:
 def member(image: ImageFacts, known: tuple[str, str | None] | None) -> Member:
     """`known`: the state and replica its record (or settled mark) names, if any."""
     ours = known is not None and known[1] == image.id
-    protected = ours and known is not None and known[0] == "done" and image.lifecycle_state == "AVAILABLE"
+    protected = ours and known is not None and known[0] == "finished" and image.lifecycle_state == "AVAILABLE"
     return Member.of(image, protected=protected, ours=ours)
 
 

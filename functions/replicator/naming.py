@@ -298,6 +298,11 @@ def settled_answers(tail: str) -> str:
     return parts[3] if len(parts) == 5 else ""
 
 
+# A replica's mark names its state, finished or pruned; marks left before those words were the
+# replica's own say done or retired, and are read as the words they became (records/states.py).
+_MARK_STATE_BEFORE = {"done": "finished", "retired": "pruned"}
+
+
 def parse_settled(prefix: str, name: str) -> SettledMark | None:
     for side in ("source", "replica"):
         head = settled_prefix(prefix, side)
@@ -327,7 +332,7 @@ def parse_settled(prefix: str, name: str) -> SettledMark | None:
                     side,
                     source_id,
                     version,
-                    state=state,
+                    state=_MARK_STATE_BEFORE.get(state, state),
                     replica_id="" if replica == "-" else replica,
                     compartment_id="" if compartment == "-" else compartment,
                     key=key,

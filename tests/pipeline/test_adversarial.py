@@ -247,7 +247,7 @@ def test_a_shape_the_target_refuses_is_recorded_and_the_others_applied(teardown)
     (replica,) = replicas(cloud, PHOENIX, source.id, compartment)
     assert set(shapes(cloud, PHOENIX, replica.id)) == {"VM.Standard3.Flex"}
     part = record(cloud, sandbox, "replica", source.id, PHOENIX)
-    assert part["state"] == "done" and set(part["refused_shapes"]) == {"BM.GPU.A100-v2.8"}
+    assert part["state"] == "finished" and set(part["refused_shapes"]) == {"BM.GPU.A100-v2.8"}
     assert "not available" in part["refused_shapes"]["BM.GPU.A100-v2.8"]
 
 

@@ -82,7 +82,7 @@ def test_an_import_that_fails_in_one_region_is_retried_there_only_then_given_up(
     sandbox.converge()
     assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "failed"}
     frankfurt = record(cloud, sandbox, "replica", source.id, FRANKFURT)
-    assert (frankfurt["state"], frankfurt["import"]["failures"], frankfurt["gave_up"]) == ("failed", 3, True)
+    assert (frankfurt["state"], frankfurt["import"]["failures"], frankfurt["gave_up"]) == ("abandoned", 3, True)
     assert frankfurt["error"] == "gave up after 3 attempts: import ended with the replica DELETED"
     assert (
         len(replicas(cloud, PHOENIX, source.id, compartment)) == 1

@@ -100,7 +100,7 @@ def test_each_region_records_its_own_part(cloud, compartment, replicator):
     assert record(cloud, replicator, "source", source.id, SOURCE)["export"]["state"] == "done"
     for region in (PHOENIX, FRANKFURT):
         part = record(cloud, replicator, "replica", source.id, region)
-        assert (part["state"], part["source_region"], part["target_region"]) == ("done", SOURCE, region)
+        assert (part["state"], part["source_region"], part["target_region"]) == ("finished", SOURCE, region)
     assert record(cloud, replicator, "replica", source.id, SOURCE) is None
 
 

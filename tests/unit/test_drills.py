@@ -21,7 +21,7 @@ from replicator.records.machine import InvalidTransition
 from replicator.records.read import Read
 from replicator.records.replica import DrillPart, ReplicaRecord
 from replicator.records.source import SourceRecord
-from replicator.records.states import DrillState, TargetState
+from replicator.records.states import DrillState, ReplicaState, TargetState
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SOURCE_ID = "ocid1.image.oc1.iad.aaaaaaaasource"
@@ -115,7 +115,7 @@ def test_the_expected_line_is_looked_for_line_by_line():
 # ----- the record's drill ------------------------------------------------------------------------
 def finished() -> ReplicaRecord:
     record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
-    record.state = "done"  # type: ignore[assignment]
+    record.state = ReplicaState.FINISHED
     record.import_.replica_image_id = REPLICA_ID
     return record
 

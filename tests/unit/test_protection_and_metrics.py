@@ -13,7 +13,7 @@ from replicator.naming import AckName
 from replicator.protection import exposure_points, protection
 from replicator.records.replica import ReplicaRecord
 from replicator.records.source import SourceRecord
-from replicator.records.states import ExportState, TargetState
+from replicator.records.states import ExportState, ImportState, ReplicaState, TargetState
 from replicator.telemetry.catalog import (
     DIMENSION_KEY_RULE,
     MAX_DIMENSIONS,
@@ -251,7 +251,7 @@ def _replica(state="importing", manifest_name="initial") -> ReplicaRecord:
 def test_a_finished_replica_reports_its_copy_import_and_finish():
     before = _replica()
     after = before.model_copy(deep=True)
-    after.state, after.import_.state = "done", "done"
+    after.state, after.import_.state = ReplicaState.FINISHED, ImportState.DONE
     after.import_.ended_at = CREATED + timedelta(minutes=46)
     after.finished_at = CREATED + timedelta(minutes=47)
     seconds = {dims(p)["stage"]: p.value for p in record_points(before, after, CREATED) if p.metric == "stage_seconds"}

@@ -48,6 +48,20 @@ def test_a_record_round_trips_and_a_damaged_one_says_why():
     assert (found is None and "teleporting" in problem) or "state" in problem
 
 
+def test_a_replica_record_written_before_the_replica_had_words_of_its_own_reads_in_them_and_is_written_so():
+    from replicator.records.replica import ReplicaRecord
+    from replicator.records.states import REPLICA_STATE_BEFORE
+
+    record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
+    for before, now in REPLICA_STATE_BEFORE.items():
+        record.state = now
+        old = dump(record).replace(f'"state": "{now}"'.encode(), f'"state": "{before}"'.encode())
+        found, problem = parse("replica", old)
+        assert (found, problem) == (record, None), before
+        assert f'"state": "{now}"'.encode() in dump(found)
+    assert set(REPLICA_STATE_BEFORE) == {"waiting", "done", "failed", "deleted", "lost", "retired"}
+
+
 def test_a_record_from_a_newer_schema_is_not_taken_for_ours():
     doc = dump(SourceRecord(source_image_id=SOURCE_ID, source_region="r")).replace(
         b'"schema_version": 2', b'"schema_version": 3'
@@ -175,5 +189,5 @@ def test_an_import_whose_step_died_before_its_replica_was_known_starts_again_onl
     )
     record.import_.replica_image_id = "ocid1.image.oc1.phx.aaaa"
     assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, nothing).startswith("import running")
-    record.state = ReplicaState.DONE
-    assert landed.import_blocker(record, T0, 3, nothing) == "replica already done"
+    record.state = ReplicaState.FINISHED
+    assert landed.import_blocker(record, T0, 3, nothing) == "replica already finished"

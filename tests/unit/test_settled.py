@@ -13,6 +13,7 @@ from replicator.reconcile.settled import (
 )
 from replicator.records.replica import AnswerPart, ReplicaRecord
 from replicator.records.source import SourceRecord
+from replicator.records.states import ReplicaState
 
 CONFIG = ReplicatorConfig()
 P = CONFIG.object_prefix
@@ -50,7 +51,7 @@ def test_a_mark_s_name_carries_what_the_pass_needs_and_reads_back():
     mark = source_mark(settled_source(), '"etag-1"', IMAGE, DECISION, [ACK], False, CONFIG)
     assert mark is not None and parse_settled(P, mark.object(P)) == mark
     replica = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
-    replica.state, replica.import_.replica_image_id = "done", REPLICA_ID
+    replica.state, replica.import_.replica_image_id = ReplicaState.FINISHED, REPLICA_ID
     replica.answer = AnswerPart(
         object=ACK.object(P), sent_at=IMAGE.time_created or __import__("datetime").datetime(2026, 1, 1), delivered=True
     )
@@ -59,7 +60,7 @@ def test_a_mark_s_name_carries_what_the_pass_needs_and_reads_back():
         "replica",
         SOURCE_ID,
         etag_version('"etag-2"'),
-        state="done",
+        state="finished",
         replica_id=REPLICA_ID,
         compartment_id=COMPARTMENT,
         key="1a2b3c4d",
@@ -81,10 +82,21 @@ def test_a_replica_mark_made_before_keys_were_printed_reads_back_with_no_key_and
     assert legacy is not None and not replica_mark_holds(legacy, REPLICA, [], frozenset({"1a2b3c4d"}))
 
 
+def test_a_replica_mark_named_before_the_replica_had_words_of_its_own_reads_in_them_and_still_holds():
+    """`done` and `retired` became `finished` and `pruned`: a settled fleet is not read again for it."""
+    head = f"{P}settled/replica/{SOURCE_ID}/0123456789abcdef"
+    finished = parse_settled(P, f"{head}.done.k1a2b3c4d.{COMPARTMENT}~{REPLICA_ID}")
+    assert finished is not None and finished.state == "finished"
+    assert replica_mark_holds(finished, REPLICA, [], frozenset({"1a2b3c4d"}))
+    pruned = parse_settled(P, f"{head}.retired.k1a2b3c4d.{COMPARTMENT}~{REPLICA_ID}")
+    assert pruned is not None and pruned.state == "pruned"
+    assert replica_mark_holds(pruned, None, [], frozenset({"1a2b3c4d"}))
+
+
 def test_a_replica_mark_holds_only_under_the_key_it_was_made_with():
     """Its answer was signed with that key: under another, the record is read and the answer signed again."""
     mark = SettledMark(
-        "replica", SOURCE_ID, "v", state="done", replica_id=REPLICA_ID, compartment_id=COMPARTMENT, key="1a2b3c4d"
+        "replica", SOURCE_ID, "v", state="finished", replica_id=REPLICA_ID, compartment_id=COMPARTMENT, key="1a2b3c4d"
     )
     assert replica_mark_holds(mark, REPLICA, [], frozenset({"1a2b3c4d", "99999999"}))
     assert not replica_mark_holds(mark, REPLICA, [], frozenset({"99999999"}))  # rotated, or put back
@@ -109,7 +121,9 @@ def test_a_mark_is_trusted_only_while_the_listings_agree_with_it():
     lost = AckName(SOURCE_ID, "us-phoenix-1", "lost", 1, 1, "-", "0f" * 16)
     assert not source_mark_holds(mark, IMAGE, DECISION, listed_answers([ACK, lost], PREFIX), False, CONFIG)
     assert not source_mark_holds(mark, None, None, listed_answers([ACK], PREFIX), False, CONFIG)  # the source is gone
-    replica = SettledMark("replica", SOURCE_ID, "v", state="done", replica_id=REPLICA_ID, compartment_id=COMPARTMENT)
+    replica = SettledMark(
+        "replica", SOURCE_ID, "v", state="finished", replica_id=REPLICA_ID, compartment_id=COMPARTMENT
+    )
     assert replica_mark_holds(replica, REPLICA, [])
     assert not replica_mark_holds(replica, None, [])  # deleted behind the replicator's back
 

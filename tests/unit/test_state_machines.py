@@ -29,7 +29,7 @@ def test_a_transition_the_table_does_not_list_is_refused():
     with pytest.raises(InvalidTransition, match="export: end is not allowed from failed"):
         EXPORT.fire(ExportState.FAILED, "end")
     with pytest.raises(InvalidTransition):
-        REPLICA.fire(ReplicaState.WAITING, "retire")
+        REPLICA.fire(ReplicaState.QUEUED, "retire")
     with pytest.raises(InvalidTransition):
         IMPORT.fire("done", "no such event")
 
@@ -37,10 +37,10 @@ def test_a_transition_the_table_does_not_list_is_refused():
 def test_a_record_refuses_an_invalid_transition_and_keeps_its_state():
     record = ReplicaRecord(source_image_id="ocid1.image.oc1..a", source_region="r", target_region="t")
     record.retire(record.updated_at or __import__("datetime").datetime(2026, 1, 1), "kept newer")
-    assert record.state == ReplicaState.WAITING  # only a finished replica is retired: the record asks first
+    assert record.state == ReplicaState.QUEUED  # only a finished replica is retired: the record asks first
     with pytest.raises(InvalidTransition):
         record._fire("retire")
-    assert record.state == ReplicaState.WAITING
+    assert record.state == ReplicaState.QUEUED
 
 
 def test_every_answer_outcome_is_one_entry_of_the_lookup_and_one_transition_of_the_target_table():
@@ -80,3 +80,23 @@ def test_an_answer_for_a_manifest_the_record_never_learnt_of_makes_its_spec_unkn
     record.issue_manifest("8", 8, "spec-now")
     record.apply_answer(known, "n", datetime(2026, 1, 1))  # an older answer: the spec stays known
     assert record.manifest_fingerprint == "spec-now"
+
+
+def test_step_results_target_states_replica_states_and_protection_states_share_no_word():
+    """Each family says what it means in words of its own: a log line, a record or a report read alone
+    tells which it is."""
+    from itertools import combinations
+
+    from replicator.engine import Result
+    from replicator.protection import ImageState
+    from replicator.protection import TargetState as TargetProtectionState
+    from replicator.records.states import TargetState
+
+    families = {
+        "step result": set(get_args(Result)),
+        "target state": {s.value for s in TargetState},
+        "replica state": {s.value for s in ReplicaState},
+        "protection state": set(get_args(ImageState)) | set(get_args(TargetProtectionState)),
+    }
+    shared = {(a, b): families[a] & families[b] for a, b in combinations(families, 2) if families[a] & families[b]}
+    assert shared == {}

@@ -81,13 +81,13 @@ def region_report(
         stage, state = ("import" if replica is not None else "copy" if part.copy_attempts else "export"), "failed"
         if replica is not None:
             error = replica.error or error
-    elif replica is not None and replica.state in ("importing", "done", "failed", "deleted"):
-        stage = "finish" if replica.state == "done" else "import"
+    elif replica is not None and replica.state in ("importing", "finished", "abandoned", "withdrawn"):
+        stage = "finish" if replica.state == "finished" else "import"
         state = {
             "importing": "in_progress",
-            "done": "done",
-            "failed": "failed" if replica.gave_up else "in_progress",
-            "deleted": "deleted",
+            "finished": "done",
+            "abandoned": "failed" if replica.gave_up else "in_progress",
+            "withdrawn": "deleted",
         }[replica.state]
         attempts, error = replica.import_.attempt, replica.error
     elif part.state in ("copying", "landed"):

@@ -350,7 +350,7 @@ def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _
     if mark is not None and replica_mark_holds(mark, image, seen.landed.get(source_id, []), held_keys(runtime, seen)):
         seen.settled_replicas.add(source_id)
         del index.vouches["replica"][source_id]  # what is left of it: its id (and its mark, parsed)
-        if config.drills_possible and mark.state == "done":  # nothing parsed per image while drills are off
+        if config.drills_possible and mark.state == "finished":  # nothing parsed per image while drills are off
             last = drilled_at(mark.drilled)
             if due(config, image.freeform_tags, last, scan.now):
                 seen.drills_due.append((last, source_id))

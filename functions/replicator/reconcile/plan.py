@@ -301,7 +301,7 @@ def plan_replica(
     if (
         image is None
         and manifests
-        and (record is None or record.state in ("waiting", "lost"))
+        and (record is None or record.state in ("queued", "vanished"))
         and replica is None
         and _past_deadline(manifests, now, config)
     ):
@@ -321,7 +321,7 @@ def plan_replica(
     if answer is not None and not answer.delivered and now - (answer.checked_at or answer.sent_at) > ANSWER_CHECK_AFTER:
         out.append(planned(Action.ANSWER, "the answer's delivery is not confirmed", AnswerCheck(source_id)))
     if (
-        record.state == "done"
+        record.state == "finished"
         and record.import_.replica_image_id
         and (replica is None or replica.id != record.import_.replica_image_id or replica.lifecycle_state == "DELETED")
         and not _lease_held(record.lease, now)
@@ -329,7 +329,7 @@ def plan_replica(
         # The finished replica is not in the region's listing: it was deleted.
         lost = LostReplica(source_id, record.import_.replica_image_id)
         return [*out, planned(Action.LOST, "the finished replica is gone from the region", lost)]
-    if record.state == "retired":
+    if record.state == "pruned":
         if (
             replica is not None
             and replica.id == record.import_.replica_image_id
@@ -348,14 +348,16 @@ def plan_replica(
         for m in manifests
         if (m.manifest.isdigit() and int(m.manifest) > record.applied_issued) or m.manifest == INITIAL_MANIFEST
     ]
-    if record.state == "lost" and any(m.manifest.isdigit() and int(m.manifest) > record.applied_issued for m in newer):
+    if record.state == "vanished" and any(
+        m.manifest.isdigit() and int(m.manifest) > record.applied_issued for m in newer
+    ):
         # A replica lost here still takes what the source sent since: its deletion, or its next version.
         return [
             *out,
             planned(Action.LANDED, "a newer manifest landed", max(newer, key=lambda m: manifest_rank(m.manifest))),
         ]
-    if record.state in ("done", "deleted"):
-        if newer and record.state == "done":
+    if record.state in ("finished", "withdrawn"):
+        if newer and record.state == "finished":
             out.append(
                 planned(Action.LANDED, "a newer manifest landed", max(newer, key=lambda m: manifest_rank(m.manifest)))
             )

@@ -75,7 +75,7 @@ def plan_drills(seen: Observed, config: ReplicatorConfig, now: datetime) -> list
     for source_id, record in records.items():
         replica = seen.replicas.get(source_id)
         if (
-            record.state != "done"
+            record.state != "finished"
             or record.drill.busy
             or replica is None
             or replica.id != record.import_.replica_image_id

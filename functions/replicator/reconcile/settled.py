@@ -181,12 +181,12 @@ def replica_mark(
     if record.lease is not None or landed or record.drill.busy:  # a drill under way moves on each pass
         return None
     replica_id = record.import_.replica_image_id or ""
-    if record.state == "done":
+    if record.state == "finished":
         if record.answer is not None and not record.answer.delivered:
             return None
         if replica is None or replica.id != replica_id or replica.lifecycle_state != "AVAILABLE":
             return None
-    elif record.state == "retired":
+    elif record.state == "pruned":
         if replica is not None and replica.id == replica_id and replica.lifecycle_state != "DELETED":
             return None
     else:
@@ -228,6 +228,6 @@ def replica_mark_holds(
     if landed or (keys is not None and mark.key not in keys):
         return False
     present = replica is not None and replica.id == mark.replica_id and replica.lifecycle_state != "DELETED"
-    if mark.state == "done":
+    if mark.state == "finished":
         return present and replica is not None and replica.lifecycle_state == "AVAILABLE"
-    return mark.state == "retired" and not present
+    return mark.state == "pruned" and not present

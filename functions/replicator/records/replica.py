@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..manifest import ReplicationManifest
 from .lease import Lease
-from .states import DRILL, IMPORT, REPLICA, DrillState, ImportState, ReplicaState
+from .states import DRILL, IMPORT, REPLICA, REPLICA_STATE_BEFORE, DrillState, ImportState, ReplicaState
 
 SCHEMA_VERSION: Final = 2
 
@@ -96,7 +96,7 @@ class ReplicaRecord(BaseModel):
     source_region: str
     target_region: str
     display_name: str = ""
-    state: ReplicaState = ReplicaState.WAITING
+    state: ReplicaState = ReplicaState.QUEUED
     lease: Lease | None = None  # a step under way on this replication
     manifest: ReplicationManifest | None = None  # the newest manifest received
     manifest_object: str | None = None  # its name in the landing bucket
@@ -115,6 +115,12 @@ class ReplicaRecord(BaseModel):
     drill: DrillPart = Field(default_factory=DrillPart)
     updated_at: datetime | None = None
     rebuilt_at: datetime | None = None
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _state_as_now_named(cls, value: object) -> object:
+        """A record written before the replica's states had words of their own reads as if written now."""
+        return REPLICA_STATE_BEFORE.get(value, value) if isinstance(value, str) else value
 
     def touch(self, now: datetime) -> None:
         self.updated_at = now

@@ -30,13 +30,27 @@ class TargetState(StrEnum):
 
 
 class ReplicaState(StrEnum):
-    WAITING = "waiting"
+    """Words of their own, not a target's (the source's view) nor a step result's nor a protection's."""
+
+    QUEUED = "queued"
     IMPORTING = "importing"
-    DONE = "done"
-    FAILED = "failed"
-    DELETED = "deleted"
-    LOST = "lost"
-    RETIRED = "retired"
+    FINISHED = "finished"
+    ABANDONED = "abandoned"
+    WITHDRAWN = "withdrawn"
+    VANISHED = "vanished"
+    PRUNED = "pruned"
+
+
+# What records and settled marks written before the replica's words were its own say: read as the
+# words they became, and written anew in these.
+REPLICA_STATE_BEFORE = {
+    "waiting": ReplicaState.QUEUED,
+    "done": ReplicaState.FINISHED,
+    "failed": ReplicaState.ABANDONED,
+    "deleted": ReplicaState.WITHDRAWN,
+    "lost": ReplicaState.VANISHED,
+    "retired": ReplicaState.PRUNED,
+}
 
 
 class DrillState(StrEnum):
@@ -100,14 +114,14 @@ REPLICA = Machine(
     ReplicaState,
     [
         Transition("import", every(R), R.IMPORTING, "an import attempt starts"),
-        Transition("release", every(R), R.WAITING, "the attempt never started (no room, or another holds it)"),
-        Transition("refuse", every(R), R.FAILED, "the region refused the import, or the attempt failed"),
-        Transition("finish", every(R), R.DONE, "the replica is AVAILABLE with its tags and shapes"),
-        Transition("adopt", every(R), R.DONE, "a lost record rebuilt from the replica its tags name"),
-        Transition("source_deleted", every(R), R.DELETED, "the source's deletion was applied"),
-        Transition("retire", of(R.DONE), R.RETIRED, "retention deleted this finished replica"),
-        Transition("lose", every(R), R.LOST, "the replica was deleted in this region"),
-        Transition("count_afresh", of(R.FAILED), R.WAITING, "the operator's retry"),
+        Transition("release", every(R), R.QUEUED, "the attempt never started (no room, or another holds it)"),
+        Transition("refuse", every(R), R.ABANDONED, "the region refused the import, or the attempt failed"),
+        Transition("finish", every(R), R.FINISHED, "the replica is AVAILABLE with its tags and shapes"),
+        Transition("adopt", every(R), R.FINISHED, "a lost record rebuilt from the replica its tags name"),
+        Transition("source_deleted", every(R), R.WITHDRAWN, "the source's deletion was applied"),
+        Transition("retire", of(R.FINISHED), R.PRUNED, "retention deleted this finished replica"),
+        Transition("lose", every(R), R.VANISHED, "the replica was deleted in this region"),
+        Transition("count_afresh", of(R.ABANDONED), R.QUEUED, "the operator's retry"),
         Transition("observe_import", every(R), R.IMPORTING, "rebuilt: a replica of this source exists here"),
     ],
 )
@@ -150,6 +164,12 @@ def document() -> str:
         "Generated from `functions/replicator/records/states.py` by "
         "`python -m replicator.records.states > docs/state-machines.md`; a test fails when this page is stale.",
         "Each record method fires one of these events; a transition not drawn here is refused.",
+        "",
+        "A replica's states have words of their own, shared with no target state (the source's view of",
+        "it), no step result (`engine.Result`) and no protection state (`protection.py`). Records and",
+        "settled marks written before say "
+        + ", ".join(f"`{old}` for `{new.value}`" for old, new in REPLICA_STATE_BEFORE.items())
+        + ": they are read as such and written anew in the words below.",
     ]
     titles = {
         "export": "The source's export (source region)",

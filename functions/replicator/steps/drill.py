@@ -50,10 +50,10 @@ def run(ctx: StepContext, subject: Drill) -> StepResult:
         return _terminate_stray(runtime, subject.instance_id, subject.stray)
     record: ReplicaRecord | None = ctx.record
     replica_id = record.import_.replica_image_id if record is not None else None
-    if record is not None and record.drill.busy and (record.state != "done" or not replica_id):
+    if record is not None and record.drill.busy and (record.state != "finished" or not replica_id):
         # The replica was retired, lost or deleted while it was drilled: nothing left to judge.
         return _end(ctx, record, DrillOutcome.NOT_CHECKED, f"the replica became {record.state} during its drill")
-    if record is None or record.state != "done" or not replica_id:
+    if record is None or record.state != "finished" or not replica_id:
         if subject.instance_id:
             return _terminate_stray(runtime, subject.instance_id, "no finished replica here")
         return StepResult("ignored", "no finished replica here to drill")
@@ -93,7 +93,7 @@ def _launch(ctx: StepContext, record: ReplicaRecord, replica_id: str) -> StepRes
     shape = chosen.shape
     refusal = ctx.claim(
         lambda r: r.drill_launching(ctx.now, shape),
-        lambda r: None if r.state == "done" and not r.drill.busy else "a drill is already under way",
+        lambda r: None if r.state == "finished" and not r.drill.busy else "a drill is already under way",
     )
     if refusal:
         return StepResult("ignored", refusal)

@@ -25,7 +25,7 @@ from .answer import answered, send
 
 
 def finished_already(record: ReplicaRecord, replica_id: str, issued: int) -> str | None:
-    if record.state in ("done", "deleted") and record.applied_issued >= issued:
+    if record.state in ("finished", "withdrawn") and record.applied_issued >= issued:
         return f"replica already {record.state}"
     if record.import_.replica_image_id not in (None, replica_id):
         return f"this image is not the current attempt's replica ({record.import_.replica_image_id})"
@@ -132,7 +132,7 @@ def adopt(ctx: StepContext, replica: ImageFacts) -> StepResult:
     A later loss of it is then seen, and answered, as any other's."""
     reason = ctx.claim(
         lambda r: r.adopted(replica.id, replica.carried_issued, source_region(replica), replica.display_name),
-        lambda r: None if r.state == "waiting" else r.state,
+        lambda r: None if r.state == "queued" else r.state,
     )
     if reason:
         return StepResult("ignored", f"already recorded ({reason})")

@@ -61,7 +61,7 @@ def import_blocker(
     record: ReplicaRecord, now: datetime, max_attempts: int, find_replica: "Callable[[], ImageFacts | None]"
 ) -> str | None:
     part = record.import_
-    if record.state in ("done", "deleted"):
+    if record.state in ("finished", "withdrawn"):
         return f"replica already {record.state}"
     if record.gave_up:
         return f"given up: {record.error}"
@@ -110,7 +110,7 @@ def refuse_landing(ctx: StepContext, manifest: ReplicationManifest, name: str, w
             refused_landing(manifest, name, why, ctx.now),
             answered("refused", config.object_prefix, ctx.now, runtime),
         ),
-        lambda r: f"replica already {r.state}" if r.state in ("done", "deleted") else None,
+        lambda r: f"replica already {r.state}" if r.state in ("finished", "withdrawn") else None,
         exclusive=False,
     )
     if reason:
@@ -120,14 +120,14 @@ def refuse_landing(ctx: StepContext, manifest: ReplicationManifest, name: str, w
 
 # ----- the step -------------------------------------------------------------------------------
 def _finished(record: ReplicaRecord | None) -> bool:
-    return record is not None and record.state in ("done", "deleted")
+    return record is not None and record.state in ("finished", "withdrawn")
 
 
 def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     runtime, config = ctx.runtime, ctx.config
     image_name = image_object(config.object_prefix, landed.source_id)
     known = ctx.record
-    if known is not None and known.state == "retired":
+    if known is not None and known.state == "pruned":
         # Retention retired this version here (a newer one of its family is kept): whatever lands
         # for it again (a replay, a late copy) is removed, never imported a second time.
         manifest = read_manifest(runtime, landed.name) if landed.kind == "manifest" else None
@@ -154,7 +154,7 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
         found = newest_landed_manifest(runtime, landed.source_id)
         if found is None:
             record: ReplicaRecord | None = ctx.record
-            if record is not None and record.state in ("done", "deleted"):
+            if record is not None and record.state in ("finished", "withdrawn"):
                 runtime.objects.delete(config.landing_bucket, landed.name)
                 return StepResult("ignored", f"replica already {record.state}; the copy that landed again was removed")
             if record is None or record.manifest is None:
@@ -171,7 +171,7 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
         return start_import(ctx, manifest, landed.name)
     # A later version: the replica may be finished, importing, or not there yet.
     record = ctx.record
-    if record is not None and (record.state in ("done", "deleted") or record.import_.state == "running"):
+    if record is not None and (record.state in ("finished", "withdrawn") or record.import_.state == "running"):
         if again:  # the image that came with it (if any) has nothing to do here: the replica is finished
             runtime.objects.delete(config.landing_bucket, image_name)
         return apply_newer(ctx, record, manifest, landed.name)
@@ -189,7 +189,7 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
 def _retired_again(ctx: StepContext, record: ReplicaRecord, issued: int) -> StepResult:
     refusal = ctx.claim(
         answered("retired", ctx.config.object_prefix, ctx.now, ctx.runtime, issued=issued),
-        lambda r: None if r.state == "retired" else f"now {r.state}",
+        lambda r: None if r.state == "pruned" else f"now {r.state}",
     )
     if refusal:
         return StepResult("ignored", f"replica retired by retention; what landed again was removed ({refusal})")
@@ -352,24 +352,24 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
     ranked_below = record.manifest is None or not manifest.outranks(record.manifest)
     if ranked_below and record.applied_issued >= manifest.issued:
         runtime.objects.delete(config.landing_bucket, name)
-        if record.state == "done" and record.applied_issued == manifest.issued:
+        if record.state == "finished" and record.applied_issued == manifest.issued:
             # The source sent again the version this replica carries: it has not heard the answer
             # (lost, refused under a key since put back, removed by a retry). Answer it again,
             # unless the record moved on meanwhile: a replica retired (or deleted) since answers so,
             # and a `done` written over that answer would hide it from the source for good.
             refusal = ctx.claim(
                 answered("done", config.object_prefix, ctx.now, ctx.runtime),
-                lambda r: None if r.state == "done" and r.applied_issued == manifest.issued else f"now {r.state}",
+                lambda r: None if r.state == "finished" and r.applied_issued == manifest.issued else f"now {r.state}",
             )
             if refusal:
                 return StepResult("ignored", f"the version this replica carries, sent again; not answered: {refusal}")
             return StepResult("completed", "the version this replica carries, sent again: answered again", after=send)
         return StepResult("ignored", "an older manifest; the replica has a newer one")
-    if record.state not in ("done", "deleted"):
+    if record.state not in ("finished", "withdrawn"):
         return StepResult(
             "in_progress", "import running; the finish applies the newest manifest", noted(manifest, name, ctx.now)
         )
-    if record.state == "deleted":
+    if record.state == "withdrawn":
         runtime.objects.delete(config.landing_bucket, name)
         return StepResult("ignored", "the source was deleted; nothing more to apply")
     reason = ctx.claim(
@@ -406,7 +406,7 @@ def apply_newer(ctx: StepContext, record: ReplicaRecord, manifest: ReplicationMa
 
 def deleted_before_import(ctx: StepContext, manifest: ReplicationManifest, name: str) -> StepResult:
     reason = ctx.claim(
-        noted(manifest, name, ctx.now), lambda r: f"replica already {r.state}" if r.state == "deleted" else None
+        noted(manifest, name, ctx.now), lambda r: f"replica already {r.state}" if r.state == "withdrawn" else None
     )
     if reason:
         return StepResult("ignored", reason)

@@ -24,7 +24,7 @@ from .answer import answered, send
 def blocker(record: ReplicaRecord, subject: LostReplica) -> str | None:
     if record.state == "importing" and record.import_.replica_image_id in (None, subject.replica_id or None):
         return None  # the import's image went before its finish was recorded (a finish that died, say)
-    if record.state != "done":
+    if record.state != "finished":
         return f"the replica is {record.state}, not finished"
     if record.import_.replica_image_id != subject.replica_id:
         return "not the replica this region finished"
@@ -41,7 +41,7 @@ def adopted(subject: LostReplica):
 
 def unrecorded(record: ReplicaRecord, subject: LostReplica) -> str | None:
     """A record made just now for a replica this region no longer has a record of (see run)."""
-    if record.state == "waiting" and record.import_.replica_image_id is None:
+    if record.state == "queued" and record.import_.replica_image_id is None:
         return None
     return blocker(record, subject)
 

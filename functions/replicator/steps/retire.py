@@ -25,7 +25,7 @@ from .answer import answered, send
 def blocker(record: ReplicaRecord, subject: RetireReplica) -> str | None:
     if record.import_.replica_image_id != subject.replica_id:
         return "not the replica this region finished: never deleted by retention"
-    if record.state not in ("done", "retired"):
+    if record.state not in ("finished", "pruned"):
         return f"the replica is {record.state}, not finished"
     return None
 
@@ -42,11 +42,11 @@ def run(ctx: StepContext, subject: RetireReplica) -> StepResult:
     if reason:
         return StepResult("ignored", reason)
     after = None
-    if record.state == "done":
+    if record.state == "finished":
         prefix = ctx.config.object_prefix
 
         def still_finished(r: ReplicaRecord) -> str | None:
-            return blocker(r, subject) or (None if r.state == "done" else f"already {r.state}")
+            return blocker(r, subject) or (None if r.state == "finished" else f"already {r.state}")
 
         refusal = ctx.claim(
             chain(retired(ctx.now, subject.reason), answered("retired", prefix, ctx.now, ctx.runtime)), still_finished
@@ -54,7 +54,7 @@ def run(ctx: StepContext, subject: RetireReplica) -> StepResult:
         if refusal:
             return StepResult("ignored", refusal)
         after = send
-    retired_at = record.retired_at if record.state == "retired" else ctx.now
+    retired_at = record.retired_at if record.state == "pruned" else ctx.now
     if not subject.at_once and (retired_at is None or ctx.now - retired_at < RETIRE_GRACE):
         return StepResult(
             "in_progress",

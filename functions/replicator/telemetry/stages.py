@@ -67,7 +67,7 @@ def replica_points(before: ReplicaRecord | None, after: ReplicaRecord, at: datet
     old = before.import_ if before is not None else None
     new = after.import_
     out: list[Point] = []
-    if after.state == "done" and (before is None or before.state != "done"):
+    if after.state == "finished" and (before is None or before.state != "finished"):
         # The copy ran from the first manifest's issue (when the source started it) to landing.
         copy = _seconds(manifest.issued_at, after.landed_at) if manifest and manifest.name == INITIAL_MANIFEST else None
         out += _stage(dims, "copy", "succeeded", at, copy)
