@@ -103,7 +103,7 @@ def runtime_rows(results: dict) -> list[tuple[str, str, str, str]]:
             f"lazy loader {lazy['loader']['seconds']:.3f} s, {lazy['loader']['peak_rss_mb']:.1f} MB",
             f"plain 'import oci' {lazy['plain']['seconds']:.3f} s, {lazy['plain']['peak_rss_mb']:.1f} MB",
             f"{lazy['ratio_loader_to_plain']:.2f}x time; {lazy['memory_ratio_loader_to_plain']:.2f}x memory "
-            f"(kept if 0.75x or less: {'kept' if lazy['ratio_loader_to_plain'] <= 0.75 else 'REMOVE'})",
+            f"({loader_verdict(results)})",
         )
     )
     rows.append(
@@ -310,6 +310,27 @@ def summary(results: dict) -> str:
             "[docs/performance.md](docs/performance.md).",
         ]
     )
+
+
+PASS_BOUND_MB = 100  # what a scheduled pass may hold, whatever it finds (func.yaml gives 128 MB)
+
+
+def loader_verdict(results: dict) -> str:
+    """The lazy loader stays if it answers a real event in 0.75x the time of a plain `import oci`, or
+    if it is what keeps a steady pass under the memory bound (the steady section measures both)."""
+    ratio = results["lazy_loader"]["ratio_loader_to_plain"]
+    if ratio <= 0.75:
+        return f"kept: {ratio:.2f}x time, 0.75x or less"
+    for size in sorted(results.get("steady_state", []), key=lambda p: -p["images"]):
+        for key, steady in size.items():
+            plain = size.get(key.replace("/steady", "/steady_plain_sdk")) if key.endswith("/steady") else None
+            if plain and steady["peak_rss_mb"] <= PASS_BOUND_MB < plain["peak_rss_mb"]:
+                return (
+                    f"time above 0.75x; kept: the steady pass at {size['images']:,} images peaks at "
+                    f"{steady['peak_rss_mb']:.0f} MB with it, {plain['peak_rss_mb']:.0f} MB without, "
+                    f"bound {PASS_BOUND_MB} MB"
+                )
+    return "REMOVE: above 0.75x time, and no pass needs it under the memory bound"
 
 
 def main() -> int:
