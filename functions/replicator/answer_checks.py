@@ -2,14 +2,17 @@
 
 One check for the function's events, the pass and the operator's views. Answers that do not
 verify are sorted (`Judged`): kept and never acted on, or removed when they are forgeries or
-superseded (by a signed twin, or by a newer answer of their target that verifies).
+superseded (by a signed twin, or by a newer answer of their target that verifies). A target
+region asks the same of its own answer (`signed_anew`), in its answer step and at each pass.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import integrity, logs
-from .naming import AckName
+from .integrity import genuine_ack, tagged
+from .naming import AckName, parse_ack
+from .records.replica import ReplicaRecord
 from .runtime import Runtime
 from .tenancies import place
 
@@ -122,3 +125,18 @@ def _quarantine(runtime: Runtime, ack: AckName, bucket: str | None) -> None:
         target_region=ack.target,
     )
     runtime.objects.delete(bucket or runtime.config.staging_bucket, name)
+
+
+def signed_anew(record: ReplicaRecord, runtime: Runtime) -> AckName | None:
+    """The recorded answer signed with the key this region holds now, if it was signed with another
+    (the secret was rotated, or put back after a rotation on one side): the source could not believe
+    it. None when its signature holds, or it is not one of ours."""
+    if record.answer is None:
+        return None
+    sent = parse_ack(runtime.config.object_prefix, record.answer.object)
+    if sent is None:
+        return None
+    alias = place(record.source_region).alias
+    if runtime.verified(alias, lambda key: genuine_ack(key, sent)):
+        return None
+    return tagged(runtime.key_for(record.source_region), sent)

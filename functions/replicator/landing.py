@@ -2,7 +2,8 @@
 
 A manifest is believed when its source signed it, it names this region, and (from another
 tenancy) that tenancy is one this deployment takes images from; anything else is quarantined
-(removed), with the image object no replication here claims.
+(removed), with the image object no replication here claims. Answers of another tenancy land
+here too: checked, they are moved into staging (`move_answer`), by their event's step or a pass.
 """
 
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ from .naming import (
     parse_landed,
 )
 from .runtime import Runtime
+from .subjects import InboundAnswer
 from .tenancies import Peer, Place, as_target
 
 
@@ -108,3 +110,16 @@ def newest_landed_manifest(runtime: Runtime, source_id: str) -> tuple[Replicatio
         if manifest is not None:
             return manifest, name
     return None
+
+
+def move_answer(runtime: Runtime, inbound: InboundAnswer) -> bool:
+    """Move a checked answer of another tenancy from landing to staging, where this tenancy's own
+    answers are; False if it is no longer in landing (moved already)."""
+    config = runtime.config
+    name = inbound.ack.object(config.object_prefix)
+    found = runtime.objects.get(config.landing_bucket, name)
+    if found is None:
+        return False
+    runtime.objects.put(config.staging_bucket, name, found[0])
+    runtime.objects.delete(config.landing_bucket, name)
+    return True

@@ -153,3 +153,16 @@ def test_the_public_face_names_only_what_it_holds():
     from replicator import api
 
     assert sorted(api.__all__) == sorted(set(api.__all__)) and all(hasattr(api, n) for n in api.__all__)
+
+
+def test_the_pass_runs_steps_through_the_registry_only():
+    """What the pass and a step both need (an answer's check, an answer's move) lives beside the
+    steps, so that a step is reached from the pass only by the action it declares."""
+    direct = sorted(
+        (module, imported)
+        for module in MODULES
+        if module.startswith("replicator.reconcile")
+        for imported in GRAPH[module]
+        if imported.startswith("replicator.steps")
+    )
+    assert direct == []

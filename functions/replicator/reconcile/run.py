@@ -17,17 +17,17 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import logs, registry
 from ..actions import PASSIVE, Action
-from ..answer_checks import genuine
+from ..answer_checks import genuine, signed_anew
 from ..decision import decide
 from ..engine import Result, execute
 from ..errors import NotFound, PreconditionFailed, ReplicatorError
 from ..fanout import fan_out
 from ..health import KEPT, PassHealth, Refusal, health_object, refusal, refusal_points, refused
 from ..images import ImageFacts
+from ..landing import move_answer
 from ..naming import PAR_NAME_PREFIX, SettledMark, digest
 from ..protection import COVERED, ImageProtection, exposure_points, protection
 from ..runtime import Runtime
-from ..steps import answer, inbox
 from ..subjects import AnswerCheck, Drill, InboundAnswer, Replica, ReplicaById
 from ..tenancies import place
 from .observe import Observed, answer_keys, cursor_object, list_drills, observe
@@ -99,7 +99,7 @@ def _signed_anew(runtime: Runtime, seen: Observed, planned: set[str]) -> list[Pl
         if source_id in planned or record is None or record.answer is None or not record.answer.delivered:
             continue
         try:
-            stale = answer.signed_anew(record, runtime) is not None
+            stale = signed_anew(record, runtime) is not None
         except ReplicatorError as exc:
             seen.problems.append(f"answer of {source_id} not checked: {exc.reason}")
             seen.refusals += refused(exc)
@@ -268,7 +268,7 @@ def _take_inbox(runtime: Runtime, seen: Observed) -> None:
         with logs.bound(source_image_id=ack.source_id, target_region=ack.target):
             try:
                 if genuine(runtime, ack, runtime.config.landing_bucket):
-                    inbox.move(runtime, InboundAnswer(ack))
+                    move_answer(runtime, InboundAnswer(ack))
             except ReplicatorError as exc:
                 seen.problems.append(f"answer of {ack.target} for {ack.source_id} not moved: {exc.reason}")
                 seen.refusals += refused(exc)

@@ -11,10 +11,11 @@ from datetime import datetime
 
 from .. import logs
 from ..actions import Action
+from ..answer_checks import signed_anew
 from ..engine import Step, StepContext, StepResult
 from ..errors import PreconditionFailed, ReplicatorError
-from ..integrity import genuine_ack, tagged
-from ..naming import AckName, AckOutcome, drill_token, parse_ack
+from ..integrity import tagged
+from ..naming import AckName, AckOutcome, drill_token
 from ..records.replica import ReplicaRecord
 from ..runtime import Runtime
 from ..subjects import AnswerCheck
@@ -100,21 +101,6 @@ def delivered(record: ReplicaRecord) -> None:
 
 def resent(now: datetime, work_request_id: str | None):
     return lambda r: r.answer_resent(now, work_request_id)
-
-
-def signed_anew(record: ReplicaRecord, runtime: Runtime) -> AckName | None:
-    """The recorded answer signed with the key this region holds now, if it was signed with another
-    (the secret was rotated, or put back after a rotation on one side): the source could not believe
-    it. None when its signature holds, or it is not one of ours."""
-    if record.answer is None:
-        return None
-    sent = parse_ack(runtime.config.object_prefix, record.answer.object)
-    if sent is None:
-        return None
-    alias = place(record.source_region).alias
-    if runtime.verified(alias, lambda key: genuine_ack(key, sent)):
-        return None
-    return tagged(runtime.key_for(record.source_region), sent)
 
 
 def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:

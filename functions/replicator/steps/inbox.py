@@ -8,24 +8,12 @@ bucket under the same name, where the answers of this tenancy's own targets are;
 
 from ..cloudevents import EventKind
 from ..engine import Step, StepContext, StepResult
-from ..runtime import Runtime
+from ..landing import move_answer
 from ..subjects import InboundAnswer
 
 
-def move(runtime: Runtime, inbound: InboundAnswer) -> bool:
-    """Move a checked answer from landing to staging; False if it is no longer in landing."""
-    config = runtime.config
-    name = inbound.ack.object(config.object_prefix)
-    found = runtime.objects.get(config.landing_bucket, name)
-    if found is None:
-        return False
-    runtime.objects.put(config.staging_bucket, name, found[0])
-    runtime.objects.delete(config.landing_bucket, name)
-    return True
-
-
 def run(ctx: StepContext, inbound: InboundAnswer) -> StepResult:
-    if not move(ctx.runtime, inbound):
+    if not move_answer(ctx.runtime, inbound):
         return StepResult("ignored", "the answer was already moved")
     return StepResult("completed", f"answer of {inbound.ack.target} moved to staging")
 
