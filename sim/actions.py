@@ -422,6 +422,48 @@ class OperatorRetry(Action):
             retry_region(operator.runtime(), operator.runtime, image.id, self.region)
 
 
+@dataclass(frozen=True)
+class EarlierWords(Action):
+    """The region's replica records and settled marks are as the version before this one left them,
+    when a replica's states shared the targets' words: each object stays the one written then (its
+    etag unchanged), only its words are the earlier ones, as if written before an upgrade."""
+
+    region: str
+
+    def apply(self, world: World) -> None:
+        if self.region not in world.spec.regions:
+            return
+        config = world.sandbox.config
+        records = records_prefix(config.object_prefix, "replica")
+        marks = settled_prefix(config.object_prefix, "replica")
+        with world.cloud.lock:
+            bucket = world.cloud.objectstorage(self.region).bucket(world.sandbox.namespace, config.staging_bucket)
+            for name, stored in list(bucket.objects.items()):
+                if name.startswith(records):
+                    for now, before in EARLIER_RECORD_WORDS.items():
+                        stored.data = stored.data.replace(f'"state": "{now}"'.encode(), f'"state": "{before}"'.encode())
+                elif name.startswith(marks):
+                    head, _, leaf = name.rpartition("/")
+                    version, dot, rest = leaf.partition(".")
+                    state, dot2, tail = rest.partition(".")
+                    if state in EARLIER_MARK_WORDS and dot and dot2:
+                        older = f"{head}/{version}.{EARLIER_MARK_WORDS[state]}.{tail}"
+                        del bucket.objects[name]
+                        bucket.objects[older] = dataclasses.replace(stored, name=older)
+
+
+# A replica record's state and a replica mark's, as the version before wrote them.
+EARLIER_RECORD_WORDS = {
+    "queued": "waiting",
+    "finished": "done",
+    "abandoned": "failed",
+    "withdrawn": "deleted",
+    "vanished": "lost",
+    "pruned": "retired",
+}
+EARLIER_MARK_WORDS = {"finished": "done", "pruned": "retired"}
+
+
 # ----- an adversary with create-only rights on the buckets --------------------------------------
 @dataclass(frozen=True)
 class ReplayPair(Action):
@@ -515,6 +557,8 @@ def draw(
     world that `drills`, the calls that fail or are killed after may be a drill's."""
     rng = world_rng
     drill_rng = random.Random(f"{rng.getstate()!r}/drills")  # aside: the other draws stay as they were
+    # An upgrade from the version whose replica states shared the targets' words, drawn aside too.
+    upgrade_rng = random.Random(f"{rng.getstate()!r}/upgrade")
 
     def faulty() -> str:
         chosen = rng.choice(FAULTY_CALLS)
@@ -542,6 +586,8 @@ def draw(
         return rng.choice(keys)
 
     for _ in range(steps):
+        if keys and upgrade_rng.random() < 0.04:
+            script.append(EarlierWords(upgrade_rng.choice(spec_regions)))
         if not keys or (len(keys) < 6 and rng.random() < 0.2):
             k = f"img{len(keys)}"
             keys.append(k)

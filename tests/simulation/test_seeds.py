@@ -16,6 +16,7 @@ from sim.actions import (
     DeleteSource,
     DropEvents,
     DuplicateEvents,
+    EarlierWords,
     FailCall,
     FailWork,
     ForgeAnswer,
@@ -79,6 +80,28 @@ def test_a_genuine_pair_replayed_into_a_region_the_image_never_targeted_is_not_i
     result = run(
         THREE_REGIONS,
         [CreateImage("img0", ("us-phoenix-1",), settle=True), ReplayPair("img0", "eu-frankfurt-1"), Pass(), Pass()],
+    )
+    assert result.ok, describe(result)
+
+
+def test_records_and_marks_an_earlier_version_left_hold_and_a_replica_deleted_after_is_made_again():
+    """An upgrade: Phoenix's replica record and settled mark as the version before wrote them (its
+    replica `done`), then the replica deleted there; written down before the simulator drew it."""
+    result = run(
+        THREE_REGIONS,
+        [
+            CreateImage("img0", ("us-phoenix-1", "eu-frankfurt-1"), settle=True),
+            Jump(2),
+            Pass(),
+            Jump(2),
+            Pass(),  # the marks are left
+            EarlierWords("us-phoenix-1"),
+            Jump(2),
+            Pass(),
+            DeleteReplica("img0", "us-phoenix-1"),
+            Pass(),
+            Pass(),
+        ],
     )
     assert result.ok, describe(result)
 
