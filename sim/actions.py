@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ocifake.vault.models import VaultBackend
 from replicator.errors import ReplicatorError
 from replicator.naming import AckName, acks_prefix, image_object, manifest_object, records_prefix, settled_prefix
+from replicator.records.states import REPLICA_STATE_BEFORE, ReplicaState
 from replicator_tools.operations import retry_region
 
 from .world import OPT_IN_DEFINED, SHAPE, World
@@ -452,16 +453,9 @@ class EarlierWords(Action):
                         bucket.objects[older] = dataclasses.replace(stored, name=older)
 
 
-# A replica record's state and a replica mark's, as the version before wrote them.
-EARLIER_RECORD_WORDS = {
-    "queued": "waiting",
-    "finished": "done",
-    "abandoned": "failed",
-    "withdrawn": "deleted",
-    "vanished": "lost",
-    "pruned": "retired",
-}
-EARLIER_MARK_WORDS = {"finished": "done", "pruned": "retired"}
+# A replica record's state and a replica mark's (finished or pruned), as the version before wrote them.
+EARLIER_RECORD_WORDS = {now.value: before for before, now in REPLICA_STATE_BEFORE.items()}
+EARLIER_MARK_WORDS = {w.value: EARLIER_RECORD_WORDS[w.value] for w in (ReplicaState.FINISHED, ReplicaState.PRUNED)}
 
 
 # ----- an adversary with create-only rights on the buckets --------------------------------------

@@ -184,12 +184,12 @@ def requiring_drill(image: ImageProtection, now: datetime) -> ImageProtection:
     if targets == image.targets:
         return image
     gaps = [t.since for t in targets if t.since is not None and t.state not in COVERED]
-    state = _worst(targets) if image.state != "refused" else image.state
+    state = image_state(targets) if image.state != "refused" else image.state
     return image.model_copy(update={"targets": targets, "state": state, "since": min(gaps, default=image.since)})
 
 
-def _worst(targets) -> ImageState:
-    """An image's state from its targets': retired only if every one is; else the worst of them."""
+def image_state(targets) -> ImageState:
+    """An image's state from its targets': superseded only if every one is; else the worst of them."""
     states = {t.state for t in targets}
     if states == {"superseded"}:
         return "superseded"
@@ -238,7 +238,7 @@ def protection(
         )
         for region in decision.targets
     )
-    state = _worst(targets)
+    state = image_state(targets)
     gaps = [t.since for t in targets if t.since is not None]
     reason = next((f"{t.region}: {t.reason}" for t in targets if t.state == "given_up"), "")
     return ImageProtection(**common, state=state, reason=reason, since=min(gaps) if gaps else None, targets=targets)
@@ -249,7 +249,7 @@ def _retargeted(image: ImageProtection, changed: list[TargetProtection]) -> Imag
     if changed == list(image.targets):
         return image
     gaps = [t.since for t in changed if t.since is not None]
-    update = {"targets": tuple(changed), "state": _worst(changed), "since": min(gaps) if gaps else None}
+    update = {"targets": tuple(changed), "state": image_state(changed), "since": min(gaps) if gaps else None}
     return image.model_copy(update=update)
 
 

@@ -19,7 +19,7 @@ from ..decision import Decision
 from ..images import ImageFacts, ShapeEntry
 from ..manifest import ReplicaSpec
 from ..naming import AckName, LandedObject, SettledMark, digest, etag_version, image_object, manifests_prefix
-from ..protection import ImageProtection, TargetProtection
+from ..protection import ImageProtection, TargetProtection, image_state
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
 
@@ -63,7 +63,7 @@ def shapes_changed(mark: SettledMark, image: ImageFacts, shapes: list[ShapeEntry
 
 
 def protection_of(mark: SettledMark, image: ImageFacts, region: str, decision: Decision) -> ImageProtection:
-    """A settled replication's protection, as its mark records it: protected or retired everywhere."""
+    """A settled replication's protection, as its mark records it: protected or superseded everywhere."""
     states = dict(mark.states)
     targets = tuple(
         TargetProtection(region=t, state="protected")
@@ -76,7 +76,7 @@ def protection_of(mark: SettledMark, image: ImageFacts, region: str, decision: D
         display_name=image.display_name,
         source_region=region,
         compartment_id=image.compartment_id,
-        state="superseded" if targets and all(t.state == "superseded" for t in targets) else "protected",
+        state=image_state(targets),
         targets=targets,
     )
 
