@@ -30,9 +30,19 @@ class Waiting:
     def by_pair(self) -> dict[tuple[str, str], tuple[int, float]]:
         return {key: (n, self.oldest[key]) for key, n in self.count.items()}
 
-    def add(self, image: ImageFacts, targets: Iterable[str], now: datetime) -> None:
+    def joined(self, other: "Waiting") -> dict[tuple[str, str], tuple[int, float]]:
+        """Both counts per pair, and the older of the two ages."""
+        out = self.by_pair()
+        for key, (n, waited) in other.by_pair().items():
+            had, age = out.get(key, (0, 0.0))
+            out[key] = (had + n, max(age, waited))
+        return out
+
+    def add(self, image: ImageFacts, targets: Iterable[str], now: datetime, *, aged: bool = True) -> None:
+        """`aged`: whether the image has been exposed since it was made (not started); an image whose
+        record was left unread may have been protected until a moment nobody knows, and adds no age."""
         self.images += 1
-        waited = (now - image.time_created).total_seconds() if image.time_created is not None else 0.0
+        waited = (now - image.time_created).total_seconds() if aged and image.time_created is not None else 0.0
         for target in targets:
             key = (target, image.compartment_id or "")
             self.count[key] += 1
@@ -87,6 +97,9 @@ class Observed:
     drill_instances: list[InstanceFacts] | None = None
     drills_due: list[tuple[datetime | None, str]] = field(default_factory=list)
     waiting: Waiting = field(default_factory=Waiting)  # not started, left for the next passes
+    # Opted-in sources whose record this pass left unread (`deferred`): not known protected, so
+    # counted as exposed; how long they have been is not known either, so they add no age.
+    unread: Waiting = field(default_factory=Waiting)
 
     @property
     def sources(self) -> dict[str, ImageFacts]:

@@ -289,9 +289,13 @@ def _scan_images(runtime: Runtime, compartment: str, seen: Observed, index: _Ind
 def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _Index, scan: _Scan) -> None:
     # Interned: the mark's id is the same string, and a settled replication leaves only that one.
     config, source_id = runtime.config, sys.intern(image.id)
-    if source_id in seen.deferred["source"]:
-        return  # its record is read by a later pass, which plans for it
     decision = decide(image, runtime.region, config)
+    if source_id in seen.deferred["source"]:
+        # Its record is read by a later pass, which plans for it. Meanwhile nothing this pass saw
+        # says it is protected: the gauges count it exposed rather than leave it out.
+        if decision.opted_in:
+            seen.unread.add(image, decision.targets, scan.now, aged=False)
+        return
     vouch = index.vouches["source"].get(source_id)
     found = index.mark_at("source", source_id)
     if found is not None and vouch is not None:

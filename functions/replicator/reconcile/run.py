@@ -179,9 +179,14 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
             f"{seen.waiting.images} opted-in image(s) not started yet left for the next passes, counted as exposed "
             f"(IR_RECONCILE_MAX_READS={limit})"
         )
+    if seen.unread.images:
+        report.problems.append(
+            f"{seen.unread.images} opted-in image(s) whose record was left unread counted as exposed: "
+            "not verified this pass"
+        )
     measured = protections(seen, runtime, now)
-    waiting = seen.waiting.by_pair()
-    report.exposed = sum(p.state not in COVERED for p in measured) + seen.waiting.images
+    waiting = seen.waiting.joined(seen.unread)
+    report.exposed = sum(p.state not in COVERED for p in measured) + seen.waiting.images + seen.unread.images
     report.oldest_exposure_seconds = max(
         [*(p.exposure_seconds(now) for p in measured), *(w for _n, w in waiting.values())], default=0.0
     )
