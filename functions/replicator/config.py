@@ -17,6 +17,8 @@ from .telemetry.catalog import DEFAULT_NAMESPACE, namespace_problem
 from .tenancies import Peer, parse_aliased, parse_peers, place_problem, well_formed
 
 ENV_PREFIX = "IR_"
+# The fewest records a pass may read (IR_RECONCILE_MAX_READS): it keeps a quarter for new images.
+MIN_READS = 4
 # Settings that name one kind of resource: its OCID type, and its name in an error.
 _OCID_KINDS = {"notification_topic_id": ("onstopic", "Notifications topic"), "drill_subnet_id": ("subnet", "subnet")}
 
@@ -73,7 +75,8 @@ class ReplicatorConfig(BaseModel):
     # need work (a first pass over thousands, every event lost). A replication a pass works on holds
     # some 20 KB at its peak (its record, image, answers, steps): 1000 keep a pass near 90 MB of
     # the function's 128 (docs/performance.md).
-    reconcile_max_reads: int = Field(1000, ge=10, le=100000)
+    # At least MIN_READS: a pass keeps a quarter of them for new images, and a quarter of fewer is none.
+    reconcile_max_reads: int = Field(1000, ge=MIN_READS, le=100000)
     # Settled replications whose source shapes one pass looks at, at most (one call each): a
     # shape change arrives as an event, and these looks find one whose event was lost. Each
     # settled image is looked at once a day up to 24 times this many, else once a cycle of

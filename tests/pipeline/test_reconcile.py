@@ -389,6 +389,31 @@ def test_during_a_catch_up_no_pass_counts_fewer_exposed_than_the_cloud_shows_unp
     assert counted[-1] == 0 and any(unread), counted
 
 
+def test_a_replica_lost_behind_a_backlog_of_records_is_answered_by_the_first_pass(cloud, compartment):
+    # Phoenix holds more records without a mark than a pass reads (imports refused for want of
+    # room), and a settled replica there is deleted with its event lost: the mark that stopped
+    # holding is read first, so the loss reaches the source now, not once the backlog is read.
+    sandbox = deploy(cloud, REGIONS, compartment, {"IR_RECONCILE_MAX_READS": "4"})
+    image = cloud.create_image(SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX})
+    cloud.run_until_idle()
+    _settle(cloud, sandbox, [image.id])
+    phoenix = cloud.compute(PHOENIX)
+    phoenix.custom_image_limit = phoenix.custom_images()
+    for n in range(6):
+        cloud.create_image(SOURCE, compartment, f"batch-{n}", freeform_tags={"replicate-to": PHOENIX})
+    cloud.run_until_idle()
+    cloud.events.drop()
+    (replica,) = replicas(cloud, PHOENIX, image.id, compartment)
+    compute(cloud, PHOENIX).delete_image(replica.id)
+    cloud.run_until_idle()
+    report = sandbox.reconcile(PHOENIX)
+    assert report.deferred > 0, "no backlog: the pass read every record"
+    assert image.id in {s.source_image_id for s in report.steps}, report.steps
+    cloud.run_until_idle()
+    sandbox.reconcile(SOURCE)
+    assert target_states(cloud, sandbox, image.id)[PHOENIX] != "done"
+
+
 def test_a_pass_that_runs_out_of_time_leaves_a_cursor_and_the_next_one_starts_there(cloud, compartment, monkeypatch):
     from replicator.reconcile import run
     from replicator.reconcile.observe import cursor_object

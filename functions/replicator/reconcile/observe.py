@@ -298,7 +298,10 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
         return
     vouch = index.vouches["source"].get(source_id)
     found = index.mark_at("source", source_id)
-    if found is not None and vouch is not None:
+    # Answers listed that do not verify leave the target lagging in the status ("do not verify"):
+    # the mark, which believes only the others, cannot vouch for it either, or the gauges would count
+    # protected what the status does not.
+    if found is not None and vouch is not None and source_id not in seen.doubted:
         mark, at = found
         leftover = source_id in seen.leftovers
         answers = mark.answers if vouch.answers >> at & 1 else ""  # what the answers listed agree with
@@ -350,7 +353,8 @@ def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -
 
 def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _Index, scan: _Scan) -> None:
     source_id, config = sys.intern(image.replica_of or ""), runtime.config
-    mark = index.mark("replica", source_id)
+    # A record read already (its mark judged not holding before this compartment was listed) decides.
+    mark = index.mark("replica", source_id) if source_id not in seen.replica_records else None
     if mark is not None and replica_mark_holds(mark, image, seen.landed.get(source_id, []), held_keys(runtime, seen)):
         seen.settled_replicas.add(source_id)
         del index.vouches["replica"][source_id]  # what is left of it: its id (and its mark, parsed)
@@ -426,26 +430,28 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     # Sources: a marked one whose image was not listed (deleted?) is not settled either.
     for source_id in [i for i in index.vouches["source"] if i not in seen.settled_sources]:
         _unsettle(runtime, index, source_id, seen)
+    before = set(seen.deferred["source"])
     _read(runtime, "source", ordered(index.unvouched["source"] - seen.deferred["source"]), seen.source_records, seen)
-    # Replicas live in the target compartment, else in their source's: list any compartment a
-    # record or a mark names that the configuration does not, once the unmarked records are read.
-    unmarked = ordered(index.unvouched["replica"] - seen.deferred["replica"])
-    for source_id in unmarked:
-        seen.marks[("replica", source_id)] = index.names("replica", source_id)
-    _read(runtime, "replica", unmarked, seen.replica_records, seen)
+    # Marks found not holding while the images streamed by add reads past the budget: those left
+    # unread are counted as the ones chosen before (a later pass plans for them).
+    for source_id in seen.deferred["source"] - before:
+        image = seen.images.get(source_id)
+        decision = decide(image, runtime.region, config) if image is not None else None
+        if image is not None and decision is not None and decision.opted_in:
+            seen.unread.add(image, decision.targets, scan.now, aged=False)
+    # Replicas live in the target compartment, else in their source's: list any compartment a mark
+    # or a record names that the configuration does not.
     pending = {
         i: index.mark("replica", i)
         for i, vouch in index.vouches["replica"].items()
         if vouch.named >= 0 and i not in seen.settled_replicas
     }
-    named = {
-        r.record.manifest.source_compartment_id
-        for r in seen.replica_records.values()
-        if r.record is not None and r.record.manifest is not None
-    } | {m.compartment_id for i, m in pending.items() if m is not None and i not in scan.replica_seen}
-    extra = (set() if config.target_compartment_id else named) - set(compartments) - {""}
-    for compartment in sorted(extra):
-        _scan_images(runtime, compartment, seen, index, scan)
+    listed = set(compartments)
+    if not config.target_compartment_id:
+        named = {m.compartment_id for i, m in pending.items() if m is not None and i not in scan.replica_seen}
+        for compartment in sorted(named - listed - {""}):
+            _scan_images(runtime, compartment, seen, index, scan)
+            listed.add(compartment)
     unheld = []
     for source_id in ordered(pending):
         if source_id in seen.settled_replicas:
@@ -457,7 +463,21 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
             continue
         seen.marks[("replica", source_id)] = index.names("replica", source_id)
         unheld.append(source_id)
+    # A mark that stopped holding (its replica gone, most often) is read before the records never
+    # marked: a loss must not wait behind a backlog for the source to hear of it.
     _read(runtime, "replica", unheld, seen.replica_records, seen)
+    unmarked = ordered(index.unvouched["replica"] - seen.deferred["replica"])
+    for source_id in unmarked:
+        seen.marks[("replica", source_id)] = index.names("replica", source_id)
+    _read(runtime, "replica", unmarked, seen.replica_records, seen)
+    if not config.target_compartment_id:
+        named = {
+            r.record.manifest.source_compartment_id
+            for r in seen.replica_records.values()
+            if r.record is not None and r.record.manifest is not None
+        }
+        for compartment in sorted(named - listed - {""}):
+            _scan_images(runtime, compartment, seen, index, scan)
     list_drills(runtime, seen)
     return seen
 
