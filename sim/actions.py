@@ -20,6 +20,7 @@ from ocifake.vault.models import VaultBackend
 from replicator.errors import ReplicatorError
 from replicator.naming import AckName, acks_prefix, image_object, manifest_object, records_prefix, settled_prefix
 from replicator.records.states import REPLICA_STATE_BEFORE, ReplicaState
+from replicator.telemetry.catalog import Metric
 from replicator_tools.operations import retry_region
 
 from .world import OPT_IN_DEFINED, SHAPE, World
@@ -112,6 +113,20 @@ class CreateImage(Action):
         world.ledger.images[self.key] = image
         wanted = set(self.targets or world.spec.default_regions)
         world.ledger.requested[image.id] = wanted
+
+
+@dataclass(frozen=True)
+class CreateBatch(Action):
+    """A team makes `count` images at once (`key`-0, `key`-1, ...): more than a pass of a world that
+    reads few records (`WorldSpec.max_reads`) reads, so that passes leave records to later ones."""
+
+    key: str
+    count: int
+    targets: tuple[str, ...]
+
+    def apply(self, world: World) -> None:
+        for n in range(self.count):
+            CreateImage(f"{self.key}-{n}", self.targets).apply(world)
 
 
 @dataclass(frozen=True)
@@ -298,6 +313,7 @@ class Pass(Action):
 
     def apply(self, world: World) -> None:
         start, deaths = len(world.cloud.calls), len(world.cloud.faults.died)
+        world.ledger.gauges_from = len(world.cloud.metrics(world.spec.source, name=Metric.EXPOSED_IMAGES))
         world.sandbox.advance_to_next_pass()  # a drill world's ticks fire on the way
         world.ledger.checked_after += 1
         # A region whose container died meanwhile may not have reported: its next pass does.
@@ -545,14 +561,17 @@ def draw(
     places: tuple[str, ...] = (),
     *,
     drills: bool = False,
+    batches: bool = False,
 ) -> list[Action]:
     """A random script of `steps` actions over `spec_regions` (the first is the source); images may be
     sent to `places` (default: the other regions; `dr:<region>` names one of the DR tenancy); in a
-    world that `drills`, the calls that fail or are killed after may be a drill's."""
+    world that `drills`, the calls that fail or are killed after may be a drill's; in one that draws
+    `batches`, images may come several at once."""
     rng = world_rng
     drill_rng = random.Random(f"{rng.getstate()!r}/drills")  # aside: the other draws stay as they were
     # An upgrade from the version whose replica states shared the targets' words, drawn aside too.
     upgrade_rng = random.Random(f"{rng.getstate()!r}/upgrade")
+    batch_rng = random.Random(f"{rng.getstate()!r}/batches")  # and so are batches
 
     def faulty() -> str:
         chosen = rng.choice(FAULTY_CALLS)
@@ -582,6 +601,10 @@ def draw(
     for _ in range(steps):
         if keys and upgrade_rng.random() < 0.04:
             script.append(EarlierWords(upgrade_rng.choice(spec_regions)))
+        if batches and len(keys) < 12 and batch_rng.random() < 0.15:
+            k, count = f"batch{len(keys)}", batch_rng.randint(5, 8)
+            script.append(CreateBatch(k, count, tuple(sorted(batch_rng.sample(places, 1)))))
+            keys.extend(f"{k}-{n}" for n in range(count))
         if not keys or (len(keys) < 6 and rng.random() < 0.2):
             k = f"img{len(keys)}"
             keys.append(k)

@@ -19,6 +19,7 @@ from replicator.health import PassHealth
 from replicator.naming import BOOKKEEPING
 from replicator.protection import COVERED, ImageProtection
 from replicator.reconcile.plan_drills import STRAY_AFTER
+from replicator.telemetry.catalog import Dimension, Metric
 from replicator_tools.inventory import pass_health, plan, protections
 from replicator_tools.policies import statements_for
 from replicator_tools.sandbox import DRILL_BODY
@@ -74,7 +75,7 @@ def check(world: World) -> list[Violation]:
         if live and opted_in and image.id not in view:
             out.append(Violation("visibility", f"{key} ({image.lifecycle_state}) is missing from status --summary"))
         shown = view.get(image.id)
-        if shown is None or world.ledger.checked_after < 2:
+        if shown is None or not judged(world):
             continue  # truth is judged once every region's pass has seen the last change
         for target in shown.targets:
             held = any(i.lifecycle_state == "AVAILABLE" for i in found[target.region])
@@ -82,11 +83,73 @@ def check(world: World) -> list[Violation]:
                 out.append(
                     Violation("truth", f"{key} is reported protected in {target.region}, which holds no replica")
                 )
+    out += understated_exposure(world)
     out += unseen_refusals(world)
     out += lingering_drills(world)
     counts = Counter((m.title, m.body) for topic in world.sandbox.topics.values() for m in topic.messages)
     out += [Violation("notices", f"sent {n} times: {title}") for (title, _), n in counts.items() if n > 1]
     return out
+
+
+def judged(world: World) -> bool:
+    """Whether every region's passes have seen the last change a pass must first see (a deletion, a
+    retag): two passes (one in the region that sees it, one where its answer goes), and in a world
+    whose passes read few records, as many more as reading a backlog of one record per image takes,
+    since a pass reads its records from where the last one stopped."""
+    backlog = -(-len(world.ledger.images) // world.spec.max_reads) if world.spec.max_reads else 0
+    return world.ledger.checked_after >= 2 + backlog
+
+
+def wanted_now(world: World, image) -> set[str]:
+    """The places the image's opt-in tag names now (the deployment's default set for "default")."""
+    said = image.freeform_tags.get("replicate-to") or image.defined_tags.get(OPT_IN_DEFINED[0], {}).get(
+        OPT_IN_DEFINED[1], ""
+    )
+    return set(world.spec.default_regions) if said == "default" else {t for t in said.split(",") if t}
+
+
+def understated_exposure(world: World) -> list[Violation]:
+    """After a pass, the source region's `exposed_images` gauge counts at least the opted-in images that
+    the cloud shows without a replica in a place they ask for and that the protection report, as the
+    source region alone can make it, does not call covered. The gauge is what an alarm reads: below
+    that, it claims protection the source's own records and answers do not show. (What only other
+    regions' pass reports tell, a target that cannot sign or see, status adds; those regions' own
+    alarms tell it too.) The pass measured at its start, and since then replicas only arrived."""
+    start = world.ledger.gauges_from
+    if start is None or not judged(world):
+        return []
+    posted: dict[str, dict[str, float]] = {}
+    points = world.cloud.metrics(world.spec.source, name=Metric.EXPOSED_IMAGES)[start:]
+    for p in points:
+        if p.dimensions.get(Dimension.SOURCE_REGION) == world.spec.source:
+            where = posted.setdefault(p.dimensions.get(Dimension.TARGET_REGION, ""), {})
+            where[p.dimensions.get(Dimension.COMPARTMENT_ID, "")] = p.value  # the last pass's
+    if not posted:
+        return []  # no gauge went out (the container died, a listing failed): nothing is claimed
+    runtime = world.operator.runtime()
+    local = {p.source_image_id: p for p in protections(runtime, [world.compartment])}
+    unprotected: Counter[str] = Counter()
+    for image in world.ledger.images.values():
+        shown = local.get(image.id)
+        if image.lifecycle_state not in LIVE or shown is None:
+            continue
+        found = replicas(world, image.id)
+        for target in shown.targets:
+            if target.region not in wanted_now(world, image) or target.state in COVERED:
+                continue
+            if any(i.lifecycle_state == "AVAILABLE" for i in found.get(target.region, [])):
+                continue
+            if not out_of_sight(world, image.id, target.region):
+                unprotected[target.region] += 1
+    return [
+        Violation(
+            "truth",
+            f"the last pass's exposed_images for {region} says {sum(posted.get(region, {}).values()):g}; "
+            f"{n} opted-in image(s) have no replica there, and the source's own report says so",
+        )
+        for region, n in sorted(unprotected.items())
+        if sum(posted.get(region, {}).values()) < n
+    ]
 
 
 def lingering_drills(world: World) -> list[Violation]:

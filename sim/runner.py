@@ -57,7 +57,14 @@ def _converged(world: World) -> list[Violation]:
 
 def script_for(seed: int, steps: int) -> list[Action]:
     spec = WorldSpec.draw(seed)
-    return draw(random.Random(f"script-{seed}"), spec.regions, steps, spec.places, drills=spec.drills)
+    return draw(
+        random.Random(f"script-{seed}"),
+        spec.regions,
+        steps,
+        spec.places,
+        drills=spec.drills,
+        batches=spec.max_reads is not None,
+    )
 
 
 def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -> RunResult:
@@ -70,7 +77,7 @@ def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -
         for action in actions:
             if action.resets_truth:
                 world.ledger.checked_after = 0
-            world.ledger.denied = {}
+            world.ledger.denied, world.ledger.gauges_from = {}, None
             world.ledger.acted_at = world.cloud.clock.now()
             action.apply(world)
             if action.settles:

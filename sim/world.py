@@ -12,6 +12,7 @@ from ocifake import FakeCloud, Options
 from ocifake.compute.models import Image
 from ocifake.vault.models import Secret, VaultBackend
 from replicator import logs
+from replicator.config import MIN_READS
 from replicator.errors import ReplicatorError
 from replicator.health import PassHealth, health_object
 from replicator.naming import record_object
@@ -45,6 +46,9 @@ class WorldSpec:
     # Regions of a disaster-recovery tenancy with its own deployment (`dr:<region>` as a target).
     dr_regions: tuple[str, ...] = ()
     drills: bool = False  # DR drills every day in the production deployment's regions
+    # IR_RECONCILE_MAX_READS (None: the default): at its smallest, a few images are enough for a pass
+    # to leave records to later ones, as thousands do at the default.
+    max_reads: int | None = None
 
     @classmethod
     def draw(cls, seed: int) -> WorldSpec:
@@ -54,7 +58,8 @@ class WorldSpec:
         defaults = tuple(sorted(rng.sample(others, rng.randint(1, len(others)))))
         containers, keep = rng.randint(1, 3), rng.choice([None, None, 1, 2])
         dr = tuple(sorted(rng.sample(others, rng.randint(1, len(others))))) if rng.random() < 0.3 else ()
-        drills = rng.random() < 0.3  # drawn last: the worlds drawn before drills existed stay as they were
+        drills = rng.random() < 0.3  # drawn after the others: the worlds drawn before stay as they were
+        max_reads = MIN_READS if rng.random() < 0.3 else None
         return cls(
             seed=seed,
             regions=regions,
@@ -63,6 +68,7 @@ class WorldSpec:
             keep_versions=keep,
             dr_regions=dr,
             drills=drills,
+            max_reads=max_reads,
         )
 
     @property
@@ -106,6 +112,8 @@ class Ledger:
     untraced: dict[tuple[str, str], datetime] = field(default_factory=dict)
     # (source OCID, place) -> when the script deleted its replica.
     deleted: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # Where the source region's gauge points stood when the last action's passes began (None: it ran none).
+    gauges_from: int | None = None
 
 
 @dataclass
@@ -135,6 +143,8 @@ class World:
                 "IR_DEFAULT_REGIONS": ",".join(spec.default_regions),
                 "IR_OPT_IN_DEFINED_TAG": ".".join(OPT_IN_DEFINED),
             }
+            if spec.max_reads is not None:
+                env["IR_RECONCILE_MAX_READS"] = str(spec.max_reads)
             if spec.keep_versions is not None:
                 env |= {"IR_KEEP_VERSIONS": str(spec.keep_versions), "IR_MIN_AGE_HOURS": "1"}
             dr = None

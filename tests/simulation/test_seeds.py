@@ -9,6 +9,7 @@ import pytest
 from sim.__main__ import CI_SEEDS, KNOWN_OPEN, describe
 from sim.actions import (
     BreakSigningKey,
+    CreateBatch,
     CreateImage,
     DelayEvents,
     DeleteBookkeeping,
@@ -1497,4 +1498,53 @@ def test_a_drill_instance_is_judged_by_the_ticks_that_ran_not_by_the_clock():
     that ran after its end was due; the same seed holds, with a TerminateInstance failing meanwhile."""
     assert WorldSpec.draw(352).drills
     result = run(352)
+    assert result.ok, describe(result)
+
+
+def test_a_pass_that_leaves_records_unread_counts_their_images_exposed():
+    """'truth' (seed 217, the first run with worlds whose passes read 4 records): five images on their
+    way to a region whose imports are refused, one more than a pass reads; the one left unread was
+    left out of the gauge, which said 3 exposed where 5 were. Unread, an image is counted exposed."""
+    assert WorldSpec.draw(217).max_reads == 4
+    result = run(217, [Pass(), RemoveGrant("change-images"), CreateBatch("batch6", 5, ("eu-frankfurt-1",)), Pass()])
+    assert result.ok, describe(result)
+
+
+def test_images_whose_marks_stop_holding_once_the_reads_are_spent_count_exposed_too():
+    """'truth' (seed 335): a settled mark removed by hand and a retag made marks stop holding while the
+    images streamed by, after the pass had chosen its reads; the records they added past the budget
+    were left unread, and out of the gauge."""
+    assert WorldSpec.draw(335).max_reads == 4
+    result = run(
+        335,
+        [
+            CreateImage("img0", ("eu-frankfurt-1",), family="web"),
+            CreateBatch("batch1", 8, ("eu-frankfurt-1",)),
+            Pass(),
+            RemoveGrant("signing-key"),
+            DeleteBookkeeping("batch1-5", "settled", "us-ashburn-1"),
+            Retag("batch1-1", ("us-phoenix-1",)),
+            Jump(25),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_settled_mark_does_not_vouch_for_a_replication_whose_answers_do_not_verify():
+    """'truth' (seed 138, found by the gauge invariant): London's key rotated there only, its replica
+    deleted; its loss answered under a key the source does not hold. The report said lagging (its
+    answers do not verify), while the mark, which believes only the others, kept the gauge at 0."""
+    result = run(
+        138,
+        [
+            CreateImage("img0", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), defined=True),
+            Wait(45),
+            BreakSigningKey("uk-london-1", "rotate"),
+            DeleteReplica("img0", "uk-london-1"),
+            Pass(),
+            Pass(),
+            Pass(),
+        ],
+    )
     assert result.ok, describe(result)
