@@ -75,7 +75,6 @@ class ReplicatorConfig(BaseModel):
     # need work (a first pass over thousands, every event lost). A replication a pass works on holds
     # some 20 KB at its peak (its record, image, answers, steps): 1000 keep a pass near 90 MB of
     # the function's 128 (docs/performance.md).
-    # At least MIN_READS: a pass keeps a quarter of them for new images, and a quarter of fewer is none.
     reconcile_max_reads: int = Field(1000, ge=MIN_READS, le=100000)
     # Settled replications whose source shapes one pass looks at, at most (one call each): a
     # shape change arrives as an event, and these looks find one whose event was lost. Each

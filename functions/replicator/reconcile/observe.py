@@ -17,7 +17,7 @@ from functools import partial
 
 from .. import logs
 from ..answer_checks import judged
-from ..decision import decide
+from ..decision import Decision, decide
 from ..drills import due, oldest
 from ..errors import ReplicatorError
 from ..families import family_of
@@ -291,21 +291,15 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
     config, source_id = runtime.config, sys.intern(image.id)
     decision = decide(image, runtime.region, config)
     if source_id in seen.deferred["source"]:
-        # Its record is read by a later pass, which plans for it. Meanwhile nothing this pass saw
-        # says it is protected: the gauges count it exposed rather than leave it out.
-        if decision.opted_in:
-            seen.unread.add(image, decision.targets, scan.now, aged=False)
+        _left_unread(seen, image, decision, scan.now)  # its record is read by a later pass, which plans for it
         return
     vouch = index.vouches["source"].get(source_id)
     found = index.mark_at("source", source_id)
-    # Answers listed that do not verify leave the target lagging in the status ("do not verify"):
-    # the mark, which believes only the others, cannot vouch for it either, or the gauges would count
-    # protected what the status does not.
-    if found is not None and vouch is not None and source_id not in seen.doubted:
+    if found is not None and vouch is not None:
         mark, at = found
-        leftover = source_id in seen.leftovers
+        leftover, doubted = source_id in seen.leftovers, source_id in seen.doubted
         answers = mark.answers if vouch.answers >> at & 1 else ""  # what the answers listed agree with
-        if source_mark_holds(mark, image, decision, answers, leftover, config):
+        if source_mark_holds(mark, image, decision, answers, leftover, config, doubted=doubted):
             seen.settled_sources.add(source_id)
             del index.vouches["source"][source_id]  # what is left of it: its id
             seen.covered.update((t, image.compartment_id or "") for t in decision.targets)
@@ -333,6 +327,13 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
             return
         scan.new_left -= scan.new_left > 0
         seen.images[source_id] = image
+
+
+def _left_unread(seen: Observed, image: ImageFacts, decision: Decision, now: datetime) -> None:
+    """A source whose record this pass leaves unread: nothing the pass saw says it is protected, so the
+    gauges count it exposed (if it is opted in) rather than leave it out."""
+    if decision.opted_in:
+        seen.unread.add(image, decision.targets, now, aged=False)
 
 
 def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -> None:
@@ -433,12 +434,10 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     before = set(seen.deferred["source"])
     _read(runtime, "source", ordered(index.unvouched["source"] - seen.deferred["source"]), seen.source_records, seen)
     # Marks found not holding while the images streamed by add reads past the budget: those left
-    # unread are counted as the ones chosen before (a later pass plans for them).
+    # unread are counted as the ones chosen before.
     for source_id in seen.deferred["source"] - before:
-        image = seen.images.get(source_id)
-        decision = decide(image, runtime.region, config) if image is not None else None
-        if image is not None and decision is not None and decision.opted_in:
-            seen.unread.add(image, decision.targets, scan.now, aged=False)
+        if (image := seen.images.get(source_id)) is not None:
+            _left_unread(seen, image, decide(image, runtime.region, config), scan.now)
     # Replicas live in the target compartment, else in their source's: list any compartment a mark
     # or a record names that the configuration does not.
     pending = {
@@ -447,11 +446,14 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
         if vouch.named >= 0 and i not in seen.settled_replicas
     }
     listed = set(compartments)
-    if not config.target_compartment_id:
-        named = {m.compartment_id for i, m in pending.items() if m is not None and i not in scan.replica_seen}
-        for compartment in sorted(named - listed - {""}):
+
+    def list_named(named: set[str]) -> None:
+        # Only where no target compartment is set: replicas then live in their source's compartment.
+        for compartment in sorted(set() if config.target_compartment_id else named - listed - {""}):
             _scan_images(runtime, compartment, seen, index, scan)
             listed.add(compartment)
+
+    list_named({m.compartment_id for i, m in pending.items() if m is not None and i not in scan.replica_seen})
     unheld = []
     for source_id in ordered(pending):
         if source_id in seen.settled_replicas:
@@ -470,14 +472,13 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     for source_id in unmarked:
         seen.marks[("replica", source_id)] = index.names("replica", source_id)
     _read(runtime, "replica", unmarked, seen.replica_records, seen)
-    if not config.target_compartment_id:
-        named = {
+    list_named(
+        {
             r.record.manifest.source_compartment_id
             for r in seen.replica_records.values()
             if r.record is not None and r.record.manifest is not None
         }
-        for compartment in sorted(named - listed - {""}):
-            _scan_images(runtime, compartment, seen, index, scan)
+    )
     list_drills(runtime, seen)
     return seen
 

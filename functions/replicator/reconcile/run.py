@@ -315,12 +315,11 @@ def _leave_marks(
     for source_id, read in seen.source_records.items():
         if ("source", source_id) in busy or read.record is None or read.etag is None:
             continue
-        if source_id in seen.doubted:  # not settled while the status says its answers do not verify
-            continue
         image = sources.get(source_id)
         decision = decide(image, runtime.region, config) if image is not None else None
         acks = seen.acks.get(source_id, [])
-        mark = source_mark(read.record, read.etag, image, decision, acks, source_id in seen.leftovers, config)
+        leftovers, doubted = source_id in seen.leftovers, source_id in seen.doubted
+        mark = source_mark(read.record, read.etag, image, decision, acks, leftovers, config, doubted=doubted)
         if mark is not None:
             marks.append(mark)
     for source_id, read in seen.replica_records.items():

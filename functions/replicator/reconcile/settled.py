@@ -123,10 +123,17 @@ def source_mark(
     acks: list[AckName],
     leftovers: bool,
     config: ReplicatorConfig,
+    *,
+    doubted: bool = False,
 ) -> SettledMark | None:
-    """The mark of a settled source record, or None if anything about it is still open."""
+    """The mark of a settled source record, or None if anything about it is still open.
+
+    `doubted`: answers were listed that do not verify. The status calls their target lagging, so the
+    replication is not settled, or the gauges would count protected what the status does not."""
     prefix = config.object_prefix
     if image is None or decision is None or not decision.replicate or record.closed or record.lease is not None:
+        return None
+    if doubted:
         return None
     if record.export.state != "done" or not record.answered or record.manifest_fingerprint is None:
         return None
@@ -160,11 +167,14 @@ def source_mark_holds(
     answers: str,
     leftovers: bool,
     config: ReplicatorConfig,
+    *,
+    doubted: bool = False,
 ) -> bool:
     """Whether the listings show nothing the mark does not explain (else the record is read).
 
-    `answers`: `answers_digest` of the newest answers the staging bucket lists."""
-    if image is None or decision is None or not decision.replicate:
+    `answers`: `answers_digest` of the newest answers the staging bucket lists, which believes only
+    those that verify; `doubted`: others were listed, which the mark cannot vouch for (`source_mark`)."""
+    if image is None or decision is None or not decision.replicate or doubted:
         return False
     marked = {t for t, _ in mark.states}
     if any(t not in marked for t in decision.targets):
