@@ -125,6 +125,37 @@ def calls_and_time(results: dict, fleet: tuple[int, ...] = FLEET_SIZES) -> None:
         replication[n] = entry
 
 
+def transfers(results: dict, burst: int) -> None:
+    """End to end, IR_TRANSFER=copy and =direct side by side, for one image and for a burst, to three
+    targets, under both bounds of the model (a direct read across regions after the import's own
+    time, or within it), each beside its own floor."""
+    bounds = {"after": Durations(), "within": Durations(import_overlaps_transfer=True)}
+    measured = []
+    for images in (1, burst):
+        for bound, durations in bounds.items():
+            for mode in ("copy", "direct"):
+                run = scenarios.replicate_with_functions(
+                    3, images=images, containers=3, transfer=mode, durations=durations
+                )
+                assert run.images_done == images, f"{mode} did not finish {images} image(s)"
+                floor = (scenarios.direct_floor_seconds if mode == "direct" else scenarios.floor_seconds)(
+                    3, durations, images=images
+                )
+                measured.append(
+                    {
+                        "images": images,
+                        "targets": 3,
+                        "bound": bound,
+                        "transfer": mode,
+                        "calls": len(run.calls),
+                        "simulated_minutes": run.simulated_seconds / 60,
+                        "floor_minutes": floor / 60,
+                        "ratio_to_floor": run.simulated_seconds / floor,
+                    }
+                )
+    results["transfer"] = measured
+
+
 def overhead(results: dict, burst: int) -> None:
     steady = scenarios.replicate_with_functions(2, images=20, fdk=True)
     by_kind: dict[str, list[float]] = {}
@@ -183,6 +214,7 @@ def lost_events(results: dict, sizes: tuple[int, ...], latency: float = 0.05) ->
 
 SECTIONS: dict[str, Callable[..., None]] = {
     "calls": calls_and_time,
+    "transfer": transfers,
     "overhead": overhead,
     "coldstart": cold_start,
     "reconcile": reconcile,
@@ -220,6 +252,7 @@ def main() -> int:
     quick = args.quick
     sizes = {
         "calls": ((100, 500) if quick else FLEET_SIZES,),
+        "transfer": (10 if quick else 50,),
         "overhead": (40 if quick else 200,),
         "coldstart": (3 if quick else 9,),
         "reconcile": ((10, 50) if quick else (10, 100, 1000),),

@@ -59,6 +59,7 @@ def replication_rows(results: dict) -> list[tuple[str, str, str, str]]:
                     f"{after['ratio_to_our_time']:.2f}x / {within['ratio_to_our_time']:.2f}x ours",
                 )
             )
+    rows += transfer_rows(results)
     per = results["calls_per_additional_target"]
     rows.append(
         (
@@ -79,6 +80,28 @@ def replication_rows(results: dict) -> list[tuple[str, str, str, str]]:
                 "; ".join(f"{int(n):,}: {by_fleet[n]['total']}" for n in sizes),
                 f"the same with {int(sizes[0]):,} images: {by_fleet[sizes[0]]['total']}",
                 ("listings per target: " + ", ".join(listed)) if listed else "no listing on the import path",
+            )
+        )
+    return rows
+
+
+def transfer_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    """IR_TRANSFER=direct beside =copy, end to end, under each bound of the model."""
+    found: dict[tuple[int, str], dict[str, dict]] = {}
+    for entry in results.get("transfer", []):
+        found.setdefault((entry["images"], entry["bound"]), {})[entry["transfer"]] = entry
+    rows = []
+    for (images, bound), modes in sorted(found.items()):
+        copy, direct = modes["copy"], modes["direct"]
+        read = "after the import" if bound == "after" else "within the import"
+        rows.append(
+            (
+                f"Direct transfer, {images} image(s) -> {copy['targets']} regions (simulated), the read {read}",
+                f"direct {direct['simulated_minutes']:.1f} min (floor {direct['floor_minutes']:.1f}), "
+                f"{direct['calls']} calls",
+                f"copy {copy['simulated_minutes']:.1f} min (floor {copy['floor_minutes']:.1f}), {copy['calls']} calls",
+                f"{direct['simulated_minutes'] / copy['simulated_minutes']:.2f}x copy's time "
+                f"({direct['ratio_to_floor']:.3f}x / {copy['ratio_to_floor']:.3f}x floor)",
             )
         )
     return rows
@@ -305,11 +328,24 @@ def summary(results: dict) -> str:
             f"- A steady reconcile pass over {largest['images']:,} settled images: {source['calls']} calls, "
             f"{source['wall_seconds']:.0f} s at {largest['latency_seconds'] * 1000:.0f} ms per call, "
             f"{source['peak_rss_mb']:.0f} MB.",
+            *_transfer_summary(results),
             f"- First answer to a real event: {lazy['ratio_loader_to_plain']:.2f}x the time of a plain `import oci`.",
             f"- {results['when']}; every figure, baseline and model assumption in "
             "[docs/performance.md](docs/performance.md).",
         ]
     )
+
+
+def _transfer_summary(results: dict) -> list[str]:
+    one = {(e["bound"], e["transfer"]): e for e in results.get("transfer", []) if e["images"] == 1}
+    if len(one) < 4:
+        return []
+    minutes = {key: entry["simulated_minutes"] for key, entry in one.items()}
+    ratio = {b: minutes[(b, "direct")] / minutes[(b, "copy")] for b in ("after", "within")}
+    return [
+        f"- `IR_TRANSFER=direct`, 1 image to 3 regions: {ratio['within']:.2f}x the time of a copy if the import "
+        f"absorbs the read across regions, {ratio['after']:.2f}x if the read comes on top (OCI does not say which)."
+    ]
 
 
 PASS_BOUND_MB = 100  # what a scheduled pass may hold, whatever it finds (func.yaml gives 128 MB)

@@ -33,12 +33,12 @@ def targets(n: int) -> list[str]:
     return TARGET_POOL[:n]
 
 
-def floor_seconds(n_targets: int = 1, durations: Durations | None = None) -> float:
+def floor_seconds(n_targets: int = 1, durations: Durations | None = None, *, images: int = 1) -> float:
     """The fastest any orchestration gets under the fake's model: export, then every target's
-    transfer started at once (sharing the source region's bandwidth, the last one taking
-    n_targets times as long), then its import; no waiting between steps."""
+    transfer started at once (sharing the source region's bandwidth, the last of the images x
+    targets transfers taking as many times as long), then its import; no waiting between steps."""
     d = durations or Durations()
-    shared = n_targets if d.copy_shares_bandwidth else 1
+    shared = n_targets * images if d.copy_shares_bandwidth else 1
     return d.export(IMAGE_GB) + shared * d.copy(IMAGE_GB) + d.import_(IMAGE_GB)
 
 
@@ -82,16 +82,24 @@ def tagged_images(cloud: FakeCloud, compartment: str, images: int, regions: list
 
 
 def replicate_with_functions(
-    n_targets: int, *, images: int = 1, fdk: bool = False, containers: int = 1, held: int = 0
+    n_targets: int,
+    *,
+    images: int = 1,
+    fdk: bool = False,
+    containers: int = 1,
+    held: int = 0,
+    transfer: str = "copy",
+    durations: Durations | None = None,
 ) -> Replication:
     """Tagged images replicated by the event-driven pipeline: its calls, stage by stage, and its time.
 
     `held`: custom images each target region already holds in the compartment (made before the
-    functions are deployed, so no event concerns them): what the import path must not list."""
+    functions are deployed, so no event concerns them): what the import path must not list.
+    `transfer`: IR_TRANSFER; `durations`: the fake's model (its two bounds for a direct read)."""
     regions = [SOURCE, *targets(n_targets)]
     # A burst holds more custom images than OCI's default limit: a tenancy whose limit was raised.
     limit = max(100, 2 * images + 10) + held
-    with FakeCloud(regions=regions, options=Options(custom_image_limit=limit)) as cloud:
+    with FakeCloud(regions=regions, options=Options(custom_image_limit=limit), durations=durations) as cloud:
         compartment = cloud.create_compartment("images")
         with cloud.lock:
             for region in targets(n_targets):
@@ -99,7 +107,7 @@ def replicate_with_functions(
                     cloud.compute(region).create_image_from_instance(compartment, f"held-{n}")
         cloud.run_until_idle()
         # IR_NAMESPACE as Terraform sets it; events only (no pass): the steady state.
-        env = {"IR_NAMESPACE": cloud.namespace, "IR_IMAGE_LIMIT": str(limit)}
+        env = {"IR_NAMESPACE": cloud.namespace, "IR_IMAGE_LIMIT": str(limit), "IR_TRANSFER": transfer}
         sandbox = deploy(cloud, regions, compartment, env, fdk=fdk, containers=containers)
         created = tagged_images(cloud, compartment, images, targets(n_targets))
         available_at = cloud.durations.capture(IMAGE_GB)
@@ -155,11 +163,11 @@ def fixed_intervals(seconds: float):
         yield seconds
 
 
-def direct_floor_seconds(n_targets: int, durations: Durations) -> float:
+def direct_floor_seconds(n_targets: int, durations: Durations, *, images: int = 1) -> float:
     """The fastest a direct import gets under the fake's model: export, then every target's import
     started at once, each reading the source region's object (the transfers sharing its bandwidth);
     the transfer after the import, or within it (Durations.import_overlaps_transfer)."""
-    shared = n_targets if durations.copy_shares_bandwidth else 1
+    shared = n_targets * images if durations.copy_shares_bandwidth else 1
     transfer = shared * IMAGE_GB * durations.cross_region_import_per_gb
     importing = durations.import_(IMAGE_GB)
     last = max(importing, transfer) if durations.import_overlaps_transfer else importing + transfer

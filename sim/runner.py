@@ -7,6 +7,7 @@ violation ends the run: what it needs to be replayed is the seed and the script.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import traceback
@@ -67,9 +68,14 @@ def script_for(seed: int, steps: int) -> list[Action]:
     )
 
 
-def run(seed: int, script: Sequence[Action] | None = None, *, steps: int = 20) -> RunResult:
-    """Run `script` (default: the seed's own of `steps` actions) in the seed's world."""
+def run(
+    seed: int, script: Sequence[Action] | None = None, *, steps: int = 20, transfer: str | None = None
+) -> RunResult:
+    """Run `script` (default: the seed's own of `steps` actions) in the seed's world (`transfer`: with
+    that IR_TRANSFER instead of the one drawn)."""
     spec = WorldSpec.draw(seed)
+    if transfer is not None:
+        spec = dataclasses.replace(spec, transfer=transfer)
     actions = list(script) if script is not None else script_for(seed, steps)
     result = RunResult(seed, actions)
     world = World.build(spec)

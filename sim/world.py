@@ -49,6 +49,8 @@ class WorldSpec:
     # IR_RECONCILE_MAX_READS (None: the default): at its smallest, a few images are enough for a pass
     # to leave records to later ones, as thousands do at the default.
     max_reads: int | None = None
+    # IR_TRANSFER in both deployments: `direct` lands tickets naming the source region's PAR, not disks.
+    transfer: str = "copy"
 
     @classmethod
     def draw(cls, seed: int) -> WorldSpec:
@@ -60,6 +62,7 @@ class WorldSpec:
         dr = tuple(sorted(rng.sample(others, rng.randint(1, len(others))))) if rng.random() < 0.3 else ()
         drills = rng.random() < 0.3  # drawn after the others: the worlds drawn before stay as they were
         max_reads = MIN_READS if rng.random() < 0.3 else None
+        transfer = "direct" if rng.random() < 0.3 else "copy"  # last too
         return cls(
             seed=seed,
             regions=regions,
@@ -69,6 +72,7 @@ class WorldSpec:
             dr_regions=dr,
             drills=drills,
             max_reads=max_reads,
+            transfer=transfer,
         )
 
     @property
@@ -138,7 +142,7 @@ class World:
             cloud.create_tag_namespace(OPT_IN_DEFINED[0], [OPT_IN_DEFINED[1]])
             # One invocation's independent calls go one after the other: the interleaver orders the
             # calls of parallel containers, not of threads a container starts, and a seed must replay.
-            sequential = {"IR_CALL_CONCURRENCY": "1"}
+            sequential = {"IR_CALL_CONCURRENCY": "1", "IR_TRANSFER": spec.transfer}
             env = sequential | {
                 "IR_DEFAULT_REGIONS": ",".join(spec.default_regions),
                 "IR_OPT_IN_DEFINED_TAG": ".".join(OPT_IN_DEFINED),

@@ -51,6 +51,10 @@ class ReplicatorConfig(BaseModel):
     target_compartment_id: str | None = None
     object_prefix: str = Field("image-replicator/", min_length=1, max_length=200)
     par_lifetime_minutes: int = Field(240, ge=15, le=7 * 24 * 60)
+    # How the disk reaches a target: `copy` lands a full copy in its landing bucket and imports it
+    # there; `direct` lands only a sealed ticket, and the target's import reads the export in the
+    # source region through a read PAR the ticket names (transfer.py). The source's setting decides.
+    transfer: Literal["copy", "direct"] = "copy"
     delete_intermediate_objects: bool = True
     max_targets: int = Field(10, ge=1, le=100)
     sdk_max_attempts: int = Field(3, ge=1, le=8)

@@ -28,11 +28,13 @@ def _mac(key: bytes, payload: bytes) -> str:
 def manifest_payload(manifest: ReplicationManifest) -> bytes:
     """The manifest's content as signed: canonical JSON of every field but the signature."""
     body = manifest.model_dump(mode="json", exclude={"signature"})
-    # Fields added for other tenancies are signed only when set: a manifest issued before them
-    # keeps its signature.
+    # Fields added since the first manifests (for other tenancies, for direct transfers) are signed
+    # only when set: a manifest issued before them keeps its signature.
     for added in ("source_namespace", "target_namespaces"):
         if not body[added]:
             del body[added]
+    if body["transfer"] == "copy":  # added with direct transfers: signed only when it says so
+        del body["transfer"]
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 

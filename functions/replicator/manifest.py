@@ -80,6 +80,8 @@ class ReplicationManifest(BaseModel):
     # the source gives it). Empty within one tenancy.
     source_namespace: str = ""
     target_namespaces: dict[str, str] = Field(default_factory=dict)
+    # `direct`: what lands under the image's name is a transfer ticket (tickets.py), not the disk.
+    transfer: Literal["copy", "direct"] = "copy"
     signature: str | None = None  # HMAC-SHA256 of the rest, with the deployment's key (integrity.py)
 
     @property

@@ -72,6 +72,17 @@ def manifest_object(prefix: str, source_id: str, name: str = INITIAL_MANIFEST) -
     return f"{manifests_prefix(prefix, source_id)}{name}.json"
 
 
+def ticket_object(prefix: str, source_id: str, target: str) -> str:
+    """A direct transfer's ticket for `target`, as staged (it lands under the image's name): it sits
+    beside the manifests, and goes with them when the replication is over."""
+    return f"{manifests_prefix(prefix, source_id)}ticket.{target}.json"
+
+
+def is_ticket_object(prefix: str, source_id: str, name: str) -> bool:
+    head = f"{manifests_prefix(prefix, source_id)}ticket."
+    return name.startswith(head) and name.endswith(".json")
+
+
 def peer_manifest_object(prefix: str, source_id: str, name: str, alias: str) -> str:
     """A manifest as staged for the other tenancy `alias` (signed with its key): never landed under this name."""
     return f"{manifests_prefix(prefix, source_id)}{name}.{alias}.json"

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .config import ReplicatorConfig
@@ -34,6 +35,19 @@ class LentPar:
 def lent_par(runtime, bucket: str, name: str, object_name: str, access: str, expires: datetime) -> Iterator[LentPar]:
     with lend(runtime, bucket, runtime.objects.create_par(bucket, name, object_name, access, expires)) as lent:
         yield lent
+
+
+@dataclass(frozen=True)
+class Borrowed:
+    """A PAR another region made and lends this one (a direct transfer): nothing here to delete."""
+
+    uri: str
+    id: None = None
+
+
+@contextmanager
+def borrowed(uri: str) -> Iterator[LentPar]:
+    yield LentPar(Borrowed(uri))
 
 
 @contextmanager

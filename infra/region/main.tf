@@ -45,6 +45,7 @@ locals {
     IR_MIN_AGE_HOURS               = tostring(var.min_age_hours)
     IR_IMAGE_LIMIT                 = tostring(var.image_limit)
     IR_DELETE_INTERMEDIATE_OBJECTS = "true"
+    IR_TRANSFER                    = var.transfer
     IR_METRICS_NAMESPACE           = var.metrics_namespace
     IR_METRICS_COMPARTMENT_ID      = local.metrics_compartment_ocid
     IR_TENANCIES                   = join(",", [for alias, peer in var.peers : "${alias}=${peer.tenancy_ocid}@${peer.namespace}" if peer.role != "source"])

@@ -101,3 +101,13 @@ variable "function_memory_mb" {
   type        = number
   default     = 128
 }
+
+variable "transfer" {
+  description = "How an image's disk reaches the targets this region sends to: copy (a full copy lands in each target's landing bucket, which imports it there) or direct (only a sealed ticket lands; the target's import reads the export in this region through a read PAR, saving a transfer and the landing storage). Every region must run a release that knows direct before one sends with it."
+  type        = string
+  default     = "copy"
+  validation {
+    condition     = contains(["copy", "direct"], var.transfer)
+    error_message = "transfer must be copy or direct."
+  }
+}

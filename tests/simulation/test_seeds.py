@@ -34,10 +34,18 @@ from sim.actions import (
     Retag,
     Wait,
 )
-from sim.runner import run
+from sim.runner import run as run_world
 from sim.world import DR_ALIAS, WorldSpec
 
 STEPS = 20
+
+
+def run(seed: int, script=None, *, steps: int = STEPS, transfer: str | None = None):
+    """A seed's own script in its world as drawn; a kept script in the world it was found in, where
+    images travel by copy unless it says `transfer` (those found before direct transfers all did)."""
+    if script is not None and transfer is None:
+        transfer = "copy"
+    return run_world(seed, script, steps=steps, transfer=transfer)
 
 
 @pytest.mark.parametrize("seed", list(CI_SEEDS))

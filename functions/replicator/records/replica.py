@@ -140,8 +140,10 @@ class ReplicaRecord(BaseModel):
             self.display_name, self.source_region = manifest.display_name, manifest.source_region
         self.landed_at = self.landed_at or now
 
-    def start_import(self, manifest: ReplicationManifest, name: str, now: datetime, attempt: int, par_id: str) -> None:
-        """Attempt `attempt` starts with the read PAR it made."""
+    def start_import(
+        self, manifest: ReplicationManifest, name: str, now: datetime, attempt: int, par_id: str | None
+    ) -> None:
+        """Attempt `attempt` starts with the read PAR it made (None: it reads the source's, a direct transfer)."""
         self.note_manifest(manifest, name, now)
         part = self.import_
         if part.state == ImportState.RUNNING and not part.replica_image_id:

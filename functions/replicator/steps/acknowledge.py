@@ -13,11 +13,12 @@ from ..cloudevents import EventKind
 from ..decision import decide
 from ..engine import Step, StepContext, StepResult
 from ..errors import NotFound
-from ..naming import AckName, acks_prefix, image_object, manifests_prefix
+from ..naming import AckName, acks_prefix, image_object, is_ticket_object, manifests_prefix
 from ..records.replica import ReplicaRecord
 from ..records.source import ANSWERED, SourceRecord
 from ..records.store import parse
 from ..runtime import Runtime
+from ..transfer import remove_transfer_pars
 
 
 def blocker(record: SourceRecord, ack: AckName) -> str | None:
@@ -142,7 +143,8 @@ def run(ctx: StepContext, ack: AckName) -> StepResult:
 
 
 def remove_intermediates(runtime: Runtime, source_id: str) -> list[str]:
-    """The export and its manifests in staging: every target has its own copy or its answer."""
+    """The export and its manifests (and tickets, with their PARs) in staging: every target has its own
+    copy or its answer."""
     config = runtime.config
     removed = []
     names = [
@@ -154,6 +156,9 @@ def remove_intermediates(runtime: Runtime, source_id: str) -> list[str]:
             )
         ),
     ]
+    if any(is_ticket_object(config.object_prefix, source_id, name) for name in names):
+        # The PARs first: one left on the name would read a later export of the same image.
+        removed += remove_transfer_pars(runtime, source_id)
     for name in names:
         if runtime.objects.delete(config.staging_bucket, name):
             removed.append(name)

@@ -20,12 +20,13 @@ from ..fanout import fan_out
 from ..images import ImageFacts
 from ..integrity import genuine_manifest
 from ..manifest import ReplicaSpec, ReplicationManifest
-from ..naming import INITIAL_MANIFEST, SOURCE_META, SOURCE_REGION_META, image_object, manifest_object
+from ..naming import INITIAL_MANIFEST, image_object, manifest_object
 from ..publish import addressed, publish, stage
 from ..records.source import SourceRecord
 from ..runtime import Runtime
 from ..subjects import SourceImage
 from ..tenancies import place
+from ..transfer import Entry, transfer_entries
 from .export import failed as export_failed
 from .export import new_record
 
@@ -125,6 +126,7 @@ def build_manifest(
         object_md5=md5,
         export_attempt=attempt,
         source_time_created=image.time_created,
+        transfer=config.transfer,
     )
 
 
@@ -166,14 +168,8 @@ def reissued(runtime: Runtime, fresh: ReplicationManifest) -> ReplicationManifes
     return fresh.model_copy(update={"issued_at": staged.issued_at})
 
 
-def image_entry(runtime: Runtime, source_id: str) -> tuple[str, str, dict[str, str]]:
-    """The exported image as `copy_to` takes it: staged and landed under one name, with its source."""
-    name = image_object(runtime.config.object_prefix, source_id)
-    return name, name, {SOURCE_META: source_id, SOURCE_REGION_META: runtime.region}
-
-
-def copy_to(runtime: Runtime, target: str, objects: list[tuple[str, str, dict[str, str] | None]]) -> CopyResult:
-    """Copy `objects` (staged name, landed name, metadata: the image, then its manifest) from
+def copy_to(runtime: Runtime, target: str, objects: list[Entry]) -> CopyResult:
+    """Copy `objects` (staged name, landed name, metadata: the image or its ticket, then its manifest) from
     staging to `target`'s landing bucket (of another tenancy for `<alias>:<region>`).
 
     Each copy that starts is tracked by its work request, so that a failed one is noticed; one
@@ -245,18 +241,12 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         fresh = reissued(runtime, fresh)
     manifest = addressed(runtime, current_manifest(record, fresh))
     staged = stage(runtime, manifest)
+    entries = transfer_entries(runtime, image.id, needing, export.attempt, ctx.now, exported)
 
     def copy_one(target: str) -> CopyResult:
         with logs.bound(target_region=target):
-            # The image first: the manifest lands sooner, and the target waits for both.
-            result = copy_to(
-                runtime,
-                target,
-                [
-                    image_entry(runtime, image.id),
-                    (staged[place(target).alias], staged[None], None),
-                ],
-            )
+            # The image (or its ticket) first: the manifest lands sooner, and the target waits for both.
+            result = copy_to(runtime, target, [entries[target], (staged[place(target).alias], staged[None], None)])
             logs.info("copy", state=result.state, reason=result.error)
             return result
 

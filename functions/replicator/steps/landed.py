@@ -1,9 +1,10 @@
 """Target region: an image object or a manifest landed in the landing bucket.
 
 Either may land first; the second one starts the import (CreateImage through a read PAR,
-with a retry token per attempt). A manifest that lands after the replica is finished is a
-newer version: its tags and shapes are applied to the replica, or, for a deleted source,
-IR_ON_SOURCE_DELETED is.
+with a retry token per attempt). In a direct transfer what lands under the image's name is
+a ticket naming the source region's PAR (transfer.py): the import reads through that one.
+A manifest that lands after the replica is finished is a newer version: its tags and
+shapes are applied to the replica, or, for a deleted source, IR_ON_SOURCE_DELETED is.
 """
 
 from collections.abc import Callable
@@ -27,11 +28,13 @@ from ..naming import (
     par_name,
     retry_token,
 )
-from ..pars import lent_par, par_lifetime
+from ..pars import borrowed, lent_par, par_lifetime
 from ..records.replica import ReplicaRecord
 from ..replica_spec import apply_manifest
 from ..runtime import Runtime
 from ..subjects import Replica
+from ..tickets import TicketRefused
+from ..transfer import TicketAhead, ticket_uri
 from . import family, finish
 from .answer import answered, send
 
@@ -79,7 +82,7 @@ def import_blocker(
     return None
 
 
-def begin_import(manifest: ReplicationManifest, name: str, now: datetime, attempt: int, par_id: str):
+def begin_import(manifest: ReplicationManifest, name: str, now: datetime, attempt: int, par_id: str | None):
     """The attempt `attempt` starts with the read PAR it made; a record that moved on refuses it."""
     return lambda r: r.start_import(manifest, name, now, attempt, par_id)
 
@@ -100,13 +103,23 @@ def refused_landing(manifest: ReplicationManifest, name: str, why: str, now: dat
     return lambda r: r.landing_refused(manifest, name, why, now)
 
 
-def refuse_landing(ctx: StepContext, manifest: ReplicationManifest, name: str, why: str) -> StepResult:
-    """The image that landed is not the one exported: quarantine it, and ask the source for another copy."""
+def refuse_landing(
+    ctx: StepContext, manifest: ReplicationManifest, name: str, why: str, *, started: int | None = None
+) -> StepResult:
+    """The image that landed is not the one exported: quarantine it, and ask the source for another copy.
+
+    `started`: the import attempt this step had claimed, released (it read nothing)."""
     runtime, config = ctx.runtime, ctx.config
     logs.warning("landed image does not match its manifest; quarantined", reason=why)
     runtime.objects.delete(config.landing_bucket, image_object(config.object_prefix, manifest.source_image_id))
+    if name:
+        # The manifest goes too: what the source sends again (a new export's, maybe) lands in its place
+        # rather than meeting this one there (a copy never overwrites) and being judged by it.
+        runtime.objects.delete(config.landing_bucket, name)
+    release = [import_released(started, why)] if started is not None else []
     reason = ctx.claim(
         chain(
+            *release,
             refused_landing(manifest, name, why, ctx.now),
             answered("refused", config.object_prefix, ctx.now, runtime),
         ),
@@ -210,9 +223,18 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     landed = runtime.objects.head(config.landing_bucket, image_name)
     if landed is None:
         return StepResult("postponed", "manifest landed; waiting for the image")
-    mismatch = integrity.landed_matches(manifest, landed.size, landed.md5)
-    if mismatch is not None and manifest.kind == "replicate":
-        return refuse_landing(ctx, manifest, name, f"the landed image's {mismatch}")
+    direct: str | None = None  # the source's PAR a direct transfer's ticket names
+    if manifest.transfer == "direct" and manifest.kind == "replicate":
+        try:
+            direct = ticket_uri(runtime, manifest, landed.size)
+        except TicketAhead as exc:
+            return StepResult("postponed", f"{exc}: waiting for its manifest")
+        except TicketRefused as exc:
+            return refuse_landing(ctx, manifest, name, str(exc))
+    else:
+        mismatch = integrity.landed_matches(manifest, landed.size, landed.md5)
+        if mismatch is not None and manifest.kind == "replicate":
+            return refuse_landing(ctx, manifest, name, f"the landed image's {mismatch}")
 
     def find_replica() -> ImageFacts | None:
         found = [
@@ -238,14 +260,19 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
 
     # The PAR comes first so that the claim records it: a successful start then needs no
     # second write (the finish learns the replica from its own event).
-    with lent_par(
-        runtime,
-        config.landing_bucket,
-        par_name("import", source_id, runtime.region, attempt),
-        image_object(config.object_prefix, source_id),
-        "ObjectRead",
-        ctx.now + par_lifetime(config, manifest.object_size // (1024 * 1024) if manifest.object_size else None),
-    ) as lent:
+    reading = (
+        borrowed(direct)
+        if direct is not None
+        else lent_par(
+            runtime,
+            config.landing_bucket,
+            par_name("import", source_id, runtime.region, attempt),
+            image_object(config.object_prefix, source_id),
+            "ObjectRead",
+            ctx.now + par_lifetime(config, manifest.object_size // (1024 * 1024) if manifest.object_size else None),
+        )
+    )
+    with reading as lent:
         reason = ctx.claim(begin_import(manifest, name, ctx.now, attempt, lent.par.id), guard, exclusive=False)
         if reason:
             if isinstance(reason, AttemptMoved) and again:
@@ -282,6 +309,12 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
             why = f"{limit_reason(runtime.region, config.image_limit)} ({exc.reason})"
             return StepResult("errored", why, import_released(attempt, why))
         except NotFound as exc:
+            if direct is not None:
+                # OCI answers 404 alike for an export or a PAR gone in the source region and for IAM's
+                # refusal here: the source is asked for another ticket, and makes the export again if
+                # it is gone (each refusal counts against the source's copy attempts).
+                why = f"CreateImage answered 404 (the source's export or PAR is gone?): {exc.reason}"
+                return refuse_landing(ctx, manifest, name, why, started=attempt)
             # Its compartment exists (the listing above read it): a 404 is IAM's refusal. Released,
             # not counted: the next pass (or delivery) tries again until the grant is there.
             ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))

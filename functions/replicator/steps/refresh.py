@@ -16,8 +16,9 @@ from ..manifest import ReplicaSpec
 from ..publish import issued, publish, publish_again
 from ..records.source import SourceRecord
 from ..subjects import SourceImage
+from ..transfer import transfer_entries
 from . import export
-from .distribute import build_manifest, copy_to, image_entry
+from .distribute import build_manifest, copy_to
 
 
 def blocker(record: SourceRecord, fingerprint: str, new_targets: list[str]) -> str | None:
@@ -43,9 +44,10 @@ def resend(
     the manifest removed the image that came with it."""
     assert record.manifest is not None
     runtime = ctx.runtime
+    entries = transfer_entries(runtime, subject.image.id, list(silent), record.export.attempt, ctx.now)
     for target in silent:
         with logs.bound(target_region=target):
-            result = copy_to(runtime, target, [image_entry(runtime, subject.image.id)])
+            result = copy_to(runtime, target, [entries[target]])
             logs.info("image sent again", state=result.state, reason=result.error)
     manifest = build_manifest(
         ctx,
