@@ -55,6 +55,9 @@ class ReplicatorConfig(BaseModel):
     # there; `direct` lands only a sealed ticket, and the target's import reads the export in the
     # source region through a read PAR the ticket names (transfer.py). The source's setting decides.
     transfer: Literal["copy", "direct"] = "copy"
+    # A direct transfer's PAR lives this long past the transfer's own time: a target may wait for
+    # room, and a burst's transfers share the source region's bandwidth (the last may take a day).
+    transfer_window_hours: int = Field(168, ge=1, le=24 * 30)
     delete_intermediate_objects: bool = True
     max_targets: int = Field(10, ge=1, le=100)
     sdk_max_attempts: int = Field(3, ge=1, le=8)

@@ -24,10 +24,6 @@ from .tenancies import as_target, place
 Entry = tuple[str, str, dict[str, str] | None]
 
 TRANSFER_STEP: Final = "transfer"
-# A direct transfer's PAR outlives the transfer by this much: the target may have to wait before its
-# import starts (a region without room tries again at each pass). A ticket that expires first is
-# refused by the target, which asks for another.
-START_WINDOW: Final = timedelta(hours=24)
 
 
 def image_entry(runtime: Runtime, source_id: str) -> Entry:
@@ -57,7 +53,9 @@ def transfer_entries(
     if exported is None:
         return {t: image_entry(runtime, source_id) for t in targets}
     size, md5 = exported.size, exported.md5
-    expires = now + par_lifetime(config, size // (1024 * 1024)) + START_WINDOW
+    # Past the transfer's own time, IR_TRANSFER_WINDOW_HOURS: a ticket that expires before its import
+    # could read it all is refused by the target, which asks for another.
+    expires = now + par_lifetime(config, size // (1024 * 1024)) + timedelta(hours=config.transfer_window_hours)
     par = runtime.objects.create_par(
         config.staging_bucket, par_name(TRANSFER_STEP, source_id, runtime.region, attempt), name, "ObjectRead", expires
     )

@@ -128,13 +128,15 @@ def test_a_genuine_ticket_replayed_into_another_target_is_refused_and_that_targe
 def test_a_ticket_that_expires_before_the_target_has_room_is_refused_and_a_fresh_one_sent(
     cloud, compartment, tag_namespace
 ):
-    sandbox = deploy(cloud, REGIONS, compartment, {**DIRECT, "IR_TARGET_DEADLINE_HOURS": "72"})
+    sandbox = deploy(
+        cloud, REGIONS, compartment, {**DIRECT, "IR_TRANSFER_WINDOW_HOURS": "24", "IR_TARGET_DEADLINE_HOURS": "72"}
+    )
     frankfurt = cloud.compute(FRANKFURT)
     frankfurt.custom_image_limit = frankfurt.custom_images()  # no room: each pass tries again
     source = _source(cloud, compartment)
     cloud.run_until_idle()
     assert _landed(cloud, sandbox, FRANKFURT, source.id) is not None
-    for _ in range(26):  # a day and more: the ticket's PAR gets too close to its end for an import
+    for _ in range(26):  # the window, and more: the ticket's PAR gets too close to its end for an import
         sandbox.reconcile_everywhere()
         cloud.run_until_idle()
     frankfurt.custom_image_limit = 100
