@@ -33,7 +33,8 @@ TICKS_ALLOWED = 7
 
 @dataclass(frozen=True)
 class Violation:
-    invariant: str  # truth | visibility | duplicates | misdirection | notices | convergence | leftovers | crash
+    # truth | visibility | duplicates | misdirection | notices | convergence | leftovers | transfer | crash
+    invariant: str
     detail: str
 
     def __str__(self) -> str:
@@ -84,6 +85,7 @@ def check(world: World) -> list[Violation]:
                     Violation("truth", f"{key} is reported protected in {target.region}, which holds no replica")
                 )
     out += understated_exposure(world)
+    out += disks_landed(world)
     out += unseen_refusals(world)
     out += lingering_drills(world)
     counts = Counter((m.title, m.body) for topic in world.sandbox.topics.values() for m in topic.messages)
@@ -149,6 +151,18 @@ def understated_exposure(world: World) -> list[Violation]:
         )
         for region, n in sorted(unprotected.items())
         if sum(posted.get(region, {}).values()) < n
+    ]
+
+
+def disks_landed(world: World) -> list[Violation]:
+    """In a world of direct transfers no disk lands anywhere: what lands under an image's name is a ticket."""
+    if world.spec.transfer != "direct":
+        return []
+    images = world.sandbox.config.object_prefix + "images/"
+    return [
+        Violation("transfer", f"{name} landed as a disk of {gb} GB, though images travel by direct transfer")
+        for name, (_data, gb, _md5) in world.ledger.tapped.items()
+        if name.startswith(images) and gb
     ]
 
 

@@ -39,19 +39,33 @@ def transfer_entries(
     attempt: int,
     now: datetime,
     exported: ObjectInfo | None = None,
+    *,
+    reuse: bool = False,
 ) -> dict[str, Entry]:
     """Per target, what lands under the image's name: the export itself, or a ticket to read it.
 
     A direct transfer makes one read PAR for these targets and stages a ticket for each, sealed for
     it alone, naming the export's size and checksum (`exported`, else read now). None are made for
-    an export no longer there: the targets' copies then fail as a copy of it would."""
+    an export no longer there: the targets' copies then fail as a copy of it would. `reuse`: a ticket
+    staged for this export that still has a transfer's time to live is sent again as it is (a
+    target asked again at each pass would otherwise cost a PAR each time)."""
     config = runtime.config
     if config.transfer == "copy" or not targets:
         return {t: image_entry(runtime, source_id) for t in targets}
     name = image_object(config.object_prefix, source_id)
+    meta = {SOURCE_META: source_id, SOURCE_REGION_META: runtime.region}
+    entries: dict[str, Entry] = {}
+    if reuse:
+        for target in targets:
+            staged = ticket_object(config.object_prefix, source_id, target)
+            if _still_good(runtime, staged, attempt, now):
+                entries[target] = (staged, name, meta)
+        targets = [t for t in targets if t not in entries]
+        if not targets:
+            return entries
     exported = exported or runtime.objects.head(config.staging_bucket, name)
     if exported is None:
-        return {t: image_entry(runtime, source_id) for t in targets}
+        return {**entries, **{t: image_entry(runtime, source_id) for t in targets}}
     size, md5 = exported.size, exported.md5
     # Past the transfer's own time, IR_TRANSFER_WINDOW_HOURS: a ticket that expires before its import
     # could read it all is refused by the target, which asks for another.
@@ -59,7 +73,6 @@ def transfer_entries(
     par = runtime.objects.create_par(
         config.staging_bucket, par_name(TRANSFER_STEP, source_id, runtime.region, attempt), name, "ObjectRead", expires
     )
-    entries: dict[str, Entry] = {}
     for target in targets:
         ticket = tickets.issue(
             runtime.key_for(target),
@@ -74,8 +87,21 @@ def transfer_entries(
         )
         staged = ticket_object(config.object_prefix, source_id, target)
         runtime.objects.put(config.staging_bucket, staged, ticket.to_bytes())
-        entries[target] = (staged, name, {SOURCE_META: source_id, SOURCE_REGION_META: runtime.region})
+        entries[target] = (staged, name, meta)
     return entries
+
+
+def _still_good(runtime: Runtime, staged: str, attempt: int, now: datetime) -> bool:
+    """Whether the ticket staged as `staged` is of this export and lives a transfer's time and an hour more."""
+    found = runtime.objects.get(runtime.config.staging_bucket, staged)
+    if found is None:
+        return False
+    try:
+        ticket = tickets.parse(found[0])
+    except tickets.TicketRefused:
+        return False
+    needed = par_lifetime(runtime.config, ticket.object_size // (1024 * 1024)) + timedelta(hours=1)
+    return ticket.export_attempt == attempt and ticket.expires_at - now >= needed
 
 
 def remove_transfer_pars(runtime: Runtime, source_id: str) -> list[str]:

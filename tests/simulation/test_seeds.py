@@ -1556,3 +1556,21 @@ def test_a_settled_mark_does_not_vouch_for_a_replication_whose_answers_do_not_ve
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_direct_transfers_request_goes_with_its_export_when_a_lost_replica_is_made_again():
+    """'leftovers' (seed 409, found when direct transfers were added, shrunk): Frankfurt's replica was
+    deleted and made again from a second export, each export read through its own transfer PAR; the
+    one left when the replication ended stayed in staging. A pass now removes a transfer PAR once the
+    staging listing no longer shows its export, whoever removed it."""
+    assert WorldSpec.draw(409).transfer == "direct"
+    result = run(
+        409,
+        [
+            CreateImage("img0", ("eu-frankfurt-1",), "web"),
+            CreateBatch("batch1", 6, ("us-phoenix-1",)),
+            DeleteReplica("img0", "eu-frankfurt-1"),
+        ],
+        transfer="direct",
+    )
+    assert result.ok, describe(result)

@@ -262,6 +262,25 @@ def test_a_request_no_record_names_is_removed_once_no_claim_can_be_on_its_way(li
     assert orphaned(IMPORT_PAR, T0 + timedelta(hours=2), owners, T0, created) is expected
 
 
+TRANSFER_PAR = "image-replicator-transfer-a2-us-ashburn-1-0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("exports", "created", "expected"),
+    [
+        (frozenset(), T0 - timedelta(hours=1), True),  # its export is gone: the replication ended
+        (frozenset({"0123456789abcdef"}), T0 - timedelta(hours=1), False),  # targets may be reading it
+        (frozenset(), T0 - timedelta(minutes=5), False),  # made for an export the listing did not show yet
+        (None, T0 - timedelta(hours=1), False),  # the listing failed: the export may well be there
+    ],
+)
+def test_a_direct_transfers_request_is_removed_once_its_export_is_gone(exports, created, expected):
+    # Its attempt and its record do not matter: whoever removed the export (the last answer, the
+    # pass's cleanup, a deletion of the source), nothing is left to read through it.
+    owners = ParOwners({("export", "0123456789abcdef"): (2, False)}, None, T0, exports)
+    assert orphaned(TRANSFER_PAR, T0 + timedelta(days=7), owners, T0, created) is expected
+
+
 def test_a_pass_that_ran_out_of_time_is_resumed_where_it_stopped():
     from replicator.actions import Action
     from replicator.reconcile.plan import Planned

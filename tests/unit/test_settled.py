@@ -5,11 +5,13 @@ from replicator.decision import Decision
 from replicator.images import ImageFacts
 from replicator.naming import AckName, SettledMark, etag_version, parse_settled
 from replicator.reconcile.settled import (
+    exported,
     listed_answers,
     replica_mark,
     replica_mark_holds,
     source_mark,
     source_mark_holds,
+    with_leftovers,
 )
 from replicator.records.replica import AnswerPart, ReplicaRecord
 from replicator.records.source import SourceRecord
@@ -145,3 +147,13 @@ def test_settled_sources_are_looked_at_once_a_cycle_and_a_cycle_stretches_to_kee
     # The next cycle draws the hours afresh: images sharing an hour do not share it again.
     later = [[i for i in ids if shapes_due(i, start + timedelta(hours=cycle + h), cycle)] for h in range(cycle)]
     assert due != later
+
+
+def test_the_staging_listing_names_the_exports_and_the_leftovers_it_holds():
+    # An export alone (its manifests not written yet, or removed) is a leftover too: with_leftovers once
+    # looked for exports under a name no export has, and saw only manifests.
+    prefix = "image-replicator/"
+    alone, with_manifest = "ocid1.image.oc1.iad.aaaaaaaaalone", "ocid1.image.oc1.iad.aaaaaaaamanifest"
+    staged = {f"{prefix}images/{alone}.oci", f"{prefix}manifests/{with_manifest}/initial.json"}
+    assert exported(staged, prefix) == {alone}
+    assert with_leftovers(staged, prefix) == {alone, with_manifest}

@@ -30,10 +30,11 @@ from ..protection import COVERED, ImageProtection, exposure_points, protection
 from ..runtime import Runtime
 from ..subjects import AnswerCheck, Drill, InboundAnswer, Replica, ReplicaById
 from ..tenancies import place
+from ..transfer import TRANSFER_STEP
 from .observe import Observed, answer_keys, cursor_object, list_drills, observe
 from .plan import Planned, plan_region
 from .plan_drills import plan_drills
-from .settled import protection_of, replica_mark, source_mark
+from .settled import exported, protection_of, replica_mark, source_mark
 
 
 class PlannedStep(BaseModel):
@@ -510,11 +511,16 @@ class ParOwners:
     # Per step, the owners whose record the staging listing showed; None when the listing failed.
     listed: Mapping[str, set[str]] | None = None
     observed_at: datetime | None = None
+    # The owners whose export the staging listing showed (what a direct transfer's PAR reads); None
+    # when the listing failed.
+    exports: frozenset[str] | None = None
 
     @classmethod
-    def of(cls, seen: Observed) -> "ParOwners":
+    def of(cls, seen: Observed, prefix: str) -> "ParOwners":
+        complete = seen.records_listed is not None
         listed = _OwnerDigests(seen.records_listed) if seen.records_listed is not None else None
-        return cls(_attempts(seen), listed, seen.started)
+        exports = frozenset(digest(i)[:16] for i in exported(seen.staging, prefix)) if complete else None
+        return cls(_attempts(seen), listed, seen.started, exports)
 
 
 def orphaned(name: str, expires: datetime, owners: ParOwners, now: datetime, created: datetime | None = None) -> bool:
@@ -537,6 +543,10 @@ def orphaned(name: str, expires: datetime, owners: ParOwners, now: datetime, cre
     unclaimed_for_long = (
         created is not None and owners.observed_at is not None and created < owners.observed_at - CLAIM_MARGIN
     )
+    if step == TRANSFER_STEP:
+        # A direct transfer's PAR reads the export, made before it: once the export is gone (the
+        # replication ended, its source was deleted) it serves nothing, whoever removed the export.
+        return unclaimed_for_long and owners.exports is not None and owner not in owners.exports
     if (step, owner) not in owners.current:
         listed = owners.listed
         return unclaimed_for_long and listed is not None and step in listed and owner not in listed[step]
@@ -547,7 +557,8 @@ def orphaned(name: str, expires: datetime, owners: ParOwners, now: datetime, cre
 
 
 def _expired_or_orphaned_pars(runtime: Runtime, seen: Observed, now: datetime, problems: list[str]) -> list[str]:
-    config, removed, owners = runtime.config, [], ParOwners.of(seen)
+    config, removed = runtime.config, []
+    owners = ParOwners.of(seen, config.object_prefix)
     for bucket in (config.staging_bucket, config.landing_bucket):
         try:
             pars = runtime.objects.list_pars(bucket)

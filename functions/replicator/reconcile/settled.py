@@ -18,7 +18,15 @@ from ..config import ReplicatorConfig
 from ..decision import Decision
 from ..images import ImageFacts, ShapeEntry
 from ..manifest import ReplicaSpec
-from ..naming import AckName, LandedObject, SettledMark, digest, etag_version, image_object, manifests_prefix
+from ..naming import (
+    AckName,
+    LandedObject,
+    SettledMark,
+    digest,
+    etag_version,
+    images_prefix,
+    manifests_prefix,
+)
 from ..protection import ImageProtection, TargetProtection, image_state
 from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
@@ -103,9 +111,15 @@ def newest_answers(acks: list[AckName], prefix: str) -> list[str]:
     return [a.object(prefix) for a in newest.values()]
 
 
+def exported(staged, prefix: str) -> set[str]:
+    """The source ids whose export the staging bucket holds (one scan of its listing)."""
+    images = images_prefix(prefix)
+    return {name[len(images) : -len(".oci")] for name in staged if name.startswith(images) and name.endswith(".oci")}
+
+
 def with_leftovers(staged, prefix: str) -> set[str]:
     """The source ids whose export or manifests the staging bucket still holds (one scan of its listing)."""
-    images, manifests = image_object(prefix, ""), manifests_prefix(prefix)
+    images, manifests = images_prefix(prefix), manifests_prefix(prefix)
     found = set()
     for name in staged:
         if name.startswith(manifests):

@@ -44,7 +44,7 @@ def resend(
     the manifest removed the image that came with it."""
     assert record.manifest is not None
     runtime = ctx.runtime
-    entries = transfer_entries(runtime, subject.image.id, list(silent), record.export.attempt, ctx.now)
+    entries = transfer_entries(runtime, subject.image.id, list(silent), record.export.attempt, ctx.now, reuse=True)
     for target in silent:
         with logs.bound(target_region=target):
             result = copy_to(runtime, target, [entries[target]])
