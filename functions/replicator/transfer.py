@@ -115,10 +115,6 @@ def remove_transfer_pars(runtime: Runtime, source_id: str) -> list[str]:
     return removed
 
 
-class TicketAhead(Exception):
-    """The ticket is of a later export than the manifest in hand: that export's manifest comes with it."""
-
-
 def ticket_uri(runtime: Runtime, manifest: ReplicationManifest, landed_size: int) -> str:
     """The URI the ticket landed under the image's name seals, checked against `manifest`;
     tickets.TicketRefused (one line: why) for anything else, a disk included, which is not read."""
@@ -135,18 +131,21 @@ def ticket_uri(runtime: Runtime, manifest: ReplicationManifest, landed_size: int
         if origin.alias is None
         else as_target(manifest.target_namespaces, runtime.namespace, runtime.region)
     )
-    if ticket.source_image_id == manifest.source_image_id and ticket.export_attempt > manifest.export_attempt:
-        raise TicketAhead(f"the ticket is of export attempt {ticket.export_attempt}, the manifest of an earlier one")
-    # A manifest sent again without the export's facts (refresh.resend) leaves them to the ticket.
+    # The ticket speaks for the export, the manifest for the replica's tags and shapes: a ticket of a
+    # later export than the manifest in hand is the source's newer word (that export's manifest may
+    # not land over the first one, a copy never overwrites); one of an earlier export is stale. The
+    # export's facts are compared only for the same export, and only those the manifest gives (one
+    # sent again by refresh.resend leaves them to the ticket).
+    same = ticket.export_attempt == manifest.export_attempt
     wrong = [
         what
         for what, ok in (
             ("replication", ticket.source_image_id == manifest.source_image_id),
             ("source region", ticket.source_region == origin.region),
             ("target", ticket.target == addressed),
-            ("export attempt", ticket.export_attempt == manifest.export_attempt),
-            ("size", not manifest.object_size or ticket.object_size == manifest.object_size),
-            ("checksum", not manifest.object_md5 or ticket.object_md5 == manifest.object_md5),
+            ("export attempt", ticket.export_attempt >= manifest.export_attempt),
+            ("size", not same or not manifest.object_size or ticket.object_size == manifest.object_size),
+            ("checksum", not same or not manifest.object_md5 or ticket.object_md5 == manifest.object_md5),
         )
         if not ok
     ]

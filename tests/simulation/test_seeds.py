@@ -1574,3 +1574,24 @@ def test_a_direct_transfers_request_goes_with_its_export_when_a_lost_replica_is_
         transfer="direct",
     )
     assert result.ok, describe(result)
+
+
+def test_a_direct_ticket_of_a_later_export_is_used_though_the_first_exports_manifest_stayed_landed():
+    """'convergence' (seed 474, found when direct transfers were added, shrunk): the object events were
+    lost and a copy's work request failed, so the source exported again; Frankfurt held the first
+    export's manifest (a copy never overwrites it) and the second export's ticket, and waited for a
+    manifest of the second export that could not land. The ticket speaks for the export: one of a
+    later export than the manifest is used, the manifest still giving the tags and shapes."""
+    assert WorldSpec.draw(474).transfer == "direct"
+    result = run(
+        474,
+        [
+            DropEvents("com.oraclecloud.objectstorage.*", 5),
+            FailWork("CopyObject"),
+            CreateImage("img2", ()),
+            CreateImage("img5", (), "web"),
+            DuplicateEvents("*deleteimage", 2, 4),
+        ],
+        transfer="direct",
+    )
+    assert result.ok, describe(result)

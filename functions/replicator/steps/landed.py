@@ -34,7 +34,7 @@ from ..replica_spec import apply_manifest
 from ..runtime import Runtime
 from ..subjects import Replica
 from ..tickets import TicketRefused
-from ..transfer import TicketAhead, ticket_uri
+from ..transfer import ticket_uri
 from . import family, finish
 from .answer import answered, send
 
@@ -227,8 +227,6 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
     if manifest.transfer == "direct" and manifest.kind == "replicate":
         try:
             direct = ticket_uri(runtime, manifest, landed.size)
-        except TicketAhead as exc:
-            return StepResult("postponed", f"{exc}: waiting for its manifest")
         except TicketRefused as exc:
             return refuse_landing(ctx, manifest, name, str(exc))
     else:
