@@ -58,7 +58,7 @@ def transfer_entries(
     if reuse:
         for target in targets:
             staged = ticket_object(config.object_prefix, source_id, target)
-            if _still_good(runtime, staged, attempt, now):
+            if _still_good(runtime, staged, target, attempt, now):
                 entries[target] = (staged, name, meta)
         targets = [t for t in targets if t not in entries]
         if not targets:
@@ -91,8 +91,9 @@ def transfer_entries(
     return entries
 
 
-def _still_good(runtime: Runtime, staged: str, attempt: int, now: datetime) -> bool:
-    """Whether the ticket staged as `staged` is of this export and lives a transfer's time and an hour more."""
+def _still_good(runtime: Runtime, staged: str, target: str, attempt: int, now: datetime) -> bool:
+    """Whether the ticket staged as `staged` is of this export, signed with the key held now (one made
+    before a key was rotated or put back is refused there), and lives a transfer's time and an hour more."""
     found = runtime.objects.get(runtime.config.staging_bucket, staged)
     if found is None:
         return False
@@ -101,7 +102,11 @@ def _still_good(runtime: Runtime, staged: str, attempt: int, now: datetime) -> b
     except tickets.TicketRefused:
         return False
     needed = par_lifetime(runtime.config, ticket.object_size // (1024 * 1024)) + timedelta(hours=1)
-    return ticket.export_attempt == attempt and ticket.expires_at - now >= needed
+    return (
+        ticket.export_attempt == attempt
+        and ticket.expires_at - now >= needed
+        and tickets.genuine(runtime.key_for(target), ticket)
+    )
 
 
 def remove_transfer_pars(runtime: Runtime, source_id: str) -> list[str]:

@@ -1595,3 +1595,26 @@ def test_a_direct_ticket_of_a_later_export_is_used_though_the_first_exports_mani
         transfer="direct",
     )
     assert result.ok, describe(result)
+
+
+def test_a_staged_ticket_is_sent_again_only_while_it_verifies_under_the_key_held_now():
+    """'convergence' (seed 198, found when direct transfers were added, shrunk): the source's key was
+    rotated there only and Phoenix's replica deleted; the replication was sent again with a ticket
+    signed under the rotated key, which Phoenix refused, and once the key was put back the source
+    kept sending that staged ticket to the silent target until the deadline gave the region up. A
+    staged ticket is now sent again only while it verifies under the key held now."""
+    assert WorldSpec.draw(198).transfer == "direct"
+    result = run(
+        198,
+        [
+            CreateImage("img0", ("us-phoenix-1",)),
+            Pass(),
+            BreakSigningKey("us-ashburn-1", "rotate", "own"),
+            DelayEvents("*createimage.end", 3600, 3),
+            CreateImage("img1", ("us-phoenix-1",)),
+            DeleteReplica("img0", "us-phoenix-1"),
+            Wait(1),
+        ],
+        transfer="direct",
+    )
+    assert result.ok, describe(result)
