@@ -47,8 +47,8 @@ def transfer_entries(
     A direct transfer makes one read PAR for these targets and stages a ticket for each, sealed for
     it alone, naming the export's size and checksum (`exported`, else read now). None are made for
     an export no longer there: the targets' copies then fail as a copy of it would. `reuse`: a ticket
-    staged for this export that still has a transfer's time to live is sent again as it is (a
-    target asked again at each pass would otherwise cost a PAR each time)."""
+    staged for this export that verifies under the key held now and still has a transfer's time to
+    live is sent again as it is (a target asked again at each pass would otherwise cost a PAR each time)."""
     config = runtime.config
     if config.transfer == "copy" or not targets:
         return {t: image_entry(runtime, source_id) for t in targets}
