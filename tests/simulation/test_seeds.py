@@ -1618,3 +1618,24 @@ def test_a_staged_ticket_is_sent_again_only_while_it_verifies_under_the_key_held
         transfer="direct",
     )
     assert result.ok, describe(result)
+
+
+def test_a_deletion_that_lands_beside_a_refused_landing_is_answered():
+    """'leftovers' (seed 1072, found in a world of direct transfers, shrunk): Phoenix could not read its
+    key, London's and Frankfurt's answers came under a key rotated since, and the source was deleted.
+    Phoenix's import then met the export gone (404) and refused the landing, which removed its ticket
+    and first manifest; the deletion that had landed after them waited beside a record expecting
+    another copy, and the source kept its manifests and tickets for an answer that never came. A
+    pass now takes up a later manifest that lands with no image to import."""
+    assert WorldSpec.draw(1072).transfer == "direct"
+    result = run(
+        1072,
+        [
+            BreakSigningKey("us-phoenix-1", "delete", "own"),
+            CreateImage("img1", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "db"),
+            BreakSigningKey("eu-frankfurt-1", "rotate", "own"),
+            DeleteSource("img1"),
+        ],
+        transfer="direct",
+    )
+    assert result.ok, describe(result)

@@ -7,7 +7,7 @@ import pytest
 from replicator.config import ReplicatorConfig
 from replicator.decision import Decision
 from replicator.images import ImageFacts
-from replicator.manifest import ReplicaSpec
+from replicator.manifest import ReplicaSpec, ReplicationManifest
 from replicator.naming import AckName, LandedObject, image_object, manifest_object
 from replicator.reconcile.plan import plan_replica, plan_source
 from replicator.reconcile.run import ParOwners, orphaned
@@ -205,6 +205,27 @@ def test_a_finished_replica_applies_a_newer_manifest_and_removes_leftovers():
     newer = LandedObject(SOURCE_ID, "manifest", manifest_object(P, SOURCE_ID, "2000"), "2000")
     assert target_actions(done, [newer]) == ["landed"]
     assert target_actions(done, [IMAGE_LANDED]) == ["cleanup"]
+
+
+def test_a_later_manifest_waiting_beside_a_refused_landing_is_taken_up():
+    # The landing was refused (its image removed, the record waits for another copy), and the
+    # source's deletion landed after it: the deletion is answered, not left waiting for an image.
+    initial = ReplicationManifest(
+        name="initial",
+        issued_at=T0,
+        source_image_id=SOURCE_ID,
+        source_region="us-ashburn-1",
+        source_compartment_id="c",
+        display_name="web",
+    )
+    refused = replica_record("queued", "none", manifest=initial, manifest_object=MANIFEST_LANDED.name)
+    deletion = LandedObject(SOURCE_ID, "manifest", manifest_object(P, SOURCE_ID, "2000"), "2000")
+    assert target_actions(refused, [deletion]) == ["landed"]
+    # Once noted (a later replicate manifest waits for its image), nothing more until the image lands.
+    later = initial.model_copy(update={"name": "2000", "issued_at": T0 + timedelta(hours=1)})
+    noted = replica_record("queued", "none", manifest=later, manifest_object=deletion.name)
+    assert target_actions(noted, [deletion]) == []
+    assert target_actions(refused, [MANIFEST_LANDED]) == []
 
 
 def test_an_unconfirmed_answer_is_sent_again_once_it_is_overdue():

@@ -398,8 +398,14 @@ def plan_replica(
             f"attempt {part.attempt} failed: {part.error}" if part.state == "failed" else "image and manifest landed"
         )
         return [*out, planned(Action.LANDED, reason, image)]
-    if newest is not None and record.manifest is None:
+    if newest is None:
+        return out
+    if record.manifest is None:
         return [*out, planned(Action.LANDED, "a manifest landed", newest)]
+    if manifest_rank(newest.manifest) > manifest_rank(record.manifest.name):
+        # A later version landed with no image to import (its landing was refused, or the first copy
+        # never came): the source's deletion is answered; another version is noted for the import.
+        return [*out, planned(Action.LANDED, "a newer manifest landed", newest)]
     return out
 
 

@@ -517,8 +517,9 @@ class ParOwners:
 
     @classmethod
     def of(cls, seen: Observed, prefix: str) -> "ParOwners":
-        complete = seen.records_listed is not None
-        listed = _OwnerDigests(seen.records_listed) if seen.records_listed is not None else None
+        records = seen.records_listed
+        complete = records is not None
+        listed = _OwnerDigests(records) if records is not None else None
         exports = frozenset(digest(i)[:16] for i in exported(seen.staging, prefix)) if complete else None
         return cls(_attempts(seen), listed, seen.started, exports)
 

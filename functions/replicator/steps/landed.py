@@ -17,6 +17,7 @@ from ..engine import LEASE, Step, StepContext, StepResult, chain
 from ..errors import Conflict, LimitExceeded, NotFound, PermanentError, TransientError
 from ..families import family_of
 from ..gateways.compute import ImportRequest
+from ..gateways.objects import ObjectInfo
 from ..health import refusal_points, refused
 from ..images import ImageFacts
 from ..landing import newest_landed_manifest, read_manifest
@@ -155,14 +156,12 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     # A first manifest for a replica already finished: the source lost its record and issued it
     # anew (a later issue time); it is a later version, not a new replication.
     again = landed.kind == "manifest" and landed.manifest == INITIAL_MANIFEST and _finished(ctx.record)
-    if (
-        landed.kind == "manifest"
-        and landed.manifest == INITIAL_MANIFEST
-        and not again
-        and runtime.objects.head(config.landing_bucket, image_name) is None
-    ):
-        # The first manifest lands before its (much larger) image: the image's landing goes on.
-        return StepResult("postponed", "manifest landed; waiting for the image")
+    image: ObjectInfo | None = None  # the landed image as this step last saw it (read once, used by the import)
+    if landed.kind == "manifest" and landed.manifest == INITIAL_MANIFEST and not again:
+        image = runtime.objects.head(config.landing_bucket, image_name)
+        if image is None:
+            # The first manifest lands before its (much larger) image: the image's landing goes on.
+            return StepResult("postponed", "manifest landed; waiting for the image")
     if landed.kind == "image":
         found = newest_landed_manifest(runtime, landed.source_id)
         if found is None:
@@ -181,7 +180,7 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
     if manifest.source_image_id != landed.source_id or manifest.source_region == runtime.region:
         return StepResult("rejected", "manifest names another replication")
     if landed.manifest == INITIAL_MANIFEST and not again:
-        return start_import(ctx, manifest, landed.name)
+        return start_import(ctx, manifest, landed.name, image=image)
     # A later version: the replica may be finished, importing, or not there yet.
     record = ctx.record
     if record is not None and (record.state in ("finished", "withdrawn") or record.import_.state == "running"):
@@ -190,13 +189,14 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
         return apply_newer(ctx, record, manifest, landed.name)
     if manifest.kind == "delete":
         return deleted_before_import(ctx, manifest, landed.name)
-    if runtime.objects.head(config.landing_bucket, image_name) is None:
+    image = runtime.objects.head(config.landing_bucket, image_name)
+    if image is None:
         return StepResult(
             "postponed",
             "manifest landed; waiting for the image",
             noted(manifest, landed.name, ctx.now) if record is not None else None,
         )
-    return start_import(ctx, manifest, landed.name)
+    return start_import(ctx, manifest, landed.name, image=image)
 
 
 def _retired_again(ctx: StepContext, record: ReplicaRecord, issued: int) -> StepResult:
@@ -211,7 +211,11 @@ def _retired_again(ctx: StepContext, record: ReplicaRecord, issued: int) -> Step
     )
 
 
-def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, again: bool = True) -> StepResult:
+def start_import(
+    ctx: StepContext, manifest: ReplicationManifest, name: str, *, again: bool = True, image: ObjectInfo | None = None
+) -> StepResult:
+    """`image`: the landed image's head, if the caller has just read it (a landed image is never
+    overwritten: a copy does not replace it, and a refused one is deleted, not replaced)."""
     runtime, config = ctx.runtime, ctx.config
     source_id = manifest.source_image_id
     compartment = replica_compartment(runtime, manifest)
@@ -220,7 +224,7 @@ def start_import(ctx: StepContext, manifest: ReplicationManifest, name: str, *, 
         manifest, name = known.manifest, known.manifest_object or name
     attempt = (known.import_.attempt if known is not None else 0) + 1
     image_name = image_object(config.object_prefix, source_id)
-    landed = runtime.objects.head(config.landing_bucket, image_name)
+    landed = image or runtime.objects.head(config.landing_bucket, image_name)
     if landed is None:
         return StepResult("postponed", "manifest landed; waiting for the image")
     direct: str | None = None  # the source's PAR a direct transfer's ticket names
