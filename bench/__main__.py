@@ -31,6 +31,23 @@ STEADY_SIZES = (1000, 2000, 5000, 20000, 50000)  # settled replications
 LOST_SIZES = (2000, 5000)  # tagged images whose every event was lost
 
 
+def remeasured(before: str | None, today: str, sizes: list[int] | None) -> str:
+    """When a section was measured again: a run of some sizes keeps what it did not measure again
+    ("2026-12-06 (2,000); 2026-12-01 (5,000)"), so the page never dates figures it did not make."""
+    if not sizes:
+        return today
+    kept = []
+    for part in (before or "").split("; "):
+        date, _, listed = part.partition(" (")
+        named = [n for n in listed.rstrip(")").split(", ") if n]
+        if not all(n.replace(",", "").isdigit() for n in named) or not named:
+            named = ["the other sizes"]  # the whole section, measured before: all but these
+        left = [n for n in named if not n.replace(",", "").isdigit() or int(n.replace(",", "")) not in sizes]
+        if date and left:
+            kept.append(f"{date} ({', '.join(left)})")
+    return "; ".join([f"{today} ({', '.join(f'{n:,}' for n in sizes)})", *kept])
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -262,10 +279,8 @@ def main() -> int:
     if args.only and not quick:
         results = json.loads(RESULTS.read_text())
         for name in args.only:
-            when = time.strftime("%Y-%m-%d")
-            if args.sizes:
-                when += " (" + ", ".join(f"{n:,}" for n in args.sizes) + ")"
-            results.setdefault("remeasured", {})[name] = when
+            again = results.setdefault("remeasured", {})
+            again[name] = remeasured(again.get(name), time.strftime("%Y-%m-%d"), args.sizes)
     else:
         results = {
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
