@@ -119,6 +119,18 @@ def test_a_gone_source_sends_the_deletion_once():
     assert actions(closed, image=None, decision=None) == []
 
 
+def test_a_landing_refused_after_the_deletion_went_out_is_sent_the_deletion_again():
+    # Nothing will be copied again for a deleted source: the region that asks for a copy is told
+    # of the deletion instead (it answers it, and the replication closes), not left waiting.
+    record = source(target_state="landed", copy_started_at=T0)
+    record.tombstoned("2000", 2000)
+    refused = AckName(SOURCE_ID, "us-phoenix-1", "refused", 0, 1, "r1", "ab")
+    record.apply_answer(refused, refused.object(P), T0, on_replica_deleted="recreate", max_attempts=3)
+    assert record.targets["us-phoenix-1"].state == "pending"
+    deletion = manifest_object(P, SOURCE_ID, "2000")
+    assert actions(record, staged=[deletion], image=None, now=T0 + timedelta(hours=3)) == [("tombstone", None)]
+
+
 def test_an_image_no_longer_opted_in_closes_its_replication():
     assert actions(
         source(target_state="done"), decision=Decision(opted_in=False, reason="image carries no opt-in tag")

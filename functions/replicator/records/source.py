@@ -340,13 +340,16 @@ class SourceRecord(BaseModel):
 
     def awaiting_deletion(self) -> list[str]:
         """The source was deleted: the targets its deletion went to that have not answered it (a
-        finished replica not applying it, or a copy under way or landed with no answer since)."""
+        finished replica not applying it, or a copy under way or landed with no answer since). A
+        target waiting for a copy again is one too: its landing was refused after the deletion went
+        out (the deletion turned every target waiting then into deleted), and no copy will come."""
         if self.manifest_fingerprint != "deleted":
             return []
         return sorted(
             t
             for t, p in self.targets.items()
-            if (p.state == "done" and p.applied_issued < self.manifest_issued) or p.state in ("copying", "landed")
+            if (p.state == "done" and p.applied_issued < self.manifest_issued)
+            or p.state in ("copying", "landed", "pending")
         )
 
     def behind(self, asked: set[str] | None = None) -> list[str]:
