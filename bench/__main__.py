@@ -224,9 +224,11 @@ def steady_state(results: dict, sizes: tuple[int, ...], latency: float = 0.05) -
     results["steady_state"] = found
 
 
-def lost_events(results: dict, sizes: tuple[int, ...], latency: float = 0.05) -> None:
-    """The scheduled passes alone after every event was lost (bench/lost.py)."""
-    results["lost_events"] = [lost.passes(n, latency) for n in sizes]
+def lost_events(results: dict, sizes: tuple[int, ...], latency: float = 0.05, rounds: int | None = None) -> None:
+    """The scheduled passes alone after every event was lost (bench/lost.py); `rounds`: stop after so
+    many (the first rounds of a size too large to run to the end: what a pass costs, not how long
+    the whole catch-up takes)."""
+    results["lost_events"] = [lost.passes(n, latency, rounds) for n in sizes]
 
 
 SECTIONS: dict[str, Callable[..., None]] = {
@@ -260,11 +262,18 @@ def main() -> int:
         nargs="+",
         help="with --only steady or lost: measure these sizes only, replacing those sizes' figures",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="with --only lost: stop after so many rounds (reported as stopped, not converged)",
+    )
     args = parser.parse_args()
     if args.quick and args.only:
         parser.error("--only re-measures into the full run's figures; a --quick run makes its own")
     if args.sizes and not (args.only and set(args.only) <= set(BY_SIZE)):
         parser.error("--sizes goes with --only steady and/or --only lost")
+    if args.rounds and args.only != ["lost"]:
+        parser.error("--rounds goes with --only lost")
     logs.enable(False)  # in-process passes would otherwise print every API call
     quick = args.quick
     sizes = {
@@ -291,7 +300,7 @@ def main() -> int:
         if not args.only or name in args.only:
             if args.sizes:
                 kept = [p for p in results.get(BY_SIZE[name], []) if p["images"] not in args.sizes]
-                run(results, tuple(args.sizes))
+                run(results, tuple(args.sizes), **({"rounds": args.rounds} if args.rounds else {}))
                 results[BY_SIZE[name]] = sorted([*kept, *results[BY_SIZE[name]]], key=lambda p: p["images"])
             else:
                 run(results, *sizes[name])

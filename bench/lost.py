@@ -42,7 +42,7 @@ def passes(images: int, latency: float = 0.05, max_rounds: int | None = None) ->
         created = tagged_images(cloud, compartment, images, [TARGET])
         cloud.run_until_idle()
         found: list[dict] = []
-        done = 0
+        done, converged = 0, False
         for round_ in range(1, max_rounds + 1):
             for region in (SOURCE, TARGET):
                 one = _pass(cloud, sandbox, region, latency)
@@ -51,12 +51,14 @@ def passes(images: int, latency: float = 0.05, max_rounds: int | None = None) ->
             cloud.advance(HOUR)  # the schedule's next hour
             done = _done(cloud, created, [TARGET], compartment)
             if all(p["steps"] == 0 and not p["exposed"] for p in found[-2:]):
+                converged = True
                 break  # a round with nothing to do and nothing exposed: converged
         return {
             "images": images,
             "latency_seconds": latency,
             "budget_seconds": BUDGET_SECONDS,
             "done": done,
+            "converged": converged,
             "rounds": found[-1]["round"] if found else 0,
             "passes": [
                 {

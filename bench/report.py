@@ -198,7 +198,9 @@ def reconcile_rows(results: dict) -> list[tuple[str, str, str, str]]:
             (
                 f"Passes alone after every event was lost, {p['images']:,} images "
                 f"({p['latency_seconds'] * 1000:.0f} ms per call)",
-                f"{p['done']:,}/{p['images']:,} replicated in {p['rounds']} rounds; longest pass "
+                f"{p['done']:,}/{p['images']:,} replicated "
+                + (f"in {p['rounds']} rounds" if p.get("converged", True) else f"after {p['rounds']} rounds (stopped)")
+                + "; longest pass "
                 f"{p['longest_wall_seconds']:.0f} s ({p['most_calls']:,} calls), peak {p['peak_rss_mb']:.0f} MB",
                 f"budget {p['budget_seconds']} s; bound 100 MB (func.yaml: 128 MB)",
                 f"{p['longest_wall_seconds'] / p['budget_seconds']:.2f} of the budget; "
