@@ -167,8 +167,34 @@ def test_an_export_gone_before_a_direct_import_is_made_again_for_that_target(clo
     sandbox.converge()
 
     (refusal,) = _refusals(sandbox)
-    assert refusal.startswith("CreateImage answered 404 (the source's export or PAR is gone?)")
+    assert refusal.startswith("CreateImage answered 404: the source's export or its PAR is gone, or IAM refused")
     assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
     assert len(successful(cloud, "ExportImage", SOURCE)) == 2
     assert len(replicas(cloud, FRANKFURT, source.id, compartment)) == 1
+    assert intermediate_objects(cloud, sandbox) == [] and leftover_pars(cloud, sandbox) == []
+
+
+def test_a_grant_missing_in_a_target_is_seen_as_a_refused_call_though_oci_answers_404(
+    cloud, compartment, tag_namespace
+):
+    """OCI answers 404 alike for a PAR gone and for IAM's refusal, and a target may not look at the
+    source region to tell which: the call is counted refused, so the calls-refused alarm names it
+    instead of the refusals being spent as copy attempts in silence."""
+    sandbox = deploy(cloud, REGIONS, compartment, DIRECT)
+    for region in TARGETS:  # the tickets land unseen; the grant goes before any import starts
+        cloud.events.drop("com.oraclecloud.objectstorage.*", region=region)
+    source = _source(cloud, compartment)
+    cloud.run_until_idle()
+    sandbox.withhold(frozenset({"change-images"}))
+    cloud.events.clear_faults()
+    for region in TARGETS:
+        sandbox.reconcile(region)
+    for region in TARGETS:
+        counted = {p.dimensions["operation"] for p in cloud.metrics(region, name="refused_calls")}
+        assert counted == {"CreateImage"}
+        assert sandbox.firing(region, "calls-refused") == [{"operation": "CreateImage"}]
+    assert any("is 'change-images' granted?" in r for r in _refusals(sandbox))
+    sandbox.withhold(frozenset())
+    sandbox.converge()
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
     assert intermediate_objects(cloud, sandbox) == [] and leftover_pars(cloud, sandbox) == []

@@ -1639,3 +1639,23 @@ def test_a_deletion_that_lands_beside_a_refused_landing_is_answered():
         transfer="direct",
     )
     assert result.ok, describe(result)
+
+
+def test_a_grant_missing_under_a_direct_import_is_counted_refused_though_oci_answers_404():
+    """'visibility' (seed 2665, found in a world of direct transfers, shrunk): Phoenix had no room, and
+    'change-images' was removed before its import ran. Through the source region's PAR, CreateImage
+    answered 404, which a direct import took for an export gone: the landing was refused and sent
+    again, and nothing an operator reads named the refused call. The call is now counted refused."""
+    assert WorldSpec.draw(2665).transfer == "direct"
+    result = run(
+        2665,
+        [
+            ImageLimit("us-phoenix-1", 0),
+            CreateImage("img5", ("us-phoenix-1",), "db"),
+            FailCall("ListImages", 503, 6, "us-ashburn-1"),
+            RemoveGrant("change-images"),
+            Pass(),
+        ],
+        transfer="direct",
+    )
+    assert result.ok, describe(result)

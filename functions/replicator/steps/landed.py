@@ -313,9 +313,15 @@ def start_import(
         except NotFound as exc:
             if direct is not None:
                 # OCI answers 404 alike for an export or a PAR gone in the source region and for IAM's
-                # refusal here: the source is asked for another ticket, and makes the export again if
-                # it is gone (each refusal counts against the source's copy attempts).
-                why = f"CreateImage answered 404 (the source's export or PAR is gone?): {exc.reason}"
+                # refusal here, and nothing here may look at the source region to tell which: the
+                # source is asked for another ticket (and makes the export again if it is gone), and
+                # the call is counted refused, so that a grant missing here is seen (the calls-refused
+                # alarm) rather than spent as copy attempts; it is also counted when the export went.
+                ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
+                why = (
+                    "CreateImage answered 404: the source's export or its PAR is gone, or IAM refused it "
+                    f"here (is 'change-images' granted?): {exc.reason}"
+                )
                 return refuse_landing(ctx, manifest, name, why, started=attempt)
             # Its compartment exists (the listing above read it): a 404 is IAM's refusal. Released,
             # not counted: the next pass (or delivery) tries again until the grant is there.
