@@ -179,7 +179,7 @@ def test_a_grant_missing_in_a_target_is_seen_as_a_refused_call_though_oci_answer
 ):
     """OCI answers 404 alike for a PAR gone and for IAM's refusal, and a target may not look at the
     source region to tell which: the call is counted refused, so the calls-refused alarm names it
-    instead of the refusals being spent as copy attempts in silence."""
+    while the refusals count against the source's copy attempts."""
     sandbox = deploy(cloud, REGIONS, compartment, DIRECT)
     for region in TARGETS:  # the tickets land unseen; the grant goes before any import starts
         cloud.events.drop("com.oraclecloud.objectstorage.*", region=region)

@@ -316,7 +316,8 @@ def start_import(
                 # refusal here, and nothing here may look at the source region to tell which: the
                 # source is asked for another ticket (and makes the export again if it is gone), and
                 # the call is counted refused, so that a grant missing here is seen (the calls-refused
-                # alarm) rather than spent as copy attempts; it is also counted when the export went.
+                # alarm) while the refusals count against the source's copy attempts; it is also
+                # counted when the export went.
                 ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
                 why = (
                     "CreateImage answered 404: the source's export or its PAR is gone, or IAM refused it "
