@@ -1659,3 +1659,24 @@ def test_a_grant_missing_under_a_direct_import_is_counted_refused_though_oci_ans
         transfer="direct",
     )
     assert result.ok, describe(result)
+
+
+def test_answers_that_cannot_be_checked_keep_the_gauge_from_counting_their_replica_protected():
+    """'truth' (seed 3641, found with the direct transfers' runs, in a world of copies, shrunk): the
+    source region's key was deleted and Frankfurt's replica deleted; Frankfurt answered that it was
+    lost, which the source could not check. Status counted Frankfurt unsure from that answer; the
+    pass took its protection from the record alone, and the gauge said nothing was exposed. The
+    pass now counts such an answer as status does."""
+    result = run(
+        3641,
+        [
+            CreateImage("img0", ("eu-frankfurt-1", "us-phoenix-1")),
+            Relabel("img0", "green"),
+            BreakSigningKey("us-ashburn-1", "delete", "own"),
+            Wait(20),
+            DeleteReplica("img0", "eu-frankfurt-1"),
+            Pass(),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)

@@ -87,6 +87,9 @@ class Observed:
     custom_images: int = 0  # in the compartments listed (OCI's limit counts every one)
     doubted: dict[str, set[str]] = field(default_factory=dict)  # source id -> targets whose answers do not verify
     unchecked: set[str] = field(default_factory=set)  # source ids whose answers could not be checked this pass
+    # Of those, the answers that may say a replica is not there (lost, failed...): not believed, not
+    # dismissed either; only these are kept, not every unchecked answer.
+    unsure: dict[str, list[AckName]] = field(default_factory=dict)
     key_problem: str | None = None  # why the answers could not be checked
     # Prints of the keys this region answers with, by tenancy alias (None: its own), read once a pass
     # when first needed (`observe.answer_keys`); an alias whose key could not be read is missing.

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import partial
 
 from .. import logs
-from ..answer_checks import judged
+from ..answer_checks import WARNING_OUTCOMES, judged
 from ..decision import Decision, decide
 from ..drills import due, oldest
 from ..errors import ReplicatorError
@@ -190,15 +190,14 @@ def _answers(runtime: Runtime, index: _Index, group: list[AckName], seen: Observ
     """One replication's answers: a digest where a mark may vouch for it, else the answers. Answers that
     cannot be checked (the key unreadable) are neither believed nor taken for absent: the replication
     is `unchecked` this pass, and the key is not asked for again."""
-    source_id = group[0].source_id
     if seen.key_problem is not None:
-        seen.unchecked.add(source_id)
+        _unchecked(seen, group)
         return
     try:
         found = judged(runtime, group)
     except ReplicatorError as exc:
         seen.key_problem = exc.reason
-        seen.unchecked.add(source_id)
+        _unchecked(seen, group)
         seen.problems.append(f"answers not checked: {exc.reason}")
         seen.refusals += refused(exc)
         return
@@ -215,6 +214,14 @@ def _answers(runtime: Runtime, index: _Index, group: list[AckName], seen: Observ
         vouch.answers = sum(1 << at for at, tail in enumerate(vouch.split()) if settled_answers(tail) == listed)
     elif answers:
         seen.acks[group[0].source_id] = answers
+
+
+def _unchecked(seen: Observed, group: list[AckName]) -> None:
+    """A replication whose answers could not be checked; those that may say a replica is not there
+    are kept, so that its protection is not taken from its record alone (status does the same)."""
+    seen.unchecked.add(group[0].source_id)
+    if warnings := [a for a in group if a.outcome in WARNING_OUTCOMES]:
+        seen.unsure[group[0].source_id] = warnings
 
 
 def _listed_acks(runtime: Runtime, source_id: str) -> list[AckName]:

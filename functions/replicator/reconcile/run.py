@@ -86,7 +86,9 @@ def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImagePr
         decision = decide(image, runtime.region, runtime.config)
         record = found.record if found is not None else None
         answers, doubted = seen.acks.get(image.id, []), seen.doubted.get(image.id, set())
-        image_protection = protection(image, runtime.region, decision, record, answers, now, doubted)
+        # Answers nobody could check that the record has not taken may report a replica gone.
+        unsure = {a.target for a in seen.unsure.get(image.id, []) if record is None or record.takes(a)}
+        image_protection = protection(image, runtime.region, decision, record, answers, now, doubted | unsure)
         if image_protection is not None:
             out.append(image_protection)
     return out
