@@ -1073,7 +1073,7 @@ def test_a_version_retired_in_a_region_is_told_again_when_the_source_sends_it_ag
 
 
 def test_an_export_failed_for_a_region_no_longer_asked_for_does_not_keep_the_passes_busy():
-    """'convergence' (seed 10482, shrunk, fresh seeds on this session's main): the tags sent the image to the
+    """'convergence' (seed 10482, shrunk, fresh seeds on the main of its day): the tags sent the image to the
     default region for a while, its export for that region was refused (no 'change-images'), and the tags
     went back. The pass planned the export at every pass; the export step found no region to export for."""
     result = run(
