@@ -40,7 +40,7 @@ def remeasured(before: str | None, today: str, sizes: list[int] | None) -> str:
     for part in (before or "").split("; "):
         date, _, listed = part.partition(" (")
         named = [n for n in listed.rstrip(")").split(", ") if n]
-        if not all(n.replace(",", "").isdigit() for n in named) or not named:
+        if not named or not all(n.replace(",", "").isdigit() for n in named):
             named = ["the other sizes"]  # the whole section, measured before: all but these
         left = [n for n in named if not n.replace(",", "").isdigit() or int(n.replace(",", "")) not in sizes]
         if date and left:

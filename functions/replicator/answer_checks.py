@@ -6,13 +6,14 @@ superseded (by a signed twin, or by a newer answer of their target that verifies
 region asks the same of its own answer (`signed_anew`), in its answer step and at each pass.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import integrity, logs
 from .integrity import genuine_ack, tagged
 from .naming import AckName, parse_ack
 from .records.replica import ReplicaRecord
+from .records.source import SourceRecord
 from .runtime import Runtime
 from .tenancies import place
 
@@ -58,6 +59,12 @@ class Judged:
     def doubted_targets(self) -> set[str]:
         """The targets a doubted answer may report a replica missing in: not protected while it is."""
         return {a.target for a in self.doubted if a.outcome in WARNING_OUTCOMES}
+
+
+def unsure_targets(unchecked: Iterable[AckName], record: SourceRecord | None) -> set[str]:
+    """The targets an answer nobody could check may report a replica gone in (one the record would
+    take): not counted protected meanwhile, by the pass's gauges as by status."""
+    return {a.target for a in unchecked if a.outcome in WARNING_OUTCOMES and (record is None or record.takes(a))}
 
 
 def _content(ack: AckName) -> tuple:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from . import logs, ocids, registry
 from .actions import Action
-from .answer_checks import WARNING_OUTCOMES, Judged, judged
+from .answer_checks import WARNING_OUTCOMES, Judged, judged, unsure_targets
 from .config import ReplicatorConfig
 from .decision import Decision, decide
 from .engine import Outcome, execute
@@ -125,5 +125,6 @@ __all__ = [
     "unheard",
     "unrelayed",
     "unseen",
+    "unsure_targets",
     "wall_clock",
 ]

@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict
 from replicator.api import (
     LATEST_TAG,
     STALE_AFTER,
-    WARNING_OUTCOMES,
     AckName,
     Decision,
     ImageFacts,
@@ -35,6 +34,7 @@ from replicator.api import (
     unheard,
     unrelayed,
     unseen,
+    unsure_targets,
 )
 
 from .report import ImageReport, from_decision, merged
@@ -178,12 +178,7 @@ def protections(
         if not decision.opted_in:
             continue
         record = source_record(runtime, image.id) if decision.replicate else None
-        # Answers nobody could check that the record has not taken may report a replica gone.
-        unsure = doubted.get(image.id, set()) | {
-            a.target
-            for a in unchecked.get(image.id, [])
-            if a.outcome in WARNING_OUTCOMES and (record is None or record.takes(a))
-        }
+        unsure = doubted.get(image.id, set()) | unsure_targets(unchecked.get(image.id, []), record)
         found = protection(image, region, decision, record, answers.get(image.id, []), now, unsure)
         if found is not None:
             out.append(with_drill_reasons(runtime, found, listed.get(image.id, [])))

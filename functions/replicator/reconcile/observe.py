@@ -220,7 +220,7 @@ def _unchecked(seen: Observed, group: list[AckName]) -> None:
     """A replication whose answers could not be checked; those that may say a replica is not there
     are kept, so that its protection is not taken from its record alone (status does the same)."""
     seen.unchecked.add(group[0].source_id)
-    if warnings := [a for a in group if a.outcome in WARNING_OUTCOMES]:
+    if warnings := [a for a in group if a.outcome in WARNING_OUTCOMES]:  # what unsure_targets can count
         seen.unsure[group[0].source_id] = warnings
 
 

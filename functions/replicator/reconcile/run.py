@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import logs, registry
 from ..actions import PASSIVE, Action
-from ..answer_checks import genuine, signed_anew
+from ..answer_checks import genuine, signed_anew, unsure_targets
 from ..decision import decide
 from ..engine import Result, execute
 from ..errors import NotFound, PreconditionFailed, ReplicatorError
@@ -86,8 +86,7 @@ def protections(seen: Observed, runtime: Runtime, now: datetime) -> list[ImagePr
         decision = decide(image, runtime.region, runtime.config)
         record = found.record if found is not None else None
         answers, doubted = seen.acks.get(image.id, []), seen.doubted.get(image.id, set())
-        # Answers nobody could check that the record has not taken may report a replica gone.
-        unsure = {a.target for a in seen.unsure.get(image.id, []) if record is None or record.takes(a)}
+        unsure = unsure_targets(seen.unsure.get(image.id, []), record)
         image_protection = protection(image, runtime.region, decision, record, answers, now, doubted | unsure)
         if image_protection is not None:
             out.append(image_protection)
@@ -519,11 +518,11 @@ class ParOwners:
 
     @classmethod
     def of(cls, seen: Observed, prefix: str) -> "ParOwners":
-        records = seen.records_listed
-        complete = records is not None
-        listed = _OwnerDigests(records) if records is not None else None
-        exports = frozenset(digest(i)[:16] for i in exported(seen.staging, prefix)) if complete else None
-        return cls(_attempts(seen), listed, seen.started, exports)
+        records = seen.records_listed  # None when the staging listing failed: nothing is judged from it
+        if records is None:
+            return cls(_attempts(seen), None, seen.started, None)
+        exports = frozenset(digest(i)[:16] for i in exported(seen.staging, prefix))
+        return cls(_attempts(seen), _OwnerDigests(records), seen.started, exports)
 
 
 def orphaned(name: str, expires: datetime, owners: ParOwners, now: datetime, created: datetime | None = None) -> bool:

@@ -311,6 +311,7 @@ def start_import(
             why = f"{limit_reason(runtime.region, config.image_limit)} ({exc.reason})"
             return StepResult("errored", why, import_released(attempt, why))
         except NotFound as exc:
+            ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
             if direct is not None:
                 # OCI answers 404 alike for an export or a PAR gone in the source region and for IAM's
                 # refusal here, and nothing here may look at the source region to tell which: the
@@ -318,7 +319,6 @@ def start_import(
                 # the call is counted refused, so that a grant missing here is seen (the calls-refused
                 # alarm) while the refusals count against the source's copy attempts; it is also
                 # counted when the export went.
-                ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
                 why = (
                     "CreateImage answered 404: the source's export or its PAR is gone, or IAM refused it "
                     f"here (is 'change-images' granted?): {exc.reason}"
@@ -326,7 +326,6 @@ def start_import(
                 return refuse_landing(ctx, manifest, name, why, started=attempt)
             # Its compartment exists (the listing above read it): a 404 is IAM's refusal. Released,
             # not counted: the next pass (or delivery) tries again until the grant is there.
-            ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
             why = f"CreateImage refused, tried again at each pass (is 'change-images' granted?): {exc.reason}"
             return StepResult("errored", why, import_released(attempt, why))
         except PermanentError as exc:
