@@ -102,16 +102,20 @@ def intermediate_objects(cloud, sandbox) -> list[str]:
 
 
 def record(cloud, sandbox, side: str, source_id: str, region: str) -> dict | None:
-    """A region's record of its part of a replication, as a person would fetch it."""
-    name = f"{sandbox.config.object_prefix}records/{side}/{source_id}.json"
-    try:
-        return json.loads(
-            objects(cloud, region).get_object(cloud.namespace, sandbox.config.staging_bucket, name).data.content
-        )
-    except oci.exceptions.ServiceError as exc:
-        if exc.status == 404:
-            return None
-        raise
+    """A region's record of its part of a replication, as a person would fetch it: from `records/`, or
+    for a settled source, from the settled mark it is folded into (the one whose name ends in `.f`)."""
+    prefix, bucket = sandbox.config.object_prefix, sandbox.config.staging_bucket
+    names = [f"{prefix}records/{side}/{source_id}.json"]
+    names += [
+        n for n in object_names(cloud, region, bucket, f"{prefix}settled/{side}/{source_id}/") if n.endswith(".f")
+    ]
+    for name in names:
+        try:
+            return json.loads(objects(cloud, region).get_object(cloud.namespace, bucket, name).data.content)
+        except oci.exceptions.ServiceError as exc:
+            if exc.status != 404:
+                raise
+    return None
 
 
 def target_states(cloud, sandbox, source_id: str) -> dict[str, str]:

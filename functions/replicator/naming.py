@@ -11,6 +11,8 @@ same name (copies use `if-none-match: *`) instead of making a second one.
       records/source/<source>.json  source part
       records/replica/<source>.json target part
       acks/<source>/<target>/<ack>.json  a target's answer, copied from the target
+      settled/<side>/<source>/<version>.<…>   a settled replication's mark; a source's ending
+                                    in .f holds its record (records/store.py)
 
 Across tenancies (tenancies.py) only landing buckets are written: the source stages one
 manifest per other tenancy, `manifests/<source>/<name>.<alias>.json`, signed with the key
@@ -279,6 +281,12 @@ class SettledMark:
     side: str
     source_id: str
     version: str  # digest of the record's etag
+    # Source side: the mark holds the record itself (its body), which left `records/`, and the answers
+    # it applied are gone from `acks/`: a pass lists neither for a settled replication (`records/store.py`).
+    folded: bool = False
+    # Source side, not folded: when its record may be folded (YYYYMMDDHHMM UTC; "" at once, marks
+    # left before records were folded): a pass reads it again then, not before.
+    fold_at: str = ""
     tags: str = ""
     answers: str = ""
     spec: str = ""  # the last manifest's fingerprint (tags and shapes): the daily shape look compares it
@@ -292,11 +300,15 @@ class SettledMark:
     def object(self, prefix: str) -> str:
         if self.side == "source":
             targets = "+".join(f"{t}~{s}" for t, s in self.states)
-            body = f"{self.tags}.{self.spec}.{self.answers}.{targets}"
+            fold = FOLDED if self.folded else (f".q{self.fold_at}" if self.fold_at else "")
+            body = f"{self.tags}.{self.spec}.{self.answers}.{targets}{fold}"
         else:
             drilled = f"d{self.drilled}." if self.drilled else ""
             body = f"{self.state}.k{self.key or '-'}.{drilled}{self.compartment_id or '-'}~{self.replica_id or '-'}"
         return f"{settled_prefix(prefix, self.side)}{self.source_id}/{self.version}.{body}"
+
+
+FOLDED = ".f"  # the end of a folded source mark's name
 
 
 def etag_version(etag: str) -> str:
@@ -306,7 +318,11 @@ def etag_version(etag: str) -> str:
 def settled_answers(tail: str) -> str:
     """The `answers` of a source mark, from its name past the source id ("" if it has none)."""
     parts = tail.split(".")
-    return parts[3] if len(parts) == 5 else ""
+    return parts[3] if len(parts) in (5, 6) else ""
+
+
+def _fold_part(part: str) -> bool:
+    return "." + part == FOLDED or (part[:1] == "q" and part[1:].isdigit())
 
 
 # A replica's mark names its state, finished or pruned; marks left before those words were the
@@ -323,11 +339,21 @@ def parse_settled(prefix: str, name: str) -> SettledMark | None:
         source_id = sys.intern(source_id)
         parts = leaf.split(".")
         try:
-            if side == "source" and len(parts) == 5:
-                version, tags, spec, answers, targets = parts
+            if side == "source" and (len(parts) == 5 or (len(parts) == 6 and _fold_part(parts[5]))):
+                version, tags, spec, answers, targets = parts[:5]
                 states = tuple(tuple(t.split("~", 1)) for t in targets.split("+") if "~" in t)
                 pairs = tuple((t, s) for t, s in states)
-                return SettledMark(side, source_id, version, tags=tags, answers=answers, states=pairs, spec=spec)
+                return SettledMark(
+                    side,
+                    source_id,
+                    version,
+                    tags=tags,
+                    answers=answers,
+                    states=pairs,
+                    spec=spec,
+                    folded=len(parts) == 6 and "." + parts[5] == FOLDED,
+                    fold_at=parts[5][1:] if len(parts) == 6 and parts[5][1:].isdigit() else "",
+                )
             if side == "replica":
                 version, state, rest = leaf.split(".", 2)
                 key = ""

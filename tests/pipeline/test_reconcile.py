@@ -254,6 +254,7 @@ def test_a_steady_pass_holds_nothing_of_a_settled_replication_and_caps_its_shape
     from datetime import timedelta
 
     from replicator.reconcile.observe import observe
+    from replicator.records.store import QUIET
 
     sandbox = deploy(cloud, REGIONS, compartment, {"IR_RECONCILE_SHAPE_LOOKS": "1"})
     images = [
@@ -261,6 +262,8 @@ def test_a_steady_pass_holds_nothing_of_a_settled_replication_and_caps_its_shape
     ]
     cloud.run_until_idle()
     _settle(cloud, sandbox, [i.id for i in images])
+    cloud.advance(int(QUIET.total_seconds()))
+    assert idle(sandbox.reconcile(SOURCE))  # quiet for long enough: the records are folded into their marks
     start, at = cloud.clock.now(), [cloud.clock.now()]
 
     def runtime(region):

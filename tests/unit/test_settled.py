@@ -157,3 +157,34 @@ def test_the_staging_listing_names_the_exports_and_the_leftovers_it_holds():
     staged = {f"{prefix}images/{alone}.oci", f"{prefix}manifests/{with_manifest}/initial.json"}
     assert exported(staged, prefix) == {alone}
     assert with_leftovers(staged, prefix) == {alone, with_manifest}
+
+
+def test_a_folded_mark_and_one_that_says_when_to_fold_read_back_and_a_mark_of_before_folds_at_once():
+    from datetime import UTC, datetime
+
+    from replicator.reconcile.settled import fold_due, folded, stamp
+
+    mark = source_mark(settled_source(), '"etag-1"', IMAGE, DECISION, [ACK], False, CONFIG)
+    assert mark is not None and not mark.folded and mark.fold_at == ""
+    into = folded(mark, settled_source())
+    assert into.folded and into.answers == "" and into.object(P).endswith(".f")
+    assert parse_settled(P, into.object(P)) == into
+    now = datetime(2026, 12, 6, 10, 0, 30, tzinfo=UTC)
+    later = __import__("dataclasses").replace(mark, fold_at=stamp(now))
+    assert later.fold_at == "202612061001" and parse_settled(P, later.object(P)) == later
+    assert fold_due(mark, now) and not fold_due(later, now) and fold_due(later, now.replace(minute=1))
+    assert not fold_due(into, now)
+
+
+def test_a_folded_record_keeps_listed_only_the_answers_that_carry_a_failed_drill():
+    from datetime import UTC, datetime
+
+    from replicator.naming import drill_token
+    from replicator.reconcile.settled import folded, kept_answers
+
+    record = settled_source()
+    assert kept_answers(record) == []
+    record.targets["us-phoenix-1"].drill = drill_token("no-expected-output", datetime(2026, 12, 1, tzinfo=UTC))
+    assert kept_answers(record) == [ACK.object(P)]
+    mark = source_mark(record, '"etag-1"', IMAGE, DECISION, [ACK], False, CONFIG)
+    assert mark is not None and folded(mark, record).answers == listed_answers([ACK], P)

@@ -26,9 +26,11 @@ from replicator.api import (
     health_object,
     judged,
     parse_ack,
+    parse_settled,
     place,
     protection,
     records_prefix,
+    settled_prefix,
     source_id_from_record,
     unconfirmed,
     unheard,
@@ -109,6 +111,20 @@ def replica_records(
     return found, notes
 
 
+def recorded_sources(runtime: Runtime) -> list[str]:
+    """The source ids the staging bucket holds a record of: in `records/`, or folded into a settled mark."""
+    prefix, bucket = runtime.config.object_prefix, runtime.config.staging_bucket
+    ids = [
+        source_id_from_record(prefix, "source", s.name)
+        for s in runtime.objects.list_objects(bucket, records_prefix(prefix, "source"))
+    ]
+    for summary in runtime.objects.iter_objects(bucket, settled_prefix(prefix, "source")):
+        mark = parse_settled(prefix, summary.name)
+        if mark is not None and mark.folded:
+            ids.append(mark.source_id)
+    return sorted({i for i in ids if i})
+
+
 def report_for(runtime_for: RuntimeFor, record: SourceRecord) -> ImageReport:
     replicas, notes = replica_records(runtime_for, record)
     return merged(record, replicas, notes)
@@ -133,9 +149,8 @@ def reports(
             out.append(from_decision(image, region, decide(image, region, config)))
         return out
     found: dict[str, ImageReport] = {}
-    for summary in runtime.objects.list_objects(config.staging_bucket, records_prefix(config.object_prefix, "source")):
-        source_id = source_id_from_record(config.object_prefix, "source", summary.name)
-        record = source_record(runtime, source_id) if source_id else None
+    for source_id in recorded_sources(runtime):
+        record = source_record(runtime, source_id)
         if record is not None:
             found[record.source_image_id] = report_for(runtime_for, record)
     for image, decision in plan(runtime, compartments):

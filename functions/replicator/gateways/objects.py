@@ -159,11 +159,13 @@ class Objects:
     def list_objects(self, bucket: str, prefix: str) -> list[ObjectSummary]:
         return list(self.iter_objects(bucket, prefix))
 
-    def delete(self, bucket: str, name: str) -> bool:
+    def delete(self, bucket: str, name: str, *, if_match: str | None = None) -> bool:
+        """Delete an object (False if there was none); with `if_match`, PreconditionFailed if it moved."""
+        kwargs = {"if_match": if_match} if if_match else {}
         try:
             self._call(
                 "DeleteObject",
-                lambda: self._clients.objects().delete_object(self.namespace, bucket, name),
+                lambda: self._clients.objects().delete_object(self.namespace, bucket, name, **kwargs),
                 bucket=bucket,
                 object=name,
             )

@@ -26,6 +26,7 @@ from ..health import refused
 from ..images import ImageFacts
 from ..integrity import key_print
 from ..naming import (
+    FOLDED,
     AckName,
     SettledMark,
     acks_prefix,
@@ -44,6 +45,7 @@ from ..tenancies import place
 from .observations import SIDES, Observed
 from .settled import (
     drilled_at,
+    fold_due,
     listed_answers,
     replica_mark_holds,
     shape_cycle_hours,
@@ -58,14 +60,17 @@ class _Vouch:
     """What the marks of one replication leave while the listings stream by, kept small on purpose
     (one per settled replication): the marks' names without their common head, joined by "/" (a
     name holds none there); which of them names the version of the record the listing shows (its
-    index, -1 none); and for a source, which of them the answers listed agree with (a bit per mark)."""
+    index, -1 none; never a folded mark); for a source, which of them the answers listed agree with
+    (a bit per mark); and whether the listing showed a record, or answers, at all."""
 
-    __slots__ = ("answers", "named", "tails")
+    __slots__ = ("acked", "answers", "named", "recorded", "tails")
 
     def __init__(self, tail: str) -> None:
         self.tails = tail
         self.named = -1
         self.answers = 0
+        self.recorded = False
+        self.acked = False
 
     def split(self) -> list[str]:
         return self.tails.split("/")
@@ -84,18 +89,28 @@ class _Index:
         return [head + t for t in vouch.split()] if vouch else []
 
     def mark_at(self, side: str, source_id: str) -> tuple[SettledMark, int] | None:
-        """The mark naming the version of the record the listing shows, and its index, if there is one."""
+        """The mark naming the version of the record the listing shows, and its index, if there is one;
+        or, where the listing (complete) shows no record, the folded mark the record lives in."""
         vouch = self.vouches[side].get(source_id)
-        if vouch is None or vouch.named < 0:
+        if vouch is None:
             return None
         tails = vouch.split()
-        version = tails[vouch.named].partition(".")[0]
         head = f"{settled_prefix(self.prefix, side)}{source_id}/"
+        if vouch.named < 0:
+            if vouch.recorded or not self.complete:
+                return None
+            marks = ((parse_settled(self.prefix, head + t), at) for at, t in enumerate(tails))
+            return next(((m, at) for m, at in marks if m is not None and m.folded), None)
+        version = tails[vouch.named].partition(".")[0]
         for at, tail in enumerate(tails):  # the named one comes first; a later one if it is malformed
             mark = parse_settled(self.prefix, head + tail)
-            if mark is not None and mark.version == version:
+            if mark is not None and mark.version == version and not mark.folded:
                 return mark, at
         return None
+
+    def has_folded(self, side: str, source_id: str) -> bool:
+        vouch = self.vouches[side].get(source_id)
+        return vouch is not None and any(t.endswith(FOLDED) for t in vouch.split())
 
     def mark(self, side: str, source_id: str) -> SettledMark | None:
         found = self.mark_at(side, source_id)
@@ -179,7 +194,13 @@ def _index_staging(runtime: Runtime, seen: Observed) -> _Index:
 def _record(index: _Index, side: str, source_id: str, etag: str | None) -> None:
     vouch = index.vouches[side].get(source_id)
     version = etag_version(etag) + "." if etag else None
-    named = next((at for at, t in enumerate(vouch.split()) if t.startswith(version)), -1) if vouch and version else -1
+    if vouch is not None:
+        vouch.recorded = True  # a folded mark beside it is a fold interrupted, or a record put back since
+    named = (
+        next((at for at, t in enumerate(vouch.split()) if t.startswith(version) and not t.endswith(FOLDED)), -1)
+        if vouch and version
+        else -1
+    )
     if vouch is not None and named >= 0:
         vouch.named = named
     else:
@@ -190,6 +211,8 @@ def _answers(runtime: Runtime, index: _Index, group: list[AckName], seen: Observ
     """One replication's answers: a digest where a mark may vouch for it, else the answers. Answers that
     cannot be checked (the key unreadable) are neither believed nor taken for absent: the replication
     is `unchecked` this pass, and the key is not asked for again."""
+    if (acked := index.vouches["source"].get(group[0].source_id)) is not None:
+        acked.acked = True
     if seen.key_problem is not None:
         _unchecked(seen, group)
         return
@@ -256,6 +279,9 @@ class _Scan:
     new_left: int  # replications not started yet this pass may still take on (-1: no limit)
     # Marked replicas listed but not settled by their mark (a settled one is in seen.settled_replicas).
     replica_seen: set[str] = field(default_factory=set)
+    # Settled sources whose record is still in `records/` (not folded): (id, image, mark names), at
+    # most a pass's reads; those the reads left room for are read, to be folded.
+    refolds: list[tuple[str, ImageFacts, list[str]]] = field(default_factory=list)
 
 
 def _defer_beyond_reads(seen: Observed, index: _Index, ordered, budget: int) -> int:
@@ -306,8 +332,12 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
         mark, at = found
         leftover, doubted = source_id in seen.leftovers, source_id in seen.doubted
         answers = mark.answers if vouch.answers >> at & 1 else ""  # what the answers listed agree with
+        if mark.folded and not vouch.answers >> at & 1 and vouch.acked:
+            answers = "-"  # answers listed that the folded record did not leave there: new ones
         if source_mark_holds(mark, image, decision, answers, leftover, config, doubted=doubted):
             seen.settled_sources.add(source_id)
+            if fold_due(mark, scan.now) and len(scan.refolds) < config.reconcile_max_reads:
+                scan.refolds.append((source_id, image, index.names("source", source_id)))
             del index.vouches["source"][source_id]  # what is left of it: its id
             seen.covered.update((t, image.compartment_id or "") for t in decision.targets)
             if scan.looks_left > 0 and shapes_due(source_id, scan.now, scan.cycle_hours):
@@ -336,6 +366,21 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
         seen.images[source_id] = image
 
 
+def _refold(runtime: Runtime, seen: Observed, index: _Index, scan: _Scan) -> None:
+    """Settled sources whose record a mark vouches for in `records/`: as many as the pass's reads leave
+    room for are read again (settled all the same), so that the pass folds them (`_leave_marks`). Marks
+    left before records were folded, and records written too recently to fold, are there."""
+    room = runtime.config.reconcile_max_reads - len(index.unvouched["source"] - seen.deferred["source"])
+    room -= len(index.unvouched["replica"] - seen.deferred["replica"])
+    for source_id, image, names in scan.refolds[: max(0, room)]:
+        seen.settled_sources.discard(source_id)
+        seen.images[source_id] = image
+        seen.marks[("source", source_id)] = names
+        index.unvouched["source"].add(source_id)
+        _relist_acks(runtime, source_id, seen)
+    scan.refolds.clear()
+
+
 def _left_unread(seen: Observed, image: ImageFacts, decision: Decision, now: datetime) -> None:
     """A source whose record this pass leaves unread: nothing the pass saw says it is protected, so the
     gauges count it exposed (if it is opted in) rather than leave it out."""
@@ -346,9 +391,14 @@ def _left_unread(seen: Observed, image: ImageFacts, decision: Decision, now: dat
 def _unsettle(runtime: Runtime, index: _Index, source_id: str, seen: Observed) -> None:
     """A source mark that does not hold: its record is read (if listed) and its answers listed."""
     seen.marks[("source", source_id)] = index.names("source", source_id)
+    folded = index.has_folded("source", source_id)
     vouch = index.vouches["source"].pop(source_id)
-    if vouch.named >= 0:
+    if vouch.named >= 0 or folded:  # a record listed, or one folded into a mark (read from there)
         index.unvouched["source"].add(source_id)
+    _relist_acks(runtime, source_id, seen)
+
+
+def _relist_acks(runtime: Runtime, source_id: str, seen: Observed) -> None:
     try:
         found = _listed_acks(runtime, source_id)
     except ReplicatorError as exc:
@@ -438,6 +488,7 @@ def observe(runtime: Runtime, start_at: str | None = None) -> Observed:
     # Sources: a marked one whose image was not listed (deleted?) is not settled either.
     for source_id in [i for i in index.vouches["source"] if i not in seen.settled_sources]:
         _unsettle(runtime, index, source_id, seen)
+    _refold(runtime, seen, index, scan)
     before = set(seen.deferred["source"])
     _read(runtime, "source", ordered(index.unvouched["source"] - seen.deferred["source"]), seen.source_records, seen)
     # Marks found not holding while the images streamed by add reads past the budget: those left

@@ -5,6 +5,7 @@ and its error goes into the pass's report and log. The function answers 200 for 
 that ran.
 """
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -25,8 +26,10 @@ from ..fanout import fan_out
 from ..health import KEPT, PassHealth, Refusal, health_object, refusal, refusal_points, refused
 from ..images import ImageFacts
 from ..landing import move_answer
-from ..naming import PAR_NAME_PREFIX, SettledMark, digest
+from ..naming import PAR_NAME_PREFIX, SettledMark, digest, etag_version, parse_settled
 from ..protection import COVERED, ImageProtection, exposure_points, protection
+from ..records.read import Read
+from ..records.store import quiet_from
 from ..runtime import Runtime
 from ..subjects import AnswerCheck, Drill, InboundAnswer, Replica, ReplicaById
 from ..tenancies import place
@@ -34,7 +37,7 @@ from ..transfer import TRANSFER_STEP
 from .observe import Observed, answer_keys, cursor_object, list_drills, observe
 from .plan import Planned, plan_region
 from .plan_drills import plan_drills
-from .settled import exported, protection_of, replica_mark, source_mark
+from .settled import exported, folded, kept_answers, protection_of, replica_mark, source_mark, stamp
 
 
 class PlannedStep(BaseModel):
@@ -198,7 +201,7 @@ def run_pass(runtime: Runtime, *, dry_run: bool = False, report_limit: int | Non
         stopped_at = _run_steps(runtime, seen, plans, report, now, dry_run, deadline)
     if not dry_run:
         report.cleaned = _expired_or_orphaned_pars(runtime, seen, now, report.problems)
-        _leave_marks(runtime, seen, report.steps, report.problems, deadline)
+        _leave_marks(runtime, seen, report.steps, report.problems, deadline, now)
         _keep_cursor(runtime, seen, stopped_at or seen.first_deferred, report.problems)
         for exc in runtime.clients.take_swallowed():
             for r in refused(exc):
@@ -305,52 +308,80 @@ def _keep_cursor(runtime: Runtime, seen: Observed, stopped_at: str | None, probl
 
 
 def _leave_marks(
-    runtime: Runtime, seen: Observed, steps: list[PlannedStep], problems: list[str], deadline: float
+    runtime: Runtime, seen: Observed, steps: list[PlannedStep], problems: list[str], deadline: float, now: datetime
 ) -> None:
     """A mark for each record read this pass and found settled with nothing done to it (no step
     planned, or only steps that changed nothing), so that the next passes need not read it; a
-    mark of an older version of it goes."""
+    mark of an older version of it goes. A settled source record nobody has written for a while
+    is folded into its mark, and the answers it applied go (`records/store.py`): a pass then lists
+    neither."""
     config = runtime.config
     busy = {(s.side, s.source_image_id) for s in steps if s.result != "ignored" or s.error}
     sources = seen.sources
-    marks: list[SettledMark] = []
+    marks: list[tuple[SettledMark, Read | None, list[str]]] = []
     for source_id, read in seen.source_records.items():
-        if ("source", source_id) in busy or read.record is None or read.etag is None:
+        if ("source", source_id) in busy or read.record is None:
             continue
         image = sources.get(source_id)
         decision = decide(image, runtime.region, config) if image is not None else None
         acks = seen.acks.get(source_id, [])
         leftovers, doubted = source_id in seen.leftovers, source_id in seen.doubted
-        mark = source_mark(read.record, read.etag, image, decision, acks, leftovers, config, doubted=doubted)
-        if mark is not None:
-            marks.append(mark)
+        mark = source_mark(read.record, read.etag or "-", image, decision, acks, leftovers, config, doubted=doubted)
+        kept = kept_answers(read.record)
+        gone = [a.object(config.object_prefix) for a in acks if a.object(config.object_prefix) not in kept]
+        if read.etag is None:  # read from its folded mark: answers a fold could not remove go now
+            if mark is not None and gone:
+                marks.append((SettledMark("source", source_id, ""), None, gone))
+        elif mark is not None and now >= quiet_from(read.record):
+            marks.append((folded(mark, read.record), read, gone))
+        elif mark is not None:  # folded by the first pass from `fold_at` on
+            marks.append((dataclasses.replace(mark, fold_at=stamp(quiet_from(read.record))), None, []))
+        else:
+            stale = [n for n in seen.marks.get(("source", source_id), []) if _stale_fold(config, n, read.etag)]
+            if stale:
+                marks.append((SettledMark("source", source_id, ""), None, stale))
     for source_id, read in seen.replica_records.items():
         if ("replica", source_id) in busy or read.record is None or read.etag is None:
             continue
         key = answer_keys(runtime, seen).get(place(read.record.source_region).alias, "")
         mark = replica_mark(read.record, read.etag, seen.replicas.get(source_id), seen.landed.get(source_id, []), key)
         if mark is not None:
-            marks.append(mark)
+            marks.append((mark, None, []))
 
-    def leave(mark: SettledMark) -> str | None:
-        """Why the mark could not be left, or None; past the pass's budget it is left for a later pass."""
+    def leave(mark: SettledMark, fold: Read | None, gone: list[str]) -> str | None:
+        """Why the mark could not be left, or None; past the pass's budget it is left for a later pass.
+        `fold`: the record read, folded into the mark; `gone`: objects removed with it (or, for a mark
+        without a version, the folded marks a record put back has made stale)."""
         if time.monotonic() > deadline:
             return None  # an economy: the next pass reads the record and marks it then
-        name = mark.object(config.object_prefix)
+        name = mark.object(config.object_prefix) if mark.version else ""
+        olds = seen.marks.get((mark.side, mark.source_id), [])
         try:
-            if name not in seen.marks.get((mark.side, mark.source_id), []):
+            if fold is not None and fold.record is not None and fold.etag is not None:
+                if not runtime.records.fold("source", fold.record, fold.etag, name):
+                    gone = []  # the record moved on: it speaks, and its answers stay
+            elif name and name not in olds and not mark.folded:
                 with suppress(PreconditionFailed):
                     runtime.objects.put(config.staging_bucket, name, b"", if_none_match=True)
-            for old in seen.marks.get((mark.side, mark.source_id), []):
-                if old != name:
-                    runtime.objects.delete(config.staging_bucket, old)
+            for object_name in gone:
+                runtime.objects.delete(config.staging_bucket, object_name)
+            if name:
+                for old in olds:
+                    if old != name:
+                        runtime.objects.delete(config.staging_bucket, old)
         except ReplicatorError as exc:  # a mark is an economy: without it the next pass reads the record
             seen.refusals += refused(exc)
             return f"settled mark of {mark.source_id}: {exc.reason}"
         return None
 
     # A catch-up pass leaves thousands: at once in the pool, as the records were read.
-    problems += [p for p in fan_out([partial(leave, m) for m in marks], config.call_concurrency) if p]
+    problems += [p for p in fan_out([partial(leave, *m) for m in marks], config.call_concurrency) if p]
+
+
+def _stale_fold(config, name: str, etag: str) -> bool:
+    """A folded mark beside the record it was made of, put back and written since: the record speaks."""
+    mark = parse_settled(config.object_prefix, name)
+    return mark is not None and mark.folded and mark.version != etag_version(etag)
 
 
 def run_drill_tick(runtime: Runtime) -> PassReport:

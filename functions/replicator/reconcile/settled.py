@@ -12,7 +12,8 @@ Pure: what to mark and whether a mark still holds are functions of the record or
 of what the listings show.
 """
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, datetime, timedelta
 
 from ..config import ReplicatorConfig
 from ..decision import Decision
@@ -23,6 +24,7 @@ from ..naming import (
     LandedObject,
     SettledMark,
     digest,
+    drill_outcome,
     etag_version,
     images_prefix,
     manifests_prefix,
@@ -174,6 +176,19 @@ def source_mark(
     )
 
 
+def kept_answers(record: SourceRecord) -> list[str]:
+    """The answers a folded record leaves listed: those that carry a failed drill, whose reason the
+    status reads from their body. The others go: the record holds what they said."""
+    failed = [p for p in record.targets.values() if drill_outcome(p.drill) not in (None, "booted")]
+    return sorted(p.answer for p in failed if p.answer)
+
+
+def folded(mark: SettledMark, record: SourceRecord) -> SettledMark:
+    """`mark` as the one a folded record lives in: its `answers` digest those left listed ("" none)."""
+    kept = kept_answers(record)
+    return dataclasses.replace(mark, folded=True, answers=answers_digest(kept) if kept else "")
+
+
 def source_mark_holds(
     mark: SettledMark,
     image: ImageFacts | None,
@@ -241,6 +256,18 @@ def drilled_at(stamp: str) -> datetime | None:
         return datetime.strptime(stamp, DRILL_STAMP).replace(tzinfo=UTC) if stamp else None
     except ValueError:
         return None
+
+
+def stamp(when: datetime) -> str:
+    """A time as a mark's name writes it, to the minute (rounded up: never before `when`)."""
+    up = when.replace(second=0, microsecond=0)
+    return (up if up == when else up + timedelta(minutes=1)).strftime(DRILL_STAMP)
+
+
+def fold_due(mark: SettledMark, now: datetime) -> bool:
+    """Whether a pass reads a settled source's record again to fold it (`records/store.py`)."""
+    due = drilled_at(mark.fold_at)
+    return not mark.folded and (due is None or now >= due)
 
 
 def replica_mark_holds(

@@ -24,6 +24,7 @@ class Read(Generic[R]):
     record: R | None
     etag: str | None
     problem: str | None = None
+    folded: str | None = None  # the settled mark the record was read from (it is not in `records/`)
 
 
 def parse(side: Side, data: bytes) -> tuple[SourceRecord | ReplicaRecord | None, str | None]:
