@@ -175,3 +175,39 @@ def test_a_folded_mark_that_cannot_be_read_is_rebuilt_like_a_damaged_record_and_
     assert replica.freeform_tags["team"] == "web"
     assert record(cloud, sandbox, "source", image.id, SOURCE)["rebuilt_at"] is not None
     assert mark not in _staged(cloud, sandbox, marks)
+
+
+def test_marks_left_before_records_were_folded_are_folded_by_spare_reads_never_counted_exposed(
+    cloud, compartment, monkeypatch
+):
+    import dataclasses
+    from datetime import timedelta
+
+    monkeypatch.setattr("replicator.records.store.QUIET", timedelta(days=365))  # no fold while settling
+    sandbox = deploy(cloud, [SOURCE, PHOENIX], compartment, {"IR_RECONCILE_MAX_READS": "4"})
+    images = [cloud.create_image(SOURCE, compartment, f"web-{i}", freeform_tags=TAGS) for i in range(10)]
+    cloud.run_until_idle()
+    cloud.advance(3600)
+    cloud.run_until_idle()
+    for region in (SOURCE, PHOENIX):
+        for _ in range(5):
+            if idle(sandbox.reconcile(region)):
+                break
+    records, acks, marks = _prefixes(sandbox)
+    bucket = cloud.objectstorage(SOURCE).bucket(cloud.namespace, sandbox.config.staging_bucket)
+    with cloud.lock:  # the marks as the version before folding named them: no time to fold at
+        for name in [n for n in bucket.objects if n.startswith(marks)]:
+            older = name.rsplit(".", 1)[0]
+            assert name.rsplit(".", 1)[1].startswith("q")
+            bucket.objects[older] = dataclasses.replace(bucket.objects.pop(name), name=older)
+    monkeypatch.setattr("replicator.records.store.QUIET", QUIET)
+    cloud.clock.move_to(cloud.clock.seconds + QUIET.total_seconds())  # no scheduled pass meanwhile
+    folded = []
+    for _ in range(3):
+        report = sandbox.reconcile(SOURCE)
+        assert report.steps == [] and report.exposed == 0 and report.deferred == 0
+        folded.append(sum(n.endswith(".f") for n in _staged(cloud, sandbox, marks)))
+    assert folded == [4, 8, 10]
+    assert _staged(cloud, sandbox, records) == [] and _staged(cloud, sandbox, acks) == []
+    assert {p.state for p in protections(_operator(cloud, sandbox).runtime(), [compartment])} == {"protected"}
+    assert len(images) == 10
