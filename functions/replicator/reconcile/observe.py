@@ -372,7 +372,8 @@ def _refold(runtime: Runtime, seen: Observed, index: _Index, scan: _Scan) -> Non
     left before records were folded, and records written too recently to fold, are there."""
     room = runtime.config.reconcile_max_reads - len(index.unvouched["source"] - seen.deferred["source"])
     room -= len(index.unvouched["replica"] - seen.deferred["replica"])
-    for source_id, image, names in scan.refolds[: max(0, room)]:
+    # One whose shape look found a change is refreshed from its mark this pass, and folded by a later one.
+    for source_id, image, names in [r for r in scan.refolds if r[0] not in seen.refresh_marks][: max(0, room)]:
         seen.settled_sources.discard(source_id)
         seen.images[source_id] = image
         seen.marks[("source", source_id)] = names
