@@ -1680,3 +1680,23 @@ def test_answers_that_cannot_be_checked_keep_the_gauge_from_counting_their_repli
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_a_replica_whose_record_was_lost_is_adopted_when_a_later_version_lands_with_no_image():
+    """'convergence' (seed 4046, in a world of direct transfers, shrunk): London's replica record was
+    deleted by hand, the source reshaped, and a genuine pair replayed into London. What landed made a
+    new record there, waiting for its import; the source, holding London done, sent only the later
+    manifest, and London waited for an image that was never to come, at every pass. A later version
+    landing with no image and no import recorded now adopts the replica the region holds."""
+    result = run(
+        4046,
+        [
+            CreateImage("img0", (), "web"),
+            DeleteReplica("img0", "us-phoenix-1"),
+            DeleteBookkeeping("img0", "replica-record", "uk-london-1"),
+            Reshape("img0", "VM.Standard3.Flex", True),
+            ReplayPair("img0", "uk-london-1"),
+        ],
+        transfer="direct",
+    )
+    assert result.ok, describe(result)

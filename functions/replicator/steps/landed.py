@@ -44,6 +44,16 @@ def replica_compartment(runtime: Runtime, manifest: ReplicationManifest) -> str:
     return runtime.config.target_compartment_id or manifest.source_compartment_id
 
 
+def replica_here(runtime: Runtime, manifest: ReplicationManifest) -> ImageFacts | None:
+    """A replica of the manifest's source in this region, importing or available (one listing, by name)."""
+    found = [
+        i
+        for i in runtime.compute.list_images(replica_compartment(runtime, manifest), manifest.display_name)
+        if i.replica_of == manifest.source_image_id and i.lifecycle_state in ("IMPORTING", "AVAILABLE")
+    ]
+    return found[0] if found else None
+
+
 # ----- record changes -------------------------------------------------------------------------
 def noted(manifest: ReplicationManifest, name: str, now: datetime):
     """Keep the newest manifest; the finish applies it."""
@@ -191,6 +201,12 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
         return deleted_before_import(ctx, manifest, landed.name)
     image = runtime.objects.head(config.landing_bucket, image_name)
     if image is None:
+        if record is None or record.import_.state == "none":
+            # No import recorded: a replica imported before its record was lost (and the record made
+            # anew by what landed since) is adopted with this version; else the image may yet come.
+            here = replica_here(runtime, manifest)
+            if here is not None and here.lifecycle_state == "AVAILABLE":
+                return finish.run(ctx, Replica(here))
         return StepResult(
             "postponed",
             "manifest landed; waiting for the image",
@@ -239,12 +255,7 @@ def start_import(
             return refuse_landing(ctx, manifest, name, f"the landed image's {mismatch}")
 
     def find_replica() -> ImageFacts | None:
-        found = [
-            i
-            for i in runtime.compute.list_images(compartment, manifest.display_name)
-            if i.replica_of == source_id and i.lifecycle_state in ("IMPORTING", "AVAILABLE")
-        ]
-        return found[0] if found else None
+        return replica_here(runtime, manifest)
 
     if known is None or known.import_.state == "none":
         found = find_replica()
