@@ -23,6 +23,15 @@ def _staged(cloud, sandbox, head: str) -> list[str]:
     return object_names(cloud, SOURCE, sandbox.config.staging_bucket, head)
 
 
+def _no_look_due(cloud, images) -> None:
+    """Move the clock (no scheduled pass firing) to an hour at which no image has its daily shape look:
+    a look plans a refresh, and which hour it falls at follows the wall clock's."""
+    from replicator.reconcile.settled import shapes_due
+
+    while any(shapes_due(i.id, cloud.clock.now()) for i in images):
+        cloud.clock.move_to(cloud.clock.seconds + 3600)
+
+
 def _folded_world(cloud, compartment, n: int = 3):
     """`n` images replicated to Phoenix, settled, and quiet long enough for a pass to fold them."""
     sandbox = deploy(cloud, [SOURCE, PHOENIX], compartment)
@@ -34,6 +43,7 @@ def _folded_world(cloud, compartment, n: int = 3):
         for _ in range(3):
             if idle(sandbox.reconcile(region)):
                 break
+    _no_look_due(cloud, images)
     return sandbox, images
 
 
@@ -202,6 +212,7 @@ def test_marks_left_before_records_were_folded_are_folded_by_spare_reads_never_c
             bucket.objects[older] = dataclasses.replace(bucket.objects.pop(name), name=older)
     monkeypatch.setattr("replicator.records.store.QUIET", QUIET)
     cloud.clock.move_to(cloud.clock.seconds + QUIET.total_seconds())  # no scheduled pass meanwhile
+    _no_look_due(cloud, images)
     folded = []
     for _ in range(3):
         report = sandbox.reconcile(SOURCE)
