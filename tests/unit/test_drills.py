@@ -16,7 +16,7 @@ from replicator.naming import AckName, SettledMark, drill_ended, drill_outcome, 
 from replicator.protection import ImageProtection, TargetProtection, requiring_drill
 from replicator.reconcile.observations import Observed
 from replicator.reconcile.plan_drills import STRAY_AFTER, plan_drills
-from replicator.reconcile.settled import drilled_at, drilled_stamp, replica_mark
+from replicator.reconcile.settled import drilled_stamp, replica_mark, stamped_at
 from replicator.records.machine import InvalidTransition
 from replicator.records.read import Read
 from replicator.records.replica import DrillPart, ReplicaRecord
@@ -158,7 +158,7 @@ def test_a_replica_s_mark_names_its_last_counted_drill_and_is_read_back():
     record.drill_ended(record.drill_launching(T0, "s"), "booted", "", T0 + timedelta(minutes=7))
     replica = ImageFacts(id=REPLICA_ID, compartment_id="c", display_name="web", lifecycle_state="AVAILABLE")
     mark = replica_mark(record, "etag-1", replica, [])
-    assert mark is not None and drilled_at(mark.drilled) == T0 + timedelta(minutes=7)
+    assert mark is not None and stamped_at(mark.drilled) == T0 + timedelta(minutes=7)
     again = parse_settled("p/", mark.object("p/"))
     assert again == mark
 

@@ -44,7 +44,6 @@ from ..runtime import Runtime
 from ..tenancies import place
 from .observations import SIDES, Observed
 from .settled import (
-    drilled_at,
     fold_due,
     listed_answers,
     replica_mark_holds,
@@ -52,6 +51,7 @@ from .settled import (
     shapes_changed,
     shapes_due,
     source_mark_holds,
+    stamped_at,
     with_leftovers,
 )
 
@@ -332,9 +332,9 @@ def _source_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _I
         mark, at = found
         leftover, doubted = source_id in seen.leftovers, source_id in seen.doubted
         answers = mark.answers if vouch.answers >> at & 1 else ""  # what the answers listed agree with
-        if mark.folded and not vouch.answers >> at & 1 and vouch.acked:
-            answers = "-"  # answers listed that the folded record did not leave there: new ones
-        if source_mark_holds(mark, image, decision, answers, leftover, config, doubted=doubted):
+        # Answers listed beside a folded mark that the folded record did not leave there: new ones.
+        unexplained = mark.folded and not vouch.answers >> at & 1 and vouch.acked
+        if not unexplained and source_mark_holds(mark, image, decision, answers, leftover, config, doubted=doubted):
             seen.settled_sources.add(source_id)
             if fold_due(mark, scan.now) and len(scan.refolds) < config.reconcile_max_reads:
                 scan.refolds.append((source_id, image, index.names("source", source_id)))
@@ -418,7 +418,7 @@ def _replica_image(runtime: Runtime, image: ImageFacts, seen: Observed, index: _
         seen.settled_replicas.add(source_id)
         del index.vouches["replica"][source_id]  # what is left of it: its id (and its mark, parsed)
         if config.drills_possible and mark.state == "finished":  # nothing parsed per image while drills are off
-            last = drilled_at(mark.drilled)
+            last = stamped_at(mark.drilled)
             if due(config, image.freeform_tags, last, scan.now):
                 seen.drills_due.append((last, source_id))
                 if len(seen.drills_due) > 4 * config.drill_concurrency:  # only the oldest few are started

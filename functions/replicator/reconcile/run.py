@@ -318,7 +318,7 @@ def _leave_marks(
     config = runtime.config
     busy = {(s.side, s.source_image_id) for s in steps if s.result != "ignored" or s.error}
     sources = seen.sources
-    marks: list[tuple[SettledMark, Read | None, list[str]]] = []
+    marks: list[_Leave] = []
     for source_id, read in seen.source_records.items():
         if ("source", source_id) in busy or read.record is None:
             continue
@@ -331,51 +331,61 @@ def _leave_marks(
         gone = [a.object(config.object_prefix) for a in acks if a.object(config.object_prefix) not in kept]
         if read.etag is None:  # read from its folded mark: answers a fold could not remove go now
             if mark is not None and gone:
-                marks.append((SettledMark("source", source_id, ""), None, gone))
+                marks.append(_Leave(source_id, None, gone=gone))
         elif mark is not None and now >= quiet_from(read.record):
-            marks.append((folded(mark, read.record), read, gone))
+            marks.append(_Leave(source_id, folded(mark, read.record), fold=read, gone=gone))
         elif mark is not None:  # folded by the first pass from `fold_at` on
-            marks.append((dataclasses.replace(mark, fold_at=stamp(quiet_from(read.record))), None, []))
-        else:
+            marks.append(_Leave(source_id, dataclasses.replace(mark, fold_at=stamp(quiet_from(read.record)))))
+        else:  # folded marks a record put back (and written since) has made stale
             stale = [n for n in seen.marks.get(("source", source_id), []) if _stale_fold(config, n, read.etag)]
             if stale:
-                marks.append((SettledMark("source", source_id, ""), None, stale))
+                marks.append(_Leave(source_id, None, gone=stale))
     for source_id, read in seen.replica_records.items():
         if ("replica", source_id) in busy or read.record is None or read.etag is None:
             continue
         key = answer_keys(runtime, seen).get(place(read.record.source_region).alias, "")
         mark = replica_mark(read.record, read.etag, seen.replicas.get(source_id), seen.landed.get(source_id, []), key)
         if mark is not None:
-            marks.append((mark, None, []))
+            marks.append(_Leave(source_id, mark))
 
-    def leave(mark: SettledMark, fold: Read | None, gone: list[str]) -> str | None:
-        """Why the mark could not be left, or None; past the pass's budget it is left for a later pass.
-        `fold`: the record read, folded into the mark; `gone`: objects removed with it (or, for a mark
-        without a version, the folded marks a record put back has made stale)."""
+    def leave(work: _Leave) -> str | None:
+        """Why the mark could not be left, or None; past the pass's budget it is left for a later pass."""
         if time.monotonic() > deadline:
             return None  # an economy: the next pass reads the record and marks it then
-        name = mark.object(config.object_prefix) if mark.version else ""
-        olds = seen.marks.get((mark.side, mark.source_id), [])
+        mark, fold, gone = work.mark, work.fold, work.gone
+        name = mark.object(config.object_prefix) if mark is not None else ""
+        olds = seen.marks.get((mark.side, mark.source_id), []) if mark is not None else []
         try:
             if fold is not None and fold.record is not None and fold.etag is not None:
                 if not runtime.records.fold("source", fold.record, fold.etag, name):
                     gone = []  # the record moved on: it speaks, and its answers stay
-            elif name and name not in olds and not mark.folded:
+            elif mark is not None and name not in olds and not mark.folded:
                 with suppress(PreconditionFailed):
                     runtime.objects.put(config.staging_bucket, name, b"", if_none_match=True)
             for object_name in gone:
                 runtime.objects.delete(config.staging_bucket, object_name)
-            if name:
-                for old in olds:
-                    if old != name:
-                        runtime.objects.delete(config.staging_bucket, old)
+            for old in olds:
+                if old != name:
+                    runtime.objects.delete(config.staging_bucket, old)
         except ReplicatorError as exc:  # a mark is an economy: without it the next pass reads the record
             seen.refusals += refused(exc)
-            return f"settled mark of {mark.source_id}: {exc.reason}"
+            return f"settled mark of {work.source_id}: {exc.reason}"
         return None
 
     # A catch-up pass leaves thousands: at once in the pool, as the records were read.
-    problems += [p for p in fan_out([partial(leave, *m) for m in marks], config.call_concurrency) if p]
+    problems += [p for p in fan_out([partial(leave, m) for m in marks], config.call_concurrency) if p]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Leave:
+    """What a pass leaves for one settled record: its mark (None: no mark, objects removed only), the
+    record folded into the mark (`fold`, as read), and the objects that go with it (`gone`: answers
+    the record applied, or folded marks a record put back has made stale)."""
+
+    source_id: str
+    mark: SettledMark | None
+    fold: Read | None = None
+    gone: list[str] = dataclasses.field(default_factory=list)
 
 
 def _stale_fold(config, name: str, etag: str) -> bool:

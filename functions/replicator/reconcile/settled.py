@@ -34,7 +34,7 @@ from ..records.replica import ReplicaRecord
 from ..records.source import SourceRecord
 
 PROTECTED, RETIRED = "p", "r"
-DRILL_STAMP = "%Y%m%d%H%M"
+STAMP_FORMAT = "%Y%m%d%H%M"
 
 
 def shapes_slot(source_id: str, cycle_hours: int, cycle: int) -> int:
@@ -248,12 +248,13 @@ def replica_mark(
 def drilled_stamp(record: ReplicaRecord) -> str:
     """When the replica's last counted drill ended, as its mark writes it ("" never)."""
     last = record.drill.last_counted()
-    return last.ended_at.strftime(DRILL_STAMP) if last is not None else ""
+    return last.ended_at.strftime(STAMP_FORMAT) if last is not None else ""
 
 
-def drilled_at(stamp: str) -> datetime | None:
+def stamped_at(stamp: str) -> datetime | None:
+    """The time a mark's name writes (a drill's end, when a record may be folded); None if none."""
     try:
-        return datetime.strptime(stamp, DRILL_STAMP).replace(tzinfo=UTC) if stamp else None
+        return datetime.strptime(stamp, STAMP_FORMAT).replace(tzinfo=UTC) if stamp else None
     except ValueError:
         return None
 
@@ -261,12 +262,12 @@ def drilled_at(stamp: str) -> datetime | None:
 def stamp(when: datetime) -> str:
     """A time as a mark's name writes it, to the minute (rounded up: never before `when`)."""
     up = when.replace(second=0, microsecond=0)
-    return (up if up == when else up + timedelta(minutes=1)).strftime(DRILL_STAMP)
+    return (up if up == when else up + timedelta(minutes=1)).strftime(STAMP_FORMAT)
 
 
 def fold_due(mark: SettledMark, now: datetime) -> bool:
     """Whether a pass reads a settled source's record again to fold it (`records/store.py`)."""
-    due = drilled_at(mark.fold_at)
+    due = stamped_at(mark.fold_at)
     return not mark.folded and (due is None or now >= due)
 
 

@@ -194,4 +194,4 @@ def _written_at(record: SourceRecord | ReplicaRecord) -> datetime:
 
 def quiet_from(record: SourceRecord | ReplicaRecord) -> datetime:
     """From when no invocation will have written the record for `QUIET` (one never written by a step is)."""
-    return _written_at(record) + QUIET if _written_at(record) > NEVER else NEVER
+    return _written_at(record) + QUIET
