@@ -78,8 +78,9 @@ def run(
         spec = dataclasses.replace(spec, transfer=transfer)
     actions = list(script) if script is not None else script_for(seed, steps)
     result = RunResult(seed, actions)
-    world = World.build(spec)
+    world: World | None = None
     try:
+        world = World.build(spec)  # inside: a world that cannot be built is this seed's crash, named
         for action in actions:
             if action.resets_truth:
                 world.ledger.checked_after = 0
@@ -110,7 +111,8 @@ def run(
         detail = f"{type(exc).__name__}: {str(exc)[:200]} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}"
         result.violations = [Violation("crash", detail)]
     finally:
-        calls = "\n".join(f"{c.region} {c.operation} {c.status}" for c in world.cloud.calls)
-        result.fingerprint = hashlib.sha256(calls.encode()).hexdigest()[:16]
-        world.close()
+        if world is not None:
+            calls = "\n".join(f"{c.region} {c.operation} {c.status}" for c in world.cloud.calls)
+            result.fingerprint = hashlib.sha256(calls.encode()).hexdigest()[:16]
+            world.close()
     return result

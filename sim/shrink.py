@@ -38,5 +38,8 @@ def run_and_shrink(job: tuple[int, int, bool]) -> RunResult:
     seed, steps, shrinking = job
     result = run(seed, steps=steps)
     if not result.ok and shrinking:
-        result = shrink(result)
+        try:
+            result = shrink(result)
+        except Exception as exc:  # the unshrunk run still names its seed and what it broke
+            print(f"seed {seed}: shrinking stopped ({type(exc).__name__}: {str(exc)[:200]})", flush=True)
     return result

@@ -65,6 +65,18 @@ def test_a_seed_replays_the_same_calls_in_the_same_order():
     assert first.steps == second.steps and first.violations == second.violations
 
 
+def test_a_world_that_cannot_be_built_is_reported_as_its_seeds_crash(monkeypatch):
+    # A run ends in a result naming its seed whatever breaks, so that a batch's summary always says
+    # which seed to replay.
+    def broken(spec):
+        raise OSError("no room for the world")
+
+    monkeypatch.setattr("sim.runner.World.build", broken)
+    result = run(7, steps=2)
+    assert result.seed == 7 and [v.invariant for v in result.violations] == ["crash"]
+    assert "OSError: no room for the world" in describe(result)
+
+
 @pytest.mark.parametrize("seed", sorted(KNOWN_OPEN))
 # Strict: a seed replays, so one that passes has been fixed, and leaves KNOWN_OPEN with a regression
 # test of its own.
