@@ -29,6 +29,7 @@ RESULTS = Path(__file__).with_name("results.json")
 FLEET_SIZES = (100, 1000, 20000)  # custom images already in each target region
 STEADY_SIZES = (1000, 2000, 5000, 20000, 50000)  # settled replications
 LOST_SIZES = (2000, 5000)  # tagged images whose every event was lost
+FULL_COLD_RUNS = 9  # cold starts of each kind; the loader's paired runs are at least loader.PAIRS
 
 
 def remeasured(before: str | None, today: str, sizes: list[int] | None) -> str:
@@ -230,8 +231,6 @@ def lost_events(results: dict, sizes: tuple[int, ...], latency: float = 0.05, ro
     the whole catch-up takes)."""
     results["lost_events"] = [lost.passes(n, latency, rounds) for n in sizes]
 
-
-FULL_COLD_RUNS = 9  # cold starts of each kind; the loader's paired runs are at least loader.PAIRS
 
 SECTIONS: dict[str, Callable[..., None]] = {
     "calls": calls_and_time,
