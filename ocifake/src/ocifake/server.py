@@ -26,6 +26,7 @@ import ipaddress
 import json
 import os
 import re
+import signal
 import socket
 import ssl
 import sys
@@ -293,6 +294,14 @@ def write_oci_config(cloud: FakeCloud, directory: str) -> str:
     return path
 
 
+class Stopped(Exception):
+    """SIGTERM: the server stops as on Ctrl-C, so that the functions' processes stop with it."""
+
+
+def _stop(signum, frame) -> None:
+    raise Stopped
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ocifake", description="A stateful, multi-region local OCI.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -349,9 +358,12 @@ def main(argv: list[str] | None = None) -> int:
             "ca_bundle": tls[0] if tls else None,
         }
         print(json.dumps(ready), flush=True)  # one line a script can read before its first request
+        # `kill`, a service manager or a container runtime stops the server with SIGTERM, which by
+        # default ends the process at once: the fdk processes of the functions it runs would outlive it.
+        signal.signal(signal.SIGTERM, _stop)
         try:
             server.serve_forever(args.speed)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Stopped):
             pass
         finally:
             server.shutdown()
