@@ -17,6 +17,19 @@ FUNC_ENTRY = ROOT / "functions" / "func.py"  # the function image's entry file
 READ_ONLY = ("Get", "List", "Head")
 
 
+def at_an_hour_with_no_shape_look(cloud, image_ids, *, schedules: bool) -> None:
+    """Move the clock an hour at a time until none of the images has its daily look at shapes due (a
+    look plans a refresh, and the hour it falls at follows the wall clock's). `schedules`: let the
+    scheduled passes fire on the way (`advance`), or move the clock alone (`move_to`)."""
+    from replicator.reconcile.settled import shapes_due
+
+    while any(shapes_due(i, cloud.clock.now()) for i in image_ids):
+        if schedules:
+            cloud.advance(3600)
+        else:
+            cloud.clock.move_to(cloud.clock.seconds + 3600)
+
+
 def start_time():
     """Where the tests' simulated clocks start: seven minutes past the next full hour.
 

@@ -9,7 +9,7 @@ from replicator.records.store import QUIET
 from replicator_tools.cli.auth import AuthOptions, Operator
 from replicator_tools.inventory import protections, reports
 from replicator_tools.sandbox import deploy, idle
-from tests.helpers import PHOENIX, SOURCE, compute, object_names, record, replicas
+from tests.helpers import PHOENIX, SOURCE, at_an_hour_with_no_shape_look, compute, object_names, record, replicas
 
 TAGS = {"replicate-to": PHOENIX}
 
@@ -23,15 +23,6 @@ def _staged(cloud, sandbox, head: str) -> list[str]:
     return object_names(cloud, SOURCE, sandbox.config.staging_bucket, head)
 
 
-def _no_look_due(cloud, images) -> None:
-    """Move the clock (no scheduled pass firing) to an hour at which no image has its daily shape look:
-    a look plans a refresh, and which hour it falls at follows the wall clock's."""
-    from replicator.reconcile.settled import shapes_due
-
-    while any(shapes_due(i.id, cloud.clock.now()) for i in images):
-        cloud.clock.move_to(cloud.clock.seconds + 3600)
-
-
 def _folded_world(cloud, compartment, n: int = 3):
     """`n` images replicated to Phoenix, settled, and quiet long enough for a pass to fold them."""
     sandbox = deploy(cloud, [SOURCE, PHOENIX], compartment)
@@ -43,7 +34,7 @@ def _folded_world(cloud, compartment, n: int = 3):
         for _ in range(3):
             if idle(sandbox.reconcile(region)):
                 break
-    _no_look_due(cloud, images)
+    at_an_hour_with_no_shape_look(cloud, [i.id for i in images], schedules=False)
     return sandbox, images
 
 
@@ -212,7 +203,7 @@ def test_marks_left_before_records_were_folded_are_folded_by_spare_reads_never_c
             bucket.objects[older] = dataclasses.replace(bucket.objects.pop(name), name=older)
     monkeypatch.setattr("replicator.records.store.QUIET", QUIET)
     cloud.clock.move_to(cloud.clock.seconds + QUIET.total_seconds())  # no scheduled pass meanwhile
-    _no_look_due(cloud, images)
+    at_an_hour_with_no_shape_look(cloud, [i.id for i in images], schedules=False)
     folded = []
     for _ in range(3):
         report = sandbox.reconcile(SOURCE)

@@ -12,6 +12,7 @@ from tests.helpers import (
     REGIONS,
     SOURCE,
     TARGETS,
+    at_an_hour_with_no_shape_look,
     compute,
     cross_region_calls,
     intermediate_objects,
@@ -194,14 +195,6 @@ def test_a_deleted_source_whose_event_was_lost_is_closed_by_a_pass(cloud, compar
     assert record(cloud, replicator, "source", source.id, SOURCE)["closed"] == "source image deleted"
 
 
-def _quiet_hour(cloud, image_ids) -> None:
-    """Move the clock to an hour at which none of the images has its daily look at shapes."""
-    from replicator.reconcile.settled import shapes_due
-
-    while any(shapes_due(i, cloud.clock.now()) for i in image_ids):
-        cloud.advance(3600)
-
-
 def _settle(cloud, sandbox, image_ids) -> None:
     """Let the answers' deliveries be confirmed (a pass checks them half an hour after sending),
     then run passes in each region at a quiet hour until one has nothing to do: that one reads
@@ -209,7 +202,7 @@ def _settle(cloud, sandbox, image_ids) -> None:
     depends on how far the quiet hour is, so on the wall clock's hour.)"""
     cloud.advance(3600)
     cloud.run_until_idle()
-    _quiet_hour(cloud, image_ids)
+    at_an_hour_with_no_shape_look(cloud, image_ids, schedules=True)
     for region in (SOURCE, PHOENIX):
         for _ in range(3):
             if idle(sandbox.reconcile(region)):
@@ -306,7 +299,7 @@ def test_the_daily_look_at_a_settled_source_costs_one_call_and_finds_changed_sha
         SOURCE, compartment, "web", freeform_tags={"replicate-to": PHOENIX}, shapes={"VM.Standard3.Flex": {}}
     )
     cloud.run_until_idle()
-    _quiet_hour(cloud, [image.id])
+    at_an_hour_with_no_shape_look(cloud, [image.id], schedules=True)
     sandbox.reconcile(SOURCE)  # leaves the mark
     while not shapes_due(image.id, cloud.clock.now()):
         cloud.advance(3600)

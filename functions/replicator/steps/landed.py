@@ -54,6 +54,18 @@ def replica_here(runtime: Runtime, manifest: ReplicationManifest) -> ImageFacts 
     return found[0] if found else None
 
 
+def adopt_unrecorded(
+    ctx: StepContext, record: ReplicaRecord | None, manifest: ReplicationManifest
+) -> StepResult | None:
+    """With no import recorded, a replica of the source available here (imported before its record was
+    removed by hand or lost, the record made anew by what landed since) is finished with what landed,
+    not imported again; None when there is none to adopt (or an import is recorded)."""
+    if record is not None and record.import_.state != "none":
+        return None
+    here = replica_here(ctx.runtime, manifest)
+    return finish.run(ctx, Replica(here)) if here is not None and here.lifecycle_state == "AVAILABLE" else None
+
+
 # ----- record changes -------------------------------------------------------------------------
 def noted(manifest: ReplicationManifest, name: str, now: datetime):
     """Keep the newest manifest; the finish applies it."""
@@ -201,12 +213,9 @@ def run(ctx: StepContext, landed: LandedObject) -> StepResult:
         return deleted_before_import(ctx, manifest, landed.name)
     image = runtime.objects.head(config.landing_bucket, image_name)
     if image is None:
-        if record is None or record.import_.state == "none":
-            # No import recorded: a replica imported before its record was lost (and the record made
-            # anew by what landed since) is adopted with this version; else the image may yet come.
-            here = replica_here(runtime, manifest)
-            if here is not None and here.lifecycle_state == "AVAILABLE":
-                return finish.run(ctx, Replica(here))
+        adopted = adopt_unrecorded(ctx, record, manifest)  # else the image may yet come
+        if adopted is not None:
+            return adopted
         return StepResult(
             "postponed",
             "manifest landed; waiting for the image",
@@ -257,13 +266,9 @@ def start_import(
     def find_replica() -> ImageFacts | None:
         return replica_here(runtime, manifest)
 
-    if known is None or known.import_.state == "none":
-        found = find_replica()
-        if found is not None and found.lifecycle_state == "AVAILABLE":
-            # A replica of this source is here though no import is recorded (its record was removed
-            # by hand, and its objects landed again): the finish adopts it with what landed.
-
-            return finish.run(ctx, Replica(found))
+    adopted = adopt_unrecorded(ctx, known, manifest)  # its objects landed again after its record went
+    if adopted is not None:
+        return adopted
 
     def guard(record: ReplicaRecord) -> str | None:
         reason = import_blocker(record, ctx.now, config.max_attempts, find_replica)
