@@ -30,6 +30,46 @@ def test_a_throttled_listing_is_not_retried_behind_the_configured_strategy(cloud
     assert len(cloud.calls) - before == 1
 
 
+def test_failures_in_a_row_do_not_stop_the_calls_that_follow(cloud, compartment, gateways):
+    # The SDK's default circuit breaker, shared by every client of a process, would refuse every call
+    # for 30 s after ten failures in a row (a region's outage, a burst of throttling): a pass that
+    # met them could do nothing else. Each failure is the step's own; the next call is made.
+    compute, objects = gateways
+    image = cloud.create_image(SOURCE, compartment, "web")
+    cloud.run_until_idle()
+    cloud.faults.fail_call("HeadObject", 503, times=12)
+    for _ in range(12):
+        with pytest.raises(TransientError):
+            objects.head("b", "missing")
+    assert compute.get_image(image.id).id == image.id
+    assert objects.head("b", "missing") is None
+
+
+def test_a_call_the_sdk_refused_to_send_for_its_open_breaker_is_transient(monkeypatch):
+    from circuitbreaker import CircuitBreaker, CircuitBreakerError
+
+    from replicator.gateways.calls import call
+
+    def refused():
+        raise CircuitBreakerError(CircuitBreaker(name="auth"))
+
+    with pytest.raises(TransientError, match="GetImage not sent: the SDK's circuit breaker is open"):
+        call("GetImage", SOURCE, refused)
+
+
+@pytest.mark.parametrize(("fault", "sent"), [(503, True), ("timeout", False)])
+def test_a_notice_is_published_again_only_when_the_service_said_it_was_not(cloud, compartment, fault, sent):
+    # PublishMessage has no retry token: after a timeout the message may be out, and a second one
+    # could not be taken back. An error the service answered published nothing: that is retried.
+    from replicator.gateways.notifications import Notifier
+
+    topic = cloud.create_topic(SOURCE, "notices", compartment)
+    clients = Clients(ReplicatorConfig(sdk_max_attempts=3), SOURCE, sdk_config=cloud.config(SOURCE))
+    cloud.faults.fail_call("PublishMessage", fault)
+    assert Notifier(clients, topic.id).publish("Image web replicated", {}) is sent
+    assert [m.title for m in topic.messages] == ["Image web replicated"]
+
+
 def test_listings_follow_every_page(cloud, compartment, gateways):
     _, objects = gateways
     backend = cloud.objectstorage(SOURCE)  # setting up 1205 objects through the SDK would take a second

@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import oci
+from circuitbreaker import CircuitBreakerError  # the SDK's own dependency: what its breakers raise
 
 from .. import logs
 from ..errors import (
@@ -43,6 +44,14 @@ def call(operation: str, region: str, fn: Callable[[], T], **fields: Any) -> T:
         host, cause = transport_cause(exc)
         reason = f"{operation} did not answer: {host or 'the endpoint'} unreachable: {cause}"
         raise Unreachable(reason, operation=operation, host=host, cause=cause) from None
+    except CircuitBreakerError as exc:
+        # The SDK made no request: a breaker it keeps (the resource principal's token service has
+        # one, and any client given a strategy) is open after repeated failures, for some seconds.
+        logs.info("api", operation=operation, api_region=region, status="circuit-open", **fields)
+        raise TransientError(
+            f"{operation} not sent: the SDK's circuit breaker is open after repeated failures ({exc})",
+            operation=operation,
+        ) from None
     logs.info("api", operation=operation, api_region=region, status=getattr(result, "status", 200), **fields)
     return result
 

@@ -18,21 +18,35 @@ RP_VERSION = "OCI_RESOURCE_PRINCIPAL_VERSION"
 INGESTION_ENDPOINT = "https://telemetry-ingestion.{region}.{secondLevelDomain}"
 
 
-def retry_strategy(config: ReplicatorConfig):
+def retry_strategy(config: ReplicatorConfig, *, answered_only: bool = False):
     """Retries for throttling, 5xx and timeouts only, bounded well inside a function's 300 s.
 
     The SDK default can run for 600 s and also retries 409 IncorrectState, which for us means
     another operation holds the resource: that is an answer, not a reason to wait.
+
+    `answered_only`: for a call that cannot be made twice safely (no retry token, nothing to
+    compare): retried only when the service answered an error, never after a timeout or a dropped
+    connection, which may follow the work done.
     """
     if config.sdk_max_attempts <= 1:
         return oci.retry.NoneRetryStrategy()
-    return oci.retry.RetryStrategyBuilder(
+    strategy = oci.retry.RetryStrategyBuilder(
         max_attempts=config.sdk_max_attempts,
         total_elapsed_time_seconds=config.sdk_total_seconds,
         service_error_retry_config={429: []},
         service_error_retry_on_any_5xx=True,
         retry_max_wait_between_calls_seconds=10,
     ).get_retry_strategy()
+    if answered_only:
+        strategy.checkers.add_checker(_Answered())  # every checker must agree for a retry
+    return strategy
+
+
+class _Answered:
+    """A retry checker (the SDK's interface) that allows a retry only after an error the service answered."""
+
+    def should_retry(self, exception=None, response=None, **kwargs) -> bool:
+        return isinstance(exception, oci.exceptions.ServiceError)
 
 
 def resource_principal_signer(env: Mapping[str, str]):
@@ -152,7 +166,11 @@ class Clients:
         return self._client(oci.identity.IdentityClient)
 
     def notifications(self) -> oci.ons.NotificationDataPlaneClient:
-        return self._client(oci.ons.NotificationDataPlaneClient)
+        # A message published cannot be taken back, and PublishMessage has no retry token: a notice
+        # whose answer was lost is not published again (the notice's mark keeps it told once).
+        return self._client(
+            oci.ons.NotificationDataPlaneClient, retry_strategy=retry_strategy(self._config, answered_only=True)
+        )
 
     def secrets(self) -> oci.secrets.SecretsClient:
         import oci.secrets  # only the steps that sign or check what crosses regions load it
@@ -181,7 +199,16 @@ class Clients:
             auth = {"signer": self._signer} if self._signer is not None else {}
             client = cls(
                 {**(self._sdk_config or {}), "region": self.region},
-                **{"retry_strategy": retry_strategy(self._config), "timeout": (10, 60), **options},
+                **{
+                    "retry_strategy": retry_strategy(self._config),
+                    "timeout": (10, 60),
+                    # Without a strategy, every client of the process shares the SDK's default breaker:
+                    # ten failures in a row anywhere (a region's outage, a burst of 429s, or 409s that
+                    # answer "not now") would refuse every call of every client, in every region, for
+                    # 30 s of wall time. Retries are bounded here, and each step takes its failure.
+                    "circuit_breaker_strategy": oci.circuit_breaker.NoCircuitBreakerStrategy(),
+                    **options,
+                },
                 **auth,
             )
             client.base_client.session.trust_env = self._config.http_trust_env
