@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ocifake.vault.models import VaultBackend
@@ -48,6 +49,22 @@ FAULTY_CALLS = (
     "ListObjects",
     "ListImages",
     "CreatePreauthenticatedRequest",
+)
+# The other calls the functions make, failed or killed after in a third of those draws (drawn aside:
+# the scripts drawn before them stay as they were, but for the call a third of their faults hit).
+MORE_CALLS = (
+    "HeadObject",
+    "GetImage",
+    "ListImageShapeCompatibilityEntries",
+    "AddImageShapeCompatibilityEntry",
+    "RemoveImageShapeCompatibilityEntry",
+    "ListPreauthenticatedRequests",
+    "DeletePreauthenticatedRequest",
+    "GetSecretBundle",
+    "PostMetricData",
+    "PublishMessage",
+    "GetWorkRequest",
+    "DeleteImage",
 )
 # In a world that drills, half the calls failed or killed after are a drill's (drawn aside).
 DRILL_CALLS = ("LaunchInstance", "GetInstance", "TerminateInstance", "CaptureConsoleHistory", "ListInstances")
@@ -269,6 +286,21 @@ class FailCall(Action):
 
     def apply(self, world: World) -> None:
         world.cloud.faults.fail_call(self.operation, self.status, nth=self.nth, region=self.region)
+
+
+@dataclass(frozen=True)
+class RegionOutage(Action):
+    """`region` is out of service for `hours`: every call its functions make answers 503 (their
+    invocations, the events' and the scheduled passes', all fail), and every copy into or out of
+    it fails. It ends when the hours are over, or when the faults stop."""
+
+    region: str
+    hours: int
+
+    def apply(self, world: World) -> None:
+        now = world.cloud.clock.now()
+        world.cloud.faults.outage(self.region, until=world.cloud.clock.seconds + self.hours * 3600)
+        world.ledger.outages.append((self.region, now, now + timedelta(hours=self.hours)))
 
 
 @dataclass(frozen=True)
@@ -572,9 +604,13 @@ def draw(
     # An upgrade from the version whose replica states shared the targets' words, drawn aside too.
     upgrade_rng = random.Random(f"{rng.getstate()!r}/upgrade")
     batch_rng = random.Random(f"{rng.getstate()!r}/batches")  # and so are batches
+    calls_rng = random.Random(f"{rng.getstate()!r}/calls")  # and the other calls faulted
+    outage_rng = random.Random(f"{rng.getstate()!r}/outages")  # and regions out of service
 
     def faulty() -> str:
         chosen = rng.choice(FAULTY_CALLS)
+        if calls_rng.random() < 1 / 3:
+            chosen = calls_rng.choice(MORE_CALLS)
         return drill_rng.choice(DRILL_CALLS) if drills and drill_rng.random() < 0.5 else chosen
 
     # Which key an operator breaks, drawn aside: scripts drawn before peer keys were explored stay
@@ -601,6 +637,8 @@ def draw(
     for _ in range(steps):
         if keys and upgrade_rng.random() < 0.04:
             script.append(EarlierWords(upgrade_rng.choice(spec_regions)))
+        if keys and outage_rng.random() < 0.04:
+            script.append(RegionOutage(outage_rng.choice(spec_regions), outage_rng.choice([1, 3, 8])))
         if batches and len(keys) < 12 and batch_rng.random() < 0.15:
             k, count = f"batch{len(keys)}", batch_rng.randint(5, 8)
             script.append(CreateBatch(k, count, tuple(sorted(batch_rng.sample(places, 1)))))

@@ -171,7 +171,8 @@ def lingering_drills(world: World) -> list[Violation]:
     the drill ticks that fire after that end it, whatever failed (a container that died after the
     launch, events lost, a record lost), allowing for as many termination failures in a row as a
     script's fault injects. Judged by the ticks that ran: time the fake moves without firing
-    schedules (settling after an action) is not a tick's. Read from the cloud, which bills for what runs."""
+    schedules (settling after an action) is not a tick's, nor is a tick while its region was out of
+    service (every call it made failed). Read from the cloud, which bills for what runs."""
     if not world.spec.drills:
         return []
     limit = timedelta(minutes=world.sandbox.config.drill_timeout_minutes) + STRAY_AFTER
@@ -182,7 +183,9 @@ def lingering_drills(world: World) -> list[Violation]:
                 run.at
                 for schedule in world.cloud.require_region(region).backend(SchedulerBackend).schedules.values()
                 for run in schedule.runs
-                if run.invocation is not None and json.loads(run.body or b"{}") == DRILL_BODY
+                if run.invocation is not None
+                and json.loads(run.body or b"{}") == DRILL_BODY
+                and not any(out == region and start <= run.at < end for out, start, end in world.ledger.outages)
             ]
             for instance in world.cloud.require_region(region).backend(InstancesBackend).instances.values():
                 if instance.lifecycle_state in ("TERMINATING", "TERMINATED"):

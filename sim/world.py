@@ -118,6 +118,8 @@ class Ledger:
     deleted: dict[tuple[str, str], datetime] = field(default_factory=dict)
     # Where the source region's gauge points stood when the last action's passes began (None: it ran none).
     gauges_from: int | None = None
+    # Regions out of service: (region, from, until), on the fake's clock.
+    outages: list[tuple[str, datetime, datetime]] = field(default_factory=list)
 
 
 @dataclass

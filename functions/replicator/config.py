@@ -6,6 +6,7 @@ names the variable, never a crash deep inside a stage.
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -64,6 +65,9 @@ class ReplicatorConfig(BaseModel):
     sdk_total_seconds: int = Field(120, ge=5, le=240)
     compartments: tuple[str, ...] = ()
     max_attempts: int = Field(3, ge=1, le=20)
+    # A stage is given up only once its attempts have also failed for this long (records/attempts.py):
+    # a region out of service for hours fails every attempt meanwhile. 0: the attempts alone decide.
+    give_up_after_hours: float = Field(12, ge=0, le=24 * 30)
     on_source_deleted: Literal["keep", "delete"] = "keep"
     # A finished replica deleted in a target region: replicate again, or only report the gap.
     on_replica_deleted: Literal["recreate", "report"] = "recreate"
@@ -127,6 +131,11 @@ class ReplicatorConfig(BaseModel):
     # Off: the HTTP library stops reading proxy settings and .netrc from the environment on
     # every request (a tenth of the CPU of a call); leave on where a proxy is needed.
     http_trust_env: bool = True
+
+    @property
+    def patience(self) -> timedelta:
+        """How long a run of failed attempts lasts before a stage is given up (records/attempts.py)."""
+        return timedelta(hours=self.give_up_after_hours)
 
     @field_validator("default_regions", "allowed_regions", mode="before")
     @classmethod
@@ -240,6 +249,16 @@ class ReplicatorConfig(BaseModel):
         if self.source_tenancies and not self.target_compartment_id:
             # A source's compartment is in its own tenancy: replicas of another's need one here.
             raise ValueError("source_tenancies needs target_compartment_id (where their replicas go)")
+        return self
+
+    @model_validator(mode="after")
+    def _imports_give_up_before_their_source_stops_waiting(self):
+        if self.give_up_after_hours >= self.target_deadline_hours:
+            raise ValueError(
+                f"IR_GIVE_UP_AFTER_HOURS ({self.give_up_after_hours:g}) must be below IR_TARGET_DEADLINE_HOURS "
+                f"({self.target_deadline_hours:g}): a target gives its import up, and answers why, before "
+                "its source stops waiting for the answer"
+            )
         return self
 
     @model_validator(mode="after")

@@ -158,6 +158,17 @@ def test_cross_region_copy_is_asynchronous_and_lands_with_the_source_metadata(cl
     assert landed.headers["opc-meta-source-image-id"] == "ocid1.image.oc1.iad.x"
 
 
+def test_a_copy_into_a_region_out_of_service_fails_and_lands_nothing(cloud, compartment, bucket, sdk):
+    cloud.create_bucket(PHOENIX, "landing", compartment)
+    sdk.objects().put_object(cloud.namespace, bucket, "img.oci", b"disk")
+    cloud.faults.outage(PHOENIX, until=cloud.clock.seconds + 3600)
+    wr_id = _copy(cloud, sdk, bucket, PHOENIX).headers["opc-work-request-id"]
+    cloud.run_until_idle()
+    wr = sdk.objects().get_work_request(wr_id).data
+    assert wr.status == "FAILED"
+    assert sdk.objects(PHOENIX).list_objects(cloud.namespace, "landing").data.objects == []
+
+
 def test_copy_metadata_can_be_overridden(cloud, compartment, bucket, sdk):
     cloud.create_bucket(FRANKFURT, "landing", compartment)
     sdk.objects().put_object(cloud.namespace, bucket, "img.oci", b"disk", opc_meta={"a": "1"})

@@ -110,6 +110,20 @@ def test_an_injected_timeout_loses_the_answer_but_not_the_work(cloud, compartmen
     assert cloud.calls[0].status == "timeout"
 
 
+def test_a_region_out_of_service_answers_its_functions_503_until_it_is_back(cloud, monkeypatch):
+    for key, value in cloud.resource_principal_env(SOURCE).items():
+        monkeypatch.setenv(key, value)
+    function = oci.object_storage.ObjectStorageClient({}, signer=oci.auth.signers.get_resource_principals_signer())
+    cloud.faults.outage(SOURCE, until=cloud.clock.seconds + 3600)
+    with pytest.raises(ServiceError) as e:
+        function.get_namespace()
+    assert (e.value.status, e.value.code) == (503, "ServiceUnavailable")
+    # The operator's own reads are left alone: what a test checks meanwhile is not faulted.
+    oci.object_storage.ObjectStorageClient(cloud.config(SOURCE)).get_namespace()
+    cloud.advance(3600)
+    assert function.get_namespace().status == 200
+
+
 def test_messages_published_to_a_topic_are_kept_in_order(cloud, compartment):
     topic = cloud.create_topic(SOURCE, "replication", compartment)
     client = oci.ons.NotificationDataPlaneClient(cloud.config(SOURCE))

@@ -77,7 +77,7 @@ def test_status_merges_every_region_s_record_into_one_document_per_image(
 
 
 def test_status_reports_a_failed_region_with_the_target_s_reason(cloud, compartment, oci_config, capsys, monkeypatch):
-    deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "1"})
+    deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "1", "IR_GIVE_UP_AFTER_HOURS": "0"})
     cloud.faults.fail_work_request("ImportImage", region=FRANKFURT)
     image = cloud.create_image(SOURCE, compartment, "db", freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"})
     cloud.run_until_idle()

@@ -149,7 +149,9 @@ def test_a_record_wedged_after_the_copies_started_converges_with_nothing_left(se
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_target_with_a_landing_bucket_but_no_replicator_is_given_up_after_the_deadline(seed, teardown):  # noqa: F811
-    cloud, compartment, sandbox, topic = world(seed, deployed=[SOURCE, PHOENIX], env={"IR_TARGET_DEADLINE_HOURS": "6"})
+    cloud, compartment, sandbox, topic = world(
+        seed, deployed=[SOURCE, PHOENIX], env={"IR_TARGET_DEADLINE_HOURS": "6", "IR_GIVE_UP_AFTER_HOURS": "3"}
+    )
     teardown(cloud)
     # Frankfurt has its landing bucket (the copies land, and its lifecycle rule as Terraform
     # makes it) but no function, rule or schedule.

@@ -116,7 +116,7 @@ def test_the_rpo_alarm_stays_quiet_before_the_rpo(cloud, compartment):
 
 
 def test_a_region_given_up_on_fires_the_failure_alarm_until_an_operator_acts(cloud, compartment):
-    sandbox = deploy(cloud, [SOURCE, PHOENIX], compartment)  # nothing at all in Frankfurt
+    sandbox = deploy(cloud, [SOURCE, PHOENIX], compartment, {"IR_GIVE_UP_AFTER_HOURS": "0"})  # nothing in Frankfurt
     _image(cloud, compartment)
     cloud.run_until_idle()
     for _ in range(sandbox.config.max_attempts + 1):  # each pass tries the copy again, until it gives up

@@ -75,7 +75,7 @@ def test_events_delivered_three_times_and_shuffled_give_exactly_one_export_and_r
 
 
 def test_an_import_that_fails_in_one_region_is_retried_there_only_then_given_up(cloud, compartment, tag_namespace):
-    sandbox = deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "3"})
+    sandbox = deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "3", "IR_GIVE_UP_AFTER_HOURS": "0"})
     topic = sandbox.topics[SOURCE]
     cloud.faults.fail_work_request("ImportImage", region=FRANKFURT, times=10, message="disk image is corrupt")
     source = _source(cloud, compartment)
@@ -97,8 +97,34 @@ def test_an_import_that_fails_in_one_region_is_retried_there_only_then_given_up(
     assert intermediate_objects(cloud, sandbox) == [] and leftover_pars(cloud, sandbox) == []
 
 
+def test_an_import_that_keeps_failing_is_tried_at_each_pass_until_it_has_failed_for_half_a_day(
+    cloud, compartment, tag_namespace
+):
+    # The defaults: 3 attempts, and 12 hours of failures. A region out of service fails imports as a
+    # corrupt disk does, and OCI's codes do not tell them apart: each pass tries once more meanwhile.
+    # The target then answers why, before its source would stop waiting (IR_TARGET_DEADLINE_HOURS).
+    sandbox = deploy(cloud, REGIONS, compartment)
+    cloud.faults.fail_work_request("ImportImage", region=FRANKFURT, times=100, message="disk image is corrupt")
+    source = _source(cloud, compartment)
+    cloud.run_until_idle()
+    for _ in range(8):
+        cloud.advance(3600)  # the hourly passes
+        cloud.run_until_idle()
+    frankfurt = record(cloud, sandbox, "replica", source.id, FRANKFURT)
+    assert frankfurt["import"]["failures"] > 3 and not frankfurt["gave_up"]
+    assert target_states(cloud, sandbox, source.id)[FRANKFURT] != "failed"
+    for _ in range(6):
+        cloud.advance(3600)
+        cloud.run_until_idle()
+    frankfurt = record(cloud, sandbox, "replica", source.id, FRANKFURT)
+    assert frankfurt["gave_up"] and frankfurt["error"].startswith(f"gave up after {frankfurt['import']['failures']}")
+    assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "failed"}
+    error = record(cloud, sandbox, "source", source.id, SOURCE)["targets"][FRANKFURT]["error"]
+    assert error == "the target region gave up (see its record)"  # its answer, not its silence
+
+
 def test_retry_counts_a_given_up_region_afresh_so_the_next_passes_try_again(cloud, compartment, tag_namespace):
-    sandbox = deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "1"})
+    sandbox = deploy(cloud, REGIONS, compartment, {"IR_MAX_ATTEMPTS": "1", "IR_GIVE_UP_AFTER_HOURS": "0"})
     cloud.faults.fail_work_request("ImportImage", region=FRANKFURT, times=1)
     source = _source(cloud, compartment)
     cloud.run_until_idle()

@@ -26,6 +26,7 @@ from sim.actions import (
     KillAfter,
     OperatorRetry,
     Pass,
+    RegionOutage,
     Relabel,
     RemoveGrant,
     ReplayPair,
@@ -1710,5 +1711,56 @@ def test_a_replica_whose_record_was_lost_is_adopted_when_a_later_version_lands_w
             ReplayPair("img0", "uk-london-1"),
         ],
         transfer="direct",
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_target_region_out_of_service_for_hours_is_not_given_up():
+    """'convergence' (seed 9, shrunk): Phoenix was out of service for eight hours. Every copy into it
+    failed meanwhile, and the third failure gave the region up: when it came back, nothing was sent
+    there until an operator's retry. A region is now given up on only once its copies have failed
+    for IR_TARGET_DEADLINE_HOURS, whatever the number of attempts."""
+    result = run(
+        9,
+        [
+            CreateImage("img3", ("eu-frankfurt-1", "us-phoenix-1")),
+            RegionOutage("us-phoenix-1", 8),
+            Jump(6),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_drill_ticks_while_their_region_is_out_of_service_end_the_drill_once_it_is_back():
+    """'leftovers' (seed 21, in a world of direct transfers, shrunk): Phoenix went out of service while
+    a drill's instance ran there. The ticks meanwhile could not terminate it (every call failed); the
+    first tick after the outage did. What is judged is the ticks that could act."""
+    result = run(
+        21,
+        [
+            CreateImage("img1", ("eu-frankfurt-1", "us-phoenix-1")),
+            Pass(),
+            RegionOutage("us-phoenix-1", 3),
+            Pass(),
+            Pass(),
+        ],
+        transfer="direct",
+    )
+    assert result.ok, describe(result)
+
+
+def test_a_notice_whose_answer_was_lost_is_not_published_again():
+    """'notices' (seed 188, shrunk): a PublishMessage in the source region timed out after the message
+    went out, and the SDK's retry published it a second time. Notices are now retried only after an
+    error the service answered."""
+    result = run(
+        188,
+        [
+            FailCall(operation="PublishMessage", status="timeout", nth=3, region="us-ashburn-1"),
+            CreateImage("img1", ("eu-frankfurt-1", "us-phoenix-1"), "web"),
+            CreateImage("img2", ("eu-frankfurt-1",)),
+            CreateImage("img3", (), "db"),
+            DeleteReplica("img2", "us-phoenix-1"),
+        ],
     )
     assert result.ok, describe(result)

@@ -6,7 +6,7 @@ from replicator.decision import Decision
 from replicator.images import ImageFacts, ShapeEntry
 from replicator.manifest import ReplicationManifest, replica_tags
 from replicator.records.source import SourceRecord
-from replicator.records.states import ImportState, ReplicaState, TargetState
+from replicator.records.states import ExportState, ImportState, ReplicaState, TargetState
 from replicator.records.store import dump, parse
 from replicator.steps import export, landed
 from replicator.subjects import SourceImage
@@ -113,7 +113,7 @@ def source_record(**export_fields) -> SourceRecord:
 
 def blocker(record, image_state="AVAILABLE", export_object=None):
     subject = SourceImage(IMAGE.model_copy(update={"lifecycle_state": image_state}), DECISION, export_object)
-    return export.blocker(record, subject, max_attempts=3)
+    return export.blocker(record, subject)
 
 
 def test_a_running_export_is_left_alone_while_the_image_exports_or_its_end_may_still_come():
@@ -146,9 +146,32 @@ def test_copies_chosen_before_a_target_answered_leave_its_answer_as_it_is():
     phoenix.state, phoenix.answer = TargetState.DONE, "acks/done"
     copying = distribute.CopyResult("copying", "wr-image", manifest_work_request_id="wr-manifest")
     results = {"us-phoenix-1": copying, "eu-frankfurt-1": copying}
-    distribute.distributed(2, 10, manifest(1000), results, T0, 3)(record)
+    distribute.distributed(2, 10, manifest(1000), results, T0, 3, timedelta(hours=24))(record)
     assert (phoenix.state, phoenix.answer) == (TargetState.DONE, "acks/done")
     assert record.targets["eu-frankfurt-1"].state == TargetState.COPYING
+
+
+def test_a_region_is_given_up_only_once_its_copies_failed_over_the_target_deadline():
+    # A region out of service for hours fails every copy tried meanwhile, under a code OCI does not
+    # document: attempts alone would give it up within three passes, and wait for an operator.
+    record = source_record(state="done", attempt=1)
+    part = record.target("us-phoenix-1")
+    patience = timedelta(hours=24)
+    for hour in range(5):
+        part.state = TargetState.COPYING
+        part.copy_failed("copy FAILED: ServiceUnavailable", T0 + timedelta(hours=hour), 3, patience=patience)
+        assert not part.gave_up
+    part.state = TargetState.COPYING
+    part.copy_landed(T0 + timedelta(hours=6))
+    assert part.failing_since is None  # a copy that lands ends the run of failures
+    for hours in (30, 40, 54):
+        part.state = TargetState.COPYING
+        part.copy_failed("copy FAILED", T0 + timedelta(hours=hours), 3, patience=patience)
+    assert part.gave_up and part.failures == 8
+    refused = record.target("eu-frankfurt-1")
+    refused.state = TargetState.COPYING
+    refused.copy_failed("the bucket is gone", T0, 3, patience=patience, permanent=True)
+    assert refused.gave_up  # a permanent refusal is given up at once
 
 
 def test_a_copy_that_failed_but_was_not_given_up_is_exported_again_once_the_export_is_gone():
@@ -166,7 +189,38 @@ def test_a_permanently_refused_export_is_not_tried_again():
     assert (
         blocker(source_record(state="failed", attempt=1, failures=1, error="object lost"), export_object=False) is None
     )
-    assert "given up" in blocker(source_record(state="failed", attempt=3, failures=3, error="object lost"))
+    assert "given up" in blocker(source_record(state="failed", attempt=3, failures=3, gave_up=True, error="lost"))
+
+
+def test_an_export_is_given_up_only_once_its_attempts_failed_over_the_target_deadline():
+    record = source_record()
+    patience = timedelta(hours=24)
+    for attempt, hours in enumerate((0, 1, 2, 23, 24), start=1):
+        record.export.state, record.export.attempt = ExportState.RUNNING, attempt
+        at = T0 + timedelta(hours=hours)
+        record.export_failed(attempt, "lost", at, permanent=False, max_attempts=3, patience=patience, notice=None)
+        assert record.export.gave_up == (hours >= 24)
+    assert all(part.gave_up for part in record.targets.values())
+
+
+def test_a_refused_export_after_failures_that_healed_is_not_given_up():
+    # A refusal (IAM) is not counted: it is tried again at each pass until the grant is back, however
+    # many attempts failed before the export last worked.
+    record = source_record()
+    patience = timedelta(hours=12)
+    for attempt in (1, 2, 3):
+        record.export.state, record.export.attempt = ExportState.RUNNING, attempt
+        at = T0 + timedelta(hours=attempt)
+        record.export_failed(attempt, "lost", at, permanent=False, max_attempts=3, patience=patience, notice=None)
+    assert not record.export.gave_up and record.export.failures == 3
+    record.export.state, record.export.attempt = ExportState.RUNNING, 4
+    record.export_done(4, 10, T0 + timedelta(hours=5))
+    record.export.state, record.export.attempt = ExportState.RUNNING, 5
+    at = T0 + timedelta(hours=30)
+    record.export_failed(
+        5, "refused", at, permanent=False, max_attempts=3, patience=patience, notice=None, counted=False
+    )
+    assert not record.export.gave_up
 
 
 # ----- the import's guard ---------------------------------------------------------------------
@@ -180,14 +234,27 @@ def test_an_import_whose_step_died_before_its_replica_was_known_starts_again_onl
         (lambda: IMAGE.model_copy(update={"id": "ocid1.image.oc1.phx.aaaa", "lifecycle_state": "IMPORTING"})),
     )
     assert (
-        landed.import_blocker(record, T0 + timedelta(minutes=1), 3, nothing)
-        == "another invocation is starting the import"
+        landed.import_blocker(record, T0 + timedelta(minutes=1), nothing) == "another invocation is starting the import"
     )
-    assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, nothing) is None
-    assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, replica).startswith(
+    assert landed.import_blocker(record, T0 + timedelta(hours=1), nothing) is None
+    assert landed.import_blocker(record, T0 + timedelta(hours=1), replica).startswith(
         "import running (ocid1.image.oc1.phx.aaaa"
     )
     record.import_.replica_image_id = "ocid1.image.oc1.phx.aaaa"
-    assert landed.import_blocker(record, T0 + timedelta(hours=1), 3, nothing).startswith("import running")
+    assert landed.import_blocker(record, T0 + timedelta(hours=1), nothing).startswith("import running")
     record.state = ReplicaState.FINISHED
-    assert landed.import_blocker(record, T0, 3, nothing) == "replica already finished"
+    assert landed.import_blocker(record, T0, nothing) == "replica already finished"
+
+
+def test_an_import_is_given_up_only_once_its_attempts_failed_over_the_target_deadline():
+    from replicator.records.replica import ReplicaRecord
+
+    record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
+    patience, nothing = timedelta(hours=24), (lambda: None)
+    for attempt, hours in enumerate((0, 1, 2, 23, 24), start=1):
+        at = T0 + timedelta(hours=hours)
+        record.start_import(manifest(1000), "m", at, attempt, None)
+        gave_up = record.import_failed(attempt, f"ocid1.image.oc1.phx.{attempt}", "DELETED", at, 3, patience)
+        assert gave_up == record.gave_up == (hours >= 24)
+        blocked = landed.import_blocker(record, at, nothing)
+        assert (blocked is not None and "given up" in blocked) == (hours >= 24)

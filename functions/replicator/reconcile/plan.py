@@ -173,7 +173,7 @@ def plan_source(
         if t in asked and (p.state == "pending" or (p.state == "failed" and not p.gave_up))
     )
     if export.state == "failed":
-        if export.permanent or export.failures >= config.max_attempts:
+        if export.permanent or export.gave_up:
             return [*out, planned(Action.NONE, f"given up: {export.error}")]
         # An attempt made for regions the source has since stopped asking for is not tried again
         # (the export step would find nothing to export for, as its blocker says): what is asked

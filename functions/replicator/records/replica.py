@@ -1,11 +1,12 @@
 """A target region's record of one replication: landing, import, finish, and its answer."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..manifest import ReplicationManifest
+from .attempts import used_up
 from .lease import Lease
 from .states import DRILL, IMPORT, REPLICA, REPLICA_STATE_BEFORE, DrillState, ImportState, ReplicaState
 
@@ -25,6 +26,7 @@ class ImportPart(BaseModel):
     error: str | None = None
     permanent: bool = False
     failures: int = 0  # failed attempts since the operator's last retry
+    failing_since: datetime | None = None  # the first of them since an import last worked (or a retry)
 
 
 class DrillRun(BaseModel):
@@ -148,6 +150,7 @@ class ReplicaRecord(BaseModel):
         part = self.import_
         if part.state == ImportState.RUNNING and not part.replica_image_id:
             part.failures += 1  # the previous attempt's step died before its replica was known
+            part.failing_since = part.failing_since or now
         part.attempt = attempt
         self._fire("import", "start")
         part.started_at, part.ended_at = now, None
@@ -189,8 +192,11 @@ class ReplicaRecord(BaseModel):
             part.failures += 1
             self.error, self.gave_up = reason, True
 
-    def import_failed(self, attempt: int, replica_id: str, why: str, now: datetime, max_attempts: int) -> bool:
-        """The replica ended in a state other than AVAILABLE; whether that was the last attempt."""
+    def import_failed(
+        self, attempt: int, replica_id: str, why: str, now: datetime, max_attempts: int, patience: timedelta
+    ) -> bool:
+        """The replica ended in a state other than AVAILABLE; whether that used the attempts up
+        (records/attempts.py)."""
         part = self.import_
         if part.attempt != attempt or part.state != ImportState.RUNNING:
             return False  # a parallel duplicate recorded it first
@@ -198,8 +204,9 @@ class ReplicaRecord(BaseModel):
         part.par_id, part.error, part.ended_at = None, why, now
         part.replica_image_id = part.replica_image_id or replica_id
         part.failures += 1
+        part.failing_since = part.failing_since or now
         self.error = why
-        if part.failures >= max_attempts:
+        if used_up(part.failures, max_attempts, part.failing_since, now, patience):
             self.gave_up = True
             self.error = f"gave up after {part.failures} attempts: {why}"
         return self.gave_up
@@ -328,7 +335,7 @@ class ReplicaRecord(BaseModel):
     def count_afresh(self) -> None:
         """An operator's retry."""
         self.gave_up, self.error, self.answer = False, None, None
-        self.import_.failures, self.import_.permanent = 0, False
+        self.import_.failures, self.import_.permanent, self.import_.failing_since = 0, False, None
         if REPLICA.allows(self.state, "count_afresh"):
             self._fire("count_afresh")
 

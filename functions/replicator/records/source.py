@@ -7,6 +7,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..naming import AckName, parse_ack
+from .attempts import used_up
 from .lease import Lease
 from .states import EXPORT, TARGET, ExportState, TargetState
 
@@ -46,6 +47,8 @@ class ExportPart(BaseModel):
     error: str | None = None
     permanent: bool = False
     failures: int = 0  # failed attempts since the operator's last retry
+    failing_since: datetime | None = None  # the first failed attempt since one last worked (or a retry)
+    gave_up: bool = False  # the failures used the export up (records/attempts.py)
 
 
 class TargetPart(BaseModel):
@@ -67,6 +70,7 @@ class TargetPart(BaseModel):
     permanent: bool = False
     gave_up: bool = False
     failures: int = 0
+    failing_since: datetime | None = None  # the first failed copy since one last landed (or a retry)
     lost_at: datetime | None = None  # when the target reported its finished replica deleted
     losses: int = 0  # how many times that happened
     drill: str = ""  # the replica's last DR drill as its done answer said it (naming.drill_token; "" none)
@@ -86,13 +90,18 @@ class TargetPart(BaseModel):
     def copy_landed(self, at: datetime) -> None:
         if TARGET.allows(self.state, "land"):  # a late look at a copy whose target answered since
             self._fire("land")
-            self.copy_ended_at, self.error = self.copy_ended_at or at, None
+            self.copy_ended_at, self.error, self.failing_since = self.copy_ended_at or at, None, None
 
-    def copy_failed(self, error: str, now: datetime, max_attempts: int, *, permanent: bool = False) -> None:
+    def copy_failed(
+        self, error: str, now: datetime, max_attempts: int, *, patience: timedelta, permanent: bool = False
+    ) -> None:
+        """A failed copy; the region is given up on at once for a permanent refusal, else only once
+        the copies have failed `max_attempts` times over at least `patience` (records/attempts.py)."""
         self._fire("copy_fail")
         self.error, self.permanent, self.copy_ended_at = error, permanent, now
         self.failures += 1
-        self.gave_up = permanent or self.failures >= max_attempts
+        self.failing_since = self.failing_since or now
+        self.gave_up = permanent or used_up(self.failures, max_attempts, self.failing_since, now, patience)
 
     def copy_not_started(self, error: str) -> None:
         self.error, self.permanent = error, False
@@ -113,6 +122,7 @@ class TargetPart(BaseModel):
         if TARGET.allows(self.state, "count_afresh"):  # a finished or deleted region has nothing to retry
             self._fire("count_afresh")
             self.gave_up, self.failures, self.error, self.permanent, self.answer = False, 0, None, False, None
+            self.failing_since = None
 
     def answered(self, ack: AckName, now: datetime, *, recreate: bool, max_attempts: int) -> None:
         """The target's answer `ack` moves this part: each outcome's fields, then its one transition."""
@@ -208,6 +218,7 @@ class SourceRecord(BaseModel):
         export = self.export
         if export.state == ExportState.RUNNING:
             export.failures += 1  # it ended without its object
+            export.failing_since = export.failing_since or now
         export.attempt += 1
         export.state = EXPORT.fire(export.state, "start")
         export.started_at, export.ended_at = now, None
@@ -235,18 +246,24 @@ class SourceRecord(BaseModel):
         *,
         permanent: bool,
         max_attempts: int,
+        patience: timedelta,
         notice: str | None,
         counted: bool = True,
     ) -> None:
-        """An attempt failed; at the limit (or at once, if permanent) the waiting targets are given up.
-        A refusal (`counted=False`) is tried again at every pass until a grant makes it work."""
+        """An attempt failed; once the attempts are used up (or at once, if permanent) the waiting
+        targets are given up. A refusal (`counted=False`) is tried again at every pass until a grant
+        makes it work."""
         export = self.export
         if export.attempt != attempt:
             return
         export.state = EXPORT.fire(export.state, "fail")
         export.error, export.permanent, export.ended_at, export.par_id = reason, permanent, now, None
-        export.failures += 1 if counted else 0
-        if permanent or export.failures >= max_attempts:
+        if counted:
+            export.failures += 1
+            export.failing_since = export.failing_since or now
+            export.gave_up = used_up(export.failures, max_attempts, export.failing_since, now, patience)
+        export.gave_up = export.gave_up or permanent
+        if export.gave_up:
             for part in self.targets.values():
                 if part.state not in ANSWERED:
                     part._fire("give_up_export")
@@ -258,7 +275,7 @@ class SourceRecord(BaseModel):
         export = self.export
         if export.attempt == attempt and export.state == ExportState.RUNNING:
             export.state, export.ended_at = EXPORT.fire(export.state, "end"), now
-        export.par_id, export.object_size, export.error = None, size, None
+        export.par_id, export.object_size, export.error, export.failing_since = None, size, None, None
 
     def issue_manifest(self, name: str, issued: int, fingerprint: str, tags_fingerprint: str | None = None) -> None:
         if issued >= self.manifest_issued:
@@ -283,6 +300,7 @@ class SourceRecord(BaseModel):
             export = self.export
             export.state = EXPORT.fire(export.state, "count_afresh")
             export.failures, export.permanent, export.error = 0, False, None
+            export.failing_since, export.gave_up = None, False
         self.closed = None
 
     def add_targets(self, targets, now: datetime, wanted: str | None = None) -> None:

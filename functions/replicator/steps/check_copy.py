@@ -8,6 +8,7 @@ object was already there has landed.
 from datetime import datetime, timedelta
 
 from ..actions import Action
+from ..config import ReplicatorConfig
 from ..engine import Step, StepContext, StepResult
 from ..errors import NotFound
 from ..records.source import SourceRecord
@@ -26,11 +27,11 @@ def landed(target: str, at: datetime):
     return change
 
 
-def copy_failed(target: str, error: str, now: datetime, max_attempts: int):
+def copy_failed(target: str, error: str, now: datetime, config: ReplicatorConfig):
     def change(record: SourceRecord) -> None:
         part = record.target(target)
         if part.state == "copying":
-            part.copy_failed(error, now, max_attempts)
+            part.copy_failed(error, now, config.max_attempts, patience=config.patience)
 
     return change
 
@@ -73,14 +74,14 @@ def _look(ctx: StepContext, check: CopyCheck, part, what: str, work_request_id: 
             return StepResult(
                 "errored",
                 "the copy's work request is gone",
-                copy_failed(check.target, "copy work request not found", ctx.now, ctx.config.max_attempts),
+                copy_failed(check.target, "copy work request not found", ctx.now, ctx.config),
             )
         return StepResult("postponed", "the copy's work request cannot be read yet", looked(check.target, ctx.now))
     if status.status == "COMPLETED" or (status.status == "FAILED" and status.error_code in ALREADY_THERE):
         return status.time_finished
     if status.status in ("FAILED", "CANCELED"):
         error = f"copy of the {what} to {check.target} {status.status}: {status.error or 'no reason given'}"
-        return StepResult("errored", error, copy_failed(check.target, error, ctx.now, ctx.config.max_attempts))
+        return StepResult("errored", error, copy_failed(check.target, error, ctx.now, ctx.config))
     return StepResult(
         "postponed", f"copy of the {what} to {check.target} {status.status}", looked(check.target, ctx.now)
     )

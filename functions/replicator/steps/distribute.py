@@ -6,7 +6,7 @@ already there has nothing left to do. Each target's copy succeeds or fails on it
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from pydantic import ValidationError
@@ -70,6 +70,7 @@ def distributed(
     results: dict[str, CopyResult],
     now: datetime,
     max_attempts: int,
+    patience: timedelta,
 ):
     def change(record: SourceRecord) -> None:
         record.export_done(attempt, size, now)
@@ -88,7 +89,9 @@ def distributed(
             elif result.state == "landed":
                 part.copy_landed(now)
             elif result.state == "failed":
-                part.copy_failed(result.error or "copy failed", now, max_attempts, permanent=result.permanent)
+                part.copy_failed(
+                    result.error or "copy failed", now, max_attempts, patience=patience, permanent=result.permanent
+                )
             else:
                 part.copy_not_started(result.error or "copy not started")
 
@@ -230,9 +233,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         return StepResult(
             "errored",
             EXPORT_LOST_OBJECT,
-            export_failed(
-                export.attempt, EXPORT_LOST_OBJECT, ctx.now, permanent=False, max_attempts=config.max_attempts
-            ),
+            export_failed(export.attempt, EXPORT_LOST_OBJECT, ctx.now, permanent=False, config=config),
         )
     targets = tuple(sorted(record.targets))
     needing = needs_copy(record, subject.only)
@@ -261,7 +262,9 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
             manifest,
         )
     started = [t for t, r in results.items() if r.state in ("copying", "landed")]
-    change = distributed(export.attempt, exported.size, manifest, results, ctx.now, config.max_attempts)
+    change = distributed(
+        export.attempt, exported.size, manifest, results, ctx.now, config.max_attempts, config.patience
+    )
     if not started:
         return StepResult(
             "errored", "; ".join(r.error or "" for r in results.values()) or "no target to copy to", change

@@ -10,6 +10,7 @@ from datetime import datetime
 from .. import logs
 from ..actions import Action
 from ..cloudevents import EventKind
+from ..config import ReplicatorConfig
 from ..engine import Step, StepContext, StepResult
 from ..errors import Conflict, NotFound, PermanentError, TransientError
 from ..health import refusal_points, refused
@@ -20,7 +21,7 @@ from ..runtime import Runtime
 from ..subjects import SourceImage
 
 
-def blocker(record: SourceRecord, subject: SourceImage, max_attempts: int) -> str | None:
+def blocker(record: SourceRecord, subject: SourceImage) -> str | None:
     """Why no new export attempt may start now, or None."""
     export = record.export
     if record.closed:
@@ -30,7 +31,7 @@ def blocker(record: SourceRecord, subject: SourceImage, max_attempts: int) -> st
             return "export running (or just ended: its end event, or the next pass, goes on from there)"
         if subject.export_object:
             return "exported; the copies are next"
-    if export.state == "failed" and (export.permanent or export.failures >= max_attempts):
+    if export.state == "failed" and (export.permanent or export.gave_up):
         return f"export given up: {export.error}"
     # The targets still to copy to: new, pending, or failed but not given up (as the pass plans them).
     wanted = [
@@ -69,12 +70,19 @@ def failed(
     now: datetime,
     *,
     permanent: bool,
-    max_attempts: int,
+    config: ReplicatorConfig,
     notice: str | None = None,
     counted: bool = True,
 ):
     return lambda r: r.export_failed(
-        attempt, reason, now, permanent=permanent, max_attempts=max_attempts, notice=notice, counted=counted
+        attempt,
+        reason,
+        now,
+        permanent=permanent,
+        max_attempts=config.max_attempts,
+        patience=config.patience,
+        notice=notice,
+        counted=counted,
     )
 
 
@@ -99,7 +107,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
         # Whether a running export has ended is decided on what is true now, never on an old
         # observation: starting a second attempt over a live one would orphan its PAR.
         current = looked_again(runtime, subject) if record.export.state == "running" else subject
-        return blocker(record, current, config.max_attempts)
+        return blocker(record, current)
 
     reason = ctx.claim(begin(subject, ctx.now), guard)
     if reason:
@@ -151,7 +159,7 @@ def run(ctx: StepContext, subject: SourceImage) -> StepResult:
             return StepResult(
                 "errored",
                 why,
-                failed(attempt, why, ctx.now, permanent=True, max_attempts=config.max_attempts, notice=key),
+                failed(attempt, why, ctx.now, permanent=True, config=config, notice=key),
             )
         except TransientError:
             # The answer was lost, not necessarily the request: an export that did start needs its
@@ -178,10 +186,7 @@ def refusal(ctx: StepContext, attempt: int, exc: NotFound, what: str, grant: str
     again until the grant is there; the refused call is counted for the calls-refused alarm."""
     ctx.runtime.metrics.add(refusal_points(ctx.runtime.region, refused(exc), ctx.now))
     why = f"{what}, tried again at each pass (is '{grant}' granted?): {exc.reason}"
-    max_attempts = ctx.config.max_attempts
-    return StepResult(
-        "errored", why, failed(attempt, why, ctx.now, permanent=False, max_attempts=max_attempts, counted=False)
-    )
+    return StepResult("errored", why, failed(attempt, why, ctx.now, permanent=False, config=ctx.config, counted=False))
 
 
 def new_record(runtime: Runtime, subject: SourceImage) -> SourceRecord:

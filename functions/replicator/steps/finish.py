@@ -16,6 +16,7 @@ from ..images import ImageFacts
 from ..landing import newest_landed_manifest
 from ..manifest import ReplicationManifest
 from ..naming import SOURCE_REGION_TAG, image_object, manifest_object
+from ..records.attempts import used_up
 from ..records.replica import ReplicaRecord
 from ..replica_spec import apply_manifest
 from ..runtime import Runtime
@@ -109,16 +110,17 @@ def failed(
     if record.import_.par_id:
         runtime.objects.delete_par(config.landing_bucket, record.import_.par_id)
     why = f"import ended with the replica {replica.lifecycle_state}"
-    gives_up = record.import_.failures + 1 >= config.max_attempts
+    part = record.import_
+    gives_up = used_up(part.failures + 1, config.max_attempts, part.failing_since or ctx.now, ctx.now, config.patience)
     if gives_up:
         remove_landed(runtime, record, subject.source_id, name)
 
     def change(r: ReplicaRecord) -> None:
-        if r.import_failed(attempt, replica.id, why, ctx.now, config.max_attempts):
+        if r.import_failed(attempt, replica.id, why, ctx.now, config.max_attempts, config.patience):
             answered("failed", config.object_prefix, ctx.now, ctx.runtime)(r)
 
     if gives_up:
-        return StepResult("errored", f"gave up after {record.import_.failures + 1} attempts: {why}", change, after=send)
+        return StepResult("errored", f"gave up after {part.failures + 1} attempts: {why}", change, after=send)
     return StepResult("errored", f"{why}; the next pass tries again", change)
 
 

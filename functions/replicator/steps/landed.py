@@ -83,9 +83,7 @@ class AlreadyApplied(str):
 STARTING = LEASE  # an attempt younger than this, without its replica's OCID yet, is still starting
 
 
-def import_blocker(
-    record: ReplicaRecord, now: datetime, max_attempts: int, find_replica: "Callable[[], ImageFacts | None]"
-) -> str | None:
+def import_blocker(record: ReplicaRecord, now: datetime, find_replica: "Callable[[], ImageFacts | None]") -> str | None:
     part = record.import_
     if record.state in ("finished", "withdrawn"):
         return f"replica already {record.state}"
@@ -100,7 +98,8 @@ def import_blocker(
         found = find_replica()
         if found is not None:
             return f"import running ({found.id}, {found.lifecycle_state})"
-    if part.state == "failed" and (part.permanent or part.failures >= max_attempts):
+    # Attempts used up are the record's `gave_up`, decided as the last one failed (records/attempts.py).
+    if part.state == "failed" and part.permanent:
         return f"import given up: {part.error}"
     return None
 
@@ -271,7 +270,7 @@ def start_import(
         return adopted
 
     def guard(record: ReplicaRecord) -> str | None:
-        reason = import_blocker(record, ctx.now, config.max_attempts, find_replica)
+        reason = import_blocker(record, ctx.now, find_replica)
         if reason is None and record.import_.attempt + 1 != attempt:
             return AttemptMoved(f"attempt {record.import_.attempt + 1} is next, not {attempt}")
         return reason

@@ -158,6 +158,10 @@ class Front:
                     request.denied = True
                     raise
             fault = self.cloud.faults.call_fault(operation, request.region)
+            if request.principal.is_resource_principal and self.cloud.faults.out(
+                request.region, self.cloud.clock.seconds
+            ):
+                fault = 503
             if fault in errors.FAULT_ERRORS:
                 raise errors.FAULT_ERRORS[fault](f"Injected fault on {operation}.")
             # A timeout loses the answer, whatever it was: the work is done, the caller never knows.

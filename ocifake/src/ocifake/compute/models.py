@@ -293,6 +293,8 @@ class ComputeBackend:
         image.lifecycle_state = "AVAILABLE"
         image.version += 1
         failure = self.cloud.faults.take_work_request_failure(self.region, "ExportImage")
+        if failure is None and self.cloud.faults.out(self.region, self.cloud.clock.seconds):
+            failure = f"The export did not complete: {self.region} is out of service."
         if failure is None and not self.cloud.faults.take_export_without_object(image.id):
             try:
                 self.cloud.require_region(destination["region"]).backend(ObjectStorageBackend).write_via_location(
@@ -385,6 +387,9 @@ class ComputeBackend:
 
     def _finish_import(self, image: Image, wr: WorkRequest, location: dict) -> None:
         failure = self.cloud.faults.take_work_request_failure(self.region, "ImportImage")
+        down = [r for r in (self.region, location["region"]) if self.cloud.faults.out(r, self.cloud.clock.seconds)]
+        if failure is None and down:
+            failure = f"The import did not complete: {down[0]} is out of service."
         if failure is None:
             # The import reads through its source for the whole transfer: a pre-authenticated
             # request deleted or expired before the end fails it.

@@ -1,5 +1,5 @@
 """Fault injection: API calls that fail, work requests that fail, exports that lose their object,
-containers that die between two calls."""
+containers that die between two calls, a region out of service for a while."""
 
 import threading
 from dataclasses import dataclass
@@ -57,6 +57,18 @@ class Faults:
         self._lost_exports: list[_Countdown] = []
         self._deaths: list[_CallFault] = []
         self.died: list[str] = []  # the region of each container killed so far, in order
+        self._outages: dict[str, float] = {}  # region -> the clock's seconds when it is back
+
+    def outage(self, region: str, *, until: float) -> None:
+        """`region` is out of service until the clock reads `until` (seconds): every call a function
+        makes there answers 503, and the work that ends meanwhile fails (an export or an import
+        there, a copy into or out of it, an import reading from it). The operator's own calls are
+        left alone, so that what a test reads about the world meanwhile is not faulted too."""
+        self._outages[region] = max(until, self._outages.get(region, 0.0))
+
+    def out(self, region: str, now: float) -> bool:
+        """Whether `region` is out of service at `now`."""
+        return self._outages.get(region, float("-inf")) > now
 
     def fail_call(
         self, operation: str, status: int | str = 500, *, nth: int = 1, times: int = 1, region: str | None = None
@@ -99,6 +111,7 @@ class Faults:
         self._work_requests.clear()
         self._lost_exports.clear()
         self._deaths.clear()
+        self._outages.clear()
 
     # ----- consulted by the fake ----------------------------------------------------------
     def call_fault(self, operation: str, region: str) -> int | str | None:
