@@ -71,3 +71,30 @@ def test_one_failed_call_still_converges_without_duplicates_or_leaks(operation, 
         assert leftover_pars(cloud, sandbox) == []
         assert intermediate_objects(cloud, sandbox) == []
         assert cross_region_calls(cloud) == []
+
+
+@pytest.mark.parametrize("out", [SOURCE, FRANKFURT])
+def test_a_region_out_of_service_for_eight_hours_is_caught_up_once_it_is_back_with_no_operator(out):
+    # Every call its functions make answers 503 and the work that ends there meanwhile fails: the
+    # hourly passes try each stage again, none is given up (IR_GIVE_UP_AFTER_HOURS), and the first
+    # passes after the outage finish the replication.
+    with FakeCloud(regions=REGIONS, start=start_time()) as cloud:
+        compartment = cloud.create_compartment("images")
+        sandbox = deploy(cloud, REGIONS, compartment)
+        cloud.faults.outage(out, until=cloud.clock.seconds + 8 * 3600)
+        source = cloud.create_image(
+            SOURCE, compartment, "web", size_gb=10, freeform_tags={"replicate-to": f"{PHOENIX},{FRANKFURT}"}
+        )
+        cloud.run_until_idle()
+        for _ in range(11):  # the outage, and the passes of the hours after it
+            cloud.advance(3600)
+            cloud.run_until_idle()
+        sandbox.converge(max_passes=4)
+
+        assert any(c.region == out and c.status == 503 for c in cloud.calls)
+        assert target_states(cloud, sandbox, source.id) == {PHOENIX: "done", FRANKFURT: "done"}
+        for region in TARGETS:
+            (replica,) = replicas(cloud, region, source.id, compartment)
+            assert replica.lifecycle_state == "AVAILABLE"
+        assert leftover_pars(cloud, sandbox) == []
+        assert intermediate_objects(cloud, sandbox) == []
