@@ -346,8 +346,9 @@ class Pass(Action):
     def apply(self, world: World) -> None:
         start, deaths = len(world.cloud.calls), len(world.cloud.faults.died)
         world.ledger.gauges_from = len(world.cloud.metrics(world.spec.source, name=Metric.EXPOSED_IMAGES))
+        began = world.cloud.clock.now()
         world.sandbox.advance_to_next_pass()  # a drill world's ticks fire on the way
-        world.ledger.checked_after += 1
+        world.ledger.count_passes(began, world.cloud.clock.now(), 1)
         # A region whose container died meanwhile may not have reported: its next pass does.
         died = set(world.cloud.faults.died[deaths:])
         for call in world.cloud.calls[start:]:
@@ -388,8 +389,9 @@ class Jump(Action):
     hours: int
 
     def apply(self, world: World) -> None:
+        began = world.cloud.clock.now()
         world.cloud.advance(self.hours * 3600)
-        world.ledger.checked_after += self.hours
+        world.ledger.count_passes(began, world.cloud.clock.now(), self.hours)
 
 
 # ----- operators --------------------------------------------------------------------------------

@@ -121,6 +121,16 @@ class Ledger:
     # Regions out of service: (region, from, until), on the fake's clock.
     outages: list[tuple[str, datetime, datetime]] = field(default_factory=list)
 
+    def count_passes(self, start: datetime, end: datetime, passes: int) -> None:
+        """The `passes` that ran between `start` and `end` (one each full hour) count toward judging
+        truth, unless a region was out of service meanwhile: then only those after the outage count,
+        from none (an answer that could not travel during it travels at the first pass after)."""
+        ended = [until for _, since, until in self.outages if since < end and until > start]
+        if not ended:
+            self.checked_after += passes
+            return
+        self.checked_after = max(0, int(end.timestamp() // 3600) - int(max(ended).timestamp() // 3600))
+
 
 @dataclass
 class World:

@@ -1764,3 +1764,46 @@ def test_a_notice_whose_answer_was_lost_is_not_published_again():
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_passes_while_a_region_is_out_of_service_do_not_count_toward_judging_the_status():
+    """'truth' (seed 692, shrunk), a harness fix: Phoenix's replica was deleted while the source region
+    was out of service. Phoenix answered at once, but the copy of its answer could not land; the two
+    passes that followed ran inside the outage, and the truth was judged on them. An answer that
+    could not travel travels at the first pass after the outage: only the passes after it count."""
+    result = run(
+        692,
+        [
+            CreateImage("img0", ("us-phoenix-1",), "db", defined=True),
+            Wait(20),
+            RegionOutage("us-ashburn-1", 3),
+            DeleteReplica("img0", "us-phoenix-1"),
+            Pass(),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)
+
+
+def test_an_answer_delivered_is_not_taken_for_the_newer_one_due_beside_it():
+    """'truth' (seed 678, shrunk): the source region was out of service while retention retired a
+    family's older version in Frankfurt. The pass that retired it made the 'retired' answer due (its
+    copy failed, the source being out), and a check of the earlier 'done' answer, in the same pass,
+    found that one delivered and marked the answer the record held then, the 'retired' one, as
+    delivered: it was never sent again, and the source called Frankfurt protected for good. A
+    delivery now marks only the answer it copied."""
+    result = run(
+        678,
+        [
+            Wait(20),
+            CreateImage("img2", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "db"),
+            CreateImage("img4", (), "db"),
+            Wait(5),
+            CreateImage("img5", ("eu-frankfurt-1", "uk-london-1", "us-phoenix-1"), "db"),
+            DropEvents("com.oraclecloud.objectstorage.*", 5, "eu-frankfurt-1"),
+            RegionOutage("us-ashburn-1", 8),
+            Pass(),
+            Pass(),
+        ],
+    )
+    assert result.ok, describe(result)

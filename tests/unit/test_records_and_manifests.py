@@ -258,3 +258,21 @@ def test_an_import_is_given_up_only_once_its_attempts_failed_over_the_target_dea
         assert gave_up == record.gave_up == (hours >= 24)
         blocked = landed.import_blocker(record, at, nothing)
         assert (blocked is not None and "given up" in blocked) == (hours >= 24)
+
+
+def test_a_delivery_marks_only_the_answer_it_copied():
+    from replicator.records.replica import ReplicaRecord
+
+    record = ReplicaRecord(source_image_id=SOURCE_ID, source_region="us-ashburn-1", target_region="us-phoenix-1")
+    record.answer_due("acks/done", T0)
+    record.answer_due("acks/retired", T0 + timedelta(hours=1))  # made due since the done answer was copied
+    record.answer_delivered("acks/done")
+    record.answer_resent("acks/done", T0 + timedelta(hours=1), "wr-1")
+    assert record.answer is not None
+    assert (record.answer.object, record.answer.delivered, record.answer.work_request_id) == (
+        "acks/retired",
+        False,
+        None,
+    )
+    record.answer_delivered("acks/retired")
+    assert record.answer.delivered

@@ -348,12 +348,14 @@ class ReplicaRecord(BaseModel):
     def answer_due(self, name: str, now: datetime) -> None:
         self.answer = AnswerPart(object=name, sent_at=now)
 
-    def answer_delivered(self) -> None:
-        if self.answer is not None:
+    # Of the answer `name` only: a step that copied one answer may commit after another step made a
+    # newer one due (a retirement's, in the same pass); that one's delivery is still to be seen.
+    def answer_delivered(self, name: str) -> None:
+        if self.answer is not None and self.answer.object == name:
             self.answer.delivered = True
 
-    def answer_resent(self, now: datetime, work_request_id: str | None) -> None:
-        if self.answer is not None:
+    def answer_resent(self, name: str, now: datetime, work_request_id: str | None) -> None:
+        if self.answer is not None and self.answer.object == name:
             self.answer.sent_at, self.answer.work_request_id, self.answer.checked_at = now, work_request_id, now
 
     def to_bytes(self) -> bytes:

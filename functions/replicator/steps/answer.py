@@ -95,12 +95,12 @@ def send(ctx: StepContext) -> None:
 
 
 # ----- the reconcile pass: an answer that may not have arrived -------------------------------
-def delivered(record: ReplicaRecord) -> None:
-    record.answer_delivered()
+def delivered(name: str):
+    return lambda r: r.answer_delivered(name)
 
 
-def resent(now: datetime, work_request_id: str | None):
-    return lambda r: r.answer_resent(now, work_request_id)
+def resent(name: str, now: datetime, work_request_id: str | None):
+    return lambda r: r.answer_resent(name, now, work_request_id)
 
 
 def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
@@ -123,18 +123,19 @@ def run_resend(ctx: StepContext, subject: AnswerCheck) -> StepResult:
         return StepResult("continued", "the answer signed again with the key held now", after=send)
     if record is None or record.answer is None or record.answer.delivered:
         return StepResult("ignored", "no answer is due")
+    name = record.answer.object
     if record.answer.work_request_id:
         # A resent answer whose copy may have failed only because the first one was there.
         status = runtime.objects.copy_status(record.answer.work_request_id)
         if status.status == "COMPLETED" or status.error_code in ("IfNoneMatchFailed", "PreconditionFailed"):
-            return StepResult("completed", "answer delivered", delivered)
+            return StepResult("completed", "answer delivered", delivered(name))
     try:
-        work_request = copy_answer(runtime, record, record.answer.object)
+        work_request = copy_answer(runtime, record, name)
     except PreconditionFailed:
-        return StepResult("completed", "answer already delivered", delivered)
+        return StepResult("completed", "answer already delivered", delivered(name))
     except ReplicatorError as exc:
         return StepResult("errored", f"answer not sent: {exc.reason}")
-    return StepResult("continued", "answer sent again", resent(ctx.now, work_request))
+    return StepResult("continued", "answer sent again", resent(name, ctx.now, work_request))
 
 
 RESEND = Step("answer", "replica", run_resend, action=Action.ANSWER)
