@@ -291,8 +291,9 @@ class FailCall(Action):
 @dataclass(frozen=True)
 class RegionOutage(Action):
     """`region` is out of service for `hours`: every call its functions make answers 503 (their
-    invocations, the events' and the scheduled passes', all fail), and every copy into or out of
-    it fails. It ends when the hours are over, or when the faults stop."""
+    invocations, the events' and the scheduled passes', all fail), and the work that ends meanwhile
+    fails (a copy into or out of it, an export or an import there, an import reading from it). It
+    ends when the hours are over, or when the faults stop."""
 
     region: str
     hours: int

@@ -268,6 +268,8 @@ class World:
         """The faults stop: events and calls behave, every statement removed is put back, every signing
         secret is as it was, every custom-image limit is raised back."""
         self.cloud.faults.clear()
+        now = self.cloud.clock.now()  # an outage ends here, if its hours were not over
+        self.ledger.outages = [(region, since, min(until, now)) for region, since, until in self.ledger.outages]
         self.cloud.events.clear_faults()
         if self.ledger.withheld:
             self.ledger.withheld.clear()
