@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import multiprocessing
 import os
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import actions
-from .runner import RunResult, run
-from .shrink import run_and_shrink
+if TYPE_CHECKING:
+    from . import actions
+    from .runner import RunResult
+
+# Where README's test command makes the dev environment.
+VENV = Path(__file__).resolve().parent.parent / ".venv"
 
 # Seeds whose run still breaks an invariant, with what it breaks: kept out of CI's set and tracked,
 # each by a test that expects it to fail until it is fixed (tests/simulation).
@@ -28,6 +33,8 @@ CI_SEEDS = [seed for seed in range(25) if seed not in KNOWN_OPEN]  # what CI run
 
 def parse_script(text: str) -> list[actions.Action]:
     """A script as `describe` prints it: one action per line, in the dataclasses' own repr."""
+    from . import actions
+
     known = {name: getattr(actions, name) for name in dir(actions)}
     script = []
     for line in text.splitlines():
@@ -48,7 +55,23 @@ def describe(result: RunResult) -> str:
     return "\n".join(lines)
 
 
+def in_dev_environment() -> None:
+    """Run under an interpreter without the dev environment (the SDK, the function, the fake), go
+    on under the repository's `.venv` if there is one; else stop with one line saying how to make it."""
+    if all(importlib.util.find_spec(name) is not None for name in ("oci", "replicator", "replicator_tools")):
+        return
+    python = VENV / "bin" / "python"
+    if python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
+        print(f"python -m sim: {sys.executable} lacks the dev environment; running under {python}", file=sys.stderr)
+        sys.stderr.flush()
+        os.execv(python, [str(python), "-m", "sim", *sys.argv[1:]])
+    raise SystemExit("python -m sim: no dev environment here; README's test command makes it in .venv")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .runner import run
+    from .shrink import run_and_shrink
+
     parser = argparse.ArgumentParser(prog="python -m sim", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=len(CI_SEEDS), help="how many seeds (default: CI's set)")
     parser.add_argument("--first-seed", type=int, default=0, help="the first seed; the others follow it")
@@ -116,4 +139,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    in_dev_environment()
     raise SystemExit(main())

@@ -1807,3 +1807,29 @@ def test_an_answer_delivered_is_not_taken_for_the_newer_one_due_beside_it():
         ],
     )
     assert result.ok, describe(result)
+
+
+def test_the_command_run_without_the_dev_environment_goes_on_under_the_repository_s(monkeypatch, tmp_path):
+    # `python -m sim` from an interpreter without the SDK and the packages failed with an import
+    # traceback: it now re-runs itself under .venv, or says in one line how to make one.
+    import sim.__main__ as command
+
+    monkeypatch.setattr(command.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(command.sys, "argv", ["sim", "--runs", "20"])
+
+    class Replaced(Exception):  # what execv does to the process: nothing after it runs here
+        pass
+
+    def execv(path, argv):
+        raise Replaced(path, argv)
+
+    monkeypatch.setattr(command.os, "execv", execv)
+    monkeypatch.setattr(command, "VENV", tmp_path / ".venv")
+    with pytest.raises(SystemExit, match=r"README's test command makes it in \.venv"):
+        command.in_dev_environment()
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.touch()
+    with pytest.raises(Replaced) as replaced:
+        command.in_dev_environment()
+    assert replaced.value.args == (python, [str(python), "-m", "sim", "--runs", "20"])
