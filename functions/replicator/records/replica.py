@@ -192,6 +192,11 @@ class ReplicaRecord(BaseModel):
             part.failures += 1
             self.error, self.gave_up = reason, True
 
+    def gives_up_on_failure(self, now: datetime, max_attempts: int, patience: timedelta) -> bool:
+        """Whether an import failing now uses the attempts up (records/attempts.py)."""
+        part = self.import_
+        return used_up(part.failures + 1, max_attempts, part.failing_since or now, now, patience)
+
     def import_failed(
         self, attempt: int, replica_id: str, why: str, now: datetime, max_attempts: int, patience: timedelta
     ) -> bool:
@@ -203,10 +208,11 @@ class ReplicaRecord(BaseModel):
         self._fire("refuse", "fail")
         part.par_id, part.error, part.ended_at = None, why, now
         part.replica_image_id = part.replica_image_id or replica_id
+        last = self.gives_up_on_failure(now, max_attempts, patience)
         part.failures += 1
         part.failing_since = part.failing_since or now
         self.error = why
-        if used_up(part.failures, max_attempts, part.failing_since, now, patience):
+        if last:
             self.gave_up = True
             self.error = f"gave up after {part.failures} attempts: {why}"
         return self.gave_up

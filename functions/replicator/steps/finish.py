@@ -16,7 +16,6 @@ from ..images import ImageFacts
 from ..landing import newest_landed_manifest
 from ..manifest import ReplicationManifest
 from ..naming import SOURCE_REGION_TAG, image_object, manifest_object
-from ..records.attempts import used_up
 from ..records.replica import ReplicaRecord
 from ..replica_spec import apply_manifest
 from ..runtime import Runtime
@@ -110,8 +109,7 @@ def failed(
     if record.import_.par_id:
         runtime.objects.delete_par(config.landing_bucket, record.import_.par_id)
     why = f"import ended with the replica {replica.lifecycle_state}"
-    part = record.import_
-    gives_up = used_up(part.failures + 1, config.max_attempts, part.failing_since or ctx.now, ctx.now, config.patience)
+    gives_up = record.gives_up_on_failure(ctx.now, config.max_attempts, config.patience)
     if gives_up:
         remove_landed(runtime, record, subject.source_id, name)
 
@@ -120,7 +118,7 @@ def failed(
             answered("failed", config.object_prefix, ctx.now, ctx.runtime)(r)
 
     if gives_up:
-        return StepResult("errored", f"gave up after {part.failures + 1} attempts: {why}", change, after=send)
+        return StepResult("errored", f"gave up after {record.import_.failures + 1} attempts: {why}", change, after=send)
     return StepResult("errored", f"{why}; the next pass tries again", change)
 
 

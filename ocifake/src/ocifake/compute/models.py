@@ -387,9 +387,9 @@ class ComputeBackend:
 
     def _finish_import(self, image: Image, wr: WorkRequest, location: dict) -> None:
         failure = self.cloud.faults.take_work_request_failure(self.region, "ImportImage")
-        down = [r for r in (self.region, location["region"]) if self.cloud.faults.out(r, self.cloud.clock.seconds)]
+        down = self.cloud.faults.first_out(self.cloud.clock.seconds, self.region, location["region"])
         if failure is None and down:
-            failure = f"The import did not complete: {down[0]} is out of service."
+            failure = f"The import did not complete: {down} is out of service."
         if failure is None:
             # The import reads through its source for the whole transfer: a pre-authenticated
             # request deleted or expired before the end fails it.

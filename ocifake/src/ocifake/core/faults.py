@@ -70,6 +70,10 @@ class Faults:
         """Whether `region` is out of service at `now`."""
         return self._outages.get(region, float("-inf")) > now
 
+    def first_out(self, now: float, *regions: str) -> str | None:
+        """The first of `regions` out of service at `now`, if any: work spanning them fails."""
+        return next((r for r in regions if self.out(r, now)), None)
+
     def fail_call(
         self, operation: str, status: int | str = 500, *, nth: int = 1, times: int = 1, region: str | None = None
     ) -> None:

@@ -613,10 +613,9 @@ class ObjectStorageBackend:
 
     def _finish_copy(self, wr: CopyWorkRequest, source: StoredObject, details: dict) -> None:
         failure = self.cloud.faults.take_work_request_failure(self.region, "CopyObject")
-        now = self.cloud.clock.seconds
-        down = [r for r in (self.region, details["destinationRegion"]) if self.cloud.faults.out(r, now)]
+        down = self.cloud.faults.first_out(self.cloud.clock.seconds, self.region, details["destinationRegion"])
         if failure is None and down:
-            failure = f"ServiceUnavailable: {down[0]} is out of service"
+            failure = f"ServiceUnavailable: {down} is out of service"
             wr.error_code = "ServiceUnavailable"
         if failure is None and not self._service_may_copy(details):
             failure = (
